@@ -1,0 +1,49 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class SmartComplyApi implements ICredentialType {
+	name = 'smartComplyApi';
+
+	displayName = 'SmartComply API';
+
+	icon = { light: 'file:smartcomply.svg', dark: 'file:smartcomply.dark.svg' } as const;
+
+	documentationUrl = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#smartcomply';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			placeholder: 'sc_live_…',
+			description: 'Your SmartComply API key (sc_live_…). Used to create and remove the webhook endpoint.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://app.smartcomply.app/api/v1',
+			description: 'Change only for a self-hosted or regional SmartComply instance',
+		},
+		{
+			displayName: 'Signing Secret (Dashboard Endpoints Only)',
+			name: 'signingSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			placeholder: 'whsec_…',
+			description:
+				'Only when the trigger’s Registration is "Endpoint Made in the SmartComply Dashboard": the signing secret SmartComply showed once when the endpoint was created. Automatic registration keeps its own secret.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
+	};
+
+	test: ICredentialTestRequest = {
+		request: { baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}', url: '/webhooks/endpoints', method: 'GET' },
+	};
+}

@@ -1,0 +1,24 @@
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class SmarterMeasureWebhookApi implements ICredentialType {
+	name = 'smarterMeasureWebhookApi';
+
+	displayName = 'SmarterMeasure Webhook API';
+
+	icon = { light: 'file:smartermeasure.svg', dark: 'file:smartermeasure.dark.svg' } as const;
+
+	documentationUrl = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#smartermeasure';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Verification Key',
+			name: 'verificationKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description:
+				'The key SmarterMeasure assigns when it provisions your webhooks (ask developers@smartermeasure.com). It arrives in the X-SmarterMeasure-Verification-Key header or the VerificationKey query parameter.',
+		},
+	];
+}

@@ -1,0 +1,23 @@
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class SmartlyQWebhookApi implements ICredentialType {
+	name = 'smartlyQWebhookApi';
+
+	displayName = 'SmartlyQ Webhook API';
+
+	icon = { light: 'file:smartlyq.svg', dark: 'file:smartlyq.dark.svg' } as const;
+
+	documentationUrl = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#smartlyq';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Signing Secret',
+			name: 'signingSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'The webhook secret shown once in the SmartlyQ Developer Dashboard (Webhooks tab) when you add the endpoint',
+		},
+	];
+}

@@ -1,0 +1,24 @@
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class SmpWebhookApi implements ICredentialType {
+	name = 'smpWebhookApi';
+
+	displayName = 'SMP Webhook API';
+
+	icon = { light: 'file:smp.svg', dark: 'file:smp.dark.svg' } as const;
+
+	documentationUrl = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#smp';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Signing Secret',
+			name: 'signingSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description:
+				'The secret generated in the SMP admin portal when you create the webhook (Organisation settings → Webhooks → New webhook → Generate a signing secret)',
+		},
+	];
+}

@@ -1,0 +1,45 @@
+import type { ICredentialTestFunctions, ICredentialsDecrypted, IHookFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type { ProviderDefinition } from '../../src';
+
+/**
+ * Webhook methods for providers registered by hand: nothing to create or delete at the provider.
+ * `checkExists` only checks, and warns in n8n's log when the provider will refuse the URL.
+ */
+export function manualWebhookMethods(provider: ProviderDefinition) {
+	return {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const url = this.getNodeWebhookUrl('default') ?? '';
+				if (provider.registration.kind === 'manual' && provider.registration.httpsRequired && url.startsWith('http://')) {
+					this.logger.warn(`${provider.displayName} Trigger: ${provider.displayName} refuses http:// URLs; ${url} must be served over HTTPS (set WEBHOOK_URL)`);
+				}
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+}
+
+/**
+ * A credential test for secrets that only the provider can check: it catches the mistakes that can be seen
+ * locally (empty, pasted with spaces or quotes) and says that the real check is the first delivery.
+ */
+export function localSecretTest(label: string, field: string, optional = false) {
+	return async function (this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+		const raw = credential.data?.[field];
+		const value = typeof raw === 'string' ? raw : '';
+		if (value === '') {
+			return optional
+				? { status: 'OK', message: `No ${label} set: deliveries will be accepted unsigned` }
+				: { status: 'Error', message: `The ${label} is empty` };
+		}
+		if (value !== value.trim()) return { status: 'Error', message: `The ${label} starts or ends with spaces; paste it without them` };
+		if (/^["'].*["']$/.test(value)) return { status: 'Error', message: `The ${label} is wrapped in quotes; paste it without them` };
+		return { status: 'OK', message: `The ${label} looks right; the first signed delivery confirms it` };
+	};
+}

@@ -1,0 +1,108 @@
+import type { INodeProperties } from 'n8n-workflow';
+import type { ProviderDefinition } from '../../src';
+
+/** The panel text that tells a user how to register the webhook with the provider. */
+export function setupNotice(provider: ProviderDefinition): INodeProperties[] {
+	const registration = provider.registration;
+	if (registration.kind === 'manual') {
+		const steps = registration.steps.map((step, i) => `${i + 1}. ${step}`).join('<br>');
+		return [
+			{
+				displayName:
+					`<b>Register this webhook in ${provider.displayName} by hand.</b> Copy the <b>Production URL</b> from ` +
+					`<i>Webhook URLs</i> at the top of this panel (the Test URL only works while you are listening for a test event).<br><br>${steps}`,
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: registration.httpsRequired ? `HTTPS required: ${registration.httpsNote}` : registration.httpsNote,
+				name: 'httpsNotice',
+				type: 'notice',
+				default: '',
+			},
+		];
+	}
+	if (registration.kind === 'email') return [];
+	return [];
+}
+
+/** The event filter: a multi-select of the documented catalogue, plus names it does not list yet. */
+export function eventProperties(provider: ProviderDefinition): INodeProperties[] {
+	if (!provider.events) {
+		return [
+			{
+				displayName: 'Events',
+				name: 'eventNames',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. AssessmentCompleted, AssessmentStarted',
+				description: `Comma-separated event names to accept; empty accepts every event. ${provider.displayName} does not publish its catalogue, so the name is read from the payload's event, type, eventType or EventType field.`,
+			},
+		];
+	}
+	return [
+		{
+			displayName: 'Events',
+			name: 'events',
+			type: 'multiOptions',
+			default: [],
+			description: 'Which events start the workflow; none selected means all events',
+			options: provider.events.map((event) => ({ name: event.name, value: event.name, description: event.description })),
+		},
+		{
+			displayName: 'Other Event Names',
+			name: 'otherEvents',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. project.created',
+			description: `Comma-separated event names that are not in the list above (${provider.displayName} may offer more than its guide names)`,
+		},
+	];
+}
+
+/** Options every trigger shares; the tolerance only where the provider signs a timestamp. */
+export function optionsProperty(provider: ProviderDefinition): INodeProperties {
+	const options: INodeProperties[] = [
+		{
+			displayName: 'Ignore Retried Deliveries',
+			name: 'deduplicate',
+			type: 'boolean',
+			default: true,
+			description: `Whether a delivery ${provider.displayName} sends again (a retry) is answered 200 without running the workflow a second time`,
+		},
+		{
+			displayName: 'Retry Memory (Hours)',
+			name: 'dedupeHours',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 168 },
+			default: 24,
+			description: 'How long a delivery is remembered to recognise its retries (longer than any documented retry schedule)',
+		},
+		{
+			displayName: 'Ignore Test Events',
+			name: 'ignoreTestEvents',
+			type: 'boolean',
+			default: false,
+			description: `Whether test deliveries ${provider.displayName} marks as such are answered 200 without running the workflow (by default they run, whatever the event filter)`,
+		},
+		{
+			displayName: 'Include Delivery Metadata',
+			name: 'includeMetadata',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to add a _delivery field with provider, event, delivery ID, verification, received-at and test flag to each item',
+		},
+	];
+	if (provider.toleranceSeconds !== undefined) {
+		options.push({
+			displayName: 'Timestamp Tolerance (Seconds)',
+			name: 'toleranceSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: provider.toleranceSeconds,
+			description: 'How far the signed timestamp may be from this server’s clock; 0 turns the check off (not recommended)',
+		});
+	}
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options };
+}

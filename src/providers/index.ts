@@ -1,0 +1,26 @@
+import type { ProviderId } from '../types';
+import type { ProviderDefinition } from './types';
+import { smp } from './smp';
+import { smartComply } from './smartComply';
+import { smartlyQ } from './smartlyQ';
+import { smartMaintenance } from './smartMaintenance';
+import { smarterMeasure } from './smarterMeasure';
+
+export const providers: Readonly<Record<ProviderId, ProviderDefinition>> = {
+	smp,
+	smartComply,
+	smartlyQ,
+	smartMaintenance,
+	smarterMeasure,
+};
+
+export const providerIds = Object.keys(providers) as ProviderId[];
+
+export function getProvider(id: string): ProviderDefinition {
+	if (!Object.prototype.hasOwnProperty.call(providers, id)) {
+		throw new Error(`Unknown provider "${id}". Known providers: ${providerIds.join(', ')}`);
+	}
+	return providers[id as ProviderId];
+}
+
+export type { ProviderDefinition, EventInfo, Registration, DeliveryFacts } from './types';

@@ -1,0 +1,47 @@
+import { z, type ZodTypeAny } from 'zod';
+import type { SchemaIssue } from '../types';
+
+/**
+ * An envelope schema whose `data` is also checked against the schema of its event, where one is documented.
+ * Unknown events and unknown fields pass through untouched.
+ */
+export function envelopeWithEventData<T extends z.ZodRawShape>(
+	envelope: z.ZodObject<T>,
+	eventKey: string,
+	dataSchemas: Record<string, ZodTypeAny>,
+) {
+	return envelope.passthrough().superRefine((value, ctx) => {
+		const event = (value as Record<string, unknown>)[eventKey];
+		const schema = typeof event === 'string' ? dataSchemas[event] : undefined;
+		if (!schema) return;
+		const result = schema.safeParse((value as Record<string, unknown>).data);
+		if (result.success) return;
+		for (const issue of result.error.issues) {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['data', ...issue.path], message: issue.message });
+		}
+	});
+}
+
+/** Validates without throwing; returns the problems in a form a workflow can read, or undefined. */
+export function schemaIssues(schema: ZodTypeAny, payload: unknown): SchemaIssue[] | undefined {
+	const result = schema.safeParse(payload);
+	if (result.success) return undefined;
+	return result.error.issues.slice(0, 20).map((issue) => ({
+		path: issue.path.length ? issue.path.join('.') : '(root)',
+		message: issue.message,
+	}));
+}
+
+/** The first of the named fields that holds a non-empty string (or number). */
+export function stringField(source: unknown, ...names: string[]): string | undefined {
+	if (source === null || typeof source !== 'object') return undefined;
+	for (const name of names) {
+		if (!Object.prototype.hasOwnProperty.call(source, name)) continue;
+		const value = (source as Record<string, unknown>)[name];
+		if (typeof value === 'string' && value.trim() !== '') return value.trim();
+		if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	}
+	return undefined;
+}
+
+export const looseObject = z.object({}).passthrough();

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { hmacTimestampedScheme } from '../signatures/schemes';
+import { isoSeconds, newId } from '../ids';
+import type { ProviderDefinition } from './types';
+import { envelopeWithEventData, stringField } from './schema';
+
+export const smartComplyEnvelope = z.object({
+	id: z.string().min(1),
+	type: z.string().min(1),
+	created_at: z.string().optional(),
+	data: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** Every SmartComply event: `{ id, type, … }` (the event catalogue's fields pass through). */
+export type SmartComplyEvent = z.infer<typeof smartComplyEnvelope> & Record<string, unknown>;
+
+// SmartComply's event catalogue is not part of the documents we were given: these sample
+// fields are illustrative, and only the envelope (`id`, `type`) is checked.
+const SAMPLE_DATA: Record<string, Record<string, unknown>> = {
+	'test.submitted': {
+		test_id: 'tst_4f1c9a',
+		control: 'Access reviews are performed quarterly',
+		result: 'passed',
+		submitted_by: 'auditor@example.com',
+		submitted_at: '2026-05-05T14:02:11.000Z',
+	},
+	'notice.created': {
+		notice_id: 'ntc_88e2b1',
+		title: 'New data-protection regulation published',
+		severity: 'high',
+		created_at: '2026-05-05T14:05:00.000Z',
+	},
+	'webhook.test': { message: 'This is a test event from SmartComply' },
+};
+
+export const smartComply: ProviderDefinition = {
+	id: 'smartComply',
+	displayName: 'SmartComply',
+	scheme: hmacTimestampedScheme('X-SmartComply-Signature'),
+	signature: 'required',
+	toleranceSeconds: 300,
+	formats: ['json'],
+	events: [
+		{ name: 'test.submitted', description: 'A compliance test was submitted' },
+		{ name: 'notice.created', description: 'A regulatory notice was created' },
+		{ name: 'webhook.test', description: 'Test event sent from the dashboard or the API', test: true },
+	],
+	providerTimeoutSeconds: 10,
+	registration: { kind: 'api' },
+	schema: envelopeWithEventData(smartComplyEnvelope, 'type', {}),
+	facts(payload) {
+		const event = stringField(payload, 'type');
+		return { event, deliveryId: stringField(payload, 'id'), test: event === 'webhook.test' };
+	},
+	sample(event, { id, now = new Date() } = {}) {
+		return { id: id ?? newId('evt_'), type: event, created_at: isoSeconds(now), data: SAMPLE_DATA[event] ?? {} };
+	},
+};

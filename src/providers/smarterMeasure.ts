@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { staticKeyScheme } from '../signatures/schemes';
+import { sha256Hex } from '../signatures/hmac';
+import { isoSeconds, newId } from '../ids';
+import type { ProviderDefinition } from './types';
+import { stringField } from './schema';
+
+export const SMARTERMEASURE_KEY_HEADER = 'X-SmarterMeasure-Verification-Key';
+export const SMARTERMEASURE_KEY_QUERY = 'VerificationKey';
+export const SMARTERMEASURE_CONTACT = 'developers@smartermeasure.com';
+
+/** Field names that may carry the event name, in the order they are tried (PROVIDERS.md decision). */
+export const SMARTERMEASURE_EVENT_FIELDS = ['event', 'type', 'eventType', 'EventType'] as const;
+
+/** SmarterMeasure's catalogue is not public: any object is accepted and its fields pass through. */
+export const smarterMeasurePayload = z.object({}).passthrough();
+export type SmarterMeasureEvent = Record<string, unknown>;
+
+/** The event name from the payload itself, or from the single root element of an XML document. */
+export function smarterMeasureEventName(payload: Record<string, unknown>): string | undefined {
+	const direct = stringField(payload, ...SMARTERMEASURE_EVENT_FIELDS);
+	if (direct !== undefined) return direct;
+	const keys = Object.keys(payload);
+	if (keys.length === 1) return stringField(payload[keys[0]], ...SMARTERMEASURE_EVENT_FIELDS);
+	return undefined;
+}
+
+export const smarterMeasure: ProviderDefinition = {
+	id: 'smarterMeasure',
+	displayName: 'SmarterMeasure',
+	scheme: staticKeyScheme(SMARTERMEASURE_KEY_HEADER, SMARTERMEASURE_KEY_QUERY),
+	signature: 'required',
+	formats: ['json', 'xml'],
+	events: null,
+	registration: {
+		kind: 'email',
+		address: SMARTERMEASURE_CONTACT,
+		include: [
+			'the URL endpoint where you want to receive webhook notifications (the Production URL below)',
+			'the specific events you want to subscribe to (e.g. assessment completion)',
+			'the format you prefer: JSON or XML',
+		],
+	},
+	schema: smarterMeasurePayload,
+	facts(payload, _headers, rawBody) {
+		// No delivery id is documented: the body's hash stands in for one (PROVIDERS.md decision).
+		return { event: smarterMeasureEventName(payload), deliveryId: `sha256:${sha256Hex(rawBody)}`, test: false };
+	},
+	// Illustrative: SmarterMeasure's payload catalogue is not public.
+	sample(event, { id, now = new Date() } = {}) {
+		return {
+			EventType: event,
+			EventId: id ?? newId('', 8),
+			OccurredAt: isoSeconds(now),
+			Student: { StudentId: 'S-100234', FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@example.edu' },
+			Assessment: { AssessmentId: 'A-5521', Name: 'Readiness Assessment', Score: '87', CompletedAt: isoSeconds(now) },
+		};
+	},
+};

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { hmacHexScheme } from '../signatures/schemes';
+import type { ProviderDefinition } from './types';
+import { envelopeWithEventData, looseObject, stringField } from './schema';
+import { isoSeconds, newId } from '../ids';
+
+export const smpProjectCompletedData = z
+	.object({ projectId: z.string(), name: z.string(), completedAt: z.string() })
+	.passthrough();
+
+export const smpEnvelope = z.object({
+	id: z.string().min(1),
+	type: z.string().min(1),
+	createdAt: z.string(),
+	data: looseObject,
+});
+
+/** Every SMP event: `{ id, type, createdAt, data }`. */
+export type SmpEvent = z.infer<typeof smpEnvelope> & Record<string, unknown>;
+export type SmpProjectCompletedData = z.infer<typeof smpProjectCompletedData>;
+
+const SAMPLE_DATA: Record<string, Record<string, unknown>> = {
+	'project.completed': {
+		projectId: 'proj_7H8K2',
+		name: 'Authentication accessibility audit',
+		completedAt: '2026-05-02T14:32:09Z',
+	},
+	'webhook.test': { message: 'This is a test event from SMP' },
+	'webhook.delivery_failed': {
+		webhookId: 'wh_3KQ9',
+		url: 'https://example.com/hooks/smp',
+		eventId: 'evt_01HXY3K6Q4SC3D6EA8JVQA0Z2W',
+		attempts: 5,
+		lastStatus: 500,
+	},
+};
+
+export const smp: ProviderDefinition = {
+	id: 'smp',
+	displayName: 'SMP',
+	scheme: hmacHexScheme('X-SMP-Signature'),
+	signature: 'required',
+	formats: ['json'],
+	events: [
+		{ name: 'project.completed', description: 'A project was completed' },
+		{ name: 'webhook.delivery_failed', description: 'An event could not be delivered after retries (admin event)' },
+		{ name: 'webhook.test', description: 'Synthetic event SMP sends right after a webhook is saved', test: true },
+	],
+	providerTimeoutSeconds: 5,
+	registration: {
+		kind: 'manual',
+		steps: [
+			'In the SMP admin portal open Organisation settings → Webhooks.',
+			'Click New webhook.',
+			'Paste the Production URL below as the URL.',
+			'Pick the events you want (they should match the Events selected in this node).',
+			'Generate a signing secret and paste it into this node’s SMP credential.',
+			'Save. SMP sends a webhook.test event straight away.',
+		],
+		httpsRequired: true,
+		httpsNote: 'SMP refuses http:// URLs and self-signed certificates: n8n must be reachable over HTTPS with a trusted certificate.',
+	},
+	schema: envelopeWithEventData(smpEnvelope, 'type', { 'project.completed': smpProjectCompletedData }),
+	facts(payload) {
+		const event = stringField(payload, 'type');
+		return { event, deliveryId: stringField(payload, 'id'), test: event === 'webhook.test' };
+	},
+	sample(event, { id, now = new Date() } = {}) {
+		return {
+			id: id ?? newId('evt_'),
+			type: event,
+			createdAt: isoSeconds(now),
+			data: SAMPLE_DATA[event] ?? {},
+		};
+	},
+};

@@ -1,0 +1,30 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+
+/** HMAC-SHA256 over the given parts, fed in order without copying the body. */
+export function hmacSha256(secret: string, ...parts: Array<Buffer | string>): Buffer {
+	const mac = createHmac('sha256', secret);
+	for (const part of parts) mac.update(part);
+	return mac.digest();
+}
+
+export function sha256Hex(data: Buffer | string): string {
+	return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Constant-time comparison of a hex digest sent by a provider with the one we computed.
+ * Case-insensitive; anything that is not 64 hex characters is a mismatch, never an exception.
+ */
+export function hexDigestMatches(providedHex: string, expected: Buffer): boolean {
+	if (!SHA256_HEX.test(providedHex)) return false;
+	return timingSafeEqual(Buffer.from(providedHex, 'hex'), expected);
+}
+
+/** Constant-time comparison of two secrets of any length: both are hashed first, so lengths leak nothing. */
+export function secretsMatch(provided: string, expected: string): boolean {
+	const a = createHash('sha256').update(provided).digest();
+	const b = createHash('sha256').update(expected).digest();
+	return timingSafeEqual(a, b);
+}

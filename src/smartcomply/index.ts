@@ -1,0 +1,13 @@
+export {
+	SmartComplyClient,
+	SmartComplyApiError,
+	SMARTCOMPLY_DEFAULT_BASE_URL,
+	normaliseBaseUrl,
+	redact,
+	type SmartComplyEndpoint,
+	type CreatedSmartComplyEndpoint,
+	type SmartComplyClientOptions,
+	type SmartComplyErrorCode,
+} from './client';
+export { fetchTransport, TransportError, type Transport, type HttpRequest, type HttpResponse } from './transport';
+export { endpointIsCurrent, registerEndpoint, unregisterEndpoint, type RegistrationState } from './registration';

@@ -1,0 +1,51 @@
+import { SmartComplyApiError, type SmartComplyClient } from './client';
+
+/** What the trigger keeps (in n8n: the node's static data) about the endpoint it registered. */
+export interface RegistrationState {
+	endpointId?: string;
+	signingSecret?: string;
+	webhookUrl?: string;
+	events?: string[];
+}
+
+function sameEvents(a: readonly string[] = [], b: readonly string[] = []): boolean {
+	return a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+}
+
+/** True when our endpoint is still registered for this URL and these events and we hold its secret. Only reads. */
+export async function endpointIsCurrent(client: SmartComplyClient, state: RegistrationState, webhookUrl: string, events: string[]): Promise<boolean> {
+	if (!state.endpointId || !state.signingSecret || state.webhookUrl !== webhookUrl) return false;
+	const endpoint = await client.getEndpoint(state.endpointId);
+	return endpoint !== undefined && endpoint.url === webhookUrl && sameEvents(endpoint.events, events);
+}
+
+/**
+ * Registers the endpoint and returns the state to keep. Endpoints already pointing at this exact URL are ours
+ * from an earlier activation whose secret we no longer hold (SmartComply shows it only once), so they are
+ * removed first: one URL, one registration.
+ */
+export async function registerEndpoint(
+	client: SmartComplyClient,
+	input: { webhookUrl: string; events: string[]; description: string },
+): Promise<RegistrationState> {
+	for (const endpoint of await listOrEmpty(client)) {
+		if (endpoint.url === input.webhookUrl) await client.deleteEndpoint(endpoint.id);
+	}
+	const created = await client.createEndpoint({ url: input.webhookUrl, events: input.events, description: input.description });
+	return { endpointId: created.id, signingSecret: created.signing_secret, webhookUrl: input.webhookUrl, events: input.events };
+}
+
+/** Removes our endpoint; one that is already gone counts as removed. */
+export async function unregisterEndpoint(client: SmartComplyClient, state: RegistrationState): Promise<void> {
+	if (state.endpointId) await client.deleteEndpoint(state.endpointId);
+}
+
+// Listing is a REST convention rather than a documented call: an API without it only skips the clean-up.
+async function listOrEmpty(client: SmartComplyClient) {
+	try {
+		return await client.listEndpoints();
+	} catch (error) {
+		if (error instanceof SmartComplyApiError && (error.status === 404 || error.status === 405)) return [];
+		throw error;
+	}
+}

@@ -1,0 +1,41 @@
+/** Identifiers of the providers this package understands. */
+export type ProviderId = 'smp' | 'smartComply' | 'smartlyQ' | 'smartMaintenance' | 'smarterMeasure';
+
+export type HeaderValue = string | string[] | undefined;
+export type HeaderBag = Record<string, HeaderValue>;
+
+/** A webhook request as it arrived: header names in any case, the body as raw bytes. */
+export interface WebhookRequest {
+	headers: HeaderBag;
+	query?: Record<string, HeaderValue | unknown>;
+	rawBody: Buffer | Uint8Array | string;
+}
+
+export type BodyFormat = 'json' | 'xml';
+
+export interface SchemaIssue {
+	path: string;
+	message: string;
+}
+
+export type ReceiveStatus = 200 | 400 | 401;
+
+export interface ReceiveResult {
+	status: ReceiveStatus;
+	/** Short, secret-free explanation for every answer except a plain acceptance. */
+	reason?: string;
+	event?: string;
+	deliveryId?: string;
+	duplicate?: boolean;
+	/** The event was accepted but not selected in the node's event filter. */
+	filtered?: boolean;
+	/** Whether a signature or key was checked and held (false only where the provider allows unsigned deliveries). */
+	verified?: boolean;
+	/** The provider marked this delivery as a test. */
+	test?: boolean;
+	format?: BodyFormat;
+	/** Problems found by the provider's schema; the payload is still delivered. */
+	schemaIssues?: SchemaIssue[];
+	/** The parsed payload once when accepted; empty when rejected, filtered out or duplicate. */
+	items: Array<Record<string, unknown>>;
+}
