@@ -129,7 +129,7 @@ export class SmartComplyClient {
 			response = await this.transport({ method, url: this.baseUrl + path, headers, body, timeoutMs: this.timeoutMs });
 		} catch (error) {
 			if (error instanceof TransportError && error.kind === 'timeout') {
-				throw new SmartComplyApiError('timeout', `SmartComply did not answer within ${Math.round(this.timeoutMs / 1000)} s when trying to ${action}`);
+				throw new SmartComplyApiError('timeout', `SmartComply did not answer within ${this.timeoutMs / 1000} s when trying to ${action}`);
 			}
 			throw new SmartComplyApiError('network', `Could not reach SmartComply at ${this.baseUrl} to ${action}: check the base URL and the network`);
 		}

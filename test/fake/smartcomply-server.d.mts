@@ -1,0 +1,34 @@
+export interface FakeEndpoint {
+	id: string;
+	url: string;
+	events: string[];
+	description: string;
+	status: string;
+	signing_secret: string;
+	created_at: string;
+}
+export interface FakeDelivery {
+	endpointId: string;
+	url: string;
+	status: number;
+	body: string;
+	eventId: string;
+}
+export interface FailureSpec {
+	status?: number;
+	delayMs?: number;
+	match?: string;
+	count?: number;
+}
+export interface FakeSmartComply {
+	origin: string;
+	url: string;
+	apiKey: string;
+	endpoints: Map<string, FakeEndpoint>;
+	deliveries: FakeDelivery[];
+	requests: Array<{ method: string; path: string; authorized: boolean }>;
+	failNext(spec: FailureSpec): void;
+	sendTest(id: string): Promise<FakeDelivery>;
+	close(): Promise<void>;
+}
+export function startFakeSmartComply(options?: { port?: number; apiKey?: string; deliveryTimeoutMs?: number }): Promise<FakeSmartComply>;

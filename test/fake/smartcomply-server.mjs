@@ -1,0 +1,218 @@
+// A real HTTP fake of the SmartComply webhook-endpoint API, on 127.0.0.1 only.
+// It implements the documented calls (create, test, rotate-secret) and the REST decisions in PROVIDERS.md
+// (list, read, delete), checks the bearer key, signs its `webhook.test` deliveries exactly as SmartComply
+// documents (t=<unix>,v1=HMAC-SHA256(secret, `${t}.${body}`)) with its own code, and fails on demand.
+// Used by unit tests, end-to-end tests and `npm run dev -- --demo`. Plain ESM so every one of those can load it.
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { pathToFileURL } from 'node:url';
+
+const PREFIX = '/api/v1';
+
+function hex(n) {
+	return randomBytes(n).toString('hex');
+}
+
+function readBody(req, limit = 1 << 20) {
+	return new Promise((resolve, reject) => {
+		const chunks = [];
+		let size = 0;
+		req.on('data', (c) => {
+			size += c.length;
+			if (size > limit) reject(new Error('too large'));
+			else chunks.push(c);
+		});
+		req.on('end', () => resolve(Buffer.concat(chunks)));
+		req.on('error', reject);
+	});
+}
+
+function send(res, status, body) {
+	if (res.headersSent || res.destroyed) return;
+	if (body === undefined) {
+		res.writeHead(status);
+		res.end();
+		return;
+	}
+	const text = JSON.stringify(body);
+	res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+	res.end(text);
+}
+
+const wait = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * @param {{ port?: number, apiKey?: string, deliveryTimeoutMs?: number }} [options]
+ */
+export async function startFakeSmartComply(options = {}) {
+	const apiKey = options.apiKey ?? `sc_live_${hex(12)}`;
+	/** @type {Map<string, any>} */
+	const endpoints = new Map();
+	/** @type {Array<{ endpointId: string, url: string, status: number, body: string, eventId: string }>} */
+	const deliveries = [];
+	/** @type {Array<{ method: string, path: string, authorized: boolean }>} */
+	const requests = [];
+	/** Failures to inject, consumed in order: { status?, delayMs?, match?: string (substring of "METHOD path"), count } */
+	let failures = [];
+
+	function publicView(endpoint) {
+		const { signing_secret: _secret, ...rest } = endpoint;
+		return rest;
+	}
+
+	async function deliverTest(endpoint) {
+		const event = {
+			id: `evt_${hex(12)}`,
+			type: 'webhook.test',
+			created_at: new Date().toISOString(),
+			data: { endpoint_id: endpoint.id, message: 'This is a test event from SmartComply' },
+		};
+		const body = JSON.stringify(event);
+		const t = Math.floor(Date.now() / 1000);
+		const v1 = createHmac('sha256', endpoint.signing_secret).update(`${t}.${body}`).digest('hex');
+		let status = 0;
+		let text = '';
+		try {
+			const response = await fetch(endpoint.url, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json', 'X-SmartComply-Signature': `t=${t},v1=${v1}`, 'User-Agent': 'SmartComply-Webhooks/1.0' },
+				body,
+				signal: AbortSignal.timeout(options.deliveryTimeoutMs ?? 10_000),
+			});
+			status = response.status;
+			text = await response.text();
+		} catch (error) {
+			text = String(error?.message ?? error);
+		}
+		const record = { endpointId: endpoint.id, url: endpoint.url, status, body: text, eventId: event.id };
+		deliveries.push(record);
+		return record;
+	}
+
+	async function handle(req, res) {
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		const path = url.pathname;
+		const method = req.method ?? 'GET';
+
+		if (path === '/__control/fail' && method === 'POST') {
+			const spec = JSON.parse((await readBody(req)).toString() || '{}');
+			failures.push({ count: 1, ...spec });
+			return send(res, 204);
+		}
+		if (path === '/__control/reset' && method === 'POST') {
+			failures = [];
+			return send(res, 204);
+		}
+		if (path === '/__control/state' && method === 'GET') {
+			return send(res, 200, { endpoints: [...endpoints.values()].map(publicView), deliveries, requests });
+		}
+		if (!path.startsWith(PREFIX)) return send(res, 404, { error: { message: 'Not found' } });
+
+		const route = path.slice(PREFIX.length);
+		const authorized = req.headers.authorization === `Bearer ${apiKey}`;
+		requests.push({ method, path: route, authorized });
+
+		const failure = failures.find((f) => f.count > 0 && (!f.match || `${method} ${route}`.includes(f.match)));
+		if (failure) {
+			failure.count--;
+			failures = failures.filter((f) => f.count > 0);
+			if (failure.delayMs) await wait(failure.delayMs);
+			if (failure.status) return send(res, failure.status, { error: { message: `Injected failure ${failure.status}` } });
+		}
+
+		if (!authorized) return send(res, 401, { error: { message: 'Invalid API key' } });
+
+		const one = /^\/webhooks\/endpoints\/([^/]+)(\/test|\/rotate-secret)?$/.exec(route);
+		if (route === '/webhooks/endpoints' && method === 'POST') {
+			let input;
+			try {
+				input = JSON.parse((await readBody(req)).toString());
+			} catch {
+				return send(res, 400, { error: { message: 'Body must be JSON' } });
+			}
+			if (typeof input?.url !== 'string' || !/^https?:\/\//.test(input.url)) return send(res, 422, { error: { message: 'url must be an http(s) URL' } });
+			if (!Array.isArray(input.events) || input.events.length === 0 || !input.events.every((e) => typeof e === 'string')) {
+				return send(res, 422, { error: { message: 'events must be a non-empty list of event names' } });
+			}
+			const endpoint = {
+				id: `whe_${hex(16)}`,
+				url: input.url,
+				events: input.events,
+				description: typeof input.description === 'string' ? input.description : '',
+				status: 'active',
+				signing_secret: `whsec_${randomBytes(24).toString('base64url')}`,
+				created_at: new Date().toISOString(),
+			};
+			endpoints.set(endpoint.id, endpoint);
+			return send(res, 201, endpoint);
+		}
+		if (route === '/webhooks/endpoints' && method === 'GET') {
+			return send(res, 200, { data: [...endpoints.values()].map(publicView) });
+		}
+		if (one) {
+			const endpoint = endpoints.get(decodeURIComponent(one[1]));
+			if (!endpoint) return send(res, 404, { error: { message: 'Endpoint not found' } });
+			if (!one[2] && method === 'GET') return send(res, 200, publicView(endpoint));
+			if (!one[2] && method === 'DELETE') {
+				endpoints.delete(endpoint.id);
+				return send(res, 204);
+			}
+			if (one[2] === '/test' && method === 'POST') {
+				const record = await deliverTest(endpoint);
+				return send(res, 202, { delivered: record.status >= 200 && record.status < 300, response_status: record.status, event_id: record.eventId });
+			}
+			if (one[2] === '/rotate-secret' && method === 'POST') {
+				endpoint.signing_secret = `whsec_${randomBytes(24).toString('base64url')}`;
+				return send(res, 200, { id: endpoint.id, signing_secret: endpoint.signing_secret });
+			}
+		}
+		return send(res, 405, { error: { message: 'Method not allowed' } });
+	}
+
+	const server = createServer((req, res) => {
+		handle(req, res).catch(() => send(res, 500, { error: { message: 'fake server error' } }));
+	});
+	await new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, '127.0.0.1', resolve);
+	});
+	const address = server.address();
+	const origin = `http://127.0.0.1:${address.port}`;
+	return {
+		origin,
+		url: origin + PREFIX,
+		apiKey,
+		endpoints,
+		deliveries,
+		requests,
+		/** Make the next matching API call(s) fail: `{ status: 500 }`, `{ delayMs: 15000 }`, `{ status: 401, match: 'POST /webhooks' }`. */
+		failNext(spec) {
+			failures.push({ count: 1, ...spec });
+		},
+		/** Deliver a signed webhook.test to an endpoint, as `POST /webhooks/endpoints/{id}/test` does. */
+		sendTest(id) {
+			const endpoint = endpoints.get(id);
+			if (!endpoint) throw new Error(`no endpoint ${id}`);
+			return deliverTest(endpoint);
+		},
+		close() {
+			return new Promise((resolve) => {
+				server.closeAllConnections?.();
+				server.close(() => resolve());
+			});
+		},
+	};
+}
+
+// `node test/fake/smartcomply-server.mjs [--port N] [--api-key KEY]` runs it on its own (for `npm run dev -- --demo`).
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+	const arg = (name) => {
+		const i = process.argv.indexOf(name);
+		return i > 0 ? process.argv[i + 1] : undefined;
+	};
+	const fake = await startFakeSmartComply({ port: Number(arg('--port') ?? 0), apiKey: arg('--api-key') });
+	console.log(JSON.stringify({ url: fake.url, apiKey: fake.apiKey }));
+	const stop = () => fake.close().then(() => process.exit(0));
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+}
