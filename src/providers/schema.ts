@@ -12,7 +12,9 @@ export function envelopeWithEventData<T extends z.ZodRawShape>(
 ) {
 	return envelope.passthrough().superRefine((value, ctx) => {
 		const event = (value as Record<string, unknown>)[eventKey];
-		const schema = typeof event === 'string' ? dataSchemas[event] : undefined;
+		// Own keys only: an event named "constructor" or "toString" must not pick up Object.prototype's members
+		// (that made safeParse throw out of receive() for a genuinely signed delivery).
+		const schema = typeof event === 'string' && Object.prototype.hasOwnProperty.call(dataSchemas, event) ? dataSchemas[event] : undefined;
 		if (!schema) return;
 		const result = schema.safeParse((value as Record<string, unknown>).data);
 		if (result.success) return;
