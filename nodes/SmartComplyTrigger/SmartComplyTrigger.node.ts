@@ -1,4 +1,5 @@
 import {
+	NodeConnectionTypes,
 	NodeOperationError,
 	type IDataObject,
 	type IHookFunctions,
@@ -8,7 +9,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { endpointIsCurrent, providers, registerEndpoint, SmartComplyApiError, unregisterEndpoint, type RegistrationState } from '../../src';
-import { triggerDescription } from '../shared/description';
+import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
 import { handleWebhook, selectedEvents } from '../shared/webhook';
 import { smartComplyClient } from './client';
 
@@ -37,49 +38,58 @@ function toNodeError(this: IHookFunctions, error: unknown, doing: string): NodeO
 }
 
 export class SmartComplyTrigger implements INodeType {
-	description: INodeTypeDescription = triggerDescription({
-		provider,
+	description: INodeTypeDescription = {
+		displayName: 'SmartComply Trigger',
 		name: 'smartComplyTrigger',
-		icon: 'smartcomply',
-		credential: { name: 'smartComplyApi', required: true },
+		icon: { light: 'file:smartcomply.svg', dark: 'file:smartcomply.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: EVENTS_SUBTITLE,
 		description: 'Starts the workflow when SmartComply sends a signed webhook event; registers the endpoint for you',
-		leadingProperties: [
-			{
-				displayName: 'Registration',
-				name: 'registration',
-				type: 'options',
-				default: 'api',
-				options: [
-					{
-						name: 'Automatic (SmartComply API)',
-						value: 'api',
-						description: 'Activating the workflow creates the endpoint through the API and keeps its signing secret; deactivating removes it',
-					},
-					{
-						name: 'Endpoint Made in the SmartComply Dashboard',
-						value: 'manual',
-						description: 'You create the endpoint yourself and paste its signing secret into the credential',
-					},
-				],
-			},
-			{
-				displayName:
-					'When this workflow is activated, or while you listen for a test event, the trigger creates its own endpoint in SmartComply for the selected events (a test endpoint for the Test URL, a separate one for the Production URL), and stores the signing secret SmartComply returns. Deactivating removes the endpoint. Nothing to copy by hand.',
-				name: 'apiNotice',
-				type: 'notice',
-				default: '',
-				displayOptions: { show: { registration: ['api'] } },
-			},
-			{
-				displayName:
-					'<b>Register the endpoint in SmartComply:</b><br>1. Open Settings → Webhooks → Add endpoint.<br>2. Paste the <b>Production URL</b> from <i>Webhook URLs</i> at the top of this panel (HTTPS).<br>3. Select the events (they should match the Events below).<br>4. Copy the signing secret (whsec_…, shown only once) into the <b>Signing Secret</b> field of the SmartComply credential.<br>5. Click <i>Send test event</i> on the endpoint page to check the wiring.',
-				name: 'manualNotice',
-				type: 'notice',
-				default: '',
-				displayOptions: { show: { registration: ['manual'] } },
-			},
-		],
-	});
+		defaults: { name: 'SmartComply Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'smartComplyApi', required: true }],
+		webhooks: TRIGGER_WEBHOOKS,
+		properties: triggerProperties(provider, {
+			leading: [
+				{
+					displayName: 'Registration',
+					name: 'registration',
+					type: 'options',
+					default: 'api',
+					options: [
+						{
+							name: 'Automatic (SmartComply API)',
+							value: 'api',
+							description: 'Activating the workflow creates the endpoint through the API and keeps its signing secret; deactivating removes it',
+						},
+						{
+							name: 'Endpoint Made in the SmartComply Dashboard',
+							value: 'manual',
+							description: 'You create the endpoint yourself and paste its signing secret into the credential',
+						},
+					],
+				},
+				{
+					displayName:
+						'When this workflow is activated, or while you listen for a test event, the trigger creates its own endpoint in SmartComply for the selected events (a test endpoint for the Test URL, a separate one for the Production URL), and stores the signing secret SmartComply returns. Deactivating removes the endpoint. Nothing to copy by hand.',
+					name: 'apiNotice',
+					type: 'notice',
+					default: '',
+					displayOptions: { show: { registration: ['api'] } },
+				},
+				{
+					displayName:
+						'<b>Register the endpoint in SmartComply:</b><br>1. Open Settings → Webhooks → Add endpoint.<br>2. Paste the <b>Production URL</b> from <i>Webhook URLs</i> at the top of this panel (HTTPS).<br>3. Select the events (they should match the Events below).<br>4. Copy the signing secret (whsec_…, shown only once) into the <b>Signing Secret</b> field of the SmartComply credential.<br>5. Click <i>Send test event</i> on the endpoint page to check the wiring.',
+					name: 'manualNotice',
+					type: 'notice',
+					default: '',
+					displayOptions: { show: { registration: ['manual'] } },
+				},
+			],
+		}),
+	};
 
 	webhookMethods = {
 		default: {

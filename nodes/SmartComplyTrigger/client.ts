@@ -18,14 +18,19 @@ export async function smartComplyClient(context: IHookFunctions): Promise<SmartC
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 		};
-		let response: { statusCode: number; body: unknown };
+		// No answer at all (timeout, refused connection) becomes a TransportError, the transport contract the client
+		// classifies (retry on timeout, then SmartComplyApiError); the node wraps that in a NodeOperationError before
+		// n8n sees it. Thrown after the catch block, as n8n's lint wants only Node*Error thrown from inside one.
+		let response: { statusCode: number; body: unknown } | undefined;
+		let failure: TransportError | undefined;
 		try {
 			response = await context.helpers.httpRequestWithAuthentication.call(context, 'smartComplyApi', options);
 		} catch (error) {
 			const { code, message } = error as { code?: string; message?: string };
 			const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message ?? '');
-			throw new TransportError(timedOut ? 'timeout' : 'network', timedOut ? 'request timed out' : 'could not connect');
+			failure = new TransportError(timedOut ? 'timeout' : 'network', timedOut ? 'request timed out' : 'could not connect');
 		}
+		if (failure || !response) throw failure ?? new TransportError('network', 'no response');
 		return { status: response.statusCode, body: response.body };
 	};
 	return new SmartComplyClient({ baseUrl: credential.baseUrl as string, transport });

@@ -1,19 +1,27 @@
-import type { IWebhookFunctions, IWebhookResponseData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, type IWebhookFunctions, type IWebhookResponseData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { providers } from '../../src';
-import { triggerDescription } from '../shared/description';
+import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
 import { localSecretTest, manualWebhookMethods } from '../shared/hooks';
 import { handleWebhook } from '../shared/webhook';
 
 const provider = providers.smartMaintenance;
 
 export class SmartMaintenanceTrigger implements INodeType {
-	description: INodeTypeDescription = triggerDescription({
-		provider,
+	description: INodeTypeDescription = {
+		displayName: 'SmartMaintenance Trigger',
 		name: 'smartMaintenanceTrigger',
-		icon: 'smartmaintenance',
-		credential: { name: 'smartMaintenanceWebhookApi', required: true, testedBy: 'smartMaintenanceSecret' },
+		icon: { light: 'file:smartmaintenance.svg', dark: 'file:smartmaintenance.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: EVENTS_SUBTITLE,
 		description: 'Starts the workflow when SmartMaintenance (SMTM) sends a webhook event',
-	});
+		defaults: { name: 'SmartMaintenance Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'smartMaintenanceWebhookApi', required: true, testedBy: 'smartMaintenanceSecret' }],
+		webhooks: TRIGGER_WEBHOOKS,
+		properties: triggerProperties(provider),
+	};
 
 	methods = { credentialTest: { smartMaintenanceSecret: localSecretTest('secret', 'secret', true) } };
 

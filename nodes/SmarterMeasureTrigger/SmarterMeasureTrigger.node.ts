@@ -1,7 +1,7 @@
-import type { IWebhookFunctions, IWebhookResponseData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, type IWebhookFunctions, type IWebhookResponseData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { providers } from '../../src';
 import { SMARTERMEASURE_CONTACT, SMARTERMEASURE_KEY_HEADER, SMARTERMEASURE_KEY_QUERY } from '../../src/providers/smarterMeasure';
-import { triggerDescription } from '../shared/description';
+import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
 import { localSecretTest, manualWebhookMethods } from '../shared/hooks';
 import { handleWebhook } from '../shared/webhook';
 
@@ -18,44 +18,53 @@ const contactLines = (method: 'header' | 'query') =>
 	`They reply with the verification key: paste it into this node’s SmarterMeasure credential. HTTP and HTTPS both work, but use HTTPS: the key travels with every request.`;
 
 export class SmarterMeasureTrigger implements INodeType {
-	description: INodeTypeDescription = triggerDescription({
-		provider,
+	description: INodeTypeDescription = {
+		displayName: 'SmarterMeasure Trigger',
 		name: 'smarterMeasureTrigger',
-		icon: 'smartermeasure',
-		credential: { name: 'smarterMeasureWebhookApi', required: true, testedBy: 'smarterMeasureKey' },
+		icon: { light: 'file:smartermeasure.svg', dark: 'file:smartermeasure.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: EVENTS_SUBTITLE,
 		description: 'Starts the workflow when SmarterMeasure sends a webhook event (JSON or XML)',
-		leadingProperties: [
-			{
-				displayName: 'Verification Key Sent In',
-				name: 'keyLocation',
-				type: 'options',
-				default: 'header',
-				description: 'Where SmarterMeasure puts the verification key; either is accepted, this only changes what to ask them for',
-				options: [
-					{ name: 'Header (X-SmarterMeasure-Verification-Key)', value: 'header' },
-					{ name: 'URL Query Parameter (VerificationKey)', value: 'query' },
-				],
-			},
-			{ displayName: contactLines('header'), name: 'contactHeader', type: 'notice', default: '', displayOptions: { show: { keyLocation: ['header'] } } },
-			{ displayName: contactLines('query'), name: 'contactQuery', type: 'notice', default: '', displayOptions: { show: { keyLocation: ['query'] } } },
-		],
-		trailingProperties: [
-			{
-				displayName: 'Payload Format',
-				name: 'format',
-				type: 'options',
-				default: 'auto',
-				options: [
-					{ name: 'Automatic (From Content-Type)', value: 'auto' },
-					{ name: 'JSON', value: 'json' },
-					{ name: 'XML', value: 'xml' },
-				],
-				description: 'How to read the body; automatic uses the Content-Type header and falls back to looking at the body',
-			},
-		],
-	});
+		defaults: { name: 'SmarterMeasure Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'smarterMeasureWebhookApi', required: true, testedBy: 'smarterMeasureKey' }],
+		webhooks: TRIGGER_WEBHOOKS,
+		properties: triggerProperties(provider, {
+			leading: [
+				{
+					displayName: 'Verification Key Sent In',
+					name: 'keyLocation',
+					type: 'options',
+					default: 'header',
+					description: 'Where SmarterMeasure puts the verification key; either is accepted, this only changes what to ask them for',
+					options: [
+						{ name: 'Header (X-SmarterMeasure-Verification-Key)', value: 'header' },
+						{ name: 'URL Query Parameter (VerificationKey)', value: 'query' },
+					],
+				},
+				{ displayName: contactLines('header'), name: 'contactHeader', type: 'notice', default: '', displayOptions: { show: { keyLocation: ['header'] } } },
+				{ displayName: contactLines('query'), name: 'contactQuery', type: 'notice', default: '', displayOptions: { show: { keyLocation: ['query'] } } },
+			],
+			trailing: [
+				{
+					displayName: 'Payload Format',
+					name: 'format',
+					type: 'options',
+					default: 'auto',
+					options: [
+						{ name: 'Automatic (From Content-Type)', value: 'auto' },
+						{ name: 'JSON', value: 'json' },
+						{ name: 'XML', value: 'xml' },
+					],
+					description: 'How to read the body; automatic uses the Content-Type header and falls back to looking at the body',
+				},
+			],
+		}),
+	};
 
-	methods = { credentialTest: { smarterMeasureKey: localSecretTest('verification key', 'verificationKey') } };
+	methods = { credentialTest: { smarterMeasureKey: localSecretTest('verification key', 'verificationSecret') } };
 
 	webhookMethods = manualWebhookMethods(provider);
 
@@ -66,7 +75,7 @@ export class SmarterMeasureTrigger implements INodeType {
 			provider,
 			async function () {
 				const credential = await this.getCredentials('smarterMeasureWebhookApi');
-				return [credential.verificationKey as string];
+				return [credential.verificationSecret as string];
 			},
 			{ format },
 		);

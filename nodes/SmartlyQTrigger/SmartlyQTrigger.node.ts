@@ -1,19 +1,27 @@
-import type { IWebhookFunctions, IWebhookResponseData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, type IWebhookFunctions, type IWebhookResponseData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { providers } from '../../src';
-import { triggerDescription } from '../shared/description';
+import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
 import { localSecretTest, manualWebhookMethods } from '../shared/hooks';
 import { handleWebhook } from '../shared/webhook';
 
 const provider = providers.smartlyQ;
 
 export class SmartlyQTrigger implements INodeType {
-	description: INodeTypeDescription = triggerDescription({
-		provider,
+	description: INodeTypeDescription = {
+		displayName: 'SmartlyQ Trigger',
 		name: 'smartlyQTrigger',
-		icon: 'smartlyq',
-		credential: { name: 'smartlyQWebhookApi', required: true, testedBy: 'smartlyQSecret' },
+		icon: { light: 'file:smartlyq.svg', dark: 'file:smartlyq.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: EVENTS_SUBTITLE,
 		description: 'Starts the workflow when SmartlyQ sends a signed webhook event',
-	});
+		defaults: { name: 'SmartlyQ Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'smartlyQWebhookApi', required: true, testedBy: 'smartlyQSecret' }],
+		webhooks: TRIGGER_WEBHOOKS,
+		properties: triggerProperties(provider),
+	};
 
 	methods = { credentialTest: { smartlyQSecret: localSecretTest('signing secret', 'signingSecret') } };
 

@@ -1,46 +1,30 @@
-import { NodeConnectionTypes, type INodeCredentialDescription, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
+import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
 import type { ProviderDefinition } from '../../src';
 import { eventProperties, optionsProperty, setupNotice } from './properties';
 
-export interface TriggerDescriptionInput {
-	provider: ProviderDefinition;
-	/** n8n node name, e.g. `smpTrigger`. */
-	name: string;
-	/** Icon file base name next to the node file, e.g. `smp` for smp.svg and smp.dark.svg. */
-	icon: string;
-	credential: INodeCredentialDescription;
-	description: string;
-	/** Properties shown before the events (registration mode, instructions). */
-	leadingProperties?: INodeProperties[];
-	/** Properties shown after the events (format options and the like). */
-	trailingProperties?: INodeProperties[];
-}
+/*
+ * Shared pieces of every trigger's description. Each node class still writes its description as an object literal
+ * (displayName, name, icon, credentials, ...): n8n's community lint and the verification scanner read those fields
+ * from the class's `description` literal (credential-test-required follows `credentials[].testedBy`, icon-validation
+ * checks the icon files), so a description returned by a factory call would be invisible to them. Only the parts
+ * that are the same for every provider, or derived from the provider definition, come from here.
+ */
 
-const EVENTS_SUBTITLE =
+/** The events the user picked (multi-select, typed names, or SmarterMeasure's free list), shown under the node's name. */
+export const EVENTS_SUBTITLE =
 	'={{ ([].concat($parameter["events"] || [], ($parameter["otherEvents"] || $parameter["eventNames"] || "").split(",").map(s => s.trim()).filter(s => s))).join(", ") || "All events" }}';
 
-/** One description shape for every provider's trigger: only the provider definition and a few extras differ. */
-export function triggerDescription(input: TriggerDescriptionInput): INodeTypeDescription {
-	const { provider } = input;
-	const displayName = `${provider.displayName} Trigger`;
-	return {
-		displayName,
-		name: input.name,
-		icon: { light: `file:${input.icon}.svg`, dark: `file:${input.icon}.dark.svg` },
-		group: ['trigger'],
-		version: 1,
-		subtitle: EVENTS_SUBTITLE,
-		description: input.description,
-		defaults: { name: displayName },
-		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [input.credential],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
-		properties: [
-			...(input.leadingProperties ?? setupNotice(provider)),
-			...eventProperties(provider),
-			...(input.trailingProperties ?? []),
-			optionsProperty(provider),
-		],
-	};
+/** One POST webhook per trigger, answered by the node itself (it verifies before anything runs). */
+export const TRIGGER_WEBHOOKS: IWebhookDescription[] = [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }];
+
+export interface TriggerPropertiesInput {
+	/** Properties shown before the events (registration mode, instructions); default: the hand-registration steps. */
+	leading?: INodeProperties[];
+	/** Properties shown after the events (format options and the like). */
+	trailing?: INodeProperties[];
+}
+
+/** One property list for every provider's trigger: setup notice, event filter, extras, shared options. */
+export function triggerProperties(provider: ProviderDefinition, input: TriggerPropertiesInput = {}): INodeProperties[] {
+	return [...(input.leading ?? setupNotice(provider)), ...eventProperties(provider), ...(input.trailing ?? []), optionsProperty(provider)];
 }

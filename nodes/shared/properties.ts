@@ -100,8 +100,10 @@ export function optionsProperty(provider: ProviderDefinition): INodeProperties {
 			name: 'toleranceSeconds',
 			type: 'number',
 			typeOptions: { minValue: 0 },
-			default: provider.toleranceSeconds,
-			description: 'How far the signed timestamp may be from this server’s clock; 0 turns the check off (not recommended)',
+			// A literal (n8n's lint requires one); the option only shows up once added, and without it the provider's
+			// own window (provider.toleranceSeconds, 300 s for SmartComply and SmartlyQ) applies.
+			default: 300,
+			description: `How far the signed timestamp may be from this server’s clock (without this option: ${provider.toleranceSeconds} s); 0 turns the check off (not recommended)`,
 		});
 	}
 	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options };
