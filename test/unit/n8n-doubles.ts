@@ -1,0 +1,251 @@
+// Typed test doubles of n8n's IWebhookFunctions and IHookFunctions (as n8n's own TriggerHelpers build them),
+// with only what a trigger may use. The hook double's httpRequestWithAuthentication does real HTTP with fetch,
+// adds the credential's bearer key the way the SmartComplyApi credential's `authenticate` block says, and honours
+// returnFullResponse / ignoreHttpStatusErrors / timeout like n8n's request helper.
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHookFunctions,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWorkflowMetadata,
+	Logger,
+} from 'n8n-workflow';
+
+export type LogEntry = { level: 'error' | 'warn' | 'info' | 'debug'; message: string; metadata?: unknown };
+
+function recordingLogger(logs: LogEntry[]): Logger {
+	const at = (level: LogEntry['level']) => (message: string, metadata?: unknown) => void logs.push({ level, message, metadata });
+	return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
+}
+
+let counter = 0;
+/** A node and workflow with fresh ids, so every test gets its own dedupe scope. */
+export function freshNode(type: string, name = 'Trigger'): { node: INode; workflow: IWorkflowMetadata } {
+	counter++;
+	return {
+		node: { id: `node-${counter}-${Math.random().toString(36).slice(2)}`, name, type, typeVersion: 1, position: [0, 0], parameters: {} },
+		workflow: { id: `wf-${counter}`, name: `Workflow ${counter}`, active: true },
+	};
+}
+
+function parameterGetter(parameters: Record<string, unknown>) {
+	return (name: string, ...fallback: unknown[]): never => {
+		if (Object.prototype.hasOwnProperty.call(parameters, name)) return structuredClone(parameters[name]) as never;
+		if (fallback.length > 0) return fallback[0] as never;
+		throw new Error(`Could not get parameter "${name}"`);
+	};
+}
+
+function credentialGetter(credentials: Record<string, ICredentialDataDecryptedObject | Error>) {
+	return async <T extends object = ICredentialDataDecryptedObject>(type: string): Promise<T> => {
+		const value = credentials[type];
+		if (value instanceof Error) throw value;
+		if (!value) throw new Error(`Node does not have any credentials set for "${type}"`);
+		return { ...value } as T;
+	};
+}
+
+// ---------------------------------------------------------------- IWebhookFunctions
+
+type WebhookDouble = Pick<
+	IWebhookFunctions,
+	| 'getRequestObject'
+	| 'getResponseObject'
+	| 'getNodeParameter'
+	| 'getCredentials'
+	| 'getWorkflowStaticData'
+	| 'getWorkflow'
+	| 'getNode'
+	| 'getNodeWebhookUrl'
+	| 'getMode'
+	| 'getWebhookName'
+	| 'logger'
+> & { helpers: Pick<IWebhookFunctions['helpers'], 'returnJsonArray'> };
+
+export interface WebhookRequestDouble {
+	headers: Record<string, unknown>;
+	query?: Record<string, unknown>;
+	rawBody: Buffer;
+}
+
+export interface ResponseRecord {
+	statusCode?: number;
+	body?: unknown;
+	/** How many times an answer was written (must never exceed one). */
+	writes: number;
+}
+
+export interface WebhookDoubleOptions {
+	request: WebhookRequestDouble;
+	parameters?: Record<string, unknown>;
+	credentials?: Record<string, ICredentialDataDecryptedObject | Error>;
+	staticData?: IDataObject;
+	node: INode;
+	workflow: IWorkflowMetadata;
+	webhookUrl?: string;
+}
+
+export function webhookContext(options: WebhookDoubleOptions): { context: IWebhookFunctions; response: ResponseRecord; logs: LogEntry[] } {
+	const response: ResponseRecord = { writes: 0 };
+	const logs: LogEntry[] = [];
+	const staticData = options.staticData ?? {};
+	const res = {
+		status(code: number) {
+			response.statusCode = code;
+			return res;
+		},
+		json(body: unknown) {
+			response.body = body;
+			response.writes++;
+			return res;
+		},
+		send(body: unknown) {
+			response.body = body;
+			response.writes++;
+			return res;
+		},
+		end() {
+			response.writes++;
+			return res;
+		},
+	};
+	const double: WebhookDouble = {
+		getRequestObject: () => ({ headers: options.request.headers, query: options.request.query ?? {}, rawBody: options.request.rawBody, body: {} }) as ReturnType<IWebhookFunctions['getRequestObject']>,
+		getResponseObject: () => res as unknown as ReturnType<IWebhookFunctions['getResponseObject']>,
+		getNodeParameter: parameterGetter(options.parameters ?? {}) as IWebhookFunctions['getNodeParameter'],
+		getCredentials: credentialGetter(options.credentials ?? {}),
+		getWorkflowStaticData: (type: string) => {
+			if (type !== 'node') throw new Error(`unexpected static data type ${type}`);
+			return staticData;
+		},
+		getWorkflow: () => options.workflow,
+		getNode: () => options.node,
+		getNodeWebhookUrl: () => options.webhookUrl ?? 'https://n8n.example.com/webhook/abc/webhook',
+		getMode: () => 'webhook',
+		getWebhookName: () => 'default',
+		logger: recordingLogger(logs),
+		helpers: {
+			returnJsonArray: (data: IDataObject | IDataObject[]): INodeExecutionData[] => (Array.isArray(data) ? data : [data]).map((json) => ({ json })),
+		},
+	};
+	return { context: double as unknown as IWebhookFunctions, response, logs };
+}
+
+// ---------------------------------------------------------------- IHookFunctions
+
+type HookDouble = Pick<
+	IHookFunctions,
+	| 'getNodeWebhookUrl'
+	| 'getWorkflowStaticData'
+	| 'getCredentials'
+	| 'getNodeParameter'
+	| 'getNode'
+	| 'getWorkflow'
+	| 'getMode'
+	| 'getActivationMode'
+	| 'getWebhookName'
+	| 'logger'
+> & { helpers: Pick<IHookFunctions['helpers'], 'httpRequestWithAuthentication'> };
+
+export interface HookDoubleOptions {
+	webhookUrl: string;
+	parameters?: Record<string, unknown>;
+	credentials?: Record<string, ICredentialDataDecryptedObject | Error>;
+	staticData?: IDataObject;
+	node: INode;
+	workflow: IWorkflowMetadata;
+}
+
+export interface HttpCall {
+	credentialType: string;
+	options: IHttpRequestOptions;
+}
+
+class HttpStatusError extends Error {
+	constructor(
+		readonly httpCode: string,
+		message: string,
+	) {
+		super(message);
+	}
+}
+
+export function hookContext(options: HookDoubleOptions): { context: IHookFunctions; staticData: IDataObject; logs: LogEntry[]; http: HttpCall[] } {
+	const staticData = options.staticData ?? {};
+	const logs: LogEntry[] = [];
+	const http: HttpCall[] = [];
+	const credentials = options.credentials ?? {};
+	const getCredentials = credentialGetter(credentials);
+
+	async function httpRequestWithAuthentication(credentialType: string, request: IHttpRequestOptions): Promise<unknown> {
+		http.push({ credentialType, options: request });
+		const credential = await getCredentials(credentialType);
+		// The SmartComplyApi credential's `authenticate`: Authorization: =Bearer {{$credentials.apiKey}}
+		const headers: Record<string, string> = { ...(request.headers as Record<string, string> | undefined), Authorization: `Bearer ${String(credential.apiKey ?? '')}` };
+		let body: string | undefined;
+		if (request.body !== undefined && request.body !== null) {
+			body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+			if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+		}
+		let response: Response;
+		try {
+			response = await fetch(String(request.url), {
+				method: request.method ?? 'GET',
+				headers,
+				body,
+				signal: request.timeout ? AbortSignal.timeout(request.timeout) : undefined,
+			});
+		} catch (error) {
+			const name = (error as Error).name;
+			if (name === 'TimeoutError' || name === 'AbortError') {
+				throw Object.assign(new Error(`timeout of ${request.timeout}ms exceeded`), { code: 'ECONNABORTED' });
+			}
+			throw Object.assign(new Error(`connect ECONNREFUSED ${String(request.url)}`), { code: 'ECONNREFUSED' });
+		}
+		const text = await response.text();
+		let parsed: unknown = text;
+		if (request.json && text !== '') {
+			try {
+				parsed = JSON.parse(text);
+			} catch {
+				parsed = text;
+			}
+		}
+		if (!request.ignoreHttpStatusErrors && response.status >= 400) {
+			throw new HttpStatusError(String(response.status), `Request failed with status code ${response.status}`);
+		}
+		if (request.returnFullResponse) {
+			return { statusCode: response.status, statusMessage: response.statusText, headers: headersOf(response), body: parsed };
+		}
+		return parsed;
+	}
+
+	const double: HookDouble = {
+		getNodeWebhookUrl: () => options.webhookUrl,
+		getWorkflowStaticData: (type: string) => {
+			if (type !== 'node') throw new Error(`unexpected static data type ${type}`);
+			return staticData;
+		},
+		getCredentials,
+		getNodeParameter: parameterGetter(options.parameters ?? {}) as IHookFunctions['getNodeParameter'],
+		getNode: () => options.node,
+		getWorkflow: () => options.workflow,
+		getMode: () => 'trigger',
+		getActivationMode: () => 'activate',
+		getWebhookName: () => 'default',
+		logger: recordingLogger(logs),
+		helpers: { httpRequestWithAuthentication: httpRequestWithAuthentication as IHookFunctions['helpers']['httpRequestWithAuthentication'] },
+	};
+	return { context: double as unknown as IHookFunctions, staticData, logs, http };
+}
+
+function headersOf(response: Response): Record<string, string> {
+	const out: Record<string, string> = {};
+	response.headers.forEach((value, key) => {
+		out[key] = value;
+	});
+	return out;
+}

@@ -1,0 +1,292 @@
+// Each trigger's webhook() through n8n's IWebhookFunctions interface (typed double), with genuine signed deliveries.
+import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject, INodeType, IWebhookResponseData } from 'n8n-workflow';
+import { describe, expect, it } from 'vitest';
+import { providers, serializePayload, sign, type ProviderId } from '../../src';
+import { SmartComplyTrigger } from '../../nodes/SmartComplyTrigger/SmartComplyTrigger.node';
+import { SmartMaintenanceTrigger } from '../../nodes/SmartMaintenanceTrigger/SmartMaintenanceTrigger.node';
+import { SmarterMeasureTrigger } from '../../nodes/SmarterMeasureTrigger/SmarterMeasureTrigger.node';
+import { SmartlyQTrigger } from '../../nodes/SmartlyQTrigger/SmartlyQTrigger.node';
+import { SmpTrigger } from '../../nodes/SmpTrigger/SmpTrigger.node';
+import { SmartMaintenanceWebhookApi } from '../../credentials/SmartMaintenanceWebhookApi.credentials';
+import { SmarterMeasureWebhookApi } from '../../credentials/SmarterMeasureWebhookApi.credentials';
+import { SmartlyQWebhookApi } from '../../credentials/SmartlyQWebhookApi.credentials';
+import { SmpWebhookApi } from '../../credentials/SmpWebhookApi.credentials';
+import { SECRETS, assertSafeReason, eventsOf, lowerCaseHeaders, tamper } from './helpers';
+import { freshNode, webhookContext, type WebhookDoubleOptions } from './n8n-doubles';
+
+interface TriggerCase {
+	id: ProviderId;
+	make: () => INodeType;
+	type: string;
+	/** Where the secret lives: a credential field, or (SmartComply automatic mode) the node's static data. */
+	secretIn: (secret: string) => Pick<WebhookDoubleOptions, 'credentials' | 'staticData' | 'parameters'>;
+}
+
+/** The credential field that holds the secret: the credential's own password field (not SmartComply's API key). */
+function secretField(credential: ICredentialType): string {
+	const field = credential.properties.find((p) => p.typeOptions?.password === true && p.name !== 'apiKey');
+	if (!field) throw new Error(`${credential.name} has no secret field`);
+	return field.name;
+}
+
+const viaCredential = (credential: ICredentialType) => (s: string) => ({ credentials: { [credential.name]: { [secretField(credential)]: s } } });
+
+const cases: TriggerCase[] = [
+	{ id: 'smp', make: () => new SmpTrigger(), type: 'n8n-nodes-smart-webhooks.smpTrigger', secretIn: viaCredential(new SmpWebhookApi()) },
+	{
+		id: 'smartComply',
+		make: () => new SmartComplyTrigger(),
+		type: 'n8n-nodes-smart-webhooks.smartComplyTrigger',
+		secretIn: (s) => ({ staticData: { endpointId: 'whe_1', signingSecret: s }, credentials: { smartComplyApi: { apiKey: 'sc_live_x', baseUrl: 'http://127.0.0.1:1/api/v1', signingSecret: '' } } }),
+	},
+	{ id: 'smartlyQ', make: () => new SmartlyQTrigger(), type: 'n8n-nodes-smart-webhooks.smartlyQTrigger', secretIn: viaCredential(new SmartlyQWebhookApi()) },
+	{ id: 'smartMaintenance', make: () => new SmartMaintenanceTrigger(), type: 'n8n-nodes-smart-webhooks.smartMaintenanceTrigger', secretIn: viaCredential(new SmartMaintenanceWebhookApi()) },
+	{ id: 'smarterMeasure', make: () => new SmarterMeasureTrigger(), type: 'n8n-nodes-smart-webhooks.smarterMeasureTrigger', secretIn: viaCredential(new SmarterMeasureWebhookApi()) },
+];
+
+/** A signed delivery as n8n hands it to the trigger: Express lower-cases header names. */
+function signed(id: ProviderId, event: string, opts: { secret?: string; payload?: Record<string, unknown>; timestamp?: number } = {}) {
+	const payload = opts.payload ?? providers[id].sample(event);
+	const rawBody = Buffer.from(JSON.stringify(payload));
+	const headers = lowerCaseHeaders(sign(id, rawBody, opts.secret ?? SECRETS[id], { timestamp: opts.timestamp }));
+	return { payload, request: { headers, query: {}, rawBody } };
+}
+
+/** Selecting events in the node panel: the multi-select, or SmarterMeasure's typed names. */
+function selecting(id: ProviderId, events: string[]): Record<string, unknown> {
+	return providers[id].events ? { events } : { eventNames: events.join(', ') };
+}
+
+async function call(c: TriggerCase, request: WebhookDoubleOptions['request'], extra: Partial<WebhookDoubleOptions> & { secret?: string } = {}) {
+	const { node, workflow } = extra.node && extra.workflow ? { node: extra.node, workflow: extra.workflow } : freshNode(c.type);
+	const where = c.secretIn(extra.secret ?? SECRETS[c.id]);
+	const { context, response, logs } = webhookContext({
+		request,
+		node,
+		workflow,
+		...where,
+		...extra,
+		parameters: { ...where.parameters, ...extra.parameters },
+		credentials: { ...where.credentials, ...extra.credentials },
+		staticData: extra.staticData ?? where.staticData,
+	});
+	const out: IWebhookResponseData = await c.make().webhook!.call(context);
+	return { out, response, logs };
+}
+
+function expectRan(out: IWebhookResponseData, payload: IDataObject) {
+	expect(out.noWebhookResponse).toBeUndefined();
+	expect(out.workflowData).toEqual([[{ json: payload }]]);
+}
+
+describe.each(cases)('$id trigger webhook()', (c) => {
+	const events = eventsOf(c.id);
+
+	it.each(events)('runs the workflow with the payload of a genuine %s delivery', async (event) => {
+		const { payload, request } = signed(c.id, event);
+		const { out, response } = await call(c, request);
+		expectRan(out, payload);
+		expect(response.writes).toBe(0);
+	});
+
+	it('refuses a delivery signed with another secret: 401 written, noWebhookResponse, nothing run', async () => {
+		const { request } = signed(c.id, events[0], { secret: 'an-attacker-guess-000000' });
+		const { out, response } = await call(c, request);
+		expect(out).toEqual({ noWebhookResponse: true });
+		expect(out.workflowData).toBeUndefined();
+		expect(response.statusCode).toBe(401);
+		expect(response.writes).toBe(1);
+		const reason = (response.body as { error: string }).error;
+		expect(reason).toMatch(/does not match/);
+		expect(JSON.stringify(response.body)).not.toContain(SECRETS[c.id]);
+		assertSafeReason({ status: 401, reason, items: [] }, SECRETS[c.id], request.rawBody);
+	});
+
+	it('refuses a delivery without the signature/key header (401)', async () => {
+		const { request } = signed(c.id, events[0]);
+		const headers = { 'content-type': 'application/json' };
+		const { out, response } = await call(c, { ...request, headers });
+		expect(out.noWebhookResponse).toBe(true);
+		expect(out.workflowData).toBeUndefined();
+		// SmartMaintenance with a secret configured refuses unsigned deliveries too.
+		expect(response.statusCode).toBe(401);
+		expect((response.body as { error: string }).error).toMatch(/missing/);
+	});
+
+	it('refuses a malformed body that is otherwise authentic (400)', async () => {
+		const rawBody = Buffer.from('{"not":"finished"');
+		const headers = lowerCaseHeaders(sign(c.id, rawBody, SECRETS[c.id]));
+		const { out, response } = await call(c, { headers, rawBody });
+		expect(out).toEqual({ noWebhookResponse: true });
+		expect(response.statusCode).toBe(400);
+		expect((response.body as { error: string }).error).toMatch(/JSON/);
+	});
+
+	it('answers 200 without running for an event that is not selected', async () => {
+		const { request } = signed(c.id, events[0]);
+		const { out, response } = await call(c, request, { parameters: selecting(c.id, ['some.other_event']) });
+		expect(out.workflowData).toBeUndefined();
+		expect(out.noWebhookResponse).toBeUndefined();
+		expect(out.webhookResponse).toMatchObject({ received: true, ignored: 'event not selected' });
+		expect(response.writes).toBe(0);
+	});
+
+	it('runs for a selected event, also when typed in the other-names field', async () => {
+		const { payload, request } = signed(c.id, events[0]);
+		expectRan((await call(c, request, { parameters: selecting(c.id, [events[0]]) })).out, payload);
+		if (providers[c.id].events) {
+			const typed = await call(c, request, { parameters: { events: ['x.y'], otherEvents: ` nope , ${events[0]} ` } });
+			expectRan(typed.out, payload);
+		}
+	});
+
+	it('runs a retried delivery only once (same trigger), but again for another trigger', async () => {
+		const { payload, request } = signed(c.id, events[0]);
+		const ids = freshNode(c.type);
+		const first = await call(c, request, ids);
+		expectRan(first.out, payload);
+		const second = await call(c, request, ids);
+		expect(second.out.workflowData).toBeUndefined();
+		expect(second.out.webhookResponse).toMatchObject({ received: true, ignored: 'duplicate delivery' });
+		expect(second.response.writes).toBe(0);
+		// A different node (another workflow) has its own memory.
+		expectRan((await call(c, request)).out, payload);
+	});
+
+	it('runs a retried delivery again when "Ignore Retried Deliveries" is off', async () => {
+		const { payload, request } = signed(c.id, events[0]);
+		const ids = freshNode(c.type);
+		const options = { options: { deduplicate: false } };
+		expectRan((await call(c, request, { ...ids, parameters: options })).out, payload);
+		expectRan((await call(c, request, { ...ids, parameters: options })).out, payload);
+	});
+
+	it('adds _delivery metadata only with includeMetadata', async () => {
+		const { payload, request } = signed(c.id, events[0]);
+		const before = Date.now();
+		const { out } = await call(c, request, { parameters: { options: { includeMetadata: true } } });
+		const json = out.workflowData![0][0].json;
+		const { _delivery, ...rest } = json;
+		expect(rest).toEqual(payload);
+		expect(_delivery).toMatchObject({ provider: c.id, event: events[0], verified: true, test: providers[c.id].events?.[0]?.test === true, format: 'json' });
+		const meta = _delivery as { deliveryId: string; receivedAt: string };
+		expect(typeof meta.deliveryId).toBe('string');
+		expect(meta.deliveryId.length).toBeGreaterThan(0);
+		expect(Date.parse(meta.receivedAt)).toBeGreaterThanOrEqual(before - 1000);
+		const plain = await call(c, request);
+		expect(plain.out.workflowData![0][0].json).not.toHaveProperty('_delivery');
+	});
+
+	it('answers 500 without details when the credential cannot be loaded', async () => {
+		if (c.id === 'smartComply') return; // automatic mode keeps its secret in static data, not a credential
+		const { request } = signed(c.id, events[0]);
+		const credentialName = Object.keys(c.secretIn('x').credentials ?? {})[0];
+		const { out, response, logs } = await call(c, request, { credentials: { [credentialName]: new Error('decryption failed') } });
+		expect(out).toEqual({ noWebhookResponse: true });
+		expect(response.statusCode).toBe(500);
+		expect(JSON.stringify(response.body)).not.toContain('decryption');
+		expect(logs.some((l) => l.level === 'error')).toBe(true);
+	});
+});
+
+describe('trigger options and provider specifics', () => {
+	const byId = (id: ProviderId) => cases.find((c) => c.id === id)!;
+
+	it.each(['smartComply', 'smartlyQ'] as const)('%s: an old delivery is refused, and accepted with tolerance 0', async (id) => {
+		const { payload, request } = signed(id, eventsOf(id)[0], { timestamp: Math.floor(Date.now() / 1000) - 3600 });
+		const refused = await call(byId(id), request);
+		expect(refused.response.statusCode).toBe(401);
+		expect((refused.response.body as { error: string }).error).toMatch(/older than the 300 s tolerance/);
+		expectRan((await call(byId(id), request, { parameters: { options: { toleranceSeconds: 0 } } })).out, payload);
+		expect((await call(byId(id), request, { parameters: { options: { toleranceSeconds: 7200 } } })).out.workflowData).toBeDefined();
+	});
+
+	it.each(['smp', 'smartComply'] as const)('%s: webhook.test runs whatever the filter, unless Ignore Test Events', async (id) => {
+		const { payload, request } = signed(id, 'webhook.test');
+		const filter = { events: [eventsOf(id).find((e) => e !== 'webhook.test')!] };
+		expectRan((await call(byId(id), request, { parameters: filter })).out, payload);
+		const ignored = await call(byId(id), request, { parameters: { ...filter, options: { ignoreTestEvents: true } } });
+		expect(ignored.out.workflowData).toBeUndefined();
+		expect(ignored.out.webhookResponse).toMatchObject({ ignored: 'test event ignored' });
+	});
+
+	it('SmartMaintenance: with no secret in the credential an unsigned delivery runs (unverified)', async () => {
+		const c = byId('smartMaintenance');
+		const payload = providers.smartMaintenance.sample('task.assigned');
+		const rawBody = Buffer.from(JSON.stringify(payload));
+		const headers = lowerCaseHeaders(sign('smartMaintenance', rawBody, ''));
+		const { out } = await call(c, { headers, rawBody }, { secret: '', parameters: { options: { includeMetadata: true } } });
+		expect(out.workflowData![0][0].json).toMatchObject({ ...payload, _delivery: { verified: false, deliveryId: headers['x-smtm-delivery'] } });
+		const withSecret = await call(c, { headers, rawBody });
+		expect(withSecret.response.statusCode).toBe(401);
+	});
+
+	it('SmartMaintenance: duplicates are recognised by X-SMTM-Delivery', async () => {
+		const c = byId('smartMaintenance');
+		const ids = freshNode(c.type);
+		const a = signed('smartMaintenance', 'task.completed');
+		expectRan((await call(c, a.request, ids)).out, a.payload);
+		const deliveryId = a.request.headers['x-smtm-delivery'];
+		const rawBody = Buffer.from(JSON.stringify({ ...a.payload, timestamp: 'later' }));
+		const headers = lowerCaseHeaders(sign('smartMaintenance', rawBody, SECRETS.smartMaintenance, { deliveryId }));
+		const again = await call(c, { headers, rawBody }, ids);
+		expect(again.out.webhookResponse).toMatchObject({ ignored: 'duplicate delivery' });
+		expect(again.out.workflowData).toBeUndefined();
+	});
+
+	it('SmarterMeasure: key in the VerificationKey query parameter, XML bodies, forced format', async () => {
+		const c = byId('smarterMeasure');
+		const payload = providers.smarterMeasure.sample('AssessmentCompleted');
+		const xml = serializePayload(payload, 'xml');
+		const viaQuery = await call(c, { headers: { 'content-type': 'application/xml' }, query: { VerificationKey: SECRETS.smarterMeasure }, rawBody: xml });
+		expect(viaQuery.out.workflowData).toEqual([[{ json: { Webhook: payload } }]]);
+		const wrongQuery = await call(c, { headers: { 'content-type': 'application/xml' }, query: { VerificationKey: 'nope' }, rawBody: xml });
+		expect(wrongQuery.response.statusCode).toBe(401);
+		// Forced XML although the sender says JSON.
+		const forced = await call(c, { headers: { 'content-type': 'application/json', 'x-smartermeasure-verification-key': SECRETS.smarterMeasure }, rawBody: xml }, { parameters: { format: 'xml' } });
+		expect(forced.out.workflowData).toEqual([[{ json: { Webhook: payload } }]]);
+		const forcedJson = await call(c, { headers: { 'content-type': 'application/xml', 'x-smartermeasure-verification-key': SECRETS.smarterMeasure }, rawBody: xml }, { parameters: { format: 'json' } });
+		expect(forcedJson.response.statusCode).toBe(400);
+		const meta = await call(c, { headers: { 'x-smartermeasure-verification-key': SECRETS.smarterMeasure }, rawBody: xml }, { parameters: { options: { includeMetadata: true } } });
+		expect(meta.out.workflowData![0][0].json._delivery).toMatchObject({ format: 'xml', event: 'AssessmentCompleted', provider: 'smarterMeasure' });
+	});
+
+	it('SmartComply automatic mode with no stored secret (never registered) refuses with 401', async () => {
+		const c = byId('smartComply');
+		const { request } = signed('smartComply', 'notice.created');
+		const { out, response } = await call(c, request, { staticData: {} });
+		expect(out.noWebhookResponse).toBe(true);
+		expect(response.statusCode).toBe(401);
+		expect((response.body as { error: string }).error).toMatch(/not configured/);
+	});
+
+	it('SmartComply manual mode verifies with the credential signing secret, not static data', async () => {
+		const c = byId('smartComply');
+		const credentialSecret = 'whsec_from_the_dashboard_123';
+		const credentials: Record<string, ICredentialDataDecryptedObject> = { smartComplyApi: { apiKey: 'sc_live_x', baseUrl: 'http://127.0.0.1:1/api/v1', signingSecret: credentialSecret } };
+		const good = signed('smartComply', 'notice.created', { secret: credentialSecret });
+		const manual = { registration: 'manual' };
+		expectRan((await call(c, good.request, { parameters: manual, credentials, staticData: { signingSecret: 'whsec_stale' } })).out, good.payload);
+		const staleSigned = signed('smartComply', 'notice.created', { secret: 'whsec_stale' });
+		const refused = await call(c, staleSigned.request, { parameters: manual, credentials, staticData: { signingSecret: 'whsec_stale' } });
+		expect(refused.response.statusCode).toBe(401);
+	});
+
+	it('a changed byte in the body is refused by every HMAC trigger', async () => {
+		for (const id of ['smp', 'smartComply', 'smartlyQ', 'smartMaintenance'] as const) {
+			const { request } = signed(id, eventsOf(id)[0]);
+			const { out, response } = await call(byId(id), { ...request, rawBody: tamper(request.rawBody) });
+			expect(out.workflowData).toBeUndefined();
+			expect(response.statusCode).toBe(401);
+		}
+	});
+
+	it('a schema-violating but authentic SMP delivery runs with _schemaIssues', async () => {
+		const payload = { ...providers.smp.sample('project.completed'), data: { projectId: 42, name: 'x', completedAt: 'y' } };
+		const { request } = signed('smp', '', { payload });
+		const { out } = await call(byId('smp'), request);
+		const json = out.workflowData![0][0].json;
+		expect(json).toMatchObject(payload);
+		expect((json._schemaIssues as Array<{ path: string }>).map((i) => i.path)).toContain('data.projectId');
+	});
+});
