@@ -3,7 +3,8 @@
 // The rule set is the one @n8n/scan-community-package (the gate for "verified" community packages) builds in
 // `buildScanConfig()`: @n8n/eslint-plugin-community-nodes' recommended config, `no-console: error`, and
 // eslint-plugin-n8n-nodes-base's `community` (package.json), `credentials` and `nodes` rulesets with the same
-// rules switched off as the scanner and `n8n-node lint` switch off. Nothing else is switched off here.
+// rules switched off as the scanner and `n8n-node lint` switch off, plus one warning-level rule for one file,
+// explained where it is switched off.
 // `npm run lint` adds `--max-warnings 0`: a warning counts as a finding too.
 //
 // The tarball (dist/**/*.js) is checked by `npm run scan` with the scanner's own config, not by this file.
@@ -40,6 +41,15 @@ export default [
 			// Off there too: a maxValue that mirrors a real limit is valid.
 			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
 		},
+	},
+	{
+		// The one rule switched off beyond the scanner's own list, for one file, and only a warning there (the
+		// scanner fails on errors): credential-unnecessary-password guesses from the field *name* whether a field is a
+		// secret. SmarterMeasure's `verificationKey` is one: a static shared key, sent with every delivery, that is
+		// all that authenticates it, so it must stay masked. Its name follows SmarterMeasure's own wording
+		// (the VerificationKey parameter) and stored credentials and tests use it.
+		files: ['credentials/SmarterMeasureWebhookApi.credentials.ts'],
+		rules: { '@n8n/community-nodes/credential-unnecessary-password': 'off' },
 	},
 	{ files: ['**/*.json'], languageOptions: { parser: tsParser } },
 	{ files: ['**/*.ts'], languageOptions: { parser: tsParser } },

@@ -12,8 +12,7 @@ export class SmarterMeasureWebhookApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName: 'Verification Key',
-			// Named "...Secret" so n8n's lint (which finds secrets by field name) knows the masking is intended.
-			name: 'verificationSecret',
+			name: 'verificationKey',
 			type: 'string',
 			typeOptions: { password: true },
 			required: true,

@@ -64,7 +64,7 @@ export class SmarterMeasureTrigger implements INodeType {
 		}),
 	};
 
-	methods = { credentialTest: { smarterMeasureKey: localSecretTest('verification key', 'verificationSecret') } };
+	methods = { credentialTest: { smarterMeasureKey: localSecretTest('verification key', 'verificationKey') } };
 
 	webhookMethods = manualWebhookMethods(provider);
 
@@ -75,7 +75,7 @@ export class SmarterMeasureTrigger implements INodeType {
 			provider,
 			async function () {
 				const credential = await this.getCredentials('smarterMeasureWebhookApi');
-				return [credential.verificationSecret as string];
+				return [credential.verificationKey as string];
 			},
 			{ format },
 		);

@@ -1,4 +1,7 @@
-import { isUtf8 } from 'node:buffer';
+// The WHATWG decoder in fatal mode rejects exactly what Buffer's isUtf8() rejects, without importing node:buffer
+// (n8n's community-package scanner allows no imports but n8n-workflow, crypto and a few libraries).
+// ignoreBOM: the one leading BOM is dropped below; any other stays, as Buffer#toString did.
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
@@ -13,6 +16,11 @@ export function decodeUtf8(raw: Buffer): TextOutcome {
 	if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
 		return { ok: false, reason: 'body is UTF-16; only UTF-8 is accepted' };
 	}
-	if (!isUtf8(bytes)) return { ok: false, reason: 'body is not valid UTF-8' };
-	return { ok: true, text: bytes.toString('utf8') };
+	let text: string;
+	try {
+		text = STRICT_UTF8.decode(bytes);
+	} catch {
+		return { ok: false, reason: 'body is not valid UTF-8' };
+	}
+	return { ok: true, text };
 }

@@ -1,0 +1,60 @@
+// `npm run scan`: n8n's verification scanner (@n8n/scan-community-package), run offline on this checkout and on the
+// tarball `npm pack` makes. The published scanner downloads the package and the source its npm provenance points
+// at; here both legs run on local copies with the scanner's own code, config and rule versions:
+//   1. source leg:  analyzePackage(<repo>, SOURCE_FILE_PATTERNS)  -> package.json, {nodes,credentials}/**/*.{js,ts,json}
+//   2. tarball leg: analyzePackage(<unpacked tarball>, ['**/*.js', 'package.json'])  -> every .js in dist/, bundles too
+// Exit 0 only when both pass. Run `npm run build` first (the `scan` script does).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { analyzePackage, buildScanConfig, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+
+// The scanner's own eslint and fast-glob, for counting warnings too (its verdict only reports errors).
+const scannerRequire = createRequire(createRequire(import.meta.url).resolve('@n8n/scan-community-package/scanner/scanner.mjs'));
+const { ESLint } = scannerRequire('eslint');
+const glob = scannerRequire('fast-glob');
+
+async function countFindings(dir, patterns) {
+	const eslint = new ESLint({ cwd: dir, allowInlineConfig: false, overrideConfigFile: true, overrideConfig: await buildScanConfig() });
+	const files = glob.sync(patterns, { cwd: dir, absolute: true, ignore: ['node_modules/**', '**/package-lock.json'] });
+	const results = await eslint.lintFiles(files);
+	return {
+		files: files.length,
+		errors: results.reduce((n, r) => n + r.errorCount, 0),
+		warnings: results.reduce((n, r) => n + r.warningCount, 0),
+		text: (await eslint.loadFormatter('stylish')).format(results),
+	};
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const work = mkdtempSync(path.join(tmpdir(), 'smart-webhooks-scan-'));
+let failed = false;
+try {
+	const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+	const unpacked = path.join(work, 'package');
+	execFileSync('tar', ['-xzf', path.join(work, packed.filename), '-C', work]);
+	console.log(`packed ${packed.filename}: ${packed.entryCount} files, ${packed.size} bytes`);
+
+	const legs = [
+		['source (package.json, nodes/, credentials/)', root, SOURCE_FILE_PATTERNS],
+		['tarball (every **/*.js, package.json)', unpacked, ['**/*.js', 'package.json']],
+	];
+	for (const [label, dir, patterns] of legs) {
+		const result = await analyzePackage(dir, patterns);
+		const count = await countFindings(dir, patterns);
+		console.log(
+			`${result.passed ? 'PASS' : 'FAIL'} ${label}: ${count.files} files, ${count.errors} error(s), ${count.warnings} warning(s)${result.message ? ` (${result.message})` : ''}`,
+		);
+		if (count.text.trim()) console.log(count.text);
+		if (!result.passed) failed = true;
+	}
+	const notGlobbed = packed.files.map((f) => f.path).filter((p) => /\.(cjs|mjs)$/.test(p));
+	if (notGlobbed.length > 0) console.log(`not in the scanner's **/*.js glob (see README "Test deliveries from the command line"): ${notGlobbed.join(', ')}`);
+} finally {
+	rmSync(work, { recursive: true, force: true });
+}
+console.log(failed ? 'scan: FAILED' : 'scan: passed');
+process.exitCode = failed ? 1 : 0;
