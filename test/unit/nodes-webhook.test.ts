@@ -1,5 +1,5 @@
 // Each trigger's webhook() through n8n's IWebhookFunctions interface (typed double), with genuine signed deliveries.
-import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject, INodeType, IWebhookResponseData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialType, INodeType, IWebhookResponseData } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { providers, serializePayload, sign, type ProviderId } from '../../src';
 import { SmartComplyTrigger } from '../../nodes/SmartComplyTrigger/SmartComplyTrigger.node';
@@ -74,7 +74,7 @@ async function call(c: TriggerCase, request: WebhookDoubleOptions['request'], ex
 	return { out, response, logs };
 }
 
-function expectRan(out: IWebhookResponseData, payload: IDataObject) {
+function expectRan(out: IWebhookResponseData, payload: Record<string, unknown>) {
 	expect(out.noWebhookResponse).toBeUndefined();
 	expect(out.workflowData).toEqual([[{ json: payload }]]);
 }
