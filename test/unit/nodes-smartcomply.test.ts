@@ -1,0 +1,299 @@
+// SmartComply Trigger's webhookMethods (checkExists / create / delete) through a typed IHookFunctions double whose
+// httpRequestWithAuthentication does real HTTP to the fake SmartComply API, then webhook() with the stored secret.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { NodeOperationError, type IDataObject, type IWebhookResponseData } from 'n8n-workflow';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { providers, sign } from '../../src';
+import { SmartComplyTrigger } from '../../nodes/SmartComplyTrigger/SmartComplyTrigger.node';
+import { startFakeSmartComply, type FakeSmartComply } from '../fake/smartcomply-server.mjs';
+import { lowerCaseHeaders } from './helpers';
+import { freshNode, hookContext, webhookContext, type HookDoubleOptions } from './n8n-doubles';
+
+const TYPE = 'n8n-nodes-smart-webhooks.smartComplyTrigger';
+const ALL_NON_TEST = (providers.smartComply.events ?? []).filter((e) => !e.test).map((e) => e.name);
+
+let fake: FakeSmartComply;
+/** A loopback HTTP server that hands each request to the trigger's webhook(), as n8n's webhook route would. */
+let server: Server;
+let origin: string;
+let onRequest: (req: { headers: Record<string, unknown>; rawBody: Buffer }) => Promise<{ status: number; body: unknown }>;
+
+beforeAll(async () => {
+	fake = await startFakeSmartComply({ deliveryTimeoutMs: 5000 });
+	server = createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => {
+			onRequest({ headers: req.headers as Record<string, unknown>, rawBody: Buffer.concat(chunks) }).then(
+				({ status, body }) => {
+					res.writeHead(status, { 'Content-Type': 'application/json' });
+					res.end(JSON.stringify(body));
+				},
+				() => {
+					res.writeHead(599);
+					res.end();
+				},
+			);
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+	await fake?.close();
+	await new Promise((resolve) => server?.close(resolve));
+});
+
+afterEach(() => {
+	fake.endpoints.clear();
+	fake.requests.length = 0;
+	fake.deliveries.length = 0;
+});
+
+function credential(apiKey = fake.apiKey, extra: IDataObject = {}) {
+	return { smartComplyApi: { apiKey, baseUrl: fake.url, signingSecret: '', ...extra } };
+}
+
+function hooks(webhookUrl: string, opts: Partial<HookDoubleOptions> & { ids?: ReturnType<typeof freshNode> } = {}) {
+	const ids = opts.ids ?? freshNode(TYPE, 'SmartComply Trigger');
+	return hookContext({ webhookUrl, credentials: credential(), parameters: {}, ...ids, ...opts });
+}
+
+const trigger = new SmartComplyTrigger();
+const methods = trigger.webhookMethods!.default!;
+
+async function expectNodeError(promise: Promise<unknown>, ...mustNotContain: string[]): Promise<NodeOperationError> {
+	const error = await promise.then(
+		() => {
+			throw new Error('expected a NodeOperationError');
+		},
+		(e: unknown) => e,
+	);
+	expect(error).toBeInstanceOf(NodeOperationError);
+	const nodeError = error as NodeOperationError;
+	for (const s of mustNotContain) {
+		expect(nodeError.message).not.toContain(s);
+		expect(String(nodeError.description ?? '')).not.toContain(s);
+	}
+	return nodeError;
+}
+
+describe('SmartComply Trigger registration (automatic)', () => {
+	const prodUrl = () => `${origin}/webhook/wf-sc/webhook`;
+	const testUrl = () => `${origin}/webhook-test/wf-sc/webhook`;
+
+	it('create registers the webhook URL with all non-test events when none are selected, and stores id and secret', async () => {
+		const { context, staticData, http } = hooks(prodUrl());
+		expect(ALL_NON_TEST).toEqual(['test.submitted', 'notice.created']);
+		expect(await methods.create.call(context)).toBe(true);
+		expect(fake.endpoints.size).toBe(1);
+		const [endpoint] = [...fake.endpoints.values()];
+		expect(endpoint.url).toBe(prodUrl());
+		expect(endpoint.events).toEqual(ALL_NON_TEST);
+		expect(staticData.endpointId).toBe(endpoint.id);
+		expect(staticData.signingSecret).toBe(endpoint.signing_secret);
+		// Through n8n's authenticated request helper, with the credential type, never a hand-made Authorization header.
+		expect(http.length).toBeGreaterThan(0);
+		expect(http.every((c) => c.credentialType === 'smartComplyApi')).toBe(true);
+		expect(http.every((c) => !JSON.stringify(c.options.headers ?? {}).includes(fake.apiKey))).toBe(true);
+		expect(fake.requests.every((r) => r.authorized)).toBe(true);
+	});
+
+	it('create registers exactly the selected events (multi-select plus typed names)', async () => {
+		const { context } = hooks(prodUrl(), { parameters: { events: ['notice.created'], otherEvents: 'report.generated' } });
+		await methods.create.call(context);
+		expect([...fake.endpoints.values()][0].events).toEqual(['notice.created', 'report.generated']);
+	});
+
+	it('checkExists is true after create, false once the endpoint is deleted at SmartComply, and never deletes', async () => {
+		const ids = freshNode(TYPE);
+		const staticData: IDataObject = {};
+		const { context } = hooks(prodUrl(), { ids, staticData });
+		expect(await methods.checkExists.call(context)).toBe(false); // nothing stored yet
+		await methods.create.call(context);
+		expect(await methods.checkExists.call(context)).toBe(true);
+		fake.endpoints.delete(staticData.endpointId as string);
+		expect(await methods.checkExists.call(context)).toBe(false);
+		expect(fake.requests.filter((r) => r.method === 'DELETE')).toEqual([]);
+	});
+
+	it('checkExists is false when the selected events changed (so n8n re-creates), without deleting anything', async () => {
+		const staticData: IDataObject = {};
+		await methods.create.call(hooks(prodUrl(), { staticData }).context);
+		const changed = hooks(prodUrl(), { staticData, parameters: { events: ['notice.created'] } });
+		expect(await methods.checkExists.call(changed.context)).toBe(false);
+		expect(fake.endpoints.size).toBe(1);
+		expect(fake.requests.filter((r) => r.method === 'DELETE')).toEqual([]);
+		// Re-creating replaces the old registration instead of adding a second one for the same URL.
+		await methods.create.call(changed.context);
+		expect(fake.endpoints.size).toBe(1);
+		expect([...fake.endpoints.values()][0].events).toEqual(['notice.created']);
+		expect(await methods.checkExists.call(changed.context)).toBe(true);
+	});
+
+	it('a test-URL registration with its own static data leaves the production endpoint alone', async () => {
+		const ids = freshNode(TYPE);
+		const prodData: IDataObject = {};
+		await methods.create.call(hooks(prodUrl(), { ids, staticData: prodData }).context);
+		const prodId = prodData.endpointId as string;
+		const prodSecret = prodData.signingSecret as string;
+
+		const testData: IDataObject = {};
+		const test = hooks(testUrl(), { ids, staticData: testData });
+		expect(await methods.checkExists.call(test.context)).toBe(false);
+		await methods.create.call(test.context);
+		expect(fake.endpoints.size).toBe(2);
+		expect(fake.endpoints.get(prodId)?.signing_secret).toBe(prodSecret);
+		expect(testData.endpointId).not.toBe(prodId);
+		expect(fake.endpoints.get(testData.endpointId as string)?.url).toBe(testUrl());
+		expect(fake.endpoints.get(testData.endpointId as string)?.description).toMatch(/\(test\)/);
+		expect(prodData).toMatchObject({ endpointId: prodId, signingSecret: prodSecret });
+
+		await methods.delete.call(test.context);
+		expect(fake.endpoints.has(prodId)).toBe(true);
+		expect(fake.endpoints.size).toBe(1);
+		expect(await methods.checkExists.call(hooks(prodUrl(), { ids, staticData: prodData }).context)).toBe(true);
+	});
+
+	it('delete removes the endpoint and clears the stored secret; already gone is fine', async () => {
+		const staticData: IDataObject = {};
+		const { context } = hooks(prodUrl(), { staticData });
+		await methods.create.call(context);
+		const id = staticData.endpointId as string;
+		expect(await methods.delete.call(context)).toBe(true);
+		expect(fake.endpoints.has(id)).toBe(false);
+		expect(staticData).toEqual({});
+
+		const again: IDataObject = {};
+		const second = hooks(prodUrl(), { staticData: again });
+		await methods.create.call(second.context);
+		fake.endpoints.delete(again.endpointId as string); // removed in the dashboard meanwhile
+		expect(await methods.delete.call(second.context)).toBe(true);
+		expect(again).toEqual({});
+		expect(await methods.delete.call(second.context)).toBe(true); // nothing stored: nothing to do
+	});
+
+	it('create with a bad API key throws a NodeOperationError that names no key, and stores nothing', async () => {
+		const badKey = 'sc_live_BAD_KEY_0123456789abcdef';
+		const staticData: IDataObject = {};
+		const { context } = hooks(prodUrl(), { staticData, credentials: credential(badKey) });
+		const error = await expectNodeError(methods.create.call(context), badKey, fake.apiKey, 'BAD_KEY');
+		expect(error.message).toMatch(/401/);
+		expect(staticData).toEqual({});
+		expect(fake.endpoints.size).toBe(0);
+		// checkExists with a stored registration has to ask the API, and fails as loudly.
+		const stored: IDataObject = {};
+		await methods.create.call(hooks(prodUrl(), { staticData: stored }).context);
+		const check = hooks(prodUrl(), { staticData: stored, credentials: credential(badKey) });
+		await expectNodeError(methods.checkExists.call(check.context), badKey, 'BAD_KEY');
+		expect(fake.endpoints.size).toBe(1);
+	});
+
+	it('create when SmartComply fails (500) throws a NodeOperationError that names no key', async () => {
+		const staticData: IDataObject = {};
+		const { context } = hooks(prodUrl(), { staticData });
+		fake.failNext({ status: 500, match: 'POST /webhooks/endpoints' });
+		const error = await expectNodeError(methods.create.call(context), fake.apiKey);
+		expect(error.message).toMatch(/500/);
+		expect(staticData).toEqual({});
+		expect(fake.endpoints.size).toBe(0);
+	});
+
+	it('delete when SmartComply fails throws instead of pretending, and keeps the state for a retry', async () => {
+		const staticData: IDataObject = {};
+		const { context } = hooks(prodUrl(), { staticData });
+		await methods.create.call(context);
+		fake.failNext({ status: 500, match: 'DELETE' });
+		await expectNodeError(methods.delete.call(context), fake.apiKey);
+		expect(staticData.endpointId).toBeDefined();
+		expect(await methods.delete.call(context)).toBe(true);
+		expect(fake.endpoints.size).toBe(0);
+	});
+
+	it('an unreachable API is a NodeOperationError too', async () => {
+		const { context } = hooks(prodUrl(), { credentials: { smartComplyApi: { apiKey: fake.apiKey, baseUrl: 'http://127.0.0.1:9/api/v1' } } });
+		const error = await expectNodeError(methods.create.call(context), fake.apiKey);
+		expect(error.message).toMatch(/Could not reach SmartComply/);
+	});
+
+	it('a delivery signed with the stored secret is accepted by webhook(); the real test event runs the workflow', async () => {
+		const ids = freshNode(TYPE);
+		const staticData: IDataObject = {};
+		const url = prodUrl();
+		await methods.create.call(hooks(url, { ids, staticData }).context);
+
+		// 1. Signed here with the stored secret.
+		const payload = providers.smartComply.sample('notice.created');
+		const rawBody = Buffer.from(JSON.stringify(payload));
+		const headers = lowerCaseHeaders(sign('smartComply', rawBody, staticData.signingSecret as string));
+		const direct = webhookContext({ request: { headers, rawBody }, staticData, credentials: credential(), ...ids });
+		expect((await trigger.webhook!.call(direct.context)).workflowData).toEqual([[{ json: payload }]]);
+
+		// 2. SmartComply's own test delivery over HTTP, to a route that runs webhook() as n8n would.
+		const runs: IWebhookResponseData[] = [];
+		onRequest = async (req) => {
+			const { context, response } = webhookContext({ request: { headers: req.headers, rawBody: req.rawBody }, staticData, credentials: credential(), ...ids, webhookUrl: url });
+			const out = await trigger.webhook!.call(context);
+			runs.push(out);
+			return response.writes > 0 ? { status: response.statusCode ?? 200, body: response.body } : { status: 200, body: out.webhookResponse ?? { received: true } };
+		};
+		const record = await fake.sendTest(staticData.endpointId as string);
+		expect(record.status).toBe(200);
+		expect(runs).toHaveLength(1);
+		expect(runs[0].workflowData?.[0][0].json).toMatchObject({ type: 'webhook.test', id: record.eventId });
+
+		// 3. After a rotation at SmartComply the stored secret no longer matches: refused, nothing runs.
+		fake.endpoints.get(staticData.endpointId as string)!.signing_secret = 'whsec_rotated_elsewhere';
+		const refused = await fake.sendTest(staticData.endpointId as string);
+		expect(refused.status).toBe(401);
+		expect(runs[1].workflowData).toBeUndefined();
+		expect(refused.body).not.toContain(staticData.signingSecret as string);
+	});
+});
+
+describe('SmartComply Trigger registration (manual, endpoint made in the dashboard)', () => {
+	const manual = { registration: 'manual' };
+
+	it('checkExists, create and delete do nothing at the API', async () => {
+		const staticData: IDataObject = {};
+		const { context, http } = hooks(`${origin}/webhook/wf-m/webhook`, { parameters: manual, staticData });
+		expect(await methods.checkExists.call(context)).toBe(true);
+		expect(await methods.create.call(context)).toBe(true);
+		expect(await methods.delete.call(context)).toBe(true);
+		expect(http).toEqual([]);
+		expect(fake.requests).toEqual([]);
+		expect(staticData).toEqual({});
+	});
+
+	it('webhook() verifies with the credential signing secret', async () => {
+		const secret = 'whsec_pasted_from_dashboard_42';
+		const payload = providers.smartComply.sample('test.submitted');
+		const rawBody = Buffer.from(JSON.stringify(payload));
+		const ok = webhookContext({
+			request: { headers: lowerCaseHeaders(sign('smartComply', rawBody, secret)), rawBody },
+			parameters: manual,
+			credentials: credential(fake.apiKey, { signingSecret: secret }),
+			...freshNode(TYPE),
+		});
+		expect((await trigger.webhook!.call(ok.context)).workflowData).toEqual([[{ json: payload }]]);
+		const bad = webhookContext({
+			request: { headers: lowerCaseHeaders(sign('smartComply', rawBody, 'whsec_other')), rawBody },
+			parameters: manual,
+			credentials: credential(fake.apiKey, { signingSecret: secret }),
+			...freshNode(TYPE),
+		});
+		expect(await trigger.webhook!.call(bad.context)).toEqual({ noWebhookResponse: true });
+		expect(bad.response.statusCode).toBe(401);
+		const empty = webhookContext({
+			request: { headers: lowerCaseHeaders(sign('smartComply', rawBody, secret)), rawBody },
+			parameters: manual,
+			credentials: credential(fake.apiKey, { signingSecret: '' }),
+			...freshNode(TYPE),
+		});
+		await trigger.webhook!.call(empty.context);
+		expect(empty.response.statusCode).toBe(401);
+		expect((empty.response.body as { error: string }).error).toMatch(/not configured/);
+	});
+});
