@@ -273,3 +273,69 @@ describe('parseTimestampedHeader', () => {
 		expect(parsed).toBeGreaterThan(0); // the generator also produced parseable headers
 	});
 });
+
+describe('DedupeStore against a reference model', () => {
+	/** The plain specification: a Map in insertion (= time) order, expired from the front, evicted oldest-first. */
+	class ModelStore {
+		private readonly seen = new Map<string, number>();
+		constructor(
+			private readonly max: number,
+			private readonly ttlMs: number,
+		) {}
+		get size() {
+			return this.seen.size;
+		}
+		claim(key: string, now: number): boolean {
+			for (const [k, at] of this.seen) {
+				if (now - at < this.ttlMs) break;
+				this.seen.delete(k);
+			}
+			const at = this.seen.get(key);
+			if (at !== undefined && now - at < this.ttlMs) return true;
+			this.seen.delete(key);
+			this.seen.set(key, now);
+			if (this.seen.size > this.max) this.seen.delete(this.seen.keys().next().value as string);
+			return false;
+		}
+		has(key: string, now: number): boolean {
+			const at = this.seen.get(key);
+			return at !== undefined && now - at < this.ttlMs;
+		}
+		release(key: string): void {
+			this.seen.delete(key);
+		}
+	}
+
+	it.each([
+		[5, 10],
+		[50, 100],
+		[1, 3],
+		[2000, 30],
+	])('agrees with the model over random claim/has/release sequences (max %i, ttl %i s)', (max, ttlSeconds) => {
+		let seed = max * 7919 + ttlSeconds;
+		const rnd = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
+		const store = new DedupeStore({ maxEntries: max, ttlSeconds });
+		const model = new ModelStore(max, ttlSeconds * 1000);
+		let now = 0;
+		const keySpace = Math.max(4, max * 2);
+		let duplicates = 0;
+		for (let step = 0; step < 20_000; step++) {
+			now += rnd(4) === 0 ? rnd(ttlSeconds * 600) : rnd(200);
+			const key = `k${rnd(keySpace)}`;
+			const op = rnd(10);
+			if (op < 7) {
+				const got = store.claim(key, now);
+				expect(got).toBe(model.claim(key, now));
+				if (got) duplicates++;
+			} else if (op < 9) {
+				expect(store.has(key, now)).toBe(model.has(key, now));
+			} else {
+				store.release(key);
+				model.release(key);
+			}
+			expect(store.size).toBe(model.size);
+			expect(store.size).toBeLessThanOrEqual(max);
+		}
+		expect(duplicates).toBeGreaterThan(0);
+	});
+});
