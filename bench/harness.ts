@@ -1,0 +1,95 @@
+/**
+ * A small interleaved micro-benchmark: every contender is timed in batches, the batches alternate in a
+ * rotating order within each round, and the figure is the median of the per-round time ratios, so clock
+ * drift, thermal throttling and GC pressure hit both sides alike.
+ */
+
+export interface Contender {
+	name: string;
+	fn: () => unknown;
+}
+
+export interface Measured {
+	name: string;
+	/** Median nanoseconds per operation over all rounds. */
+	nsPerOp: number;
+	opsPerSec: number;
+}
+
+export interface Comparison {
+	contenders: Measured[];
+	/** ratios[i] = median over rounds of (time of contender 0) / (time of contender i), for i ≥ 1. */
+	ratios: number[];
+	rounds: number;
+	iterationsPerBatch: number[];
+}
+
+export interface MeasureOptions {
+	/** Rounds (samples per contender). */
+	rounds?: number;
+	/** Wanted duration of one batch, in ms. */
+	batchMs?: number;
+	/** Warm-up per contender, in ms. */
+	warmupMs?: number;
+}
+
+let sink = 0;
+/** Keeps results alive so the optimiser cannot drop the measured work. */
+export function consume(value: unknown): void {
+	if (value !== undefined && value !== null) sink = (sink + 1) | 0;
+}
+export function sinkValue(): number {
+	return sink;
+}
+
+function timeBatch(fn: () => unknown, n: number): number {
+	const start = process.hrtime.bigint();
+	for (let i = 0; i < n; i++) consume(fn());
+	return Number(process.hrtime.bigint() - start);
+}
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = sorted.length >> 1;
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export function compare(contenders: Contender[], options: MeasureOptions = {}): Comparison {
+	const rounds = options.rounds ?? 40;
+	const batchMs = options.batchMs ?? 15;
+	const warmupMs = options.warmupMs ?? 250;
+
+	// Warm-up (JIT tiers up) and calibration: how many iterations make one batch of ~batchMs.
+	const iterations = contenders.map((c) => {
+		let n = 1;
+		const deadline = Date.now() + warmupMs;
+		let perOp = Infinity;
+		while (Date.now() < deadline) {
+			const ns = timeBatch(c.fn, n);
+			perOp = ns / n;
+			if (ns < 2e6) n *= 2;
+		}
+		return Math.max(1, Math.round((batchMs * 1e6) / perOp));
+	});
+
+	const samples: number[][] = contenders.map(() => []);
+	for (let r = 0; r < rounds; r++) {
+		for (let k = 0; k < contenders.length; k++) {
+			const i = (r + k) % contenders.length; // rotate who goes first
+			samples[i].push(timeBatch(contenders[i].fn, iterations[i]) / iterations[i]);
+		}
+	}
+	const ratios: number[] = [];
+	for (let i = 1; i < contenders.length; i++) {
+		ratios.push(median(samples[0].map((ours, r) => ours / samples[i][r])));
+	}
+	return {
+		contenders: contenders.map((c, i) => {
+			const ns = median(samples[i]);
+			return { name: c.name, nsPerOp: ns, opsPerSec: 1e9 / ns };
+		}),
+		ratios,
+		rounds,
+		iterationsPerBatch: iterations,
+	};
+}
