@@ -1,0 +1,166 @@
+#!/usr/bin/env node
+// `npm run dev`: build this package and run it inside a pinned local n8n, loaded the way a
+// self-hosted user loads it (a custom-extensions folder). node: builtins only.
+//
+//   npm run dev                      n8n 2.x (2.40.7 on Node 24) on http://127.0.0.1:5678
+//   npm run dev -- --n8n1            n8n 1.x (1.123.81 on this machine's Node 20)
+//   npm run dev -- --port 5700       another port
+//   npm run dev -- --demo            + fake SmartComply API on loopback, a "SmartComply (demo)"
+//                                      credential pointing at it, and an owner account
+//   npm run dev -- --skip-build      don't run `npm run build` first
+//
+// Data lives in .n8n-data/n8n-<line>/ (gitignored); delete it to start from scratch.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ensureN8n, REPO_ROOT } from './n8n-runtime.mjs';
+import { DEFAULT_OWNER, importCredentials, N8nRestClient } from './lib/n8n-api.mjs';
+import { prepareCustomExtensions, startN8n } from './lib/n8n-process.mjs';
+
+function usage(code) {
+  console.log(`usage: npm run dev -- [--n8n1] [--port <n>] [--demo] [--skip-build]`);
+  process.exit(code);
+}
+
+function parseArgs(argv) {
+  const o = { line: '2', port: 5678, demo: false, build: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--n8n1') o.line = '1';
+    else if (a === '--n8n2') o.line = '2';
+    else if (a === '--demo') o.demo = true;
+    else if (a === '--skip-build') o.build = false;
+    else if (a === '--port') o.port = Number(argv[++i]);
+    else if (a.startsWith('--port=')) o.port = Number(a.slice(7));
+    else if (a === '--help' || a === '-h') usage(0);
+    else {
+      console.error(`unknown argument: ${a}`);
+      usage(2);
+    }
+  }
+  if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535) {
+    console.error('--port needs a number between 1 and 65535');
+    usage(2);
+  }
+  return o;
+}
+
+function say(msg) {
+  console.log(`[dev] ${msg}`);
+}
+
+/** Run a command with inherited stdio (the user sees npm's output), bounded. */
+function runVisible(cmd, args, { timeoutMs, cwd = REPO_ROOT } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CI: process.env.CI ?? 'true' } });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`${cmd} ${args.join(' ')} failed (${signal ?? `exit ${code}`})`));
+    });
+  });
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const t0 = Date.now();
+
+  if (!existsSync(path.join(REPO_ROOT, 'node_modules'))) {
+    say('node_modules missing: npm ci');
+    await runVisible('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { timeoutMs: 15 * 60_000 });
+  }
+  if (opts.build) {
+    say('npm run build');
+    await runVisible('npm', ['run', 'build'], { timeoutMs: 5 * 60_000 });
+  }
+  if (!existsSync(path.join(REPO_ROOT, 'dist'))) throw new Error('dist/ missing: run `npm run build` first');
+
+  const rt = await ensureN8n(opts.line);
+  const dataDir = path.join(REPO_ROOT, '.n8n-data', `n8n-${opts.line}`);
+  const customDir = prepareCustomExtensions({ dataDir, packageDir: REPO_ROOT, runtimeDir: rt.dir });
+  say(`n8n ${rt.version} on Node ${rt.nodeVersion}; data in ${path.relative(REPO_ROOT, dataDir)}/; package copied to ${path.relative(REPO_ROOT, customDir)}/`);
+
+  let fake = null;
+  if (opts.demo) {
+    // test/fake/smartcomply-server.mjs is plain ESM, so no tsx/compile step is needed.
+    const fakePath = path.join(REPO_ROOT, 'test', 'fake', 'smartcomply-server.mjs');
+    if (!existsSync(fakePath)) throw new Error(`--demo needs ${path.relative(REPO_ROOT, fakePath)}`);
+    const { startFakeSmartComply } = await import(pathToFileURL(fakePath).href);
+    fake = await startFakeSmartComply({ apiKey: 'sc_live_demo_key_0123456789' });
+    await importCredentials({
+      line: opts.line,
+      dataDir,
+      credentials: [
+        {
+          id: 'smartComplyDemo1', // fixed id: re-running --demo updates the same credential
+          name: 'SmartComply (demo fake API)',
+          type: 'smartComplyApi',
+          data: { apiKey: fake.apiKey, baseUrl: fake.url, signingSecret: '' },
+        },
+      ],
+    });
+    say(`fake SmartComply API on ${fake.url} (API key ${fake.apiKey}); credential "SmartComply (demo fake API)" imported`);
+  }
+
+  let n8n;
+  try {
+    n8n = await startN8n({
+      line: opts.line,
+      port: opts.port,
+      dataDir,
+      customExtensions: path.dirname(customDir),
+      echo: true,
+      logFile: path.join(dataDir, 'n8n.log'),
+    });
+  } catch (err) {
+    await fake?.close();
+    throw err;
+  }
+
+  let ownerNote = '';
+  if (opts.demo) {
+    const api = new N8nRestClient(n8n.url);
+    const settings = await api.request('GET', '/rest/settings');
+    if (settings?.userManagement?.showSetupOnFirstLoad) {
+      await api.setupOwner(DEFAULT_OWNER);
+    }
+    ownerNote = `\n  log in as ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password} (owner created by --demo)`;
+  }
+
+  console.log(
+    `\n  n8n ${n8n.version} is ready in ${(n8n.readyMs / 1000).toFixed(1)} s (${((Date.now() - t0) / 1000).toFixed(0)} s total)` +
+      `\n  editor: ${n8n.url}/` +
+      `\n  webhooks: ${n8n.url}/webhook/<path>  (test: ${n8n.url}/webhook-test/<path>)` +
+      `\n  nodes of this package appear as CUSTOM.* (search "Smart" in the node panel)` +
+      ownerNote +
+      (fake ? `\n  fake SmartComply: ${fake.url}` : '') +
+      `\n  Ctrl-C to stop\n`,
+  );
+
+  let stopping = false;
+  const shutdown = async (sig) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${sig}: stopping n8n ...`);
+    const code = await n8n.stop();
+    await fake?.close().catch(() => {});
+    say(`n8n stopped (exit ${code})`);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  n8n.child.on('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`[dev] n8n exited unexpectedly (${signal ?? `exit ${code}`})`);
+    void fake?.close().catch(() => {});
+    process.exit(1);
+  });
+}
+
+main().catch((err) => {
+  console.error(`[dev] ${err.message}`);
+  process.exit(1);
+});
