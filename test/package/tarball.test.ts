@@ -1,0 +1,78 @@
+// What `npm pack` puts in the published tarball, and the package.json rules n8n's scanner enforces.
+// Needs `npm run build` first (npm test builds): the file list is read from dist/.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(__dirname, '../..');
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+	dependencies?: Record<string, string>;
+	peerDependencies?: Record<string, string>;
+	bin?: Record<string, string>;
+	files?: string[];
+	n8n: { nodes: string[]; credentials: string[] };
+};
+
+let files: string[];
+
+beforeAll(() => {
+	const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+	files = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path).sort();
+});
+
+describe('the packed tarball', () => {
+	it('holds only dist/, README.md, LICENSE and package.json', () => {
+		expect(files.filter((f) => !f.startsWith('dist/'))).toEqual(['LICENSE', 'README.md', 'package.json']);
+	});
+
+	it('holds exactly the built core, CLI, nodes (with icons and codex) and credentials (with icons)', () => {
+		const nodes = ['SmpTrigger', 'SmartComplyTrigger', 'SmartlyQTrigger', 'SmartMaintenanceTrigger', 'SmarterMeasureTrigger'];
+		const icons: Record<string, string> = {
+			SmpTrigger: 'smp',
+			SmartComplyTrigger: 'smartcomply',
+			SmartlyQTrigger: 'smartlyq',
+			SmartMaintenanceTrigger: 'smartmaintenance',
+			SmarterMeasureTrigger: 'smartermeasure',
+		};
+		const credentials = ['SmpWebhookApi', 'SmartComplyApi', 'SmartlyQWebhookApi', 'SmartMaintenanceWebhookApi', 'SmarterMeasureWebhookApi'];
+		const expected = [
+			'dist/index.js',
+			'dist/index.d.ts',
+			'dist/cli.cjs',
+			...nodes.flatMap((n) => [
+				`dist/nodes/${n}/${n}.node.js`,
+				`dist/nodes/${n}/${n}.node.json`,
+				`dist/nodes/${n}/${icons[n]}.svg`,
+				`dist/nodes/${n}/${icons[n]}.dark.svg`,
+			]),
+			...credentials.map((c) => `dist/credentials/${c}.credentials.js`),
+			...Object.values(icons).flatMap((i) => [`dist/credentials/${i}.svg`, `dist/credentials/${i}.dark.svg`]),
+		].sort();
+		expect(files.filter((f) => f.startsWith('dist/'))).toEqual(expected);
+	});
+
+	it('has no source, maps, tests, changelog or tooling', () => {
+		expect(files.filter((f) => /\.(ts|map|mjs)$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
+		expect(files.some((f) => /CHANGELOG|^src\/|^test\/|^scripts\//.test(f))).toBe(false);
+	});
+
+	it('contains every file package.json points at (n8n nodes and credentials, bin)', () => {
+		for (const p of [...pkg.n8n.nodes, ...pkg.n8n.credentials, ...Object.values(pkg.bin ?? {})]) expect(files).toContain(p);
+		expect(pkg.bin).toEqual({ 'smart-webhooks': 'dist/cli.cjs' });
+	});
+});
+
+describe('package.json for n8n', () => {
+	it('has no runtime dependencies', () => {
+		expect(pkg.dependencies ?? {}).toEqual({});
+	});
+
+	it('has exactly the peer dependency n8n-workflow: *', () => {
+		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+	});
+
+	it('publishes only dist (README, LICENSE and package.json come along by npm rule)', () => {
+		expect(pkg.files).toEqual(['dist']);
+	});
+});
