@@ -27,6 +27,15 @@ export function setupNotice(provider: ProviderDefinition): INodeProperties[] {
 	return [];
 }
 
+/** How to send a signed sample delivery to this trigger with the package's CLI, shown under the event filter. */
+function tryItHint(provider: ProviderDefinition, event: string): string {
+	if (provider.registration.kind === 'api') {
+		// With automatic registration the signing secret lives in the trigger, so the provider's own test call is the way.
+		return `To try it: click <i>Listen for test event</i> (the trigger registers a test endpoint), then <i>Send test event</i> on that endpoint in ${provider.displayName}. With a dashboard endpoint you can also run <code>npx -p n8n-nodes-smart-webhooks smart-webhooks send ${provider.id} ${event} --url &lt;Test URL&gt; --secret &lt;signing secret&gt;</code>`;
+	}
+	return `To try it before ${provider.displayName} is set up: click <i>Listen for test event</i>, then run <code>npx -p n8n-nodes-smart-webhooks smart-webhooks send ${provider.id} ${event} --url &lt;Test URL&gt; --secret &lt;${provider.scheme.kind === 'staticKey' ? 'key' : 'secret'}&gt;</code>`;
+}
+
 /** The event filter: a multi-select of the documented catalogue, plus names it does not list yet. */
 export function eventProperties(provider: ProviderDefinition): INodeProperties[] {
 	if (!provider.events) {
@@ -37,6 +46,7 @@ export function eventProperties(provider: ProviderDefinition): INodeProperties[]
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. AssessmentCompleted, AssessmentStarted',
+				hint: tryItHint(provider, 'AssessmentCompleted'),
 				description: `Comma-separated event names to accept; empty accepts every event. ${provider.displayName} does not publish its catalogue, so the name is read from the payload's event, type, eventType or EventType field.`,
 			},
 		];
@@ -48,6 +58,7 @@ export function eventProperties(provider: ProviderDefinition): INodeProperties[]
 			type: 'multiOptions',
 			default: [],
 			description: 'Which events start the workflow; none selected means all events',
+			hint: tryItHint(provider, provider.events.find((event) => !event.test)?.name ?? provider.events[0]?.name ?? 'event'),
 			options: provider.events.map((event) => ({ name: event.name, value: event.name, description: event.description })),
 		},
 		{
