@@ -2,13 +2,17 @@
  * The performance changes in src/ must not change behaviour. Each is checked here against the code it replaced:
  * - schemaIssues() answers "no issues" through a compiled pre-check before zod: same answer as zod alone;
  * - DedupeStore keeps its order in a FIFO instead of iterating the Map: same answers as the Map-only store;
- * - checkShape uses two stacks instead of a stack of pairs: same first problem.
+ * - checkShape uses two stacks instead of a stack of pairs: same first problem;
+ * - hexDigestMatches checks length and decoded size instead of a regex; header lookup pre-tests name length.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DedupeStore, getProvider, providerIds, MAX_DEPTH } from '../../src';
 import { schemaIssues } from '../../src/providers/schema';
 import { checkShape } from '../../src/parse/limits';
+import { hexDigestMatches } from '../../src/signatures/hmac';
+import { valuesOf } from '../../src/headers';
 import { counter, params, TEST_TIMEOUT_MS } from './fuzz-config';
 
 // ---- schema pre-check ------------------------------------------------------------------------
@@ -229,3 +233,56 @@ describe('checkShape reports the same first problem as before', () => {
 		c.report();
 	}, TEST_TIMEOUT_MS);
 });
+
+// ---- hex digest check and header lookup against the versions they replaced -------------------
+
+describe('hexDigestMatches and header lookup answer as before', () => {
+	it('hexDigestMatches == regex test + timingSafeEqual', () => {
+		const c = counter('hexDigestMatches: same as the regex version');
+		const expected = createHash('sha256').update('x').digest();
+		const hexChar = fc.constantFrom(...'0123456789abcdefABCDEF');
+		const near = fc.tuple(fc.array(hexChar, { minLength: 60, maxLength: 66 }), fc.nat(70), fc.constantFrom('g', ' ', 'x', '-', 'é', '\u0000', '١', 'Ａ'))
+			.map(([chars, at, bad]) => {
+				const s = chars.join('');
+				return at < s.length ? s.slice(0, at) + bad + s.slice(at + 1) : s;
+			});
+		const exact = fc.constantFrom(expected.toString('hex'), expected.toString('hex').toUpperCase());
+		fc.assert(
+			fc.property(fc.oneof(near, exact, fc.string({ maxLength: 70 }), fc.array(hexChar, { minLength: 64, maxLength: 64 }).map((a) => a.join(''))), (s) => {
+				c.tick();
+				const before = /^[0-9a-fA-F]{64}$/.test(s) && timingSafeEqual(Buffer.from(s, 'hex'), expected);
+				expect(hexDigestMatches(s, expected)).toBe(before);
+			}),
+			params(23),
+		);
+		c.report();
+	}, TEST_TIMEOUT_MS);
+
+	it('valuesOf == the scan without the length pre-test', () => {
+		const c = counter('header lookup: same as before');
+		const before = (bag: Record<string, unknown>, name: string): unknown => {
+			if (Object.prototype.hasOwnProperty.call(bag, name)) return bag[name];
+			const wanted = name.toLowerCase();
+			for (const key of Object.keys(bag)) if (key.toLowerCase() === wanted) return bag[key];
+			return undefined;
+		};
+		const names = ['X-SMP-Signature', 'X-SmarterMeasure-Verification-Key', 'X-SMTM-Delivery', 'content-type', 'VerificationKey'];
+		const variant = fc.tuple(fc.constantFrom(...names), fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), fc.constantFrom('', 'K', 'İ', 'ı', 'ſ', ' ', 'ß'))
+			.map(([n, mask, odd]) => [...n].map((ch, i) => (mask[i] ? ch.toUpperCase() : ch.toLowerCase())).join('').replace(/k/i, (k) => (odd && mask[0] ? odd : k)));
+		fc.assert(
+			fc.property(fc.constantFrom(...names), fc.array(fc.tuple(fc.oneof(variant, fc.string({ maxLength: 8 })), fc.string({ maxLength: 4 })), { maxLength: 6 }), (name, entries) => {
+				c.tick();
+				const bag = Object.fromEntries(entries);
+				expect(valuesOf(bag, name)).toEqual(asStrings(before(bag, name)));
+			}),
+			params(24),
+		);
+		c.report();
+	}, TEST_TIMEOUT_MS);
+});
+
+function asStrings(value: unknown): string[] {
+	if (typeof value === 'string') return [value];
+	if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string').slice(0, 8);
+	return [];
+}
