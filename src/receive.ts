@@ -88,8 +88,10 @@ export function receive(providerId: ProviderId, request: WebhookRequest, options
 		return { status: 200, ...base, filtered: true, reason: facts.test ? 'test event ignored' : 'event not selected', items: [] };
 	}
 
-	// Without a provider id the body's hash stands in, so an identical retry is still caught.
-	const deliveryId = facts.deliveryId ?? `sha256:${sha256Hex(body)}`;
+	// Without a provider id the body's hash stands in, so an identical retry is still caught; an absurdly long
+	// id (a header is attacker-sized) is hashed so the store's key cap can never merge two different ids.
+	const deliveryId =
+		facts.deliveryId === undefined ? `sha256:${sha256Hex(body)}` : facts.deliveryId.length > 128 ? `sha256:${sha256Hex(facts.deliveryId)}` : facts.deliveryId;
 	if (options.dedupe && options.dedupe.claim(deliveryId, nowMs)) {
 		return { status: 200, ...base, deliveryId, duplicate: true, reason: 'duplicate delivery', items: [] };
 	}

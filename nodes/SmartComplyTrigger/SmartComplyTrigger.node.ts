@@ -108,8 +108,13 @@ export class SmartComplyTrigger implements INodeType {
 				const test = webhookUrl.includes('/webhook-test/');
 				const description = `n8n${test ? ' (test)' : ''}: ${this.getWorkflow().name ?? 'workflow'} → ${this.getNode().name}`;
 				try {
-					const state = await registerEndpoint(await smartComplyClient(this), { webhookUrl, events: eventsToRegister.call(this), description });
-					Object.assign(this.getWorkflowStaticData('node'), state);
+					const data = this.getWorkflowStaticData('node');
+					const state = await registerEndpoint(
+						await smartComplyClient(this),
+						{ webhookUrl, events: eventsToRegister.call(this), description },
+						data as RegistrationState,
+					);
+					Object.assign(data, state);
 				} catch (error) {
 					throw toNodeError.call(this, error, 'register the webhook endpoint with SmartComply');
 				}

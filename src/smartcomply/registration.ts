@@ -20,14 +20,18 @@ export async function endpointIsCurrent(client: SmartComplyClient, state: Regist
 }
 
 /**
- * Registers the endpoint and returns the state to keep. Endpoints already pointing at this exact URL are ours
- * from an earlier activation whose secret we no longer hold (SmartComply shows it only once), so they are
- * removed first: one URL, one registration.
+ * Registers the endpoint and returns the state to keep. Two kinds of leftovers are removed first, so one
+ * trigger never has two registrations: the endpoint `previous` records (it is no longer current, e.g. n8n's
+ * URL or the events changed; n8n gives test registrations fresh static data, so this is never the production
+ * endpoint when listening for a test event), and endpoints already pointing at this exact URL, ours from an
+ * earlier activation whose secret we no longer hold (SmartComply shows it only once).
  */
 export async function registerEndpoint(
 	client: SmartComplyClient,
 	input: { webhookUrl: string; events: string[]; description: string },
+	previous: RegistrationState = {},
 ): Promise<RegistrationState> {
+	if (previous.endpointId) await client.deleteEndpoint(previous.endpointId);
 	for (const endpoint of await listOrEmpty(client)) {
 		if (endpoint.url === input.webhookUrl) await client.deleteEndpoint(endpoint.id);
 	}

@@ -526,6 +526,17 @@ describe('duplicates', () => {
 		expect(result.items).toEqual([]);
 	});
 
+	it('very long delivery ids are hashed, so two that share a 256-character prefix stay distinct', () => {
+		const store = new DedupeStore();
+		const prefix = 'x'.repeat(300);
+		const a = delivery('smartMaintenance', 'task.completed', { deliveryId: `${prefix}-a` });
+		const b = delivery('smartMaintenance', 'task.completed', { deliveryId: `${prefix}-b`, payload: a.payload });
+		const first = run('smartMaintenance', a.headers, a.body, { dedupe: store });
+		expect(first.deliveryId).toBe(`sha256:${sha256(Buffer.from(`${prefix}-a`))}`);
+		expect(run('smartMaintenance', b.headers, b.body, { dedupe: store }).items).toHaveLength(1);
+		expect(run('smartMaintenance', a.headers, a.body, { dedupe: store }).duplicate).toBe(true);
+	});
+
 	it('SmartMaintenance without X-SMTM-Delivery falls back to the body hash', () => {
 		const store = new DedupeStore();
 		const a = delivery('smartMaintenance', 'task.completed');

@@ -268,6 +268,17 @@ describe('registration helpers', () => {
 		expect(mine[0]).toMatchObject({ events: ['notice.created', 'test.submitted'], description: 'n8n: wf → node' });
 	});
 
+	it('registerEndpoint removes the endpoint recorded from an earlier URL (n8n moved), and tolerates it being gone', async () => {
+		const oldUrl = 'https://old-host.example.com/webhook/wf1/webhook';
+		const first = await registerEndpoint(client, { webhookUrl: oldUrl, events: ['notice.created'], description: 'x' });
+		const second = await registerEndpoint(client, { webhookUrl: url, events: ['notice.created'], description: 'x' }, first);
+		expect(fake.endpoints.has(first.endpointId!)).toBe(false);
+		expect(fake.endpoints.get(second.endpointId!)?.url).toBe(url);
+		fake.endpoints.delete(second.endpointId!);
+		const third = await registerEndpoint(client, { webhookUrl: url, events: ['notice.created'], description: 'x' }, second);
+		expect([...fake.endpoints.values()].filter((e) => e.url === url).map((e) => e.id)).toEqual([third.endpointId]);
+	});
+
 	it('registerEndpoint still registers when listing is not supported (404)', async () => {
 		fake.failNext({ status: 404, match: 'GET /webhooks/endpoints' });
 		const state = await registerEndpoint(client, { webhookUrl: url, events: ['notice.created'], description: 'x' });
