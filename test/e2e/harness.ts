@@ -1,0 +1,263 @@
+// Helpers the e2e test files share. The n8n instance and the SmartComply fake are started once per run by
+// global-setup.ts; their addresses come in through vitest's inject().
+import { randomUUID } from 'node:crypto';
+import { parse as parseFlatted } from 'flatted';
+import { inject } from 'vitest';
+// @ts-expect-error plain ESM helper without types
+import { N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
+
+export const env = {
+	get n8nUrl() {
+		return inject('n8nUrl');
+	},
+	get line() {
+		return inject('n8nLine');
+	},
+	get version() {
+		return inject('n8nVersion');
+	},
+	get fakeUrl() {
+		return inject('fakeUrl');
+	},
+	get fakeOrigin() {
+		return inject('fakeOrigin');
+	},
+	get fakeApiKey() {
+		return inject('fakeApiKey');
+	},
+};
+
+export interface RestClient {
+	baseUrl: string;
+	cookie: string;
+	request(method: string, p: string, body?: unknown, o?: { timeoutMs?: number; okStatuses?: number[] }): Promise<any>;
+	login(o?: { email: string; password: string }): Promise<any>;
+	createCredential(c: { name: string; type: string; data: Record<string, unknown> }): Promise<any>;
+	createWorkflow(w: Record<string, unknown>): Promise<any>;
+	getWorkflow(id: string): Promise<any>;
+	activateWorkflow(id: string, o?: { settleMs?: number }): Promise<any>;
+	deactivateWorkflow(id: string): Promise<any>;
+	listExecutions(workflowId: string, o?: { limit?: number }): Promise<any[]>;
+	getExecution(id: string): Promise<any>;
+}
+
+let shared: RestClient | undefined;
+
+/** A REST client carrying the owner's auth cookie from the global setup (logs in again if it is missing). */
+export async function rest(): Promise<RestClient> {
+	if (shared) return shared;
+	const client = new N8nRestClient(env.n8nUrl) as RestClient;
+	client.cookie = inject('n8nCookie');
+	if (!client.cookie) await client.login(inject('n8nOwner'));
+	shared = client;
+	return client;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Credential ids by type + data, so each file creates a credential once. */
+export async function createCredential(type: string, data: Record<string, unknown>, name = `${type} e2e ${randomUUID().slice(0, 8)}`) {
+	const client = await rest();
+	const created = await client.createCredential({ name, type, data });
+	return { id: String(created.id), name: created.name as string };
+}
+
+export interface TriggerWorkflow {
+	id: string;
+	webhookId: string;
+	triggerName: string;
+	productionUrl: string;
+	testUrl: string;
+	workflow: any;
+}
+
+const TRIGGER_NAME = 'Trigger';
+const NEXT_NAME = 'After Trigger';
+
+/** The workflow body: trigger → NoOp, with a fixed webhookId so the URLs are known in advance. */
+export function triggerWorkflowBody(input: {
+	nodeType: string;
+	parameters: Record<string, unknown>;
+	credentials: Record<string, { id: string; name: string }>;
+	webhookId?: string;
+	name?: string;
+}) {
+	const webhookId = input.webhookId ?? randomUUID();
+	const nodeType = input.nodeType.includes('.') ? input.nodeType : `CUSTOM.${input.nodeType}`;
+	return {
+		webhookId,
+		body: {
+			name: input.name ?? `e2e ${input.nodeType} ${webhookId.slice(0, 8)}`,
+			nodes: [
+				{
+					id: randomUUID(),
+					name: TRIGGER_NAME,
+					type: nodeType,
+					typeVersion: 1,
+					position: [0, 0],
+					webhookId,
+					parameters: input.parameters,
+					credentials: input.credentials,
+				},
+				{ id: randomUUID(), name: NEXT_NAME, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0], parameters: {} },
+			],
+			connections: { [TRIGGER_NAME]: { main: [[{ node: NEXT_NAME, type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all', saveManualExecutions: true },
+		},
+	};
+}
+
+/**
+ * Creates "trigger → NoOp" via REST, activates it (unless activate: false) and returns its URLs.
+ * Production URL: /webhook/<webhookId>/webhook (the triggers' static path is 'webhook').
+ */
+export async function createTriggerWorkflow(input: {
+	nodeType: string;
+	parameters?: Record<string, unknown>;
+	credentials: Record<string, { id: string; name: string }>;
+	activate?: boolean;
+	name?: string;
+}): Promise<TriggerWorkflow> {
+	const client = await rest();
+	const { webhookId, body } = triggerWorkflowBody({ ...input, parameters: input.parameters ?? {} });
+	const created = await client.createWorkflow(body);
+	const id = String(created.id);
+	if (input.activate !== false) await activate(id);
+	return {
+		id,
+		webhookId,
+		triggerName: TRIGGER_NAME,
+		productionUrl: `${env.n8nUrl}/webhook/${webhookId}/webhook`,
+		testUrl: `${env.n8nUrl}/webhook-test/${webhookId}/webhook`,
+		workflow: created,
+	};
+}
+
+/** Activates and waits (bounded) until the production webhook no longer answers 404. */
+export async function activate(id: string) {
+	const client = await rest();
+	await client.activateWorkflow(id, { settleMs: 0 });
+	const wf = await client.getWorkflow(id);
+	const trigger = wf.nodes.find((n: any) => n.webhookId);
+	if (!trigger) return;
+	const url = `${env.n8nUrl}/webhook/${trigger.webhookId}/webhook`;
+	const deadline = Date.now() + 15_000;
+	// A GET on a registered POST-only webhook answers 404 "... Did you mean to make a POST request?";
+	// before registration the hint is missing. No delivery is sent, so nothing runs.
+	while (Date.now() < deadline) {
+		const probe = await fetch(url, { method: 'GET', signal: AbortSignal.timeout(5000) }).catch(() => undefined);
+		const text = probe ? await probe.text() : '';
+		if (probe && /POST request/i.test(text)) return;
+		await sleep(200);
+	}
+	throw new Error(`production webhook of workflow ${id} still not registered after 15 s`);
+}
+
+export async function deactivate(id: string) {
+	const client = await rest();
+	await client.deactivateWorkflow(id);
+}
+
+export interface ExecutionSummary {
+	id: string;
+	status?: string;
+	finished?: boolean;
+	mode?: string;
+	workflowId?: string;
+}
+
+function isDone(e: ExecutionSummary) {
+	return e.status ? !['new', 'running', 'waiting', 'unknown'].includes(e.status) : e.finished === true;
+}
+
+export async function listExecutions(workflowId: string): Promise<ExecutionSummary[]> {
+	const client = await rest();
+	const list = await client.listExecutions(workflowId, { limit: 100 });
+	return (list ?? []).map((e: any) => ({ ...e, id: String(e.id) }));
+}
+
+/**
+ * Polls (bounded) until the workflow has at least n finished executions; returns them oldest first.
+ * Throws with what it saw on timeout.
+ */
+export async function waitForExecutions(workflowId: string, n: number, { timeoutMs = 20_000, intervalMs = 250 } = {}): Promise<ExecutionSummary[]> {
+	const deadline = Date.now() + timeoutMs;
+	let last: ExecutionSummary[] = [];
+	for (;;) {
+		last = await listExecutions(workflowId);
+		const done = last.filter(isDone);
+		if (done.length >= n && done.length === last.length) return [...done].sort((a, b) => Number(a.id) - Number(b.id));
+		if (Date.now() > deadline) {
+			throw new Error(`workflow ${workflowId}: expected ${n} finished execution(s) within ${timeoutMs} ms, saw ${JSON.stringify(last.map((e) => ({ id: e.id, status: e.status, mode: e.mode })))}`);
+		}
+		await sleep(intervalMs);
+	}
+}
+
+/** Waits quietMs and returns the executions then (for "nothing ran" checks after a request was answered). */
+export async function executionsAfter(workflowId: string, quietMs = 1500): Promise<ExecutionSummary[]> {
+	await sleep(quietMs);
+	return await listExecutions(workflowId);
+}
+
+/** The full run data of an execution; n8n keeps `data` in flatted form (both lines). */
+export async function executionData(executionId: string): Promise<any> {
+	const client = await rest();
+	const execution = await client.getExecution(executionId);
+	const raw = execution?.data;
+	const data = typeof raw === 'string' ? parseFlatted(raw) : raw;
+	return { ...execution, data };
+}
+
+/** The JSON of the items a node output in an execution (default: the trigger). */
+export async function executionItems(executionId: string, nodeName = TRIGGER_NAME): Promise<Array<Record<string, unknown>>> {
+	const execution = await executionData(executionId);
+	const runs = execution.data?.resultData?.runData?.[nodeName];
+	if (!runs) throw new Error(`execution ${executionId}: no run data for node "${nodeName}" (nodes: ${Object.keys(execution.data?.resultData?.runData ?? {}).join(', ')})`);
+	const main = runs[0]?.data?.main?.[0] ?? [];
+	return main.map((item: any) => item.json);
+}
+
+export interface Delivery {
+	status: number;
+	text: string;
+	json?: any;
+}
+
+/** POSTs raw bytes with the given headers. */
+export async function post(url: string, body: Buffer | string, headers: Record<string, string>): Promise<Delivery> {
+	const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(15_000) });
+	const text = await res.text();
+	let json: any;
+	try {
+		json = JSON.parse(text);
+	} catch {}
+	return { status: res.status, text, json };
+}
+
+/** State of the SmartComply fake (it runs in the global-setup process; read it over HTTP). */
+export async function fakeState(): Promise<{ endpoints: any[]; deliveries: any[]; requests: any[] }> {
+	const res = await fetch(`${env.fakeOrigin}/__control/state`, { signal: AbortSignal.timeout(5000) });
+	return (await res.json()) as any;
+}
+
+/** `POST <fake>/webhooks/endpoints/<id>/test` with the bearer key, as a SmartComply user would. */
+export async function fakeSendTest(endpointId: string): Promise<{ delivered: boolean; response_status: number; event_id: string }> {
+	const res = await fetch(`${env.fakeUrl}/webhooks/endpoints/${encodeURIComponent(endpointId)}/test`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${env.fakeApiKey}` },
+		signal: AbortSignal.timeout(20_000),
+	});
+	if (res.status !== 202) throw new Error(`fake /test -> ${res.status}: ${await res.text()}`);
+	return (await res.json()) as any;
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, { timeoutMs = 15_000, intervalMs = 200 } = {}): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await fn();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		await sleep(intervalMs);
+	}
+}

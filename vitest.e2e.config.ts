@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// End-to-end suite: one real n8n (line from N8N_LINE, default '2') per run, started by the global setup.
+// Files run one after the other against that instance; every wait inside is bounded.
+export default defineConfig({
+	test: {
+		include: ['test/e2e/**/*.test.ts'],
+		globalSetup: ['test/e2e/global-setup.ts'],
+		fileParallelism: false,
+		pool: 'forks',
+		testTimeout: 60_000,
+		hookTimeout: 240_000,
+		teardownTimeout: 30_000,
+	},
+});
