@@ -29,6 +29,10 @@ async function countFindings(dir, patterns) {
 	};
 }
 
+// eslint-plugin-n8n-nodes-base pretends every node file is named Test.node.ts when NODE_ENV is "test" (its own test
+// mode), which turns node-filename-against-convention into false errors, e.g. when this runs from vitest.
+if (process.env.NODE_ENV === 'test') delete process.env.NODE_ENV;
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = mkdtempSync(path.join(tmpdir(), 'smart-webhooks-scan-'));
 let failed = false;

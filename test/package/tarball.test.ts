@@ -63,6 +63,15 @@ describe('the packed tarball', () => {
 	});
 });
 
+describe("n8n's verification scanner (scripts/scan.mjs, offline)", () => {
+	it('finds no errors in the source leg or in any .js of the packed tarball', () => {
+		const out = execFileSync(process.execPath, [path.join(ROOT, 'scripts/scan.mjs')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+		expect(out).toMatch(/PASS source .*: \d+ files, 0 error\(s\)/);
+		expect(out).toMatch(/PASS tarball .*: \d+ files, 0 error\(s\), 0 warning\(s\)/);
+		expect(out).toMatch(/scan: passed/);
+	}, 120_000);
+});
+
 describe('package.json for n8n', () => {
 	it('has no runtime dependencies', () => {
 		expect(pkg.dependencies ?? {}).toEqual({});
