@@ -1,0 +1,173 @@
+// Genuine, forged, duplicate and filtered deliveries to each trigger's PRODUCTION URL inside a real n8n.
+// A genuine delivery is built the way the provider builds it: providers[p].sample(event) → serializePayload → sign().
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { providers, receive, serializePayload, sign, type ProviderId } from '../../src';
+import { createCredential, createTriggerWorkflow, env, executionItems, executionsAfter, post, waitForExecutions, type Delivery, type TriggerWorkflow } from './harness';
+
+interface Case {
+	provider: Exclude<ProviderId, 'smarterMeasure'>;
+	nodeType: string;
+	credentialType: string;
+	/** credential data, and the secret genuine deliveries are signed with */
+	credential: (secret: string) => Record<string, unknown>;
+	parameters?: Record<string, unknown>;
+	/** selected in the node's Events */
+	event: string;
+	/** a known event that is not selected */
+	other: string;
+}
+
+const CASES: Case[] = [
+	{ provider: 'smp', nodeType: 'smpTrigger', credentialType: 'smpWebhookApi', credential: (s) => ({ signingSecret: s }), event: 'project.completed', other: 'webhook.delivery_failed' },
+	{
+		provider: 'smartComply',
+		nodeType: 'smartComplyTrigger',
+		credentialType: 'smartComplyApi',
+		// dashboard-made endpoint: the signing secret is in the credential (API mode is smartcomply-api.test.ts)
+		credential: (s) => ({ apiKey: 'sc_live_unused_in_manual_mode', baseUrl: 'http://127.0.0.1:9/api/v1', signingSecret: s }),
+		parameters: { registration: 'manual' },
+		event: 'notice.created',
+		other: 'test.submitted',
+	},
+	{ provider: 'smartlyQ', nodeType: 'smartlyQTrigger', credentialType: 'smartlyQWebhookApi', credential: (s) => ({ signingSecret: s }), event: 'job.completed', other: 'social.posted' },
+	{ provider: 'smartMaintenance', nodeType: 'smartMaintenanceTrigger', credentialType: 'smartMaintenanceWebhookApi', credential: (s) => ({ secret: s }), event: 'task.completed', other: 'user.created' },
+];
+
+function expectSecretFree(res: Delivery, ...secrets: string[]) {
+	for (const secret of secrets) expect(res.text).not.toContain(secret);
+}
+
+describe.each(CASES)('$provider trigger in n8n', (c) => {
+	const secret = `${c.provider}_e2e_${randomUUID().replace(/-/g, '')}`;
+	let wf: TriggerWorkflow;
+
+	beforeAll(async () => {
+		const cred = await createCredential(c.credentialType, c.credential(secret));
+		wf = await createTriggerWorkflow({
+			nodeType: c.nodeType,
+			parameters: { ...c.parameters, events: [c.event] },
+			credentials: { [c.credentialType]: cred },
+		});
+	});
+
+	it(`runs once per genuine delivery with the payload as the trigger's item; refuses forgeries, ignores duplicates and unselected events (${c.event})`, async () => {
+		const provider = providers[c.provider];
+		const payload = provider.sample(c.event);
+		const body = serializePayload(payload);
+		const headers = sign(c.provider, body, secret);
+		const sigHeader = Object.keys(headers).find((h) => /signature/i.test(h))!;
+
+		// forged: signed with another secret → 401, nothing runs, the answer does not echo secrets
+		const forgedHeaders = sign(c.provider, body, `${secret}_wrong`);
+		const forged = await post(wf.productionUrl, body, forgedHeaders);
+		expect(forged.status, forged.text).toBe(401);
+		expectSecretFree(forged, secret, headers[sigHeader], forgedHeaders[sigHeader]);
+
+		// tampered body with the genuine signature → 401
+		const tampered = await post(wf.productionUrl, Buffer.from(body.toString('utf8').replace(c.event, `${c.event} `)), headers);
+		expect(tampered.status, tampered.text).toBe(401);
+		expectSecretFree(tampered, secret, headers[sigHeader]);
+
+		// unsigned (SmartMaintenance: a secret is configured, so unsigned is refused too) → 401
+		const unsignedHeaders = { ...headers };
+		delete unsignedHeaders[sigHeader];
+		const unsigned = await post(wf.productionUrl, body, unsignedHeaders);
+		expect(unsigned.status, unsigned.text).toBe(401);
+		expectSecretFree(unsigned, secret);
+
+		// a genuine event that is not selected → 200, no run
+		const otherBody = serializePayload(provider.sample(c.other));
+		const filtered = await post(wf.productionUrl, otherBody, sign(c.provider, otherBody, secret));
+		expect(filtered.status, filtered.text).toBe(200);
+
+		// genuine → 200; the same delivery again (a provider retry) → 200, answered as an ignored duplicate
+		const first = await post(wf.productionUrl, body, headers);
+		expect(first.status, first.text).toBe(200);
+		const again = await post(wf.productionUrl, body, headers);
+		expect(again.status, again.text).toBe(200);
+		expect(again.json).toMatchObject({ ignored: 'duplicate delivery' });
+
+		const [execution] = await waitForExecutions(wf.id, 1);
+		expect(execution.status ?? 'success').toBe('success');
+		expect(await executionItems(execution.id)).toEqual([payload]);
+		// the next node received it too
+		expect(await executionItems(execution.id, 'After Trigger')).toEqual([payload]);
+		// nothing else ran (forged, tampered, unsigned, filtered, duplicate)
+		expect(await executionsAfter(wf.id)).toHaveLength(1);
+	});
+});
+
+describe('smarterMeasure trigger in n8n', () => {
+	const key = `smk_${randomUUID().replace(/-/g, '')}`;
+	let wf: TriggerWorkflow;
+
+	beforeAll(async () => {
+		const cred = await createCredential('smarterMeasureWebhookApi', { verificationKey: key });
+		wf = await createTriggerWorkflow({
+			nodeType: 'smarterMeasureTrigger',
+			parameters: { keyLocation: 'query', eventNames: 'AssessmentCompleted', format: 'auto' },
+			credentials: { smarterMeasureWebhookApi: cred },
+		});
+	});
+
+	it('accepts JSON and XML with the key in the header or in ?VerificationKey=, refuses wrong keys, ignores duplicates and other events', async () => {
+		const p = providers.smarterMeasure;
+		const jsonPayload = p.sample('AssessmentCompleted');
+		const jsonBody = serializePayload(jsonPayload);
+		const jsonHeaders = sign('smarterMeasure', jsonBody, key);
+		expect(Object.keys(jsonHeaders).map((h) => h.toLowerCase())).toContain('x-smartermeasure-verification-key');
+
+		const xmlPayload = p.sample('AssessmentCompleted');
+		const xmlBody = serializePayload(xmlPayload, 'xml');
+		const xmlHeaders = sign('smarterMeasure', xmlBody, key);
+		expect(xmlHeaders['Content-Type']).toBe('application/xml');
+		// what the trigger makes of the XML: the same parse receive() does, outside n8n
+		const xmlExpected = receive('smarterMeasure', { headers: xmlHeaders, rawBody: xmlBody }, { secret: key }).items;
+		expect(xmlExpected).toHaveLength(1);
+
+		const queryPayload = p.sample('AssessmentCompleted');
+		const queryBody = serializePayload(queryPayload);
+		const queryUrl = `${wf.productionUrl}?VerificationKey=${encodeURIComponent(key)}`;
+
+		// wrong key in the header, wrong key in the query, no key at all → 401, nothing echoed
+		const wrongHeader = await post(wf.productionUrl, jsonBody, { 'Content-Type': 'application/json', 'X-SmarterMeasure-Verification-Key': `${key}x` });
+		expect(wrongHeader.status, wrongHeader.text).toBe(401);
+		expect(wrongHeader.text).not.toContain(key);
+		const wrongQuery = await post(`${wf.productionUrl}?VerificationKey=${key}x`, queryBody, { 'Content-Type': 'application/json' });
+		expect(wrongQuery.status, wrongQuery.text).toBe(401);
+		expect(wrongQuery.text).not.toContain(key);
+		const none = await post(wf.productionUrl, jsonBody, { 'Content-Type': 'application/json' });
+		expect(none.status, none.text).toBe(401);
+
+		// an event not in the list → 200, no run
+		const startedBody = serializePayload(p.sample('AssessmentStarted'));
+		const filtered = await post(wf.productionUrl, startedBody, sign('smarterMeasure', startedBody, key));
+		expect(filtered.status, filtered.text).toBe(200);
+
+		// genuine: JSON + header key, then the same again (duplicate by body hash), XML + header key, JSON + query key
+		const json = await post(wf.productionUrl, jsonBody, jsonHeaders);
+		expect(json.status, json.text).toBe(200);
+		const dup = await post(wf.productionUrl, jsonBody, jsonHeaders);
+		expect(dup.status, dup.text).toBe(200);
+		expect(dup.json).toMatchObject({ ignored: 'duplicate delivery' });
+		const runs1 = await waitForExecutions(wf.id, 1);
+		const xml = await post(wf.productionUrl, xmlBody, xmlHeaders);
+		expect(xml.status, xml.text).toBe(200);
+		const runs2 = await waitForExecutions(wf.id, 2);
+		const query = await post(queryUrl, queryBody, { 'Content-Type': 'application/json' });
+		expect(query.status, query.text).toBe(200);
+		const runs3 = await waitForExecutions(wf.id, 3);
+
+		expect(await executionItems(runs1[0].id)).toEqual([jsonPayload]);
+		expect(await executionItems(runs2[1].id)).toEqual(xmlExpected);
+		expect(await executionItems(runs3[2].id)).toEqual([queryPayload]);
+		expect(await executionsAfter(wf.id)).toHaveLength(3);
+	});
+});
+
+describe('n8n instance', () => {
+	it('is the line the run asked for', () => {
+		expect(env.version.startsWith(`${env.line}.`)).toBe(true);
+	});
+});
