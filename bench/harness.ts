@@ -54,7 +54,8 @@ function median(values: number[]): number {
 	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-export function compare(contenders: Contender[], options: MeasureOptions = {}): Comparison {
+/** One interleaved session: raw per-round ns/op samples for each contender. */
+export function sample(contenders: Contender[], options: MeasureOptions = {}): number[][] {
 	const rounds = options.rounds ?? 40;
 	const batchMs = options.batchMs ?? 15;
 	const warmupMs = options.warmupMs ?? 250;
@@ -79,17 +80,26 @@ export function compare(contenders: Contender[], options: MeasureOptions = {}): 
 			samples[i].push(timeBatch(contenders[i].fn, iterations[i]) / iterations[i]);
 		}
 	}
+	return samples;
+}
+
+/** Pools the rounds of several sessions (passes) of the same contenders into one comparison. */
+export function summarise(contenders: Contender[], sessions: number[][][]): Comparison & { passRatios: number[] } {
+	const pooled = contenders.map((_, i) => sessions.flatMap((s) => s[i]));
 	const ratios: number[] = [];
-	for (let i = 1; i < contenders.length; i++) {
-		ratios.push(median(samples[0].map((ours, r) => ours / samples[i][r])));
-	}
+	for (let i = 1; i < contenders.length; i++) ratios.push(median(pooled[0].map((ours, r) => ours / pooled[i][r])));
 	return {
 		contenders: contenders.map((c, i) => {
-			const ns = median(samples[i]);
+			const ns = median(pooled[i]);
 			return { name: c.name, nsPerOp: ns, opsPerSec: 1e9 / ns };
 		}),
 		ratios,
-		rounds,
-		iterationsPerBatch: iterations,
+		rounds: pooled[0].length,
+		iterationsPerBatch: [],
+		passRatios: sessions.map((s) => median(s[0].map((ours, r) => ours / s[1][r]))),
 	};
+}
+
+export function compare(contenders: Contender[], options: MeasureOptions = {}): Comparison {
+	return summarise(contenders, [sample(contenders, options)]);
 }

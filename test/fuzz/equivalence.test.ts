@@ -8,7 +8,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DedupeStore, getProvider, providerIds, MAX_DEPTH } from '../../src';
+import { DedupeStore, getProvider, providerIds, MAX_DEPTH, parseTimestampedHeader } from '../../src';
 import { schemaIssues } from '../../src/providers/schema';
 import { checkShape } from '../../src/parse/limits';
 import { hexDigestMatches } from '../../src/signatures/hmac';
@@ -286,3 +286,46 @@ function asStrings(value: unknown): string[] {
 	if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string').slice(0, 8);
 	return [];
 }
+
+// ---- parseTimestampedHeader against the split/regex version -----------------------------------
+
+function referenceParseTimestamped(value: string): { timestamp: number; signatures: string[] } | undefined {
+	if (value.length > 2048) return undefined;
+	let timestamp: number | undefined;
+	const signatures: string[] = [];
+	for (const part of value.split(',')) {
+		const eq = part.indexOf('=');
+		if (eq < 0) continue;
+		const key = part.slice(0, eq).trim();
+		const val = part.slice(eq + 1).trim();
+		if (key === 't') {
+			if (timestamp !== undefined || !/^\d{1,12}$/.test(val)) return undefined;
+			timestamp = Number(val);
+		} else if (key === 'v1' && signatures.length < 8) {
+			signatures.push(val);
+		}
+	}
+	if (timestamp === undefined || signatures.length === 0) return undefined;
+	return { timestamp, signatures };
+}
+
+describe('parseTimestampedHeader answers as the split/regex version did', () => {
+	it('random header-like strings', () => {
+		const c = counter('parseTimestampedHeader: same as the reference');
+		const fragment = fc.oneof(
+			fc.constantFrom('t=', 'v1=', 'v0=', ',', '=', ' ', '\u00a0', '\n', 't', 'v1', ',,', '==', ' t = ', ' v1 = ', '١', '\u2028'),
+			fc.stringMatching(/^[0-9]{0,14}$/),
+			fc.stringMatching(/^[0-9a-fA-F]{0,66}$/),
+			fc.string({ unit: 'binary', maxLength: 6 }),
+		);
+		const header = fc.oneof(fc.array(fragment, { maxLength: 30 }).map((a) => a.join('')), fc.string({ maxLength: 2100 }), fc.constant(`t=1,${'v1=a,'.repeat(500)}`));
+		fc.assert(
+			fc.property(header, (value) => {
+				c.tick();
+				expect(parseTimestampedHeader(value)).toEqual(referenceParseTimestamped(value));
+			}),
+			params(25),
+		);
+		c.report();
+	}, TEST_TIMEOUT_MS);
+});
