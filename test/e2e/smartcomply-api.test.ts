@@ -1,0 +1,158 @@
+// SmartComply Trigger with registration 'api' against the fake SmartComply API: activation registers the
+// production endpoint, SmartComply's own /test call runs the workflow, "Listen for test event" registers a
+// separate endpoint for the /webhook-test/ URL (and removes it after one delivery or when listening stops),
+// deactivation removes the production endpoint.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { providers, serializePayload, sign } from '../../src';
+import {
+	activate,
+	createCredential,
+	createTriggerWorkflow,
+	deactivate,
+	env,
+	executionItems,
+	executionsAfter,
+	fakeSendTest,
+	fakeState,
+	listExecutions,
+	post,
+	rest,
+	waitFor,
+	waitForExecutions,
+	type TriggerWorkflow,
+} from './harness';
+
+const EVENTS = ['notice.created', 'test.submitted'];
+
+async function endpointsFor(url: string) {
+	return (await fakeState()).endpoints.filter((e) => e.url === url);
+}
+
+/**
+ * "Listen for test event" as the editor does it. The REST call differs by line:
+ *  - 2.x: POST /rest/workflows/:id/run { triggerToStartFrom: { name } } (n8n runs the saved workflow; ManualRunDto)
+ *  - 1.x: POST /rest/workflows/:id/run { workflowData, triggerToStartFrom: { name } } (the editor sends the workflow)
+ * Both answer { waitingForWebhook: true } once the test webhook (and its create() hook) is registered.
+ */
+async function listenForTestEvent(wf: TriggerWorkflow) {
+	const client = await rest();
+	const body =
+		env.line === '2'
+			? { triggerToStartFrom: { name: wf.triggerName } }
+			: { workflowData: await client.getWorkflow(wf.id), triggerToStartFrom: { name: wf.triggerName } };
+	return await client.request('POST', `/rest/workflows/${wf.id}/run`, body);
+}
+
+/** "Stop listening": DELETE /rest/test-webhook/:workflowId (both lines). */
+async function stopListening(wf: TriggerWorkflow) {
+	const client = await rest();
+	return await client.request('DELETE', `/rest/test-webhook/${wf.id}`);
+}
+
+describe('SmartComply Trigger, automatic registration (fake SmartComply API)', () => {
+	let wf: TriggerWorkflow;
+	let productionEndpointId: string;
+
+	beforeAll(async () => {
+		const cred = await createCredential('smartComplyApi', { apiKey: env.fakeApiKey, baseUrl: env.fakeUrl, signingSecret: '' });
+		wf = await createTriggerWorkflow({
+			nodeType: 'smartComplyTrigger',
+			parameters: { registration: 'api', events: EVENTS },
+			credentials: { smartComplyApi: cred },
+			activate: false,
+		});
+	});
+
+	afterAll(async () => {
+		// leave nothing active behind if a test failed half-way
+		await stopListening(wf).catch(() => {});
+		await deactivate(wf.id).catch(() => {});
+	});
+
+	it('activating registers one endpoint for the production URL with the chosen events', async () => {
+		expect(await endpointsFor(wf.productionUrl)).toHaveLength(0);
+		await activate(wf.id);
+		// n8n may still be running the trigger's create() hook when the webhook already answers
+		const endpoints = await waitFor('the production endpoint at the fake', async () => {
+			const list = await endpointsFor(wf.productionUrl);
+			return list.length > 0 && list;
+		});
+		expect(endpoints).toHaveLength(1);
+		expect([...endpoints[0].events].sort()).toEqual([...EVENTS].sort());
+		expect(endpoints[0].status).toBe('active');
+		productionEndpointId = endpoints[0].id;
+		expect(await endpointsFor(wf.testUrl)).toHaveLength(0);
+	});
+
+	it("SmartComply's test call (POST /webhooks/endpoints/{id}/test) runs the workflow once with the webhook.test event", async () => {
+		const result = await fakeSendTest(productionEndpointId);
+		expect(result).toMatchObject({ delivered: true, response_status: 200 });
+		const [execution] = await waitForExecutions(wf.id, 1);
+		const items = await executionItems(execution.id);
+		expect(items).toHaveLength(1);
+		expect(items[0]).toMatchObject({ id: result.event_id, type: 'webhook.test', data: { endpoint_id: productionEndpointId } });
+		expect(execution.mode).not.toBe('manual');
+	});
+
+	it('refuses deliveries not signed with the secret SmartComply returned (401, no run, no secret in the answer)', async () => {
+		const before = (await listExecutions(wf.id)).length;
+		const body = serializePayload(providers.smartComply.sample('notice.created'));
+		const forged = await post(wf.productionUrl, body, sign('smartComply', body, 'whsec_guessed'));
+		expect(forged.status, forged.text).toBe(401);
+		expect(forged.text).not.toMatch(/whsec_/);
+		expect(await executionsAfter(wf.id)).toHaveLength(before);
+	});
+
+	it('listening for a test event registers a separate endpoint for the Test URL; one test delivery runs it and removes it', async () => {
+		const before = (await listExecutions(wf.id)).length;
+		const answer = await listenForTestEvent(wf);
+		expect(answer).toMatchObject({ waitingForWebhook: true });
+		const [testEndpoint] = await waitFor('the test endpoint at the fake', async () => {
+			const list = await endpointsFor(wf.testUrl);
+			return list.length > 0 && list;
+		});
+		expect(testEndpoint.id).not.toBe(productionEndpointId);
+		expect([...testEndpoint.events].sort()).toEqual([...EVENTS].sort());
+		// the production endpoint is untouched
+		const production = await endpointsFor(wf.productionUrl);
+		expect(production.map((e) => e.id)).toEqual([productionEndpointId]);
+
+		const result = await fakeSendTest(testEndpoint.id);
+		expect(result).toMatchObject({ delivered: true, response_status: 200 });
+		const executions = await waitForExecutions(wf.id, before + 1);
+		const manual = executions[executions.length - 1];
+		expect(manual.mode).toBe('manual');
+		const items = await executionItems(manual.id);
+		expect(items[0]).toMatchObject({ id: result.event_id, type: 'webhook.test', data: { endpoint_id: testEndpoint.id } });
+
+		// n8n stops listening after the one test delivery; the trigger's delete() removes the test endpoint
+		await waitFor('the test endpoint to be removed', async () => (await endpointsFor(wf.testUrl)).length === 0);
+		expect((await endpointsFor(wf.productionUrl)).map((e) => e.id)).toEqual([productionEndpointId]);
+		// and the production URL still works with the production endpoint's secret
+		const again = await fakeSendTest(productionEndpointId);
+		expect(again).toMatchObject({ delivered: true, response_status: 200 });
+		await waitForExecutions(wf.id, before + 2);
+	});
+
+	it('stopping the listening removes the test endpoint without a delivery', async () => {
+		const answer = await listenForTestEvent(wf);
+		expect(answer).toMatchObject({ waitingForWebhook: true });
+		await waitFor('the test endpoint at the fake', async () => (await endpointsFor(wf.testUrl)).length === 1);
+		await stopListening(wf);
+		await waitFor('the test endpoint to be removed', async () => (await endpointsFor(wf.testUrl)).length === 0);
+		expect((await endpointsFor(wf.productionUrl)).map((e) => e.id)).toEqual([productionEndpointId]);
+		// the Test URL is gone with it
+		const body = serializePayload(providers.smartComply.sample('notice.created'));
+		const late = await post(wf.testUrl, body, sign('smartComply', body, 'whsec_x'));
+		expect(late.status).toBe(404);
+	});
+
+	it('deactivating removes the production endpoint and the production URL', async () => {
+		await deactivate(wf.id);
+		await waitFor('the production endpoint to be removed', async () => (await endpointsFor(wf.productionUrl)).length === 0);
+		const body = serializePayload(providers.smartComply.sample('notice.created'));
+		const late = await post(wf.productionUrl, body, sign('smartComply', body, 'whsec_x'));
+		expect(late.status).toBe(404);
+		expect((await fakeState()).endpoints.filter((e) => e.url.includes(wf.webhookId))).toHaveLength(0);
+	});
+});
