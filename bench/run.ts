@@ -3,23 +3,46 @@
  * (interleaved batches, warm-up, median of per-round ratios; see harness.ts). Prints one line per figure
  * and writes bench/results.json and bench/RESULTS.md.
  *
- * Runs on the TypeScript sources through tsx by default (the same esbuild transform tsup ships);
- * BENCH_TARGET=dist benchmarks the built bundle instead (run `npm run build` first).
- * BENCH_QUICK=1 takes fewer samples (for a smoke run).
+ * What is measured (BENCH_TARGET):
+ *   bundle (default)  src/index.ts bundled by esbuild into one CommonJS file, as tsup builds dist/ (internal calls are
+ *                     plain function calls, zod and fast-xml-parser inlined); written under node_modules/.cache
+ *   dist              the built dist/index.js (run `npm run build` first)
+ *   src               the sources module by module through tsx (each cross-module call goes through an export getter)
+ * BENCH_QUICK=1 takes fewer samples (smoke run); BENCH_ONLY=accept,xml,reject,dedupe,e2e picks sections.
  */
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { consume, sample, summarise, type Comparison, type Contender } from './harness';
 import { jsonBody, xmlBody, SIZES } from './payloads';
-import * as srcApi from '../src/index';
+import type * as SrcApi from '../src/index';
 
 const here = __dirname; // tsx runs this file as CommonJS (the package is not "type": "module")
-const target = process.env.BENCH_TARGET === 'dist' ? 'dist' : 'src';
-const api: typeof srcApi = target === 'dist' ? require('../dist/index.js') : srcApi;
+const target = process.env.BENCH_TARGET === 'dist' ? 'dist' : process.env.BENCH_TARGET === 'src' ? 'src' : 'bundle';
+
+function loadApi(): typeof SrcApi {
+	if (target === 'dist') return require('../dist/index.js');
+	if (target === 'src') return require('../src/index');
+	const outDir = join(here, '..', 'node_modules', '.cache', 'smart-webhooks-bench');
+	mkdirSync(outDir, { recursive: true });
+	const outfile = join(outDir, 'index.js');
+	// The same settings as tsup.config.ts for src/index.ts: CommonJS, node20, zod and fast-xml-parser bundled in.
+	require('esbuild').buildSync({
+		entryPoints: [join(here, '..', 'src', 'index.ts')],
+		bundle: true,
+		platform: 'node',
+		format: 'cjs',
+		target: 'node20',
+		external: ['n8n-workflow'],
+		outfile,
+		logLevel: 'warning',
+	});
+	return require(outfile);
+}
+const api = loadApi();
 const { receive, sign, DedupeStore, XML_ATTRIBUTE_PREFIX, MAX_DEPTH } = api;
-type ProviderId = srcApi.ProviderId;
+type ProviderId = SrcApi.ProviderId;
 
 const quick = process.env.BENCH_QUICK === '1';
 const opts = quick ? { rounds: 12, batchMs: 10, warmupMs: 150 } : { rounds: Number(process.env.BENCH_ROUNDS ?? 150), batchMs: 5, warmupMs: 300 };
@@ -96,7 +119,7 @@ function record(id: string, name: string, limit: number, targetText: string, cmp
 	return fig;
 }
 
-function mustAccept(provider: ProviderId, req: srcApi.WebhookRequest, options: srcApi.ReceiveOptions): void {
+function mustAccept(provider: ProviderId, req: SrcApi.WebhookRequest, options: SrcApi.ReceiveOptions): void {
 	const r = receive(provider, req, options);
 	if (r.status !== 200 || r.duplicate || r.schemaIssues || r.items.length !== 1) {
 		throw new Error(`bench setup: ${provider} delivery not accepted cleanly: ${JSON.stringify({ ...r, items: r.items.length })}`);

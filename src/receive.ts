@@ -97,7 +97,11 @@ export function receive(providerId: ProviderId, request: WebhookRequest, options
 	}
 
 	const issues = schemaIssues(provider.schema, payload);
-	return { status: 200, ...base, deliveryId, duplicate: false, ...(issues ? { schemaIssues: issues } : {}), items: [payload] };
+	// Written out rather than spread from `base` (the spreads were measurable on a 1 KiB delivery); same keys, same order.
+	if (issues) {
+		return { status: 200, event: base.event, verified, test: base.test, format, deliveryId, duplicate: false, schemaIssues: issues, items: [payload] };
+	}
+	return { status: 200, event: base.event, verified, test: base.test, format, deliveryId, duplicate: false, items: [payload] };
 }
 
 function eventSelected(event: string | undefined, selected: readonly string[] | undefined): boolean {
