@@ -14,8 +14,12 @@ import { eventProperties, optionsProperty, setupNotice } from './properties';
 export const EVENTS_SUBTITLE =
 	'={{ ([].concat($parameter["events"] || [], ($parameter["otherEvents"] || $parameter["eventNames"] || "").split(",").map(s => s.trim()).filter(s => s))).join(", ") || "All events" }}';
 
-/** One POST webhook per trigger, answered by the node itself (it verifies before anything runs). */
-export const TRIGGER_WEBHOOKS: IWebhookDescription[] = [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }];
+/**
+ * One POST webhook per trigger, answered by the node itself (it verifies before anything runs).
+ * `responseData: 'noData'`: without it n8n (1.123 and 2.40 alike) answers an accepted delivery with the literal text
+ * "firstEntryJson" (its default for responseData is taken as the body in onReceived mode); with it, an empty 200.
+ */
+export const TRIGGER_WEBHOOKS: IWebhookDescription[] = [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: 'noData', path: 'webhook' }];
 
 export interface TriggerPropertiesInput {
 	/** Properties shown before the events (registration mode, instructions); default: the hand-registration steps. */
