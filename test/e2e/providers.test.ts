@@ -76,6 +76,14 @@ describe.each(CASES)('$provider trigger in n8n', (c) => {
 		expect(unsigned.status, unsigned.text).toBe(401);
 		expectSecretFree(unsigned, secret);
 
+		// signed bytes that are not JSON → refused, nothing runs. n8n itself parses application/json webhook bodies
+		// before any node sees them and answers 422 "Failed to parse request body" (both lines); the trigger's own
+		// answer for this case is 400 (unit tests). Either way: a 4xx, no run, no secret.
+		const garbage = Buffer.from('{"id": "evt_1", "type": ');
+		const malformed = await post(wf.productionUrl, garbage, sign(c.provider, garbage, secret, { contentType: 'application/json' }));
+		expect([400, 422], malformed.text).toContain(malformed.status);
+		expectSecretFree(malformed, secret);
+
 		// a genuine event that is not selected → 200, no run
 		const otherBody = serializePayload(provider.sample(c.other));
 		const filtered = await post(wf.productionUrl, otherBody, sign(c.provider, otherBody, secret));
@@ -84,6 +92,8 @@ describe.each(CASES)('$provider trigger in n8n', (c) => {
 		// genuine → 200; the same delivery again (a provider retry) → 200, answered as an ignored duplicate
 		const first = await post(wf.productionUrl, body, headers);
 		expect(first.status, first.text).toBe(200);
+		// n8n's onReceived answer: empty (not its placeholder text "firstEntryJson")
+		expect(first.text).toBe('');
 		const again = await post(wf.productionUrl, body, headers);
 		expect(again.status, again.text).toBe(200);
 		expect(again.json).toMatchObject({ ignored: 'duplicate delivery' });
@@ -163,6 +173,35 @@ describe('smarterMeasure trigger in n8n', () => {
 		expect(await executionItems(runs2[1].id)).toEqual(xmlExpected);
 		expect(await executionItems(runs3[2].id)).toEqual([queryPayload]);
 		expect(await executionsAfter(wf.id)).toHaveLength(3);
+	});
+});
+
+describe('trigger options inside n8n', () => {
+	it('includeMetadata adds _delivery; deduplicate off runs a retried delivery again', async () => {
+		const secret = `smp_opts_${randomUUID().replace(/-/g, '')}`;
+		const cred = await createCredential('smpWebhookApi', { signingSecret: secret });
+		const wf = await createTriggerWorkflow({
+			nodeType: 'smpTrigger',
+			parameters: { events: [], otherEvents: 'project.created', options: { includeMetadata: true, deduplicate: false } },
+			credentials: { smpWebhookApi: cred },
+		});
+		// an event typed into "Other Event Names" (none picked in the list) is accepted
+		const payload = providers.smp.sample('project.created');
+		const body = serializePayload(payload);
+		const headers = sign('smp', body, secret);
+		expect((await post(wf.productionUrl, body, headers)).status).toBe(200);
+		expect((await post(wf.productionUrl, body, headers)).status).toBe(200);
+		// an event neither picked nor typed is filtered out
+		const otherBody = serializePayload(providers.smp.sample('project.completed'));
+		expect((await post(wf.productionUrl, otherBody, sign('smp', otherBody, secret))).status).toBe(200);
+		const runs = await waitForExecutions(wf.id, 2);
+		for (const run of runs) {
+			const [item] = await executionItems(run.id);
+			const { _delivery, ...rest } = item as Record<string, any>;
+			expect(rest).toEqual(payload);
+			expect(_delivery).toMatchObject({ provider: 'smp', event: 'project.created', deliveryId: payload.id, verified: true, test: false });
+		}
+		expect(await executionsAfter(wf.id)).toHaveLength(2);
 	});
 });
 
