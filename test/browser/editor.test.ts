@@ -148,7 +148,10 @@ async function sees(scope: Locator | Page, text: string, timeout = SHORT) {
 }
 
 async function shot(name: string) {
-	await page.screenshot({ path: path.join(SHOTS, `${name}.png`), timeout: WAIT });
+	// no pointer over the page, no dropdown still fading out, no dialog half faded in
+	await page.mouse.move(0, 899);
+	await page.locator('.el-select__popper:visible').first().waitFor({ state: 'hidden', timeout: SHORT }).catch(() => {});
+	await page.screenshot({ path: path.join(SHOTS, `${name}.png`), animations: 'disabled', timeout: WAIT });
 }
 
 describe.skipIf(line !== '2')('n8n 2.x editor: the five triggers as a user sees them', () => {
