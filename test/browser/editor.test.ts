@@ -22,6 +22,12 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const OWNER = { email: 'owner@example.com', firstName: 'Dev', lastName: 'Owner', password: 'Passw0rd-e2e' };
 const WAIT = 30_000; // upper bound of every single wait
 const SHORT = 10_000;
+// the whole file stays under 4 minutes: no test starts after BUDGET_MS (each test is capped at 45 s by the config)
+const BUDGET_MS = 180_000;
+let suiteStart = 0;
+function withinBudget() {
+	if (Date.now() - suiteStart > BUDGET_MS) throw new Error(`browser suite over its ${BUDGET_MS / 1000} s budget; not starting more`);
+}
 // This suite is for the 2.x editor only (1.x's editor differs); under `N8N_LINE=1` it is skipped.
 const line = process.env.N8N_LINE || '2';
 
@@ -161,6 +167,7 @@ describe.skipIf(line !== '2')('n8n 2.x editor: the five triggers as a user sees 
 		}
 		if (!existsSync(path.join(REPO, 'dist', 'nodes'))) throw new Error('dist/ missing: npm run build first');
 		mkdirSync(SHOTS, { recursive: true });
+		suiteStart = Date.now();
 		let t0 = Date.now();
 		const rt = await ensureN8n('2');
 		dataDir = mkdtempSync(path.join(os.tmpdir(), 'n8n-browser-'));
@@ -171,7 +178,7 @@ describe.skipIf(line !== '2')('n8n 2.x editor: the five triggers as a user sees 
 			dataDir,
 			customExtensions: path.join(dataDir, 'custom'),
 			logFile: path.join(dataDir, 'n8n.log'),
-			readyTimeoutMs: 120_000,
+			readyTimeoutMs: 90_000,
 			// vitest sets NODE_ENV=test, with which n8n exits at start (code 1, no output)
 			env: { NODE_ENV: 'production' },
 		});
@@ -211,6 +218,7 @@ describe.skipIf(line !== '2')('n8n 2.x editor: the five triggers as a user sees 
 	});
 
 	it('sets up the owner account through the form (or logs in)', async () => {
+		withinBudget();
 		const t0 = Date.now();
 		await page.goto(`${n8n!.url}/`);
 		const form = page.locator('[data-test-id="setup-form"], [data-test-id="auth-form"]').first();
@@ -232,6 +240,7 @@ describe.skipIf(line !== '2')('n8n 2.x editor: the five triggers as a user sees 
 
 	for (const p of PROVIDERS) {
 		it(`${p.displayName}: found in the nodes panel; panel shows events, URLs and setup; credential fields`, async () => {
+			withinBudget();
 			const t0 = Date.now();
 			onTestFailed(async () => {
 				// what the browser showed, for the failure report (outside the repo)

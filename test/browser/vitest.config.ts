@@ -7,8 +7,8 @@ export default defineConfig({
 		include: ['test/browser/**/*.test.ts'],
 		fileParallelism: false,
 		pool: 'forks',
-		testTimeout: 60_000,
-		hookTimeout: 150_000,
+		testTimeout: 45_000,
+		hookTimeout: 120_000,
 		teardownTimeout: 30_000,
 	},
 });
