@@ -226,7 +226,7 @@ export interface Delivery {
 
 /** POSTs raw bytes with the given headers. */
 export async function post(url: string, body: Buffer | string, headers: Record<string, string>): Promise<Delivery> {
-	const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(15_000) });
+	const res = await fetch(url, { method: 'POST', headers, body: new Uint8Array(typeof body === 'string' ? Buffer.from(body) : body), signal: AbortSignal.timeout(15_000) });
 	const text = await res.text();
 	let json: any;
 	try {
