@@ -6,9 +6,11 @@
 import os
 
 ICONS = {
-    # a check mark: a delivered, verified event (SMP: projects and testers)
+    # a clipboard with a task list: SMP's projects and tester tasks (a bare check mark read as a ticked checkbox)
     'smp': ('#2563eb', '#93c5fd',
-        '<path d="M17 31 l9 9 l17 -19" fill="none" stroke="{c}" stroke-width="6" stroke-linecap="round" stroke-linejoin="round"/>'),
+        '<rect x="17" y="15" width="26" height="33" rx="3" fill="none" stroke="{c}" stroke-width="4.5"/>'
+        '<path d="M25 14 h10" stroke="{c}" stroke-width="6" stroke-linecap="round"/>'
+        '<path d="M23.5 27 h13 M23.5 36 h9" stroke="{c}" stroke-width="4.5" stroke-linecap="round"/>'),
     # a shield with a check: compliance
     'smartcomply': ('#0f766e', '#5eead4',
         '<path d="M30 12 l15 6 v11 c0 10 -6.5 16 -15 19 c-8.5 -3 -15 -9 -15 -19 v-11 z" fill="none" stroke="{c}" stroke-width="4.5" stroke-linejoin="round"/>'

@@ -59,6 +59,8 @@ if (!args.has('--unit')) {
 		failed++;
 	} else {
 		for (const line of lines) vitest(`e2e-n8n${line}`, 'vitest.e2e.config.ts', { N8N_LINE: line });
+		// The editor in a real browser: screenshots and on-screen checks, once, on the current n8n line.
+		if (lines.includes('2')) vitest('browser-n8n2', 'test/browser/vitest.config.ts', { N8N_LINE: '2' });
 	}
 }
 

@@ -73,7 +73,7 @@ export class SmartComplyTrigger implements INodeType {
 				},
 				{
 					displayName:
-						'When this workflow is activated, or while you listen for a test event, the trigger creates its own endpoint in SmartComply for the selected events (a test endpoint for the Test URL, a separate one for the Production URL), and stores the signing secret SmartComply returns. Deactivating removes the endpoint. Nothing to copy by hand.',
+						'When this workflow is activated, or while the editor waits for a test event, the trigger creates its own endpoint in SmartComply for the selected events (a test endpoint for the Test URL, a separate one for the Production URL), and stores the signing secret SmartComply returns. Deactivating removes the endpoint. Nothing to copy by hand.',
 					name: 'apiNotice',
 					type: 'notice',
 					default: '',
@@ -81,7 +81,7 @@ export class SmartComplyTrigger implements INodeType {
 				},
 				{
 					displayName:
-						'<b>Register the endpoint in SmartComply:</b><br>1. Open Settings → Webhooks → Add endpoint.<br>2. Paste the <b>Production URL</b> from <i>Webhook URLs</i> at the top of this panel (HTTPS).<br>3. Select the events (they should match the Events below).<br>4. Copy the signing secret (whsec_…, shown only once) into the <b>Signing Secret</b> field of the SmartComply credential.<br>5. Click <i>Send test event</i> on the endpoint page to check the wiring.',
+						'Register the endpoint in SmartComply:<ul><li>Open Settings → Webhooks → Add endpoint.</li><li>Paste the Production URL from Webhook URLs at the top of this panel (HTTPS).</li><li>Select the events (they should match the Events below).</li><li>Copy the signing secret (whsec_…, shown only once) into the Signing Secret (Dashboard Endpoints Only) field of the SmartComply credential.</li><li>Click Send test event on the endpoint page to check the wiring.</li></ul>',
 					name: 'manualNotice',
 					type: 'notice',
 					default: '',

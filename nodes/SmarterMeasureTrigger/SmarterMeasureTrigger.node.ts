@@ -7,14 +7,15 @@ import { handleWebhook } from '../shared/webhook';
 
 const provider = providers.smarterMeasure;
 
+// Plain text and one list: n8n 2.x's notice keeps <a>, <ul> and <li> and strips every other tag.
 const contactLines = (method: 'header' | 'query') =>
-	`<b>SmarterMeasure sets up webhooks by e-mail only.</b> Write to <a href="mailto:${SMARTERMEASURE_CONTACT}">${SMARTERMEASURE_CONTACT}</a> and send:<br>` +
-	`1. The URL: the <b>Production URL</b> from <i>Webhook URLs</i> at the top of this panel` +
+	`SmarterMeasure sets up webhooks by e-mail only. Write to <a href="mailto:${SMARTERMEASURE_CONTACT}">${SMARTERMEASURE_CONTACT}</a> and send:<ul>` +
+	`<li>The URL: the Production URL from Webhook URLs at the top of this panel` +
 	(method === 'query'
-		? `, followed by <code>?${SMARTERMEASURE_KEY_QUERY}={VerificationKey}</code> exactly as written (e.g. <code>https://n8n.example.com/webhook/…/webhook?${SMARTERMEASURE_KEY_QUERY}={VerificationKey}</code>); SmarterMeasure replaces <code>{VerificationKey}</code> with your key on every call.<br>`
-		: ` as it is; SmarterMeasure sends your key in the <code>${SMARTERMEASURE_KEY_HEADER}</code> header.<br>`) +
-	`2. The events you want (e.g. assessment completion; the names in the Events field below must match the names they send).<br>` +
-	`3. The format you prefer: JSON or XML (this trigger reads both).<br>` +
+		? `, followed by ?${SMARTERMEASURE_KEY_QUERY}={VerificationKey} exactly as written (e.g. https://n8n.example.com/webhook/…/webhook?${SMARTERMEASURE_KEY_QUERY}={VerificationKey}); SmarterMeasure replaces {VerificationKey} with your key on every call.</li>`
+		: ` as it is; SmarterMeasure sends your key in the ${SMARTERMEASURE_KEY_HEADER} header.</li>`) +
+	`<li>The events you want (e.g. assessment completion); the names in the Events field below must match the names they send.</li>` +
+	`<li>The format you prefer: JSON or XML (this trigger reads both).</li></ul>` +
 	`They reply with the verification key: paste it into this node’s SmarterMeasure credential. HTTP and HTTPS both work, but use HTTPS: the key travels with every request.`;
 
 export class SmarterMeasureTrigger implements INodeType {

@@ -5,12 +5,13 @@ import type { ProviderDefinition } from '../../src';
 export function setupNotice(provider: ProviderDefinition): INodeProperties[] {
 	const registration = provider.registration;
 	if (registration.kind === 'manual') {
-		const steps = registration.steps.map((step, i) => `${i + 1}. ${step}`).join('<br>');
+		// Lists only: n8n 2.x's notice keeps <a>, <ul> and <li> and strips every other tag (line breaks, bold).
+		const steps = registration.steps.map((step) => `<li>${step}</li>`).join('');
 		return [
 			{
 				displayName:
-					`<b>Register this webhook in ${provider.displayName} by hand.</b> Copy the <b>Production URL</b> from ` +
-					`<i>Webhook URLs</i> at the top of this panel (the Test URL only works while you are listening for a test event).<br><br>${steps}`,
+					`Register this webhook in ${provider.displayName} by hand, with the Production URL from Webhook URLs at the top of this panel ` +
+					`(the Test URL only answers while the editor waits for a test event):<ul>${steps}</ul>`,
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -27,13 +28,18 @@ export function setupNotice(provider: ProviderDefinition): INodeProperties[] {
 	return [];
 }
 
+/** The editor's button that makes a trigger wait for one test delivery: renamed in n8n 2.x. */
+const LISTEN = '<i>Execute step</i> (n8n 1.x: <i>Listen for test event</i>)';
+
 /** How to send a signed sample delivery to this trigger with the package's CLI, shown under the event filter. */
 function tryItHint(provider: ProviderDefinition, event: string): string {
+	const cli = (secret: string) =>
+		`<code>npx -p n8n-nodes-smart-webhooks smart-webhooks send ${provider.id} ${event} --url &lt;Test URL&gt; --secret &lt;${secret}&gt;</code>`;
 	if (provider.registration.kind === 'api') {
 		// With automatic registration the signing secret lives in the trigger, so the provider's own test call is the way.
-		return `To try it: click <i>Listen for test event</i> (the trigger registers a test endpoint), then <i>Send test event</i> on that endpoint in ${provider.displayName}. With a dashboard endpoint you can also run <code>npx -p n8n-nodes-smart-webhooks smart-webhooks send ${provider.id} ${event} --url &lt;Test URL&gt; --secret &lt;signing secret&gt;</code>`;
+		return `To try it: click ${LISTEN}. With automatic registration the trigger registers a test endpoint: use <i>Send test event</i> on it in ${provider.displayName}. With a dashboard endpoint, send its test event, or run ${cli('signing secret')}`;
 	}
-	return `To try it before ${provider.displayName} is set up: click <i>Listen for test event</i>, then run <code>npx -p n8n-nodes-smart-webhooks smart-webhooks send ${provider.id} ${event} --url &lt;Test URL&gt; --secret &lt;${provider.scheme.kind === 'staticKey' ? 'key' : 'secret'}&gt;</code>`;
+	return `To try it before ${provider.displayName} is set up: click ${LISTEN}, then run ${cli(provider.scheme.kind === 'staticKey' ? 'key' : 'secret')}`;
 }
 
 /** The event filter: a multi-select of the documented catalogue, plus names it does not list yet. */
@@ -66,7 +72,7 @@ export function eventProperties(provider: ProviderDefinition): INodeProperties[]
 			name: 'otherEvents',
 			type: 'string',
 			default: '',
-			placeholder: 'e.g. project.created',
+			placeholder: `e.g. ${provider.moreEventsExample ?? 'event.name'}`,
 			description: `Comma-separated event names that are not in the list above (${provider.displayName} may offer more than its guide names)`,
 		},
 	];

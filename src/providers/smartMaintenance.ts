@@ -60,7 +60,7 @@ export const smartMaintenance: ProviderDefinition = {
 		steps: [
 			'In SmartMaintenance (as an Admin) open Configuration → Webhooks.',
 			'Click New webhook and give it a Name.',
-			'Paste the Production URL below as the URL.',
+			'Paste the trigger’s Production URL as the URL.',
 			'Select the Events (they should match the Events selected in this node).',
 			'Type a Secret and put the same secret in this node’s SmartMaintenance credential (optional, but without it anyone who knows the URL can start this workflow).',
 			'Save, then use Send test event on the webhook’s row to check the wiring.',

@@ -61,7 +61,7 @@ export const smartlyQ: ProviderDefinition = {
 		steps: [
 			'Open the SmartlyQ Developer Dashboard.',
 			'Go to the Webhooks tab.',
-			'Add an endpoint and paste the Production URL below (it must be HTTPS).',
+			'Add an endpoint and paste the trigger’s Production URL (it must be HTTPS).',
 			'Select the events you want (they should match the Events selected in this node).',
 			'Copy the signing secret (it is shown only once) into this node’s SmartlyQ credential.',
 		],

@@ -46,13 +46,15 @@ export const smp: ProviderDefinition = {
 		{ name: 'webhook.delivery_failed', description: 'An event could not be delivered after retries (admin event)' },
 		{ name: 'webhook.test', description: 'Synthetic event SMP sends right after a webhook is saved', test: true },
 	],
+	// The guide mentions "a new project is created" without naming the event.
+	moreEventsExample: 'project.created',
 	providerTimeoutSeconds: 5,
 	registration: {
 		kind: 'manual',
 		steps: [
 			'In the SMP admin portal open Organisation settings → Webhooks.',
 			'Click New webhook.',
-			'Paste the Production URL below as the URL.',
+			'Paste the trigger’s Production URL as the URL.',
 			'Pick the events you want (they should match the Events selected in this node).',
 			'Generate a signing secret and paste it into this node’s SMP credential.',
 			'Save. SMP sends a webhook.test event straight away.',

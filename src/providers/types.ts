@@ -35,6 +35,8 @@ export interface ProviderDefinition {
 	formats: readonly BodyFormat[];
 	/** The documented catalogue; null when the provider does not publish one. */
 	events: readonly EventInfo[] | null;
+	/** An event name the provider's prose mentions but its list does not, shown as the "Other Event Names" example. */
+	moreEventsExample?: string;
 	/** Longest documented retry schedule in seconds (dedupe must remember keys at least this long). */
 	retryWindowSeconds?: number;
 	/** Seconds the provider waits for our answer. */
