@@ -40,7 +40,8 @@ export default async function setup(project: TestProject) {
 				EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 				EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 				EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
-				N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info',
+				// debug: the faults suite checks that no secret, key or signature reaches n8n's log even at this level
+				N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'debug',
 			},
 		});
 		const client = new N8nRestClient(n8n.url);

@@ -261,3 +261,54 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
 		await sleep(intervalMs);
 	}
 }
+
+/**
+ * Every execution of a workflow (pages through GET /rest/executions with lastId; both lines), newest first.
+ * For counts beyond listExecutions' 100.
+ */
+export async function allExecutions(workflowId: string, { pageSize = 250, client }: { pageSize?: number; client?: RestClient } = {}): Promise<ExecutionSummary[]> {
+	const c = client ?? (await rest());
+	const out: ExecutionSummary[] = [];
+	let lastId: string | undefined;
+	for (;;) {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId) }));
+		const page = await c.request('GET', `/rest/executions?filter=${filter}&limit=${pageSize}${lastId ? `&lastId=${lastId}` : ''}`);
+		const results: any[] = page?.results ?? page ?? [];
+		for (const e of results) out.push({ ...e, id: String(e.id) });
+		if (results.length < pageSize) return out;
+		lastId = String(results[results.length - 1].id);
+	}
+}
+
+/** Runs tasks with at most `limit` in flight; results in task order. */
+export async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
+	const results: T[] = new Array(tasks.length);
+	let next = 0;
+	async function worker() {
+		while (next < tasks.length) {
+			const i = next++;
+			results[i] = await tasks[i]();
+		}
+	}
+	await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+	return results;
+}
+
+/** The trigger items of many executions, fetched `concurrency` at a time. */
+export async function itemsOfExecutions(ids: string[], { concurrency = 8, nodeName }: { concurrency?: number; nodeName?: string } = {}) {
+	return await pool(
+		ids.map((id) => () => executionItems(id, nodeName)),
+		concurrency,
+	);
+}
+
+/** Make the global SmartComply fake's next matching API call fail (its HTTP control route; see failNext in the fake). */
+export async function fakeFailNext(spec: { status?: number; delayMs?: number; match?: string; count?: number }) {
+	const res = await fetch(`${env.fakeOrigin}/__control/fail`, { method: 'POST', body: JSON.stringify(spec), signal: AbortSignal.timeout(5000) });
+	if (res.status !== 204) throw new Error(`fake /__control/fail -> ${res.status}`);
+}
+
+/** Clears the global fake's pending injected failures. */
+export async function fakeResetFailures() {
+	await fetch(`${env.fakeOrigin}/__control/reset`, { method: 'POST', signal: AbortSignal.timeout(5000) });
+}

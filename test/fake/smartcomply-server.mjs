@@ -54,6 +54,8 @@ export async function startFakeSmartComply(options = {}) {
 	const requests = [];
 	/** Failures to inject, consumed in order: { status?, delayMs?, match?: string (substring of "METHOD path"), count } */
 	let failures = [];
+	/** Every signing secret this fake ever issued (create, rotate), for tests that check no secret leaks. */
+	const issuedSecrets = [];
 
 	function publicView(endpoint) {
 		const { signing_secret: _secret, ...rest } = endpoint;
@@ -103,6 +105,9 @@ export async function startFakeSmartComply(options = {}) {
 			failures = [];
 			return send(res, 204);
 		}
+		if (path === '/__control/secrets' && method === 'GET') {
+			return send(res, 200, { apiKey, signingSecrets: issuedSecrets });
+		}
 		if (path === '/__control/state' && method === 'GET') {
 			return send(res, 200, { endpoints: [...endpoints.values()].map(publicView), deliveries, requests });
 		}
@@ -144,6 +149,7 @@ export async function startFakeSmartComply(options = {}) {
 				created_at: new Date().toISOString(),
 			};
 			endpoints.set(endpoint.id, endpoint);
+			issuedSecrets.push(endpoint.signing_secret);
 			return send(res, 201, endpoint);
 		}
 		if (route === '/webhooks/endpoints' && method === 'GET') {
@@ -163,6 +169,7 @@ export async function startFakeSmartComply(options = {}) {
 			}
 			if (one[2] === '/rotate-secret' && method === 'POST') {
 				endpoint.signing_secret = `whsec_${randomBytes(24).toString('base64url')}`;
+				issuedSecrets.push(endpoint.signing_secret);
 				return send(res, 200, { id: endpoint.id, signing_secret: endpoint.signing_secret });
 			}
 		}

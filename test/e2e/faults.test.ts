@@ -1,0 +1,384 @@
+// Faults inside a real n8n:
+//  1. retry storms: every genuine delivery sent 3 times, copies interleaved with other deliveries and some copies
+//     racing each other, through a bounded pool of concurrent requests → exactly one execution per delivery,
+//     each with that delivery's payload;
+//  2. the SmartComply API failing while n8n activates a workflow (500, no answer in time, wrong API key) →
+//     activation refused with a plain reason and no API key, workflow inactive; after recovery one endpoint;
+//     deactivation when the endpoint is already gone at SmartComply;
+//  3. with n8n logging at debug level, no secret, API key or signature in its log or in any execution's data.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { providers, serializePayload, sign } from '../../src';
+import {
+	activate,
+	allExecutions,
+	createCredential,
+	createTriggerWorkflow,
+	deactivate,
+	env,
+	executionData,
+	fakeFailNext,
+	fakeSendTest,
+	fakeResetFailures,
+	fakeState,
+	itemsOfExecutions,
+	pool,
+	post,
+	rest,
+	waitFor,
+	waitForExecutions,
+} from './harness';
+
+const CONCURRENCY = 16;
+
+/** Deterministic shuffle (mulberry32) so a failing order can be reproduced. */
+function shuffle<T>(list: T[], seed: number): T[] {
+	let a = seed >>> 0;
+	const rand = () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+	const out = [...list];
+	for (let i = out.length - 1; i > 0; i--) {
+		const j = Math.floor(rand() * (i + 1));
+		[out[i], out[j]] = [out[j], out[i]];
+	}
+	return out;
+}
+
+/**
+ * The send order for n deliveries × 3 copies: every 8th delivery's 3 copies are queued back to back, so with a pool
+ * of 16 they are in flight at the same moment (racing); all other copies are shuffled among the other deliveries.
+ */
+function stormOrder(n: number, seed: number): number[] {
+	const racing: number[][] = [];
+	const spread: number[] = [];
+	for (let i = 0; i < n; i++) {
+		if (i % 8 === 0) racing.push([i, i, i]);
+		else spread.push(i, i, i);
+	}
+	const order = shuffle(spread, seed);
+	// splice the racing triples in at evenly spaced points
+	const step = Math.max(1, Math.floor(order.length / (racing.length + 1)));
+	racing.forEach((triple, k) => order.splice(Math.min(order.length, (k + 1) * step + k * 3), 0, ...triple));
+	return order;
+}
+
+/** Polls (bounded) until the workflow has `n` finished executions and nothing new arrives for `quietMs`. */
+async function settleExecutions(workflowId: string, n: number, timeoutMs: number, quietMs = 2000) {
+	const deadline = Date.now() + timeoutMs;
+	let last = -1;
+	let stableSince = Date.now();
+	for (;;) {
+		const list = await allExecutions(workflowId);
+		const done = list.filter((e) => e.status === 'success' || e.status === 'error' || e.status === 'crashed' || e.finished === true);
+		if (list.length !== last) {
+			last = list.length;
+			stableSince = Date.now();
+		}
+		if (done.length >= n && done.length === list.length && Date.now() - stableSince >= quietMs) return list;
+		if (process.env.STORM_VERBOSE) process.stderr.write(`[storm] ${list.length} executions listed, ${done.length} done\n`);
+		if (Date.now() > deadline) return list;
+		await new Promise((r) => setTimeout(r, 500));
+	}
+}
+
+describe('retry storm: 3 copies of every delivery, 16 in flight', () => {
+	it('SMP: 1,000 deliveries × 3 → exactly 1,000 executions, one per envelope id, each with its payload', async () => {
+		const N = Number(process.env.STORM_N ?? 1000);
+		const secret = `smp_storm_${randomUUID().replace(/-/g, '')}`;
+		const cred = await createCredential('smpWebhookApi', { signingSecret: secret });
+		const wf = await createTriggerWorkflow({ nodeType: 'smpTrigger', parameters: { events: ['project.completed'] }, credentials: { smpWebhookApi: cred } });
+		const run = randomUUID().slice(0, 8);
+		const deliveries = Array.from({ length: N }, (_, i) => {
+			const id = `evt_storm_${run}_${String(i).padStart(4, '0')}`;
+			const body = serializePayload(providers.smp.sample('project.completed', { id }));
+			return { id, body, headers: sign('smp', body, secret) };
+		});
+		const order = stormOrder(N, 0x5eed);
+		expect(order).toHaveLength(3 * N);
+
+		const t0 = Date.now();
+		let answered = 0;
+		const statuses = await pool(
+			order.map((i) => async () => {
+				const { status } = await post(wf.productionUrl, deliveries[i].body, deliveries[i].headers);
+				if (++answered % 500 === 0 && process.env.STORM_VERBOSE) process.stderr.write(`[storm] ${answered} answered after ${Date.now() - t0} ms\n`);
+				return status;
+			}),
+			CONCURRENCY,
+		);
+		const sendMs = Date.now() - t0;
+		const byStatus: Record<number, number> = {};
+		for (const s of statuses) byStatus[s] = (byStatus[s] ?? 0) + 1;
+		expect(byStatus).toEqual({ 200: 3 * N });
+
+		const executions = await settleExecutions(wf.id, N, 60_000);
+		const settleMs = Date.now() - t0 - sendMs;
+		expect(executions.length).toBe(N);
+		expect(executions.every((e) => e.status === 'success')).toBe(true);
+
+		const items = await itemsOfExecutions(executions.map((e) => e.id));
+		expect(items.every((list) => list.length === 1)).toBe(true);
+		const seen = items.map((list) => list[0].id as string);
+		expect(new Set(seen).size).toBe(N);
+		expect([...seen].sort()).toEqual(deliveries.map((d) => d.id).sort());
+		// each item is that delivery's payload, byte for byte after JSON round-trip
+		const byId = new Map(deliveries.map((d) => [d.id, JSON.parse(d.body.toString('utf8'))]));
+		for (const list of items) expect(list[0]).toEqual(byId.get(list[0].id as string));
+		const totalMs = Date.now() - t0;
+		process.stderr.write(
+			`[e2e] storm smp (n8n ${env.version}): ${3 * N} requests in ${sendMs} ms (${Math.round((3 * N) / (sendMs / 1000))} req/s), ` +
+				`${executions.length} executions saved ${settleMs} ms after the last answer, checked in ${totalMs} ms total\n`,
+		);
+		await deactivate(wf.id);
+	}, 150_000);
+
+	it('SmartMaintenance: 200 deliveries × 3 keyed by X-SMTM-Delivery (same body bytes) → exactly 200 executions', async () => {
+		const N = 200;
+		const secret = `smtm_storm_${randomUUID().replace(/-/g, '')}`;
+		const cred = await createCredential('smartMaintenanceWebhookApi', { secret });
+		const wf = await createTriggerWorkflow({
+			nodeType: 'smartMaintenanceTrigger',
+			parameters: { events: ['task.completed'], options: { includeMetadata: true } },
+			credentials: { smartMaintenanceWebhookApi: cred },
+		});
+		// one body for all: only the delivery header tells SmartMaintenance's deliveries apart
+		const body = serializePayload(providers.smartMaintenance.sample('task.completed'));
+		const deliveries = Array.from({ length: N }, () => {
+			const deliveryId = randomUUID();
+			return { deliveryId, headers: sign('smartMaintenance', body, secret, { deliveryId }) };
+		});
+		const t0 = Date.now();
+		const statuses = await pool(
+			stormOrder(N, 0xbeef).map((i) => async () => (await post(wf.productionUrl, body, deliveries[i].headers)).status),
+			CONCURRENCY,
+		);
+		expect(statuses.filter((s) => s === 200)).toHaveLength(3 * N);
+		const executions = await settleExecutions(wf.id, N, 30_000);
+		expect(executions.length).toBe(N);
+		const items = await itemsOfExecutions(executions.map((e) => e.id));
+		const seen = items.map((list) => (list[0]._delivery as { deliveryId: string }).deliveryId);
+		expect([...seen].sort()).toEqual(deliveries.map((d) => d.deliveryId).sort());
+		const payload = JSON.parse(body.toString('utf8'));
+		for (const list of items) {
+			const { _delivery, ...rest } = list[0];
+			expect(rest).toEqual(payload);
+		}
+		process.stderr.write(`[e2e] storm smartMaintenance: ${3 * N} requests → ${executions.length} executions in ${Date.now() - t0} ms\n`);
+		await deactivate(wf.id);
+	}, 90_000);
+});
+
+/** Signing secrets the fake issued and its API key (read over its control route; the fake runs in global setup). */
+async function fakeSecrets(): Promise<{ apiKey: string; signingSecrets: string[] }> {
+	const res = await fetch(`${env.fakeOrigin}/__control/secrets`, { signal: AbortSignal.timeout(5000) });
+	return (await res.json()) as any;
+}
+
+async function endpointsFor(url: string) {
+	return (await fakeState()).endpoints.filter((e) => e.url === url);
+}
+
+/** Activation over REST; resolves to the error n8n answered with, or undefined when it activated. */
+async function tryActivate(id: string): Promise<{ status?: number; message: string } | undefined> {
+	const client = await rest();
+	try {
+		await client.activateWorkflow(id, { settleMs: 0 });
+		return undefined;
+	} catch (error) {
+		const e = error as { status?: number; body?: any; message: string };
+		const message = typeof e.body === 'object' && e.body ? String(e.body.message ?? JSON.stringify(e.body)) : String(e.body ?? e.message);
+		return { status: e.status, message };
+	}
+}
+
+async function isActive(id: string): Promise<boolean> {
+	const wf = await (await rest()).getWorkflow(id);
+	// 2.x: activeVersionId (published) and active; 1.x: active
+	return wf.active === true;
+}
+
+describe('SmartComply API failing while n8n activates the workflow', () => {
+	let cred: { id: string; name: string };
+
+	beforeAll(async () => {
+		cred = await createCredential('smartComplyApi', { apiKey: env.fakeApiKey, baseUrl: env.fakeUrl, signingSecret: '' });
+	});
+	afterAll(async () => {
+		await fakeResetFailures();
+	});
+
+	const cases = [
+		{ name: 'a 500 from SmartComply', spec: { status: 500, match: 'POST /webhooks/endpoints' }, says: /SmartComply/i },
+		{ name: 'no answer within the client timeout', spec: { delayMs: 12_000, status: 504, match: 'POST /webhooks/endpoints' }, says: /did not answer|timed out/i },
+	];
+
+	for (const c of cases) {
+		it(`${c.name}: activation refused with a plain reason and no key, workflow inactive; activating again works and leaves one endpoint`, async () => {
+			const wf = await createTriggerWorkflow({
+				nodeType: 'smartComplyTrigger',
+				parameters: { registration: 'api', events: ['notice.created'] },
+				credentials: { smartComplyApi: cred },
+				activate: false,
+			});
+			await fakeFailNext(c.spec);
+			const refused = await tryActivate(wf.id);
+			expect(refused, 'activation should have been refused').toBeDefined();
+			expect(refused!.message).toMatch(c.says);
+			expect(refused!.message).toMatch(/register the webhook endpoint/i);
+			expect(refused!.message).not.toContain(env.fakeApiKey);
+			expect(refused!.message).not.toMatch(/sc_live_[A-Za-z0-9]/);
+			expect(await isActive(wf.id)).toBe(false);
+
+			// recovered: the next attempt registers exactly one endpoint for the production URL
+			await activate(wf.id);
+			const endpoints = await waitFor('one endpoint at the fake', async () => {
+				const list = await endpointsFor(wf.productionUrl);
+				return list.length > 0 && list;
+			});
+			// give a stray late registration from the failed attempt a moment to show up
+			await new Promise((r) => setTimeout(r, 1000));
+			expect(await endpointsFor(wf.productionUrl)).toHaveLength(1);
+			expect(endpoints[0].events).toEqual(['notice.created']);
+
+			// and it works: SmartComply's test call runs the workflow
+			const sent = await fakeSendTest(endpoints[0].id);
+			expect(sent.delivered).toBe(true);
+
+			await deactivate(wf.id);
+			await waitFor('the endpoint removed', async () => (await endpointsFor(wf.productionUrl)).length === 0);
+		}, 60_000);
+	}
+
+	it('a wrong API key: activation refused saying the key is not valid, naming no key; with the right key it activates', async () => {
+		const wrongKey = `sc_live_wrong_${randomUUID().replace(/-/g, '')}`;
+		const bad = await createCredential('smartComplyApi', { apiKey: wrongKey, baseUrl: env.fakeUrl, signingSecret: '' });
+		const wf = await createTriggerWorkflow({
+			nodeType: 'smartComplyTrigger',
+			parameters: { registration: 'api', events: ['test.submitted'] },
+			credentials: { smartComplyApi: bad },
+			activate: false,
+		});
+		const refused = await tryActivate(wf.id);
+		expect(refused).toBeDefined();
+		expect(refused!.message).toMatch(/API key/i);
+		expect(refused!.message).not.toContain(wrongKey);
+		expect(refused!.message).not.toContain(env.fakeApiKey);
+		expect(await isActive(wf.id)).toBe(false);
+		expect(await endpointsFor(wf.productionUrl)).toHaveLength(0);
+
+		// the user fixes the credential (PATCH, as the credential dialog's Save does) and activates again
+		const client = await rest();
+		await client.request('PATCH', `/rest/credentials/${bad.id}`, { name: bad.name, type: 'smartComplyApi', data: { apiKey: env.fakeApiKey, baseUrl: env.fakeUrl, signingSecret: '' } });
+		await activate(wf.id);
+		await waitFor('one endpoint at the fake', async () => (await endpointsFor(wf.productionUrl)).length === 1);
+		await deactivate(wf.id);
+		await waitFor('the endpoint removed', async () => (await endpointsFor(wf.productionUrl)).length === 0);
+	}, 60_000);
+
+	it('deactivating when the endpoint is already gone at SmartComply succeeds and leaves the workflow inactive', async () => {
+		const wf = await createTriggerWorkflow({
+			nodeType: 'smartComplyTrigger',
+			parameters: { registration: 'api', events: ['notice.created'] },
+			credentials: { smartComplyApi: cred },
+		});
+		const [endpoint] = await waitFor('the endpoint', async () => {
+			const list = await endpointsFor(wf.productionUrl);
+			return list.length > 0 && list;
+		});
+		// someone deletes it in the SmartComply dashboard
+		const res = await fetch(`${env.fakeUrl}/webhooks/endpoints/${endpoint.id}`, {
+			method: 'DELETE',
+			headers: { authorization: `Bearer ${env.fakeApiKey}` },
+			signal: AbortSignal.timeout(5000),
+		});
+		expect(res.status).toBe(204);
+		await deactivate(wf.id);
+		expect(await isActive(wf.id)).toBe(false);
+		expect(await endpointsFor(wf.productionUrl)).toHaveLength(0);
+	}, 60_000);
+});
+
+describe("no secret, key or signature in n8n's debug log or in execution data", () => {
+	it('after genuine, forged and retried deliveries to every trigger, and SmartComply registrations', async () => {
+		const run = randomUUID().replace(/-/g, '');
+		const cases = [
+			{ provider: 'smp', nodeType: 'smpTrigger', credType: 'smpWebhookApi', data: (s: string) => ({ signingSecret: s }), event: 'project.completed' },
+			{ provider: 'smartlyQ', nodeType: 'smartlyQTrigger', credType: 'smartlyQWebhookApi', data: (s: string) => ({ signingSecret: s }), event: 'job.completed' },
+			{ provider: 'smartMaintenance', nodeType: 'smartMaintenanceTrigger', credType: 'smartMaintenanceWebhookApi', data: (s: string) => ({ secret: s }), event: 'task.completed' },
+			{
+				provider: 'smartComply',
+				nodeType: 'smartComplyTrigger',
+				credType: 'smartComplyApi',
+				data: (s: string) => ({ apiKey: 'sc_live_unused_manual_0123', baseUrl: 'http://127.0.0.1:9/api/v1', signingSecret: s }),
+				event: 'notice.created',
+				parameters: { registration: 'manual' },
+			},
+			{ provider: 'smarterMeasure', nodeType: 'smarterMeasureTrigger', credType: 'smarterMeasureWebhookApi', data: (s: string) => ({ verificationKey: s }), event: 'AssessmentCompleted', parameters: { keyLocation: 'header', format: 'auto' } },
+		] as const;
+		const watched: string[] = [];
+		const workflowIds: string[] = [];
+		for (const c of cases) {
+			const secret = `${c.provider}Leak${run}`;
+			watched.push(secret);
+			const cred = await createCredential(c.credType, c.data(secret));
+			const wf = await createTriggerWorkflow({
+				nodeType: c.nodeType,
+				parameters: { ...('parameters' in c ? c.parameters : {}), ...(c.provider === 'smarterMeasure' ? { eventNames: c.event } : { events: [c.event] }), options: { includeMetadata: true } },
+				credentials: { [c.credType]: cred },
+			});
+			workflowIds.push(wf.id);
+			const provider = providers[c.provider];
+			const header = provider.scheme.header;
+			const body = serializePayload(provider.sample(c.event));
+			const genuine = sign(c.provider, body, secret);
+			const forged = sign(c.provider, body, `${secret}x`);
+			const tampered = Buffer.concat([body, Buffer.from(' ')]);
+			// the value a genuine header carries, and the one a forger would have needed for the tampered body
+			watched.push(genuine[header], sign(c.provider, tampered, secret)[header]);
+			expect((await post(wf.productionUrl, body, genuine)).status).toBe(200);
+			expect((await post(wf.productionUrl, body, genuine)).status).toBe(200); // retry
+			expect((await post(wf.productionUrl, body, forged)).status).toBe(401);
+			expect((await post(wf.productionUrl, tampered, genuine)).status).toBe(401);
+		}
+		// SmartComply automatic registration: API key on every call, signing secret returned by the API
+		const apiCred = await createCredential('smartComplyApi', { apiKey: env.fakeApiKey, baseUrl: env.fakeUrl, signingSecret: '' });
+		const apiWf = await createTriggerWorkflow({
+			nodeType: 'smartComplyTrigger',
+			parameters: { registration: 'api', events: ['notice.created'], options: { includeMetadata: true } },
+			credentials: { smartComplyApi: apiCred },
+		});
+		workflowIds.push(apiWf.id);
+		const [endpoint] = await waitFor('the endpoint', async () => {
+			const list = await endpointsFor(apiWf.productionUrl);
+			return list.length > 0 && list;
+		});
+		expect((await fakeSendTest(endpoint.id)).delivered).toBe(true);
+		await deactivate(apiWf.id);
+
+		for (const id of workflowIds) await waitForExecutions(id, 1);
+		const secrets = await fakeSecrets();
+		watched.push(secrets.apiKey, ...secrets.signingSecrets);
+		expect(secrets.signingSecrets.length).toBeGreaterThan(0);
+		for (const w of watched) expect(w.length).toBeGreaterThanOrEqual(16);
+
+		// execution data of every workflow here (items, metadata, node parameters, run data)
+		for (const id of workflowIds) {
+			for (const e of await allExecutions(id)) {
+				const text = JSON.stringify(await executionData(e.id));
+				for (const w of watched) expect(text.includes(w), `execution ${e.id} of workflow ${id} contains a watched value`).toBe(false);
+			}
+		}
+		// n8n's own log, written at debug level for the whole run
+		const log = readFileSync(inject('n8nLogFile'), 'utf8');
+		expect(log.length).toBeGreaterThan(0);
+		expect(log).toMatch(/debug/i);
+		const found = watched.filter((w) => log.includes(w));
+		expect(found.map((w) => `${w.slice(0, 6)}… (${w.length} chars)`)).toEqual([]);
+	}, 120_000);
+});
