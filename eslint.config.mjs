@@ -42,15 +42,6 @@ export default [
 			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
 		},
 	},
-	{
-		// The one rule switched off beyond the scanner's own list, for one file, and only a warning there (the
-		// scanner fails on errors): credential-unnecessary-password guesses from the field *name* whether a field is a
-		// secret. SmarterMeasure's `verificationKey` is one: a static shared key, sent with every delivery, that is
-		// all that authenticates it, so it must stay masked. Its name follows SmarterMeasure's own wording
-		// (the VerificationKey parameter) and stored credentials and tests use it.
-		files: ['credentials/SmarterMeasureWebhookApi.credentials.ts'],
-		rules: { '@n8n/community-nodes/credential-unnecessary-password': 'off' },
-	},
 	{ files: ['**/*.json'], languageOptions: { parser: tsParser } },
 	{ files: ['**/*.ts'], languageOptions: { parser: tsParser } },
 ];

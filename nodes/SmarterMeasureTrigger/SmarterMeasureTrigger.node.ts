@@ -65,7 +65,7 @@ export class SmarterMeasureTrigger implements INodeType {
 		}),
 	};
 
-	methods = { credentialTest: { smarterMeasureKey: localSecretTest('verification key', 'verificationKey') } };
+	methods = { credentialTest: { smarterMeasureKey: localSecretTest('verification key', 'verificationSecret') } };
 
 	webhookMethods = manualWebhookMethods(provider);
 
@@ -76,7 +76,7 @@ export class SmarterMeasureTrigger implements INodeType {
 			provider,
 			async function () {
 				const credential = await this.getCredentials('smarterMeasureWebhookApi');
-				return [credential.verificationKey as string];
+				return [credential.verificationSecret as string];
 			},
 			{ format },
 		);

@@ -319,7 +319,7 @@ describe("no secret, key or signature in n8n's debug log or in execution data", 
 				event: 'notice.created',
 				parameters: { registration: 'manual' },
 			},
-			{ provider: 'smarterMeasure', nodeType: 'smarterMeasureTrigger', credType: 'smarterMeasureWebhookApi', data: (s: string) => ({ verificationKey: s }), event: 'AssessmentCompleted', parameters: { keyLocation: 'header', format: 'auto' } },
+			{ provider: 'smarterMeasure', nodeType: 'smarterMeasureTrigger', credType: 'smarterMeasureWebhookApi', data: (s: string) => ({ verificationSecret: s }), event: 'AssessmentCompleted', parameters: { keyLocation: 'header', format: 'auto' } },
 		] as const;
 		const watched: string[] = [];
 		const workflowIds: string[] = [];

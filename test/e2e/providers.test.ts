@@ -113,7 +113,7 @@ describe('smarterMeasure trigger in n8n', () => {
 	let wf: TriggerWorkflow;
 
 	beforeAll(async () => {
-		const cred = await createCredential('smarterMeasureWebhookApi', { verificationKey: key });
+		const cred = await createCredential('smarterMeasureWebhookApi', { verificationSecret: key });
 		wf = await createTriggerWorkflow({
 			nodeType: 'smarterMeasureTrigger',
 			parameters: { keyLocation: 'query', eventNames: 'AssessmentCompleted', format: 'auto' },
