@@ -303,7 +303,7 @@ export async function itemsOfExecutions(ids: string[], { concurrency = 8, nodeNa
 }
 
 /** Make the global SmartComply fake's next matching API call fail (its HTTP control route; see failNext in the fake). */
-export async function fakeFailNext(spec: { status?: number; delayMs?: number; match?: string; count?: number }) {
+export async function fakeFailNext(spec: { status?: number; delayMs?: number; late?: boolean; match?: string; count?: number }) {
 	const res = await fetch(`${env.fakeOrigin}/__control/fail`, { method: 'POST', body: JSON.stringify(spec), signal: AbortSignal.timeout(5000) });
 	if (res.status !== 204) throw new Error(`fake /__control/fail -> ${res.status}`);
 }

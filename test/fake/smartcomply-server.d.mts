@@ -17,6 +17,8 @@ export interface FakeDelivery {
 export interface FailureSpec {
 	status?: number;
 	delayMs?: number;
+	/** carry the call out, answer only after delayMs */
+	late?: boolean;
 	match?: string;
 	count?: number;
 }

@@ -52,7 +52,10 @@ export async function startFakeSmartComply(options = {}) {
 	const deliveries = [];
 	/** @type {Array<{ method: string, path: string, authorized: boolean }>} */
 	const requests = [];
-	/** Failures to inject, consumed in order: { status?, delayMs?, match?: string (substring of "METHOD path"), count } */
+	/**
+	 * Failures to inject, consumed in order: { status?, delayMs?, late?, match?: string (substring of "METHOD path"), count }.
+	 * `late: true` carries the call out and delays only its answer (an endpoint created, the answer lost to a timeout).
+	 */
 	let failures = [];
 	/** Every signing secret this fake ever issued (create, rotate), for tests that check no secret leaks. */
 	const issuedSecrets = [];
@@ -121,8 +124,17 @@ export async function startFakeSmartComply(options = {}) {
 		if (failure) {
 			failure.count--;
 			failures = failures.filter((f) => f.count > 0);
-			if (failure.delayMs) await wait(failure.delayMs);
-			if (failure.status) return send(res, failure.status, { error: { message: `Injected failure ${failure.status}` } });
+			if (failure.late) {
+				// the call is carried out, but its answer comes only after delayMs (a client that gave up never sees it)
+				const end = res.end.bind(res);
+				res.end = (...args) => {
+					wait(failure.delayMs ?? 0).then(() => end(...args));
+					return res;
+				};
+			} else {
+				if (failure.delayMs) await wait(failure.delayMs);
+				if (failure.status) return send(res, failure.status, { error: { message: `Injected failure ${failure.status}` } });
+			}
 		}
 
 		if (!authorized) return send(res, 401, { error: { message: 'Invalid API key' } });
