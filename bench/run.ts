@@ -9,11 +9,13 @@
  *   dist              the built dist/index.js (run `npm run build` first)
  *   src               the sources module by module through tsx (each cross-module call goes through an export getter)
  * BENCH_QUICK=1 takes fewer samples (smoke run); BENCH_ONLY=accept,xml,reject,dedupe,e2e picks sections.
+ * The e2e section (bench/e2e.ts) starts a real n8n (line 2) and always loads the built dist/ into it, whatever BENCH_TARGET.
  */
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
+import { e2eFigures } from './e2e';
 import { consume, sample, summarise, type Comparison, type Contender } from './harness';
 import { jsonBody, xmlBody, SIZES } from './payloads';
 import type * as SrcApi from '../src/index';
@@ -112,11 +114,20 @@ function record(id: string, name: string, limit: number, targetText: string, cmp
 		...extra,
 	};
 	figures.push(fig);
-	let line = `${name}: ${ratio.toFixed(3)}x (ours ${fmtOps(ours.opsPerSec)} ops/s, baseline ${fmtOps(base.opsPerSec)} ops/s)`;
-	for (const o of fig.extraBaselines ?? []) line += ` [vs ${o.name}: ${o.ratio.toFixed(3)}x, ${fmtOps(o.opsPerSec)} ops/s]`;
 	const passes = cmp.passRatios && cmp.passRatios.length > 1 ? ` passes ${cmp.passRatios.map((r) => r.toFixed(2)).join('/')}` : '';
-	console.log(`${line}  target ≤ ${limit}x ${fig.pass ? 'PASS' : 'MISS'}${passes}`);
+	printFigure(fig, passes);
 	return fig;
+}
+
+/** One line per figure: `name: ratio (ours x ops/s, baseline y ops/s)  target ≤ limit PASS|MISS`. */
+function printFigure(fig: Figure, suffix = ''): void {
+	if (fig.ratio === null || !fig.ours || !fig.baseline) {
+		console.log(`${fig.name}: ${fig.note ?? 'not measured'}`);
+		return;
+	}
+	let line = `${fig.name}: ${fig.ratio.toFixed(3)}x (ours ${fmtOps(fig.ours.opsPerSec)} ops/s, baseline ${fmtOps(fig.baseline.opsPerSec)} ops/s)`;
+	for (const o of fig.extraBaselines ?? []) line += ` [vs ${o.name}: ${o.ratio.toFixed(3)}x, ${fmtOps(o.opsPerSec)} ops/s]`;
+	console.log(`${line}  target ≤ ${fig.limit}x ${fig.pass ? 'PASS' : 'MISS'}${suffix}`);
 }
 
 function mustAccept(provider: ProviderId, req: SrcApi.WebhookRequest, options: SrcApi.ReceiveOptions): void {
@@ -382,21 +393,14 @@ function dedupeFigures(): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// (e) placeholder: end to end through a real n8n is measured by another engineer, not here
+// (e) end to end through a real n8n (bench/e2e.ts): our trigger against n8n's own Webhook node
 // ---------------------------------------------------------------------------------------------
 
-function placeholderFigures(): void {
-	const fig: Figure = {
-		id: 'e2e.n8n',
-		name: 'end-to-end delivery through a real n8n (HTTP → trigger → workflow)',
-		target: 'to be set with the e2e harness',
-		ratio: null,
-		limit: null,
-		pass: null,
-		note: 'not measured in this run',
-	};
-	figures.push(fig);
-	console.log(`${fig.name}: not measured in this run`);
+async function e2eSection(): Promise<void> {
+	for (const fig of await e2eFigures({ quick })) {
+		figures.push(fig);
+		printFigure(fig);
+	}
 }
 
 function writeResults(totalMs: number): void {
@@ -462,17 +466,26 @@ function writeResults(totalMs: number): void {
 }
 
 const only = process.env.BENCH_ONLY; // e.g. BENCH_ONLY=accept,xml
+const wanted = (name: string) => !only || only.split(',').includes(name);
 const sections: Array<[string, () => void]> = [
 	['accept', acceptFigures],
 	['xml', xmlFigures],
 	['reject', rejectFigures],
 	['dedupe', dedupeFigures],
 ];
-const t0 = Date.now();
-console.log(`bench: target=${target} rounds=${opts.rounds} batch=${opts.batchMs}ms node=${process.version}`);
-for (const [name, run] of sections) if (!only || only.split(',').includes(name)) run();
-runQueue();
-if (!only || only.split(',').includes('e2e')) placeholderFigures();
-consume(figures);
-writeResults(Date.now() - t0);
-console.log(`bench: ${((Date.now() - t0) / 1000).toFixed(1)} s; wrote bench/results.json and bench/RESULTS.md`);
+
+async function main(): Promise<void> {
+	const t0 = Date.now();
+	console.log(`bench: target=${target} rounds=${opts.rounds} batch=${opts.batchMs}ms node=${process.version}`);
+	for (const [name, run] of sections) if (wanted(name)) run();
+	runQueue();
+	if (wanted('e2e')) await e2eSection();
+	consume(figures);
+	writeResults(Date.now() - t0);
+	console.log(`bench: ${((Date.now() - t0) / 1000).toFixed(1)} s; wrote bench/results.json and bench/RESULTS.md`);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exitCode = 1;
+});

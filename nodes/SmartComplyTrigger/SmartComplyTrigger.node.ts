@@ -8,7 +8,16 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { endpointIsCurrent, providers, registerEndpoint, SmartComplyApiError, unregisterEndpoint, type RegistrationState } from '../../src';
+import {
+	endpointIsCurrent,
+	openSealedSecret,
+	providers,
+	registerEndpoint,
+	sealSecret,
+	SmartComplyApiError,
+	unregisterEndpoint,
+	type RegistrationState,
+} from '../../src';
 import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
 import { handleWebhook, selectedEvents } from '../shared/webhook';
 import { smartComplyClient } from './client';
@@ -108,13 +117,16 @@ export class SmartComplyTrigger implements INodeType {
 				const test = webhookUrl.includes('/webhook-test/');
 				const description = `n8n${test ? ' (test)' : ''}: ${this.getWorkflow().name ?? 'workflow'} → ${this.getNode().name}`;
 				try {
-					const data = this.getWorkflowStaticData('node');
-					const state = await registerEndpoint(
+					const data = this.getWorkflowStaticData('node') as RegistrationState & IDataObject;
+					const { apiKey } = await this.getCredentials('smartComplyApi');
+					const { signingSecret, ...state } = await registerEndpoint(
 						await smartComplyClient(this),
 						{ webhookUrl, events: eventsToRegister.call(this), description },
-						data as RegistrationState,
+						data,
 					);
-					Object.assign(data, state);
+					// Static data is stored and exported in clear (and n8n 1.x copies it into execution data): keep the secret sealed.
+					delete data.signingSecret;
+					Object.assign(data, state, { sealedSecret: sealSecret(signingSecret ?? '', String(apiKey ?? ''), state.endpointId ?? '') });
 				} catch (error) {
 					throw toNodeError.call(this, error, 'register the webhook endpoint with SmartComply');
 				}
@@ -130,6 +142,7 @@ export class SmartComplyTrigger implements INodeType {
 				}
 				delete data.endpointId;
 				delete data.signingSecret;
+				delete data.sealedSecret;
 				delete data.webhookUrl;
 				delete data.events;
 				return true;
@@ -141,7 +154,15 @@ export class SmartComplyTrigger implements INodeType {
 		return handleWebhook.call(this, provider, async function () {
 			if (isAutomatic.call(this)) {
 				const state = this.getWorkflowStaticData('node') as RegistrationState;
-				return state.signingSecret ? [state.signingSecret] : [];
+				if (!state.sealedSecret) return state.signingSecret ? [state.signingSecret] : []; // none yet, or kept in clear by 0.x
+				const { apiKey } = await this.getCredentials('smartComplyApi');
+				const secret = openSealedSecret(state.sealedSecret, String(apiKey ?? ''), state.endpointId ?? '');
+				if (secret === undefined) {
+					throw new NodeOperationError(this.getNode(), 'The stored SmartComply signing secret does not open with this credential\'s API key', {
+						description: 'Was the API key replaced? Deactivate and activate the workflow again to register a new endpoint.',
+					});
+				}
+				return [secret];
 			}
 			const credential = await this.getCredentials('smartComplyApi');
 			return typeof credential.signingSecret === 'string' ? [credential.signingSecret] : [];

@@ -26,12 +26,30 @@ export async function smartComplyClient(context: IHookFunctions): Promise<SmartC
 		try {
 			response = await context.helpers.httpRequestWithAuthentication.call(context, 'smartComplyApi', options);
 		} catch (error) {
-			const { code, message } = error as { code?: string; message?: string };
-			const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message ?? '');
+			const timedOut = isTimeout(error);
 			failure = new TransportError(timedOut ? 'timeout' : 'network', timedOut ? 'request timed out' : 'could not connect');
 		}
 		if (failure || !response) throw failure ?? new TransportError('network', 'no response');
 		return { status: response.statusCode, body: response.body };
 	};
 	return new SmartComplyClient({ baseUrl: credential.baseUrl as string, transport });
+}
+
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/**
+ * Whether a failed request ran out of time. n8n 1.x wraps the HTTP library's error in a NodeApiError whose own
+ * message reads "The connection was aborted, ..." and keeps the original (code ECONNABORTED, "timeout of 10000ms
+ * exceeded") as `cause`; 2.x passes it through. So the whole cause chain is looked at, a few links deep.
+ */
+export function isTimeout(error: unknown): boolean {
+	let link: unknown = error;
+	for (let depth = 0; depth < 5 && link && typeof link === 'object'; depth++) {
+		const { code, name, message, cause } = link as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
+		if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return true;
+		if (name === 'TimeoutError') return true;
+		if (typeof message === 'string' && /\btime(?:d)?\s?out\b|timeout of \d+ms/i.test(message)) return true;
+		link = cause;
+	}
+	return false;
 }

@@ -11,3 +11,4 @@ export {
 } from './client';
 export { fetchTransport, TransportError, type Transport, type HttpRequest, type HttpResponse } from './transport';
 export { endpointIsCurrent, registerEndpoint, unregisterEndpoint, type RegistrationState } from './registration';
+export { sealSecret, openSealedSecret } from './sealed-secret';

@@ -3,7 +3,10 @@ import { SmartComplyApiError, type SmartComplyClient } from './client';
 /** What the trigger keeps (in n8n: the node's static data) about the endpoint it registered. */
 export interface RegistrationState {
 	endpointId?: string;
+	/** The secret as SmartComply returned it: what registerEndpoint hands back, not what the n8n node stores. */
 	signingSecret?: string;
+	/** The secret sealed with sealSecret(): what the n8n node keeps in static data instead of `signingSecret`. */
+	sealedSecret?: string;
 	webhookUrl?: string;
 	events?: string[];
 }
@@ -14,7 +17,7 @@ function sameEvents(a: readonly string[] = [], b: readonly string[] = []): boole
 
 /** True when our endpoint is still registered for this URL and these events and we hold its secret. Only reads. */
 export async function endpointIsCurrent(client: SmartComplyClient, state: RegistrationState, webhookUrl: string, events: string[]): Promise<boolean> {
-	if (!state.endpointId || !state.signingSecret || state.webhookUrl !== webhookUrl) return false;
+	if (!state.endpointId || !(state.signingSecret || state.sealedSecret) || state.webhookUrl !== webhookUrl) return false;
 	const endpoint = await client.getEndpoint(state.endpointId);
 	return endpoint !== undefined && endpoint.url === webhookUrl && sameEvents(endpoint.events, events);
 }

@@ -418,7 +418,8 @@ describe("no secret, key or signature in n8n's debug log or in execution data", 
 		for (const id of workflowIds) {
 			for (const e of await allExecutions(id)) {
 				const text = JSON.stringify(await executionData(e.id));
-				for (const w of watched) expect(text.includes(w), `execution ${e.id} of workflow ${id} contains a watched value`).toBe(false);
+				const found = watched.filter((w) => text.includes(w)).map((w) => `${w.slice(0, 4)}… (${w.length} chars) at ${whereIn(text, w)}`);
+				expect(found, `execution ${e.id} of workflow ${id} contains watched values`).toEqual([]);
 			}
 		}
 		// n8n's own log, written at debug level for the whole run
@@ -429,3 +430,9 @@ describe("no secret, key or signature in n8n's debug log or in execution data", 
 		expect(found.map((w) => `${w.slice(0, 6)}… (${w.length} chars)`)).toEqual([]);
 	}, 120_000);
 });
+
+/** Where a watched value sits in serialized execution data: the nearest preceding keys, never the value itself. */
+function whereIn(text: string, value: string): string {
+	const before = text.slice(Math.max(0, text.indexOf(value) - 400), text.indexOf(value));
+	return [...before.matchAll(/"([A-Za-z_$][\w$]*)":/g)].slice(-4).map((m) => m[1]).join(' > ');
+}

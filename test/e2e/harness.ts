@@ -266,18 +266,21 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
  * Every execution of a workflow (pages through GET /rest/executions with lastId; both lines), newest first.
  * For counts beyond listExecutions' 100.
  */
-export async function allExecutions(workflowId: string, { pageSize = 250, client }: { pageSize?: number; client?: RestClient } = {}): Promise<ExecutionSummary[]> {
+export async function allExecutions(workflowId: string, { pageSize = 100, client }: { pageSize?: number; client?: RestClient } = {}): Promise<ExecutionSummary[]> {
+	// n8n caps `limit` at 100 whatever is asked, so page on until an empty page (by lastId, newest first), not until a short one.
 	const c = client ?? (await rest());
-	const out: ExecutionSummary[] = [];
+	const out = new Map<string, ExecutionSummary>();
 	let lastId: string | undefined;
-	for (;;) {
+	for (let guard = 0; guard < 10_000; guard++) {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId) }));
 		const page = await c.request('GET', `/rest/executions?filter=${filter}&limit=${pageSize}${lastId ? `&lastId=${lastId}` : ''}`);
 		const results: any[] = page?.results ?? page ?? [];
-		for (const e of results) out.push({ ...e, id: String(e.id) });
-		if (results.length < pageSize) return out;
+		const fresh = results.filter((e) => !out.has(String(e.id)));
+		for (const e of fresh) out.set(String(e.id), { ...e, id: String(e.id) });
+		if (fresh.length === 0) break;
 		lastId = String(results[results.length - 1].id);
 	}
+	return [...out.values()];
 }
 
 /** Runs tasks with at most `limit` in flight; results in task order. */

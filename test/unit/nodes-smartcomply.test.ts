@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NodeOperationError, type IDataObject, type IWebhookResponseData } from 'n8n-workflow';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { providers, sign } from '../../src';
+import { openSealedSecret, providers, sign } from '../../src';
 import { SmartComplyTrigger } from '../../nodes/SmartComplyTrigger/SmartComplyTrigger.node';
 import { startFakeSmartComply, type FakeSmartComply } from '../fake/smartcomply-server.mjs';
 import { lowerCaseHeaders } from './helpers';
@@ -93,7 +93,10 @@ describe('SmartComply Trigger registration (automatic)', () => {
 		expect(endpoint.url).toBe(prodUrl());
 		expect(endpoint.events).toEqual(ALL_NON_TEST);
 		expect(staticData.endpointId).toBe(endpoint.id);
-		expect(staticData.signingSecret).toBe(endpoint.signing_secret);
+		// kept sealed: the secret itself never sits in static data (stored and exported in clear by n8n)
+		expect(staticData.signingSecret).toBeUndefined();
+		expect(JSON.stringify(staticData)).not.toContain(endpoint.signing_secret);
+		expect(openSealedSecret(staticData.sealedSecret, fake.apiKey, endpoint.id)).toBe(endpoint.signing_secret);
 		// Through n8n's authenticated request helper, with the credential type, never a hand-made Authorization header.
 		expect(http.length).toBeGreaterThan(0);
 		expect(http.every((c) => c.credentialType === 'smartComplyApi')).toBe(true);
@@ -138,7 +141,8 @@ describe('SmartComply Trigger registration (automatic)', () => {
 		const prodData: IDataObject = {};
 		await methods.create.call(hooks(prodUrl(), { ids, staticData: prodData }).context);
 		const prodId = prodData.endpointId as string;
-		const prodSecret = prodData.signingSecret as string;
+		const prodSecret = openSealedSecret(prodData.sealedSecret, fake.apiKey, prodId) as string;
+		const prodSealed = prodData.sealedSecret;
 
 		const testData: IDataObject = {};
 		const test = hooks(testUrl(), { ids, staticData: testData });
@@ -149,7 +153,7 @@ describe('SmartComply Trigger registration (automatic)', () => {
 		expect(testData.endpointId).not.toBe(prodId);
 		expect(fake.endpoints.get(testData.endpointId as string)?.url).toBe(testUrl());
 		expect(fake.endpoints.get(testData.endpointId as string)?.description).toMatch(/\(test\)/);
-		expect(prodData).toMatchObject({ endpointId: prodId, signingSecret: prodSecret });
+		expect(prodData).toMatchObject({ endpointId: prodId, sealedSecret: prodSealed });
 
 		await methods.delete.call(test.context);
 		expect(fake.endpoints.has(prodId)).toBe(true);
@@ -227,7 +231,8 @@ describe('SmartComply Trigger registration (automatic)', () => {
 		// 1. Signed here with the stored secret.
 		const payload = providers.smartComply.sample('notice.created');
 		const rawBody = Buffer.from(JSON.stringify(payload));
-		const headers = lowerCaseHeaders(sign('smartComply', rawBody, staticData.signingSecret as string));
+		const storedSecret = openSealedSecret(staticData.sealedSecret, fake.apiKey, staticData.endpointId as string) as string;
+		const headers = lowerCaseHeaders(sign('smartComply', rawBody, storedSecret));
 		const direct = webhookContext({ request: { headers, rawBody }, staticData, credentials: credential(), ...ids });
 		expect((await trigger.webhook!.call(direct.context)).workflowData).toEqual([[{ json: payload }]]);
 
@@ -249,7 +254,21 @@ describe('SmartComply Trigger registration (automatic)', () => {
 		const refused = await fake.sendTest(staticData.endpointId as string);
 		expect(refused.status).toBe(401);
 		expect(runs[1].workflowData).toBeUndefined();
-		expect(refused.body).not.toContain(staticData.signingSecret as string);
+		expect(refused.body).not.toContain(storedSecret);
+	});
+
+	it('a sealed secret that does not open with the credential (API key replaced) answers 500 and runs nothing', async () => {
+		const ids = freshNode(TYPE);
+		const staticData: IDataObject = {};
+		await methods.create.call(hooks(prodUrl(), { ids, staticData }).context);
+		const secret = openSealedSecret(staticData.sealedSecret, fake.apiKey, staticData.endpointId as string) as string;
+		const rawBody = Buffer.from(JSON.stringify(providers.smartComply.sample('notice.created')));
+		const headers = lowerCaseHeaders(sign('smartComply', rawBody, secret));
+		const { context, response } = webhookContext({ request: { headers, rawBody }, staticData, credentials: credential('sc_live_replaced_key_0123456789'), ...ids });
+		const out = await trigger.webhook!.call(context);
+		expect(out.workflowData).toBeUndefined();
+		expect(response.statusCode).toBe(500);
+		expect(JSON.stringify(response.body)).not.toContain(secret);
 	});
 });
 
@@ -295,5 +314,27 @@ describe('SmartComply Trigger registration (manual, endpoint made in the dashboa
 		await trigger.webhook!.call(empty.context);
 		expect(empty.response.statusCode).toBe(401);
 		expect((empty.response.body as { error: string }).error).toMatch(/not configured/);
+	});
+});
+
+describe('isTimeout (how the node tells a timeout from an unreachable API, on both n8n lines)', () => {
+	it('finds the timeout in the error itself or down its cause chain', async () => {
+		const { isTimeout } = await import('../../nodes/SmartComplyTrigger/client');
+		const axiosTimeout = Object.assign(new Error('timeout of 10000ms exceeded'), { code: 'ECONNABORTED' });
+		// n8n 1.x: NodeApiError with its own wording, the HTTP library's error kept as cause
+		const wrapped = Object.assign(new Error('The connection was aborted, perhaps the server is offline'), { cause: axiosTimeout });
+		expect(isTimeout(axiosTimeout)).toBe(true);
+		expect(isTimeout(wrapped)).toBe(true);
+		expect(isTimeout(Object.assign(new Error('x'), { name: 'TimeoutError' }))).toBe(true);
+		expect(isTimeout(new Error('The connection timed out, consider retrying'))).toBe(true);
+		const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+		expect(isTimeout(refused)).toBe(false);
+		expect(isTimeout(Object.assign(new Error('The service refused the connection'), { cause: refused }))).toBe(false);
+		expect(isTimeout(undefined)).toBe(false);
+		expect(isTimeout('timeout')).toBe(false);
+		// a cycle in the chain ends the walk
+		const a: { cause?: unknown; message: string } = { message: 'a' };
+		a.cause = a;
+		expect(isTimeout(a)).toBe(false);
 	});
 });

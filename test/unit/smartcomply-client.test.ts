@@ -7,6 +7,8 @@ import {
 	SmartComplyClient,
 	SMARTCOMPLY_DEFAULT_BASE_URL,
 	endpointIsCurrent,
+	openSealedSecret,
+	sealSecret,
 	normaliseBaseUrl,
 	receive,
 	redact,
@@ -330,5 +332,38 @@ describe('registration helpers', () => {
 		fake.failNext({ status: 500, match: 'DELETE' });
 		await expectApiError(unregisterEndpoint(client, state), 'server_error');
 		expect(fake.endpoints.has(state.endpointId!)).toBe(true);
+	});
+});
+
+describe('sealSecret / openSealedSecret (how the node keeps the returned signing secret in static data)', () => {
+	const secret = 'whsec_4d1c5e0b9a7f4b2e8c3d6a1f0e9b8c7d';
+	const apiKey = 'sc_live_0123456789abcdefghijklmnop';
+
+	it('round-trips, never contains the secret, and differs each time (fresh IV)', () => {
+		const a = sealSecret(secret, apiKey, 'ep_1');
+		const b = sealSecret(secret, apiKey, 'ep_1');
+		expect(a).not.toBe(b);
+		expect(a).not.toContain(secret);
+		expect(a).toMatch(/^sc1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+		expect(openSealedSecret(a, apiKey, 'ep_1')).toBe(secret);
+		expect(openSealedSecret(b, apiKey, 'ep_1')).toBe(secret);
+	});
+
+	it('opens with nothing but the same API key and endpoint id, and refuses any altered text', () => {
+		const sealed = sealSecret(secret, apiKey, 'ep_1');
+		expect(openSealedSecret(sealed, `${apiKey}x`, 'ep_1')).toBeUndefined();
+		expect(openSealedSecret(sealed, apiKey, 'ep_2')).toBeUndefined();
+		const parts = sealed.split('.');
+		for (let i = 1; i < parts.length; i++) {
+			const flipped = [...parts];
+			flipped[i] = (flipped[i][0] === 'A' ? 'B' : 'A') + flipped[i].slice(1);
+			expect(openSealedSecret(flipped.join('.'), apiKey, 'ep_1')).toBeUndefined();
+		}
+	});
+
+	it('is total on garbage', () => {
+		for (const junk of [undefined, null, 42, {}, '', 'sc1', 'sc1...', 'sc2.a.b.c', `${sealSecret(secret, apiKey, 'e')}.x`, 'x'.repeat(10_000)]) {
+			expect(openSealedSecret(junk, apiKey, 'e')).toBeUndefined();
+		}
 	});
 });
