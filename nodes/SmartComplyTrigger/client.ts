@@ -38,18 +38,20 @@ export async function smartComplyClient(context: IHookFunctions): Promise<SmartC
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /**
- * Whether a failed request ran out of time. n8n 1.x wraps the HTTP library's error in a NodeApiError whose own
- * message reads "The connection was aborted, ..." and keeps the original (code ECONNABORTED, "timeout of 10000ms
- * exceeded") as `cause`; 2.x passes it through. So the whole cause chain is looked at, a few links deep.
+ * Whether a failed request ran out of time. n8n 1.x wraps the HTTP library's error in a NodeApiError whose message
+ * reads "The connection was aborted, perhaps the server is offline" and keeps the original (code ECONNABORTED,
+ * "timeout of 10000ms exceeded") as `errorResponse`, with `cause` left undefined; 2.x passes it through. So the chain
+ * through `cause` and `errorResponse` is looked at, a few links deep.
  */
 export function isTimeout(error: unknown): boolean {
 	let link: unknown = error;
 	for (let depth = 0; depth < 5 && link && typeof link === 'object'; depth++) {
-		const { code, name, message, cause } = link as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
+		const { code, name, message, messages, cause, errorResponse } = link as Record<string, unknown>;
 		if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return true;
 		if (name === 'TimeoutError') return true;
-		if (typeof message === 'string' && /\btime(?:d)?\s?out\b|timeout of \d+ms/i.test(message)) return true;
-		link = cause;
+		const texts = [message, ...(Array.isArray(messages) ? messages : [])];
+		if (texts.some((t) => typeof t === 'string' && /\btime(?:d)?\s?out\b|timeout of \d+ms/i.test(t))) return true;
+		link = cause ?? errorResponse;
 	}
 	return false;
 }

@@ -325,6 +325,14 @@ describe('isTimeout (how the node tells a timeout from an unreachable API, on bo
 		const wrapped = Object.assign(new Error('The connection was aborted, perhaps the server is offline'), { cause: axiosTimeout });
 		expect(isTimeout(axiosTimeout)).toBe(true);
 		expect(isTimeout(wrapped)).toBe(true);
+		// n8n 1.123 as observed: `cause` present but undefined, the original kept as errorResponse
+		const nodeApiError = Object.assign(new Error('The connection was aborted, perhaps the server is offline'), {
+			cause: undefined,
+			errorResponse: axiosTimeout,
+			messages: [],
+		});
+		expect(isTimeout(nodeApiError)).toBe(true);
+		expect(isTimeout({ message: 'aborted', messages: ['timeout of 10000ms exceeded'] })).toBe(true);
 		expect(isTimeout(Object.assign(new Error('x'), { name: 'TimeoutError' }))).toBe(true);
 		expect(isTimeout(new Error('The connection timed out, consider retrying'))).toBe(true);
 		const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
