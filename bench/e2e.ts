@@ -5,13 +5,11 @@
  * saving executions (identical for both workflows). Two active workflows:
  *   A  CUSTOM.smpTrigger (credential smpWebhookApi) → NoOp      ours: verifies the HMAC, dedupes, parses
  *   B  n8n-nodes-base.webhook v2 (POST, onReceived) → NoOp      baseline: n8n's own Webhook node, no verification
- *   C  a minimal community trigger (written below, loaded beside the package) that reads the same credential and
- *      outputs the body n8n already parsed → NoOp      informational: what any community trigger with a credential costs
- * All get the same genuine 1 KiB SMP deliveries (signed with the package's own sign(), a distinct envelope id each,
+ * Both get the same genuine 1 KiB SMP deliveries (signed with the package's own sign(), a distinct envelope id each,
  * so our dedupe store lets every one through), pre-built before timing, over the same keep-alive HTTP agent.
  *
- * Deliveries/s = POSTs answered 200 per second, sequential (1 in flight) and with 16 in flight. Batches rotate who goes
- * first every round (A B C, B C A, C A B, ...); the figure is the median of per-round (A time / B time). Between batches the bench waits
+ * Deliveries/s = POSTs answered 200 per second, sequential (1 in flight) and with 16 in flight. Who goes first
+ * alternates every round (A B, B A, ...); the figure is the median of per-round (A time / B time). Between batches the bench waits
  * until n8n has no execution left running, so one side's trailing executions do not land in the other's batch.
  * Afterwards every execution of A is counted (GET /rest/executions, paged): it must equal the deliveries sent to A.
  */
@@ -22,21 +20,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { providers, serializePayload, sign } from '../src/index';
+import type { Figure } from './harness';
 
 const REPO = path.resolve(__dirname, '..');
 
-export interface E2eFigure {
-	id: string;
-	name: string;
-	target: string;
-	ratio: number | null;
-	limit: number | null;
-	pass: boolean | null;
-	ours?: { name: string; opsPerSec: number };
-	baseline?: { name: string; opsPerSec: number };
-	detail?: Record<string, unknown>;
-	note?: string;
-}
 
 export interface E2eOptions {
 	quick?: boolean;
@@ -67,7 +54,7 @@ function median(values: number[]): number {
 	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function notMeasured(reason: string): E2eFigure[] {
+function notMeasured(reason: string): Figure[] {
 	return FIGURES.map((f) => ({ id: f.id, name: f.name, target: TARGET_TEXT, ratio: null, limit: E2E_LIMIT, pass: null, note: `not measured: ${reason}` }));
 }
 
@@ -142,9 +129,10 @@ async function drain(client: Client, timeoutMs = 20_000): Promise<boolean> {
 const STATUSES = ['success', 'error', 'crashed', 'canceled', 'waiting', 'unknown', 'new', 'running'];
 
 /**
- * Executions of a workflow by status: pages through GET /rest/executions by lastId (as test/e2e/harness.ts
- * allExecutions does, but 100 a page: n8n 2.40 caps `limit` at 100; a status filter makes it order by id, so lastId
- * paging is exact) and cross-checks against the `count` n8n reports. Returns the number of distinct ids per status.
+ * Executions of a workflow by status: pages through GET /rest/executions by lastId, 100 a page (n8n caps `limit` at
+ * 100; a status filter makes it order by id, so lastId paging is exact), and keeps the `count` n8n reports beside it.
+ * Returns the number of distinct ids per status. (test/e2e/harness.ts allExecutions pages the same way but runs on
+ * the e2e suite's vitest-injected session, which a bench run does not have.)
  */
 async function countExecutions(client: Client, workflowId: string): Promise<{ byStatus: Record<string, number>; total: number; reportedCount: number | null }> {
 	const byStatus: Record<string, number> = {};
@@ -194,7 +182,7 @@ function workflowBody(name: string, trigger: Record<string, unknown>) {
 	};
 }
 
-export async function e2eFigures({ quick = false, log = (l) => console.log(l) }: E2eOptions = {}): Promise<E2eFigure[]> {
+export async function e2eFigures({ quick = false, log = (l) => console.log(l) }: E2eOptions = {}): Promise<Figure[]> {
 	const t0 = Date.now();
 	// Sizes: a round = one batch of A and one of B per mode. Sequential batches ~0.3-0.6 s, concurrent ~1 s each.
 	const cfg = quick
@@ -296,7 +284,7 @@ export async function e2eFigures({ quick = false, log = (l) => console.log(l) }:
 			return r.ns;
 		};
 
-		const results: E2eFigure[] = [];
+		const results: Figure[] = [];
 		for (const fig of FIGURES) {
 			const per = fig.inFlight === 1 ? cfg.seqPerBatch : cfg.concPerBatch;
 			// Warm-up: both sides, same mode (JIT, connection pool, SQLite pages, our dedupe store and credential path).
@@ -318,7 +306,7 @@ export async function e2eFigures({ quick = false, log = (l) => console.log(l) }:
 			}
 			const roundRatios = ours.map((o, i) => o / base[i]);
 			const ratio = median(roundRatios);
-			const fr: E2eFigure = {
+			const fr: Figure = {
 				id: fig.id,
 				name: fig.name,
 				target: TARGET_TEXT,

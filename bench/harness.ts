@@ -103,3 +103,20 @@ export function summarise(contenders: Contender[], sessions: number[][][]): Comp
 export function compare(contenders: Contender[], options: MeasureOptions = {}): Comparison {
 	return summarise(contenders, [sample(contenders, options)]);
 }
+
+/** One reported figure, as printed and written to bench/results.json. */
+export interface Figure {
+	id: string;
+	name: string;
+	target: string;
+	/** Our time / baseline time (or the figure's own unit, see `unit`). */
+	ratio: number | null;
+	limit: number | null;
+	pass: boolean | null;
+	ours?: { name: string; opsPerSec: number };
+	baseline?: { name: string; opsPerSec: number };
+	extraBaselines?: Array<{ name: string; opsPerSec: number; ratio: number }>;
+	unit?: string;
+	detail?: Record<string, unknown>;
+	note?: string;
+}

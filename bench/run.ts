@@ -16,7 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { e2eFigures } from './e2e';
-import { consume, sample, summarise, type Comparison, type Contender } from './harness';
+import { consume, sample, summarise, type Comparison, type Contender, type Figure } from './harness';
 import { jsonBody, xmlBody, SIZES } from './payloads';
 import type * as SrcApi from '../src/index';
 
@@ -54,21 +54,6 @@ const KEY = 'SM-7f3a9c2e-41d8-4b6a-9e0f-2c5d8a1b3e77';
 const T = 1_777_000_000; // fixed signing time; receive() is given the same clock
 const NOW = T * 1000;
 
-interface Figure {
-	id: string;
-	name: string;
-	target: string;
-	/** Our time / baseline time (or the figure's own unit, see `unit`). */
-	ratio: number | null;
-	limit: number | null;
-	pass: boolean | null;
-	ours?: { name: string; opsPerSec: number };
-	baseline?: { name: string; opsPerSec: number };
-	extraBaselines?: Array<{ name: string; opsPerSec: number; ratio: number }>;
-	unit?: string;
-	detail?: Record<string, unknown>;
-	note?: string;
-}
 
 const figures: Figure[] = [];
 
