@@ -28,7 +28,7 @@ const OVERRIDES = { xlsx: '0.18.5' };
  */
 export const LINES = {
   2: {
-    n8n: '2.40.7',
+    n8n: '2.41.1',
     node: '24.21.0',
     rebuild: ['sqlite3', 'isolated-vm'],
   },
