@@ -218,6 +218,22 @@ export async function executionItems(executionId: string, nodeName = TRIGGER_NAM
 	return main.map((item: any) => item.json);
 }
 
+/**
+ * The executions in which the workflow's nodes ran (the node after the trigger got an item), oldest first, with the
+ * trigger's items. A copy of a delivery starts an execution too, but its trigger emits nothing (see the README's
+ * "Retries and duplicates"), so these are the ones that count as runs.
+ */
+export async function workflowRuns(executions: ExecutionSummary[]): Promise<Array<{ id: string; items: Array<Record<string, unknown>> }>> {
+	const runs: Array<{ id: string; items: Array<Record<string, unknown>> }> = [];
+	for (const execution of [...executions].sort((a, b) => Number(a.id) - Number(b.id))) {
+		const data = await executionData(execution.id);
+		const runData = data.data?.resultData?.runData ?? {};
+		if (!runData[NEXT_NAME]) continue;
+		runs.push({ id: execution.id, items: (runData[TRIGGER_NAME]?.[0]?.data?.main?.[0] ?? []).map((item: any) => item.json) });
+	}
+	return runs;
+}
+
 export interface Delivery {
 	status: number;
 	text: string;

@@ -54,7 +54,7 @@ describe('SmartComply Trigger, automatic registration (fake SmartComply API)', (
 	let productionEndpointId: string;
 
 	beforeAll(async () => {
-		const cred = await createCredential('smartComplyApi', { apiKey: env.fakeApiKey, baseUrl: env.fakeUrl, signingSecret: '' });
+		const cred = await createCredential('smartComplyApi', { apiKey: env.fakeApiKey, baseUrl: env.fakeUrl, secret: '' });
 		wf = await createTriggerWorkflow({
 			nodeType: 'smartComplyTrigger',
 			parameters: { registration: 'api', events: EVENTS },
