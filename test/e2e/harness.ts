@@ -268,6 +268,18 @@ export async function fakeSendTest(endpointId: string): Promise<{ delivered: boo
 	return (await res.json()) as any;
 }
 
+/** Makes the fake SmartComply sign and send any event type to one of its endpoints (a control route of the fake). */
+export async function fakeDeliver(endpointId: string, type: string): Promise<{ delivered: boolean; response_status: number; event_id: string }> {
+	const res = await fetch(`${env.fakeOrigin}/__control/deliver`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ endpointId, type }),
+		signal: AbortSignal.timeout(20_000),
+	});
+	if (res.status !== 202) throw new Error(`fake /__control/deliver -> ${res.status}: ${await res.text()}`);
+	return (await res.json()) as any;
+}
+
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, { timeoutMs = 15_000, intervalMs = 200 } = {}): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
