@@ -12,7 +12,7 @@
  * anyway, outside that glob. See tsup.config.ts and CHANGELOG.md.
  */
 import { readFileSync } from 'node:fs';
-import { providerIds, providers, serializePayload, sign, type BodyFormat, type ProviderDefinition, type ProviderId } from './index';
+import { providerIds, providers, receive, serializePayload, sign, toOutputItem, type BodyFormat, type ProviderDefinition, type ProviderId } from './index';
 
 /** SmarterMeasure's query parameter for the key (src/providers/smarterMeasure.ts; the CLI tests check they agree). */
 const SMARTERMEASURE_QUERY_KEY = 'VerificationKey';
@@ -31,6 +31,7 @@ const HELP = `smart-webhooks: send signed test deliveries as SMP, SmartComply, S
 Usage:
   smart-webhooks send <provider> <event> --url <webhook URL> --secret <secret or key> [options]
   smart-webhooks send <provider> --file <payload.json|payload.xml> --url <URL> --secret <secret> [options]
+  smart-webhooks sample <provider> <event> [--format json|xml] [--metadata]
   smart-webhooks events [provider]
   smart-webhooks --help
 
@@ -50,10 +51,15 @@ send options:
                        one character of the key) to see the receiver refuse it
   --query-key          SmarterMeasure: put the key in the URL's ${SMARTERMEASURE_QUERY_KEY} parameter instead of the header
 
+sample: prints the item the n8n trigger emits for that event (a realistic payload, parsed as the trigger parses
+  it), e.g. for n8n's "Set mock data" / pinning, before the provider is wired. --metadata adds the _delivery field
+  as the trigger's "Include Delivery Metadata" option does.
+
 Exit codes: 0 every delivery answered 2xx; 1 a delivery was refused or could not be sent; 2 usage error.
 
 Examples:
   smart-webhooks events smartlyQ
+  smart-webhooks sample smartMaintenance task.completed
   smart-webhooks send smp project.completed --url https://n8n.example.com/webhook-test/…/webhook --secret "$SMP_SECRET"
   smart-webhooks send smarterMeasure AssessmentCompleted --format xml --query-key --url http://localhost:5678/webhook-test/…/webhook --secret key123
 `;
@@ -124,7 +130,7 @@ interface SendArgs {
 }
 
 const VALUE_FLAGS = new Set(['url', 'secret', 'file', 'format', 'times']);
-const BOOLEAN_FLAGS = new Set(['tamper', 'query-key', 'help']);
+const BOOLEAN_FLAGS = new Set(['metadata', 'tamper', 'query-key', 'help']);
 
 function parseFlags(args: readonly string[]): { positional: string[]; flags: Map<string, string | true> } {
 	const positional: string[] = [];
@@ -222,7 +228,7 @@ function describeResponse(status: number, text: string): string {
 	let detail = trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed;
 	try {
 		const json = JSON.parse(trimmed) as Record<string, unknown>;
-		if (typeof json.error === 'string') detail = `refused: ${json.error}`;
+		if (typeof json.error === 'string') detail = json.error;
 		else if (typeof json.ignored === 'string') detail = `not run: ${json.ignored}`;
 		else if (typeof json.message === 'string') detail = json.message;
 	} catch {
@@ -278,7 +284,7 @@ async function send(args: SendArgs, io: CliIo): Promise<number> {
 			const text = await response.text();
 			const ok = response.status >= 200 && response.status < 300;
 			if (!ok) failures++;
-			io.out(`${label}${ok ? 'accepted' : 'REFUSED'}: ${describeResponse(response.status, text)}`);
+			io.out(`${label}${ok ? 'accepted' : 'refused'}: ${describeResponse(response.status, text)}`);
 		} catch (error) {
 			failures++;
 			const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -309,6 +315,26 @@ function listEvents(name: string | undefined, io: CliIo): number {
 	return EXIT_OK;
 }
 
+/** The item the trigger would emit for a sample of `event`: built, signed, and received by the same pipeline. */
+function printSample(positional: string[], flags: Map<string, string | true>, io: CliIo): number {
+	const provider = findProvider(positional[0]);
+	const event = positional[1];
+	if (!event) throw new UsageError(`name an event: smart-webhooks sample ${provider.id} <event> (smart-webhooks events ${provider.id})`);
+	if (positional.length > 2) throw new UsageError(`unexpected argument "${positional[2]}"`);
+	checkEvent(provider, event);
+	for (const name of flags.keys()) if (name !== 'format' && name !== 'metadata') throw new UsageError(`sample takes --format and --metadata, not --${name}`);
+	const format = flags.get('format') ?? 'json';
+	if (format !== 'json' && format !== 'xml') throw new UsageError('--format is json or xml');
+	if (!provider.formats.includes(format)) throw new UsageError(`${provider.displayName} sends ${provider.formats.join(' or ').toUpperCase()} only`);
+	const secret = 'sample-secret-0123456789';
+	const rawBody = serializePayload(provider.sample(event), format);
+	const result = receive(provider.id, { headers: sign(provider.id, rawBody, secret), rawBody }, { secret, format });
+	const item = toOutputItem(provider.id, result, { includeMetadata: flags.has('metadata') });
+	if (!item) throw new Error(`the sample for ${event} was not accepted: ${result.reason}`);
+	io.out(JSON.stringify(item, null, 2));
+	return EXIT_OK;
+}
+
 /** Runs the command line; returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
 	try {
@@ -328,7 +354,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 			return listEvents(positional[0], io);
 		}
 		if (command === 'send') return await send(sendArgs(positional, flags, io.env), io);
-		const guess = closest(command, ['send', 'events', 'help']);
+		if (command === 'sample') return printSample(positional, flags, io);
+		const guess = closest(command, ['send', 'sample', 'events', 'help']);
 		throw new UsageError(`unknown command "${command}"${guess ? `; did you mean ${guess}?` : ''}`);
 	} catch (error) {
 		if (!(error instanceof UsageError)) throw error;
