@@ -12,4 +12,4 @@ export type { SmpEvent, SmpProjectCompletedData } from './providers/smp';
 export type { SmartComplyEvent } from './providers/smartComply';
 export type { SmartlyQEvent, SmartlyQJobData } from './providers/smartlyQ';
 export type { SmartMaintenanceEvent, SmartMaintenanceTaskData } from './providers/smartMaintenance';
-export type { SmarterMeasureEvent } from './providers/smarterMeasure';
+export { SMARTERMEASURE_CONTACT, SMARTERMEASURE_KEY_HEADER, SMARTERMEASURE_KEY_QUERY, type SmarterMeasureEvent } from './providers/smarterMeasure';
