@@ -12,10 +12,8 @@
  * anyway, outside that glob. See tsup.config.ts and CHANGELOG.md.
  */
 import { readFileSync } from 'node:fs';
-import { providerIds, providers, serializePayload, sign, type BodyFormat, type ProviderDefinition, type ProviderId } from './index';
+import { providerIds, providers, serializePayload, sign, SMARTERMEASURE_KEY_QUERY, type BodyFormat, type ProviderDefinition, type ProviderId } from './index';
 
-/** SmarterMeasure's query parameter for the key (src/providers/smarterMeasure.ts; the CLI tests check they agree). */
-const SMARTERMEASURE_QUERY_KEY = 'VerificationKey';
 const SECRET_ENV = 'SMART_WEBHOOKS_SECRET';
 const TIMEOUT_MS = 30_000;
 
@@ -48,7 +46,7 @@ send options:
                        retrying it would: the receiver should accept one and answer the rest as duplicates
   --tamper             change one byte after signing (for SmarterMeasure, whose key does not cover the body,
                        one character of the key) to see the receiver refuse it
-  --query-key          SmarterMeasure: put the key in the URL's ${SMARTERMEASURE_QUERY_KEY} parameter instead of the header
+  --query-key          SmarterMeasure: put the key in the URL's ${SMARTERMEASURE_KEY_QUERY} parameter instead of the header
 
 Exit codes: 0 every delivery answered 2xx; 1 a delivery was refused or could not be sent; 2 usage error.
 
@@ -252,11 +250,11 @@ async function send(args: SendArgs, io: CliIo): Promise<number> {
 	const url = new URL(args.url);
 	if (args.queryKey) {
 		for (const name of Object.keys(headers)) if (name.toLowerCase() === provider.scheme.header.toLowerCase()) delete headers[name];
-		url.searchParams.set(SMARTERMEASURE_QUERY_KEY, args.secret);
+		url.searchParams.set(SMARTERMEASURE_KEY_QUERY, args.secret);
 	}
 	if (args.tamper) {
 		if (provider.scheme.kind === 'staticKey') {
-			if (args.queryKey) url.searchParams.set(SMARTERMEASURE_QUERY_KEY, tamperKey(args.secret));
+			if (args.queryKey) url.searchParams.set(SMARTERMEASURE_KEY_QUERY, tamperKey(args.secret));
 			else headers[provider.scheme.header] = tamperKey(args.secret);
 			io.out(`tampered: one character of the verification key changed (${provider.displayName}'s key does not cover the body)`);
 		} else {
@@ -266,7 +264,7 @@ async function send(args: SendArgs, io: CliIo): Promise<number> {
 	}
 
 	const shownUrl = new URL(url);
-	if (shownUrl.searchParams.has(SMARTERMEASURE_QUERY_KEY)) shownUrl.searchParams.set(SMARTERMEASURE_QUERY_KEY, '…');
+	if (shownUrl.searchParams.has(SMARTERMEASURE_KEY_QUERY)) shownUrl.searchParams.set(SMARTERMEASURE_KEY_QUERY, '…');
 	const what = args.event ?? `${args.file} (${body.length} bytes)`;
 	io.out(`${provider.displayName} ${what} → ${shownUrl.toString()}${args.secret === '' ? ' (unsigned)' : ''}`);
 

@@ -1,4 +1,4 @@
-import type { HeaderBag, HeaderValue } from './types';
+import type { HeaderBag } from './types';
 
 /** Never trust more than this many copies of one header (duplicated headers arrive as arrays). */
 const MAX_HEADER_COPIES = 8;
@@ -31,5 +31,3 @@ export function firstValue(bag: HeaderBag | Record<string, unknown> | undefined,
 	const value = valuesOf(bag, name)[0]?.trim();
 	return value ? value : undefined;
 }
-
-export type { HeaderValue };
