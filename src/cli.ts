@@ -24,7 +24,12 @@ export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
 export const EXIT_USAGE = 2;
 
-const HELP = `smart-webhooks: send signed test deliveries as SMP, SmartComply, SmartlyQ, SmartMaintenance or SmarterMeasure would
+/** The providers' display names, for the help text. */
+const namesOf = (ids: readonly ProviderId[]) => ids.map((id) => providers[id].displayName);
+const allNames = namesOf(providerIds);
+const isStaticKey = (id: ProviderId) => providers[id].scheme.kind === 'staticKey';
+
+const HELP = `smart-webhooks: send signed test deliveries as ${allNames.slice(0, -1).join(', ')} or ${allNames[allNames.length - 1]} would
 
 Usage:
   smart-webhooks send <provider> <event> --url <webhook URL> --secret <secret or key> [options]
@@ -36,8 +41,8 @@ Providers: ${providerIds.join(', ')} (case-insensitive; smtm = smartMaintenance)
 
 send options:
   --url <URL>          where to POST (the Test or Production URL of the n8n trigger)
-  --secret <value>     the signing secret (SMP, SmartComply, SmartlyQ, SmartMaintenance) or verification key
-                       (SmarterMeasure); or set ${SECRET_ENV} to keep it out of your shell history.
+  --secret <value>     the signing secret (${namesOf(providerIds.filter((id) => !isStaticKey(id))).join(', ')}) or verification key
+                       (${namesOf(providerIds.filter(isStaticKey)).join(', ')}); or set ${SECRET_ENV} to keep it out of your shell history.
                        SmartMaintenance without a secret sends an unsigned delivery, as SMTM does.
   --file <path>        send this file's bytes as the body instead of the built-in sample for <event>
                        (.xml files are sent as XML; the event is read from the file, so <event> may be left out)

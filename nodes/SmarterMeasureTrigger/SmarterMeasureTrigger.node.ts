@@ -21,7 +21,7 @@ export class SmarterMeasureTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'SmarterMeasure Trigger',
 		name: 'smarterMeasureTrigger',
-		icon: { light: 'file:smartermeasure.svg', dark: 'file:smartermeasure.dark.svg' },
+		icon: { light: 'file:../../icons/smartermeasure.svg', dark: 'file:../../icons/smartermeasure.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: EVENTS_SUBTITLE,

@@ -1,22 +1,14 @@
 // Each trigger's webhook() through n8n's IWebhookFunctions interface (typed double), with genuine signed deliveries.
 import type { ICredentialDataDecryptedObject, ICredentialType, INodeType, IWebhookResponseData } from 'n8n-workflow';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { providers, serializePayload, sign, type ProviderId } from '../../src';
-import { SmartComplyTrigger } from '../../nodes/SmartComplyTrigger/SmartComplyTrigger.node';
-import { SmartMaintenanceTrigger } from '../../nodes/SmartMaintenanceTrigger/SmartMaintenanceTrigger.node';
-import { SmarterMeasureTrigger } from '../../nodes/SmarterMeasureTrigger/SmarterMeasureTrigger.node';
-import { SmartlyQTrigger } from '../../nodes/SmartlyQTrigger/SmartlyQTrigger.node';
-import { SmpTrigger } from '../../nodes/SmpTrigger/SmpTrigger.node';
-import { SmartMaintenanceWebhookApi } from '../../credentials/SmartMaintenanceWebhookApi.credentials';
-import { SmarterMeasureWebhookApi } from '../../credentials/SmarterMeasureWebhookApi.credentials';
-import { SmartlyQWebhookApi } from '../../credentials/SmartlyQWebhookApi.credentials';
-import { SmpWebhookApi } from '../../credentials/SmpWebhookApi.credentials';
+import { PROVIDERS, idsWhere, loadCredential, loadNode, nodeName } from '../providers';
 import { SECRETS, assertSafeReason, eventsOf, lowerCaseHeaders, tamper } from './helpers';
 import { freshNode, webhookContext, type WebhookDoubleOptions } from './n8n-doubles';
 
 interface TriggerCase {
 	id: ProviderId;
-	make: () => INodeType;
+	make: () => Promise<INodeType>;
 	type: string;
 	/** Where the secret lives: a credential field, or (SmartComply automatic mode) the node's static data. */
 	secretIn: (secret: string) => Pick<WebhookDoubleOptions, 'credentials' | 'staticData' | 'parameters'>;
@@ -29,20 +21,28 @@ function secretField(credential: ICredentialType): string {
 	return field.name;
 }
 
-const viaCredential = (credential: ICredentialType) => (s: string) => ({ credentials: { [credential.name]: { [secretField(credential)]: s } } });
+const credentials = new Map<ProviderId, ICredentialType>();
+beforeAll(async () => {
+	for (const p of PROVIDERS) credentials.set(p.id, await loadCredential(p));
+});
 
-const cases: TriggerCase[] = [
-	{ id: 'smp', make: () => new SmpTrigger(), type: 'n8n-nodes-smart-webhooks.smpTrigger', secretIn: viaCredential(new SmpWebhookApi()) },
-	{
-		id: 'smartComply',
-		make: () => new SmartComplyTrigger(),
-		type: 'n8n-nodes-smart-webhooks.smartComplyTrigger',
-		secretIn: (s) => ({ staticData: { endpointId: 'whe_1', signingSecret: s }, credentials: { smartComplyApi: { apiKey: 'sc_live_x', baseUrl: 'http://127.0.0.1:1/api/v1', signingSecret: '' } } }),
-	},
-	{ id: 'smartlyQ', make: () => new SmartlyQTrigger(), type: 'n8n-nodes-smart-webhooks.smartlyQTrigger', secretIn: viaCredential(new SmartlyQWebhookApi()) },
-	{ id: 'smartMaintenance', make: () => new SmartMaintenanceTrigger(), type: 'n8n-nodes-smart-webhooks.smartMaintenanceTrigger', secretIn: viaCredential(new SmartMaintenanceWebhookApi()) },
-	{ id: 'smarterMeasure', make: () => new SmarterMeasureTrigger(), type: 'n8n-nodes-smart-webhooks.smarterMeasureTrigger', secretIn: viaCredential(new SmarterMeasureWebhookApi()) },
-];
+const viaCredential = (id: ProviderId) => (s: string) => {
+	const credential = credentials.get(id)!;
+	return { credentials: { [credential.name]: { [secretField(credential)]: s } } };
+};
+
+/** SmartComply in automatic mode: the secret its registration returned, kept in the node's static data. */
+const smartComplyAutomatic = (s: string) => ({
+	staticData: { endpointId: 'whe_1', signingSecret: s },
+	credentials: { smartComplyApi: { apiKey: 'sc_live_x', baseUrl: 'http://127.0.0.1:1/api/v1', signingSecret: '' } },
+});
+
+const cases: TriggerCase[] = PROVIDERS.map((p) => ({
+	id: p.id,
+	make: () => loadNode(p),
+	type: `n8n-nodes-smart-webhooks.${nodeName(p)}`,
+	secretIn: p.id === 'smartComply' ? smartComplyAutomatic : viaCredential(p.id),
+}));
 
 /** A signed delivery as n8n hands it to the trigger: Express lower-cases header names. */
 function signed(id: ProviderId, event: string, opts: { secret?: string; payload?: Record<string, unknown>; timestamp?: number } = {}) {
@@ -70,7 +70,7 @@ async function call(c: TriggerCase, request: WebhookDoubleOptions['request'], ex
 		credentials: { ...where.credentials, ...extra.credentials },
 		staticData: extra.staticData ?? where.staticData,
 	});
-	const out: IWebhookResponseData = await c.make().webhook!.call(context);
+	const out: IWebhookResponseData = await (await c.make()).webhook!.call(context);
 	return { out, response, logs };
 }
 
@@ -192,7 +192,7 @@ describe.each(cases)('$id trigger webhook()', (c) => {
 describe('trigger options and provider specifics', () => {
 	const byId = (id: ProviderId) => cases.find((c) => c.id === id)!;
 
-	it.each(['smartComply', 'smartlyQ'] as const)('%s: an old delivery is refused, and accepted with tolerance 0', async (id) => {
+	it.each(idsWhere((p) => p.scheme === 'hmacTimestamped'))('%s: an old delivery is refused, and accepted with tolerance 0', async (id) => {
 		const { payload, request } = signed(id, eventsOf(id)[0], { timestamp: Math.floor(Date.now() / 1000) - 3600 });
 		const refused = await call(byId(id), request);
 		expect(refused.response.statusCode).toBe(401);
@@ -201,7 +201,7 @@ describe('trigger options and provider specifics', () => {
 		expect((await call(byId(id), request, { parameters: { options: { toleranceSeconds: 7200 } } })).out.workflowData).toBeDefined();
 	});
 
-	it.each(['smp', 'smartComply'] as const)('%s: webhook.test runs whatever the filter, unless Ignore Test Events', async (id) => {
+	it.each(idsWhere((p) => p.testEvent === 'webhook.test'))('%s: webhook.test runs whatever the filter, unless Ignore Test Events', async (id) => {
 		const { payload, request } = signed(id, 'webhook.test');
 		const filter = { events: [eventsOf(id).find((e) => e !== 'webhook.test')!] };
 		expectRan((await call(byId(id), request, { parameters: filter })).out, payload);
@@ -273,7 +273,7 @@ describe('trigger options and provider specifics', () => {
 	});
 
 	it('a changed byte in the body is refused by every HMAC trigger', async () => {
-		for (const id of ['smp', 'smartComply', 'smartlyQ', 'smartMaintenance'] as const) {
+		for (const id of idsWhere((p) => p.scheme !== 'staticKey')) {
 			const { request } = signed(id, eventsOf(id)[0]);
 			const { out, response } = await call(byId(id), { ...request, rawBody: tamper(request.rawBody) });
 			expect(out.workflowData).toBeUndefined();
