@@ -41,6 +41,11 @@ function malformed(header: string): Verification {
 	return { ok: false, reason: `malformed ${header} header` };
 }
 
+/** The values, trimmed, without the empty ones. */
+function present(values: string[]): string[] {
+	return values.map((v) => v.trim()).filter(Boolean);
+}
+
 function anyDigestMatches(candidates: readonly string[], secrets: readonly string[], parts: Array<Buffer | string>): boolean {
 	let matched = false;
 	for (const secret of secrets) {
@@ -57,7 +62,7 @@ export function hmacHexScheme(header: string): SignatureScheme {
 		kind: 'hmacHex',
 		header,
 		verify(request, body, { secrets }) {
-			const values = valuesOf(request.headers, header).map((v) => v.trim()).filter(Boolean);
+			const values = present(valuesOf(request.headers, header));
 			if (values.length === 0) return missing(header);
 			return anyDigestMatches(values, secrets, [body]) ? { ok: true } : mismatch;
 		},
@@ -74,7 +79,7 @@ export function hmacPrefixedHexScheme(header: string, prefix = 'sha256='): Signa
 		kind: 'hmacPrefixedHex',
 		header,
 		verify(request, body, { secrets }) {
-			const values = valuesOf(request.headers, header).map((v) => v.trim()).filter(Boolean);
+			const values = present(valuesOf(request.headers, header));
 			if (values.length === 0) return missing(header);
 			const digests = values
 				.filter((v) => v.slice(0, prefix.length).toLowerCase() === lowerPrefix)
@@ -147,9 +152,7 @@ export function staticKeyScheme(header: string, queryParameter: string): Signatu
 		kind: 'staticKey',
 		header,
 		verify(request, _body, { secrets }) {
-			const candidates = [...valuesOf(request.headers, header), ...valuesOf(request.query, queryParameter)]
-				.map((v) => v.trim())
-				.filter(Boolean);
+			const candidates = present([...valuesOf(request.headers, header), ...valuesOf(request.query, queryParameter)]);
 			if (candidates.length === 0) {
 				return { ok: false, reason: `missing ${header} header or ${queryParameter} query parameter` };
 			}
