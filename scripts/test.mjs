@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm test`: the README's test command and what CI runs. On a fresh clone it installs what it needs,
-// builds, runs the unit suite (vitest), then the end-to-end suite against a real n8n on each supported
+// builds, runs the unit suite (vitest.config.ts, sources only), the package suite (vitest.package.config.ts:
+// the built dist/, the packed tarball, the CLI), then the end-to-end suite against a real n8n on each supported
 // line (installed from the npm registry on first use, cached after). It ends with one line
 // "tests: N passed, M failed" and exits non-zero if anything failed or nothing ran.
-//   --unit        unit suite only (fast)
+//   --unit        unit and package suites only (no n8n)
 //   --e2e-only    end-to-end suite only
 //   --line=2|1    end-to-end on one n8n line only (default: both)
 import { spawnSync } from 'node:child_process';
@@ -51,7 +52,10 @@ function vitest(label, config, env = {}) {
 	console.log(`${label}: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed`);
 }
 
-if (!args.has('--e2e-only')) vitest('unit', 'vitest.config.ts');
+if (!args.has('--e2e-only')) {
+	vitest('unit', 'vitest.config.ts');
+	vitest('package', 'vitest.package.config.ts');
+}
 
 if (!args.has('--unit')) {
 	if (!existsSync('vitest.e2e.config.ts')) {

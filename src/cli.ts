@@ -12,10 +12,8 @@
  * anyway, outside that glob. See tsup.config.ts and CHANGELOG.md.
  */
 import { readFileSync } from 'node:fs';
-import { providerIds, providers, receive, serializePayload, sign, toOutputItem, type BodyFormat, type ProviderDefinition, type ProviderId } from './index';
+import { providerIds, providers, receive, serializePayload, sign, SMARTERMEASURE_KEY_QUERY, toOutputItem, type BodyFormat, type ProviderDefinition, type ProviderId } from './index';
 
-/** SmarterMeasure's query parameter for the key (src/providers/smarterMeasure.ts; the CLI tests check they agree). */
-const SMARTERMEASURE_QUERY_KEY = 'VerificationKey';
 const SECRET_ENV = 'SMART_WEBHOOKS_SECRET';
 const TIMEOUT_MS = 30_000;
 
@@ -26,7 +24,12 @@ export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
 export const EXIT_USAGE = 2;
 
-const HELP = `smart-webhooks: send signed test deliveries as SMP, SmartComply, SmartlyQ, SmartMaintenance or SmarterMeasure would
+/** The providers' display names, for the help text. */
+const namesOf = (ids: readonly ProviderId[]) => ids.map((id) => providers[id].displayName);
+const allNames = namesOf(providerIds);
+const isStaticKey = (id: ProviderId) => providers[id].scheme.kind === 'staticKey';
+
+const HELP = `smart-webhooks: send signed test deliveries as ${allNames.slice(0, -1).join(', ')} or ${allNames[allNames.length - 1]} would
 
 Usage:
   smart-webhooks send <provider> <event> --url <webhook URL> --secret <secret or key> [options]
@@ -39,8 +42,8 @@ Providers: ${providerIds.join(', ')} (case-insensitive; smtm = smartMaintenance)
 
 send options:
   --url <URL>          where to POST (the Test or Production URL of the n8n trigger)
-  --secret <value>     the signing secret (SMP, SmartComply, SmartlyQ, SmartMaintenance) or verification key
-                       (SmarterMeasure); or set ${SECRET_ENV} to keep it out of your shell history.
+  --secret <value>     the signing secret (${namesOf(providerIds.filter((id) => !isStaticKey(id))).join(', ')}) or verification key
+                       (${namesOf(providerIds.filter(isStaticKey)).join(', ')}); or set ${SECRET_ENV} to keep it out of your shell history.
                        SmartMaintenance without a secret sends an unsigned delivery, as SMTM does.
   --file <path>        send this file's bytes as the body instead of the built-in sample for <event>
                        (.xml files are sent as XML; the event is read from the file, so <event> may be left out)
@@ -49,7 +52,7 @@ send options:
                        retrying it would: the receiver should accept one and answer the rest as duplicates
   --tamper             change one byte after signing (for SmarterMeasure, whose key does not cover the body,
                        one character of the key) to see the receiver refuse it
-  --query-key          SmarterMeasure: put the key in the URL's ${SMARTERMEASURE_QUERY_KEY} parameter instead of the header
+  --query-key          SmarterMeasure: put the key in the URL's ${SMARTERMEASURE_KEY_QUERY} parameter instead of the header
 
 sample: prints the item the n8n trigger emits for that event (a realistic payload, parsed as the trigger parses
   it), e.g. for n8n's "Set mock data" / pinning, before the provider is wired. --metadata adds the _delivery field
@@ -258,11 +261,11 @@ async function send(args: SendArgs, io: CliIo): Promise<number> {
 	const url = new URL(args.url);
 	if (args.queryKey) {
 		for (const name of Object.keys(headers)) if (name.toLowerCase() === provider.scheme.header.toLowerCase()) delete headers[name];
-		url.searchParams.set(SMARTERMEASURE_QUERY_KEY, args.secret);
+		url.searchParams.set(SMARTERMEASURE_KEY_QUERY, args.secret);
 	}
 	if (args.tamper) {
 		if (provider.scheme.kind === 'staticKey') {
-			if (args.queryKey) url.searchParams.set(SMARTERMEASURE_QUERY_KEY, tamperKey(args.secret));
+			if (args.queryKey) url.searchParams.set(SMARTERMEASURE_KEY_QUERY, tamperKey(args.secret));
 			else headers[provider.scheme.header] = tamperKey(args.secret);
 			io.out(`tampered: one character of the verification key changed (${provider.displayName}'s key does not cover the body)`);
 		} else {
@@ -272,7 +275,7 @@ async function send(args: SendArgs, io: CliIo): Promise<number> {
 	}
 
 	const shownUrl = new URL(url);
-	if (shownUrl.searchParams.has(SMARTERMEASURE_QUERY_KEY)) shownUrl.searchParams.set(SMARTERMEASURE_QUERY_KEY, '…');
+	if (shownUrl.searchParams.has(SMARTERMEASURE_KEY_QUERY)) shownUrl.searchParams.set(SMARTERMEASURE_KEY_QUERY, '…');
 	const what = args.event ?? `${args.file} (${body.length} bytes)`;
 	io.out(`${provider.displayName} ${what} → ${shownUrl.toString()}${args.secret === '' ? ' (unsigned)' : ''}`);
 

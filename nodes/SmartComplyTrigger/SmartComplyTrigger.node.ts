@@ -70,7 +70,7 @@ export class SmartComplyTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'SmartComply Trigger',
 		name: 'smartComplyTrigger',
-		icon: { light: 'file:smartcomply.svg', dark: 'file:smartcomply.dark.svg' },
+		icon: { light: 'file:../../icons/smartcomply.svg', dark: 'file:../../icons/smartcomply.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: EVENTS_SUBTITLE,

@@ -18,7 +18,7 @@ export class SmartMaintenanceTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'SmartMaintenance Trigger',
 		name: 'smartMaintenanceTrigger',
-		icon: { light: 'file:smartmaintenance.svg', dark: 'file:smartmaintenance.dark.svg' },
+		icon: { light: 'file:../../icons/smartmaintenance.svg', dark: 'file:../../icons/smartmaintenance.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: EVENTS_SUBTITLE,

@@ -7,8 +7,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { providers } from '../../src';
-import { SMARTERMEASURE_CONTACT, SMARTERMEASURE_KEY_HEADER, SMARTERMEASURE_KEY_QUERY } from '../../src/providers/smarterMeasure';
+import { providers, SMARTERMEASURE_CONTACT, SMARTERMEASURE_KEY_HEADER, SMARTERMEASURE_KEY_QUERY } from '../../src';
 import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
 import { localSecretTest, manualWebhookMethods } from '../shared/hooks';
 import { credentialSecret, emitOnce, handleWebhook } from '../shared/webhook';
@@ -30,7 +29,7 @@ export class SmarterMeasureTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'SmarterMeasure Trigger',
 		name: 'smarterMeasureTrigger',
-		icon: { light: 'file:smartermeasure.svg', dark: 'file:smartermeasure.dark.svg' },
+		icon: { light: 'file:../../icons/smartermeasure.svg', dark: 'file:../../icons/smartermeasure.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: EVENTS_SUBTITLE,

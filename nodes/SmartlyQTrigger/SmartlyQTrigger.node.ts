@@ -18,7 +18,7 @@ export class SmartlyQTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'SmartlyQ Trigger',
 		name: 'smartlyQTrigger',
-		icon: { light: 'file:smartlyq.svg', dark: 'file:smartlyq.dark.svg' },
+		icon: { light: 'file:../../icons/smartlyq.svg', dark: 'file:../../icons/smartlyq.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: EVENTS_SUBTITLE,

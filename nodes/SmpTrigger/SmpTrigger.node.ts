@@ -18,7 +18,7 @@ export class SmpTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'SMP Trigger',
 		name: 'smpTrigger',
-		icon: { light: 'file:smp.svg', dark: 'file:smp.dark.svg' },
+		icon: { light: 'file:../../icons/smp.svg', dark: 'file:../../icons/smp.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: EVENTS_SUBTITLE,

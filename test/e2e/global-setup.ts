@@ -12,6 +12,7 @@ import { getFreePort, prepareCustomExtensions, startN8n } from '../../scripts/li
 // @ts-expect-error plain ESM helper without types
 import { DEFAULT_OWNER, N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
 import { startFakeSmartComply } from '../fake/smartcomply-server.mjs';
+import { PROVIDERS, nodeName } from '../providers';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -48,7 +49,7 @@ export default async function setup(project: TestProject) {
 		await client.ensureOwner(DEFAULT_OWNER);
 		await client.login(DEFAULT_OWNER);
 		const types: string[] = await client.nodeTypeNames();
-		for (const name of ['smpTrigger', 'smartComplyTrigger', 'smartlyQTrigger', 'smartMaintenanceTrigger', 'smarterMeasureTrigger']) {
+		for (const name of PROVIDERS.map(nodeName)) {
 			if (!types.includes(`CUSTOM.${name}`)) throw new Error(`n8n ${n8n.version} did not load CUSTOM.${name}; log: ${logFile}`);
 		}
 		const readyMs = n8n.readyMs;

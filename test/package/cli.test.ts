@@ -8,8 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DedupeStore, providerIds, receive, serializePayload, providers, type ProviderId } from '../../src';
-import { SMARTERMEASURE_KEY_HEADER, SMARTERMEASURE_KEY_QUERY } from '../../src/providers/smarterMeasure';
+import { DedupeStore, providerIds, receive, serializePayload, providers, SMARTERMEASURE_KEY_HEADER, SMARTERMEASURE_KEY_QUERY, type ProviderId } from '../../src';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.cjs');
