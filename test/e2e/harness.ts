@@ -295,18 +295,22 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
  * For counts beyond listExecutions' 100.
  */
 export async function allExecutions(workflowId: string, { pageSize = 100, client }: { pageSize?: number; client?: RestClient } = {}): Promise<ExecutionSummary[]> {
-	// n8n caps `limit` at 100 whatever is asked, so page on until an empty page (by lastId, newest first), not until a short one.
+	// n8n caps `limit` at 100 whatever is asked, so page on until an empty page, not until a short one. n8n 2.41 pages
+	// with the opaque `nextCursor` it returns (and refuses `lastId`); 1.x pages by `lastId` (newest first).
 	const c = client ?? (await rest());
 	const out = new Map<string, ExecutionSummary>();
-	let lastId: string | undefined;
+	let position = '';
 	for (let guard = 0; guard < 10_000; guard++) {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId) }));
-		const page = await c.request('GET', `/rest/executions?filter=${filter}&limit=${pageSize}${lastId ? `&lastId=${lastId}` : ''}`);
+		const page = await c.request('GET', `/rest/executions?filter=${filter}&limit=${pageSize}${position}`);
 		const results: any[] = page?.results ?? page ?? [];
 		const fresh = results.filter((e) => !out.has(String(e.id)));
 		for (const e of fresh) out.set(String(e.id), { ...e, id: String(e.id) });
 		if (fresh.length === 0) break;
-		lastId = String(results[results.length - 1].id);
+		if (page && 'nextCursor' in page) {
+			if (!page.nextCursor) break;
+			position = `&cursor=${encodeURIComponent(page.nextCursor)}`;
+		} else position = `&lastId=${results[results.length - 1].id}`;
 	}
 	return [...out.values()];
 }
