@@ -68,7 +68,8 @@ export const smp: ProviderDefinition = {
 			id: id ?? newId('evt_'),
 			type: event,
 			createdAt: isoSeconds(now),
-			data: SAMPLE_DATA[event] ?? {},
+			// completedAt a couple of seconds before the envelope, as in SMP's own example, so a sample reads as one moment.
+		data: event === 'project.completed' ? { ...SAMPLE_DATA[event], completedAt: isoSeconds(new Date(now.getTime() - 2000)) } : (SAMPLE_DATA[event] ?? {}),
 		};
 	},
 };

@@ -148,6 +148,8 @@ describe('hand-registered triggers: webhook methods', () => {
 		const url = 'http://n8n.local:5678/webhook/x/webhook';
 		const { context, logs } = hookContext({ webhookUrl: url, ...freshNode(e.name) });
 		expect(await node.webhookMethods!.default!.checkExists.call(context)).toBe(true);
+		// n8n calls checkExists again (e.g. on the next activation): one warning per URL and process is enough
+		expect(await node.webhookMethods!.default!.checkExists.call(context)).toBe(true);
 		const registration = providers[e.id].registration;
 		const refusesHttp = registration.kind === 'manual' && registration.httpsRequired;
 		expect(refusesHttp).toBe(e.httpsOnly);
