@@ -347,3 +347,20 @@ export async function fakeFailNext(spec: { status?: number; delayMs?: number; la
 export async function fakeResetFailures() {
 	await fetch(`${env.fakeOrigin}/__control/reset`, { method: 'POST', signal: AbortSignal.timeout(5000) });
 }
+
+/** "Execute step" / "Listen for test event" on the trigger, as the editor asks for it (the body differs per line). */
+export async function listenForTestEvent(wf: TriggerWorkflow) {
+	const client = await rest();
+	const body =
+		env.line === '2'
+			? { triggerToStartFrom: { name: wf.triggerName } }
+			: { workflowData: await client.getWorkflow(wf.id), triggerToStartFrom: { name: wf.triggerName } };
+	return await client.request('POST', `/rest/workflows/${wf.id}/run`, body);
+}
+
+/** "Stop listening": DELETE /rest/test-webhook/:workflowId (both lines). */
+export async function stopListening(wf: TriggerWorkflow) {
+	const client = await rest();
+	return await client.request('DELETE', `/rest/test-webhook/${wf.id}`);
+}
+

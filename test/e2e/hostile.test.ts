@@ -4,7 +4,19 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { providers, serializePayload, sign } from '../../src';
-import { createCredential, createTriggerWorkflow, executionsAfter, post, waitForExecutions, workflowRuns, type TriggerWorkflow } from './harness';
+import {
+	createCredential,
+	createTriggerWorkflow,
+	executionData,
+	executionsAfter,
+	listenForTestEvent,
+	post,
+	stopListening,
+	waitFor,
+	waitForExecutions,
+	workflowRuns,
+	type TriggerWorkflow,
+} from './harness';
 
 describe('bodies n8n’s parser refused or changed', () => {
 	const secret = `smp_hostile_${randomUUID().replace(/-/g, '')}`;
@@ -130,5 +142,37 @@ describe('SmarterMeasure XML through the trigger’s own parser', () => {
 			[{ Webhook: { EventType: 'AssessmentCompleted', StudentId: 'S-1' } }],
 			[{ json: { EventType: 'AssessmentStarted' } }],
 		]);
+	});
+});
+
+describe('while the editor listens', () => {
+	it('a delivery signed with the wrong secret shows as the trigger’s error with its reason; a test event shows whatever the filter', async () => {
+		const secret = `smp_listen_${randomUUID().replace(/-/g, '')}`;
+		const cred = await createCredential('smpWebhookApi', { secret });
+		const wf = await createTriggerWorkflow({ nodeType: 'smpTrigger', parameters: { events: ['project.completed'] }, credentials: { smpWebhookApi: cred }, activate: false });
+		try {
+			expect(await listenForTestEvent(wf)).toMatchObject({ waitingForWebhook: true });
+			const body = serializePayload(providers.smp.sample('project.completed'));
+			const forged = await post(wf.testUrl, body, sign('smp', body, `${secret}_wrong`));
+			expect(forged.status, forged.text).toBe(401);
+			const [execution] = await waitForExecutions(wf.id, 1);
+			expect(execution.mode).toBe('manual');
+			expect(execution.status).toBe('error');
+			const data = await executionData(execution.id);
+			const error = data.data?.resultData?.error;
+			expect(String(error?.message)).toContain('Delivery refused (401): signature does not match');
+			expect(JSON.stringify(data)).not.toContain(secret);
+
+			// listening again: SMP's webhook.test shows although only project.completed is selected
+			expect(await listenForTestEvent(wf)).toMatchObject({ waitingForWebhook: true });
+			const testBody = serializePayload(providers.smp.sample('webhook.test'));
+			expect((await post(wf.testUrl, testBody, sign('smp', testBody, secret))).status).toBe(200);
+			const executions = await waitForExecutions(wf.id, 2);
+			const runs = await workflowRuns(executions);
+			expect(runs.map((r) => (r.items[0] as { type: string }).type)).toEqual(['webhook.test']);
+		} finally {
+			await stopListening(wf).catch(() => undefined);
+		}
+		await waitFor('the Test URL to be gone', async () => (await post(wf.testUrl, '{}', { 'Content-Type': 'application/json' })).status === 404);
 	});
 });

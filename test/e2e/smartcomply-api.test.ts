@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providers, serializePayload, sign } from '../../src';
 import {
 	fakeDeliver,
+	listenForTestEvent,
+	stopListening,
 	activate,
 	createCredential,
 	createTriggerWorkflow,
@@ -17,7 +19,6 @@ import {
 	fakeState,
 	listExecutions,
 	post,
-	rest,
 	waitFor,
 	waitForExecutions,
 	type TriggerWorkflow,
@@ -35,21 +36,6 @@ async function endpointsFor(url: string) {
  *  - 1.x: POST /rest/workflows/:id/run { workflowData, triggerToStartFrom: { name } } (the editor sends the workflow)
  * Both answer { waitingForWebhook: true } once the test webhook (and its create() hook) is registered.
  */
-async function listenForTestEvent(wf: TriggerWorkflow) {
-	const client = await rest();
-	const body =
-		env.line === '2'
-			? { triggerToStartFrom: { name: wf.triggerName } }
-			: { workflowData: await client.getWorkflow(wf.id), triggerToStartFrom: { name: wf.triggerName } };
-	return await client.request('POST', `/rest/workflows/${wf.id}/run`, body);
-}
-
-/** "Stop listening": DELETE /rest/test-webhook/:workflowId (both lines). */
-async function stopListening(wf: TriggerWorkflow) {
-	const client = await rest();
-	return await client.request('DELETE', `/rest/test-webhook/${wf.id}`);
-}
-
 describe('SmartComply Trigger, automatic registration (fake SmartComply API)', () => {
 	let wf: TriggerWorkflow;
 	let productionEndpointId: string;
