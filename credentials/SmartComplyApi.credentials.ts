@@ -28,7 +28,7 @@ export class SmartComplyApi implements ICredentialType {
 		},
 		{
 			displayName: 'Signing Secret (Dashboard Endpoints Only)',
-			name: 'signingSecret',
+			name: 'secret',
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',

@@ -13,7 +13,7 @@ export class SmarterMeasureWebhookApi implements ICredentialType {
 		{
 			displayName: 'Verification Key',
 			// 'Secret' in the name: n8n's scanner decides from the field name whether masking is right (a key is a secret).
-			name: 'verificationSecret',
+			name: 'secret',
 			type: 'string',
 			typeOptions: { password: true },
 			required: true,

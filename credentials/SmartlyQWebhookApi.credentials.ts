@@ -12,7 +12,7 @@ export class SmartlyQWebhookApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName: 'Signing Secret',
-			name: 'signingSecret',
+			name: 'secret',
 			type: 'string',
 			typeOptions: { password: true },
 			required: true,

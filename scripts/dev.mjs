@@ -114,7 +114,7 @@ async function main() {
           id: 'smartComplyDemo1', // fixed id: re-running --demo updates the same credential
           name: 'SmartComply (demo fake API)',
           type: 'smartComplyApi',
-          data: { apiKey: fake.apiKey, baseUrl: fake.url },
+          data: { apiKey: fake.apiKey, baseUrl: fake.url, secret: '' },
         },
       ],
     });

@@ -2,7 +2,7 @@ import type { DedupeStore } from './dedupe';
 import { sha256Hex } from './signatures/hmac';
 import { detectFormat, MAX_BODY_BYTES, parseBody, type FormatChoice } from './parse';
 import { getProvider } from './providers';
-import { schemaIssues } from './providers/schema';
+import { schemaIssues as findSchemaIssues } from './providers/schema';
 import type { ProviderId, ReceiveResult, WebhookRequest } from './types';
 
 export interface ReceiveOptions {
@@ -18,18 +18,18 @@ export interface ReceiveOptions {
 	format?: FormatChoice;
 	/** Where accepted delivery keys are remembered; absent means no duplicate detection. */
 	dedupe?: DedupeStore | false;
-	/** Drop deliveries the provider marks as tests (they are delivered by default, whatever the event filter). */
+	/** Drop deliveries the provider marks as tests, whatever the event filter (not while `listening`). */
 	ignoreTestEvents?: boolean;
+	/**
+	 * Someone is waiting for a test delivery (n8n's editor is listening): deliveries the provider marks as tests
+	 * pass whatever the event filter says, so a provider's "Send test event" always shows up there.
+	 */
+	listening?: boolean;
 	/** Bodies larger than this are refused (default 16 MiB, n8n's own limit). */
 	maxBodyBytes?: number;
 }
 
 function normaliseSecrets(secret: ReceiveOptions['secret']): string[] {
-	// The common single-secret case without the three intermediate arrays below (bench/run.ts, reject figures).
-	if (typeof secret === 'string') {
-		const trimmed = secret.trim();
-		return trimmed === '' ? [] : [trimmed];
-	}
 	const list = typeof secret === 'string' ? [secret] : (secret ?? []);
 	return list.map((s) => (typeof s === 'string' ? s.trim() : '')).filter((s) => s !== '');
 }
@@ -61,8 +61,7 @@ export function receive(providerId: ProviderId, request: WebhookRequest, options
 	const secrets = normaliseSecrets(options.secret);
 	let verified = false;
 	if (secrets.length > 0) {
-		// Copy the request only when its headers had to be defaulted (the copy showed up in the reject profile).
-		const check = provider.scheme.verify(request.headers === headers ? request : { ...request, headers }, body, {
+		const check = provider.scheme.verify({ ...request, headers }, body, {
 			secrets,
 			nowSeconds: Math.floor(nowMs / 1000),
 			toleranceSeconds: options.toleranceSeconds ?? provider.toleranceSeconds ?? 0,
@@ -84,24 +83,35 @@ export function receive(providerId: ProviderId, request: WebhookRequest, options
 
 	const facts = provider.facts(payload, headers, body);
 	const base = { event: facts.event, verified, test: facts.test, format };
-	if (facts.test ? options.ignoreTestEvents === true : !eventSelected(facts.event, options.events)) {
-		return { status: 200, ...base, filtered: true, reason: facts.test ? 'test event ignored' : 'event not selected', items: [] };
-	}
+	const skip = filterReason(facts, options);
+	if (skip) return { status: 200, ...base, filtered: true, reason: skip, items: [] };
 
-	// Without a provider id the body's hash stands in, so an identical retry is still caught; an absurdly long
-	// id (a header is attacker-sized) is hashed so the store's key cap can never merge two different ids.
+	const bodyKey = `sha256:${sha256Hex(body)}`;
+	// An absurdly long id (a header is attacker-sized) is hashed so a key store's length cap can never merge two ids.
 	const deliveryId =
-		facts.deliveryId === undefined ? `sha256:${sha256Hex(body)}` : facts.deliveryId.length > 128 ? `sha256:${sha256Hex(facts.deliveryId)}` : facts.deliveryId;
-	if (options.dedupe && options.dedupe.claim(deliveryId, nowMs)) {
-		return { status: 200, ...base, deliveryId, duplicate: true, reason: 'duplicate delivery', items: [] };
+		facts.deliveryId === undefined ? bodyKey : facts.deliveryId.length > 128 ? `sha256:${sha256Hex(facts.deliveryId)}` : facts.deliveryId;
+	// A delivery is a copy when its id OR its body was seen: the id alone would let a captured delivery run again
+	// under a new id where the id is not signed (SmartMaintenance's X-SMTM-Delivery header), and the body alone would
+	// miss a retry the provider re-signs with a new timestamp only if the body changed too (it does not).
+	const dedupeKeys = deliveryId === bodyKey ? [bodyKey] : [deliveryId, bodyKey];
+	if (options.dedupe) {
+		const seen = dedupeKeys.map((key) => (options.dedupe as DedupeStore).claim(key, nowMs));
+		if (seen.some(Boolean)) return { status: 200, ...base, deliveryId, dedupeKeys, duplicate: true, reason: 'duplicate delivery', items: [] };
 	}
 
-	const issues = schemaIssues(provider.schema, payload);
-	// Written out rather than spread from `base` (the spreads were measurable on a 1 KiB delivery); same keys, same order.
-	if (issues) {
-		return { status: 200, event: base.event, verified, test: base.test, format, deliveryId, duplicate: false, schemaIssues: issues, items: [payload] };
-	}
-	return { status: 200, event: base.event, verified, test: base.test, format, deliveryId, duplicate: false, items: [payload] };
+	const schemaIssues = findSchemaIssues(provider.schema, payload);
+	return { status: 200, ...base, deliveryId, dedupeKeys, duplicate: false, ...(schemaIssues ? { schemaIssues } : {}), items: [payload] };
+}
+
+/**
+ * Why an accepted delivery does not start the workflow, if it does not. A test delivery is an event like any other
+ * (so a filter of project.completed leaves SMP's webhook.test out in production), except while someone is listening
+ * in the editor, where it always shows; "Ignore Test Events" drops test deliveries even when every event is selected.
+ */
+function filterReason(facts: { event?: string; test: boolean }, options: ReceiveOptions): string | undefined {
+	if (facts.test && options.listening) return undefined;
+	if (facts.test && options.ignoreTestEvents) return 'test event ignored';
+	return eventSelected(facts.event, options.events) ? undefined : 'event not selected';
 }
 
 function eventSelected(event: string | undefined, selected: readonly string[] | undefined): boolean {

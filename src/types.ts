@@ -26,6 +26,11 @@ export interface ReceiveResult {
 	reason?: string;
 	event?: string;
 	deliveryId?: string;
+	/**
+	 * The keys a duplicate is recognised by: the delivery id and the body's SHA-256 (`sha256:<hex>`), or the body's
+	 * hash alone when the provider sends no id. Present on every accepted delivery that passed the filter.
+	 */
+	dedupeKeys?: string[];
 	duplicate?: boolean;
 	/** The event was accepted but not selected in the node's event filter. */
 	filtered?: boolean;

@@ -2,7 +2,9 @@ import {
 	NodeConnectionTypes,
 	NodeOperationError,
 	type IDataObject,
+	type IExecuteFunctions,
 	type IHookFunctions,
+	type INodeExecutionData,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 	type INodeType,
@@ -17,10 +19,11 @@ import {
 	SmartComplyApiError,
 	unregisterEndpoint,
 	type RegistrationState,
+	type SmartComplyErrorCode,
 } from '../../src';
 import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
-import { handleWebhook, selectedEvents } from '../shared/webhook';
-import { smartComplyClient } from './client';
+import { emitOnce, handleWebhook, selectedEvents, SetupProblem } from '../shared/webhook';
+import { smartComplyClient } from './n8n-transport';
 
 const provider = providers.smartComply;
 
@@ -34,16 +37,33 @@ function isAutomatic(this: IHookFunctions | IWebhookFunctions): boolean {
 	return this.getNodeParameter('registration', 'api') === 'api';
 }
 
+/** What to do about each kind of SmartComply API failure, shown under the error in the editor. */
+const HINTS: Record<SmartComplyErrorCode, string> = {
+	unauthorized: 'Open the SmartComply credential and paste a valid API key (it starts with sc_live_).',
+	forbidden: 'The API key is valid but may not manage webhook endpoints: use a key of an account with that permission.',
+	not_found: 'SmartComply has no such endpoint or path: check that the Base URL in the SmartComply credential ends in /api/v1.',
+	rate_limited: 'SmartComply asks for fewer requests: wait a minute and activate the workflow again.',
+	server_error: 'SmartComply had a problem of its own: try again later.',
+	rejected: 'SmartComply refused the request: its reason is in the message above.',
+	timeout: 'SmartComply did not answer in time: try again; if it keeps happening, check the Base URL and any proxy between n8n and SmartComply.',
+	network: 'n8n could not connect: check the Base URL in the SmartComply credential and the network (DNS, proxy, firewall).',
+	invalid_response: 'The Base URL may point at something other than the SmartComply API: check it in the SmartComply credential.',
+	invalid_base_url: 'Fix the Base URL in the SmartComply credential (for example https://app.smartcomply.app/api/v1).',
+};
+
 function toNodeError(this: IHookFunctions, error: unknown, doing: string): NodeOperationError {
-	if (error instanceof SmartComplyApiError) {
-		return new NodeOperationError(this.getNode(), `Could not ${doing}: ${error.message}`, {
-			description:
-				error.code === 'unauthorized'
-					? 'Open the SmartComply credential and paste a valid API key (it starts with sc_live_).'
-					: 'The SmartComply API base URL is in the SmartComply credential.',
-		});
-	}
-	return new NodeOperationError(this.getNode(), `Could not ${doing}: ${(error as Error).message}`);
+	const description = error instanceof SmartComplyApiError ? HINTS[error.code] : undefined;
+	// NodeOperationError keeps the original error (and its `cause` chain) for n8n's log and error details.
+	const wrapped = new NodeOperationError(this.getNode(), error as Error, { message: `Could not ${doing}: ${(error as Error).message}`, description });
+	return wrapped;
+}
+
+/**
+ * Whether this registration is for the editor's Test URL: n8n registers test webhooks in 'manual' mode (production
+ * ones in 'trigger'/'webhook' mode), whatever the test path is called in n8n's configuration.
+ */
+function isTestRegistration(this: IHookFunctions): boolean {
+	return this.getMode() === 'manual';
 }
 
 export class SmartComplyTrigger implements INodeType {
@@ -114,7 +134,7 @@ export class SmartComplyTrigger implements INodeType {
 			async create(this: IHookFunctions): Promise<boolean> {
 				if (!isAutomatic.call(this)) return true;
 				const webhookUrl = this.getNodeWebhookUrl('default') as string;
-				const test = webhookUrl.includes('/webhook-test/');
+				const test = isTestRegistration.call(this);
 				const description = `n8n${test ? ' (test)' : ''}: ${this.getWorkflow().name ?? 'workflow'} → ${this.getNode().name}`;
 				try {
 					const data = this.getWorkflowStaticData('node') as RegistrationState & IDataObject;
@@ -125,7 +145,6 @@ export class SmartComplyTrigger implements INodeType {
 						data,
 					);
 					// Static data is stored and exported in clear (and n8n 1.x copies it into execution data): keep the secret sealed.
-					delete data.signingSecret;
 					Object.assign(data, state, { sealedSecret: sealSecret(signingSecret ?? '', String(apiKey ?? ''), state.endpointId ?? '') });
 				} catch (error) {
 					throw toNodeError.call(this, error, 'register the webhook endpoint with SmartComply');
@@ -141,7 +160,6 @@ export class SmartComplyTrigger implements INodeType {
 					throw toNodeError.call(this, error, 'remove the webhook endpoint from SmartComply');
 				}
 				delete data.endpointId;
-				delete data.signingSecret;
 				delete data.sealedSecret;
 				delete data.webhookUrl;
 				delete data.events;
@@ -151,21 +169,33 @@ export class SmartComplyTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return handleWebhook.call(this, provider, async function () {
-			if (isAutomatic.call(this)) {
-				const state = this.getWorkflowStaticData('node') as RegistrationState;
-				if (!state.sealedSecret) return state.signingSecret ? [state.signingSecret] : []; // none yet, or kept in clear by 0.x
+		if (!isAutomatic.call(this)) {
+			return await handleWebhook.call(this, provider, async function () {
+				const credential = await this.getCredentials('smartComplyApi');
+				return typeof credential.secret === 'string' ? [credential.secret] : [];
+			});
+		}
+		const state = this.getWorkflowStaticData('node') as RegistrationState;
+		return await handleWebhook.call(
+			this,
+			provider,
+			async function () {
+				if (!state.sealedSecret) return []; // not registered (yet): answered "signing secret is not configured"
 				const { apiKey } = await this.getCredentials('smartComplyApi');
 				const secret = openSealedSecret(state.sealedSecret, String(apiKey ?? ''), state.endpointId ?? '');
 				if (secret === undefined) {
-					throw new NodeOperationError(this.getNode(), 'The stored SmartComply signing secret does not open with this credential\'s API key', {
-						description: 'Was the API key replaced? Deactivate and activate the workflow again to register a new endpoint.',
-					});
+					return new SetupProblem(
+						'the SmartComply API key was changed after this workflow was activated; deactivate and activate the workflow once to register the endpoint again',
+					);
 				}
 				return [secret];
-			}
-			const credential = await this.getCredentials('smartComplyApi');
-			return typeof credential.signingSecret === 'string' ? [credential.signingSecret] : [];
-		});
+			},
+			// A new registration seals a new secret: the kept one is dropped at once.
+			{ secretVersion: state.sealedSecret ?? '' },
+		);
+	}
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await emitOnce.call(this, provider);
 	}
 }

@@ -1,8 +1,16 @@
-import { NodeConnectionTypes, type IWebhookFunctions, type IWebhookResponseData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 import { providers } from '../../src';
 import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
 import { localSecretTest, manualWebhookMethods } from '../shared/hooks';
-import { handleWebhook } from '../shared/webhook';
+import { credentialSecret, emitOnce, handleWebhook } from '../shared/webhook';
 
 const provider = providers.smartMaintenance;
 
@@ -23,15 +31,15 @@ export class SmartMaintenanceTrigger implements INodeType {
 		properties: triggerProperties(provider),
 	};
 
-	methods = { credentialTest: { smartMaintenanceSecret: localSecretTest('secret', 'secret', true) } };
+	methods = { credentialTest: { smartMaintenanceSecret: localSecretTest('secret', true) } };
 
 	webhookMethods = manualWebhookMethods(provider);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return handleWebhook.call(this, provider, async function () {
-			const credential = await this.getCredentials('smartMaintenanceWebhookApi');
-			// An empty secret is allowed by SmartMaintenance: deliveries then arrive unsigned and are accepted.
-			return typeof credential.secret === 'string' && credential.secret !== '' ? [credential.secret] : [];
-		});
+		return await handleWebhook.call(this, provider, credentialSecret('smartMaintenanceWebhookApi'));
+	}
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await emitOnce.call(this, provider);
 	}
 }

@@ -1,9 +1,17 @@
-import { NodeConnectionTypes, type IWebhookFunctions, type IWebhookResponseData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 import { providers } from '../../src';
 import { SMARTERMEASURE_CONTACT, SMARTERMEASURE_KEY_HEADER, SMARTERMEASURE_KEY_QUERY } from '../../src/providers/smarterMeasure';
 import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
 import { localSecretTest, manualWebhookMethods } from '../shared/hooks';
-import { handleWebhook } from '../shared/webhook';
+import { credentialSecret, emitOnce, handleWebhook } from '../shared/webhook';
 
 const provider = providers.smarterMeasure;
 
@@ -65,20 +73,16 @@ export class SmarterMeasureTrigger implements INodeType {
 		}),
 	};
 
-	methods = { credentialTest: { smarterMeasureKey: localSecretTest('verification key', 'verificationSecret') } };
+	methods = { credentialTest: { smarterMeasureKey: localSecretTest('verification key') } };
 
 	webhookMethods = manualWebhookMethods(provider);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const format = this.getNodeParameter('format', 'auto') as 'auto' | 'json' | 'xml';
-		return handleWebhook.call(
-			this,
-			provider,
-			async function () {
-				const credential = await this.getCredentials('smarterMeasureWebhookApi');
-				return [credential.verificationSecret as string];
-			},
-			{ format },
-		);
+		return await handleWebhook.call(this, provider, credentialSecret('smarterMeasureWebhookApi'), { format });
+	}
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await emitOnce.call(this, provider);
 	}
 }

@@ -1,8 +1,16 @@
-import { NodeConnectionTypes, type IWebhookFunctions, type IWebhookResponseData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 import { providers } from '../../src';
 import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
 import { localSecretTest, manualWebhookMethods } from '../shared/hooks';
-import { handleWebhook } from '../shared/webhook';
+import { credentialSecret, emitOnce, handleWebhook } from '../shared/webhook';
 
 const provider = providers.smartlyQ;
 
@@ -23,14 +31,15 @@ export class SmartlyQTrigger implements INodeType {
 		properties: triggerProperties(provider),
 	};
 
-	methods = { credentialTest: { smartlyQSecret: localSecretTest('signing secret', 'signingSecret') } };
+	methods = { credentialTest: { smartlyQSecret: localSecretTest('signing secret') } };
 
 	webhookMethods = manualWebhookMethods(provider);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return handleWebhook.call(this, provider, async function () {
-			const credential = await this.getCredentials('smartlyQWebhookApi');
-			return [credential.signingSecret as string];
-		});
+		return await handleWebhook.call(this, provider, credentialSecret('smartlyQWebhookApi'));
+	}
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await emitOnce.call(this, provider);
 	}
 }

@@ -1,6 +1,6 @@
 import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
 import type { ProviderDefinition } from '../../src';
-import { eventProperties, optionsProperty, setupNotice } from './properties';
+import { eventProperties, optionsProperty, rawBodyParameter, setupNotice } from './properties';
 
 /*
  * Shared pieces of every trigger's description. Each node class still writes its description as an object literal
@@ -30,5 +30,5 @@ export interface TriggerPropertiesInput {
 
 /** One property list for every provider's trigger: setup notice, event filter, extras, shared options. */
 export function triggerProperties(provider: ProviderDefinition, input: TriggerPropertiesInput = {}): INodeProperties[] {
-	return [...(input.leading ?? setupNotice(provider)), ...eventProperties(provider), ...(input.trailing ?? []), optionsProperty(provider)];
+	return [...(input.leading ?? setupNotice(provider)), ...eventProperties(provider), ...(input.trailing ?? []), optionsProperty(provider), rawBodyParameter];
 }

@@ -27,11 +27,12 @@ export function manualWebhookMethods(provider: ProviderDefinition) {
 
 /**
  * A credential test for secrets that only the provider can check: it catches the mistakes that can be seen
- * locally (empty, pasted with spaces or quotes) and says that the real check is the first delivery.
+ * locally (empty, pasted with spaces or quotes) in the credential's `secret` field, and says that the real check is
+ * the first delivery.
  */
-export function localSecretTest(label: string, field: string, optional = false) {
+export function localSecretTest(label: string, optional = false) {
 	return async function (this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-		const raw = credential.data?.[field];
+		const raw = credential.data?.secret;
 		const value = typeof raw === 'string' ? raw : '';
 		if (value === '') {
 			return optional

@@ -63,7 +63,7 @@ export function eventProperties(provider: ProviderDefinition): INodeProperties[]
 			name: 'events',
 			type: 'multiOptions',
 			default: [],
-			description: 'Which events start the workflow; none selected means all events',
+			description: 'Which events start the workflow; none selected means all events. Test events count as events: they start it only when selected (or when none is), but always show while the editor listens.',
 			hint: tryItHint(provider, provider.events.find((event) => !event.test)?.name ?? provider.events[0]?.name ?? 'event'),
 			options: provider.events.map((event) => ({ name: event.name, value: event.name, description: event.description })),
 		},
@@ -78,6 +78,21 @@ export function eventProperties(provider: ProviderDefinition): INodeProperties[]
 	];
 }
 
+/**
+ * A parameter the user never sees, named `options` because n8n looks for exactly `options.binaryData` on a version-1
+ * webhook node: when it is true, n8n does not parse the body itself (webhook-helpers.js `parseRequestBody`, n8n 1.x
+ * and 2.x). n8n's parser answered 422 before the trigger ran for charset labels it does not know
+ * (`application/json; charset=iso-8859-1`), answered invalid JSON with its own stack trace, lower-cases XML tags, and
+ * parsed every body once for nothing. The trigger reads the raw bytes itself (webhook.ts `rawBodyOf`). That is also
+ * why the user's options live in a collection called `settings`.
+ */
+export const rawBodyParameter: INodeProperties = {
+	displayName: 'Raw Body',
+	name: 'options',
+	type: 'hidden',
+	default: { binaryData: true },
+};
+
 /** Options every trigger shares; the tolerance only where the provider signs a timestamp. */
 export function optionsProperty(provider: ProviderDefinition): INodeProperties {
 	const options: INodeProperties[] = [
@@ -86,29 +101,29 @@ export function optionsProperty(provider: ProviderDefinition): INodeProperties {
 			name: 'deduplicate',
 			type: 'boolean',
 			default: true,
-			description: `Whether a delivery ${provider.displayName} sends again (a retry) is answered 200 without running the workflow a second time`,
+			description: `Whether a delivery ${provider.displayName} sends again (a retry, or a copy with the same ID or body) leaves the workflow's nodes unrun; recognised across every n8n process and restart, in n8n's database`,
 		},
 		{
-			displayName: 'Retry Memory (Hours)',
-			name: 'dedupeHours',
+			displayName: 'Retry Memory (Deliveries)',
+			name: 'retryMemory',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 168 },
-			default: 24,
-			description: 'How long a delivery is remembered to recognise its retries (longer than any documented retry schedule)',
+			typeOptions: { minValue: 100, maxValue: 50000 },
+			default: 10000,
+			description: 'How many recent deliveries this trigger remembers to recognise their retries; 10,000 covers 24 hours at up to 7 deliveries a minute',
 		},
 		{
 			displayName: 'Ignore Test Events',
 			name: 'ignoreTestEvents',
 			type: 'boolean',
 			default: false,
-			description: `Whether test deliveries ${provider.displayName} marks as such are answered 200 without running the workflow (by default they run, whatever the event filter)`,
+			description: `Whether deliveries ${provider.displayName} marks as tests are left out even when every event is selected (while the editor listens they always show)`,
 		},
 		{
 			displayName: 'Include Delivery Metadata',
 			name: 'includeMetadata',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to add a _delivery field with provider, event, delivery ID, verification, received-at and test flag to each item',
+			description: 'Whether to add a _delivery field with provider, event, delivery ID, verification, received-at and test flag to each item (replacing any _delivery field of the payload)',
 		},
 	];
 	if (provider.toleranceSeconds !== undefined) {
@@ -123,5 +138,5 @@ export function optionsProperty(provider: ProviderDefinition): INodeProperties {
 			description: `How far the signed timestamp may be from this server’s clock (without this option: ${provider.toleranceSeconds} s); 0 turns the check off (not recommended)`,
 		});
 	}
-	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options };
+	return { displayName: 'Options', name: 'settings', type: 'collection', placeholder: 'Add Option', default: {}, options };
 }

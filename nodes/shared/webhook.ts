@@ -1,16 +1,58 @@
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { dedupeStoreFor, receive, toOutputItem, type ProviderDefinition, type ReceiveOptions } from '../../src';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+import { receive, toOutputItem, type ProviderDefinition, type ReceiveOptions, type ReceiveResult } from '../../src';
+import { RefusalLog } from './refusal-log';
+import { SecretCache } from './secret-cache';
 
-interface TriggerOptions {
+/** The trigger's Options collection (parameter `settings`; see `properties.ts` for why it is not called `options`). */
+export interface TriggerSettings {
 	deduplicate?: boolean;
-	dedupeHours?: number;
+	retryMemory?: number;
 	ignoreTestEvents?: boolean;
 	includeMetadata?: boolean;
 	toleranceSeconds?: number;
 }
 
+/** Deliveries remembered per trigger to recognise copies, by default (n8n's processed-data store keeps a count, not an age). */
+export const DEFAULT_RETRY_MEMORY = 10_000;
+
+/**
+ * What the webhook phase hands to `execute()` besides the payload, on the item but outside `json`, so the payload
+ * stays exactly what the provider sent and n8n still serialises it with the execution (queue mode: to the worker).
+ * `execute()` never passes it on.
+ */
+export const DELIVERY_FIELD = 'smartWebhooksDelivery';
+
+interface DeliveryNote extends IDataObject {
+	/** The delivery's duplicate keys (see ReceiveResult.dedupeKeys). */
+	keys?: string[];
+	/** Only while the editor listens: a refused delivery, shown there as the trigger's error. */
+	refused?: { status: number; reason: string };
+}
+
+/**
+ * Returned (not thrown: n8n's lint allows only its own errors to be thrown) by a trigger's secret loader for a set-up
+ * problem whose message is safe to answer and says what to do.
+ */
+export class SetupProblem {
+	constructor(readonly message: string) {}
+}
+
+type SecretLoader = (this: IWebhookFunctions) => Promise<string[] | SetupProblem>;
+
 function splitNames(value: unknown): string[] {
-	return typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
+	return typeof value === 'string'
+		? value
+				.split(',')
+				.map((s) => s.trim())
+				.filter(Boolean)
+		: [];
 }
 
 /** The event names the user selected: the multi-select plus any typed names. */
@@ -23,55 +65,203 @@ export function selectedEvents(this: { getNodeParameter(name: string, fallback?:
 	];
 }
 
-/** Answers with a status and a short reason, and tells n8n not to answer or run anything itself. */
-function answer(this: IWebhookFunctions, status: number, reason: string): IWebhookResponseData {
+const secretCache = new SecretCache();
+const refusals = new RefusalLog();
+
+/** Answers with a status and a short reason, and tells n8n not to answer itself. */
+function answer(this: IWebhookFunctions, status: number, reason: string): void {
 	this.getResponseObject().status(status).json({ error: reason });
-	return { noWebhookResponse: true };
+}
+
+/**
+ * n8n skips its own body parser for this trigger (the hidden `options.binaryData` parameter, properties.ts), so the
+ * bytes are read here, exactly as received (after gzip), with n8n's own reader and size limit.
+ */
+async function rawBodyOf(request: ReturnType<IWebhookFunctions['getRequestObject']>): Promise<Buffer | undefined> {
+	const reader = (request as { readRawBody?: () => Promise<void> }).readRawBody;
+	if (request.rawBody === undefined && typeof reader === 'function') await reader.call(request);
+	return request.rawBody;
 }
 
 /**
  * The one webhook handler every trigger uses: hands the raw request to the core pipeline and turns its decision
- * into n8n's answer. `secrets` returns the secret(s) to verify with, from the credential or the node's static data.
+ * into n8n's answer. `loadSecrets` returns the secret(s) to verify with, from the credential or the node's static data;
+ * `secretVersion` changes whenever that source changes (SmartComply: a new registration), so a kept secret is dropped.
  */
 export async function handleWebhook(
 	this: IWebhookFunctions,
 	provider: ProviderDefinition,
-	secrets: (this: IWebhookFunctions) => Promise<string[]>,
-	extra: Partial<ReceiveOptions> = {},
+	loadSecrets: SecretLoader,
+	extra: Partial<ReceiveOptions> & { secretVersion?: string } = {},
 ): Promise<IWebhookResponseData> {
 	const request = this.getRequestObject();
-	let secretList: string[];
-	try {
-		secretList = await secrets.call(this);
-	} catch (error) {
-		this.logger.error(`${provider.displayName} Trigger: could not load its credential`, { error: (error as Error).message });
-		return answer.call(this, 500, 'trigger credential could not be loaded');
-	}
-	const options = this.getNodeParameter('options', {}) as TriggerOptions;
+	const listening = this.getMode() === 'manual';
 	const workflow = this.getWorkflow();
 	const node = this.getNode();
+	const settings = this.getNodeParameter('settings', {}) as TriggerSettings;
 	const receivedAt = new Date();
-	const result = receive(
-		provider.id,
-		{ headers: request.headers, query: request.query as Record<string, unknown>, rawBody: request.rawBody },
-		{
-			secret: secretList,
-			events: selectedEvents.call(this),
-			toleranceSeconds: options.toleranceSeconds,
-			ignoreTestEvents: options.ignoreTestEvents === true,
-			now: receivedAt,
-			dedupe:
-				options.deduplicate === false
-					? false
-					: dedupeStoreFor(`${workflow.id ?? 'unsaved'}:${node.id ?? node.name}`, { ttlSeconds: (options.dedupeHours ?? 24) * 3600 }),
-			...extra,
-		},
-	);
-	if (result.status !== 200) {
-		this.logger.debug(`${provider.displayName} Trigger refused a delivery (${result.status}): ${result.reason}`);
-		return answer.call(this, result.status, result.reason ?? 'refused');
+	const { secretVersion, ...receiveExtra } = extra;
+
+	let rawBody: Buffer | undefined;
+	try {
+		rawBody = await rawBodyOf(request);
+	} catch (error) {
+		// n8n's reader refuses bodies over N8N_PAYLOAD_SIZE_MAX and aborted streams.
+		return refuse.call(this, provider, 400, `body could not be read: ${(error as Error).message}`, listening);
 	}
-	const item = toOutputItem(provider.id, result, { includeMetadata: options.includeMetadata === true, receivedAt });
+
+	const scope = `${workflow.id ?? 'unsaved'}:${node.id ?? node.name}:${JSON.stringify(node.credentials ?? {})}:${secretVersion ?? ''}`;
+	const verifyWith = (secret: string[]): ReceiveResult =>
+		receive(
+			provider.id,
+			{ headers: request.headers, query: request.query as Record<string, unknown>, rawBody: rawBody ?? Buffer.alloc(0) },
+			{
+				secret,
+				events: selectedEvents.call(this),
+				toleranceSeconds: settings.toleranceSeconds,
+				ignoreTestEvents: settings.ignoreTestEvents === true,
+				listening,
+				now: receivedAt,
+				// Copies are recognised in execute(), in n8n's database, where every n8n process sees them.
+				dedupe: false,
+				...receiveExtra,
+			},
+		);
+
+	let result: ReceiveResult;
+	try {
+		const kept = secretCache.get(scope, receivedAt.getTime());
+		const secrets = kept ?? (await loadFresh.call(this, scope, loadSecrets, receivedAt));
+		if (secrets instanceof SetupProblem) return failSetup.call(this, provider, secrets.message);
+		result = verifyWith(secrets);
+		// A secret replaced in the credential shows up as a failed check against the kept one: read it again, but at
+		// most once per interval, so a flood of forged requests cannot force a credential read each.
+		if (kept && result.status === 401 && secretCache.mayRefresh(scope, receivedAt.getTime())) {
+			const again = await loadFresh.call(this, scope, loadSecrets, receivedAt);
+			if (again instanceof SetupProblem) return failSetup.call(this, provider, again.message);
+			result = verifyWith(again);
+		}
+	} catch (error) {
+		return failSetup.call(this, provider, 'trigger credential could not be loaded', (error as Error).message);
+	}
+
+	if (result.status !== 200) return refuse.call(this, provider, result.status, result.reason ?? 'refused', listening);
+	const item = toOutputItem(provider.id, result, { includeMetadata: settings.includeMetadata === true, receivedAt });
 	if (!item) return { webhookResponse: { received: true, ignored: result.reason } };
-	return { workflowData: [this.helpers.returnJsonArray(item as IDataObject)] };
+	// Wrapped by hand: n8n's returnJsonArray() takes any object with a `json` key as already wrapped, so a payload's
+	// own `json` (or `binary`) field would have replaced the item.
+	const delivery: DeliveryNote = { keys: result.dedupeKeys };
+	return { workflowData: [[{ json: item as IDataObject, [DELIVERY_FIELD]: delivery }]] };
+}
+
+async function loadFresh(this: IWebhookFunctions, scope: string, loadSecrets: SecretLoader, at: Date): Promise<string[] | SetupProblem> {
+	const secrets = await loadSecrets.call(this);
+	if (!(secrets instanceof SetupProblem)) secretCache.set(scope, secrets, at.getTime());
+	return secrets;
+}
+
+/** The trigger cannot verify anything (its credential or registration needs the user): 500, and an error log line. */
+function failSetup(this: IWebhookFunctions, provider: ProviderDefinition, reason: string, detail?: string): IWebhookResponseData {
+	const workflow = this.getWorkflow();
+	this.logger.error(`${provider.displayName} Trigger: ${reason}`, { workflowId: workflow.id, workflowName: workflow.name, node: this.getNode().name, ...(detail ? { error: detail } : {}) });
+	answer.call(this, 500, reason);
+	return { noWebhookResponse: true };
+}
+
+/**
+ * A refused delivery: the sender gets the status and reason; n8n's log gets one warn line (rate-limited per trigger,
+ * never a secret or signature); while the editor listens, the delivery also shows there, as the trigger's error.
+ */
+function refuse(this: IWebhookFunctions, provider: ProviderDefinition, status: number, reason: string, listening: boolean): IWebhookResponseData {
+	const workflow = this.getWorkflow();
+	const node = this.getNode();
+	const request = this.getRequestObject();
+	const line = refusals.admit(`${workflow.id ?? 'unsaved'}:${node.id ?? node.name}`, Date.now());
+	if (line.log) {
+		this.logger.warn(`${provider.displayName} Trigger refused a delivery (${status}): ${reason}`, {
+			workflowId: workflow.id,
+			workflowName: workflow.name,
+			node: node.name,
+			remoteAddress: request.ip ?? request.socket?.remoteAddress,
+			...(line.suppressed > 0 ? { refusalsNotLogged: line.suppressed } : {}),
+		});
+	}
+	answer.call(this, status, reason);
+	if (!listening) return { noWebhookResponse: true };
+	const delivery: DeliveryNote = { refused: { status, reason } };
+	return { noWebhookResponse: true, workflowData: [[{ json: {}, [DELIVERY_FIELD]: delivery }]] };
+}
+
+/** In-process queue per trigger, so two copies running at once on one process cannot both pass the check. */
+const checking = new Map<string, Promise<unknown>>();
+
+async function serialised<T>(scope: string, work: () => Promise<T>): Promise<T> {
+	const before = checking.get(scope) ?? Promise.resolve();
+	const run = before.then(work, work);
+	const settled = run.catch(() => undefined);
+	checking.set(scope, settled);
+	try {
+		return await run;
+	} finally {
+		if (checking.get(scope) === settled) checking.delete(scope);
+	}
+}
+
+/**
+ * The execution side of every trigger: n8n calls it with the webhook phase's items, inside the process that runs the
+ * execution (the worker in queue mode). A delivery whose id or body was already recorded in n8n's database emits no
+ * item, so the workflow's nodes run once per delivery across every n8n process and restart; a delivery is recorded
+ * only here, once its execution has started, so one whose execution never started runs when the provider retries it.
+ */
+export async function emitOnce(this: IExecuteFunctions, provider: ProviderDefinition): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const settings = this.getNodeParameter('settings', 0, {}) as TriggerSettings;
+	const node = this.getNode();
+	const out: INodeExecutionData[] = [];
+	for (let index = 0; index < items.length; index++) {
+		const note = items[index][DELIVERY_FIELD] as DeliveryNote | undefined;
+		if (note?.refused) {
+			throw new NodeOperationError(node, `Delivery refused (${note.refused.status}): ${note.refused.reason}`, {
+				description: `The sender was answered ${note.refused.status} and nothing else ran. See Troubleshooting in the package README.`,
+			});
+		}
+		const keys = note?.keys;
+		const fresh =
+			this.getMode() === 'manual' || settings.deduplicate === false || !keys?.length
+				? true
+				: await serialised(`${this.getWorkflow().id}:${node.id}`, async () => await firstTime.call(this, provider, keys, settings));
+		if (fresh) out.push({ json: items[index].json, pairedItem: { item: index } });
+	}
+	return [out];
+}
+
+async function firstTime(this: IExecuteFunctions, provider: ProviderDefinition, keys: string[], settings: TriggerSettings): Promise<boolean> {
+	const record = this.helpers.checkProcessedAndRecord;
+	if (typeof record !== 'function') {
+		this.logger.warn(`${provider.displayName} Trigger: this n8n has no processed-data store; copies of a delivery are not recognised`);
+		return true;
+	}
+	const options = { mode: 'entries' as const, maxEntries: Math.max(1, Math.floor(settings.retryMemory ?? DEFAULT_RETRY_MEMORY)) };
+	for (let attempt = 1; ; attempt++) {
+		try {
+			const outcome = await record.call(this.helpers, keys, 'node', options);
+			return outcome.processed.length === 0;
+		} catch (error) {
+			// The first record of a trigger is an INSERT; another process inserting at the same moment makes it fail once.
+			if (attempt < 2) continue;
+			// Losing a delivery is worse than running a copy: run it, and say so.
+			this.logger.warn(`${provider.displayName} Trigger: could not check for an earlier copy of this delivery; running it`, {
+				error: (error as Error).message,
+			});
+			return true;
+		}
+	}
+}
+
+/** The secret loader of a trigger whose secret is the credential's `secret` field (every credential names it so). */
+export function credentialSecret(type: string) {
+	return async function (this: IWebhookFunctions): Promise<string[]> {
+		const { secret } = await this.getCredentials(type);
+		return typeof secret === 'string' && secret !== '' ? [secret] : [];
+	};
 }

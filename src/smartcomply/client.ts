@@ -38,8 +38,9 @@ export class SmartComplyApiError extends Error {
 		readonly code: SmartComplyErrorCode,
 		message: string,
 		readonly status?: number,
+		options?: { cause?: unknown },
 	) {
-		super(message);
+		super(message, options);
 		this.name = 'SmartComplyApiError';
 	}
 }
@@ -128,10 +129,14 @@ export class SmartComplyClient {
 		try {
 			response = await this.transport({ method, url: this.baseUrl + path, headers, body, timeoutMs: this.timeoutMs });
 		} catch (error) {
+			// The transport's error stays as `cause`; only a transport failure (no answer at all) is "could not reach".
 			if (error instanceof TransportError && error.kind === 'timeout') {
-				throw new SmartComplyApiError('timeout', `SmartComply did not answer within ${this.timeoutMs / 1000} s when trying to ${action}`);
+				throw new SmartComplyApiError('timeout', `SmartComply did not answer within ${this.timeoutMs / 1000} s when trying to ${action}`, undefined, { cause: error });
 			}
-			throw new SmartComplyApiError('network', `Could not reach SmartComply at ${this.baseUrl} to ${action}: check the base URL and the network`);
+			if (error instanceof TransportError) {
+				throw new SmartComplyApiError('network', `Could not reach SmartComply at ${this.baseUrl} to ${action}: check the base URL and the network`, undefined, { cause: error });
+			}
+			throw error;
 		}
 		const { status } = response;
 		if (status >= 200 && status < 300) return response.body ?? {};

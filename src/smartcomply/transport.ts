@@ -22,8 +22,9 @@ export class TransportError extends Error {
 	constructor(
 		readonly kind: 'timeout' | 'network',
 		message: string,
+		options?: { cause?: unknown },
 	) {
-		super(message);
+		super(message, options);
 		this.name = 'TransportError';
 	}
 }
@@ -40,8 +41,8 @@ export const fetchTransport: Transport = async (request) => {
 		});
 	} catch (error) {
 		const name = (error as { name?: string })?.name;
-		if (name === 'TimeoutError' || name === 'AbortError') throw new TransportError('timeout', 'request timed out');
-		throw new TransportError('network', 'could not connect');
+		if (name === 'TimeoutError' || name === 'AbortError') throw new TransportError('timeout', 'request timed out', { cause: error });
+		throw new TransportError('network', 'could not connect', { cause: error });
 	}
 	const text = await response.text();
 	let body: unknown = text;

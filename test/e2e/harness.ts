@@ -223,6 +223,22 @@ export async function executionItems(executionId: string, nodeName = TRIGGER_NAM
 	return main.map((item: any) => item.json);
 }
 
+/**
+ * The executions in which the workflow's nodes ran (the node after the trigger got an item), oldest first, with the
+ * trigger's items. A copy of a delivery starts an execution too, but its trigger emits nothing (see the README's
+ * "Retries and duplicates"), so these are the ones that count as runs.
+ */
+export async function workflowRuns(executions: ExecutionSummary[]): Promise<Array<{ id: string; items: Array<Record<string, unknown>> }>> {
+	const runs: Array<{ id: string; items: Array<Record<string, unknown>> }> = [];
+	for (const execution of [...executions].sort((a, b) => Number(a.id) - Number(b.id))) {
+		const data = await executionData(execution.id);
+		const runData = data.data?.resultData?.runData ?? {};
+		if (!runData[NEXT_NAME]) continue;
+		runs.push({ id: execution.id, items: (runData[TRIGGER_NAME]?.[0]?.data?.main?.[0] ?? []).map((item: any) => item.json) });
+	}
+	return runs;
+}
+
 export interface Delivery {
 	status: number;
 	text: string;
@@ -254,6 +270,18 @@ export async function fakeSendTest(endpointId: string): Promise<{ delivered: boo
 		signal: AbortSignal.timeout(20_000),
 	});
 	if (res.status !== 202) throw new Error(`fake /test -> ${res.status}: ${await res.text()}`);
+	return (await res.json()) as any;
+}
+
+/** Makes the fake SmartComply sign and send any event type to one of its endpoints (a control route of the fake). */
+export async function fakeDeliver(endpointId: string, type: string): Promise<{ delivered: boolean; response_status: number; event_id: string }> {
+	const res = await fetch(`${env.fakeOrigin}/__control/deliver`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ endpointId, type }),
+		signal: AbortSignal.timeout(20_000),
+	});
+	if (res.status !== 202) throw new Error(`fake /__control/deliver -> ${res.status}: ${await res.text()}`);
 	return (await res.json()) as any;
 }
 

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { providers, receive, serializePayload, sign, type ProviderId } from '../../src';
-import { createCredential, createTriggerWorkflow, env, executionItems, executionsAfter, post, waitForExecutions, type Delivery, type TriggerWorkflow } from './harness';
+import { createCredential, createTriggerWorkflow, env, executionItems, executionsAfter, post, waitForExecutions, workflowRuns, type Delivery, type TriggerWorkflow } from './harness';
 
 interface Case {
 	provider: Exclude<ProviderId, 'smarterMeasure'>;
@@ -19,18 +19,18 @@ interface Case {
 }
 
 const CASES: Case[] = [
-	{ provider: 'smp', nodeType: 'smpTrigger', credentialType: 'smpWebhookApi', credential: (s) => ({ signingSecret: s }), event: 'project.completed', other: 'webhook.delivery_failed' },
+	{ provider: 'smp', nodeType: 'smpTrigger', credentialType: 'smpWebhookApi', credential: (s) => ({ secret: s }), event: 'project.completed', other: 'webhook.delivery_failed' },
 	{
 		provider: 'smartComply',
 		nodeType: 'smartComplyTrigger',
 		credentialType: 'smartComplyApi',
 		// dashboard-made endpoint: the signing secret is in the credential (API mode is smartcomply-api.test.ts)
-		credential: (s) => ({ apiKey: 'sc_live_unused_in_manual_mode', baseUrl: 'http://127.0.0.1:9/api/v1', signingSecret: s }),
+		credential: (s) => ({ apiKey: 'sc_live_unused_in_manual_mode', baseUrl: 'http://127.0.0.1:9/api/v1', secret: s }),
 		parameters: { registration: 'manual' },
 		event: 'notice.created',
 		other: 'test.submitted',
 	},
-	{ provider: 'smartlyQ', nodeType: 'smartlyQTrigger', credentialType: 'smartlyQWebhookApi', credential: (s) => ({ signingSecret: s }), event: 'job.completed', other: 'social.posted' },
+	{ provider: 'smartlyQ', nodeType: 'smartlyQTrigger', credentialType: 'smartlyQWebhookApi', credential: (s) => ({ secret: s }), event: 'job.completed', other: 'social.posted' },
 	{ provider: 'smartMaintenance', nodeType: 'smartMaintenanceTrigger', credentialType: 'smartMaintenanceWebhookApi', credential: (s) => ({ secret: s }), event: 'task.completed', other: 'user.created' },
 ];
 
@@ -76,12 +76,11 @@ describe.each(CASES)('$provider trigger in n8n', (c) => {
 		expect(unsigned.status, unsigned.text).toBe(401);
 		expectSecretFree(unsigned, secret);
 
-		// signed bytes that are not JSON → refused, nothing runs. n8n itself parses application/json webhook bodies
-		// before any node sees them and answers 422 "Failed to parse request body" (both lines); the trigger's own
-		// answer for this case is 400 (unit tests). Either way: a 4xx, no run, no secret.
+		// signed bytes that are not JSON → 400 with the trigger's own reason (n8n's parser is skipped), nothing runs
 		const garbage = Buffer.from('{"id": "evt_1", "type": ');
 		const malformed = await post(wf.productionUrl, garbage, sign(c.provider, garbage, secret, { contentType: 'application/json' }));
-		expect([400, 422], malformed.text).toContain(malformed.status);
+		expect(malformed.status, malformed.text).toBe(400);
+		expect(malformed.json).toEqual({ error: 'body is not valid JSON' });
 		expectSecretFree(malformed, secret);
 
 		// a genuine event that is not selected → 200, no run
@@ -89,22 +88,24 @@ describe.each(CASES)('$provider trigger in n8n', (c) => {
 		const filtered = await post(wf.productionUrl, otherBody, sign(c.provider, otherBody, secret));
 		expect(filtered.status, filtered.text).toBe(200);
 
-		// genuine → 200; the same delivery again (a provider retry) → 200, answered as an ignored duplicate
+		// genuine → 200; the same delivery again (a provider retry) → the same empty 200
 		const first = await post(wf.productionUrl, body, headers);
 		expect(first.status, first.text).toBe(200);
 		// n8n's onReceived answer: empty (not its placeholder text "firstEntryJson")
 		expect(first.text).toBe('');
+		await waitForExecutions(wf.id, 1);
 		const again = await post(wf.productionUrl, body, headers);
 		expect(again.status, again.text).toBe(200);
-		expect(again.json).toMatchObject({ ignored: 'duplicate delivery' });
+		expect(again.text).toBe('');
 
-		const [execution] = await waitForExecutions(wf.id, 1);
-		expect(execution.status ?? 'success').toBe('success');
-		expect(await executionItems(execution.id)).toEqual([payload]);
-		// the next node received it too
-		expect(await executionItems(execution.id, 'After Trigger')).toEqual([payload]);
-		// nothing else ran (forged, tampered, unsigned, filtered, duplicate)
-		expect(await executionsAfter(wf.id)).toHaveLength(1);
+		// two executions (the copy's stops at the trigger), the workflow's nodes ran once, with the payload
+		const executions = await waitForExecutions(wf.id, 2);
+		expect(executions.every((e) => (e.status ?? 'success') === 'success')).toBe(true);
+		const runs = await workflowRuns(executions);
+		expect(runs.map((r) => r.items)).toEqual([[payload]]);
+		expect(await executionItems(runs[0].id, 'After Trigger')).toEqual([payload]);
+		// nothing else started an execution (forged, tampered, unsigned, malformed, filtered)
+		expect(await executionsAfter(wf.id)).toHaveLength(2);
 	});
 });
 
@@ -113,7 +114,7 @@ describe('smarterMeasure trigger in n8n', () => {
 	let wf: TriggerWorkflow;
 
 	beforeAll(async () => {
-		const cred = await createCredential('smarterMeasureWebhookApi', { verificationSecret: key });
+		const cred = await createCredential('smarterMeasureWebhookApi', { secret: key });
 		wf = await createTriggerWorkflow({
 			nodeType: 'smarterMeasureTrigger',
 			parameters: { keyLocation: 'query', eventNames: 'AssessmentCompleted', format: 'auto' },
@@ -158,31 +159,31 @@ describe('smarterMeasure trigger in n8n', () => {
 		// genuine: JSON + header key, then the same again (duplicate by body hash), XML + header key, JSON + query key
 		const json = await post(wf.productionUrl, jsonBody, jsonHeaders);
 		expect(json.status, json.text).toBe(200);
+		await waitForExecutions(wf.id, 1);
 		const dup = await post(wf.productionUrl, jsonBody, jsonHeaders);
 		expect(dup.status, dup.text).toBe(200);
-		expect(dup.json).toMatchObject({ ignored: 'duplicate delivery' });
-		const runs1 = await waitForExecutions(wf.id, 1);
+		await waitForExecutions(wf.id, 2);
 		const xml = await post(wf.productionUrl, xmlBody, xmlHeaders);
 		expect(xml.status, xml.text).toBe(200);
-		const runs2 = await waitForExecutions(wf.id, 2);
+		await waitForExecutions(wf.id, 3);
 		const query = await post(queryUrl, queryBody, { 'Content-Type': 'application/json' });
 		expect(query.status, query.text).toBe(200);
-		const runs3 = await waitForExecutions(wf.id, 3);
+		const executions = await waitForExecutions(wf.id, 4);
 
-		expect(await executionItems(runs1[0].id)).toEqual([jsonPayload]);
-		expect(await executionItems(runs2[1].id)).toEqual(xmlExpected);
-		expect(await executionItems(runs3[2].id)).toEqual([queryPayload]);
-		expect(await executionsAfter(wf.id)).toHaveLength(3);
+		// the duplicate (by body hash) started an execution that ran nothing past the trigger
+		const runs = await workflowRuns(executions);
+		expect(runs.map((r) => r.items)).toEqual([[jsonPayload], xmlExpected, [queryPayload]]);
+		expect(await executionsAfter(wf.id)).toHaveLength(4);
 	});
 });
 
 describe('trigger options inside n8n', () => {
 	it('includeMetadata adds _delivery; deduplicate off runs a retried delivery again', async () => {
 		const secret = `smp_opts_${randomUUID().replace(/-/g, '')}`;
-		const cred = await createCredential('smpWebhookApi', { signingSecret: secret });
+		const cred = await createCredential('smpWebhookApi', { secret });
 		const wf = await createTriggerWorkflow({
 			nodeType: 'smpTrigger',
-			parameters: { events: [], otherEvents: 'project.created', options: { includeMetadata: true, deduplicate: false } },
+			parameters: { events: [], otherEvents: 'project.created', settings: { includeMetadata: true, deduplicate: false } },
 			credentials: { smpWebhookApi: cred },
 		});
 		// an event typed into "Other Event Names" (none picked in the list) is accepted
@@ -194,7 +195,8 @@ describe('trigger options inside n8n', () => {
 		// an event neither picked nor typed is filtered out
 		const otherBody = serializePayload(providers.smp.sample('project.completed'));
 		expect((await post(wf.productionUrl, otherBody, sign('smp', otherBody, secret))).status).toBe(200);
-		const runs = await waitForExecutions(wf.id, 2);
+		const runs = await workflowRuns(await waitForExecutions(wf.id, 2));
+		expect(runs).toHaveLength(2);
 		for (const run of runs) {
 			const [item] = await executionItems(run.id);
 			const { _delivery, ...rest } = item as Record<string, any>;

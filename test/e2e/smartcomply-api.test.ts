@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providers, serializePayload, sign } from '../../src';
 import {
+	fakeDeliver,
 	activate,
 	createCredential,
 	createTriggerWorkflow,
@@ -54,7 +55,7 @@ describe('SmartComply Trigger, automatic registration (fake SmartComply API)', (
 	let productionEndpointId: string;
 
 	beforeAll(async () => {
-		const cred = await createCredential('smartComplyApi', { apiKey: env.fakeApiKey, baseUrl: env.fakeUrl, signingSecret: '' });
+		const cred = await createCredential('smartComplyApi', { apiKey: env.fakeApiKey, baseUrl: env.fakeUrl, secret: '' });
 		wf = await createTriggerWorkflow({
 			nodeType: 'smartComplyTrigger',
 			parameters: { registration: 'api', events: EVENTS },
@@ -84,13 +85,19 @@ describe('SmartComply Trigger, automatic registration (fake SmartComply API)', (
 		expect(await endpointsFor(wf.testUrl)).toHaveLength(0);
 	});
 
-	it("SmartComply's test call (POST /webhooks/endpoints/{id}/test) runs the workflow once with the webhook.test event", async () => {
+	it("SmartComply's test call (POST /webhooks/endpoints/{id}/test) is verified and answered 200, and follows the Events filter in production", async () => {
+		// The trigger selects notice.created and test.submitted only: webhook.test is an event like any other in
+		// production (README, Decisions), so SmartComply counts it delivered and nothing runs.
 		const result = await fakeSendTest(productionEndpointId);
 		expect(result).toMatchObject({ delivered: true, response_status: 200 });
+		expect(await executionsAfter(wf.id)).toHaveLength(0);
+		// A genuine notice.created signed by the fake with the registered secret runs the workflow once.
+		const sent = await fakeDeliver(productionEndpointId, 'notice.created');
+		expect(sent).toMatchObject({ delivered: true, response_status: 200 });
 		const [execution] = await waitForExecutions(wf.id, 1);
 		const items = await executionItems(execution.id);
 		expect(items).toHaveLength(1);
-		expect(items[0]).toMatchObject({ id: result.event_id, type: 'webhook.test', data: { endpoint_id: productionEndpointId } });
+		expect(items[0]).toMatchObject({ id: sent.event_id, type: 'notice.created' });
 		expect(execution.mode).not.toBe('manual');
 	});
 
@@ -129,7 +136,7 @@ describe('SmartComply Trigger, automatic registration (fake SmartComply API)', (
 		await waitFor('the test endpoint to be removed', async () => (await endpointsFor(wf.testUrl)).length === 0);
 		expect((await endpointsFor(wf.productionUrl)).map((e) => e.id)).toEqual([productionEndpointId]);
 		// and the production URL still works with the production endpoint's secret
-		const again = await fakeSendTest(productionEndpointId);
+		const again = await fakeDeliver(productionEndpointId, 'test.submitted');
 		expect(again).toMatchObject({ delivered: true, response_status: 200 });
 		await waitForExecutions(wf.id, before + 2);
 	});

@@ -30,7 +30,7 @@ export interface FakeSmartComply {
 	deliveries: FakeDelivery[];
 	requests: Array<{ method: string; path: string; authorized: boolean }>;
 	failNext(spec: FailureSpec): void;
-	sendTest(id: string): Promise<FakeDelivery>;
+	sendTest(id: string, type?: string): Promise<FakeDelivery>;
 	close(): Promise<void>;
 }
 export function startFakeSmartComply(options?: { port?: number; apiKey?: string; deliveryTimeoutMs?: number }): Promise<FakeSmartComply>;

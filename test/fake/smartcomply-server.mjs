@@ -44,6 +44,13 @@ const wait = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * @param {{ port?: number, apiKey?: string, deliveryTimeoutMs?: number }} [options]
  */
+/** The `data` of each event the fake sends (SmartComply's catalogue is not public: shapes as in the README). */
+function sampleData(type, endpoint) {
+	if (type === 'test.submitted') return { test_id: `tst_${hex(3)}`, result: 'passed', submitted_by: 'auditor@example.com' };
+	if (type === 'notice.created') return { notice_id: `ntc_${hex(3)}`, title: 'New regulatory notice', severity: 'medium' };
+	return { endpoint_id: endpoint.id, message: 'This is a test event from SmartComply' };
+}
+
 export async function startFakeSmartComply(options = {}) {
 	const apiKey = options.apiKey ?? `sc_live_${hex(12)}`;
 	/** @type {Map<string, any>} */
@@ -65,13 +72,9 @@ export async function startFakeSmartComply(options = {}) {
 		return rest;
 	}
 
-	async function deliverTest(endpoint) {
-		const event = {
-			id: `evt_${hex(12)}`,
-			type: 'webhook.test',
-			created_at: new Date().toISOString(),
-			data: { endpoint_id: endpoint.id, message: 'This is a test event from SmartComply' },
-		};
+	/** Signs and POSTs one event to an endpoint, as SmartComply does: webhook.test, or any other event type. */
+	async function deliverEvent(endpoint, type = 'webhook.test') {
+		const event = { id: `evt_${hex(12)}`, type, created_at: new Date().toISOString(), data: sampleData(type, endpoint) };
 		const body = JSON.stringify(event);
 		const t = Math.floor(Date.now() / 1000);
 		const v1 = createHmac('sha256', endpoint.signing_secret).update(`${t}.${body}`).digest('hex');
@@ -110,6 +113,14 @@ export async function startFakeSmartComply(options = {}) {
 		}
 		if (path === '/__control/secrets' && method === 'GET') {
 			return send(res, 200, { apiKey, signingSecrets: issuedSecrets });
+		}
+		if (path === '/__control/deliver' && method === 'POST') {
+			// Not part of SmartComply's API: lets tests and `npm run dev -- --demo` make the fake send any event type.
+			const spec = JSON.parse((await readBody(req)).toString() || '{}');
+			const endpoint = endpoints.get(String(spec.endpointId ?? ''));
+			if (!endpoint) return send(res, 404, { error: { message: 'Endpoint not found' } });
+			const record = await deliverEvent(endpoint, typeof spec.type === 'string' && spec.type ? spec.type : 'webhook.test');
+			return send(res, 202, { delivered: record.status >= 200 && record.status < 300, response_status: record.status, event_id: record.eventId });
 		}
 		if (path === '/__control/state' && method === 'GET') {
 			return send(res, 200, { endpoints: [...endpoints.values()].map(publicView), deliveries, requests });
@@ -176,7 +187,7 @@ export async function startFakeSmartComply(options = {}) {
 				return send(res, 204);
 			}
 			if (one[2] === '/test' && method === 'POST') {
-				const record = await deliverTest(endpoint);
+				const record = await deliverEvent(endpoint);
 				return send(res, 202, { delivered: record.status >= 200 && record.status < 300, response_status: record.status, event_id: record.eventId });
 			}
 			if (one[2] === '/rotate-secret' && method === 'POST') {
@@ -209,10 +220,10 @@ export async function startFakeSmartComply(options = {}) {
 			failures.push({ count: 1, ...spec });
 		},
 		/** Deliver a signed webhook.test to an endpoint, as `POST /webhooks/endpoints/{id}/test` does. */
-		sendTest(id) {
+		sendTest(id, type = 'webhook.test') {
 			const endpoint = endpoints.get(id);
 			if (!endpoint) throw new Error(`no endpoint ${id}`);
-			return deliverTest(endpoint);
+			return deliverEvent(endpoint, type);
 		},
 		close() {
 			return new Promise((resolve) => {

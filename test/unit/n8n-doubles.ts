@@ -3,8 +3,11 @@
 // adds the credential's bearer key the way the SmartComplyApi credential's `authenticate` block says, and honours
 // returnFullResponse / ignoreHttpStatusErrors / timeout like n8n's request helper.
 import type {
+	ICheckProcessedOptions,
 	ICredentialDataDecryptedObject,
 	IDataObject,
+	IDeduplicationOutput,
+	IExecuteFunctions,
 	IHookFunctions,
 	IHttpRequestOptions,
 	INode,
@@ -86,6 +89,8 @@ export interface WebhookDoubleOptions {
 	node: INode;
 	workflow: IWorkflowMetadata;
 	webhookUrl?: string;
+	/** n8n's execution mode: 'webhook' for a production delivery, 'manual' while the editor listens. */
+	mode?: 'webhook' | 'manual';
 }
 
 export function webhookContext(options: WebhookDoubleOptions): { context: IWebhookFunctions; response: ResponseRecord; logs: LogEntry[] } {
@@ -113,7 +118,10 @@ export function webhookContext(options: WebhookDoubleOptions): { context: IWebho
 		},
 	};
 	const double: WebhookDouble = {
-		getRequestObject: () => ({ headers: options.request.headers, query: options.request.query ?? {}, rawBody: options.request.rawBody, body: {} }) as ReturnType<IWebhookFunctions['getRequestObject']>,
+		getRequestObject: () =>
+			({ headers: options.request.headers, query: options.request.query ?? {}, rawBody: options.request.rawBody, body: {}, ip: '127.0.0.9' }) as unknown as ReturnType<
+				IWebhookFunctions['getRequestObject']
+			>,
 		getResponseObject: () => res as unknown as ReturnType<IWebhookFunctions['getResponseObject']>,
 		getNodeParameter: parameterGetter(options.parameters ?? {}) as IWebhookFunctions['getNodeParameter'],
 		getCredentials: credentialGetter(options.credentials ?? {}),
@@ -124,7 +132,7 @@ export function webhookContext(options: WebhookDoubleOptions): { context: IWebho
 		getWorkflow: () => options.workflow,
 		getNode: () => options.node,
 		getNodeWebhookUrl: () => options.webhookUrl ?? 'https://n8n.example.com/webhook/abc/webhook',
-		getMode: () => 'webhook',
+		getMode: () => options.mode ?? 'webhook',
 		getWebhookName: () => 'default',
 		logger: recordingLogger(logs),
 		helpers: {
@@ -132,6 +140,63 @@ export function webhookContext(options: WebhookDoubleOptions): { context: IWebho
 		},
 	};
 	return { context: double as unknown as IWebhookFunctions, response, logs };
+}
+
+// ---------------------------------------------------------------- IExecuteFunctions
+
+/**
+ * n8n's processed-data store as `checkProcessedAndRecord` uses it in 'entries' mode: one list per workflow and node,
+ * shared by every "process" (every execute double) of a test, oldest entries dropped past maxEntries.
+ */
+export class ProcessedStore {
+	readonly lists = new Map<string, string[]>();
+	calls = 0;
+
+	record(scope: string, items: Array<string | number>, options: ICheckProcessedOptions): IDeduplicationOutput {
+		this.calls++;
+		const list = this.lists.get(scope) ?? [];
+		const out: IDeduplicationOutput = { new: [], processed: [] };
+		for (const item of items) {
+			if (list.includes(String(item))) out.processed.push(item);
+			else {
+				out.new.push(item);
+				list.push(String(item));
+			}
+		}
+		if (options.maxEntries) list.splice(0, Math.max(0, list.length - options.maxEntries));
+		this.lists.set(scope, list);
+		return out;
+	}
+}
+
+type ExecuteDouble = Pick<IExecuteFunctions, 'getInputData' | 'getNodeParameter' | 'getNode' | 'getWorkflow' | 'getMode' | 'logger'> & {
+	helpers: Pick<IExecuteFunctions['helpers'], 'checkProcessedAndRecord'>;
+};
+
+/** The context n8n gives a trigger's execute(): the webhook phase's items as input, the processed-data helper. */
+export function executeContext(options: {
+	items: INodeExecutionData[];
+	node: INode;
+	workflow: IWorkflowMetadata;
+	parameters?: Record<string, unknown>;
+	store: ProcessedStore;
+	mode?: 'webhook' | 'manual';
+}): { context: IExecuteFunctions; logs: LogEntry[] } {
+	const logs: LogEntry[] = [];
+	const get = parameterGetter(options.parameters ?? {});
+	const double: ExecuteDouble = {
+		getInputData: () => structuredClone(options.items),
+		getNodeParameter: ((name: string, _index: number, ...fallback: unknown[]) => get(name, ...fallback)) as IExecuteFunctions['getNodeParameter'],
+		getNode: () => options.node,
+		getWorkflow: () => options.workflow,
+		getMode: () => options.mode ?? 'webhook',
+		logger: recordingLogger(logs),
+		helpers: {
+			checkProcessedAndRecord: async (items, scope, processedOptions) =>
+				options.store.record(`${options.workflow.id}:${scope === 'node' ? options.node.id : ''}`, items, processedOptions),
+		},
+	};
+	return { context: double as unknown as IExecuteFunctions, logs };
 }
 
 // ---------------------------------------------------------------- IHookFunctions
@@ -157,6 +222,8 @@ export interface HookDoubleOptions {
 	staticData?: IDataObject;
 	node: INode;
 	workflow: IWorkflowMetadata;
+	/** 'manual' when n8n registers the editor's Test URL, 'trigger' when it activates the workflow. */
+	mode?: 'manual' | 'trigger';
 }
 
 export interface HttpCall {
@@ -233,8 +300,8 @@ export function hookContext(options: HookDoubleOptions): { context: IHookFunctio
 		getNodeParameter: parameterGetter(options.parameters ?? {}) as IHookFunctions['getNodeParameter'],
 		getNode: () => options.node,
 		getWorkflow: () => options.workflow,
-		getMode: () => 'trigger',
-		getActivationMode: () => 'activate',
+		getMode: () => options.mode ?? 'trigger',
+		getActivationMode: () => (options.mode === 'manual' ? 'manual' : 'activate'),
 		getWebhookName: () => 'default',
 		logger: recordingLogger(logs),
 		helpers: { httpRequestWithAuthentication: httpRequestWithAuthentication as IHookFunctions['helpers']['httpRequestWithAuthentication'] },

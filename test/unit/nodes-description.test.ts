@@ -104,11 +104,13 @@ describe.each(expected)('$displayName description', (e) => {
 
 	it('has the shared options, with a timestamp tolerance only for timestamped signatures', async () => {
 		const props = (await loadClass<INodeType>(nodeFor(e.file))).description.properties;
-		const options = props.find((p) => p.name === 'options');
+		const options = props.find((p) => p.name === 'settings');
 		expect(options?.type).toBe('collection');
 		const inner = options!.options as INodeProperties[];
 		const names = inner.map((o) => o.name);
-		expect(names).toEqual(expect.arrayContaining(['deduplicate', 'dedupeHours', 'ignoreTestEvents', 'includeMetadata']));
+		expect(names).toEqual(expect.arrayContaining(['deduplicate', 'retryMemory', 'ignoreTestEvents', 'includeMetadata']));
+		// The hidden parameter that makes n8n leave the body to the trigger (webhook-helpers.js parseRequestBody).
+		expect(props.find((p) => p.name === 'options')).toMatchObject({ type: 'hidden', default: { binaryData: true } });
 		const tolerance = inner.find((o) => o.name === 'toleranceSeconds');
 		if (providers[e.id].toleranceSeconds !== undefined) expect(tolerance?.default).toBe(300);
 		else expect(tolerance).toBeUndefined();

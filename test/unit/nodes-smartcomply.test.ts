@@ -53,7 +53,7 @@ afterEach(() => {
 });
 
 function credential(apiKey = fake.apiKey, extra: IDataObject = {}) {
-	return { smartComplyApi: { apiKey, baseUrl: fake.url, signingSecret: '', ...extra } };
+	return { smartComplyApi: { apiKey, baseUrl: fake.url, secret: '', ...extra } };
 }
 
 function hooks(webhookUrl: string, opts: Partial<HookDoubleOptions> & { ids?: ReturnType<typeof freshNode> } = {}) {
@@ -145,7 +145,7 @@ describe('SmartComply Trigger registration (automatic)', () => {
 		const prodSealed = prodData.sealedSecret;
 
 		const testData: IDataObject = {};
-		const test = hooks(testUrl(), { ids, staticData: testData });
+		const test = hooks(testUrl(), { ids, staticData: testData, mode: 'manual' });
 		expect(await methods.checkExists.call(test.context)).toBe(false);
 		await methods.create.call(test.context);
 		expect(fake.endpoints.size).toBe(2);
@@ -234,7 +234,7 @@ describe('SmartComply Trigger registration (automatic)', () => {
 		const storedSecret = openSealedSecret(staticData.sealedSecret, fake.apiKey, staticData.endpointId as string) as string;
 		const headers = lowerCaseHeaders(sign('smartComply', rawBody, storedSecret));
 		const direct = webhookContext({ request: { headers, rawBody }, staticData, credentials: credential(), ...ids });
-		expect((await trigger.webhook!.call(direct.context)).workflowData).toEqual([[{ json: payload }]]);
+		expect((await trigger.webhook!.call(direct.context)).workflowData?.[0]?.map((item) => item.json)).toEqual([payload]);
 
 		// 2. SmartComply's own test delivery over HTTP, to a route that runs webhook() as n8n would.
 		const runs: IWebhookResponseData[] = [];
@@ -293,14 +293,14 @@ describe('SmartComply Trigger registration (manual, endpoint made in the dashboa
 		const ok = webhookContext({
 			request: { headers: lowerCaseHeaders(sign('smartComply', rawBody, secret)), rawBody },
 			parameters: manual,
-			credentials: credential(fake.apiKey, { signingSecret: secret }),
+			credentials: credential(fake.apiKey, { secret }),
 			...freshNode(TYPE),
 		});
-		expect((await trigger.webhook!.call(ok.context)).workflowData).toEqual([[{ json: payload }]]);
+		expect((await trigger.webhook!.call(ok.context)).workflowData?.[0]?.map((item) => item.json)).toEqual([payload]);
 		const bad = webhookContext({
 			request: { headers: lowerCaseHeaders(sign('smartComply', rawBody, 'whsec_other')), rawBody },
 			parameters: manual,
-			credentials: credential(fake.apiKey, { signingSecret: secret }),
+			credentials: credential(fake.apiKey, { secret }),
 			...freshNode(TYPE),
 		});
 		expect(await trigger.webhook!.call(bad.context)).toEqual({ noWebhookResponse: true });
@@ -308,7 +308,7 @@ describe('SmartComply Trigger registration (manual, endpoint made in the dashboa
 		const empty = webhookContext({
 			request: { headers: lowerCaseHeaders(sign('smartComply', rawBody, secret)), rawBody },
 			parameters: manual,
-			credentials: credential(fake.apiKey, { signingSecret: '' }),
+			credentials: credential(fake.apiKey, { secret: '' }),
 			...freshNode(TYPE),
 		});
 		await trigger.webhook!.call(empty.context);
@@ -319,7 +319,7 @@ describe('SmartComply Trigger registration (manual, endpoint made in the dashboa
 
 describe('isTimeout (how the node tells a timeout from an unreachable API, on both n8n lines)', () => {
 	it('finds the timeout in the error itself or down its cause chain', async () => {
-		const { isTimeout } = await import('../../nodes/SmartComplyTrigger/client');
+		const { isTimeout } = await import('../../nodes/SmartComplyTrigger/n8n-transport');
 		const axiosTimeout = Object.assign(new Error('timeout of 10000ms exceeded'), { code: 'ECONNABORTED' });
 		// n8n 1.x: NodeApiError with its own wording, the HTTP library's error kept as cause
 		const wrapped = Object.assign(new Error('The connection was aborted, perhaps the server is offline'), { cause: axiosTimeout });

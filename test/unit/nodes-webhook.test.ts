@@ -1,7 +1,8 @@
 // Each trigger's webhook() through n8n's IWebhookFunctions interface (typed double), with genuine signed deliveries.
-import type { ICredentialDataDecryptedObject, ICredentialType, INodeType, IWebhookResponseData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialType, INodeExecutionData, INodeType, IWebhookResponseData } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { providers, serializePayload, sign, type ProviderId } from '../../src';
+import { providers, sealSecret, serializePayload, sign, type ProviderId } from '../../src';
+import { DELIVERY_FIELD } from '../../nodes/shared/webhook';
 import { SmartComplyTrigger } from '../../nodes/SmartComplyTrigger/SmartComplyTrigger.node';
 import { SmartMaintenanceTrigger } from '../../nodes/SmartMaintenanceTrigger/SmartMaintenanceTrigger.node';
 import { SmarterMeasureTrigger } from '../../nodes/SmarterMeasureTrigger/SmarterMeasureTrigger.node';
@@ -12,7 +13,7 @@ import { SmarterMeasureWebhookApi } from '../../credentials/SmarterMeasureWebhoo
 import { SmartlyQWebhookApi } from '../../credentials/SmartlyQWebhookApi.credentials';
 import { SmpWebhookApi } from '../../credentials/SmpWebhookApi.credentials';
 import { SECRETS, assertSafeReason, eventsOf, lowerCaseHeaders, tamper } from './helpers';
-import { freshNode, webhookContext, type WebhookDoubleOptions } from './n8n-doubles';
+import { executeContext, freshNode, ProcessedStore, webhookContext, type WebhookDoubleOptions } from './n8n-doubles';
 
 interface TriggerCase {
 	id: ProviderId;
@@ -37,7 +38,10 @@ const cases: TriggerCase[] = [
 		id: 'smartComply',
 		make: () => new SmartComplyTrigger(),
 		type: 'n8n-nodes-smart-webhooks.smartComplyTrigger',
-		secretIn: (s) => ({ staticData: { endpointId: 'whe_1', signingSecret: s }, credentials: { smartComplyApi: { apiKey: 'sc_live_x', baseUrl: 'http://127.0.0.1:1/api/v1', signingSecret: '' } } }),
+		secretIn: (s) => ({
+			staticData: { endpointId: 'whe_1', sealedSecret: sealSecret(s, 'sc_live_x', 'whe_1') },
+			credentials: { smartComplyApi: { apiKey: 'sc_live_x', baseUrl: 'http://127.0.0.1:1/api/v1', secret: '' } },
+		}),
 	},
 	{ id: 'smartlyQ', make: () => new SmartlyQTrigger(), type: 'n8n-nodes-smart-webhooks.smartlyQTrigger', secretIn: viaCredential(new SmartlyQWebhookApi()) },
 	{ id: 'smartMaintenance', make: () => new SmartMaintenanceTrigger(), type: 'n8n-nodes-smart-webhooks.smartMaintenanceTrigger', secretIn: viaCredential(new SmartMaintenanceWebhookApi()) },
@@ -57,7 +61,7 @@ function selecting(id: ProviderId, events: string[]): Record<string, unknown> {
 	return providers[id].events ? { events } : { eventNames: events.join(', ') };
 }
 
-async function call(c: TriggerCase, request: WebhookDoubleOptions['request'], extra: Partial<WebhookDoubleOptions> & { secret?: string } = {}) {
+async function call(c: TriggerCase, request: WebhookDoubleOptions['request'], extra: Partial<WebhookDoubleOptions> & { secret?: string; store?: ProcessedStore } = {}) {
 	const { node, workflow } = extra.node && extra.workflow ? { node: extra.node, workflow: extra.workflow } : freshNode(c.type);
 	const where = c.secretIn(extra.secret ?? SECRETS[c.id]);
 	const { context, response, logs } = webhookContext({
@@ -70,13 +74,46 @@ async function call(c: TriggerCase, request: WebhookDoubleOptions['request'], ex
 		credentials: { ...where.credentials, ...extra.credentials },
 		staticData: extra.staticData ?? where.staticData,
 	});
-	const out: IWebhookResponseData = await c.make().webhook!.call(context);
-	return { out, response, logs };
+	const trigger = c.make();
+	const out: IWebhookResponseData = await trigger.webhook!.call(context);
+	// What n8n does next with an accepted delivery: runs the execution, whose first step is the trigger's execute().
+	let emitted: INodeExecutionData[][] | undefined;
+	if (out.workflowData) {
+		const exec = executeContext({
+			items: out.workflowData[0],
+			node,
+			workflow,
+			parameters: { ...where.parameters, ...extra.parameters },
+			store: extra.store ?? stores.get(String(workflow.id)),
+			mode: extra.mode,
+		});
+		emitted = (await trigger.execute!.call(exec.context)) as INodeExecutionData[][];
+	}
+	return { out, response, logs, emitted };
 }
 
-function expectRan(out: IWebhookResponseData, payload: Record<string, unknown>) {
-	expect(out.noWebhookResponse).toBeUndefined();
-	expect(out.workflowData).toEqual([[{ json: payload }]]);
+/** One processed-data store per workflow id, as n8n's database keeps one list per workflow and node. */
+const stores = {
+	byWorkflow: new Map<string, ProcessedStore>(),
+	get(id: string) {
+		if (!this.byWorkflow.has(id)) this.byWorkflow.set(id, new ProcessedStore());
+		return this.byWorkflow.get(id)!;
+	},
+};
+
+/** The delivery started the workflow's nodes: the trigger emitted exactly the payload, once. */
+function expectRan(result: { out: IWebhookResponseData; emitted?: INodeExecutionData[][] }, payload: Record<string, unknown>) {
+	expect(result.out.noWebhookResponse).toBeUndefined();
+	expect(result.out.workflowData).toHaveLength(1);
+	expect(result.out.workflowData![0]).toHaveLength(1);
+	expect(result.out.workflowData![0][0].json).toEqual(payload);
+	expect(result.emitted).toEqual([[{ json: payload, pairedItem: { item: 0 } }]]);
+}
+
+/** An execution was started for a copy, but the trigger emitted nothing: the workflow's nodes did not run. */
+function expectCopy(result: { out: IWebhookResponseData; emitted?: INodeExecutionData[][] }) {
+	expect(result.out.workflowData).toHaveLength(1);
+	expect(result.emitted).toEqual([[]]);
 }
 
 describe.each(cases)('$id trigger webhook()', (c) => {
@@ -84,8 +121,8 @@ describe.each(cases)('$id trigger webhook()', (c) => {
 
 	it.each(events)('runs the workflow with the payload of a genuine %s delivery', async (event) => {
 		const { payload, request } = signed(c.id, event);
-		const { out, response } = await call(c, request);
-		expectRan(out, payload);
+		const { out, response, emitted } = await call(c, request);
+		expectRan({ out, emitted }, payload);
 		expect(response.writes).toBe(0);
 	});
 
@@ -133,38 +170,70 @@ describe.each(cases)('$id trigger webhook()', (c) => {
 
 	it('runs for a selected event, also when typed in the other-names field', async () => {
 		const { payload, request } = signed(c.id, events[0]);
-		expectRan((await call(c, request, { parameters: selecting(c.id, [events[0]]) })).out, payload);
+		expectRan(await call(c, request, { parameters: selecting(c.id, [events[0]]) }), payload);
 		if (providers[c.id].events) {
 			const typed = await call(c, request, { parameters: { events: ['x.y'], otherEvents: ` nope , ${events[0]} ` } });
-			expectRan(typed.out, payload);
+			expectRan(typed, payload);
 		}
 	});
 
 	it('runs a retried delivery only once (same trigger), but again for another trigger', async () => {
 		const { payload, request } = signed(c.id, events[0]);
 		const ids = freshNode(c.type);
-		const first = await call(c, request, ids);
-		expectRan(first.out, payload);
+		expectRan(await call(c, request, ids), payload);
+		// The copy is answered like the first (n8n's empty 200) and starts an execution whose trigger emits nothing.
 		const second = await call(c, request, ids);
-		expect(second.out.workflowData).toBeUndefined();
-		expect(second.out.webhookResponse).toMatchObject({ received: true, ignored: 'duplicate delivery' });
 		expect(second.response.writes).toBe(0);
+		expectCopy(second);
 		// A different node (another workflow) has its own memory.
-		expectRan((await call(c, request)).out, payload);
+		expectRan(await call(c, request), payload);
+	});
+
+	it('runs copies that arrive at the same moment only once', async () => {
+		const { payload, request } = signed(c.id, events[0]);
+		const ids = freshNode(c.type);
+		const results = await Promise.all([1, 2, 3, 4].map(() => call(c, request, ids)));
+		expect(results.filter((r) => r.emitted![0].length === 1)).toHaveLength(1);
+		expectRan(results.find((r) => r.emitted![0].length === 1)!, payload);
 	});
 
 	it('runs a retried delivery again when "Ignore Retried Deliveries" is off', async () => {
 		const { payload, request } = signed(c.id, events[0]);
 		const ids = freshNode(c.type);
-		const options = { options: { deduplicate: false } };
-		expectRan((await call(c, request, { ...ids, parameters: options })).out, payload);
-		expectRan((await call(c, request, { ...ids, parameters: options })).out, payload);
+		const settings = { settings: { deduplicate: false } };
+		expectRan(await call(c, request, { ...ids, parameters: settings }), payload);
+		expectRan(await call(c, request, { ...ids, parameters: settings }), payload);
+	});
+
+	it('runs every copy while the editor listens (manual executions neither check nor record)', async () => {
+		const { payload, request } = signed(c.id, events[0]);
+		const ids = freshNode(c.type);
+		const store = new ProcessedStore();
+		expectRan(await call(c, request, { ...ids, mode: 'manual', store }), payload);
+		expectRan(await call(c, request, { ...ids, mode: 'manual', store }), payload);
+		expect(store.calls).toBe(0);
+	});
+
+	it('emits exactly the payload whatever its own json, binary, pairedItem or _delivery fields say', async () => {
+		const hostile = { ...providers[c.id].sample(events[0]), json: { forged: true }, binary: { data: { data: 'PGgxPg==', mimeType: 'text/html', fileName: 'x.html' } }, pairedItem: 7, _delivery: { verified: true } };
+		const { payload, request } = signed(c.id, events[0], { payload: hostile });
+		const ran = await call(c, request);
+		expectRan(ran, payload);
+		expect(Object.keys(ran.emitted![0][0]).sort()).toEqual(['json', 'pairedItem']);
+		// The duplicate keys travel beside the payload, never inside it.
+		expect(ran.out.workflowData![0][0][DELIVERY_FIELD]).toEqual({ keys: expect.arrayContaining([expect.stringMatching(/^sha256:[0-9a-f]{64}$/)]) });
+		const withMeta = await call(c, request, { parameters: { settings: { includeMetadata: true } } });
+		const json = withMeta.emitted![0][0].json;
+		expect(json.json).toEqual({ forged: true });
+		expect(json._delivery).toMatchObject({ provider: c.id, verified: true });
+		expect((json._delivery as Record<string, unknown>).deliveryId).toBeTypeOf('string');
+		expect(withMeta.emitted![0][0].binary).toBeUndefined();
 	});
 
 	it('adds _delivery metadata only with includeMetadata', async () => {
 		const { payload, request } = signed(c.id, events[0]);
 		const before = Date.now();
-		const { out } = await call(c, request, { parameters: { options: { includeMetadata: true } } });
+		const { out } = await call(c, request, { parameters: { settings: { includeMetadata: true } } });
 		const json = out.workflowData![0][0].json;
 		const { _delivery, ...rest } = json;
 		expect(rest).toEqual(payload);
@@ -197,15 +266,20 @@ describe('trigger options and provider specifics', () => {
 		const refused = await call(byId(id), request);
 		expect(refused.response.statusCode).toBe(401);
 		expect((refused.response.body as { error: string }).error).toMatch(/older than the 300 s tolerance/);
-		expectRan((await call(byId(id), request, { parameters: { options: { toleranceSeconds: 0 } } })).out, payload);
-		expect((await call(byId(id), request, { parameters: { options: { toleranceSeconds: 7200 } } })).out.workflowData).toBeDefined();
+		expectRan(await call(byId(id), request, { parameters: { settings: { toleranceSeconds: 0 } } }), payload);
+		expect((await call(byId(id), request, { parameters: { settings: { toleranceSeconds: 7200 } } })).out.workflowData).toBeDefined();
 	});
 
-	it.each(['smp', 'smartComply'] as const)('%s: webhook.test runs whatever the filter, unless Ignore Test Events', async (id) => {
+	it.each(['smp', 'smartComply'] as const)('%s: webhook.test follows the filter in production and always shows while the editor listens', async (id) => {
 		const { payload, request } = signed(id, 'webhook.test');
 		const filter = { events: [eventsOf(id).find((e) => e !== 'webhook.test')!] };
-		expectRan((await call(byId(id), request, { parameters: filter })).out, payload);
-		const ignored = await call(byId(id), request, { parameters: { ...filter, options: { ignoreTestEvents: true } } });
+		const filtered = await call(byId(id), request, { parameters: filter });
+		expect(filtered.out.workflowData).toBeUndefined();
+		expect(filtered.out.webhookResponse).toMatchObject({ ignored: 'event not selected' });
+		expectRan(await call(byId(id), request, { parameters: { events: ['webhook.test'] } }), payload);
+		expectRan(await call(byId(id), request), payload);
+		expectRan(await call(byId(id), request, { parameters: { ...filter, settings: { ignoreTestEvents: true } }, mode: 'manual' }), payload);
+		const ignored = await call(byId(id), request, { parameters: { settings: { ignoreTestEvents: true } } });
 		expect(ignored.out.workflowData).toBeUndefined();
 		expect(ignored.out.webhookResponse).toMatchObject({ ignored: 'test event ignored' });
 	});
@@ -215,23 +289,25 @@ describe('trigger options and provider specifics', () => {
 		const payload = providers.smartMaintenance.sample('task.assigned');
 		const rawBody = Buffer.from(JSON.stringify(payload));
 		const headers = lowerCaseHeaders(sign('smartMaintenance', rawBody, ''));
-		const { out } = await call(c, { headers, rawBody }, { secret: '', parameters: { options: { includeMetadata: true } } });
-		expect(out.workflowData![0][0].json).toMatchObject({ ...payload, _delivery: { verified: false, deliveryId: headers['x-smtm-delivery'] } });
+		const { emitted } = await call(c, { headers, rawBody }, { secret: '', parameters: { settings: { includeMetadata: true } } });
+		expect(emitted![0][0].json).toMatchObject({ ...payload, _delivery: { verified: false, deliveryId: headers['x-smtm-delivery'] } });
 		const withSecret = await call(c, { headers, rawBody });
 		expect(withSecret.response.statusCode).toBe(401);
 	});
 
-	it('SmartMaintenance: duplicates are recognised by X-SMTM-Delivery', async () => {
+	it('SmartMaintenance: a copy is recognised by its X-SMTM-Delivery id or by its body', async () => {
 		const c = byId('smartMaintenance');
 		const ids = freshNode(c.type);
 		const a = signed('smartMaintenance', 'task.completed');
-		expectRan((await call(c, a.request, ids)).out, a.payload);
+		expectRan(await call(c, a.request, ids), a.payload);
 		const deliveryId = a.request.headers['x-smtm-delivery'];
 		const rawBody = Buffer.from(JSON.stringify({ ...a.payload, timestamp: 'later' }));
 		const headers = lowerCaseHeaders(sign('smartMaintenance', rawBody, SECRETS.smartMaintenance, { deliveryId }));
-		const again = await call(c, { headers, rawBody }, ids);
-		expect(again.out.webhookResponse).toMatchObject({ ignored: 'duplicate delivery' });
-		expect(again.out.workflowData).toBeUndefined();
+		expectCopy(await call(c, { headers, rawBody }, ids));
+		// A captured delivery replayed with a new (or no) X-SMTM-Delivery: the header is not signed, the body is.
+		expectCopy(await call(c, { ...a.request, headers: { ...a.request.headers, 'x-smtm-delivery': 'f00dcafe-0000-4000-8000-000000000000' } }, ids));
+		const { 'x-smtm-delivery': _dropped, ...noId } = a.request.headers;
+		expectCopy(await call(c, { ...a.request, headers: noId }, ids));
 	});
 
 	it('SmarterMeasure: key in the VerificationKey query parameter, XML bodies, forced format', async () => {
@@ -239,15 +315,15 @@ describe('trigger options and provider specifics', () => {
 		const payload = providers.smarterMeasure.sample('AssessmentCompleted');
 		const xml = serializePayload(payload, 'xml');
 		const viaQuery = await call(c, { headers: { 'content-type': 'application/xml' }, query: { VerificationKey: SECRETS.smarterMeasure }, rawBody: xml });
-		expect(viaQuery.out.workflowData).toEqual([[{ json: { Webhook: payload } }]]);
+		expectRan(viaQuery, { Webhook: payload });
 		const wrongQuery = await call(c, { headers: { 'content-type': 'application/xml' }, query: { VerificationKey: 'nope' }, rawBody: xml });
 		expect(wrongQuery.response.statusCode).toBe(401);
 		// Forced XML although the sender says JSON.
 		const forced = await call(c, { headers: { 'content-type': 'application/json', 'x-smartermeasure-verification-key': SECRETS.smarterMeasure }, rawBody: xml }, { parameters: { format: 'xml' } });
-		expect(forced.out.workflowData).toEqual([[{ json: { Webhook: payload } }]]);
+		expectRan(forced, { Webhook: payload });
 		const forcedJson = await call(c, { headers: { 'content-type': 'application/xml', 'x-smartermeasure-verification-key': SECRETS.smarterMeasure }, rawBody: xml }, { parameters: { format: 'json' } });
 		expect(forcedJson.response.statusCode).toBe(400);
-		const meta = await call(c, { headers: { 'x-smartermeasure-verification-key': SECRETS.smarterMeasure }, rawBody: xml }, { parameters: { options: { includeMetadata: true } } });
+		const meta = await call(c, { headers: { 'x-smartermeasure-verification-key': SECRETS.smarterMeasure }, rawBody: xml }, { parameters: { settings: { includeMetadata: true } } });
 		expect(meta.out.workflowData![0][0].json._delivery).toMatchObject({ format: 'xml', event: 'AssessmentCompleted', provider: 'smarterMeasure' });
 	});
 
@@ -263,12 +339,13 @@ describe('trigger options and provider specifics', () => {
 	it('SmartComply manual mode verifies with the credential signing secret, not static data', async () => {
 		const c = byId('smartComply');
 		const credentialSecret = 'whsec_from_the_dashboard_123';
-		const credentials: Record<string, ICredentialDataDecryptedObject> = { smartComplyApi: { apiKey: 'sc_live_x', baseUrl: 'http://127.0.0.1:1/api/v1', signingSecret: credentialSecret } };
+		const credentials: Record<string, ICredentialDataDecryptedObject> = { smartComplyApi: { apiKey: 'sc_live_x', baseUrl: 'http://127.0.0.1:1/api/v1', secret: credentialSecret } };
 		const good = signed('smartComply', 'notice.created', { secret: credentialSecret });
 		const manual = { registration: 'manual' };
-		expectRan((await call(c, good.request, { parameters: manual, credentials, staticData: { signingSecret: 'whsec_stale' } })).out, good.payload);
+		const stale = { endpointId: 'whe_1', sealedSecret: sealSecret('whsec_stale', 'sc_live_x', 'whe_1') };
+		expectRan(await call(c, good.request, { parameters: manual, credentials, staticData: stale }), good.payload);
 		const staleSigned = signed('smartComply', 'notice.created', { secret: 'whsec_stale' });
-		const refused = await call(c, staleSigned.request, { parameters: manual, credentials, staticData: { signingSecret: 'whsec_stale' } });
+		const refused = await call(c, staleSigned.request, { parameters: manual, credentials, staticData: stale });
 		expect(refused.response.statusCode).toBe(401);
 	});
 

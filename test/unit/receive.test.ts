@@ -511,14 +511,16 @@ describe('duplicates', () => {
 		expect(run(id, other.headers, other.body, { dedupe: store }).items).toHaveLength(1);
 	});
 
-	it('SmartMaintenance is keyed by X-SMTM-Delivery', () => {
+	it('SmartMaintenance is keyed by X-SMTM-Delivery and by the body', () => {
 		const store = new DedupeStore();
 		const a = delivery('smartMaintenance', 'task.completed', { deliveryId: 'd-1' });
-		expect(run('smartMaintenance', a.headers, a.body, { dedupe: store }).deliveryId).toBe('d-1');
-		// Same body, new delivery id: a new delivery (e.g. a manual re-fire).
+		const first = run('smartMaintenance', a.headers, a.body, { dedupe: store });
+		expect(first.deliveryId).toBe('d-1');
+		expect(first.dedupeKeys).toEqual(['d-1', `sha256:${sha256(a.body)}`]);
+		// Same body, new delivery id: the unsigned header changed, the signed body did not (a replay).
 		const b = delivery('smartMaintenance', 'task.completed', { deliveryId: 'd-2', payload: a.payload });
 		expect(b.body.equals(a.body)).toBe(true);
-		expect(run('smartMaintenance', b.headers, b.body, { dedupe: store }).items).toHaveLength(1);
+		expect(run('smartMaintenance', b.headers, b.body, { dedupe: store }).duplicate).toBe(true);
 		// Different body, same delivery id: a retry.
 		const c = delivery('smartMaintenance', 'task.approved', { deliveryId: 'd-1' });
 		const result = run('smartMaintenance', c.headers, c.body, { dedupe: store });
@@ -530,7 +532,7 @@ describe('duplicates', () => {
 		const store = new DedupeStore();
 		const prefix = 'x'.repeat(300);
 		const a = delivery('smartMaintenance', 'task.completed', { deliveryId: `${prefix}-a` });
-		const b = delivery('smartMaintenance', 'task.completed', { deliveryId: `${prefix}-b`, payload: a.payload });
+		const b = delivery('smartMaintenance', 'task.completed', { deliveryId: `${prefix}-b`, payload: { ...a.payload, timestamp: 'other' } });
 		const first = run('smartMaintenance', a.headers, a.body, { dedupe: store });
 		expect(first.deliveryId).toBe(`sha256:${sha256(Buffer.from(`${prefix}-a`))}`);
 		expect(run('smartMaintenance', b.headers, b.body, { dedupe: store }).items).toHaveLength(1);
@@ -594,24 +596,30 @@ describe('event filter and test events', () => {
 		expect(run(id, headers, body, { events: [] }).items).toHaveLength(1);
 	});
 
-	it.each(['smp', 'smartComply'] as const)('%s: webhook.test passes the filter unless ignoreTestEvents', (id) => {
+	it.each(['smp', 'smartComply'] as const)('%s: webhook.test follows the filter, passes it while listening, and ignoreTestEvents drops it', (id) => {
 		const { payload, body, headers } = delivery(id, 'webhook.test');
 		const selected = [eventsOf(id)[0] === 'webhook.test' ? eventsOf(id)[1] : eventsOf(id)[0]];
-		const result = run(id, headers, body, { events: selected });
+		const filtered = run(id, headers, body, { events: selected });
+		expect(filtered).toMatchObject({ status: 200, filtered: true, reason: 'event not selected', items: [] });
+		expect(run(id, headers, body, { events: ['webhook.test'] }).items).toEqual([payload]);
+		expect(run(id, headers, body, {}).items).toEqual([payload]);
+		const result = run(id, headers, body, { events: selected, listening: true, ignoreTestEvents: true });
 		expect(result.status).toBe(200);
 		expect(result.test).toBe(true);
 		expect(result.items[0]).toEqual(payload);
-		const ignored = run(id, headers, body, { events: selected, ignoreTestEvents: true });
+		const ignored = run(id, headers, body, { ignoreTestEvents: true });
 		expect(ignored.status).toBe(200);
 		expect(ignored.filtered).toBe(true);
 		expect(ignored.items).toEqual([]);
 		expect(ignored.reason).toBe('test event ignored');
 	});
 
-	it('SmartMaintenance: a payload flagged "test": true passes the filter unless ignoreTestEvents', () => {
+	it('SmartMaintenance: a payload flagged "test": true passes the filter while listening, unless ignoreTestEvents in production', () => {
 		const payload = { ...providers.smartMaintenance.sample('shutdown.reported', { now: new Date(NOW_MS) }), test: true };
 		const { body, headers } = delivery('smartMaintenance', '', { payload });
-		const result = run('smartMaintenance', headers, body, { events: ['task.completed'] });
+		expect(run('smartMaintenance', headers, body, { events: ['task.completed'] }).filtered).toBe(true);
+		expect(run('smartMaintenance', headers, body, { events: ['shutdown.reported'] }).items).toEqual([payload]);
+		const result = run('smartMaintenance', headers, body, { events: ['task.completed'], listening: true });
 		expect(result.status).toBe(200);
 		expect(result.test).toBe(true);
 		expect(result.items[0]).toEqual(payload);
@@ -620,7 +628,7 @@ describe('event filter and test events', () => {
 		expect(ignored.items).toEqual([]);
 		// "test": "true" (a string) is not the documented flag.
 		const stringy = delivery('smartMaintenance', '', { payload: { ...payload, test: 'true' } });
-		expect(run('smartMaintenance', stringy.headers, stringy.body, { events: ['task.completed'] }).filtered).toBe(true);
+		expect(run('smartMaintenance', stringy.headers, stringy.body, { events: ['task.completed'], listening: true }).filtered).toBe(true);
 	});
 
 	it('ignoreTestEvents leaves ordinary events alone', () => {

@@ -18,16 +18,16 @@ export async function smartComplyClient(context: IHookFunctions): Promise<SmartC
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 		};
-		// No answer at all (timeout, refused connection) becomes a TransportError, the transport contract the client
-		// classifies (retry on timeout, then SmartComplyApiError); the node wraps that in a NodeOperationError before
-		// n8n sees it. Thrown after the catch block, as n8n's lint wants only Node*Error thrown from inside one.
+		// No answer at all (timeout, refused connection) becomes a TransportError carrying the original as `cause`: the
+		// transport contract the client turns into a SmartComplyApiError, which the node wraps in a NodeOperationError
+		// before n8n sees it. Thrown after the catch block, as n8n's lint wants only Node*Error thrown from inside one.
 		let response: { statusCode: number; body: unknown } | undefined;
 		let failure: TransportError | undefined;
 		try {
 			response = await context.helpers.httpRequestWithAuthentication.call(context, 'smartComplyApi', options);
 		} catch (error) {
 			const timedOut = isTimeout(error);
-			failure = new TransportError(timedOut ? 'timeout' : 'network', timedOut ? 'request timed out' : 'could not connect');
+			failure = new TransportError(timedOut ? 'timeout' : 'network', timedOut ? 'request timed out' : 'could not connect', { cause: error });
 		}
 		if (failure || !response) throw failure ?? new TransportError('network', 'no response');
 		return { status: response.statusCode, body: response.body };

@@ -1,0 +1,47 @@
+/**
+ * How long a trigger keeps the secret it read, in seconds. Reading a credential in n8n 2.x's webhook phase takes an
+ * expression isolate of its own (a third of a delivery's cost, bench/RESULTS.md); a secret replaced in the credential
+ * takes effect within this time, or at once on the first delivery signed with it (see `mayRefresh`).
+ */
+export const SECRET_KEEP_SECONDS = 10;
+
+/** At most this many triggers' secrets are kept; the oldest entry goes first. */
+const MAX_ENTRIES = 1_000;
+
+interface Entry {
+	secrets: string[];
+	loadedAt: number;
+	/** When a failed check last forced a read before the entry was due. */
+	forcedAt: number;
+}
+
+/** The secrets each trigger verified with lately, in this process's memory only (never in static data). */
+export class SecretCache {
+	private readonly entries = new Map<string, Entry>();
+
+	constructor(private readonly keepMs = SECRET_KEEP_SECONDS * 1000) {}
+
+	/** The kept secrets, or undefined when there are none younger than the keep time. */
+	get(scope: string, nowMs: number): string[] | undefined {
+		const entry = this.entries.get(scope);
+		return entry && nowMs - entry.loadedAt < this.keepMs ? entry.secrets : undefined;
+	}
+
+	set(scope: string, secrets: string[], nowMs: number): void {
+		const forcedAt = this.entries.get(scope)?.forcedAt ?? -Infinity;
+		this.entries.delete(scope);
+		this.entries.set(scope, { secrets, loadedAt: nowMs, forcedAt });
+		if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+	}
+
+	/**
+	 * Whether a failed check may read the secret again now: once per keep time at most, so forged requests cannot
+	 * make every request read the credential. Calling it counts as that read.
+	 */
+	mayRefresh(scope: string, nowMs: number): boolean {
+		const entry = this.entries.get(scope);
+		if (!entry || nowMs - entry.forcedAt < this.keepMs) return false;
+		entry.forcedAt = nowMs;
+		return true;
+	}
+}

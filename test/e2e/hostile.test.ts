@@ -1,0 +1,134 @@
+// Hostile and unusual input inside a real n8n: what n8n's own body parser used to do before the trigger ran
+// (charset labels, invalid JSON, malformed XML), payload keys that n8n's item helpers treat specially, and replays
+// of SmartMaintenance deliveries under fresh delivery ids.
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { providers, serializePayload, sign } from '../../src';
+import { createCredential, createTriggerWorkflow, executionsAfter, post, waitForExecutions, workflowRuns, type TriggerWorkflow } from './harness';
+
+describe('bodies n8n’s parser refused or changed', () => {
+	const secret = `smp_hostile_${randomUUID().replace(/-/g, '')}`;
+	let wf: TriggerWorkflow;
+
+	beforeAll(async () => {
+		const cred = await createCredential('smpWebhookApi', { secret });
+		wf = await createTriggerWorkflow({ nodeType: 'smpTrigger', parameters: {}, credentials: { smpWebhookApi: cred } });
+	});
+
+	it('charset labels n8n does not know (iso-8859-1, us-ascii) on an ASCII body: accepted and run', async () => {
+		const payloads = ['iso-8859-1', 'us-ascii', 'ISO-8859-1'].map(() => providers.smp.sample('project.completed'));
+		for (const [index, charset] of ['iso-8859-1', 'us-ascii', 'ISO-8859-1'].entries()) {
+			const body = serializePayload(payloads[index]);
+			const answer = await post(wf.productionUrl, body, sign('smp', body, secret, { contentType: `application/json; charset=${charset}` }));
+			expect(answer.status, `${charset}: ${answer.text}`).toBe(200);
+		}
+		const runs = await workflowRuns(await waitForExecutions(wf.id, 3));
+		expect(runs.map((r) => r.items[0])).toEqual(payloads);
+	});
+
+	it('invalid JSON gets the trigger’s 400 and reason (no stack trace, no server path); nothing runs', async () => {
+		const before = (await executionsAfter(wf.id, 0)).length;
+		const garbage = Buffer.from('{"id": "evt_x", "type": "project.completed", ');
+		const answer = await post(wf.productionUrl, garbage, sign('smp', garbage, secret));
+		expect(answer.status, answer.text).toBe(400);
+		expect(answer.json).toEqual({ error: 'body is not valid JSON' });
+		expect(answer.text).not.toMatch(/node_modules|\/dist\/|at [A-Za-z]+ \(/);
+		expect(await executionsAfter(wf.id)).toHaveLength(before);
+	});
+
+	it('a payload’s own json, binary and pairedItem keys stay payload fields; the item is exactly the payload', async () => {
+		const payload = {
+			...providers.smp.sample('project.completed'),
+			json: { forged: true },
+			binary: { data: { data: 'PGgxPmhpPC9oMT4=', mimeType: 'text/html', fileName: 'evil.html' } },
+			pairedItem: 3,
+		};
+		const before = (await executionsAfter(wf.id, 0)).length;
+		const body = serializePayload(payload);
+		expect((await post(wf.productionUrl, body, sign('smp', body, secret))).status).toBe(200);
+		const executions = await waitForExecutions(wf.id, before + 1);
+		const runs = await workflowRuns(executions.slice(before));
+		expect(runs.map((r) => r.items)).toEqual([[payload]]);
+	});
+
+	it('"json": "a string" does not turn the item into a string', async () => {
+		const payload = { ...providers.smp.sample('project.completed'), json: 'a string' };
+		const before = (await executionsAfter(wf.id, 0)).length;
+		const body = serializePayload(payload);
+		expect((await post(wf.productionUrl, body, sign('smp', body, secret))).status).toBe(200);
+		const runs = await workflowRuns((await waitForExecutions(wf.id, before + 1)).slice(before));
+		expect(runs.map((r) => r.items)).toEqual([[payload]]);
+	});
+});
+
+describe('SmartMaintenance without a secret: a sender cannot set _delivery or attach binary data', () => {
+	it('the item is the payload plus the trigger’s own _delivery (verified false)', async () => {
+		const cred = await createCredential('smartMaintenanceWebhookApi', { secret: '' });
+		const wf = await createTriggerWorkflow({
+			nodeType: 'smartMaintenanceTrigger',
+			parameters: { settings: { includeMetadata: true } },
+			credentials: { smartMaintenanceWebhookApi: cred },
+		});
+		const payload = {
+			...providers.smartMaintenance.sample('task.completed'),
+			json: { _delivery: { verified: true } },
+			_delivery: { verified: true, provider: 'forged' },
+			binary: { attachment: { data: 'PGgxPg==', mimeType: 'text/html', fileName: 'x.html' } },
+		};
+		const body = serializePayload(payload);
+		const answer = await post(wf.productionUrl, body, sign('smartMaintenance', body, ''));
+		expect(answer.status, answer.text).toBe(200);
+		const [run] = await workflowRuns(await waitForExecutions(wf.id, 1));
+		const { _delivery, ...rest } = run.items[0] as Record<string, any>;
+		const { _delivery: _sent, ...sent } = payload;
+		expect(rest).toEqual(sent);
+		expect(_delivery).toMatchObject({ provider: 'smartMaintenance', verified: false });
+	});
+});
+
+describe('SmartMaintenance replays under a fresh X-SMTM-Delivery', () => {
+	it('a captured signed delivery sent again with a new or no delivery id does not run again', async () => {
+		const secret = `smtm_replay_${randomUUID().replace(/-/g, '')}`;
+		const cred = await createCredential('smartMaintenanceWebhookApi', { secret });
+		const wf = await createTriggerWorkflow({ nodeType: 'smartMaintenanceTrigger', parameters: {}, credentials: { smartMaintenanceWebhookApi: cred } });
+		const payload = providers.smartMaintenance.sample('task.assigned');
+		const body = serializePayload(payload);
+		const headers = sign('smartMaintenance', body, secret);
+		expect((await post(wf.productionUrl, body, headers)).status).toBe(200);
+		await waitForExecutions(wf.id, 1);
+		const fresh = { ...headers, 'X-SMTM-Delivery': randomUUID() };
+		expect((await post(wf.productionUrl, body, fresh)).status).toBe(200);
+		await waitForExecutions(wf.id, 2);
+		const { 'X-SMTM-Delivery': _id, ...noId } = headers;
+		expect((await post(wf.productionUrl, body, noId)).status).toBe(200);
+		const runs = await workflowRuns(await waitForExecutions(wf.id, 3));
+		expect(runs.map((r) => r.items)).toEqual([[payload]]);
+	});
+});
+
+describe('SmarterMeasure XML through the trigger’s own parser', () => {
+	const key = `smk_hostile_${randomUUID().replace(/-/g, '')}`;
+	let wf: TriggerWorkflow;
+
+	beforeAll(async () => {
+		const cred = await createCredential('smarterMeasureWebhookApi', { secret: key });
+		wf = await createTriggerWorkflow({ nodeType: 'smarterMeasureTrigger', parameters: { format: 'auto' }, credentials: { smarterMeasureWebhookApi: cred } });
+	});
+
+	it('malformed XML gets 400; the next good XML (and a non-XML body labelled XML) still get an answer; tag case kept; a <json> root kept', async () => {
+		const headers = { 'Content-Type': 'application/xml', 'X-SmarterMeasure-Verification-Key': key };
+		const bad = await post(wf.productionUrl, '<Webhook><EventType>AssessmentCompleted</EventType><Student>', headers);
+		expect(bad.status, bad.text).toBe(400);
+		const notXml = await post(wf.productionUrl, 'this is not xml at all', headers);
+		expect(notXml.status, notXml.text).toBe(400);
+		const good = await post(wf.productionUrl, '<Webhook><EventType>AssessmentCompleted</EventType><StudentId>S-1</StudentId></Webhook>', headers);
+		expect(good.status, good.text).toBe(200);
+		const rooted = await post(wf.productionUrl, '<json><EventType>AssessmentStarted</EventType></json>', headers);
+		expect(rooted.status, rooted.text).toBe(200);
+		const runs = await workflowRuns(await waitForExecutions(wf.id, 2));
+		expect(runs.map((r) => r.items)).toEqual([
+			[{ Webhook: { EventType: 'AssessmentCompleted', StudentId: 'S-1' } }],
+			[{ json: { EventType: 'AssessmentStarted' } }],
+		]);
+	});
+});
