@@ -1,9 +1,6 @@
 // Helpers for the queue-mode suite: a REST client on the topology's main, workflows "trigger → NoOp", deliveries to a
 // chosen process, and executions read back over REST (every page) with what ran in each.
 import { randomUUID } from 'node:crypto';
-import { readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { parse as parseFlatted } from 'flatted';
 // @ts-expect-error plain ESM helper without types
 import { DEFAULT_OWNER, N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
@@ -14,7 +11,6 @@ export const TRIGGER = 'Trigger';
 export const AFTER = 'After Trigger';
 export { NODE_TYPE_PREFIX };
 
-const REPO = path.resolve(__dirname, '..', '..');
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface RestClient {
@@ -44,39 +40,9 @@ export async function relogin(client: RestClient) {
 	await client.login(DEFAULT_OWNER);
 }
 
-/** The properties the built credential type declares (dist/credentials, the code inside the packed tarball). */
-function credentialFields(type: string): string[] {
-	const require = createRequire(__filename);
-	const dir = path.join(REPO, 'dist', 'credentials');
-	for (const file of readdirSync(dir).filter((f) => f.endsWith('.credentials.js'))) {
-		const mod = require(path.join(dir, file));
-		for (const Cls of Object.values(mod) as Array<new () => { name: string; properties: Array<{ name: string }> }>) {
-			if (typeof Cls !== 'function') continue;
-			const c = new Cls();
-			if (c.name === type) return c.properties.map((p) => p.name);
-		}
-	}
-	throw new Error(`credential type ${type} not in dist/credentials`);
-}
-
-const warned = new Set<string>();
-/**
- * Credential data holding a delivery secret, in the field the design names: `secret` (all five credentials; SmartComply
- * also apiKey and baseUrl). TRANSITIONAL, until the design lands on main: a build whose credential still declares
- * the older name (signingSecret / verificationSecret) gets the secret under that name too, and says so once.
- */
-export function secretData(type: string, secret: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-	const fields = credentialFields(type);
-	const data: Record<string, unknown> = { ...extra, secret };
-	if (!fields.includes('secret')) {
-		const legacy = ['signingSecret', 'verificationSecret'].find((f) => fields.includes(f));
-		if (legacy) {
-			data[legacy] = secret;
-			if (!warned.has(type)) process.stderr.write(`[queue] NOTE: the built ${type} has no 'secret' field yet; also set as '${legacy}' (pre-merge build)\n`);
-			warned.add(type);
-		}
-	}
-	return data;
+/** Credential data holding a delivery secret in the field all five credentials name `secret` (SmartComply: also apiKey, baseUrl). */
+export function secretData(_type: string, secret: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+	return { ...extra, secret };
 }
 
 export interface Workflow {
@@ -194,18 +160,28 @@ export function isDone(e: ExecutionSummary) {
 	return e.status ? !['new', 'running', 'waiting', 'unknown'].includes(e.status) : e.finished === true;
 }
 
-/** Every execution of a workflow (pages through GET /rest/executions by lastId: n8n caps a page at 100). */
+/**
+ * Every execution of a workflow. n8n caps a page at 100, and pages differently per line:
+ *  - 2.41: `nextCursor` in the answer, passed back as `cursor` (a `lastId` is refused with 400 "Use cursor to load
+ *    execution pages"); the first page also lists the running/new ones (up to the limit), later pages completed only;
+ *  - 1.x: no cursor; `lastId` = the last id of the previous page, until an empty page.
+ */
 export async function allExecutions(client: RestClient, workflowId: string): Promise<ExecutionSummary[]> {
 	const out = new Map<string, ExecutionSummary>();
-	let lastId: string | undefined;
+	const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId) }));
+	let next = '';
 	for (let guard = 0; guard < 10_000; guard++) {
-		const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId) }));
-		const page = await client.request('GET', `/rest/executions?filter=${filter}&limit=100${lastId ? `&lastId=${lastId}` : ''}`);
+		const page = await client.request('GET', `/rest/executions?filter=${filter}&limit=100${next}`);
 		const results: any[] = page?.results ?? page ?? [];
 		const fresh = results.filter((e) => !out.has(String(e.id)));
 		for (const e of fresh) out.set(String(e.id), { ...e, id: String(e.id) });
-		if (fresh.length === 0) break;
-		lastId = String(results[results.length - 1].id);
+		if (page && typeof page === 'object' && 'nextCursor' in page) {
+			if (!page.nextCursor) break;
+			next = `&cursor=${encodeURIComponent(page.nextCursor)}`;
+		} else {
+			if (fresh.length === 0) break;
+			next = `&lastId=${results[results.length - 1].id}`;
+		}
 	}
 	return [...out.values()].sort((a, b) => Number(a.id) - Number(b.id));
 }

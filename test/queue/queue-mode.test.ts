@@ -81,6 +81,15 @@ const SMM: ProviderCase = {
 	parameters: { keyLocation: 'header', eventNames: 'AssessmentCompleted', format: 'auto' },
 };
 const SQ: ProviderCase = { provider: 'smartlyQ', nodeType: 'smartlyQTrigger', credType: 'smartlyQWebhookApi', event: 'job.completed', parameters: { events: ['job.completed'] } };
+/** SmartComply with a dashboard-made endpoint: the secret in the credential (automatic registration: case 4). */
+const SC: ProviderCase = {
+	provider: 'smartComply',
+	nodeType: 'smartComplyTrigger',
+	credType: 'smartComplyApi',
+	event: 'notice.created',
+	parameters: { registration: 'manual', events: ['notice.created'] },
+	extra: { apiKey: 'sc_live_unused_in_manual_mode_0123', baseUrl: 'http://127.0.0.1:9/api/v1' },
+};
 
 /** A workflow "trigger → NoOp" with a fresh secret, activated and known to every process. */
 async function providerWorkflow(c: ProviderCase, label: string) {
@@ -309,7 +318,8 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 1 worker', () => {
 		const cred = await createCredential(client, 'smartComplyApi', { apiKey: fake.apiKey, baseUrl: fake.url });
 		const wf = await createWorkflow(client, {
 			nodeType: 'smartComplyTrigger',
-			parameters: { registration: 'api', events: ['notice.created'] },
+			// webhook.test selected: in production a test event follows the Events filter like any other
+			parameters: { registration: 'api', events: ['notice.created', 'webhook.test'] },
 			credentials: { smartComplyApi: cred },
 			name: 'queue case 4 SmartComply api',
 		});
@@ -322,7 +332,7 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 1 worker', () => {
 		expect(endpoint, 'endpoint registered at the fake').toBeDefined();
 		// main's WEBHOOK_URL is webhook processor 1: the registered URL is there, not on main
 		expect(endpoint.url).toBe(wf.urlOn(url('webhook1')));
-		expect(endpoint.events).toEqual(['notice.created']);
+		expect([...endpoint.events].sort()).toEqual(['notice.created', 'webhook.test']);
 		watched.add(endpoint.signing_secret);
 
 		const test = await fake.sendTest(endpoint.id);
@@ -360,7 +370,7 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 1 worker', () => {
 	});
 
 	it('case 5: forgeries (wrong signature or key; unsigned where a secret is set) → 401 on every process, nothing runs', async () => {
-		const cases = [SMP, SMTM, SMM, SQ];
+		const cases = [SMP, SMTM, SMM, SQ, SC];
 		const refused: string[] = [];
 		for (const c of cases) {
 			const { wf, secret } = await providerWorkflow(c, `case 5 ${c.provider} forgeries`);
