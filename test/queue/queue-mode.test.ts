@@ -221,6 +221,37 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 1 worker', () => {
 		record(wf, 'case 1', N, () => startedExecutions);
 	});
 
+	it('case 1b: copies at the same moment: 3 copies of each of M deliveries sent together to webhook processor 2 → ran once each (same moment on 3 processes: reported)', async () => {
+		const M = Number(process.env.QUEUE_RACE_M ?? 20);
+		const { wf, secret } = await providerWorkflow(SMP, 'case 1b same-moment copies, one process');
+		const { wf: wfSpread, secret: secretSpread } = await providerWorkflow(SMP, 'case 1b same-moment copies, three processes');
+		const one = Array.from({ length: M }, (_, i) => delivery(SMP, secret, { id: `evt_q1b_${run}_${i}` }));
+		const spread = Array.from({ length: M }, (_, i) => delivery(SMP, secretSpread, { id: `evt_q1c_${run}_${i}` }));
+		// one delivery at a time, its three copies in flight together
+		const oneAnswers: Delivery[] = [];
+		const spreadAnswers: Delivery[] = [];
+		for (let i = 0; i < M; i++) {
+			oneAnswers.push(...(await Promise.all([0, 1, 2].map(() => post(wf.urlOn(url('webhook2')), one[i].body, one[i].headers)))));
+			spreadAnswers.push(...(await Promise.all(PROCS.map((proc) => post(wfSpread.urlOn(url(proc)), spread[i].body, spread[i].headers)))));
+		}
+		expect(oneAnswers.every((a) => a.status === 200)).toBe(true);
+		expect(spreadAnswers.every((a) => a.status === 200)).toBe(true);
+		const oneStarted = oneAnswers.filter(accepted).length;
+		const spreadStarted = spreadAnswers.filter(accepted).length;
+		const oneAll = await details(client, await settle(client, wf.id, oneStarted, stallMs));
+		const spreadAll = await details(client, await settle(client, wfSpread.id, spreadStarted, stallMs));
+		const oneRan = oneAll.filter((e) => e.ran);
+		const spreadRan = spreadAll.filter((e) => e.ran);
+		say(
+			`case 1b: ${M} deliveries × 3 copies together on webhook2: ${oneAll.length} executions, ran ${oneRan.length}; ` +
+				`× 3 copies together on webhook1, webhook2, main: ${spreadAll.length} executions, ran ${spreadRan.length}`,
+		);
+		expect(oneRan.length).toBe(M);
+		expect(oneRan.map((e) => e.afterItems[0]?.id).sort()).toEqual(one.map((d) => d.payload.id).sort());
+		record(wf, 'case 1b one process', M, () => oneStarted);
+		record(wfSpread, 'case 1b three processes', spreadRan.length, () => spreadStarted);
+	});
+
 	it('case 2: SMP, SmartMaintenance, SmarterMeasure, SmartlyQ: a delivery twice, webhook processor 1 restarted, twice again → ran once each', async () => {
 		const cases = [SMP, SMTM, SMM, SQ];
 		const made: Array<{ c: ProviderCase; wf: Workflow; d: ReturnType<typeof delivery> }> = [];
