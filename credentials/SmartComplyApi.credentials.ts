@@ -5,7 +5,7 @@ export class SmartComplyApi implements ICredentialType {
 
 	displayName = 'SmartComply API';
 
-	icon = { light: 'file:smartcomply.svg', dark: 'file:smartcomply.dark.svg' } as const;
+	icon = { light: 'file:../icons/smartcomply.svg', dark: 'file:../icons/smartcomply.dark.svg' } as const;
 
 	documentationUrl = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#smartcomply';
 

@@ -5,7 +5,7 @@ export class SmartlyQWebhookApi implements ICredentialType {
 
 	displayName = 'SmartlyQ Webhook API';
 
-	icon = { light: 'file:smartlyq.svg', dark: 'file:smartlyq.dark.svg' } as const;
+	icon = { light: 'file:../icons/smartlyq.svg', dark: 'file:../icons/smartlyq.dark.svg' } as const;
 
 	documentationUrl = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#smartlyq';
 

@@ -5,7 +5,7 @@ export class SmpWebhookApi implements ICredentialType {
 
 	displayName = 'SMP Webhook API';
 
-	icon = { light: 'file:smp.svg', dark: 'file:smp.dark.svg' } as const;
+	icon = { light: 'file:../icons/smp.svg', dark: 'file:../icons/smp.dark.svg' } as const;
 
 	documentationUrl = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#smp';
 

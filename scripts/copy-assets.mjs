@@ -1,4 +1,6 @@
-// Copies icons and codex files next to the built nodes and credentials (n8n resolves `file:` icons relative to them).
+// Copies the codex files next to the built nodes, and icons/ to dist/icons/: n8n resolves a `file:` icon relative to
+// the built node or credential, so `file:../../icons/x.svg` from dist/nodes/X/ and `file:../icons/x.svg` from
+// dist/credentials/ both land in dist/icons/, as in the sources.
 import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -17,4 +19,5 @@ function walk(from, to) {
 }
 walk('nodes', 'dist/nodes');
 walk('credentials', 'dist/credentials');
+walk('icons', 'dist/icons');
 console.log(`copied ${copied} asset files into dist/`);

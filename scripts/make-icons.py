@@ -2,7 +2,7 @@
 # A rounded tile with one simple glyph per provider, no text (fonts differ between systems and letters blur at
 # n8n's 16 px), strokes at least 4.5/60 so they stay visible at 16 px.
 # Light icons: coloured tile, white glyph. Dark icons: lighter tile, dark glyph, legible on n8n's dark canvas.
-# Nodes and credentials share a provider's icon.
+# Nodes and credentials share a provider's icon: one pair per provider in icons/ (n8n-nodes-starter's layout).
 import os
 
 ICONS = {
@@ -30,14 +30,6 @@ ICONS = {
         '<circle cx="30" cy="40" r="4" fill="{c}"/>'),
 }
 
-TARGETS = {
-    'smp': ['nodes/SmpTrigger', 'credentials'],
-    'smartcomply': ['nodes/SmartComplyTrigger', 'credentials'],
-    'smartlyq': ['nodes/SmartlyQTrigger', 'credentials'],
-    'smartmaintenance': ['nodes/SmartMaintenanceTrigger', 'credentials'],
-    'smartermeasure': ['nodes/SmarterMeasureTrigger', 'credentials'],
-}
-
 
 def svg(tile, glyph, ink):
     shapes = glyph.format(c=ink).replace('/><', '/>\n  <')
@@ -49,10 +41,9 @@ def svg(tile, glyph, ink):
     )
 
 
+os.makedirs('icons', exist_ok=True)
 for name, (tile, dark_tile, glyph) in ICONS.items():
-    for folder in TARGETS[name]:
-        os.makedirs(folder, exist_ok=True)
-        with open(f'{folder}/{name}.svg', 'w') as f:
-            f.write(svg(tile, glyph, '#ffffff'))
-        with open(f'{folder}/{name}.dark.svg', 'w') as f:
-            f.write(svg(dark_tile, glyph, '#111827'))
+    with open(f'icons/{name}.svg', 'w') as f:
+        f.write(svg(tile, glyph, '#ffffff'))
+    with open(f'icons/{name}.dark.svg', 'w') as f:
+        f.write(svg(dark_tile, glyph, '#111827'))

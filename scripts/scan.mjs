@@ -16,6 +16,8 @@ import { analyzePackage, buildScanConfig, SOURCE_FILE_PATTERNS } from '@n8n/scan
 const scannerRequire = createRequire(createRequire(import.meta.url).resolve('@n8n/scan-community-package/scanner/scanner.mjs'));
 const { ESLint } = scannerRequire('eslint');
 const glob = scannerRequire('fast-glob');
+// Importing the scanner makes a temporary directory (for downloads this offline scan never does): remove it on exit.
+scannerRequire('tmp').setGracefulCleanup();
 
 async function countFindings(dir, patterns) {
 	const eslint = new ESLint({ cwd: dir, allowInlineConfig: false, overrideConfigFile: true, overrideConfig: await buildScanConfig() });

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // `npm test`: the README's test command and what CI runs. On a fresh clone it installs what it needs,
-// builds, runs the unit suite (vitest), then the end-to-end suite against a real n8n on each supported
+// builds, runs the unit suite (vitest.config.ts, sources only), the package suite (vitest.package.config.ts:
+// the built dist/, the packed tarball, the CLI), then the end-to-end suite against a real n8n on each supported
 // line (installed from the npm registry on first use, cached after). It ends with one line
 // "tests: N passed, M failed" and exits non-zero if anything failed or nothing ran.
 // After the build the package is packed ONCE (`npm pack`, the tarball users get) and every n8n of every suite
 // installs that tarball the README's way (SMART_WEBHOOKS_TARBALL; scripts/lib/n8n-process.mjs installPackage).
-// Order: unit, e2e on n8n 2.x, e2e on n8n 1.x, browser (2.x), queue mode (PostgreSQL + Redis + n8n 2.x main,
-// 2 webhook processors, 1 worker; and an n8n 1.x restart).
-//   --unit        unit suite only (fast)
+// Order: unit, package, e2e on n8n 2.x, e2e on n8n 1.x, browser (2.x), queue mode (PostgreSQL + Redis + n8n 2.x
+// main, 2 webhook processors, 1 worker; and an n8n 1.x restart).
+//   --unit        unit and package suites only (no n8n)
 //   --e2e-only    end-to-end suites only (e2e, browser, queue)
 //   --line=2|1    end-to-end on one n8n line only (default: both); skips the queue suite
 //   --queue-only  the queue-mode suite only
@@ -79,7 +80,10 @@ function vitest(label, config, env = {}) {
 	console.log(`${label}: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed`);
 }
 
-if (runUnit) vitest('unit', 'vitest.config.ts');
+if (runUnit) {
+	vitest('unit', 'vitest.config.ts');
+	vitest('package', 'vitest.package.config.ts');
+}
 
 if (runE2e) {
 	if (!existsSync('vitest.e2e.config.ts')) {

@@ -12,10 +12,8 @@
  * anyway, outside that glob. See tsup.config.ts and CHANGELOG.md.
  */
 import { readFileSync } from 'node:fs';
-import { providerIds, providers, serializePayload, sign, type BodyFormat, type ProviderDefinition, type ProviderId } from './index';
+import { providerIds, providers, receive, serializePayload, sign, SMARTERMEASURE_KEY_QUERY, toOutputItem, type BodyFormat, type ProviderDefinition, type ProviderId } from './index';
 
-/** SmarterMeasure's query parameter for the key (src/providers/smarterMeasure.ts; the CLI tests check they agree). */
-const SMARTERMEASURE_QUERY_KEY = 'VerificationKey';
 const SECRET_ENV = 'SMART_WEBHOOKS_SECRET';
 const TIMEOUT_MS = 30_000;
 
@@ -26,11 +24,17 @@ export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
 export const EXIT_USAGE = 2;
 
-const HELP = `smart-webhooks: send signed test deliveries as SMP, SmartComply, SmartlyQ, SmartMaintenance or SmarterMeasure would
+/** The providers' display names, for the help text. */
+const namesOf = (ids: readonly ProviderId[]) => ids.map((id) => providers[id].displayName);
+const allNames = namesOf(providerIds);
+const isStaticKey = (id: ProviderId) => providers[id].scheme.kind === 'staticKey';
+
+const HELP = `smart-webhooks: send signed test deliveries as ${allNames.slice(0, -1).join(', ')} or ${allNames[allNames.length - 1]} would
 
 Usage:
   smart-webhooks send <provider> <event> --url <webhook URL> --secret <secret or key> [options]
   smart-webhooks send <provider> --file <payload.json|payload.xml> --url <URL> --secret <secret> [options]
+  smart-webhooks sample <provider> <event> [--format json|xml] [--metadata]
   smart-webhooks events [provider]
   smart-webhooks --help
 
@@ -38,8 +42,8 @@ Providers: ${providerIds.join(', ')} (case-insensitive; smtm = smartMaintenance)
 
 send options:
   --url <URL>          where to POST (the Test or Production URL of the n8n trigger)
-  --secret <value>     the signing secret (SMP, SmartComply, SmartlyQ, SmartMaintenance) or verification key
-                       (SmarterMeasure); or set ${SECRET_ENV} to keep it out of your shell history.
+  --secret <value>     the signing secret (${namesOf(providerIds.filter((id) => !isStaticKey(id))).join(', ')}) or verification key
+                       (${namesOf(providerIds.filter(isStaticKey)).join(', ')}); or set ${SECRET_ENV} to keep it out of your shell history.
                        SmartMaintenance without a secret sends an unsigned delivery, as SMTM does.
   --file <path>        send this file's bytes as the body instead of the built-in sample for <event>
                        (.xml files are sent as XML; the event is read from the file, so <event> may be left out)
@@ -48,12 +52,17 @@ send options:
                        retrying it would: the receiver should accept one and answer the rest as duplicates
   --tamper             change one byte after signing (for SmarterMeasure, whose key does not cover the body,
                        one character of the key) to see the receiver refuse it
-  --query-key          SmarterMeasure: put the key in the URL's ${SMARTERMEASURE_QUERY_KEY} parameter instead of the header
+  --query-key          SmarterMeasure: put the key in the URL's ${SMARTERMEASURE_KEY_QUERY} parameter instead of the header
+
+sample: prints the item the n8n trigger emits for that event (a realistic payload, parsed as the trigger parses
+  it), e.g. for n8n's "Set mock data" / pinning, before the provider is wired. --metadata adds the _delivery field
+  as the trigger's "Include Delivery Metadata" option does.
 
 Exit codes: 0 every delivery answered 2xx; 1 a delivery was refused or could not be sent; 2 usage error.
 
 Examples:
   smart-webhooks events smartlyQ
+  smart-webhooks sample smartMaintenance task.completed
   smart-webhooks send smp project.completed --url https://n8n.example.com/webhook-test/…/webhook --secret "$SMP_SECRET"
   smart-webhooks send smarterMeasure AssessmentCompleted --format xml --query-key --url http://localhost:5678/webhook-test/…/webhook --secret key123
 `;
@@ -124,7 +133,7 @@ interface SendArgs {
 }
 
 const VALUE_FLAGS = new Set(['url', 'secret', 'file', 'format', 'times']);
-const BOOLEAN_FLAGS = new Set(['tamper', 'query-key', 'help']);
+const BOOLEAN_FLAGS = new Set(['metadata', 'tamper', 'query-key', 'help']);
 
 function parseFlags(args: readonly string[]): { positional: string[]; flags: Map<string, string | true> } {
 	const positional: string[] = [];
@@ -222,7 +231,7 @@ function describeResponse(status: number, text: string): string {
 	let detail = trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed;
 	try {
 		const json = JSON.parse(trimmed) as Record<string, unknown>;
-		if (typeof json.error === 'string') detail = `refused: ${json.error}`;
+		if (typeof json.error === 'string') detail = json.error;
 		else if (typeof json.ignored === 'string') detail = `not run: ${json.ignored}`;
 		else if (typeof json.message === 'string') detail = json.message;
 	} catch {
@@ -252,11 +261,11 @@ async function send(args: SendArgs, io: CliIo): Promise<number> {
 	const url = new URL(args.url);
 	if (args.queryKey) {
 		for (const name of Object.keys(headers)) if (name.toLowerCase() === provider.scheme.header.toLowerCase()) delete headers[name];
-		url.searchParams.set(SMARTERMEASURE_QUERY_KEY, args.secret);
+		url.searchParams.set(SMARTERMEASURE_KEY_QUERY, args.secret);
 	}
 	if (args.tamper) {
 		if (provider.scheme.kind === 'staticKey') {
-			if (args.queryKey) url.searchParams.set(SMARTERMEASURE_QUERY_KEY, tamperKey(args.secret));
+			if (args.queryKey) url.searchParams.set(SMARTERMEASURE_KEY_QUERY, tamperKey(args.secret));
 			else headers[provider.scheme.header] = tamperKey(args.secret);
 			io.out(`tampered: one character of the verification key changed (${provider.displayName}'s key does not cover the body)`);
 		} else {
@@ -266,7 +275,7 @@ async function send(args: SendArgs, io: CliIo): Promise<number> {
 	}
 
 	const shownUrl = new URL(url);
-	if (shownUrl.searchParams.has(SMARTERMEASURE_QUERY_KEY)) shownUrl.searchParams.set(SMARTERMEASURE_QUERY_KEY, '…');
+	if (shownUrl.searchParams.has(SMARTERMEASURE_KEY_QUERY)) shownUrl.searchParams.set(SMARTERMEASURE_KEY_QUERY, '…');
 	const what = args.event ?? `${args.file} (${body.length} bytes)`;
 	io.out(`${provider.displayName} ${what} → ${shownUrl.toString()}${args.secret === '' ? ' (unsigned)' : ''}`);
 
@@ -278,7 +287,7 @@ async function send(args: SendArgs, io: CliIo): Promise<number> {
 			const text = await response.text();
 			const ok = response.status >= 200 && response.status < 300;
 			if (!ok) failures++;
-			io.out(`${label}${ok ? 'accepted' : 'REFUSED'}: ${describeResponse(response.status, text)}`);
+			io.out(`${label}${ok ? 'accepted' : 'refused'}: ${describeResponse(response.status, text)}`);
 		} catch (error) {
 			failures++;
 			const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -309,6 +318,26 @@ function listEvents(name: string | undefined, io: CliIo): number {
 	return EXIT_OK;
 }
 
+/** The item the trigger would emit for a sample of `event`: built, signed, and received by the same pipeline. */
+function printSample(positional: string[], flags: Map<string, string | true>, io: CliIo): number {
+	const provider = findProvider(positional[0]);
+	const event = positional[1];
+	if (!event) throw new UsageError(`name an event: smart-webhooks sample ${provider.id} <event> (smart-webhooks events ${provider.id})`);
+	if (positional.length > 2) throw new UsageError(`unexpected argument "${positional[2]}"`);
+	checkEvent(provider, event);
+	for (const name of flags.keys()) if (name !== 'format' && name !== 'metadata') throw new UsageError(`sample takes --format and --metadata, not --${name}`);
+	const format = flags.get('format') ?? 'json';
+	if (format !== 'json' && format !== 'xml') throw new UsageError('--format is json or xml');
+	if (!provider.formats.includes(format)) throw new UsageError(`${provider.displayName} sends ${provider.formats.join(' or ').toUpperCase()} only`);
+	const secret = 'sample-secret-0123456789';
+	const rawBody = serializePayload(provider.sample(event), format);
+	const result = receive(provider.id, { headers: sign(provider.id, rawBody, secret), rawBody }, { secret, format });
+	const item = toOutputItem(provider.id, result, { includeMetadata: flags.has('metadata') });
+	if (!item) throw new Error(`the sample for ${event} was not accepted: ${result.reason}`);
+	io.out(JSON.stringify(item, null, 2));
+	return EXIT_OK;
+}
+
 /** Runs the command line; returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
 	try {
@@ -328,7 +357,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 			return listEvents(positional[0], io);
 		}
 		if (command === 'send') return await send(sendArgs(positional, flags, io.env), io);
-		const guess = closest(command, ['send', 'events', 'help']);
+		if (command === 'sample') return printSample(positional, flags, io);
+		const guess = closest(command, ['send', 'sample', 'events', 'help']);
 		throw new UsageError(`unknown command "${command}"${guess ? `; did you mean ${guess}?` : ''}`);
 	} catch (error) {
 		if (!(error instanceof UsageError)) throw error;

@@ -1,4 +1,4 @@
-import type { HeaderBag, HeaderValue } from './types';
+import type { HeaderBag } from './types';
 
 /** Never trust more than this many copies of one header (duplicated headers arrive as arrays). */
 const MAX_HEADER_COPIES = 8;
@@ -8,9 +8,7 @@ function lookup(bag: Record<string, unknown> | undefined, name: string): unknown
 	if (Object.prototype.hasOwnProperty.call(bag, name)) return bag[name];
 	const wanted = name.toLowerCase();
 	for (const key of Object.keys(bag)) {
-		// The length test skips toLowerCase for most keys (header names we look up are ASCII, and no other character
-		// lower-cases to ASCII with a change of length), so the answer is the same.
-		if (key.length === wanted.length && key.toLowerCase() === wanted) return bag[key];
+		if (key.toLowerCase() === wanted) return bag[key];
 	}
 	return undefined;
 }
@@ -33,5 +31,3 @@ export function firstValue(bag: HeaderBag | Record<string, unknown> | undefined,
 	const value = valuesOf(bag, name)[0]?.trim();
 	return value ? value : undefined;
 }
-
-export type { HeaderValue };

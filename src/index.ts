@@ -1,15 +1,11 @@
+// The package's main export: the n8n-free core the README documents ("Using the core without n8n") and what the
+// nodes, credentials and the CLI import. Tests reach other internals through their own modules.
 export type { ProviderId, WebhookRequest, ReceiveResult, ReceiveStatus, SchemaIssue, BodyFormat, HeaderBag } from './types';
 export { receive, type ReceiveOptions } from './receive';
 export { sign, type ProviderSignOptions } from './sign';
-export { toOutputItem, METADATA_FIELD, SCHEMA_ISSUES_FIELD, type DeliveryMetadata } from './output';
-export { DedupeStore, dedupeStoreFor, DEFAULT_DEDUPE_MAX_ENTRIES, DEFAULT_DEDUPE_TTL_SECONDS, type DedupeOptions } from './dedupe';
-export { providers, providerIds, getProvider, type ProviderDefinition, type EventInfo, type Registration } from './providers';
-export { parseJsonBody, parseXmlBody, detectFormat, MAX_DEPTH, MAX_BODY_BYTES, XML_ATTRIBUTE_PREFIX } from './parse';
-export { parseTimestampedHeader, type SignatureScheme, type SchemeKind } from './signatures/schemes';
 export { serializePayload } from './serialize';
+export { toOutputItem, type DeliveryMetadata } from './output';
+export { DedupeStore, dedupeStoreFor, type DedupeOptions } from './dedupe';
+export { providers, providerIds, type ProviderDefinition, type EventInfo, type Registration } from './providers';
+export { SMARTERMEASURE_CONTACT, SMARTERMEASURE_KEY_HEADER, SMARTERMEASURE_KEY_QUERY } from './providers/smarterMeasure';
 export * from './smartcomply';
-export type { SmpEvent, SmpProjectCompletedData } from './providers/smp';
-export type { SmartComplyEvent } from './providers/smartComply';
-export type { SmartlyQEvent, SmartlyQJobData } from './providers/smartlyQ';
-export type { SmartMaintenanceEvent, SmartMaintenanceTaskData } from './providers/smartMaintenance';
-export type { SmarterMeasureEvent } from './providers/smarterMeasure';

@@ -2,9 +2,7 @@ import {
 	NodeConnectionTypes,
 	NodeOperationError,
 	type IDataObject,
-	type IExecuteFunctions,
 	type IHookFunctions,
-	type INodeExecutionData,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 	type INodeType,
@@ -22,7 +20,7 @@ import {
 	type SmartComplyErrorCode,
 } from '../../src';
 import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
-import { emitOnce, handleWebhook, selectedEvents, SetupProblem } from '../shared/webhook';
+import { handleWebhook, selectedEvents, SetupProblem, triggerExecute } from '../shared/webhook';
 import { smartComplyClient } from './n8n-transport';
 
 const provider = providers.smartComply;
@@ -70,7 +68,7 @@ export class SmartComplyTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'SmartComply Trigger',
 		name: 'smartComplyTrigger',
-		icon: { light: 'file:smartcomply.svg', dark: 'file:smartcomply.dark.svg' },
+		icon: { light: 'file:../../icons/smartcomply.svg', dark: 'file:../../icons/smartcomply.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: EVENTS_SUBTITLE,
@@ -195,7 +193,5 @@ export class SmartComplyTrigger implements INodeType {
 		);
 	}
 
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await emitOnce.call(this, provider);
-	}
+	execute = triggerExecute(provider);
 }

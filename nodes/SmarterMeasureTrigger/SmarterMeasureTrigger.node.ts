@@ -1,17 +1,8 @@
-import {
-	NodeConnectionTypes,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type IWebhookFunctions,
-	type IWebhookResponseData,
-	type INodeType,
-	type INodeTypeDescription,
-} from 'n8n-workflow';
-import { providers } from '../../src';
-import { SMARTERMEASURE_CONTACT, SMARTERMEASURE_KEY_HEADER, SMARTERMEASURE_KEY_QUERY } from '../../src/providers/smarterMeasure';
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { providers, SMARTERMEASURE_CONTACT, SMARTERMEASURE_KEY_HEADER, SMARTERMEASURE_KEY_QUERY } from '../../src';
 import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
 import { localSecretTest, manualWebhookMethods } from '../shared/hooks';
-import { credentialSecret, emitOnce, handleWebhook } from '../shared/webhook';
+import { credentialSecret, triggerExecute, triggerWebhook } from '../shared/webhook';
 
 const provider = providers.smarterMeasure;
 
@@ -30,7 +21,7 @@ export class SmarterMeasureTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'SmarterMeasure Trigger',
 		name: 'smarterMeasureTrigger',
-		icon: { light: 'file:smartermeasure.svg', dark: 'file:smartermeasure.dark.svg' },
+		icon: { light: 'file:../../icons/smartermeasure.svg', dark: 'file:../../icons/smartermeasure.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: EVENTS_SUBTITLE,
@@ -77,12 +68,9 @@ export class SmarterMeasureTrigger implements INodeType {
 
 	webhookMethods = manualWebhookMethods(provider);
 
-	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const format = this.getNodeParameter('format', 'auto') as 'auto' | 'json' | 'xml';
-		return await handleWebhook.call(this, provider, credentialSecret('smarterMeasureWebhookApi'), { format });
-	}
+	webhook = triggerWebhook(provider, credentialSecret('smarterMeasureWebhookApi'), function () {
+		return { format: this.getNodeParameter('format', 'auto') as 'auto' | 'json' | 'xml' };
+	});
 
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await emitOnce.call(this, provider);
-	}
+	execute = triggerExecute(provider);
 }

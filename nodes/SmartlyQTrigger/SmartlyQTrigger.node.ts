@@ -1,16 +1,8 @@
-import {
-	NodeConnectionTypes,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type IWebhookFunctions,
-	type IWebhookResponseData,
-	type INodeType,
-	type INodeTypeDescription,
-} from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { providers } from '../../src';
 import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
 import { localSecretTest, manualWebhookMethods } from '../shared/hooks';
-import { credentialSecret, emitOnce, handleWebhook } from '../shared/webhook';
+import { credentialSecret, triggerExecute, triggerWebhook } from '../shared/webhook';
 
 const provider = providers.smartlyQ;
 
@@ -18,7 +10,7 @@ export class SmartlyQTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'SmartlyQ Trigger',
 		name: 'smartlyQTrigger',
-		icon: { light: 'file:smartlyq.svg', dark: 'file:smartlyq.dark.svg' },
+		icon: { light: 'file:../../icons/smartlyq.svg', dark: 'file:../../icons/smartlyq.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: EVENTS_SUBTITLE,
@@ -35,11 +27,7 @@ export class SmartlyQTrigger implements INodeType {
 
 	webhookMethods = manualWebhookMethods(provider);
 
-	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await handleWebhook.call(this, provider, credentialSecret('smartlyQWebhookApi'));
-	}
+	webhook = triggerWebhook(provider, credentialSecret('smartlyQWebhookApi'));
 
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await emitOnce.call(this, provider);
-	}
+	execute = triggerExecute(provider);
 }

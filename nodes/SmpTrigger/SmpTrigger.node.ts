@@ -1,16 +1,8 @@
-import {
-	NodeConnectionTypes,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type IWebhookFunctions,
-	type IWebhookResponseData,
-	type INodeType,
-	type INodeTypeDescription,
-} from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { providers } from '../../src';
 import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
 import { localSecretTest, manualWebhookMethods } from '../shared/hooks';
-import { credentialSecret, emitOnce, handleWebhook } from '../shared/webhook';
+import { credentialSecret, triggerExecute, triggerWebhook } from '../shared/webhook';
 
 const provider = providers.smp;
 
@@ -18,7 +10,7 @@ export class SmpTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'SMP Trigger',
 		name: 'smpTrigger',
-		icon: { light: 'file:smp.svg', dark: 'file:smp.dark.svg' },
+		icon: { light: 'file:../../icons/smp.svg', dark: 'file:../../icons/smp.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: EVENTS_SUBTITLE,
@@ -35,11 +27,7 @@ export class SmpTrigger implements INodeType {
 
 	webhookMethods = manualWebhookMethods(provider);
 
-	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await handleWebhook.call(this, provider, credentialSecret('smpWebhookApi'));
-	}
+	webhook = triggerWebhook(provider, credentialSecret('smpWebhookApi'));
 
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await emitOnce.call(this, provider);
-	}
+	execute = triggerExecute(provider);
 }

@@ -1,16 +1,21 @@
 import type { ICredentialTestFunctions, ICredentialsDecrypted, IHookFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 import type { ProviderDefinition } from '../../src';
 
+/** URLs already warned about in this process: n8n calls checkExists more than once per activation. */
+const warnedUrls = new Set<string>();
+
 /**
  * Webhook methods for providers registered by hand: nothing to create or delete at the provider.
- * `checkExists` only checks, and warns in n8n's log when the provider will refuse the URL.
+ * `checkExists` only checks, and warns in n8n's log (once per URL and process) when the provider will refuse the URL.
  */
 export function manualWebhookMethods(provider: ProviderDefinition) {
 	return {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				const url = this.getNodeWebhookUrl('default') ?? '';
-				if (provider.registration.kind === 'manual' && provider.registration.httpsRequired && url.startsWith('http://')) {
+				if (provider.registration.kind === 'manual' && provider.registration.httpsRequired && url.startsWith('http://') && !warnedUrls.has(`${provider.id} ${url}`)) {
+					if (warnedUrls.size > 1_000) warnedUrls.clear();
+					warnedUrls.add(`${provider.id} ${url}`);
 					this.logger.warn(`${provider.displayName} Trigger: ${provider.displayName} refuses http:// URLs; ${url} must be served over HTTPS (set WEBHOOK_URL)`);
 				}
 				return true;

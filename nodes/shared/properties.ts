@@ -32,9 +32,9 @@ export function setupNotice(provider: ProviderDefinition): INodeProperties[] {
 const LISTEN = '<i>Execute step</i> (n8n 1.x: <i>Listen for test event</i>)';
 
 /** How to send a signed sample delivery to this trigger with the package's CLI, shown under the event filter. */
-function tryItHint(provider: ProviderDefinition, event: string): string {
+function tryItHint(provider: ProviderDefinition, event: string, extraFlags = ''): string {
 	const cli = (secret: string) =>
-		`<code>npx -p n8n-nodes-smart-webhooks smart-webhooks send ${provider.id} ${event} --url &lt;Test URL&gt; --secret &lt;${secret}&gt;</code>`;
+		`<code>npx -p n8n-nodes-smart-webhooks smart-webhooks send ${provider.id} ${event}${extraFlags} --url &lt;Test URL&gt; --secret &lt;${secret}&gt;</code>`;
 	if (provider.registration.kind === 'api') {
 		// With automatic registration the signing secret lives in the trigger, so the provider's own test call is the way.
 		return `To try it: click ${LISTEN}. With automatic registration the trigger registers a test endpoint: use <i>Send test event</i> on it in ${provider.displayName}. With a dashboard endpoint, send its test event, or run ${cli('signing secret')}`;
@@ -45,17 +45,19 @@ function tryItHint(provider: ProviderDefinition, event: string): string {
 /** The event filter: a multi-select of the documented catalogue, plus names it does not list yet. */
 export function eventProperties(provider: ProviderDefinition): INodeProperties[] {
 	if (!provider.events) {
-		return [
-			{
-				displayName: 'Events',
-				name: 'eventNames',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. AssessmentCompleted, AssessmentStarted',
-				hint: tryItHint(provider, 'AssessmentCompleted'),
-				description: `Comma-separated event names to accept; empty accepts every event. ${provider.displayName} does not publish its catalogue, so the name is read from the payload's event, type, eventType or EventType field.`,
-			},
-		];
+		// Two copies of one field, one shown per key location, so the hint's command sends the key where the user
+		// said SmarterMeasure will put it (n8n keeps one value for both: they share the name).
+		const field = (location: 'header' | 'query'): INodeProperties => ({
+			displayName: 'Events',
+			name: 'eventNames',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. AssessmentCompleted, AssessmentStarted',
+			hint: tryItHint(provider, 'AssessmentCompleted', location === 'query' ? ' --query-key' : ''),
+			description: `Comma-separated event names to accept; empty accepts every event. ${provider.displayName} does not publish its catalogue, so the name is read from the payload's event, type, eventType or EventType field.`,
+			displayOptions: { show: { keyLocation: [location] } },
+		});
+		return [field('header'), field('query')];
 	}
 	return [
 		{

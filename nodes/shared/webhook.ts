@@ -265,3 +265,20 @@ export function credentialSecret(type: string) {
 		return typeof secret === 'string' && secret !== '' ? [secret] : [];
 	};
 }
+
+/**
+ * A trigger's `webhook` as a class property: n8n calls it with its webhook context as `this`. `extra` reads
+ * per-node options for receive() (SmarterMeasure's payload format).
+ */
+export function triggerWebhook(provider: ProviderDefinition, loadSecrets: SecretLoader, extra?: (this: IWebhookFunctions) => Partial<ReceiveOptions>) {
+	return async function (this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await handleWebhook.call(this, provider, loadSecrets, extra?.call(this));
+	};
+}
+
+/** A trigger's `execute` as a class property: n8n calls it, inside the execution, with the webhook phase's items. */
+export function triggerExecute(provider: ProviderDefinition) {
+	return async function (this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await emitOnce.call(this, provider);
+	};
+}

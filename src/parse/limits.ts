@@ -14,29 +14,17 @@ export type ParseOutcome = { ok: true; value: Record<string, unknown> } | { ok: 
  * Iterative so a hostile document cannot exhaust the call stack here.
  */
 export function checkShape(root: unknown): string | undefined {
-	// Two parallel stacks rather than one stack of [value, depth] pairs: same traversal order (so the same
-	// first problem is reported), without allocating a tuple per nested object (bench/run.ts, accept figures).
-	const values: unknown[] = [root];
-	const depths: number[] = [1];
-	while (values.length > 0) {
-		const value = values.pop();
-		const depth = depths.pop()!;
+	const stack: Array<[unknown, number]> = [[root, 1]];
+	while (stack.length > 0) {
+		const [value, depth] = stack.pop()!;
 		if (depth > MAX_DEPTH) return `nesting deeper than ${MAX_DEPTH} levels`;
 		if (Array.isArray(value)) {
-			for (const child of value) {
-				if (child !== null && typeof child === 'object') {
-					values.push(child);
-					depths.push(depth + 1);
-				}
-			}
+			for (const child of value) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
 		} else if (value !== null && typeof value === 'object') {
 			if (Object.prototype.hasOwnProperty.call(value, FORBIDDEN_KEY)) return `forbidden key "${FORBIDDEN_KEY}"`;
 			for (const key in value) {
 				const child = (value as Record<string, unknown>)[key];
-				if (child !== null && typeof child === 'object') {
-					values.push(child);
-					depths.push(depth + 1);
-				}
+				if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
 			}
 		}
 	}

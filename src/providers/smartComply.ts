@@ -2,17 +2,15 @@ import { z } from 'zod';
 import { hmacTimestampedScheme } from '../signatures/schemes';
 import { isoSeconds, newId } from '../ids';
 import type { ProviderDefinition } from './types';
-import { envelopeWithEventData, stringField } from './schema';
+import { stringField } from './schema';
 
-export const smartComplyEnvelope = z.object({
+/** Every SmartComply event: `{ id, type, … }` (the event catalogue's fields pass through). */
+const smartComplyEnvelope = z.object({
 	id: z.string().min(1),
 	type: z.string().min(1),
 	created_at: z.string().optional(),
 	data: z.record(z.string(), z.unknown()).optional(),
 });
-
-/** Every SmartComply event: `{ id, type, … }` (the event catalogue's fields pass through). */
-export type SmartComplyEvent = z.infer<typeof smartComplyEnvelope> & Record<string, unknown>;
 
 // SmartComply's event catalogue is not part of the documents we were given: these sample
 // fields are illustrative, and only the envelope (`id`, `type`) is checked.
@@ -45,9 +43,8 @@ export const smartComply: ProviderDefinition = {
 		{ name: 'notice.created', description: 'A regulatory notice was created' },
 		{ name: 'webhook.test', description: 'Test event sent from the dashboard or the API', test: true },
 	],
-	providerTimeoutSeconds: 10,
 	registration: { kind: 'api' },
-	schema: envelopeWithEventData(smartComplyEnvelope, 'type', {}),
+	schema: smartComplyEnvelope.passthrough(),
 	facts(payload) {
 		const event = stringField(payload, 'type');
 		return { event, deliveryId: stringField(payload, 'id'), test: event === 'webhook.test' };

@@ -5,11 +5,12 @@ import { newUuid } from '../ids';
 import type { ProviderDefinition } from './types';
 import { envelopeWithEventData, looseObject, stringField } from './schema';
 
-export const smartMaintenanceTaskData = z
+const smartMaintenanceTaskData = z
 	.object({ task_id: z.number(), asset_id: z.number().optional(), technician_id: z.number().optional() })
 	.passthrough();
 
-export const smartMaintenanceEnvelope = z.object({
+/** Every SmartMaintenance event: `{ event, timestamp, company_id, company_name, data, test? }`. */
+const smartMaintenanceEnvelope = z.object({
 	event: z.string().min(1),
 	timestamp: z.string(),
 	company_id: z.number(),
@@ -17,10 +18,6 @@ export const smartMaintenanceEnvelope = z.object({
 	data: looseObject,
 	test: z.boolean().optional(),
 });
-
-/** Every SmartMaintenance event: `{ event, timestamp, company_id, company_name, data, test? }`. */
-export type SmartMaintenanceEvent = z.infer<typeof smartMaintenanceEnvelope> & Record<string, unknown>;
-export type SmartMaintenanceTaskData = z.infer<typeof smartMaintenanceTaskData>;
 
 const TASK_EVENTS = ['task.assigned', 'task.completed', 'task.approved', 'task.rejected'];
 
@@ -53,8 +50,6 @@ export const smartMaintenance: ProviderDefinition = {
 		{ name: 'user.deactivated', description: 'A user account was deactivated' },
 		{ name: 'audit.exported', description: 'Someone exported the activity log' },
 	],
-	retryWindowSeconds: 1 + 5 + 25 + 125 + 625,
-	providerTimeoutSeconds: 30,
 	registration: {
 		kind: 'manual',
 		steps: [

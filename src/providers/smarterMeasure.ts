@@ -1,23 +1,19 @@
-import { z } from 'zod';
 import { staticKeyScheme } from '../signatures/schemes';
 import { sha256Hex } from '../signatures/hmac';
 import { isoSeconds, newId } from '../ids';
 import type { ProviderDefinition } from './types';
-import { stringField } from './schema';
+import { looseObject, stringField } from './schema';
 
 export const SMARTERMEASURE_KEY_HEADER = 'X-SmarterMeasure-Verification-Key';
 export const SMARTERMEASURE_KEY_QUERY = 'VerificationKey';
 export const SMARTERMEASURE_CONTACT = 'developers@smartermeasure.com';
 
 /** Field names that may carry the event name, in the order they are tried (PROVIDERS.md decision). */
-export const SMARTERMEASURE_EVENT_FIELDS = ['event', 'type', 'eventType', 'EventType'] as const;
+const SMARTERMEASURE_EVENT_FIELDS = ['event', 'type', 'eventType', 'EventType'] as const;
 
-/** SmarterMeasure's catalogue is not public: any object is accepted and its fields pass through. */
-export const smarterMeasurePayload = z.object({}).passthrough();
-export type SmarterMeasureEvent = Record<string, unknown>;
 
 /** The event name from the payload itself, or from the single root element of an XML document. */
-export function smarterMeasureEventName(payload: Record<string, unknown>): string | undefined {
+function smarterMeasureEventName(payload: Record<string, unknown>): string | undefined {
 	const direct = stringField(payload, ...SMARTERMEASURE_EVENT_FIELDS);
 	if (direct !== undefined) return direct;
 	const keys = Object.keys(payload);
@@ -41,7 +37,8 @@ export const smarterMeasure: ProviderDefinition = {
 			'the format you prefer: JSON or XML',
 		],
 	},
-	schema: smarterMeasurePayload,
+	// The catalogue is not public: any object is accepted and its fields pass through.
+	schema: looseObject,
 	facts(payload, _headers, rawBody) {
 		// No delivery id is documented: the body's hash stands in for one (PROVIDERS.md decision).
 		return { event: smarterMeasureEventName(payload), deliveryId: `sha256:${sha256Hex(rawBody)}`, test: false };

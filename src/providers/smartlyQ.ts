@@ -5,19 +5,16 @@ import { isoSeconds, newId } from '../ids';
 import type { ProviderDefinition } from './types';
 import { envelopeWithEventData, looseObject, stringField } from './schema';
 
-export const smartlyQJobData = z
+const smartlyQJobData = z
 	.object({ job_id: z.string(), type: z.string(), status: z.string() })
 	.passthrough();
 
-export const smartlyQEnvelope = z.object({
+/** Every SmartlyQ event: `{ event, timestamp, data }`. */
+const smartlyQEnvelope = z.object({
 	event: z.string().min(1),
 	timestamp: z.string(),
 	data: looseObject,
 });
-
-/** Every SmartlyQ event: `{ event, timestamp, data }`. */
-export type SmartlyQEvent = z.infer<typeof smartlyQEnvelope> & Record<string, unknown>;
-export type SmartlyQJobData = z.infer<typeof smartlyQJobData>;
 
 // Only the job payload is documented; the other samples are illustrative.
 function sampleData(event: string, id: string): Record<string, unknown> {
@@ -55,7 +52,6 @@ export const smartlyQ: ProviderDefinition = {
 		{ name: 'chatbot.message', description: 'A chatbot received a visitor message' },
 		{ name: 'wallet.low', description: 'Wallet balance dropped below threshold' },
 	],
-	retryWindowSeconds: (2 + 4 + 8 + 16 + 32) * 60,
 	registration: {
 		kind: 'manual',
 		steps: [

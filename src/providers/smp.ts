@@ -4,20 +4,17 @@ import type { ProviderDefinition } from './types';
 import { envelopeWithEventData, looseObject, stringField } from './schema';
 import { isoSeconds, newId } from '../ids';
 
-export const smpProjectCompletedData = z
+const smpProjectCompletedData = z
 	.object({ projectId: z.string(), name: z.string(), completedAt: z.string() })
 	.passthrough();
 
-export const smpEnvelope = z.object({
+/** Every SMP event: `{ id, type, createdAt, data }`. */
+const smpEnvelope = z.object({
 	id: z.string().min(1),
 	type: z.string().min(1),
 	createdAt: z.string(),
 	data: looseObject,
 });
-
-/** Every SMP event: `{ id, type, createdAt, data }`. */
-export type SmpEvent = z.infer<typeof smpEnvelope> & Record<string, unknown>;
-export type SmpProjectCompletedData = z.infer<typeof smpProjectCompletedData>;
 
 const SAMPLE_DATA: Record<string, Record<string, unknown>> = {
 	'project.completed': {
@@ -48,7 +45,6 @@ export const smp: ProviderDefinition = {
 	],
 	// The guide mentions "a new project is created" without naming the event.
 	moreEventsExample: 'project.created',
-	providerTimeoutSeconds: 5,
 	registration: {
 		kind: 'manual',
 		steps: [
@@ -72,7 +68,8 @@ export const smp: ProviderDefinition = {
 			id: id ?? newId('evt_'),
 			type: event,
 			createdAt: isoSeconds(now),
-			data: SAMPLE_DATA[event] ?? {},
+			// completedAt a couple of seconds before the envelope, as in SMP's own example, so a sample reads as one moment.
+		data: event === 'project.completed' ? { ...SAMPLE_DATA[event], completedAt: isoSeconds(new Date(now.getTime() - 2000)) } : (SAMPLE_DATA[event] ?? {}),
 		};
 	},
 };

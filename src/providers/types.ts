@@ -25,8 +25,6 @@ export interface DeliveryFacts {
 export interface ProviderDefinition {
 	id: ProviderId;
 	displayName: string;
-	/** Where the provider's own webhook document came from (shown in the README and codex). */
-	docsUrl?: string;
 	scheme: SignatureScheme;
 	/** 'optional': the provider lets admins leave the secret out (then deliveries arrive unsigned). */
 	signature: 'required' | 'optional';
@@ -37,10 +35,6 @@ export interface ProviderDefinition {
 	events: readonly EventInfo[] | null;
 	/** An event name the provider's prose mentions but its list does not, shown as the "Other Event Names" example. */
 	moreEventsExample?: string;
-	/** Longest documented retry schedule in seconds (dedupe must remember keys at least this long). */
-	retryWindowSeconds?: number;
-	/** Seconds the provider waits for our answer. */
-	providerTimeoutSeconds?: number;
 	registration: Registration;
 	/** Zod schema of the payload; unknown fields must pass through. */
 	schema: ZodTypeAny;

@@ -41,6 +41,11 @@ function malformed(header: string): Verification {
 	return { ok: false, reason: `malformed ${header} header` };
 }
 
+/** The values, trimmed, without the empty ones. */
+function present(values: string[]): string[] {
+	return values.map((v) => v.trim()).filter(Boolean);
+}
+
 function anyDigestMatches(candidates: readonly string[], secrets: readonly string[], parts: Array<Buffer | string>): boolean {
 	let matched = false;
 	for (const secret of secrets) {
@@ -57,7 +62,7 @@ export function hmacHexScheme(header: string): SignatureScheme {
 		kind: 'hmacHex',
 		header,
 		verify(request, body, { secrets }) {
-			const values = valuesOf(request.headers, header).map((v) => v.trim()).filter(Boolean);
+			const values = present(valuesOf(request.headers, header));
 			if (values.length === 0) return missing(header);
 			return anyDigestMatches(values, secrets, [body]) ? { ok: true } : mismatch;
 		},
@@ -74,7 +79,7 @@ export function hmacPrefixedHexScheme(header: string, prefix = 'sha256='): Signa
 		kind: 'hmacPrefixedHex',
 		header,
 		verify(request, body, { secrets }) {
-			const values = valuesOf(request.headers, header).map((v) => v.trim()).filter(Boolean);
+			const values = present(valuesOf(request.headers, header));
 			if (values.length === 0) return missing(header);
 			const digests = values
 				.filter((v) => v.slice(0, prefix.length).toLowerCase() === lowerPrefix)
@@ -98,36 +103,20 @@ export function parseTimestampedHeader(value: string): TimestampedHeader | undef
 	if (value.length > 2048) return undefined;
 	let timestamp: number | undefined;
 	const signatures: string[] = [];
-	// A scan with indexOf instead of split(',') and a /^\d{1,12}$/ regex: same parts, same rules, no array of parts
-	// (the parse was a third of the extra cost of the timestamped schemes over a plain HMAC, bench/run.ts).
-	for (let start = 0; start <= value.length; ) {
-		let end = value.indexOf(',', start);
-		if (end < 0) end = value.length;
-		const eq = value.indexOf('=', start);
-		if (eq >= 0 && eq < end) {
-			const key = value.slice(start, eq).trim();
-			const val = value.slice(eq + 1, end).trim();
-			if (key === 't') {
-				if (timestamp !== undefined || !isShortDecimal(val)) return undefined;
-				timestamp = Number(val);
-			} else if (key === 'v1' && signatures.length < MAX_SIGNATURES) {
-				signatures.push(val);
-			}
+	for (const part of value.split(',')) {
+		const eq = part.indexOf('=');
+		if (eq < 0) continue;
+		const key = part.slice(0, eq).trim();
+		const val = part.slice(eq + 1).trim();
+		if (key === 't') {
+			if (timestamp !== undefined || !/^\d{1,12}$/.test(val)) return undefined;
+			timestamp = Number(val);
+		} else if (key === 'v1' && signatures.length < MAX_SIGNATURES) {
+			signatures.push(val);
 		}
-		start = end + 1;
 	}
 	if (timestamp === undefined || signatures.length === 0) return undefined;
 	return { timestamp, signatures };
-}
-
-/** 1 to 12 ASCII digits (what /^\d{1,12}$/ accepted). */
-function isShortDecimal(text: string): boolean {
-	if (text.length < 1 || text.length > 12) return false;
-	for (let i = 0; i < text.length; i++) {
-		const c = text.charCodeAt(i);
-		if (c < 0x30 || c > 0x39) return false;
-	}
-	return true;
 }
 
 /** `Header: t=<unix>,v1=<hex>` where hex = HMAC-SHA256(secret, `${t}.${raw body}`) (SmartComply, SmartlyQ). */
@@ -163,9 +152,7 @@ export function staticKeyScheme(header: string, queryParameter: string): Signatu
 		kind: 'staticKey',
 		header,
 		verify(request, _body, { secrets }) {
-			const candidates = [...valuesOf(request.headers, header), ...valuesOf(request.query, queryParameter)]
-				.map((v) => v.trim())
-				.filter(Boolean);
+			const candidates = present([...valuesOf(request.headers, header), ...valuesOf(request.query, queryParameter)]);
 			if (candidates.length === 0) {
 				return { ok: false, reason: `missing ${header} header or ${queryParameter} query parameter` };
 			}

@@ -9,7 +9,9 @@ import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getProvider, MAX_BODY_BYTES, providerIds, receive, sign, type ProviderId, type ReceiveOptions, type WebhookRequest } from '../../src';
+import { providerIds, receive, sign, type ProviderId, type ReceiveOptions, type WebhookRequest } from '../../src';
+import { MAX_BODY_BYTES } from '../../src/parse';
+import { getProvider } from '../../src/providers';
 import { EXPECTED } from './expected';
 
 const SECRET = 'CORPUS-SECRET-7d1f0c9a2b4e6f8a';

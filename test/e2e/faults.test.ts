@@ -18,6 +18,7 @@ import {
 	deactivate,
 	env,
 	executionData,
+	fakeDeliver,
 	fakeFailNext,
 	fakeSendTest,
 	fakeResetFailures,
@@ -427,7 +428,10 @@ describe("no secret, key or signature in n8n's debug log or in execution data", 
 			const list = await endpointsFor(apiWf.productionUrl);
 			return list.length > 0 && list;
 		});
+		// webhook.test follows the Events filter in production: a selected event is what runs the workflow
 		expect((await fakeSendTest(endpoint.id)).delivered).toBe(true);
+		expect((await fakeDeliver(endpoint.id, 'notice.created')).delivered).toBe(true);
+		await waitForExecutions(apiWf.id, 1);
 		await deactivate(apiWf.id);
 
 		for (const id of workflowIds) await waitForExecutions(id, 1);

@@ -13,6 +13,7 @@ import { getFreePort, installPackage, NODE_TYPE_PREFIX, startN8n, tarballForRun 
 // @ts-expect-error plain ESM helper without types
 import { DEFAULT_OWNER, N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
 import { startFakeSmartComply } from '../fake/smartcomply-server.mjs';
+import { PROVIDERS, nodeName } from '../providers';
 
 export default async function setup(project: TestProject) {
 	const line = process.env.N8N_LINE === '1' ? '1' : '2';
@@ -48,7 +49,7 @@ export default async function setup(project: TestProject) {
 		await client.ensureOwner(DEFAULT_OWNER);
 		await client.login(DEFAULT_OWNER);
 		const types: string[] = await client.nodeTypeNames();
-		for (const name of ['smpTrigger', 'smartComplyTrigger', 'smartlyQTrigger', 'smartMaintenanceTrigger', 'smarterMeasureTrigger']) {
+		for (const name of PROVIDERS.map(nodeName)) {
 			if (!types.includes(`${NODE_TYPE_PREFIX}${name}`)) throw new Error(`n8n ${n8n.version} did not load ${NODE_TYPE_PREFIX}${name}; log: ${logFile}`);
 		}
 		const readyMs = n8n.readyMs;

@@ -296,27 +296,26 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
 }
 
 /**
- * Every execution of a workflow (pages through GET /rest/executions), newest first. For counts beyond listExecutions' 100.
- * n8n caps `limit` at 100 and pages differently per line: 2.41 answers with `nextCursor`, sent back as `cursor` (it
- * refuses `lastId` with 400 "Use cursor to load execution pages"); 1.x pages by `lastId` until an empty page.
+ * Every execution of a workflow (pages through GET /rest/executions with lastId; both lines), newest first.
+ * For counts beyond listExecutions' 100.
  */
 export async function allExecutions(workflowId: string, { pageSize = 100, client }: { pageSize?: number; client?: RestClient } = {}): Promise<ExecutionSummary[]> {
+	// n8n caps `limit` at 100 whatever is asked, so page on until an empty page, not until a short one. n8n 2.41 pages
+	// with the opaque `nextCursor` it returns (and refuses `lastId`); 1.x pages by `lastId` (newest first).
 	const c = client ?? (await rest());
 	const out = new Map<string, ExecutionSummary>();
-	const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId) }));
-	let next = '';
+	let position = '';
 	for (let guard = 0; guard < 10_000; guard++) {
-		const page = await c.request('GET', `/rest/executions?filter=${filter}&limit=${pageSize}${next}`);
+		const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId) }));
+		const page = await c.request('GET', `/rest/executions?filter=${filter}&limit=${pageSize}${position}`);
 		const results: any[] = page?.results ?? page ?? [];
 		const fresh = results.filter((e) => !out.has(String(e.id)));
 		for (const e of fresh) out.set(String(e.id), { ...e, id: String(e.id) });
-		if (page && typeof page === 'object' && 'nextCursor' in page) {
+		if (fresh.length === 0) break;
+		if (page && 'nextCursor' in page) {
 			if (!page.nextCursor) break;
-			next = `&cursor=${encodeURIComponent(page.nextCursor)}`;
-		} else {
-			if (fresh.length === 0) break;
-			next = `&lastId=${results[results.length - 1].id}`;
-		}
+			position = `&cursor=${encodeURIComponent(page.nextCursor)}`;
+		} else position = `&lastId=${results[results.length - 1].id}`;
 	}
 	return [...out.values()];
 }

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { getProvider, parseTimestampedHeader, providerIds, receive, sign, type ProviderId } from '../../src';
+import { providerIds, receive, sign, type ProviderId } from '../../src';
+import { getProvider } from '../../src/providers';
+import { parseTimestampedHeader } from '../../src/signatures/schemes';
 import { counter, params, TEST_TIMEOUT_MS } from './fuzz-config';
 
 const HMAC_PROVIDERS = providerIds.filter((id) => getProvider(id).scheme.kind !== 'staticKey');

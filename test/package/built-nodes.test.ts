@@ -1,20 +1,15 @@
-// The built nodes and credentials as n8n loads them from dist/: icons and codex files beside them, codex pointing at
+// The built nodes and credentials as n8n loads them from dist/: icons in dist/icons/, codex files beside the nodes, codex pointing at
 // the node and its README section, and the subtitle evaluated by n8n-workflow's own expression engine.
 // Needs `npm run build` first (npm test builds).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Workflow, type INodeType, type INodeTypeDescription, type INodeParameters } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
+import { PROVIDERS, nodeName } from '../providers';
 
 const ROOT = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; n8n: { nodes: string[]; credentials: string[] } };
-const README_ANCHORS: Record<string, string> = {
-	smpTrigger: 'smp',
-	smartComplyTrigger: 'smartcomply',
-	smartlyQTrigger: 'smartlyq',
-	smartMaintenanceTrigger: 'smartmaintenance',
-	smarterMeasureTrigger: 'smartermeasure',
-};
+const README_ANCHORS = Object.fromEntries(PROVIDERS.map((p) => [nodeName(p), p.slug]));
 
 function load<T>(file: string): T {
 	const exported = require(path.join(ROOT, file)) as Record<string, new () => T>;
@@ -39,8 +34,9 @@ describe.each(pkg.n8n.nodes)('%s', (file) => {
 	const type = load<INodeType>(file);
 	const description = type.description as INodeTypeDescription;
 
-	it('has distinct light and dark icons next to it', () => {
+	it('has distinct light and dark icons in dist/icons/', () => {
 		const [light, dark] = iconFiles(file, description.icon);
+		expect(path.dirname(light)).toBe(path.join(ROOT, 'dist/icons'));
 		expect(existsSync(light) && existsSync(dark)).toBe(true);
 		expect(readFileSync(light, 'utf8')).not.toBe(readFileSync(dark, 'utf8'));
 	});
@@ -75,6 +71,7 @@ describe.each(pkg.n8n.credentials)('%s', (file) => {
 
 	it('has distinct light and dark icons and a README documentation link', () => {
 		const [light, dark] = iconFiles(file, credential.icon);
+		expect(path.dirname(light)).toBe(path.join(ROOT, 'dist/icons'));
 		expect(existsSync(light) && existsSync(dark)).toBe(true);
 		expect(readFileSync(light, 'utf8')).not.toBe(readFileSync(dark, 'utf8'));
 		expect(credential.documentationUrl).toMatch(/^https:\/\/github\.com\/smart-webhooks\/n8n-nodes-smart-webhooks#[a-z]+$/);

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PROVIDERS, credentialClass } from '../providers';
 
 const ROOT = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
@@ -26,28 +27,18 @@ describe('the packed tarball', () => {
 		expect(files.filter((f) => !f.startsWith('dist/'))).toEqual(['LICENSE', 'README.md', 'package.json']);
 	});
 
-	it('holds exactly the built core, CLI, nodes (with icons and codex) and credentials (with icons)', () => {
-		const nodes = ['SmpTrigger', 'SmartComplyTrigger', 'SmartlyQTrigger', 'SmartMaintenanceTrigger', 'SmarterMeasureTrigger'];
-		const icons: Record<string, string> = {
-			SmpTrigger: 'smp',
-			SmartComplyTrigger: 'smartcomply',
-			SmartlyQTrigger: 'smartlyq',
-			SmartMaintenanceTrigger: 'smartmaintenance',
-			SmarterMeasureTrigger: 'smartermeasure',
-		};
-		const credentials = ['SmpWebhookApi', 'SmartComplyApi', 'SmartlyQWebhookApi', 'SmartMaintenanceWebhookApi', 'SmarterMeasureWebhookApi'];
+	it('holds exactly the built core, CLI, nodes (with codex), credentials and one pair of icons per provider', () => {
 		const expected = [
 			'dist/index.js',
 			'dist/index.d.ts',
 			'dist/cli.cjs',
-			...nodes.flatMap((n) => [
-				`dist/nodes/${n}/${n}.node.js`,
-				`dist/nodes/${n}/${n}.node.json`,
-				`dist/nodes/${n}/${icons[n]}.svg`,
-				`dist/nodes/${n}/${icons[n]}.dark.svg`,
+			...PROVIDERS.flatMap((p) => [
+				`dist/nodes/${p.node}/${p.node}.node.js`,
+				`dist/nodes/${p.node}/${p.node}.node.json`,
+				`dist/credentials/${credentialClass(p)}.credentials.js`,
+				`dist/icons/${p.slug}.svg`,
+				`dist/icons/${p.slug}.dark.svg`,
 			]),
-			...credentials.map((c) => `dist/credentials/${c}.credentials.js`),
-			...Object.values(icons).flatMap((i) => [`dist/credentials/${i}.svg`, `dist/credentials/${i}.dark.svg`]),
 		].sort();
 		expect(files.filter((f) => f.startsWith('dist/'))).toEqual(expected);
 	});

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-	DEFAULT_DEDUPE_MAX_ENTRIES,
-	DEFAULT_DEDUPE_TTL_SECONDS,
-	DedupeStore,
-	METADATA_FIELD,
-	SCHEMA_ISSUES_FIELD,
-	dedupeStoreFor,
-	parseTimestampedHeader,
-	receive,
-	toOutputItem,
-	type ReceiveResult,
-} from '../../src';
+import { DedupeStore, dedupeStoreFor, receive, toOutputItem, type ReceiveResult } from '../../src';
+import { DEFAULT_DEDUPE_MAX_ENTRIES, DEFAULT_DEDUPE_TTL_SECONDS } from '../../src/dedupe';
+import { METADATA_FIELD, SCHEMA_ISSUES_FIELD } from '../../src/output';
+import { parseTimestampedHeader } from '../../src/signatures/schemes';
 import { NOW_MS, SECRETS, delivery } from './helpers';
 
 describe('toOutputItem', () => {

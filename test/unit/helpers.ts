@@ -1,23 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { providers, sign, type ProviderId, type ReceiveResult } from '../../src';
+import { PROVIDERS } from '../providers';
 
-/** Test secrets per provider, shaped like the real ones. */
-export const SECRETS: Record<ProviderId, string> = {
-	smp: 'smp_sig_9f8e7d6c5b4a39281706f5e4d3c2b1a0',
-	smartComply: 'whsec_k7Lm9PqRsTuVwXyZ0123456789abcdEF',
-	smartlyQ: 'slq_whsec_4b6c8d0e2f4a6b8c0d2e4f6a8b0c2d4e',
-	smartMaintenance: 'smtm-shared-secret-typed-by-admin',
-	smarterMeasure: 'SM-VERIFY-7A1C2E3B4D5F6071',
-};
+/** Test secrets per provider, shaped like the real ones (test/providers.ts). */
+export const SECRETS = Object.fromEntries(PROVIDERS.map((p) => [p.id, p.secret])) as Record<ProviderId, string>;
 
-/** The header each provider authenticates with, as documented. */
-export const AUTH_HEADER: Record<ProviderId, string> = {
-	smp: 'X-SMP-Signature',
-	smartComply: 'X-SmartComply-Signature',
-	smartlyQ: 'X-SmartlyQ-Signature',
-	smartMaintenance: 'X-SMTM-Signature',
-	smarterMeasure: 'X-SmarterMeasure-Verification-Key',
-};
+/** The header each provider authenticates with, as documented (test/providers.ts). */
+export const AUTH_HEADER = Object.fromEntries(PROVIDERS.map((p) => [p.id, p.authHeader])) as Record<ProviderId, string>;
 
 /** A fixed clock so timestamps are deterministic. */
 export const NOW_S = 1_777_777_777;

@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ICredentialTestFunctions, ICredentialType, INodeProperties, INodeType } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { providers, type ProviderId } from '../../src';
+import { providers } from '../../src';
+import { PROVIDERS, nodeName } from '../providers';
 import { freshNode, hookContext } from './n8n-doubles';
 
 const root = join(__dirname, '..', '..');
@@ -20,20 +21,14 @@ async function loadClass<T>(distPath: string): Promise<T> {
 	return new classes[0]();
 }
 
-const expected: Array<{ id: ProviderId; name: string; displayName: string; credential: string; file: string }> = [
-	{ id: 'smp', name: 'smpTrigger', displayName: 'SMP Trigger', credential: 'smpWebhookApi', file: 'SmpTrigger' },
-	{ id: 'smartComply', name: 'smartComplyTrigger', displayName: 'SmartComply Trigger', credential: 'smartComplyApi', file: 'SmartComplyTrigger' },
-	{ id: 'smartlyQ', name: 'smartlyQTrigger', displayName: 'SmartlyQ Trigger', credential: 'smartlyQWebhookApi', file: 'SmartlyQTrigger' },
-	{ id: 'smartMaintenance', name: 'smartMaintenanceTrigger', displayName: 'SmartMaintenance Trigger', credential: 'smartMaintenanceWebhookApi', file: 'SmartMaintenanceTrigger' },
-	{ id: 'smarterMeasure', name: 'smarterMeasureTrigger', displayName: 'SmarterMeasure Trigger', credential: 'smarterMeasureWebhookApi', file: 'SmarterMeasureTrigger' },
-];
+const expected = PROVIDERS.map((p) => ({ ...p, name: nodeName(p), file: p.node }));
 
 const nodeFor = (file: string) => pkg.n8n.nodes.find((p) => p.includes(`/${file}/`))!;
 
 describe('package.json lists every node and credential, and their sources exist', () => {
-	it('has five nodes and five credentials', () => {
-		expect(pkg.n8n.nodes).toHaveLength(5);
-		expect(pkg.n8n.credentials).toHaveLength(5);
+	it('has one node and one credential per provider', () => {
+		expect(pkg.n8n.nodes).toHaveLength(PROVIDERS.length);
+		expect(pkg.n8n.credentials).toHaveLength(PROVIDERS.length);
 		for (const path of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
 			expect(path.startsWith('dist/')).toBe(true);
 			expect(existsSync(sourceOf(path))).toBe(true);
@@ -60,9 +55,10 @@ describe.each(expected)('$displayName description', (e) => {
 		expect((d as { usableAsTool?: unknown }).usableAsTool).toBeUndefined();
 	});
 
-	it('has light and dark icons that exist next to the node and differ', async () => {
+	it('has light and dark icons from icons/ that exist and differ', async () => {
 		const d = (await loadClass<INodeType>(nodeFor(e.file))).description;
 		const icon = d.icon as { light: string; dark: string };
+		expect(icon).toEqual({ light: `file:../../icons/${e.slug}.svg`, dark: `file:../../icons/${e.slug}.dark.svg` });
 		const dir = join(root, 'nodes', e.file);
 		const light = readFileSync(join(dir, icon.light.replace(/^file:/, '')), 'utf8');
 		const dark = readFileSync(join(dir, icon.dark.replace(/^file:/, '')), 'utf8');
@@ -122,7 +118,10 @@ describe.each(expected)('$displayName description', (e) => {
 describe('credentials', () => {
 	it.each(pkg.n8n.credentials)('%s: icon, documentation URL, and every secret field masked', async (path) => {
 		const credential = await loadClass<ICredentialType>(path);
-		expect(credential.icon).toBeDefined();
+		const icon = credential.icon as { light: string; dark: string };
+		expect(icon.light).toMatch(/^file:\.\.\/icons\/[a-z]+\.svg$/);
+		expect(icon.dark).toBe(icon.light.replace(/\.svg$/, '.dark.svg'));
+		for (const file of [icon.light, icon.dark]) expect(existsSync(join(root, 'credentials', file.slice('file:'.length)))).toBe(true);
 		expect(credential.documentationUrl).toMatch(/^https:\/\//);
 		const secretLike = credential.properties.filter((p) => /secret|key|password|token/i.test(p.name));
 		expect(secretLike.length).toBeGreaterThan(0);
@@ -149,9 +148,11 @@ describe('hand-registered triggers: webhook methods', () => {
 		const url = 'http://n8n.local:5678/webhook/x/webhook';
 		const { context, logs } = hookContext({ webhookUrl: url, ...freshNode(e.name) });
 		expect(await node.webhookMethods!.default!.checkExists.call(context)).toBe(true);
+		// n8n calls checkExists again (e.g. on the next activation): one warning per URL and process is enough
+		expect(await node.webhookMethods!.default!.checkExists.call(context)).toBe(true);
 		const registration = providers[e.id].registration;
 		const refusesHttp = registration.kind === 'manual' && registration.httpsRequired;
-		expect(refusesHttp).toBe(e.id === 'smp' || e.id === 'smartlyQ');
+		expect(refusesHttp).toBe(e.httpsOnly);
 		const warnings = logs.filter((l) => l.level === 'warn');
 		if (refusesHttp) {
 			expect(warnings).toHaveLength(1);
@@ -174,6 +175,6 @@ describe('hand-registered triggers: local credential tests', () => {
 		expect((await run(' padded ')).status).toBe('Error');
 		expect((await run('"quoted"')).status).toBe('Error');
 		// SmartMaintenance allows no secret at all; the others need one.
-		expect((await run('')).status).toBe(e.id === 'smartMaintenance' ? 'OK' : 'Error');
+		expect((await run('')).status).toBe(e.secretRequired ? 'Error' : 'OK');
 	});
 });

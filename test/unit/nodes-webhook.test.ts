@@ -1,23 +1,15 @@
 // Each trigger's webhook() through n8n's IWebhookFunctions interface (typed double), with genuine signed deliveries.
 import type { ICredentialDataDecryptedObject, ICredentialType, INodeExecutionData, INodeType, IWebhookResponseData } from 'n8n-workflow';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { providers, sealSecret, serializePayload, sign, type ProviderId } from '../../src';
 import { DELIVERY_FIELD } from '../../nodes/shared/webhook';
-import { SmartComplyTrigger } from '../../nodes/SmartComplyTrigger/SmartComplyTrigger.node';
-import { SmartMaintenanceTrigger } from '../../nodes/SmartMaintenanceTrigger/SmartMaintenanceTrigger.node';
-import { SmarterMeasureTrigger } from '../../nodes/SmarterMeasureTrigger/SmarterMeasureTrigger.node';
-import { SmartlyQTrigger } from '../../nodes/SmartlyQTrigger/SmartlyQTrigger.node';
-import { SmpTrigger } from '../../nodes/SmpTrigger/SmpTrigger.node';
-import { SmartMaintenanceWebhookApi } from '../../credentials/SmartMaintenanceWebhookApi.credentials';
-import { SmarterMeasureWebhookApi } from '../../credentials/SmarterMeasureWebhookApi.credentials';
-import { SmartlyQWebhookApi } from '../../credentials/SmartlyQWebhookApi.credentials';
-import { SmpWebhookApi } from '../../credentials/SmpWebhookApi.credentials';
+import { PROVIDERS, idsWhere, loadCredential, loadNode, nodeName } from '../providers';
 import { SECRETS, assertSafeReason, eventsOf, lowerCaseHeaders, tamper } from './helpers';
 import { executeContext, freshNode, ProcessedStore, webhookContext, type WebhookDoubleOptions } from './n8n-doubles';
 
 interface TriggerCase {
 	id: ProviderId;
-	make: () => INodeType;
+	make: () => Promise<INodeType>;
 	type: string;
 	/** Where the secret lives: a credential field, or (SmartComply automatic mode) the node's static data. */
 	secretIn: (secret: string) => Pick<WebhookDoubleOptions, 'credentials' | 'staticData' | 'parameters'>;
@@ -30,23 +22,28 @@ function secretField(credential: ICredentialType): string {
 	return field.name;
 }
 
-const viaCredential = (credential: ICredentialType) => (s: string) => ({ credentials: { [credential.name]: { [secretField(credential)]: s } } });
+const credentials = new Map<ProviderId, ICredentialType>();
+beforeAll(async () => {
+	for (const p of PROVIDERS) credentials.set(p.id, await loadCredential(p));
+});
 
-const cases: TriggerCase[] = [
-	{ id: 'smp', make: () => new SmpTrigger(), type: 'n8n-nodes-smart-webhooks.smpTrigger', secretIn: viaCredential(new SmpWebhookApi()) },
-	{
-		id: 'smartComply',
-		make: () => new SmartComplyTrigger(),
-		type: 'n8n-nodes-smart-webhooks.smartComplyTrigger',
-		secretIn: (s) => ({
-			staticData: { endpointId: 'whe_1', sealedSecret: sealSecret(s, 'sc_live_x', 'whe_1') },
-			credentials: { smartComplyApi: { apiKey: 'sc_live_x', baseUrl: 'http://127.0.0.1:1/api/v1', secret: '' } },
-		}),
-	},
-	{ id: 'smartlyQ', make: () => new SmartlyQTrigger(), type: 'n8n-nodes-smart-webhooks.smartlyQTrigger', secretIn: viaCredential(new SmartlyQWebhookApi()) },
-	{ id: 'smartMaintenance', make: () => new SmartMaintenanceTrigger(), type: 'n8n-nodes-smart-webhooks.smartMaintenanceTrigger', secretIn: viaCredential(new SmartMaintenanceWebhookApi()) },
-	{ id: 'smarterMeasure', make: () => new SmarterMeasureTrigger(), type: 'n8n-nodes-smart-webhooks.smarterMeasureTrigger', secretIn: viaCredential(new SmarterMeasureWebhookApi()) },
-];
+const viaCredential = (id: ProviderId) => (s: string) => {
+	const credential = credentials.get(id)!;
+	return { credentials: { [credential.name]: { [secretField(credential)]: s } } };
+};
+
+/** SmartComply in automatic mode: the secret its registration returned, kept in the node's static data. */
+const smartComplyAutomatic = (s: string) => ({
+	staticData: { endpointId: 'whe_1', sealedSecret: sealSecret(s, 'sc_live_x', 'whe_1') },
+	credentials: { smartComplyApi: { apiKey: 'sc_live_x', baseUrl: 'http://127.0.0.1:1/api/v1', secret: '' } },
+});
+
+const cases: TriggerCase[] = PROVIDERS.map((p) => ({
+	id: p.id,
+	make: () => loadNode(p),
+	type: `n8n-nodes-smart-webhooks.${nodeName(p)}`,
+	secretIn: p.id === 'smartComply' ? smartComplyAutomatic : viaCredential(p.id),
+}));
 
 /** A signed delivery as n8n hands it to the trigger: Express lower-cases header names. */
 function signed(id: ProviderId, event: string, opts: { secret?: string; payload?: Record<string, unknown>; timestamp?: number } = {}) {
@@ -74,7 +71,7 @@ async function call(c: TriggerCase, request: WebhookDoubleOptions['request'], ex
 		credentials: { ...where.credentials, ...extra.credentials },
 		staticData: extra.staticData ?? where.staticData,
 	});
-	const trigger = c.make();
+	const trigger = await c.make();
 	const out: IWebhookResponseData = await trigger.webhook!.call(context);
 	// What n8n does next with an accepted delivery: runs the execution, whose first step is the trigger's execute().
 	let emitted: INodeExecutionData[][] | undefined;
@@ -261,7 +258,7 @@ describe.each(cases)('$id trigger webhook()', (c) => {
 describe('trigger options and provider specifics', () => {
 	const byId = (id: ProviderId) => cases.find((c) => c.id === id)!;
 
-	it.each(['smartComply', 'smartlyQ'] as const)('%s: an old delivery is refused, and accepted with tolerance 0', async (id) => {
+	it.each(idsWhere((p) => p.scheme === 'hmacTimestamped'))('%s: an old delivery is refused, and accepted with tolerance 0', async (id) => {
 		const { payload, request } = signed(id, eventsOf(id)[0], { timestamp: Math.floor(Date.now() / 1000) - 3600 });
 		const refused = await call(byId(id), request);
 		expect(refused.response.statusCode).toBe(401);
@@ -270,7 +267,7 @@ describe('trigger options and provider specifics', () => {
 		expect((await call(byId(id), request, { parameters: { settings: { toleranceSeconds: 7200 } } })).out.workflowData).toBeDefined();
 	});
 
-	it.each(['smp', 'smartComply'] as const)('%s: webhook.test follows the filter in production and always shows while the editor listens', async (id) => {
+	it.each(idsWhere((p) => p.testEvent === 'webhook.test'))('%s: webhook.test follows the filter in production and always shows while the editor listens', async (id) => {
 		const { payload, request } = signed(id, 'webhook.test');
 		const filter = { events: [eventsOf(id).find((e) => e !== 'webhook.test')!] };
 		const filtered = await call(byId(id), request, { parameters: filter });
@@ -350,7 +347,7 @@ describe('trigger options and provider specifics', () => {
 	});
 
 	it('a changed byte in the body is refused by every HMAC trigger', async () => {
-		for (const id of ['smp', 'smartComply', 'smartlyQ', 'smartMaintenance'] as const) {
+		for (const id of idsWhere((p) => p.scheme !== 'staticKey')) {
 			const { request } = signed(id, eventsOf(id)[0]);
 			const { out, response } = await call(byId(id), { ...request, rawBody: tamper(request.rawBody) });
 			expect(out.workflowData).toBeUndefined();

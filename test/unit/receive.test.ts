@@ -1,12 +1,13 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DedupeStore, providerIds, providers, receive, serializePayload, sign, type ProviderId, type ReceiveResult } from '../../src';
+import { idsWhere, row } from '../providers';
 import { AUTH_HEADER, NOW_MS, NOW_S, SECRETS, assertSafeReason, delivery, eventsOf, headerOf, tamper, withHeader } from './helpers';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const hmacProviders: ProviderId[] = ['smp', 'smartComply', 'smartlyQ', 'smartMaintenance'];
-const timestamped: ProviderId[] = ['smartComply', 'smartlyQ'];
-const required: ProviderId[] = ['smp', 'smartComply', 'smartlyQ', 'smarterMeasure'];
+const hmacProviders = idsWhere((p) => p.scheme !== 'staticKey');
+const timestamped = idsWhere((p) => p.scheme === 'hmacTimestamped');
+const required = idsWhere((p) => p.secretRequired);
 
 function run(id: ProviderId, headers: Record<string, unknown>, body: Buffer | string, options: Parameters<typeof receive>[2] = {}): ReceiveResult {
 	return receive(id, { headers: headers as Record<string, string>, rawBody: body }, { secret: SECRETS[id], now: NOW_MS, ...options });
@@ -21,8 +22,9 @@ function expectRefused(result: ReceiveResult, status: 400 | 401, id: ProviderId,
 
 /** The delivery id each provider is deduplicated by. */
 function expectedDeliveryId(id: ProviderId, payload: Record<string, unknown>, headers: Record<string, string>, body: Buffer): string {
-	if (id === 'smp' || id === 'smartComply') return payload.id as string;
-	if (id === 'smartMaintenance') return headerOf(headers, 'X-SMTM-Delivery');
+	const key = row(id).dedupeKey;
+	if (key === 'payloadId') return payload.id as string;
+	if (key === 'deliveryHeader') return headerOf(headers, 'X-SMTM-Delivery');
 	return `sha256:${sha256(body)}`;
 }
 
@@ -497,7 +499,7 @@ describe('duplicates', () => {
 		expect(run(id, b.headers, b.body, { dedupe: store }).items).toHaveLength(1);
 	});
 
-	it.each(['smp', 'smartComply'] as const)('%s is keyed by the envelope id (a re-signed retry with another body is a duplicate)', (id) => {
+	it.each(idsWhere((p) => p.dedupeKey === 'payloadId'))('%s is keyed by the envelope id (a re-signed retry with another body is a duplicate)', (id) => {
 		const store = new DedupeStore();
 		const payload = providers[id].sample(eventsOf(id)[0], { id: 'evt_RETRY1', now: new Date(NOW_MS) });
 		const first = delivery(id, '', { payload });
@@ -548,7 +550,7 @@ describe('duplicates', () => {
 		expect(run('smartMaintenance', headers, a.body, { dedupe: store }).duplicate).toBe(true);
 	});
 
-	it.each(['smartlyQ', 'smarterMeasure'] as const)('%s is keyed by the SHA-256 of the body (a re-signed retry is a duplicate)', (id) => {
+	it.each(idsWhere((p) => p.dedupeKey === 'bodyHash'))('%s is keyed by the SHA-256 of the body (a re-signed retry is a duplicate)', (id) => {
 		const store = new DedupeStore();
 		const a = delivery(id, eventsOf(id)[0]);
 		const first = run(id, a.headers, a.body, { dedupe: store });
@@ -596,7 +598,7 @@ describe('event filter and test events', () => {
 		expect(run(id, headers, body, { events: [] }).items).toHaveLength(1);
 	});
 
-	it.each(['smp', 'smartComply'] as const)('%s: webhook.test follows the filter, passes it while listening, and ignoreTestEvents drops it', (id) => {
+	it.each(idsWhere((p) => p.testEvent === 'webhook.test'))('%s: webhook.test follows the filter, passes it while listening, and ignoreTestEvents drops it', (id) => {
 		const { payload, body, headers } = delivery(id, 'webhook.test');
 		const selected = [eventsOf(id)[0] === 'webhook.test' ? eventsOf(id)[1] : eventsOf(id)[0]];
 		const filtered = run(id, headers, body, { events: selected });

@@ -1,0 +1,59 @@
+// The core is built once: dist/index.js holds it (zod and fast-xml-parser bundled inside), and every node and
+// credential n8n loads is a thin file that require()s it by a relative path (tsup.config.ts, coreAsSibling).
+// Needs `npm run build` first (npm test builds).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(__dirname, '../..');
+const DIST = path.join(ROOT, 'dist');
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
+
+/** Text that only a bundled copy of zod or fast-xml-parser contains. */
+const LIBRARY_CODE = /\bZodError\b|\bZodObject\b|\bXMLParser\b|\bXMLValidator\b/;
+const KB = 1024;
+
+function jsFiles(dir: string): string[] {
+	return readdirSync(dir).flatMap((name) => {
+		const file = path.join(dir, name);
+		if (statSync(file).isDirectory()) return jsFiles(file);
+		return /\.c?js$/.test(name) ? [file] : [];
+	});
+}
+
+describe('dist/index.js, the one core bundle', () => {
+	const core = readFileSync(path.join(DIST, 'index.js'), 'utf8');
+
+	it('bundles zod and fast-xml-parser rather than requiring them', () => {
+		expect(core).toMatch(LIBRARY_CODE);
+		expect(core).not.toMatch(/require\("(zod|fast-xml-parser)"\)/);
+	});
+
+	it('keeps all JS in dist/ under 900 KB', () => {
+		const total = jsFiles(DIST).reduce((sum, file) => sum + statSync(file).size, 0);
+		expect(total).toBeLessThan(900 * KB);
+	});
+});
+
+describe.each(pkg.n8n.nodes)('%s', (file) => {
+	const text = readFileSync(path.join(ROOT, file), 'utf8');
+
+	it('is a thin adapter under 60 KB that loads the shared core', () => {
+		expect(statSync(path.join(ROOT, file)).size).toBeLessThan(60 * KB);
+		expect(text).toContain('require("../../index.js")');
+		expect(text).not.toMatch(LIBRARY_CODE);
+	});
+
+	it('loads dist/index.js when n8n requires it', () => {
+		const node = require.resolve(path.join(ROOT, file));
+		require(node);
+		expect(require.cache[node]?.children.map((m) => m.id)).toContain(require.resolve(path.join(DIST, 'index.js')));
+	});
+});
+
+describe.each(pkg.n8n.credentials)('%s', (file) => {
+	it('carries no copy of the core or its libraries', () => {
+		expect(statSync(path.join(ROOT, file)).size).toBeLessThan(60 * KB);
+		expect(readFileSync(path.join(ROOT, file), 'utf8')).not.toMatch(LIBRARY_CODE);
+	});
+});
