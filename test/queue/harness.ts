@@ -16,7 +16,12 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export interface RestClient {
 	baseUrl: string;
 	cookie: string;
-	request(method: string, p: string, body?: unknown, o?: { timeoutMs?: number; okStatuses?: number[] }): Promise<any>;
+	request(
+		method: string,
+		p: string,
+		body?: unknown,
+		o?: { timeoutMs?: number; okStatuses?: number[] },
+	): Promise<any>;
 	login(o?: { email: string; password: string }): Promise<any>;
 	ensureOwner(o?: unknown): Promise<any>;
 	createCredential(c: { name: string; type: string; data: Record<string, unknown> }): Promise<any>;
@@ -41,7 +46,11 @@ export async function relogin(client: RestClient) {
 }
 
 /** Credential data holding a delivery secret in the field all five credentials name `secret` (SmartComply: also apiKey, baseUrl). */
-export function secretData(_type: string, secret: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function secretData(
+	_type: string,
+	secret: string,
+	extra: Record<string, unknown> = {},
+): Record<string, unknown> {
 	return { ...extra, secret };
 }
 
@@ -62,7 +71,9 @@ export function triggerWorkflowBody(input: {
 	name?: string;
 }) {
 	const webhookId = input.webhookId ?? randomUUID();
-	const nodeType = input.nodeType.includes('.') ? input.nodeType : `${NODE_TYPE_PREFIX}${input.nodeType}`;
+	const nodeType = input.nodeType.includes('.')
+		? input.nodeType
+		: `${NODE_TYPE_PREFIX}${input.nodeType}`;
 	const trigger: Record<string, unknown> = {
 		id: randomUUID(),
 		name: TRIGGER,
@@ -77,15 +88,38 @@ export function triggerWorkflowBody(input: {
 		webhookId,
 		body: {
 			name: input.name ?? `queue ${input.nodeType} ${webhookId.slice(0, 8)}`,
-			nodes: [trigger, { id: randomUUID(), name: AFTER, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0], parameters: {} }],
+			nodes: [
+				trigger,
+				{
+					id: randomUUID(),
+					name: AFTER,
+					type: 'n8n-nodes-base.noOp',
+					typeVersion: 1,
+					position: [240, 0],
+					parameters: {},
+				},
+			],
 			connections: { [TRIGGER]: { main: [[{ node: AFTER, type: 'main', index: 0 }]] } },
-			settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all', saveManualExecutions: true },
+			settings: {
+				executionOrder: 'v1',
+				saveDataSuccessExecution: 'all',
+				saveDataErrorExecution: 'all',
+				saveManualExecutions: true,
+			},
 		},
 	};
 }
 
-export async function createCredential(client: RestClient, type: string, data: Record<string, unknown>) {
-	const created = await client.createCredential({ name: `${type} queue ${randomUUID().slice(0, 8)}`, type, data });
+export async function createCredential(
+	client: RestClient,
+	type: string,
+	data: Record<string, unknown>,
+) {
+	const created = await client.createCredential({
+		name: `${type} queue ${randomUUID().slice(0, 8)}`,
+		type,
+		data,
+	});
 	return { id: String(created.id), name: created.name as string };
 }
 
@@ -100,7 +134,12 @@ export async function createWorkflow(
 	const { webhookId, body } = triggerWorkflowBody(input);
 	const created = await client.createWorkflow(body);
 	const p = input.path ? input.path(webhookId) : `${webhookId}/webhook`;
-	return { id: String(created.id), webhookId, name: body.name, urlOn: (baseUrl: string) => `${baseUrl}/webhook/${p}` };
+	return {
+		id: String(created.id),
+		webhookId,
+		name: body.name,
+		urlOn: (baseUrl: string) => `${baseUrl}/webhook/${p}`,
+	};
 }
 
 /**
@@ -109,13 +148,20 @@ export async function createWorkflow(
  * missing. No delivery is sent, so nothing runs.
  */
 export async function webhookKnown(url: string): Promise<boolean> {
-	const probe = await fetch(url, { method: 'GET', signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+	const probe = await fetch(url, { method: 'GET', signal: AbortSignal.timeout(10_000) }).catch(
+		() => undefined,
+	);
 	const text = probe ? await probe.text() : '';
 	return Boolean(probe && /POST request/i.test(text));
 }
 
 /** Activates on main and waits (bounded by a count of probes) until every given process knows the webhook. */
-export async function activate(client: RestClient, wf: Workflow, processUrls: string[], { probes = 150, intervalMs = 200 } = {}) {
+export async function activate(
+	client: RestClient,
+	wf: Workflow,
+	processUrls: string[],
+	{ probes = 150, intervalMs = 200 } = {},
+) {
 	await client.activateWorkflow(wf.id, { settleMs: 0 });
 	for (const base of processUrls) {
 		let ok = false;
@@ -123,7 +169,10 @@ export async function activate(client: RestClient, wf: Workflow, processUrls: st
 			ok = await webhookKnown(wf.urlOn(base));
 			if (!ok) await sleep(intervalMs);
 		}
-		if (!ok) throw new Error(`workflow ${wf.id}: webhook not registered on ${base} after ${probes} probes`);
+		if (!ok)
+			throw new Error(
+				`workflow ${wf.id}: webhook not registered on ${base} after ${probes} probes`,
+			);
 	}
 }
 
@@ -133,8 +182,17 @@ export interface Delivery {
 	json?: any;
 }
 
-export async function post(url: string, body: Buffer | string, headers: Record<string, string>): Promise<Delivery> {
-	const res = await fetch(url, { method: 'POST', headers, body: new Uint8Array(typeof body === 'string' ? Buffer.from(body) : body), signal: AbortSignal.timeout(60_000) });
+export async function post(
+	url: string,
+	body: Buffer | string,
+	headers: Record<string, string>,
+): Promise<Delivery> {
+	const res = await fetch(url, {
+		method: 'POST',
+		headers,
+		body: new Uint8Array(typeof body === 'string' ? Buffer.from(body) : body),
+		signal: AbortSignal.timeout(60_000),
+	});
 	const text = await res.text();
 	let json: any;
 	try {
@@ -157,7 +215,9 @@ export interface ExecutionSummary {
 }
 
 export function isDone(e: ExecutionSummary) {
-	return e.status ? !['new', 'running', 'waiting', 'unknown'].includes(e.status) : e.finished === true;
+	return e.status
+		? !['new', 'running', 'waiting', 'unknown'].includes(e.status)
+		: e.finished === true;
 }
 
 /**
@@ -166,7 +226,10 @@ export function isDone(e: ExecutionSummary) {
  *    execution pages"); the first page also lists the running/new ones (up to the limit), later pages completed only;
  *  - 1.x: no cursor; `lastId` = the last id of the previous page, until an empty page.
  */
-export async function allExecutions(client: RestClient, workflowId: string): Promise<ExecutionSummary[]> {
+export async function allExecutions(
+	client: RestClient,
+	workflowId: string,
+): Promise<ExecutionSummary[]> {
 	const out = new Map<string, ExecutionSummary>();
 	const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId) }));
 	let next = '';
@@ -244,7 +307,13 @@ export async function details(client: RestClient, list: ExecutionSummary[]) {
  * it fails only when nothing new finished for `stallMs` (a limit the caller derives from a throughput measured in
  * the same run).
  */
-export async function settle(client: RestClient, workflowId: string, expected: number, stallMs: number, intervalMs = 300): Promise<ExecutionSummary[]> {
+export async function settle(
+	client: RestClient,
+	workflowId: string,
+	expected: number,
+	stallMs: number,
+	intervalMs = 300,
+): Promise<ExecutionSummary[]> {
 	let lastDone = -1;
 	let lastProgress = Date.now();
 	for (;;) {
@@ -270,7 +339,13 @@ export async function settle(client: RestClient, workflowId: string, expected: n
  * wait until the workflow has before + 1 finished executions and return them. Extra executions from earlier requests
  * show up in the count; the suite's final ledger re-counts every workflow minutes later.
  */
-export async function countWithSentinel(client: RestClient, workflowId: string, before: number, sentinel: () => Promise<Delivery>, stallMs: number) {
+export async function countWithSentinel(
+	client: RestClient,
+	workflowId: string,
+	before: number,
+	sentinel: () => Promise<Delivery>,
+	stallMs: number,
+) {
 	const s = await sentinel();
 	if (!accepted(s)) throw new Error(`sentinel delivery not accepted: ${s.status} ${s.text}`);
 	return await settle(client, workflowId, before + 1, stallMs);

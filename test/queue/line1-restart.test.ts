@@ -9,8 +9,26 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providers, serializePayload, sign } from '../../src';
 // @ts-expect-error plain ESM helper without types
-import { getFreePort, installPackage, NODE_TYPE_PREFIX, startN8n, tarballForRun } from '../../scripts/lib/n8n-process.mjs';
-import { accepted, activate, createCredential, createWorkflow, details, ownerClient, post, relogin, settle, type Delivery, type RestClient } from './harness';
+import {
+	getFreePort,
+	installPackage,
+	NODE_TYPE_PREFIX,
+	startN8n,
+	tarballForRun,
+} from '../../scripts/lib/n8n-process.mjs';
+import {
+	accepted,
+	activate,
+	createCredential,
+	createWorkflow,
+	details,
+	ownerClient,
+	post,
+	relogin,
+	settle,
+	type Delivery,
+	type RestClient,
+} from './harness';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'queue-line1-'));
 const userFolder = path.join(work, 'n8n');
@@ -57,7 +75,12 @@ describe('n8n 1.x single process (SQLite) with a restart', () => {
 	it('SMP: the same delivery twice, n8n restarted, twice again → ran once; no secret or signature in the log', async () => {
 		const secret = `smpLine1${randomUUID().replace(/-/g, '')}`;
 		const cred = await createCredential(client, 'smpWebhookApi', { secret });
-		const wf = await createWorkflow(client, { nodeType: 'smpTrigger', parameters: { events: ['project.completed'] }, credentials: { smpWebhookApi: cred }, name: 'line 1 restart' });
+		const wf = await createWorkflow(client, {
+			nodeType: 'smpTrigger',
+			parameters: { events: ['project.completed'] },
+			credentials: { smpWebhookApi: cred },
+			name: 'line 1 restart',
+		});
 		await activate(client, wf, [n8n.url]);
 		const payload = providers.smp.sample('project.completed');
 		const body = serializePayload(payload);
@@ -77,7 +100,10 @@ describe('n8n 1.x single process (SQLite) with a restart', () => {
 		await relogin(client);
 		answers.push(await post(wf.urlOn(n8n.url), body, headers));
 		answers.push(await post(wf.urlOn(n8n.url), body, headers));
-		expect(answers.map((a) => a.status), answers.map((a) => a.text).join(' | ')).toEqual([200, 200, 200, 200]);
+		expect(
+			answers.map((a) => a.status),
+			answers.map((a) => a.text).join(' | '),
+		).toEqual([200, 200, 200, 200]);
 		const started = answers.filter(accepted).length;
 		const all = await details(client, await settle(client, wf.id, started, stallMs));
 		const ran = all.filter((e) => e.ran);

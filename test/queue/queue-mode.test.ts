@@ -71,8 +71,20 @@ interface ProviderCase {
 	extra?: Record<string, unknown>;
 }
 
-const SMP: ProviderCase = { provider: 'smp', nodeType: 'smpTrigger', credType: 'smpWebhookApi', event: 'project.completed', parameters: { events: ['project.completed'] } };
-const SMTM: ProviderCase = { provider: 'smartMaintenance', nodeType: 'smartMaintenanceTrigger', credType: 'smartMaintenanceWebhookApi', event: 'task.completed', parameters: { events: ['task.completed'] } };
+const SMP: ProviderCase = {
+	provider: 'smp',
+	nodeType: 'smpTrigger',
+	credType: 'smpWebhookApi',
+	event: 'project.completed',
+	parameters: { events: ['project.completed'] },
+};
+const SMTM: ProviderCase = {
+	provider: 'smartMaintenance',
+	nodeType: 'smartMaintenanceTrigger',
+	credType: 'smartMaintenanceWebhookApi',
+	event: 'task.completed',
+	parameters: { events: ['task.completed'] },
+};
 const SMM: ProviderCase = {
 	provider: 'smarterMeasure',
 	nodeType: 'smarterMeasureTrigger',
@@ -80,7 +92,13 @@ const SMM: ProviderCase = {
 	event: 'AssessmentCompleted',
 	parameters: { keyLocation: 'header', eventNames: 'AssessmentCompleted', format: 'auto' },
 };
-const SQ: ProviderCase = { provider: 'smartlyQ', nodeType: 'smartlyQTrigger', credType: 'smartlyQWebhookApi', event: 'job.completed', parameters: { events: ['job.completed'] } };
+const SQ: ProviderCase = {
+	provider: 'smartlyQ',
+	nodeType: 'smartlyQTrigger',
+	credType: 'smartlyQWebhookApi',
+	event: 'job.completed',
+	parameters: { events: ['job.completed'] },
+};
 /** SmartComply with a dashboard-made endpoint: the secret in the credential (automatic registration: case 4). */
 const SC: ProviderCase = {
 	provider: 'smartComply',
@@ -96,7 +114,12 @@ async function providerWorkflow(c: ProviderCase, label: string) {
 	const secret = `${c.provider}Q${run}${randomUUID().replace(/-/g, '').slice(0, 8)}`;
 	watched.add(secret);
 	const cred = await createCredential(client, c.credType, secretData(c.credType, secret, c.extra));
-	const wf = await createWorkflow(client, { nodeType: c.nodeType, parameters: c.parameters, credentials: { [c.credType]: cred }, name: `queue ${label}` });
+	const wf = await createWorkflow(client, {
+		nodeType: c.nodeType,
+		parameters: c.parameters,
+		credentials: { [c.credType]: cred },
+		name: `queue ${label}`,
+	});
 	await activate(client, wf, allProcUrls());
 	return { wf, secret };
 }
@@ -130,7 +153,13 @@ beforeAll(async () => {
 	);
 	client = await ownerClient(url('main'));
 	const types = await client.nodeTypeNames();
-	for (const name of ['smpTrigger', 'smartComplyTrigger', 'smartlyQTrigger', 'smartMaintenanceTrigger', 'smarterMeasureTrigger']) {
+	for (const name of [
+		'smpTrigger',
+		'smartComplyTrigger',
+		'smartlyQTrigger',
+		'smartMaintenanceTrigger',
+		'smarterMeasureTrigger',
+	]) {
 		expect(types, `main loaded ${NODE_TYPE_PREFIX}${name}`).toContain(`${NODE_TYPE_PREFIX}${name}`);
 	}
 	fake = await startFakeSmartComply({ apiKey: `sc_live_queue_${run}` });
@@ -150,7 +179,9 @@ beforeAll(async () => {
 	}
 	stallMs = Math.max(30_000, 50 * Math.max(...latencies));
 	record(wf, 'calibration', 3, () => 3);
-	say(`calibration: delivery → finished execution ${latencies.join(', ')} ms; stall limit ${stallMs} ms; setup ${Date.now() - t0} ms`);
+	say(
+		`calibration: delivery → finished execution ${latencies.join(', ')} ms; stall limit ${stallMs} ms; setup ${Date.now() - t0} ms`,
+	);
 });
 
 afterAll(async () => {
@@ -166,7 +197,9 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 1 worker', () => {
 		expect(N).toBeGreaterThan(0);
 		expect(N).toBeLessThanOrEqual(1000);
 		const { wf, secret } = await providerWorkflow(SMP, 'case 1 spread copies');
-		const deliveries = Array.from({ length: N }, (_, i) => delivery(SMP, secret, { id: `evt_q1_${run}_${String(i).padStart(4, '0')}` }));
+		const deliveries = Array.from({ length: N }, (_, i) =>
+			delivery(SMP, secret, { id: `evt_q1_${run}_${String(i).padStart(4, '0')}` }),
+		);
 		const answeredAt: number[][] = deliveries.map(() => []);
 		// wave k sends copy k of every delivery; copy k of delivery i goes to PROCS[(i + k) % 3], so every delivery
 		// reaches all three processes; a copy waits until ≥ 1 s after the previous copy of the same delivery was answered
@@ -189,10 +222,15 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 1 worker', () => {
 		const answers = await pool(tasks, 6);
 		const sendMs = Date.now() - t0;
 		const byStatus: Record<string, number> = {};
-		for (const a of answers) byStatus[`${a.proc} ${a.status}`] = (byStatus[`${a.proc} ${a.status}`] ?? 0) + 1;
-		expect(answers.every((a) => a.status === 200), JSON.stringify(byStatus)).toBe(true);
+		for (const a of answers)
+			byStatus[`${a.proc} ${a.status}`] = (byStatus[`${a.proc} ${a.status}`] ?? 0) + 1;
+		expect(
+			answers.every((a) => a.status === 200),
+			JSON.stringify(byStatus),
+		).toBe(true);
 		// the gap rule held
-		for (const times of answeredAt) for (let k = 1; k < 3; k++) expect(times[k] - times[k - 1]).toBeGreaterThanOrEqual(1000);
+		for (const times of answeredAt)
+			for (let k = 1; k < 3; k++) expect(times[k] - times[k - 1]).toBeGreaterThanOrEqual(1000);
 		const startedExecutions = answers.filter(accepted).length;
 
 		const list = await settle(client, wf.id, startedExecutions, stallMs);
@@ -207,7 +245,9 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 1 worker', () => {
 		expect(ran.length).toBe(N);
 		expect(new Set(payloadIds).size).toBe(N);
 		expect([...payloadIds].sort()).toEqual(deliveries.map((d) => d.payload.id as string).sort());
-		const byId = new Map(deliveries.map((d) => [d.payload.id as string, JSON.parse(d.body.toString('utf8'))]));
+		const byId = new Map(
+			deliveries.map((d) => [d.payload.id as string, JSON.parse(d.body.toString('utf8'))]),
+		);
 		for (const e of ran) {
 			expect(e.afterItems).toHaveLength(1);
 			expect(e.afterItems[0]).toEqual(byId.get(e.afterItems[0].id as string));
@@ -224,22 +264,40 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 1 worker', () => {
 	it('case 1b: copies at the same moment: 3 copies of each of M deliveries sent together to webhook processor 2 → ran once each (same moment on 3 processes: reported)', async () => {
 		const M = Number(process.env.QUEUE_RACE_M ?? 20);
 		const { wf, secret } = await providerWorkflow(SMP, 'case 1b same-moment copies, one process');
-		const { wf: wfSpread, secret: secretSpread } = await providerWorkflow(SMP, 'case 1b same-moment copies, three processes');
-		const one = Array.from({ length: M }, (_, i) => delivery(SMP, secret, { id: `evt_q1b_${run}_${i}` }));
-		const spread = Array.from({ length: M }, (_, i) => delivery(SMP, secretSpread, { id: `evt_q1c_${run}_${i}` }));
+		const { wf: wfSpread, secret: secretSpread } = await providerWorkflow(
+			SMP,
+			'case 1b same-moment copies, three processes',
+		);
+		const one = Array.from({ length: M }, (_, i) =>
+			delivery(SMP, secret, { id: `evt_q1b_${run}_${i}` }),
+		);
+		const spread = Array.from({ length: M }, (_, i) =>
+			delivery(SMP, secretSpread, { id: `evt_q1c_${run}_${i}` }),
+		);
 		// one delivery at a time, its three copies in flight together
 		const oneAnswers: Delivery[] = [];
 		const spreadAnswers: Delivery[] = [];
 		for (let i = 0; i < M; i++) {
-			oneAnswers.push(...(await Promise.all([0, 1, 2].map(() => post(wf.urlOn(url('webhook2')), one[i].body, one[i].headers)))));
-			spreadAnswers.push(...(await Promise.all(PROCS.map((proc) => post(wfSpread.urlOn(url(proc)), spread[i].body, spread[i].headers)))));
+			oneAnswers.push(
+				...(await Promise.all(
+					[0, 1, 2].map(() => post(wf.urlOn(url('webhook2')), one[i].body, one[i].headers)),
+				)),
+			);
+			spreadAnswers.push(
+				...(await Promise.all(
+					PROCS.map((proc) => post(wfSpread.urlOn(url(proc)), spread[i].body, spread[i].headers)),
+				)),
+			);
 		}
 		expect(oneAnswers.every((a) => a.status === 200)).toBe(true);
 		expect(spreadAnswers.every((a) => a.status === 200)).toBe(true);
 		const oneStarted = oneAnswers.filter(accepted).length;
 		const spreadStarted = spreadAnswers.filter(accepted).length;
 		const oneAll = await details(client, await settle(client, wf.id, oneStarted, stallMs));
-		const spreadAll = await details(client, await settle(client, wfSpread.id, spreadStarted, stallMs));
+		const spreadAll = await details(
+			client,
+			await settle(client, wfSpread.id, spreadStarted, stallMs),
+		);
 		const oneRan = oneAll.filter((e) => e.ran);
 		const spreadRan = spreadAll.filter((e) => e.ran);
 		say(
@@ -247,7 +305,9 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 1 worker', () => {
 				`× 3 copies together on webhook1, webhook2, main: ${spreadAll.length} executions, ran ${spreadRan.length}`,
 		);
 		expect(oneRan.length).toBe(M);
-		expect(oneRan.map((e) => e.afterItems[0]?.id).sort()).toEqual(one.map((d) => d.payload.id).sort());
+		expect(oneRan.map((e) => e.afterItems[0]?.id).sort()).toEqual(
+			one.map((d) => d.payload.id).sort(),
+		);
 		record(wf, 'case 1b one process', M, () => oneStarted);
 		record(wfSpread, 'case 1b three processes', spreadRan.length, () => spreadStarted);
 	});
@@ -275,7 +335,10 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 1 worker', () => {
 		await send();
 		for (const m of made) {
 			const list = answers[m.c.provider];
-			expect(list.map((a) => a.status), `${m.c.provider}: ${list.map((a) => a.text).join(' | ')}`).toEqual([200, 200, 200, 200]);
+			expect(
+				list.map((a) => a.status),
+				`${m.c.provider}: ${list.map((a) => a.text).join(' | ')}`,
+			).toEqual([200, 200, 200, 200]);
 			const started = list.filter(accepted).length;
 			const executions = await settle(client, m.wf.id, started, stallMs);
 			const all = await details(client, executions);
@@ -302,7 +365,10 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 1 worker', () => {
 		await activateKnown(wf, url('main'));
 		answers.push(await post(wf.urlOn(url('main')), d.body, d.headers));
 		answers.push(await post(wf.urlOn(url('main')), d.body, d.headers));
-		expect(answers.map((a) => a.status), answers.map((a) => a.text).join(' | ')).toEqual([200, 200, 200, 200]);
+		expect(
+			answers.map((a) => a.status),
+			answers.map((a) => a.text).join(' | '),
+		).toEqual([200, 200, 200, 200]);
 		const started = answers.filter(accepted).length;
 		const all = await details(client, await settle(client, wf.id, started, stallMs));
 		const ran = all.filter((e) => e.ran);
@@ -322,31 +388,43 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 1 worker', () => {
 		expect(first.status, first.text).toBe(200);
 		expect(accepted(first), first.text).toBe(true);
 		const [failed] = await details(client, await settle(client, wf.id, 1, stallMs));
-		say(`case 3: on the worker without the package: status ${failed.status}, error ${JSON.stringify(failed.error)}`);
+		say(
+			`case 3: on the worker without the package: status ${failed.status}, error ${JSON.stringify(failed.error)}`,
+		);
 		expect(failed.ran).toBe(false);
 		expect(['error', 'crashed']).toContain(failed.status);
-		expect(failed.error ?? '').toMatch(/unrecognized node type|unknown node|not installed|could not find|not known/i);
+		expect(failed.error ?? '').toMatch(
+			/unrecognized node type|unknown node|not installed|could not find|not known/i,
+		);
 
 		const t1 = Date.now();
 		await topo.replaceWorker('worker', { withPackage: true });
 		say(`case 3: worker with the package back in ${Date.now() - t1} ms`);
 		const retry = await post(wf.urlOn(url('webhook2')), d.body, d.headers);
 		expect(retry.status, retry.text).toBe(200);
-		const afterRetry = await details(client, await settle(client, wf.id, 1 + (accepted(retry) ? 1 : 0), stallMs));
+		const afterRetry = await details(
+			client,
+			await settle(client, wf.id, 1 + (accepted(retry) ? 1 : 0), stallMs),
+		);
 		expect(afterRetry.filter((e) => e.ran).length).toBe(1);
 		const again = await post(wf.urlOn(url('main')), d.body, d.headers);
 		expect(again.status, again.text).toBe(200);
 		const started = [first, retry, again].filter(accepted).length;
 		const all = await details(client, await settle(client, wf.id, started, stallMs));
 		const ran = all.filter((e) => e.ran);
-		say(`case 3: 3 copies, ${all.length} executions (${all.map((e) => e.status).join(', ')}), ran ${ran.length}`);
+		say(
+			`case 3: 3 copies, ${all.length} executions (${all.map((e) => e.status).join(', ')}), ran ${ran.length}`,
+		);
 		expect(ran.length).toBe(1);
 		expect(ran[0].afterItems).toEqual([d.payload]);
 		record(wf, 'case 3', 1, () => started);
 	});
 
-	it('case 4: SmartComply: activation on main registers a webhook-processor URL; the fake\'s test event and a signed delivery run once each; a forged one gets 401 and runs nothing', async () => {
-		const cred = await createCredential(client, 'smartComplyApi', { apiKey: fake.apiKey, baseUrl: fake.url });
+	it("case 4: SmartComply: activation on main registers a webhook-processor URL; the fake's test event and a signed delivery run once each; a forged one gets 401 and runs nothing", async () => {
+		const cred = await createCredential(client, 'smartComplyApi', {
+			apiKey: fake.apiKey,
+			baseUrl: fake.url,
+		});
 		const wf = await createWorkflow(client, {
 			nodeType: 'smartComplyTrigger',
 			// webhook.test selected: in production a test event follows the Events filter like any other
@@ -379,7 +457,9 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 1 worker', () => {
 		expect(genuine.status, genuine.text).toBe(200);
 		const second = await details(client, await settle(client, wf.id, 2, stallMs));
 		expect(second.filter((e) => e.ran).length).toBe(2);
-		expect(second.find((e) => e.ran && e.afterItems[0]?.id === payload.id)?.afterItems).toEqual([payload]);
+		expect(second.find((e) => e.ran && e.afterItems[0]?.id === payload.id)?.afterItems).toEqual([
+			payload,
+		]);
 
 		const forgedBody = serializePayload(providers.smartComply.sample('notice.created'));
 		const forgedHeaders = sign('smartComply', forgedBody, `whsec_guessed_${run}`);
@@ -391,10 +471,21 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 1 worker', () => {
 		const sentinelBody = serializePayload(sentinelPayload);
 		const sentinelHeaders = sign('smartComply', sentinelBody, endpoint.signing_secret);
 		watched.add(sentinelHeaders[providers.smartComply.scheme.header]);
-		const list = await countWithSentinel(client, wf.id, 2, () => post(wf.urlOn(url('webhook1')), sentinelBody, sentinelHeaders), stallMs);
+		const list = await countWithSentinel(
+			client,
+			wf.id,
+			2,
+			() => post(wf.urlOn(url('webhook1')), sentinelBody, sentinelHeaders),
+			stallMs,
+		);
 		expect(list).toHaveLength(3);
 		const all = await details(client, list);
-		expect(all.filter((e) => e.ran).map((e) => e.afterItems[0]?.id).sort()).toEqual([test.eventId, payload.id, sentinelPayload.id].sort());
+		expect(
+			all
+				.filter((e) => e.ran)
+				.map((e) => e.afterItems[0]?.id)
+				.sort(),
+		).toEqual([test.eventId, payload.id, sentinelPayload.id].sort());
 		record(wf, 'case 4 SmartComply', 3, () => 3);
 		// the secret SmartComply returned stays in the fake and sealed in n8n; nothing else issued one
 		for (const e of fake.endpoints.values()) watched.add(e.signing_secret);
@@ -426,13 +517,21 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 1 worker', () => {
 				}
 			}
 			const sentinel = delivery(c, secret);
-			const list = await countWithSentinel(client, wf.id, 0, () => post(wf.urlOn(url('webhook2')), sentinel.body, sentinel.headers), stallMs);
+			const list = await countWithSentinel(
+				client,
+				wf.id,
+				0,
+				() => post(wf.urlOn(url('webhook2')), sentinel.body, sentinel.headers),
+				stallMs,
+			);
 			expect(list).toHaveLength(1);
 			const [only] = await details(client, list);
 			expect(only.ran).toBe(true);
 			record(wf, `case 5 ${c.provider}`, 1, () => 1);
 		}
-		say(`case 5: ${refused.length} forgeries refused with 401 (${cases.length} providers × ${PROCS.length} processes × 2)`);
+		say(
+			`case 5: ${refused.length} forgeries refused with 401 (${cases.length} providers × ${PROCS.length} processes × 2)`,
+		);
 		expect(refused).toHaveLength(cases.length * PROCS.length * 2);
 	});
 
@@ -449,7 +548,9 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 1 worker', () => {
 			path: () => hookPath,
 		});
 		await activate(client, base, [url('webhook1')]);
-		const smpBodies = Array.from({ length: warmup + 2 * per }, (_, i) => delivery(SMP, secret, { id: `evt_tp_${run}_${i}` }));
+		const smpBodies = Array.from({ length: warmup + 2 * per }, (_, i) =>
+			delivery(SMP, secret, { id: `evt_tp_${run}_${i}` }),
+		);
 		const plainBody = serializePayload(providers.smp.sample('project.completed'));
 		let oursSent = 0;
 		let baseSent = 0;
@@ -465,7 +566,9 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 1 worker', () => {
 		const sendBase = async (n: number) => {
 			const t = Date.now();
 			for (let i = 0; i < n; i++) {
-				const res = await post(base.urlOn(url('webhook1')), plainBody, { 'Content-Type': 'application/json' });
+				const res = await post(base.urlOn(url('webhook1')), plainBody, {
+					'Content-Type': 'application/json',
+				});
 				baseSent++;
 				if (res.status !== 200) throw new Error(`Webhook node answered ${res.status} ${res.text}`);
 			}
@@ -510,7 +613,9 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 1 worker', () => {
 		for (const entry of ledger) {
 			for (const e of await allExecutions(client, entry.wf.id)) {
 				const text = JSON.stringify((await executionDetail(client, e.id)).raw);
-				const found = values.filter((w) => text.includes(w)).map((w) => `${w.slice(0, 4)}… (${w.length} chars) at ${whereIn(text, w)}`);
+				const found = values
+					.filter((w) => text.includes(w))
+					.map((w) => `${w.slice(0, 4)}… (${w.length} chars) at ${whereIn(text, w)}`);
 				expect(found, `execution ${e.id} (${entry.label})`).toEqual([]);
 				executionsChecked++;
 			}
@@ -521,17 +626,24 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 1 worker', () => {
 			const log = readFileSync(file, 'utf8');
 			bytes += log.length;
 			expect(log, file).toMatch(/\| debug \|/);
-			const found = values.filter((w) => log.includes(w)).map((w) => `${w.slice(0, 6)}… (${w.length} chars)`);
+			const found = values
+				.filter((w) => log.includes(w))
+				.map((w) => `${w.slice(0, 6)}… (${w.length} chars)`);
 			expect(found, path.basename(file)).toEqual([]);
 		}
-		say(`case 6: ${values.length} watched values absent from ${executionsChecked} executions and ${files.length} process logs (${bytes} bytes, debug level)`);
+		say(
+			`case 6: ${values.length} watched values absent from ${executionsChecked} executions and ${files.length} process logs (${bytes} bytes, debug level)`,
+		);
 	});
 });
 
 /** After a restart of main: wait (bounded by a count of probes) until main serves the webhook again. */
 async function activateKnown(wf: Workflow, base: string) {
 	for (let i = 0; i < 300; i++) {
-		const probe = await fetch(wf.urlOn(base), { method: 'GET', signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+		const probe = await fetch(wf.urlOn(base), {
+			method: 'GET',
+			signal: AbortSignal.timeout(10_000),
+		}).catch(() => undefined);
 		if (probe && /POST request/i.test(await probe.text())) return;
 		await sleep(200);
 	}
