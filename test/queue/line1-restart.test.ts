@@ -9,13 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providers, serializePayload, sign } from '../../src';
 // @ts-expect-error plain ESM helper without types
-import {
-	getFreePort,
-	installPackage,
-	NODE_TYPE_PREFIX,
-	startN8n,
-	tarballForRun,
-} from '../../scripts/lib/n8n-process.mjs';
+import * as n8nProcess from '../../scripts/lib/n8n-process.mjs';
 import {
 	accepted,
 	activate,
@@ -30,6 +24,7 @@ import {
 	type RestClient,
 } from './harness';
 
+const { getFreePort, installPackage, NODE_TYPE_PREFIX, startN8n, tarballForRun } = n8nProcess;
 const work = mkdtempSync(path.join(os.tmpdir(), 'queue-line1-'));
 const userFolder = path.join(work, 'n8n');
 let port = 0;
