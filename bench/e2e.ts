@@ -3,7 +3,7 @@
  *
  * One n8n, fresh temp data dir, this package loaded as a custom extension (the built dist/), n8n defaults for
  * saving executions (identical for both workflows). Two active workflows:
- *   A  CUSTOM.smpTrigger (credential smpWebhookApi) → NoOp      ours: verifies the HMAC, dedupes, parses
+ *   A  n8n-nodes-smart-webhooks.smpTrigger (credential smpWebhookApi) → NoOp      ours: verifies the HMAC, dedupes, parses
  *   B  n8n-nodes-base.webhook v2 (POST, onReceived) → NoOp      baseline: n8n's own Webhook node, no verification
  * Both get the same genuine 1 KiB SMP deliveries (signed with the package's own sign(), a distinct envelope id each,
  * so our dedupe store lets every one through), pre-built before timing, over the same keep-alive HTTP agent.
@@ -206,10 +206,9 @@ export async function e2eFigures({ quick = false, log = (l) => console.log(l) }:
 		return notMeasured(`could not load scripts/ helpers: ${(error as Error).message}`);
 	}
 
-	let rt: { dir: string; version: string };
 	try {
 		log('bench e2e: ensureN8n(2) (cached after the first install, which takes ~6 min on 2 cores) ...');
-		rt = await runtime.ensureN8n('2');
+		await runtime.ensureN8n('2');
 	} catch (error) {
 		return notMeasured(`n8n line 2 runtime not installed and could not be installed: ${(error as Error).message.split('\n')[0]}`);
 	}
@@ -220,13 +219,12 @@ export async function e2eFigures({ quick = false, log = (l) => console.log(l) }:
 	const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY, keepAliveMsecs: 10_000 });
 	let failed = false;
 	try {
-		proc.prepareCustomExtensions({ dataDir, packageDir: REPO, runtimeDir: rt.dir });
+		await proc.installPackage({ userFolder: dataDir, tarball: await proc.tarballForRun(path.join(dataDir, 'pack')), line: '2' });
 		const port = await proc.getFreePort();
 		n8n = await proc.startN8n({
 			line: '2',
 			port,
 			dataDir,
-			customExtensions: path.join(dataDir, 'custom'),
 			logFile,
 			env: { NODE_ENV: 'production', N8N_LOG_LEVEL: 'warn' },
 		});
@@ -239,7 +237,7 @@ export async function e2eFigures({ quick = false, log = (l) => console.log(l) }:
 		const ourHook = randomUUID();
 		const wfA = await client.createWorkflow(
 			workflowBody('bench A: SMP Trigger → NoOp', {
-				type: 'CUSTOM.smpTrigger',
+				type: `${proc.NODE_TYPE_PREFIX}smpTrigger`,
 				typeVersion: 1,
 				webhookId: ourHook,
 				parameters: { events: ['project.completed'] },

@@ -1,22 +1,22 @@
 #!/usr/bin/env node
-// `npm run dev`: build this package and run it inside a pinned local n8n, loaded the way a
-// self-hosted user loads it (a custom-extensions folder). node: builtins only.
+// `npm run dev`: build this package, `npm pack` it and install the tarball into a pinned local n8n's
+// .n8n/nodes exactly as the README tells self-hosted users to (installPackage). node: builtins only.
 //
-//   npm run dev                      n8n 2.x (2.40.7 on Node 24) on http://127.0.0.1:5678
+//   npm run dev                      n8n 2.x (2.41.1 on Node 24) on http://127.0.0.1:5678
 //   npm run dev -- --n8n1            n8n 1.x (1.123.81 on this machine's Node 20)
-//   npm run dev -- --port 5700       another port
+//   npm run dev -- --port 5700       another port (default 5678; checked free before anything is installed)
 //   npm run dev -- --demo            + fake SmartComply API on loopback, a "SmartComply (demo)"
 //                                      credential pointing at it, and an owner account
 //   npm run dev -- --skip-build      don't run `npm run build` first
 //
 // Data lives in .n8n-data/n8n-<line>/ (gitignored); delete it to start from scratch.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureN8n, REPO_ROOT } from './n8n-runtime.mjs';
 import { DEFAULT_OWNER, importCredentials, N8nRestClient } from './lib/n8n-api.mjs';
-import { prepareCustomExtensions, startN8n } from './lib/n8n-process.mjs';
+import { INSTALL_ARGS, installPackage, isPortInUse, NODE_TYPE_PREFIX, packPackage, startN8n } from './lib/n8n-process.mjs';
 
 function usage(code) {
   console.log(`usage: npm run dev -- [--n8n1] [--port <n>] [--demo] [--skip-build]`);
@@ -68,6 +68,13 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const t0 = Date.now();
 
+  // before anything is installed or built: a taken port would only show up minutes later, after the n8n install
+  if (await isPortInUse(opts.port)) {
+    throw new Error(
+      `port ${opts.port} on 127.0.0.1 is already in use (another n8n or npm run dev?); stop it or pick another port: npm run dev -- --port <n>`,
+    );
+  }
+
   if (!existsSync(path.join(REPO_ROOT, 'node_modules'))) {
     say('node_modules missing: npm ci');
     await runVisible('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { timeoutMs: 15 * 60_000 });
@@ -80,8 +87,17 @@ async function main() {
 
   const rt = await ensureN8n(opts.line);
   const dataDir = path.join(REPO_ROOT, '.n8n-data', `n8n-${opts.line}`);
-  const customDir = prepareCustomExtensions({ dataDir, packageDir: REPO_ROOT, runtimeDir: rt.dir });
-  say(`n8n ${rt.version} on Node ${rt.nodeVersion}; data in ${path.relative(REPO_ROOT, dataDir)}/; package copied to ${path.relative(REPO_ROOT, customDir)}/`);
+  // the same tarball `npm publish` would upload, installed with the README's command into <dataDir>/.n8n/nodes
+  const packDir = path.join(REPO_ROOT, '.n8n-data', 'pack');
+  rmSync(packDir, { recursive: true, force: true });
+  const tarball = await packPackage({ destDir: packDir });
+  const installed = await installPackage({ userFolder: dataDir, tarball, line: opts.line });
+  // the copy an earlier `npm run dev` made there for N8N_CUSTOM_EXTENSIONS is not used any more
+  rmSync(path.join(dataDir, 'custom'), { recursive: true, force: true });
+  say(
+    `n8n ${rt.version} on Node ${rt.nodeVersion}; data in ${path.relative(REPO_ROOT, dataDir)}/; ` +
+      `${path.basename(tarball)} installed into ${path.relative(REPO_ROOT, installed.nodesDir)}/ (npm ${INSTALL_ARGS.join(' ')})`,
+  );
 
   let fake = null;
   if (opts.demo) {
@@ -111,7 +127,6 @@ async function main() {
       line: opts.line,
       port: opts.port,
       dataDir,
-      customExtensions: path.dirname(customDir),
       echo: true,
       logFile: path.join(dataDir, 'n8n.log'),
     });
@@ -122,19 +137,29 @@ async function main() {
 
   let ownerNote = '';
   if (opts.demo) {
+    // print a login only when it works: the owner was created now, or logging in with it succeeds
     const api = new N8nRestClient(n8n.url);
     const settings = await api.request('GET', '/rest/settings');
     if (settings?.userManagement?.showSetupOnFirstLoad) {
       await api.setupOwner(DEFAULT_OWNER);
+      ownerNote = `\n  log in as ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password} (owner created now by --demo)`;
+    } else {
+      const works = await api.login(DEFAULT_OWNER).then(
+        () => true,
+        () => false,
+      );
+      ownerNote = works
+        ? `\n  log in as ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password} (owner created by an earlier --demo; login checked)`
+        : `\n  an owner already exists in ${path.relative(REPO_ROOT, dataDir)}/ and it is not ${DEFAULT_OWNER.email} with the demo password:` +
+          `\n  log in with that account (delete ${path.relative(REPO_ROOT, dataDir)}/ to start from scratch)`;
     }
-    ownerNote = `\n  log in as ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password} (owner created by --demo)`;
   }
 
   console.log(
     `\n  n8n ${n8n.version} is ready in ${(n8n.readyMs / 1000).toFixed(1)} s (${((Date.now() - t0) / 1000).toFixed(0)} s total)` +
       `\n  editor: ${n8n.url}/` +
       `\n  webhooks: ${n8n.url}/webhook/<path>  (test: ${n8n.url}/webhook-test/<path>)` +
-      `\n  nodes of this package appear as CUSTOM.* (search "Smart" in the node panel)` +
+      `\n  nodes of this package appear as ${NODE_TYPE_PREFIX}* (search "Smart" in the node panel)` +
       ownerNote +
       (fake ? `\n  fake SmartComply: ${fake.url}` : '') +
       `\n  Ctrl-C to stop\n`,

@@ -130,7 +130,7 @@ export class N8nRestClient {
     return await this.request('GET', `/rest/executions/${encodeURIComponent(id)}`);
   }
 
-  /** Node types the server loaded (useful to assert CUSTOM.<name> is present). Log in first on 2.x. */
+  /** Node types the server loaded (useful to assert n8n-nodes-smart-webhooks.<name> is present). Log in first on 2.x. */
   async nodeTypeNames() {
     // both lines serve the full list at /types/nodes.json; 2.x requires the auth cookie
     const res = await fetch(`${this.baseUrl}/types/nodes.json`, {

@@ -1,49 +1,144 @@
 // Start / stop a local n8n (pinned by scripts/n8n-runtime.mjs) on loopback, with everything that
 // phones home switched off. node: builtins only. See docs/n8n-runtime.md.
 import { spawn } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createWriteStream, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ensureN8n } from '../n8n-runtime.mjs';
+import { ensureN8n, REPO_ROOT } from '../n8n-runtime.mjs';
 import { runBounded } from './run.mjs';
 
+const PACKAGE_JSON = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+/** This package's npm name; n8n names its node types `<package name>.<description.name>`. */
+export const PACKAGE_NAME = PACKAGE_JSON.name;
+/** Prefix of this package's node types when n8n loads it from <N8N_USER_FOLDER>/.n8n/nodes (both lines). */
+export const NODE_TYPE_PREFIX = `${PACKAGE_NAME}.`;
+
 /**
- * Lay out a custom-extensions folder the way a self-hosted user does (~/.n8n/custom):
- *   <dataDir>/custom/<package name>/{package.json, dist/}     (a copy, refreshed on every call)
- * n8n's CustomDirectoryLoader globs every **\/*.node.js and **\/*.credentials.js below the folder
- * given in N8N_CUSTOM_EXTENSIONS (it does not read package.json), so node types are
- * `CUSTOM.<description.name>`; credential types keep their plain `name`.
+ * The install command the README gives users, run inside `<N8N_USER_FOLDER>/.n8n/nodes` (~/.n8n/nodes):
  *
- * Because the copy sits inside this repo when dataDir does (.n8n-data/), Node's module lookup from
- * it would find the repo's own node_modules/n8n-workflow (the devDependency) before n8n's. To load
- * the same n8n-workflow a user gets (n8n's own, via NODE_PATH), <dataDir>/node_modules/n8n-workflow
- * is a symlink to the runtime's copy (runtimeDir = ensureN8n(line).dir).
+ *   npm install --legacy-peer-deps <package or tarball>
  *
- * @param {{ dataDir: string, packageDir: string, runtimeDir?: string }} o
- * @returns {string} the package copy's folder; pass its parent folder as customExtensions
+ * Why --legacy-peer-deps: the package's only peer is `n8n-workflow: "*"`. npm >= 7 installs peers, so a plain
+ * `npm install` pulls n8n-workflow 2.x, whose @n8n/expression-runtime needs isolated-vm, whose native build fails
+ * (measured here: exit 1 after ~25 s, "gyp ERR!", on npm 11 with Node 20 and with Node 24). Both
+ * `--omit=peer` and `--legacy-peer-deps` avoid it and work on npm 11 with Node 20 and 24, but `--omit=peer` still
+ * resolves the peer's whole tree (164 packages written to package-lock.json, registry look-ups for all of them,
+ * ~3 s) and only skips writing it to disk, while `--legacy-peer-deps` does not resolve the peer at all (one
+ * package, ~0.4 s, nothing fetched for it). n8n supplies n8n-workflow to the nodes it loads (NODE_PATH), and n8n's
+ * own community-package installer drops `peerDependencies` before it runs npm: --legacy-peer-deps is the same.
  */
-export function prepareCustomExtensions({ dataDir, packageDir, runtimeDir }) {
-  const pkg = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
-  const distDir = path.join(packageDir, 'dist');
-  if (!existsSync(distDir)) throw new Error(`prepareCustomExtensions: ${distDir} missing (build first)`);
-  const target = path.join(dataDir, 'custom', pkg.name);
-  rmSync(target, { recursive: true, force: true });
-  mkdirSync(target, { recursive: true });
-  cpSync(path.join(packageDir, 'package.json'), path.join(target, 'package.json'));
-  cpSync(distDir, path.join(target, 'dist'), { recursive: true, dereference: true });
-  if (runtimeDir) {
-    const link = path.join(dataDir, 'node_modules', 'n8n-workflow');
-    const real = path.join(runtimeDir, 'node_modules', 'n8n-workflow');
+export const INSTALL_ARGS = Object.freeze(['install', '--legacy-peer-deps']);
+
+/** npm's environment without what a parent `npm run`/`npm test` exports (npm_config_local_prefix would send the
+ *  install into this repository, npm_config_legacy_peer_deps would hide a missing flag). */
+function cleanNpmEnv(extra = {}) {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) {
+    if (/^npm_(config|package|lifecycle)_/i.test(k) || k === 'INIT_CWD' || k === 'npm_command' || k === 'npm_execpath' || k === 'npm_node_execpath') delete env[k];
+  }
+  return { ...env, CI: 'true', npm_config_update_notifier: 'false', ...extra };
+}
+
+/**
+ * `npm pack` this package (build first) into destDir, as `npm publish` would pack it. Returns the tarball's path.
+ * @param {{ destDir: string, packageDir?: string }} o
+ */
+export async function packPackage({ destDir, packageDir = REPO_ROOT }) {
+  if (!existsSync(path.join(packageDir, 'dist'))) throw new Error(`packPackage: ${path.join(packageDir, 'dist')} missing (npm run build first)`);
+  mkdirSync(destDir, { recursive: true });
+  const { output } = await runBounded('npm', ['pack', '--json', '--pack-destination', path.resolve(destDir)], {
+    cwd: packageDir,
+    env: cleanNpmEnv(),
+    timeoutMs: 120_000,
+    label: 'npm pack',
+  });
+  const json = JSON.parse(output.slice(output.indexOf('[')));
+  const tarball = path.join(path.resolve(destDir), json[0].filename);
+  if (!existsSync(tarball)) throw new Error(`npm pack: ${tarball} not written`);
+  return tarball;
+}
+
+/** `npm test` packs once per run and hands the tarball to every suite through this variable. */
+export const TARBALL_ENV = 'SMART_WEBHOOKS_TARBALL';
+
+/**
+ * The tarball of this run: $SMART_WEBHOOKS_TARBALL when `npm test` set it, else a fresh `npm pack` into destDir
+ * (a suite run on its own).
+ * @param {string} destDir
+ */
+export async function tarballForRun(destDir) {
+  const given = process.env[TARBALL_ENV];
+  if (given) {
+    if (!existsSync(given)) throw new Error(`${TARBALL_ENV}=${given} does not exist`);
+    return path.resolve(given);
+  }
+  return await packPackage({ destDir });
+}
+
+/**
+ * Install a packed tarball into an n8n user folder exactly as the README tells users to:
+ *   cd <userFolder>/.n8n/nodes && npm install --legacy-peer-deps <tarball>
+ * n8n (both lines) loads community packages from <N8N_USER_FOLDER>/.n8n/nodes/node_modules/<name> at start;
+ * node types become `n8n-nodes-smart-webhooks.<name>`, credential types keep their plain names.
+ *
+ * - A package.json is written first when the folder has none (as n8n itself does: `installed-nodes`). Without one,
+ *   npm walks up to the nearest folder holding a package.json or node_modules and installs THERE (measured: a
+ *   parent folder's package.json got the dependency).
+ * - `line` runs npm with that line's Node first on PATH (n8n 2.x: Node 24), as a user of that n8n would.
+ * - A user folder inside this repository (`npm run dev`'s .n8n-data/) would let the package resolve
+ *   `n8n-workflow` from the repo's node_modules (the 1.x devDependency) before n8n's NODE_PATH, so then
+ *   <userFolder>/node_modules/n8n-workflow links to the runtime's copy (nearer than the repo's).
+ * @param {{ userFolder: string, tarball: string, line?: '1'|'2', timeoutMs?: number }} o
+ * @returns {Promise<{ nodesDir: string, packageDir: string, version: string, ms: number }>}
+ */
+export async function installPackage({ userFolder, tarball, line, timeoutMs = 300_000 }) {
+  if (!userFolder) throw new Error('installPackage: userFolder is required');
+  if (!tarball || !existsSync(tarball)) throw new Error(`installPackage: tarball ${tarball} missing`);
+  const nodesDir = path.join(path.resolve(userFolder), '.n8n', 'nodes');
+  mkdirSync(nodesDir, { recursive: true });
+  const manifest = path.join(nodesDir, 'package.json');
+  if (!existsSync(manifest)) writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2) + '\n');
+  let extra = {};
+  let rt;
+  if (line) {
+    rt = await ensureN8n(String(line));
+    extra = rt.env; // PATH with the line's Node first: `npm` (#!/usr/bin/env node) runs on it
+  }
+  const { ms } = await runBounded('npm', [...INSTALL_ARGS, path.resolve(tarball)], {
+    cwd: nodesDir,
+    env: cleanNpmEnv(extra),
+    timeoutMs,
+    label: `npm ${INSTALL_ARGS.join(' ')} ${path.basename(tarball)} (in ${nodesDir})`,
+  });
+  const packageDir = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+  const installed = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+  if (existsSync(path.join(nodesDir, 'node_modules', 'n8n-workflow'))) {
+    throw new Error(`installPackage: npm installed the peer n8n-workflow into ${nodesDir} (it must come from n8n)`);
+  }
+  const rel = path.relative(REPO_ROOT, path.resolve(userFolder));
+  if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
+    const runtimeDir = (rt ?? (await ensureN8n(String(line ?? '2')))).dir;
+    const link = path.join(path.resolve(userFolder), 'node_modules', 'n8n-workflow');
     mkdirSync(path.dirname(link), { recursive: true });
     try {
       lstatSync(link);
       rmSync(link, { recursive: true, force: true });
     } catch {}
-    symlinkSync(real, link, 'dir');
+    symlinkSync(path.join(runtimeDir, 'node_modules', 'n8n-workflow'), link, 'dir');
   }
-  return target;
+  return { nodesDir, packageDir, version: installed.version, ms };
 }
+
+/** Process groups of n8n processes started by startN8n and not stopped yet: SIGKILLed when this process exits. */
+const liveGroups = new Set();
+process.once('exit', () => {
+  for (const pgid of liveGroups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {}
+  }
+});
 
 /** A free TCP port on 127.0.0.1 (asks the OS). */
 export function getFreePort() {
@@ -72,10 +167,10 @@ export function isPortInUse(port) {
 /**
  * The environment n8n runs with. Exported so CLI commands (import:workflow, ...) use the same
  * user folder / settings as the server.
- * @param {{ port?: number, dataDir: string, customExtensions?: string, runnersBrokerPort?: number,
- *           line?: string }} o
+ * This package is loaded from <dataDir>/.n8n/nodes (see installPackage), where every n8n looks.
+ * @param {{ port?: number, dataDir: string, runnersBrokerPort?: number, line?: string }} o
  */
-export function n8nEnv({ port = 5678, dataDir, customExtensions, runnersBrokerPort, line = '2' }) {
+export function n8nEnv({ port = 5678, dataDir, runnersBrokerPort, line = '2' }) {
   const env = {
     N8N_USER_FOLDER: path.resolve(dataDir), // n8n keeps everything in <dataDir>/.n8n/
     DB_TYPE: 'sqlite',
@@ -95,7 +190,10 @@ export function n8nEnv({ port = 5678, dataDir, customExtensions, runnersBrokerPo
     N8N_DYNAMIC_BANNERS_ENABLED: 'false',
     N8N_AI_ENABLED: 'false',
     EXTERNAL_FRONTEND_HOOKS_URLS: '',
-    N8N_COMMUNITY_PACKAGES_ENABLED: 'false', // no npm calls; we load the package as a custom extension
+    // no npm or api.n8n.io calls from the Community Nodes panel. Packages already in <dataDir>/.n8n/nodes are still
+    // loaded: both lines' community-packages module scans that folder unless N8N_COMMUNITY_PACKAGES_PREVENT_LOADING
+    // is set (checked on 2.41.1 and 1.123.81: nodeLoaders()/loadDir() test only preventLoading).
+    N8N_COMMUNITY_PACKAGES_ENABLED: 'false',
     N8N_VERIFIED_PACKAGES_ENABLED: 'false',
     N8N_UNVERIFIED_PACKAGES_ENABLED: 'false',
     // task runners: internal mode uses @n8n/task-runner from node_modules (nothing downloaded);
@@ -109,7 +207,6 @@ export function n8nEnv({ port = 5678, dataDir, customExtensions, runnersBrokerPo
     TZ: 'UTC',
   };
   if (runnersBrokerPort) env.N8N_RUNNERS_BROKER_PORT = String(runnersBrokerPort);
-  if (customExtensions) env.N8N_CUSTOM_EXTENSIONS = path.resolve(customExtensions);
   if (String(line) === '2') {
     // 2.x refreshes an MCP server registry from api.n8n.io at startup; nothing else needs it.
     // (Module names are validated: this list must only hold modules the 2.x line knows.)
@@ -135,27 +232,30 @@ async function httpStatus(url, timeoutMs = 2000) {
 }
 
 /**
- * Spawn `n8n start` and wait until GET /healthz answers 200.
- * @param {{ line?: '2'|'1', port?: number, dataDir: string, customExtensions?: string,
- *           env?: Record<string,string>, readyTimeoutMs?: number, logFile?: string,
- *           echo?: boolean }} opts
+ * Spawn an n8n process (`n8n start` by default; `webhook` / `worker` for queue mode) and wait until it is ready.
+ * @param {{ line?: '2'|'1', command?: 'start'|'webhook'|'worker', port?: number, dataDir: string,
+ *           env?: Record<string,string>, readyTimeoutMs?: number, logFile?: string, echo?: boolean,
+ *           label?: string }} opts
  *   echo: also copy n8n's output to this process's stderr (default false; always kept in memory
  *   and, if given, in logFile).
- * @returns {Promise<{ url: string, port: number, line: string, version: string, readyMs: number,
+ *   worker: readiness needs QUEUE_HEALTH_CHECK_ACTIVE=true and QUEUE_HEALTH_CHECK_PORT in env (its /healthz/readiness).
+ * @returns {Promise<{ url: string, port: number, line: string, version: string, readyMs: number, command: string,
  *                     child: import('node:child_process').ChildProcess, output: () => string,
- *                     env: Record<string,string>, stop: () => Promise<number|null> }>}
+ *                     env: Record<string,string>, stop: () => Promise<number|null>, exited: () => any }>}
  */
 export async function startN8n({
   line = '2',
+  command = 'start',
   port = 5678,
   dataDir,
-  customExtensions,
   env: extraEnv = {},
   readyTimeoutMs = 120_000,
   logFile,
   echo = false,
+  label,
 } = {}) {
   if (!dataDir) throw new Error('startN8n: dataDir is required');
+  if (!['start', 'webhook', 'worker'].includes(command)) throw new Error(`startN8n: unknown command ${command}`);
   const rt = await ensureN8n(String(line));
   if (await isPortInUse(port)) throw new Error(`startN8n: 127.0.0.1:${port} is already in use`);
   mkdirSync(dataDir, { recursive: true });
@@ -163,15 +263,19 @@ export async function startN8n({
   const env = {
     ...process.env,
     ...rt.env,
-    ...n8nEnv({ port, dataDir, customExtensions, runnersBrokerPort, line: rt.line }),
+    ...n8nEnv({ port, dataDir, runnersBrokerPort, line: rt.line }),
     ...extraEnv,
   };
   const started = Date.now();
-  const child = spawn(rt.nodeBin, [rt.n8nBin, 'start'], {
+  const child = spawn(rt.nodeBin, [rt.n8nBin, command], {
     cwd: path.resolve(dataDir),
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // own process group: stop() can reap what n8n started (task runners) and the exit hook below kills the whole
+    // group if this process ends without stopping it
+    detached: true,
   });
+  liveGroups.add(child.pid);
   const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
   let output = '';
   const onData = (chunk) => {
@@ -179,7 +283,7 @@ export async function startN8n({
     output += s;
     if (output.length > 4_000_000) output = output.slice(-2_000_000);
     log?.write(s);
-    if (echo) process.stderr.write(s);
+    if (echo) process.stderr.write(label ? s.replace(/^(?=.)/gm, `[${label}] `) : s);
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
@@ -190,16 +294,23 @@ export async function startN8n({
       resolve(code);
     });
   });
-  exitPromise.then(() => log?.end());
+  // the log stream is closed once the pipes are drained (after 'exit' some output may still be buffered)
+  child.on('close', () => log?.end());
 
   const stop = async (graceMs = 15_000) => {
-    if (exited) return exited.code;
-    child.kill('SIGTERM');
-    const t = sleep(graceMs).then(() => 'timeout');
-    if ((await Promise.race([exitPromise, t])) === 'timeout' && !exited) {
-      child.kill('SIGKILL');
-      await Promise.race([exitPromise, sleep(5000)]);
+    if (!exited) {
+      child.kill('SIGTERM');
+      const t = sleep(graceMs).then(() => 'timeout');
+      if ((await Promise.race([exitPromise, t])) === 'timeout' && !exited) {
+        child.kill('SIGKILL');
+        await Promise.race([exitPromise, sleep(5000)]);
+      }
     }
+    // whatever n8n left in its group (a task runner it did not wait for)
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {}
+    liveGroups.delete(child.pid);
     return exited?.code ?? null;
   };
 
@@ -207,29 +318,48 @@ export async function startN8n({
   const deadline = started + readyTimeoutMs;
   const fail = async (why) => {
     if (!exited) await stop();
-    throw new Error(`n8n ${rt.version} ${why}\n` + output.trimEnd().split('\n').slice(-40).join('\n'));
+    throw new Error(`n8n ${rt.version} ${command}${label ? ` (${label})` : ''} ${why}\n` + output.trimEnd().split('\n').slice(-40).join('\n'));
   };
-  // Readiness, in order (all bounded by readyTimeoutMs):
-  //  1. GET /healthz -> 200 (answers as soon as the HTTP server listens -- even during DB migrations)
-  //  2. GET /healthz/readiness -> 200 (DB connected and migrated)
-  //  3. GET /rest/settings -> JSON (before that, n8n answers 200 "n8n is starting up. Please wait")
-  //  4. the "Editor is now accessible via" log line (printed after active workflows are registered),
-  //     when the log level prints it
-  const waitLogLine = ['info', 'debug'].includes(env.N8N_LOG_LEVEL || 'info');
-  const checks = [
-    async () => (await httpStatus(`${url}/healthz`)) === 200,
-    async () => (await httpStatus(`${url}/healthz/readiness`)) === 200,
-    async () => {
-      try {
-        const res = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) });
-        const body = await res.text();
-        return res.status === 200 && body.startsWith('{');
-      } catch {
-        return false;
-      }
-    },
-    async () => !waitLogLine || output.includes('Editor is now accessible via'),
-  ];
+  const logs = ['info', 'debug'].includes(env.N8N_LOG_LEVEL || 'info');
+  /** @type {Array<() => Promise<boolean>>} */
+  let checks;
+  if (command === 'start') {
+    // Readiness, in order (all bounded by readyTimeoutMs):
+    //  1. GET /healthz -> 200 (answers as soon as the HTTP server listens -- even during DB migrations)
+    //  2. GET /healthz/readiness -> 200 (DB connected and migrated)
+    //  3. GET /rest/settings -> JSON (before that, n8n answers 200 "n8n is starting up. Please wait")
+    //  4. the "Editor is now accessible via" log line (printed after active workflows are registered),
+    //     when the log level prints it
+    checks = [
+      async () => (await httpStatus(`${url}/healthz`)) === 200,
+      async () => (await httpStatus(`${url}/healthz/readiness`)) === 200,
+      async () => {
+        try {
+          const res = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) });
+          const body = await res.text();
+          return res.status === 200 && body.startsWith('{');
+        } catch {
+          return false;
+        }
+      },
+      async () => !logs || output.includes('Editor is now accessible via'),
+    ];
+  } else if (command === 'webhook') {
+    // `n8n webhook` (queue mode): /healthz, /healthz/readiness, then "Webhook listener waiting for requests."
+    checks = [
+      async () => (await httpStatus(`${url}/healthz`)) === 200,
+      async () => (await httpStatus(`${url}/healthz/readiness`)) === 200,
+      async () => !logs || output.includes('Webhook listener waiting for requests'),
+    ];
+  } else {
+    // `n8n worker`: its health server (QUEUE_HEALTH_CHECK_*) answers /healthz/readiness once the queue is set up;
+    // "n8n worker is now ready" is logged after it takes jobs.
+    const hp = env.QUEUE_HEALTH_CHECK_ACTIVE === 'true' ? env.QUEUE_HEALTH_CHECK_PORT : undefined;
+    checks = [
+      async () => !hp || (await httpStatus(`http://127.0.0.1:${hp}/healthz/readiness`)) === 200,
+      async () => !logs || output.includes('n8n worker is now ready'),
+    ];
+  }
   for (const check of checks) {
     while (!(await check())) {
       if (exited) await fail(`exited before becoming ready (code ${exited.code}, signal ${exited.signal})`);
@@ -238,7 +368,19 @@ export async function startN8n({
     }
   }
   const readyMs = Date.now() - started;
-  return { url, port, line: rt.line, version: rt.version, readyMs, child, env, output: () => output, stop };
+  return {
+    url,
+    port,
+    line: rt.line,
+    version: rt.version,
+    command,
+    readyMs,
+    child,
+    env,
+    output: () => output,
+    stop,
+    exited: () => exited,
+  };
 }
 
 /**

@@ -2,8 +2,9 @@
 // nodes panel search, the node panel (events, Webhook URLs, setup steps, notices) and the credential dialog.
 // Screenshots go to docs/screenshots/<provider>-panel.png and <provider>-credential.png.
 //
-// Standalone: starts its own n8n (line 2, fresh temp data dir, this package's dist/ as a custom extension) through
-// scripts/lib/n8n-process.mjs, so it needs `npm run build` first (npm test does that). Browser: Debian's
+// Standalone: starts its own n8n (line 2, fresh temp data dir, this package's packed tarball installed in its
+// .n8n/nodes as users install it) through scripts/lib/n8n-process.mjs, so it needs `npm run build` first (npm test
+// does that, and packs once for every suite). Browser: Debian's
 // chromium (/usr/bin/chromium, or CHROMIUM_PATH), driven by playwright-core. Every wait is bounded (<= 30 s).
 //   npx vitest run --config test/browser/vitest.config.ts
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 // @ts-expect-error plain ESM helper without types
-import { getFreePort, prepareCustomExtensions, startN8n } from '../../scripts/lib/n8n-process.mjs';
+import { getFreePort, installPackage, startN8n, tarballForRun } from '../../scripts/lib/n8n-process.mjs';
 // @ts-expect-error plain ESM helper without types
 import { ensureN8n } from '../../scripts/n8n-runtime.mjs';
 
@@ -169,14 +170,13 @@ describe.skipIf(line !== '2')('n8n 2.x editor: the five triggers as a user sees 
 		mkdirSync(SHOTS, { recursive: true });
 		suiteStart = Date.now();
 		let t0 = Date.now();
-		const rt = await ensureN8n('2');
+		await ensureN8n('2');
 		dataDir = mkdtempSync(path.join(os.tmpdir(), 'n8n-browser-'));
-		prepareCustomExtensions({ dataDir, packageDir: REPO, runtimeDir: rt.dir });
+		await installPackage({ userFolder: dataDir, tarball: await tarballForRun(path.join(dataDir, 'pack')), line: '2' });
 		n8n = await startN8n({
 			line: '2',
 			port: await getFreePort(),
 			dataDir,
-			customExtensions: path.join(dataDir, 'custom'),
 			logFile: path.join(dataDir, 'n8n.log'),
 			readyTimeoutMs: 90_000,
 			// vitest sets NODE_ENV=test, with which n8n exits at start (code 1, no output)

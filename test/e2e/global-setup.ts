@@ -1,4 +1,5 @@
-// Starts ONE n8n (the line in N8N_LINE, default '2') with this package as a custom extension, plus the
+// Starts ONE n8n (the line in N8N_LINE, default '2') with this package's packed tarball installed the way users install
+// it (<N8N_USER_FOLDER>/.n8n/nodes, see installPackage), plus the
 // SmartComply fake, for the whole e2e run; tears both down afterwards. Values reach the test files
 // through vitest's provide/inject (see harness.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,20 +9,20 @@ import type { TestProject } from 'vitest/node';
 // @ts-expect-error plain ESM helper without types
 import { ensureN8n } from '../../scripts/n8n-runtime.mjs';
 // @ts-expect-error plain ESM helper without types
-import { getFreePort, prepareCustomExtensions, startN8n } from '../../scripts/lib/n8n-process.mjs';
+import { getFreePort, installPackage, NODE_TYPE_PREFIX, startN8n, tarballForRun } from '../../scripts/lib/n8n-process.mjs';
 // @ts-expect-error plain ESM helper without types
 import { DEFAULT_OWNER, N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
 import { startFakeSmartComply } from '../fake/smartcomply-server.mjs';
 import { PROVIDERS, nodeName } from '../providers';
 
-const REPO = path.resolve(__dirname, '..', '..');
-
 export default async function setup(project: TestProject) {
 	const line = process.env.N8N_LINE === '1' ? '1' : '2';
 	const t0 = Date.now();
-	const rt = await ensureN8n(line);
+	await ensureN8n(line);
 	const dataDir = mkdtempSync(path.join(os.tmpdir(), `n8n-e2e-${line}-`));
-	prepareCustomExtensions({ dataDir, packageDir: REPO, runtimeDir: rt.dir });
+	// the tarball `npm test` packed for this run (or a fresh `npm pack` when this suite runs alone)
+	const tarball = await tarballForRun(path.join(dataDir, 'pack'));
+	await installPackage({ userFolder: dataDir, tarball, line });
 	const port = await getFreePort();
 	const logFile = path.join(dataDir, 'n8n.log');
 	const fake = await startFakeSmartComply({ apiKey: 'sc_live_e2e_key_0123456789' });
@@ -31,7 +32,6 @@ export default async function setup(project: TestProject) {
 			line,
 			port,
 			dataDir,
-			customExtensions: path.join(dataDir, 'custom'),
 			logFile,
 			echo: process.env.N8N_E2E_ECHO === '1',
 			// the test files poll executions; make sure every run (success or error) is saved with its data
@@ -50,7 +50,7 @@ export default async function setup(project: TestProject) {
 		await client.login(DEFAULT_OWNER);
 		const types: string[] = await client.nodeTypeNames();
 		for (const name of PROVIDERS.map(nodeName)) {
-			if (!types.includes(`CUSTOM.${name}`)) throw new Error(`n8n ${n8n.version} did not load CUSTOM.${name}; log: ${logFile}`);
+			if (!types.includes(`${NODE_TYPE_PREFIX}${name}`)) throw new Error(`n8n ${n8n.version} did not load ${NODE_TYPE_PREFIX}${name}; log: ${logFile}`);
 		}
 		const readyMs = n8n.readyMs;
 		process.stderr.write(`[e2e] n8n ${n8n.version} (line ${line}) ready in ${readyMs} ms on ${n8n.url} (setup ${Date.now() - t0} ms); log ${logFile}\n`);

@@ -5,6 +5,11 @@ import { parse as parseFlatted } from 'flatted';
 import { inject } from 'vitest';
 // @ts-expect-error plain ESM helper without types
 import { N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
+// @ts-expect-error plain ESM helper without types
+import { NODE_TYPE_PREFIX as PREFIX } from '../../scripts/lib/n8n-process.mjs';
+
+/** Node types of this package as n8n names them when it is installed in ~/.n8n/nodes: `n8n-nodes-smart-webhooks.<name>`. */
+export const NODE_TYPE_PREFIX: string = PREFIX;
 
 export const env = {
 	get n8nUrl() {
@@ -83,7 +88,7 @@ export function triggerWorkflowBody(input: {
 	name?: string;
 }) {
 	const webhookId = input.webhookId ?? randomUUID();
-	const nodeType = input.nodeType.includes('.') ? input.nodeType : `CUSTOM.${input.nodeType}`;
+	const nodeType = input.nodeType.includes('.') ? input.nodeType : `${NODE_TYPE_PREFIX}${input.nodeType}`;
 	return {
 		webhookId,
 		body: {

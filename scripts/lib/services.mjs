@@ -1,0 +1,507 @@
+// Throwaway services for the queue-mode suite, on 127.0.0.1 only: a PostgreSQL 15 cluster, a redis-server, and
+// an n8n queue-mode topology (one main, two webhook processors, one worker) on the line-2 runtime.
+// node: builtins only. Every wait is bounded; every process started here runs in its own process group and is
+// stopped by its own stop(); a process 'exit' hook SIGKILLs whatever is left (a crashed test run leaks nothing).
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chownSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { getFreePort, installPackage, startN8n } from './n8n-process.mjs';
+import { runBounded } from './run.mjs';
+
+/** Debian's PostgreSQL 15 binaries (apt-get install postgresql); PG_BIN_DIR overrides. */
+export const PG_BIN_DIR = process.env.PG_BIN_DIR || '/usr/lib/postgresql/15/bin';
+export const REDIS_SERVER = process.env.REDIS_SERVER || 'redis-server';
+
+/** Process groups started here and not yet stopped; killed on exit as a safety net. */
+const groups = new Set();
+process.once('exit', () => {
+	for (const pgid of groups) {
+		try {
+			process.kill(-pgid, 'SIGKILL');
+		} catch {}
+	}
+});
+
+/**
+ * A long-running child in its own process group, output teed to logFile and kept (tail) in memory.
+ * @returns {{ child, pid: number, output: () => string, exited: () => null | { code: number|null, signal: string|null },
+ *             exitPromise: Promise<void>, stop: (signal?: string, graceMs?: number) => Promise<object|null> }}
+ */
+function spawnGroup(
+	cmd,
+	args,
+	{ env = process.env, cwd, logFile, uid, gid, label = path.basename(cmd) } = {},
+) {
+	const child = spawn(cmd, args, {
+		cwd,
+		env,
+		uid,
+		gid,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	const pgid = child.pid;
+	if (pgid) groups.add(pgid);
+	const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
+	let output = '';
+	const onData = (chunk) => {
+		const s = chunk.toString();
+		output += s;
+		if (output.length > 2_000_000) output = output.slice(-1_000_000);
+		log?.write(s);
+	};
+	child.stdout.on('data', onData);
+	child.stderr.on('data', onData);
+	let exited = null;
+	const exitPromise = new Promise((resolve) => {
+		child.on('error', (error) => {
+			exited = { code: null, signal: null, error: error.message };
+			resolve();
+		});
+		child.on('exit', (code, signal) => {
+			exited = { code, signal };
+			resolve();
+		});
+	});
+	child.on('close', () => log?.end());
+	const stop = async (signal = 'SIGTERM', graceMs = 20_000) => {
+		if (!exited && pgid) {
+			try {
+				process.kill(-pgid, signal);
+			} catch {}
+			const t = sleep(graceMs).then(() => 'timeout');
+			if ((await Promise.race([exitPromise, t])) === 'timeout') {
+				try {
+					process.kill(-pgid, 'SIGKILL');
+				} catch {}
+				await Promise.race([exitPromise, sleep(5000)]);
+			}
+		}
+		// children of the group that outlived the leader
+		try {
+			process.kill(-pgid, 'SIGKILL');
+		} catch {}
+		groups.delete(pgid);
+		return exited;
+	};
+	return { child, pid: pgid, output: () => output, exited: () => exited, exitPromise, stop, label };
+}
+
+/** uid/gid of a system user (`id -u/-g`; node has no getpwnam). */
+function systemUser(name) {
+	const id = (flag) =>
+		Number(execFileSync('id', [flag, name], { encoding: 'utf8', timeout: 10_000 }).trim());
+	return { uid: id('-u'), gid: id('-g') };
+}
+
+function tcpProbe(port, send, expect, timeoutMs = 2000) {
+	return new Promise((resolve) => {
+		const sock = net.connect({ port, host: '127.0.0.1' });
+		let buf = '';
+		const done = (v) => {
+			sock.destroy();
+			resolve(v);
+		};
+		sock.setTimeout(timeoutMs, () => done(false));
+		sock.once('error', () => done(false));
+		sock.once('connect', () => (send ? sock.write(send) : done(true)));
+		sock.on('data', (d) => {
+			buf += d.toString();
+			if (buf.includes(expect)) done(true);
+		});
+	});
+}
+
+async function waitUntil(what, fn, { timeoutMs, intervalMs = 200, proc }) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (await fn()) return;
+		if (proc?.exited())
+			throw new Error(
+				`${what}: process exited (${JSON.stringify(proc.exited())})\n${proc.output().split('\n').slice(-30).join('\n')}`,
+			);
+		if (Date.now() > deadline)
+			throw new Error(
+				`${what}: not ready after ${timeoutMs / 1000} s\n${proc ? proc.output().split('\n').slice(-30).join('\n') : ''}`,
+			);
+		await sleep(intervalMs);
+	}
+}
+
+/**
+ * A throwaway PostgreSQL 15 cluster on 127.0.0.1:<free port>, in a temp dir, trust authentication (loopback only),
+ * durability off (fsync, synchronous_commit, full_page_writes: a test database), with one database.
+ * initdb refuses to run as root, so as root every server binary runs as the `postgres` system user (spawn's
+ * uid/gid) in a temp dir it owns; as another user it runs as that user.
+ * @param {{ port?: number, database?: string, logFile?: string, readyTimeoutMs?: number }} [o]
+ * @returns {Promise<{ host: string, port: number, user: string, password: string, database: string, dir: string,
+ *                     readyMs: number, output: () => string, stop: () => Promise<void> }>}
+ */
+export async function startPostgres({
+	port,
+	database = 'n8n',
+	logFile,
+	readyTimeoutMs = 120_000,
+} = {}) {
+	const t0 = Date.now();
+	const bin = (name) => path.join(PG_BIN_DIR, name);
+	if (!existsSync(bin('initdb')))
+		throw new Error(
+			`${bin('initdb')} missing: apt-get install -y postgresql (15), or set PG_BIN_DIR`,
+		);
+	const asUser = process.getuid?.() === 0 ? systemUser('postgres') : {};
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'pg15-'));
+	if (asUser.uid !== undefined) chownSync(dir, asUser.uid, asUser.gid);
+	const dataDir = path.join(dir, 'data');
+	const user = 'postgres';
+	// bounded, as the cluster's owner; a tiny env (HOME must be readable by that user)
+	const pgEnv = { PATH: process.env.PATH, HOME: dir, LANG: 'C', LC_ALL: 'C', TZ: 'UTC' };
+	const runAs = (cmd, args, label, timeoutMs = 120_000) =>
+		new Promise((resolve, reject) => {
+			const p = spawnGroup(cmd, args, { env: pgEnv, cwd: dir, logFile, ...asUser, label });
+			const timer = setTimeout(() => void p.stop('SIGKILL', 0), timeoutMs);
+			p.exitPromise.then(() => {
+				clearTimeout(timer);
+				groups.delete(p.pid);
+				const e = p.exited();
+				if (e?.code === 0) resolve(p.output());
+				else
+					reject(
+						new Error(
+							`${label} failed (${JSON.stringify(e)}):\n${p.output().split('\n').slice(-20).join('\n')}`,
+						),
+					);
+			});
+		});
+	try {
+		await runAs(
+			bin('initdb'),
+			['-D', dataDir, '-U', user, '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
+			'initdb',
+		);
+	} catch (error) {
+		rmSync(dir, { recursive: true, force: true });
+		throw error;
+	}
+	const pgPort = port ?? (await getFreePort());
+	const server = spawnGroup(
+		bin('postgres'),
+		[
+			'-D',
+			dataDir,
+			'-p',
+			String(pgPort),
+			'-h',
+			'127.0.0.1',
+			'-k',
+			dir, // unix socket in our temp dir, not /var/run/postgresql (a system cluster may own it)
+			'-c',
+			'fsync=off',
+			'-c',
+			'synchronous_commit=off',
+			'-c',
+			'full_page_writes=off',
+			'-c',
+			'max_connections=100',
+		],
+		{ env: pgEnv, cwd: dir, logFile, ...asUser, label: 'postgres' },
+	);
+	const stop = async () => {
+		await server.stop('SIGINT', 20_000); // SIGINT = fast shutdown
+		rmSync(dir, { recursive: true, force: true });
+	};
+	try {
+		await waitUntil(
+			`postgres on 127.0.0.1:${pgPort}`,
+			async () => {
+				try {
+					await runBounded(
+						bin('pg_isready'),
+						['-h', '127.0.0.1', '-p', String(pgPort), '-U', user, '-t', '2'],
+						{ env: pgEnv, timeoutMs: 10_000 },
+					);
+					return true;
+				} catch {
+					return false;
+				}
+			},
+			{ timeoutMs: readyTimeoutMs, intervalMs: 300, proc: server },
+		);
+		await runBounded(
+			bin('createdb'),
+			['-h', '127.0.0.1', '-p', String(pgPort), '-U', user, database],
+			{ env: pgEnv, timeoutMs: 30_000 },
+		);
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+	return {
+		host: '127.0.0.1',
+		port: pgPort,
+		user,
+		password: 'trust-auth-unused',
+		database,
+		dir,
+		readyMs: Date.now() - t0,
+		output: server.output,
+		stop,
+	};
+}
+
+/**
+ * A throwaway redis-server on 127.0.0.1:<free port>: no persistence (--save '' --appendonly no), its dir a temp dir.
+ * @param {{ port?: number, logFile?: string, readyTimeoutMs?: number }} [o]
+ */
+export async function startRedis({ port, logFile, readyTimeoutMs = 60_000 } = {}) {
+	const t0 = Date.now();
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'redis-'));
+	const redisPort = port ?? (await getFreePort());
+	const server = spawnGroup(
+		REDIS_SERVER,
+		[
+			'--bind',
+			'127.0.0.1',
+			'--port',
+			String(redisPort),
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+			'--protected-mode',
+			'yes',
+			'--daemonize',
+			'no',
+		],
+		{ cwd: dir, logFile, label: 'redis-server' },
+	);
+	const stop = async () => {
+		await server.stop('SIGTERM', 10_000);
+		rmSync(dir, { recursive: true, force: true });
+	};
+	try {
+		await waitUntil(
+			`redis on 127.0.0.1:${redisPort}`,
+			() => tcpProbe(redisPort, 'PING\r\n', '+PONG'),
+			{ timeoutMs: readyTimeoutMs, proc: server },
+		);
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+	return {
+		host: '127.0.0.1',
+		port: redisPort,
+		dir,
+		readyMs: Date.now() - t0,
+		output: server.output,
+		stop,
+	};
+}
+
+/**
+ * An n8n queue-mode topology on the line-2 runtime (or `line`), with its own PostgreSQL and Redis:
+ *   main      `n8n start`    editor/REST, activations (trigger create()/delete() hooks), also serves /webhook/
+ *   webhook1  `n8n webhook`  production webhooks; main's WEBHOOK_URL points here, so node panels and SmartComply
+ *   webhook2  `n8n webhook`  registrations show webhook1's URL
+ *   worker    `n8n worker`   runs the executions the others enqueue in Redis (Bull)
+ * Each process has its own N8N_USER_FOLDER with the tarball installed the README's way (installPackage), its own
+ * N8N_PORT and task-runner broker port (N8N_RUNNERS_BROKER_PORT, default 5679 for all), the worker its own health
+ * port (QUEUE_HEALTH_CHECK_PORT defaults to 5678, main's default port); one N8N_ENCRYPTION_KEY for all (credentials
+ * written by main are decrypted by the others). Logs at debug level, one file per process start in logDir.
+ *
+ * @param {{ tarball: string, logDir: string, line?: '2'|'1', env?: Record<string,string>, echo?: boolean,
+ *           readyTimeoutMs?: number }} o
+ */
+export async function startQueueTopology({
+	tarball,
+	logDir,
+	line = '2',
+	env: extraEnv = {},
+	echo = false,
+	readyTimeoutMs = 240_000,
+}) {
+	if (!tarball) throw new Error('startQueueTopology: tarball is required');
+	mkdirSync(logDir, { recursive: true });
+	const root = mkdtempSync(path.join(os.tmpdir(), 'n8n-queue-'));
+	const t0 = Date.now();
+	const pg = await startPostgres({ logFile: path.join(logDir, 'postgres.log') });
+	let redis;
+	try {
+		redis = await startRedis({ logFile: path.join(logDir, 'redis.log') });
+	} catch (error) {
+		await pg.stop();
+		throw error;
+	}
+	const encryptionKey = randomBytes(24).toString('hex');
+	const common = {
+		NODE_ENV: 'production', // vitest sets NODE_ENV=test, with which n8n exits at start
+		N8N_LOG_LEVEL: 'debug',
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: pg.host,
+		DB_POSTGRESDB_PORT: String(pg.port),
+		DB_POSTGRESDB_DATABASE: pg.database,
+		DB_POSTGRESDB_USER: pg.user,
+		DB_POSTGRESDB_PASSWORD: pg.password,
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: redis.host,
+		QUEUE_BULL_REDIS_PORT: String(redis.port),
+		N8N_ENCRYPTION_KEY: encryptionKey,
+		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+		EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
+		EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
+		// a stopped worker waits at most this long for running jobs (default 30 s)
+		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
+		...extraEnv,
+	};
+	/** userFolder → has the package? (installed once per folder) */
+	const folders = new Map();
+	async function userFolder(name, withPackage) {
+		const dir = path.join(root, name);
+		if (!folders.has(dir)) {
+			mkdirSync(dir, { recursive: true });
+			if (withPackage) await installPackage({ userFolder: dir, tarball, line });
+			folders.set(dir, withPackage);
+		}
+		return dir;
+	}
+
+	/** role → { name, command, port, dataDir, extra } and its running n8n (or undefined) */
+	const procs = {};
+	let starts = 0;
+	async function launch(name) {
+		const p = procs[name];
+		const logFile = path.join(logDir, `${String(++starts).padStart(2, '0')}-${name}.log`);
+		p.logFiles.push(logFile);
+		p.n8n = await startN8n({
+			line,
+			command: p.command,
+			port: p.port,
+			dataDir: p.dataDir,
+			env: { ...common, ...p.extra() },
+			logFile,
+			echo,
+			label: name,
+			readyTimeoutMs,
+		});
+		p.url = p.n8n.url;
+		return p;
+	}
+	async function define(
+		name,
+		command,
+		{ withPackage = true, folderName = name, extra = () => ({}) } = {},
+	) {
+		const p = {
+			name,
+			command,
+			port: await getFreePort(),
+			dataDir: await userFolder(folderName, withPackage),
+			withPackage,
+			extra,
+			logFiles: [],
+			n8n: undefined,
+			url: undefined,
+		};
+		if (command === 'worker') {
+			// QUEUE_HEALTH_CHECK_PORT defaults to 5678 (main's default port): each worker its own; its /healthz/readiness
+			// is how startN8n knows the worker is up
+			const healthPort = await getFreePort();
+			p.healthPort = healthPort;
+			// (its default address is '::', every interface: loopback only here)
+			p.extra = () => ({
+				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+				QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+				...extra(),
+			});
+		}
+		procs[name] = p;
+		return p;
+	}
+
+	const topology = {
+		root,
+		logDir,
+		pg,
+		redis,
+		encryptionKey,
+		procs,
+		/** The running process of a role. */
+		get(name) {
+			const p = procs[name];
+			if (!p?.n8n) throw new Error(`queue topology: ${name} is not running`);
+			return p;
+		},
+		url(name) {
+			return topology.get(name).url;
+		},
+		async stop(name) {
+			const p = procs[name];
+			if (!p?.n8n) return null;
+			const code = await p.n8n.stop();
+			p.n8n = undefined;
+			return code;
+		},
+		async start(name) {
+			if (procs[name]?.n8n) throw new Error(`queue topology: ${name} already running`);
+			return await launch(name);
+		},
+		async restart(name) {
+			await topology.stop(name);
+			return await launch(name);
+		},
+		/**
+		 * Stop the running worker and start `name` (a worker role defined here on first use) in its place:
+		 * withPackage false → a user folder WITHOUT this package (the node type is unknown there).
+		 */
+		async replaceWorker(name, { withPackage }) {
+			for (const [n, p] of Object.entries(procs))
+				if (p.command === 'worker' && p.n8n) await topology.stop(n);
+			if (!procs[name]) await define(name, 'worker', { withPackage });
+			else if (procs[name].withPackage !== withPackage)
+				throw new Error(
+					`queue topology: ${name} exists with withPackage=${procs[name].withPackage}`,
+				);
+			return await launch(name);
+		},
+		/** Every log file written so far (all starts of all processes). */
+		logFiles() {
+			return Object.values(procs).flatMap((p) => p.logFiles);
+		},
+		async stopAll() {
+			// workers and webhook processors first, main last, then the services
+			for (const name of Object.keys(procs).filter((n) => procs[n].command !== 'start'))
+				await topology.stop(name).catch(() => {});
+			for (const name of Object.keys(procs)) await topology.stop(name).catch(() => {});
+			await redis.stop().catch(() => {});
+			await pg.stop().catch(() => {});
+			rmSync(root, { recursive: true, force: true });
+		},
+	};
+
+	const webhookUrl = () => ({ WEBHOOK_URL: `http://127.0.0.1:${procs.webhook1.port}/` });
+	try {
+		// main's editor and node panels, and SmartComply registrations, show webhook processor 1's URL
+		const main = await define('main', 'start', { extra: webhookUrl });
+		await define('webhook1', 'webhook', { extra: webhookUrl });
+		await define('webhook2', 'webhook', { extra: webhookUrl });
+		await define('worker', 'worker');
+
+		// main first: it runs the database migrations the others need
+		await launch(main.name);
+		// then the others one after the other (2 shared cores; parallel starts only trade one wait for another)
+		for (const name of ['webhook1', 'webhook2', 'worker']) await launch(name);
+	} catch (error) {
+		await topology.stopAll();
+		throw error;
+	}
+	topology.readyMs = Date.now() - t0;
+	return topology;
+}

@@ -1,0 +1,362 @@
+// Helpers for the queue-mode suite: a REST client on the topology's main, workflows "trigger → NoOp", deliveries to a
+// chosen process, and executions read back over REST (every page) with what ran in each.
+import { randomUUID } from 'node:crypto';
+import { parse as parseFlatted } from 'flatted';
+// @ts-expect-error plain ESM helper without types
+import { DEFAULT_OWNER, N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
+// @ts-expect-error plain ESM helper without types
+import { NODE_TYPE_PREFIX } from '../../scripts/lib/n8n-process.mjs';
+
+export const TRIGGER = 'Trigger';
+export const AFTER = 'After Trigger';
+export { NODE_TYPE_PREFIX };
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface RestClient {
+	baseUrl: string;
+	cookie: string;
+	request(
+		method: string,
+		p: string,
+		body?: unknown,
+		o?: { timeoutMs?: number; okStatuses?: number[] },
+	): Promise<any>;
+	login(o?: { email: string; password: string }): Promise<any>;
+	ensureOwner(o?: unknown): Promise<any>;
+	createCredential(c: { name: string; type: string; data: Record<string, unknown> }): Promise<any>;
+	createWorkflow(w: Record<string, unknown>): Promise<any>;
+	getWorkflow(id: string): Promise<any>;
+	activateWorkflow(id: string, o?: { settleMs?: number }): Promise<any>;
+	deactivateWorkflow(id: string): Promise<any>;
+	getExecution(id: string): Promise<any>;
+	nodeTypeNames(): Promise<string[]>;
+}
+
+export async function ownerClient(url: string): Promise<RestClient> {
+	const client = new N8nRestClient(url) as RestClient;
+	await client.ensureOwner(DEFAULT_OWNER);
+	await client.login(DEFAULT_OWNER);
+	return client;
+}
+
+/** A REST client logged in as the owner on a (re)started main. */
+export async function relogin(client: RestClient) {
+	await client.login(DEFAULT_OWNER);
+}
+
+/** Credential data holding a delivery secret in the field all five credentials name `secret` (SmartComply: also apiKey, baseUrl). */
+export function secretData(
+	_type: string,
+	secret: string,
+	extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+	return { ...extra, secret };
+}
+
+export interface Workflow {
+	id: string;
+	webhookId: string;
+	name: string;
+	/** production URL of this workflow's trigger on the process at baseUrl */
+	urlOn(baseUrl: string): string;
+}
+
+export function triggerWorkflowBody(input: {
+	nodeType: string;
+	typeVersion?: number;
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	webhookId?: string;
+	name?: string;
+}) {
+	const webhookId = input.webhookId ?? randomUUID();
+	const nodeType = input.nodeType.includes('.')
+		? input.nodeType
+		: `${NODE_TYPE_PREFIX}${input.nodeType}`;
+	const trigger: Record<string, unknown> = {
+		id: randomUUID(),
+		name: TRIGGER,
+		type: nodeType,
+		typeVersion: input.typeVersion ?? 1,
+		position: [0, 0],
+		webhookId,
+		parameters: input.parameters,
+	};
+	if (input.credentials) trigger.credentials = input.credentials;
+	return {
+		webhookId,
+		body: {
+			name: input.name ?? `queue ${input.nodeType} ${webhookId.slice(0, 8)}`,
+			nodes: [
+				trigger,
+				{
+					id: randomUUID(),
+					name: AFTER,
+					type: 'n8n-nodes-base.noOp',
+					typeVersion: 1,
+					position: [240, 0],
+					parameters: {},
+				},
+			],
+			connections: { [TRIGGER]: { main: [[{ node: AFTER, type: 'main', index: 0 }]] } },
+			settings: {
+				executionOrder: 'v1',
+				saveDataSuccessExecution: 'all',
+				saveDataErrorExecution: 'all',
+				saveManualExecutions: true,
+			},
+		},
+	};
+}
+
+export async function createCredential(
+	client: RestClient,
+	type: string,
+	data: Record<string, unknown>,
+) {
+	const created = await client.createCredential({
+		name: `${type} queue ${randomUUID().slice(0, 8)}`,
+		type,
+		data,
+	});
+	return { id: String(created.id), name: created.name as string };
+}
+
+/**
+ * Creates "trigger → NoOp" on main. `path` is the trigger's URL path after /webhook/: `<webhookId>/webhook` for this
+ * package's triggers (static path 'webhook'); n8n's Webhook node gets its own.
+ */
+export async function createWorkflow(
+	client: RestClient,
+	input: Parameters<typeof triggerWorkflowBody>[0] & { path?: (webhookId: string) => string },
+): Promise<Workflow> {
+	const { webhookId, body } = triggerWorkflowBody(input);
+	const created = await client.createWorkflow(body);
+	const p = input.path ? input.path(webhookId) : `${webhookId}/webhook`;
+	return {
+		id: String(created.id),
+		webhookId,
+		name: body.name,
+		urlOn: (baseUrl: string) => `${baseUrl}/webhook/${p}`,
+	};
+}
+
+/**
+ * Is the production webhook registered as seen from a process? A GET on a registered POST-only webhook answers 404
+ * "... Did you mean to make a POST request?" (main and webhook processors alike); before registration the hint is
+ * missing. No delivery is sent, so nothing runs.
+ */
+export async function webhookKnown(url: string): Promise<boolean> {
+	const probe = await fetch(url, { method: 'GET', signal: AbortSignal.timeout(10_000) }).catch(
+		() => undefined,
+	);
+	const text = probe ? await probe.text() : '';
+	return Boolean(probe && /POST request/i.test(text));
+}
+
+/** Activates on main and waits (bounded by a count of probes) until every given process knows the webhook. */
+export async function activate(
+	client: RestClient,
+	wf: Workflow,
+	processUrls: string[],
+	{ probes = 150, intervalMs = 200 } = {},
+) {
+	await client.activateWorkflow(wf.id, { settleMs: 0 });
+	for (const base of processUrls) {
+		let ok = false;
+		for (let i = 0; i < probes && !ok; i++) {
+			ok = await webhookKnown(wf.urlOn(base));
+			if (!ok) await sleep(intervalMs);
+		}
+		if (!ok)
+			throw new Error(
+				`workflow ${wf.id}: webhook not registered on ${base} after ${probes} probes`,
+			);
+	}
+}
+
+export interface Delivery {
+	status: number;
+	text: string;
+	json?: any;
+}
+
+export async function post(
+	url: string,
+	body: Buffer | string,
+	headers: Record<string, string>,
+): Promise<Delivery> {
+	const res = await fetch(url, {
+		method: 'POST',
+		headers,
+		body: new Uint8Array(typeof body === 'string' ? Buffer.from(body) : body),
+		signal: AbortSignal.timeout(60_000),
+	});
+	const text = await res.text();
+	let json: any;
+	try {
+		json = JSON.parse(text);
+	} catch {}
+	return { status: res.status, text, json };
+}
+
+/** A delivery that started an execution: 200 with an empty body (the spec's answer to an accepted delivery). */
+export function accepted(d: Delivery) {
+	return d.status === 200 && d.text === '';
+}
+
+export interface ExecutionSummary {
+	id: string;
+	status?: string;
+	finished?: boolean;
+	mode?: string;
+	workflowId?: string;
+}
+
+export function isDone(e: ExecutionSummary) {
+	return e.status
+		? !['new', 'running', 'waiting', 'unknown'].includes(e.status)
+		: e.finished === true;
+}
+
+/**
+ * Every execution of a workflow. n8n caps a page at 100, and pages differently per line:
+ *  - 2.41: `nextCursor` in the answer, passed back as `cursor` (a `lastId` is refused with 400 "Use cursor to load
+ *    execution pages"); the first page also lists the running/new ones (up to the limit), later pages completed only;
+ *  - 1.x: no cursor; `lastId` = the last id of the previous page, until an empty page.
+ */
+export async function allExecutions(
+	client: RestClient,
+	workflowId: string,
+): Promise<ExecutionSummary[]> {
+	const out = new Map<string, ExecutionSummary>();
+	const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId) }));
+	let next = '';
+	for (let guard = 0; guard < 10_000; guard++) {
+		const page = await client.request('GET', `/rest/executions?filter=${filter}&limit=100${next}`);
+		const results: any[] = page?.results ?? page ?? [];
+		const fresh = results.filter((e) => !out.has(String(e.id)));
+		for (const e of fresh) out.set(String(e.id), { ...e, id: String(e.id) });
+		if (page && typeof page === 'object' && 'nextCursor' in page) {
+			if (!page.nextCursor) break;
+			next = `&cursor=${encodeURIComponent(page.nextCursor)}`;
+		} else {
+			if (fresh.length === 0) break;
+			next = `&lastId=${results[results.length - 1].id}`;
+		}
+	}
+	return [...out.values()].sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+export interface ExecutionDetail {
+	id: string;
+	status: string;
+	/** the node after the trigger ran (with at least one item) */
+	ran: boolean;
+	triggerItems: Array<Record<string, unknown>>;
+	afterItems: Array<Record<string, unknown>>;
+	error?: string;
+	raw: any;
+}
+
+function itemsOf(runData: any, node: string): Array<Record<string, unknown>> {
+	const main = runData?.[node]?.[0]?.data?.main?.[0] ?? [];
+	return main.map((item: any) => item.json);
+}
+
+export async function executionDetail(client: RestClient, id: string): Promise<ExecutionDetail> {
+	const execution = await client.getExecution(id);
+	const raw = typeof execution?.data === 'string' ? parseFlatted(execution.data) : execution?.data;
+	const runData = raw?.resultData?.runData ?? {};
+	const afterItems = itemsOf(runData, AFTER);
+	const err = raw?.resultData?.error;
+	return {
+		id: String(id),
+		status: execution?.status ?? (execution?.finished ? 'success' : 'unknown'),
+		ran: Boolean(runData[AFTER]) && afterItems.length > 0,
+		triggerItems: itemsOf(runData, TRIGGER),
+		afterItems,
+		error: err ? String(err.message ?? err.description ?? JSON.stringify(err)) : undefined,
+		raw: { ...execution, data: raw },
+	};
+}
+
+export async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
+	const results: T[] = new Array(tasks.length);
+	let next = 0;
+	async function worker() {
+		while (next < tasks.length) {
+			const i = next++;
+			results[i] = await tasks[i]();
+		}
+	}
+	await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+	return results;
+}
+
+export async function details(client: RestClient, list: ExecutionSummary[]) {
+	return await pool(
+		list.map((e) => () => executionDetail(client, e.id)),
+		6,
+	);
+}
+
+/**
+ * Waits until the workflow has at least `expected` executions, all finished. Bounded by progress, not by a clock:
+ * it fails only when nothing new finished for `stallMs` (a limit the caller derives from a throughput measured in
+ * the same run).
+ */
+export async function settle(
+	client: RestClient,
+	workflowId: string,
+	expected: number,
+	stallMs: number,
+	intervalMs = 300,
+): Promise<ExecutionSummary[]> {
+	let lastDone = -1;
+	let lastProgress = Date.now();
+	for (;;) {
+		const list = await allExecutions(client, workflowId);
+		const done = list.filter(isDone).length;
+		if (list.length >= expected && done === list.length) return list;
+		if (done !== lastDone) {
+			lastDone = done;
+			lastProgress = Date.now();
+		}
+		if (Date.now() - lastProgress > stallMs) {
+			throw new Error(
+				`workflow ${workflowId}: expected ${expected} finished executions; ${list.length} listed, ${done} finished, no progress for ${stallMs} ms: ` +
+					JSON.stringify(list.slice(-10).map((e) => ({ id: e.id, status: e.status }))),
+			);
+		}
+		await sleep(intervalMs);
+	}
+}
+
+/**
+ * "Nothing more runs": after `sentinel()` (a genuine delivery that starts one more execution) has been answered,
+ * wait until the workflow has before + 1 finished executions and return them. Extra executions from earlier requests
+ * show up in the count; the suite's final ledger re-counts every workflow minutes later.
+ */
+export async function countWithSentinel(
+	client: RestClient,
+	workflowId: string,
+	before: number,
+	sentinel: () => Promise<Delivery>,
+	stallMs: number,
+) {
+	const s = await sentinel();
+	if (!accepted(s)) throw new Error(`sentinel delivery not accepted: ${s.status} ${s.text}`);
+	return await settle(client, workflowId, before + 1, stallMs);
+}
+
+/** Where a watched value sits in serialized data: the nearest preceding keys, never the value itself. */
+export function whereIn(text: string, value: string): string {
+	const at = text.indexOf(value);
+	const before = text.slice(Math.max(0, at - 400), at);
+	return [...before.matchAll(/"([A-Za-z_$][\w$]*)":/g)]
+		.slice(-4)
+		.map((m) => m[1])
+		.join(' > ');
+}
