@@ -266,6 +266,11 @@ describe.skipIf(line !== '2')('n8n 2.x editor: the five triggers as a user sees 
 				// n8n turns the Events options into trigger actions ("On project completed", ...)
 				const action = page.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]', { hasText: p.action });
 				await action.first().click({ timeout: SHORT });
+			} else {
+				// a node installed from npm (as users install this package) and without actions opens n8n's community-node
+				// details ("Installed", "Via npm") with an "Add to workflow" button instead of being added at once
+				const add = page.locator('[data-test-id="node-creator"] button', { hasText: 'Add to workflow' });
+				await add.first().click({ timeout: SHORT });
 			}
 
 			// the node panel (NDV) opens on the new node
