@@ -471,6 +471,11 @@ export async function startQueueTopology({
 				);
 			return await launch(name);
 		},
+		/** Start one more worker (`name`, with the package) beside the running ones. */
+		async addWorker(name) {
+			if (!procs[name]) await define(name, 'worker', { withPackage: true });
+			return await launch(name);
+		},
 		/** Every log file written so far (all starts of all processes). */
 		logFiles() {
 			return Object.values(procs).flatMap((p) => p.logFiles);
