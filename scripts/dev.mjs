@@ -12,11 +12,12 @@
 // Data lives in .n8n-data/n8n-<line>/ (gitignored); delete it to start from scratch.
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureN8n, REPO_ROOT } from './n8n-runtime.mjs';
 import { DEFAULT_OWNER, importCredentials, N8nRestClient } from './lib/n8n-api.mjs';
-import { INSTALL_ARGS, installPackage, isPortInUse, NODE_TYPE_PREFIX, packPackage, startN8n } from './lib/n8n-process.mjs';
+import { INSTALL_ARGS, installPackage, isPortInUse, packPackage, startN8n } from './lib/n8n-process.mjs';
 
 function usage(code) {
   console.log(`usage: npm run dev -- [--n8n1] [--port <n>] [--demo] [--skip-build]`);
@@ -48,6 +49,29 @@ function parseArgs(argv) {
 
 function say(msg) {
   console.log(`[dev] ${msg}`);
+}
+
+/** How to find this package's nodes: by provider name (in n8n 2.41.1's nodes panel, "Smart" lists SmartlyQ,
+ *  SmartComply, SmarterMeasure and SmartMaintenance but not SMP). The names come from the built core, the one list
+ *  of providers. */
+function nodesNote() {
+  const { providerIds, providers } = createRequire(import.meta.url)(path.join(REPO_ROOT, 'dist', 'index.js'));
+  const names = providerIds.map((id) => `"${providers[id].displayName}"`);
+  return (
+    `nodes: in a workflow click + and search a provider's name: ${names.slice(0, -1).join(', ')} or ${names.at(-1)}` +
+    ` (one trigger each; "Smart" alone does not list SMP)`
+  );
+}
+
+/** --demo: the fake SmartComply API, and one command each to list its endpoints and to make it send an event. */
+function demoNote(fake) {
+  return (
+    `\n  fake SmartComply API: ${fake.url} (API key ${fake.apiKey}; credential "SmartComply (demo fake API)")` +
+    `\n    a SmartComply trigger registers an endpoint there when its workflow is published or listening; list them:` +
+    `\n      curl -s -H 'Authorization: Bearer ${fake.apiKey}' ${fake.url}/webhooks/endpoints` +
+    `\n    make it send an event (test.submitted, notice.created or webhook.test) to one, whe_… = an "id" from that list:` +
+    `\n      curl -s -X POST ${fake.origin}/__control/deliver -H 'Content-Type: application/json' -d '{"endpointId":"whe_…","type":"notice.created"}'`
+  );
 }
 
 /** Run a command with inherited stdio (the user sees npm's output), bounded. */
@@ -159,9 +183,9 @@ async function main() {
     `\n  n8n ${n8n.version} is ready in ${(n8n.readyMs / 1000).toFixed(1)} s (${((Date.now() - t0) / 1000).toFixed(0)} s total)` +
       `\n  editor: ${n8n.url}/` +
       `\n  webhooks: ${n8n.url}/webhook/<path>  (test: ${n8n.url}/webhook-test/<path>)` +
-      `\n  nodes of this package appear as ${NODE_TYPE_PREFIX}* (search "Smart" in the node panel)` +
+      `\n  ${nodesNote()}` +
       ownerNote +
-      (fake ? `\n  fake SmartComply: ${fake.url}` : '') +
+      (fake ? demoNote(fake) : '') +
       `\n  Ctrl-C to stop\n`,
   );
 

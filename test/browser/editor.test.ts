@@ -1,30 +1,19 @@
-// Drives the real n8n 2.x editor as a user would: owner setup through the form, a new workflow per trigger, the
-// nodes panel search, the node panel (events, Webhook URLs, setup steps, notices) and the credential dialog.
+// Drives the real n8n 2.x editor as a user would: owner setup through the form (this file runs first, see
+// vitest.config.ts; it logs in when the owner exists), a new workflow per trigger, the nodes panel search, the node panel (events, Webhook URLs, setup steps,
+// notices) and the credential dialog.
 // Screenshots go to docs/screenshots/<provider>-panel.png and <provider>-credential.png.
 //
-// Standalone: starts its own n8n (line 2, fresh temp data dir, this package's packed tarball installed in its
-// .n8n/nodes as users install it) through scripts/lib/n8n-process.mjs, so it needs `npm run build` first (npm test
-// does that, and packs once for every suite). Browser: Debian's
-// chromium (/usr/bin/chromium, or CHROMIUM_PATH), driven by playwright-core. Every wait is bounded (<= 30 s).
+// n8n: the one the suite's global setup (global-setup.ts) started (line 2, fresh temp data dir, this package's
+// packed tarball installed in its .n8n/nodes as users install it), so it needs `npm run build` first (npm test does
+// that, and packs once for every suite). Browser: Debian's chromium (/usr/bin/chromium, or CHROMIUM_PATH), driven
+// by playwright-core (browser.ts). Every wait is bounded (<= 30 s).
 //   npx vitest run --config test/browser/vitest.config.ts
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-// @ts-expect-error plain ESM helper without types
-import { getFreePort, installPackage, startN8n, tarballForRun } from '../../scripts/lib/n8n-process.mjs';
-// @ts-expect-error plain ESM helper without types
-import { ensureN8n } from '../../scripts/n8n-runtime.mjs';
+import { type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
+import { escapeRe, keepFailure, launchBrowser, sees, SHORT, shot as shotOf, signIn, WAIT, type Browser } from './browser';
 
-const REPO = path.resolve(__dirname, '../..');
-const SHOTS = path.join(REPO, 'docs', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const OWNER = { email: 'owner@example.com', firstName: 'Dev', lastName: 'Owner', password: 'Passw0rd-e2e' };
-const WAIT = 30_000; // upper bound of every single wait
-const SHORT = 10_000;
-// the whole file stays under 4 minutes: no test starts after BUDGET_MS (each test is capped at 45 s by the config)
-const BUDGET_MS = 180_000;
+// the whole file stays under 3 minutes: no test starts after BUDGET_MS (each test is capped at 45 s by the config)
+const BUDGET_MS = 150_000;
 let suiteStart = 0;
 function withinBudget() {
 	if (Date.now() - suiteStart > BUDGET_MS) throw new Error(`browser suite over its ${BUDGET_MS / 1000} s budget; not starting more`);
@@ -141,100 +130,30 @@ const PROVIDERS: Provider[] = [
 ];
 
 const timings: Record<string, number> = {};
-let n8n: { url: string; stop: () => Promise<number | null>; output: () => string } | undefined;
-let dataDir = '';
-let userDataDir = '';
-let context: BrowserContext | undefined;
+let browser: Browser | undefined;
 let page: Page;
+let n8nUrl = '';
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Wait (bounded) until `scope` shows `text` somewhere visible. */
-async function sees(scope: Locator | Page, text: string, timeout = SHORT) {
-	await scope.getByText(text, { exact: false }).filter({ visible: true }).first().waitFor({ state: 'visible', timeout });
-}
-
-async function shot(name: string) {
-	// no pointer over the page, no dropdown still fading out, no dialog half faded in
-	await page.mouse.move(0, 899);
-	await page.locator('.el-select__popper:visible').first().waitFor({ state: 'hidden', timeout: SHORT }).catch(() => {});
-	await page.screenshot({ path: path.join(SHOTS, `${name}.png`), animations: 'disabled', timeout: WAIT });
-}
+const shot = (name: string) => shotOf(page, name);
 
 describe.skipIf(line !== '2')('n8n 2.x editor: the five triggers as a user sees them', () => {
 	beforeAll(async () => {
-		if (!existsSync(CHROMIUM)) {
-			throw new Error(`${CHROMIUM} missing: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-		}
-		if (!existsSync(path.join(REPO, 'dist', 'nodes'))) throw new Error('dist/ missing: npm run build first');
-		mkdirSync(SHOTS, { recursive: true });
 		suiteStart = Date.now();
-		let t0 = Date.now();
-		await ensureN8n('2');
-		dataDir = mkdtempSync(path.join(os.tmpdir(), 'n8n-browser-'));
-		await installPackage({ userFolder: dataDir, tarball: await tarballForRun(path.join(dataDir, 'pack')), line: '2' });
-		n8n = await startN8n({
-			line: '2',
-			port: await getFreePort(),
-			dataDir,
-			logFile: path.join(dataDir, 'n8n.log'),
-			readyTimeoutMs: 90_000,
-			// vitest sets NODE_ENV=test, with which n8n exits at start (code 1, no output)
-			env: { NODE_ENV: 'production' },
-		});
-		timings.n8nStart = Date.now() - t0;
-		t0 = Date.now();
-		userDataDir = mkdtempSync(path.join(os.tmpdir(), 'chromium-udd-'));
-		context = await chromium.launchPersistentContext(userDataDir, {
-			executablePath: CHROMIUM,
-			headless: true,
-			args: [
-				'--headless',
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-quic',
-				'--no-first-run',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-			],
-			viewport: { width: 1280, height: 900 },
-			timeout: WAIT,
-		});
-		context.setDefaultTimeout(WAIT);
-		context.setDefaultNavigationTimeout(WAIT);
-		page = context.pages()[0] ?? (await context.newPage());
-		// leaving a workflow with unsaved changes may ask through beforeunload; leave
-		page.on('dialog', (d) => void d.accept().catch(() => {}));
-		timings.browserStart = Date.now() - t0;
+		n8nUrl = inject('n8nUrl');
+		browser = await launchBrowser();
+		page = browser.page;
+		timings.browserStart = Date.now() - suiteStart;
 	});
 
 	afterAll(async () => {
-		await context?.close().catch(() => {});
-		await n8n?.stop();
-		if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-		if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-		console.log(`[browser] timings (ms): ${JSON.stringify(timings)}`);
+		await browser?.close();
+		console.log(`[browser] editor timings (ms): ${JSON.stringify(timings)}`);
 	});
 
 	it('sets up the owner account through the form (or logs in)', async () => {
 		withinBudget();
 		const t0 = Date.now();
-		await page.goto(`${n8n!.url}/`);
-		const form = page.locator('[data-test-id="setup-form"], [data-test-id="auth-form"]').first();
-		await form.waitFor({ timeout: WAIT });
-		if (await page.locator('[data-test-id="setup-form"]').count()) {
-			await sees(page, 'Set up owner account');
-			await page.locator('#email').fill(OWNER.email);
-			await page.locator('#firstName').fill(OWNER.firstName);
-			await page.locator('#lastName').fill(OWNER.lastName);
-			await page.locator('#password').fill(OWNER.password);
-		} else {
-			await page.locator('#email, input[name="emailOrLdapLoginId"]').first().fill(OWNER.email);
-			await page.locator('#password').fill(OWNER.password);
-		}
-		await page.locator('[data-test-id="form-submit-button"]').click();
-		await page.waitForURL((u) => !/\/(setup|signin)\b/.test(u.pathname), { timeout: WAIT });
+		await signIn(page, n8nUrl);
 		timings.owner = Date.now() - t0;
 	});
 
@@ -242,15 +161,9 @@ describe.skipIf(line !== '2')('n8n 2.x editor: the five triggers as a user sees 
 		it(`${p.displayName}: found in the nodes panel; panel shows events, URLs and setup; credential fields`, async () => {
 			withinBudget();
 			const t0 = Date.now();
-			onTestFailed(async () => {
-				// what the browser showed, for the failure report (outside the repo)
-				const dir = mkdtempSync(path.join(os.tmpdir(), `browser-failure-${p.file}-`));
-				await page.screenshot({ path: path.join(dir, 'page.png'), timeout: SHORT }).catch(() => {});
-				writeFileSync(path.join(dir, 'page.html'), await page.content().catch(() => ''));
-				console.error(`[browser] ${p.displayName} failed; screenshot and HTML in ${dir}`);
-			});
+			onTestFailed(() => keepFailure(page, p.file));
 			// a new, empty workflow
-			await page.goto(`${n8n!.url}/workflow/new`);
+			await page.goto(`${n8nUrl}/workflow/new`);
 			await page.locator('[data-test-id="canvas-add-button"]').click({ timeout: WAIT });
 
 			// the nodes panel: search by name and pick the trigger
@@ -267,10 +180,10 @@ describe.skipIf(line !== '2')('n8n 2.x editor: the five triggers as a user sees 
 				const action = page.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]', { hasText: p.action });
 				await action.first().click({ timeout: SHORT });
 			} else {
-				// a node installed from npm (as users install this package) and without actions opens n8n's community-node
-				// details ("Installed", "Via npm") with an "Add to workflow" button instead of being added at once
-				const add = page.locator('[data-test-id="node-creator"] button', { hasText: 'Add to workflow' });
-				await add.first().click({ timeout: SHORT });
+				// n8n 2.41 opens a community package's node (one installed in ~/.n8n/nodes) on its "Node details" view; one
+				// without actions is added from there
+				await sees(page.locator('[data-test-id="node-creator"]'), 'Node details');
+				await page.locator('[data-test-id="node-creator"]').getByRole('button', { name: 'Add to workflow' }).click({ timeout: SHORT });
 			}
 
 			// the node panel (NDV) opens on the new node
@@ -285,7 +198,7 @@ describe.skipIf(line !== '2')('n8n 2.x editor: the five triggers as a user sees 
 			const url = params.locator('.webhook-url');
 			await expect
 				.poll(async () => ((await url.innerText()) || '').trim(), { timeout: SHORT })
-				.toMatch(new RegExp(`^${escapeRe(n8n!.url)}/webhook/[0-9a-f-]{36}/webhook$`));
+				.toMatch(new RegExp(`^${escapeRe(n8nUrl)}/webhook/[0-9a-f-]{36}/webhook$`));
 
 			for (const text of p.panelTexts) await sees(params, text);
 			const panelText = await params.innerText();

@@ -1,0 +1,519 @@
+// A new user's first SMP workflow in the real n8n 2.x editor, step by step as the README's "First steps in the
+// editor" tells it: a new workflow; the SMP trigger from the nodes panel; its credential created in the credential
+// dialog; Edit Fields (Set) added after it; Execute step (listen); a signed delivery sent to the Test URL with the
+// package's own sender (dist/cli.cjs, as a child process); the item in the trigger's output; one of its fields
+// dragged into Edit Fields, with the preview and the step's output showing the value; saved and published; a
+// delivery to the Production URL runs the workflow exactly once with that payload (checked through n8n's REST API
+// and shown in the Executions view). And a delivery with the wrong secret while listening shows as the trigger's
+// error in the editor. Every step is done in the UI; only the checks of what n8n stored use the REST API.
+//
+// Screenshots: docs/screenshots/journey-1-listening.png, journey-2-item.png, journey-3-mapped.png,
+// journey-4-execution.png, journey-refused.png.
+//
+// n8n: the suite's (global-setup.ts). Every wait is bounded (<= 30 s each, the file by BUDGET_MS); no verdict depends
+// on how fast the machine is: waits are for UI states and registrations, counts are exact.
+//   npx vitest run --config test/browser/vitest.config.ts
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parse as parseFlatted } from 'flatted';
+import { type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
+// @ts-expect-error plain ESM helper without types
+import { N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
+import {
+	escapeRe,
+	keepFailure,
+	launchBrowser,
+	OWNER,
+	REPO,
+	sees,
+	SHORT,
+	shot as shotOf,
+	signIn,
+	WAIT,
+	type Browser,
+} from './browser';
+
+const line = process.env.N8N_LINE || '2';
+const CLI = path.join(REPO, 'dist', 'cli.cjs');
+const SECRET = 'journey-signing-secret-0123456789';
+/** the project name in the sender's project.completed sample (src/providers/smp.ts) */
+const PROJECT_NAME = 'Authentication accessibility audit';
+const TRIGGER = 'SMP Trigger';
+const NEXT = 'Edit Fields';
+// no step starts after BUDGET_MS from the file's start (each is capped by its own timeout)
+const BUDGET_MS = 180_000;
+const STEP_TIMEOUT = 60_000;
+
+interface Rest {
+	login(o: { email: string; password: string }): Promise<unknown>;
+	getWorkflow(id: string): Promise<any>;
+	listExecutions(workflowId: string, o?: { limit?: number }): Promise<any[]>;
+	getExecution(id: string): Promise<any>;
+}
+
+const timings: Record<string, number> = {};
+let browser: Browser | undefined;
+let page: Page;
+let n8nUrl = '';
+let api: Rest;
+let fileStart = 0;
+/** what the steps found out, for the later steps */
+const state: {
+	workflowId?: string;
+	testUrl?: string;
+	productionUrl?: string;
+	productionExecutionId?: string;
+} = {};
+
+const shot = (name: string) => shotOf(page, name);
+const ndv = () => page.locator('[data-test-id="ndv"]');
+const outputPanel = () => ndv().locator('[data-test-id="output-panel"]');
+
+function step(t0: number, name: string) {
+	timings[name] = Date.now() - t0;
+}
+
+function withinBudget() {
+	if (Date.now() - fileStart > BUDGET_MS)
+		throw new Error(`journey over its ${BUDGET_MS / 1000} s budget; not starting more`);
+}
+
+function need<T>(value: T | undefined, what: string): T {
+	if (value === undefined) throw new Error(`an earlier step did not get ${what}`);
+	return value;
+}
+
+/** `node dist/cli.cjs send smp project.completed --url <url> --secret <secret>`, as a user runs it. */
+function sendWithCli(url: string, secret: string): Promise<{ code: number; output: string }> {
+	return new Promise((resolve) => {
+		execFile(
+			process.execPath,
+			[CLI, 'send', 'smp', 'project.completed', '--url', url, '--secret', secret],
+			{ timeout: WAIT + 10_000, encoding: 'utf8' },
+			(error, stdout, stderr) => {
+				const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+				resolve({ code, output: `${stdout}${stderr}` });
+			},
+		);
+	});
+}
+
+/**
+ * Waits (bounded) until n8n has registered a webhook: a GET on a registered POST-only webhook answers 404 "... Did you
+ * mean to make a POST request?", an unregistered one "... is not registered". Nothing is delivered, so nothing runs
+ * and a listening Test URL stays armed.
+ */
+async function waitForRegistration(url: string) {
+	const deadline = Date.now() + WAIT;
+	let last = '';
+	while (Date.now() < deadline) {
+		const probe = await fetch(url, { method: 'GET', signal: AbortSignal.timeout(5000) }).catch(
+			() => undefined,
+		);
+		last = probe ? `${probe.status} ${await probe.text()}` : 'no answer';
+		if (/POST request/i.test(last)) return;
+		await sleep(250);
+	}
+	throw new Error(`webhook ${url} not registered after ${WAIT / 1000} s; last answer: ${last}`);
+}
+
+/** The workflow's executions in production (mode "webhook"), oldest first. */
+async function productionExecutions(workflowId: string) {
+	const list = (await api.listExecutions(workflowId, { limit: 100 })) ?? [];
+	return list.filter((e) => e.mode === 'webhook').sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+/** The JSON of the items a node output in an execution (n8n keeps `data` in flatted form). */
+async function itemsOf(executionId: string, nodeName: string): Promise<Array<Record<string, any>>> {
+	const execution = await api.getExecution(executionId);
+	const data = typeof execution?.data === 'string' ? parseFlatted(execution.data) : execution?.data;
+	const runs = data?.resultData?.runData?.[nodeName];
+	if (!runs) throw new Error(`execution ${executionId}: no run data for "${nodeName}"`);
+	return (runs[0]?.data?.main?.[0] ?? []).map((item: any) => item.json);
+}
+
+async function openNode(name: string) {
+	if (await ndv().isVisible()) await closeNdv();
+	await page
+		.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`)
+		.dblclick({ timeout: SHORT });
+	await ndv().waitFor({ timeout: WAIT });
+	await sees(ndv().locator('[data-test-id="node-title-container"]'), name);
+}
+
+async function closeNdv() {
+	await page.locator('[data-test-id="ndv-close-button"]').click({ timeout: SHORT });
+	await ndv().waitFor({ state: 'hidden', timeout: SHORT });
+}
+
+/** Shows a run-data pane (input or output) as JSON, where every field of the item is on screen. */
+async function asJson(pane: Locator) {
+	await pane.locator('[data-test-id="radio-button-json"]').click({ timeout: SHORT });
+}
+
+describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow", () => {
+	beforeAll(async () => {
+		fileStart = Date.now();
+		n8nUrl = inject('n8nUrl');
+		browser = await launchBrowser();
+		page = browser.page;
+		timings.browserStart = Date.now() - fileStart;
+		api = new N8nRestClient(n8nUrl) as Rest;
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		console.log(
+			`[browser] journey timings (ms): ${JSON.stringify({ ...timings, total: Date.now() - fileStart })}`,
+		);
+	});
+
+	it(
+		'signs in, opens a new workflow, adds the SMP trigger from the nodes panel and creates its credential',
+		{ timeout: STEP_TIMEOUT },
+		async () => {
+			withinBudget();
+			const t0 = Date.now();
+			onTestFailed(() => keepFailure(page, 'journey-add-trigger'));
+			// the owner (set up through the form when this file runs first, else logged in); the REST client checks
+			// what n8n stored with its own session
+			await signIn(page, n8nUrl);
+			await api.login({ email: OWNER.email, password: OWNER.password });
+
+			await page.goto(`${n8nUrl}/workflow/new`);
+			await page.locator('[data-test-id="canvas-add-button"]').click({ timeout: WAIT });
+			const search = page.locator('[data-test-id="node-creator-search-bar"]');
+			await search.waitFor({ timeout: SHORT });
+			await search.fill('SMP');
+			const creator = page.locator('[data-test-id="node-creator"]');
+			await creator
+				.locator('[data-test-id="item-iterator-item"]')
+				.filter({
+					has: page.locator('[data-test-id="node-creator-item-name"]', { hasText: /^\s*SMP\s*$/ }),
+				})
+				.first()
+				.click({ timeout: SHORT });
+			// n8n turns the Events options into trigger actions; this one preselects project.completed
+			await creator
+				.locator('[data-test-id="item-iterator-item"]', { hasText: 'On project completed' })
+				.first()
+				.click({ timeout: SHORT });
+			await ndv().waitFor({ timeout: WAIT });
+			await sees(ndv(), TRIGGER);
+			const params = ndv().locator('[data-test-id="node-parameters"]');
+			await sees(params.locator('[data-test-id="parameter-input-events"]'), 'project.completed');
+
+			// the credential: "Connect to SMP Webhook" opens the new-credential dialog; type the secret, save
+			await params
+				.locator('[data-test-id="node-credentials-empty-state"] button')
+				.click({ timeout: SHORT });
+			const dialog = page.locator('[data-test-id="editCredential-modal"]');
+			await dialog.waitFor({ timeout: WAIT });
+			await sees(dialog, 'SMP Webhook API');
+			await dialog.locator('[data-test-id="parameter-input-secret"] input').fill(SECRET);
+			await dialog.locator('[data-test-id="credential-save-button"]').click({ timeout: SHORT });
+			await dialog.waitFor({ state: 'hidden', timeout: WAIT });
+			// the new credential is selected in the node
+			await expect
+				.poll(() => params.locator('[data-test-id="node-credentials-select"] input').inputValue(), {
+					timeout: SHORT,
+				})
+				.toBe('SMP Webhook account');
+
+			// the Webhook URLs the panel shows: Production and Test
+			await params.locator('.webhooks .headline').click({ timeout: SHORT });
+			const shownUrl = params.locator('.webhook-url');
+			await params.locator('[data-test-id="radio-button-production"]').click({ timeout: SHORT });
+			await expect
+				.poll(async () => (await shownUrl.innerText()).trim(), { timeout: SHORT })
+				.toMatch(new RegExp(`^${escapeRe(n8nUrl)}/webhook/[0-9a-f-]{36}/webhook$`));
+			state.productionUrl = (await shownUrl.innerText()).trim();
+			await params.locator('[data-test-id="radio-button-test"]').click({ timeout: SHORT });
+			await expect
+				.poll(async () => (await shownUrl.innerText()).trim(), { timeout: SHORT })
+				.toMatch(new RegExp(`^${escapeRe(n8nUrl)}/webhook-test/[0-9a-f-]{36}/webhook$`));
+			state.testUrl = (await shownUrl.innerText()).trim();
+			expect(state.testUrl.replace('/webhook-test/', '/webhook/')).toBe(state.productionUrl);
+			await closeNdv();
+			step(t0, 'addTrigger');
+		},
+	);
+
+	it('adds Edit Fields (Set) after the trigger from its + handle', async () => {
+		withinBudget();
+		const t0 = Date.now();
+		onTestFailed(() => keepFailure(page, 'journey-add-set'));
+		await page
+			.locator(
+				`[data-test-id="canvas-node-output-handle"][data-node-name="${TRIGGER}"] [data-test-id="canvas-handle-plus"]`,
+			)
+			.click({ timeout: SHORT });
+		const search = page.locator('[data-test-id="node-creator-search-bar"]');
+		await search.waitFor({ timeout: SHORT });
+		await search.fill('Edit Fields');
+		await page
+			.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]')
+			.filter({
+				has: page.locator('[data-test-id="node-creator-item-name"]', {
+					hasText: /^\s*Edit Fields \(Set\)\s*$/,
+				}),
+			})
+			.first()
+			.click({ timeout: SHORT });
+		await ndv().waitFor({ timeout: WAIT });
+		await sees(ndv().locator('[data-test-id="node-title-container"]'), NEXT);
+		await closeNdv();
+		// connected: the trigger's output goes to Edit Fields (an edge between the two on the canvas)
+		await page
+			.locator(`[data-test-id="canvas-node"][data-node-name="${NEXT}"]`)
+			.waitFor({ timeout: SHORT });
+		// the editor has saved the workflow by now (n8n 2.x saves as you edit): its id is in the address
+		await page.waitForURL((u) => /^\/workflow\/[A-Za-z0-9]{10,}/.test(u.pathname), {
+			timeout: WAIT,
+		});
+		state.workflowId = new URL(page.url()).pathname.split('/')[2];
+		step(t0, 'addSet');
+	});
+
+	it(
+		'Execute step listens; a delivery sent with the sender to the Test URL shows as the item in the output panel',
+		{ timeout: STEP_TIMEOUT },
+		async () => {
+			withinBudget();
+			const t0 = Date.now();
+			onTestFailed(() => keepFailure(page, 'journey-listen'));
+			const testUrl = need(state.testUrl, 'the Test URL');
+			await openNode(TRIGGER);
+			// the Test URL in view for the screenshot
+			await ndv()
+				.locator('[data-test-id="node-parameters"] .webhooks .headline')
+				.click({ timeout: SHORT });
+			await ndv().locator('[data-test-id="node-execute-button"]').click({ timeout: SHORT });
+			await sees(ndv(), 'Listening for test event', WAIT);
+			await shot('journey-1-listening');
+			await waitForRegistration(testUrl);
+
+			const sent = await sendWithCli(testUrl, SECRET);
+			expect(sent.output).toMatch(/accepted: 200/);
+			expect(sent.code).toBe(0);
+
+			// the item in the trigger's output panel
+			const out = outputPanel();
+			await out.locator('[data-test-id="node-run-status-success"]').waitFor({ timeout: WAIT });
+			await sees(out, '1 item');
+			await asJson(out);
+			await sees(out, PROJECT_NAME);
+			await sees(out, '"project.completed"');
+			await shot('journey-2-item');
+			step(t0, 'listenAndItem');
+		},
+	);
+
+	it(
+		'maps the project name in Edit Fields by dragging it from the input; preview and output show the value',
+		{ timeout: STEP_TIMEOUT },
+		async () => {
+			withinBudget();
+			const t0 = Date.now();
+			onTestFailed(() => keepFailure(page, 'journey-map'));
+			await openNode(NEXT);
+			const input = ndv().locator('[data-test-id="ndv-input-panel"]');
+			// the trigger's item is the input (schema view): drag data.name onto "Drag input fields here"
+			const pill = input.locator('[data-target="mappable"][data-path=".data.name"]');
+			const drop = ndv().locator('[data-test-id="assignment-collection-drop-area"]');
+			await pill.waitFor({ timeout: WAIT });
+			await drop.waitFor({ timeout: SHORT });
+			const from = await pill.boundingBox();
+			const to = await drop.boundingBox();
+			if (!from || !to)
+				throw new Error('the name field or the drop area has no position on the page');
+			await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+			await page.mouse.down();
+			await page.mouse.move(from.x + from.width / 2 + 20, from.y + from.height / 2 + 5, {
+				steps: 5,
+			});
+			await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 15 });
+			await page.mouse.up();
+
+			// one assignment, its value the expression for the dragged field, its preview the value
+			const assignment = ndv().locator('[data-test-id="assignment"]');
+			await assignment.first().waitFor({ timeout: SHORT });
+			expect(await assignment.count()).toBe(1);
+			await sees(assignment, '{{ $json.data.name }}');
+			await expect
+				.poll(
+					async () =>
+						// (the preview separates words with no-break spaces)
+						(
+							await assignment
+								.locator('[data-test-id="parameter-expression-preview-value"]')
+								.innerText()
+						)
+							.replace(/\s+/g, ' ')
+							.trim(),
+					{ timeout: SHORT },
+				)
+				.toBe(PROJECT_NAME);
+			// a clearer field name than the dragged path
+			await assignment.locator('[data-test-id="assignment-name"] input').fill('projectName');
+
+			// Execute step runs Edit Fields on the trigger's item
+			await ndv().locator('[data-test-id="node-execute-button"]').click({ timeout: SHORT });
+			const out = outputPanel();
+			await out.locator('[data-test-id="node-run-status-success"]').waitFor({ timeout: WAIT });
+			await asJson(out);
+			await sees(out, '"projectName"');
+			await sees(out, PROJECT_NAME);
+			await shot('journey-3-mapped');
+			step(t0, 'map');
+		},
+	);
+
+	it(
+		'saves and publishes; one delivery to the Production URL runs the workflow exactly once with that payload',
+		{ timeout: STEP_TIMEOUT },
+		async () => {
+			withinBudget();
+			const t0 = Date.now();
+			onTestFailed(() => keepFailure(page, 'journey-publish'));
+			const workflowId = need(state.workflowId, 'the workflow id');
+			const productionUrl = need(state.productionUrl, 'the Production URL');
+			await closeNdv();
+			await page.keyboard.press('Control+s');
+			// stored: the trigger with its credential and event, Edit Fields with the mapping
+			await expect
+				.poll(
+					async () => {
+						const wf = await api.getWorkflow(workflowId);
+						const trigger = wf.nodes.find((n: any) => n.name === TRIGGER);
+						const set = wf.nodes.find((n: any) => n.name === NEXT);
+						return {
+							type: trigger?.type,
+							events: trigger?.parameters?.events,
+							credential: trigger?.credentials?.smpWebhookApi?.name,
+							assignments: set?.parameters?.assignments?.assignments?.map(
+								(a: any) => `${a.name}=${a.value}`,
+							),
+							connected: wf.connections?.[TRIGGER]?.main?.[0]?.[0]?.node,
+						};
+					},
+					{ timeout: WAIT, interval: 500 },
+				)
+				.toEqual({
+					type: 'n8n-nodes-smart-webhooks.smpTrigger',
+					events: ['project.completed'],
+					credential: 'SMP Webhook account',
+					assignments: ['projectName=={{ $json.data.name }}'],
+					connected: NEXT,
+				});
+
+			// Publish (n8n 2.x's activation): the publish dialog, then n8n's "Workflow published" notice
+			const publish = page.locator('[data-test-id="workflow-open-publish-modal-button"]');
+			await publish.click({ timeout: SHORT });
+			const modal = page.locator('[data-test-id="workflowPublish-modal"]');
+			await modal.waitFor({ timeout: SHORT });
+			await modal.locator('[data-test-id="workflow-publish-button"]').click({ timeout: SHORT });
+			await expect
+				.poll(async () => (await publish.innerText()).trim(), { timeout: WAIT })
+				.toBe('Published');
+			const notice = page.locator('[data-test-id="activation-modal"]');
+			await notice.waitFor({ timeout: SHORT });
+			await sees(notice, 'Your workflow will now listen for events from SMP');
+			await notice.getByRole('button', { name: 'Got it' }).click({ timeout: SHORT });
+			await notice.waitFor({ state: 'hidden', timeout: SHORT });
+			await expect
+				.poll(async () => (await api.getWorkflow(workflowId)).active, {
+					timeout: WAIT,
+					interval: 500,
+				})
+				.toBe(true);
+			await waitForRegistration(productionUrl);
+			expect(await productionExecutions(workflowId)).toEqual([]);
+
+			const sent = await sendWithCli(productionUrl, SECRET);
+			expect(sent.output).toMatch(/accepted: 200/);
+			expect(sent.code).toBe(0);
+
+			// exactly one production execution, finished, with the delivered payload
+			await expect
+				.poll(async () => (await productionExecutions(workflowId)).map((e) => e.status), {
+					timeout: WAIT,
+					interval: 500,
+				})
+				.toEqual(['success']);
+			const [execution] = await productionExecutions(workflowId);
+			state.productionExecutionId = String(execution.id);
+			const items = await itemsOf(state.productionExecutionId, TRIGGER);
+			expect(items).toHaveLength(1);
+			expect(items[0]).toMatchObject({
+				type: 'project.completed',
+				data: { projectId: 'proj_7H8K2', name: PROJECT_NAME },
+			});
+			expect(items[0].id).toMatch(/^evt_/);
+			expect(await itemsOf(state.productionExecutionId, NEXT)).toEqual([
+				{ projectName: PROJECT_NAME },
+			]);
+
+			// the same execution in the Executions view
+			await page.locator('[data-test-id="radio-button-executions"]').click({ timeout: SHORT });
+			const entry = page.locator(
+				`[data-test-id="execution-details-${state.productionExecutionId}"]`,
+			);
+			await entry.waitFor({ timeout: WAIT });
+			await entry.click({ timeout: SHORT });
+			const preview = page.locator(
+				`[data-test-id="execution-preview-details-${state.productionExecutionId}"]`,
+			);
+			await preview.waitFor({ timeout: WAIT });
+			await sees(preview, 'Succeeded');
+			const host = page.locator('[data-test-id="execution-preview-host"]');
+			await host
+				.locator(`[data-test-id="canvas-node"][data-node-name="${NEXT}"]`)
+				.waitFor({ timeout: WAIT });
+			await expect
+				.poll(() => host.locator('[data-test-id="canvas-node-status-success"]').count(), {
+					timeout: SHORT,
+				})
+				.toBe(2);
+			await shot('journey-4-execution');
+			step(t0, 'publishAndProduction');
+		},
+	);
+
+	it(
+		"while listening, a delivery with the wrong secret shows in the editor as the trigger's error; nothing else runs",
+		{ timeout: STEP_TIMEOUT },
+		async () => {
+			withinBudget();
+			const t0 = Date.now();
+			onTestFailed(() => keepFailure(page, 'journey-refused'));
+			const workflowId = need(state.workflowId, 'the workflow id');
+			const testUrl = need(state.testUrl, 'the Test URL');
+			await page.locator('[data-test-id="radio-button-workflow"]').click({ timeout: SHORT });
+			await openNode(TRIGGER);
+			await ndv().locator('[data-test-id="node-execute-button"]').click({ timeout: SHORT });
+			await sees(ndv(), 'Listening for test event', WAIT);
+			await waitForRegistration(testUrl);
+
+			const sent = await sendWithCli(testUrl, 'not-the-signing-secret');
+			expect(sent.output).toMatch(/refused: 401 signature does not match/);
+			expect(sent.code).toBe(1);
+
+			const error = outputPanel().locator('[data-test-id="node-error-message"]');
+			await error.waitFor({ timeout: WAIT });
+			expect((await error.innerText()).trim()).toBe(
+				'Delivery refused (401): signature does not match',
+			);
+			await sees(outputPanel(), 'The sender was answered 401 and nothing else ran');
+			await shot('journey-refused');
+
+			// still the one production execution from before
+			expect((await productionExecutions(workflowId)).map((e) => String(e.id))).toEqual([
+				need(state.productionExecutionId, 'the production execution'),
+			]);
+			step(t0, 'refused');
+		},
+	);
+});
