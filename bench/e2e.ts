@@ -61,11 +61,12 @@ const AUTH_HEADER = 'X-Bench-Auth';
 const AUTH_VALUE = 'bench-header-auth-3f9a1c7e5b2d4a6c';
 const BODY_BYTES = 1024;
 
-export type ContenderId = 'A' | 'B' | 'C' | 'D' | 'E';
+export type ContenderId = 'A' | 'B' | 'C' | 'C1' | 'D' | 'E';
 export const CONTENDERS: Record<ContenderId, string> = {
 	A: 'Webhook v2, no auth',
 	B: 'Webhook v1, no auth',
 	C: 'Webhook v2 + Header Auth',
+	C1: 'Webhook v1 + Header Auth (flood control)',
 	D: 'Webhook v2 rawBody → Code HMAC → IF',
 	E: 'SMP Trigger (this package)',
 };
@@ -166,6 +167,7 @@ export interface FloodResult {
 	inFlight: number;
 	idleAnswerMs: number[];
 	idleMedianMs: number | null;
+	/** time until each genuine delivery was answered 200 (null: not accepted within the timeout) */
 	genuineAnswerMs: Array<number | null>;
 	genuineStatuses: number[];
 	medianS: number | null;
@@ -175,6 +177,8 @@ export interface FloodResult {
 	floodSeconds: number;
 	forgedSent: number;
 	forgedStatuses: Record<string, number>;
+	/** the first answer body per status (200 characters) */
+	forgedAnswerSamples?: Record<string, string>;
 	forgedPerSec: number;
 	executionsFromForged: number;
 	executionsFromForgedByStatus: Record<string, number>;
@@ -258,12 +262,15 @@ function deliveryFactory() {
 
 /** The forged request each contender refuses (or, D, runs into its false branch). */
 function forgedFor(c: ContenderId, template: Delivery): Delivery {
-	if (c === 'C') return { body: template.body, headers: { ...template.headers, [AUTH_HEADER]: 'wrong-value' } };
+	if (c === 'C' || c === 'C1') return { body: template.body, headers: { ...template.headers, [AUTH_HEADER]: 'wrong-value' } };
 	return { body: template.body, headers: { ...sign('smp', template.body, 'not-the-secret'), [AUTH_HEADER]: AUTH_VALUE } };
 }
 
-/** POST one delivery; resolves with the status (0 on a network error or timeout). Body drained so the socket is reused. */
-function post(agent: http.Agent, url: URL, d: Delivery, timeoutMs = 30_000): Promise<number> {
+/**
+ * POST one delivery; resolves with the status (0 on a network error or timeout). Body drained so the socket is reused;
+ * `samples` (when given) keeps the first answer body seen per status, cut to 200 characters.
+ */
+function post(agent: http.Agent, url: URL, d: Delivery, timeoutMs = 30_000, samples?: Record<string, string>): Promise<number> {
 	return new Promise((resolve) => {
 		let done = false;
 		const finish = (s: number) => {
@@ -275,8 +282,15 @@ function post(agent: http.Agent, url: URL, d: Delivery, timeoutMs = 30_000): Pro
 		const req = http.request(
 			{ agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...d.headers, 'content-length': String(d.body.length) } },
 			(res) => {
-				res.on('data', () => {});
-				res.on('end', () => finish(res.statusCode ?? 0));
+				const keep = samples !== undefined && !(String(res.statusCode) in samples);
+				let text = '';
+				res.on('data', (chunk: Buffer) => {
+					if (keep && text.length < 200) text += chunk.toString('utf8');
+				});
+				res.on('end', () => {
+					if (keep) samples[String(res.statusCode)] = text.slice(0, 200);
+					finish(res.statusCode ?? 0);
+				});
 				res.on('error', () => finish(0));
 				res.on('aborted', () => finish(0));
 			},
@@ -438,9 +452,9 @@ async function buildWorkflows(client: Client, baseUrl: string, which: ContenderI
 		} else if (c === 'B') {
 			await simple(c, webhookV(1, p));
 			urls[c] = new URL(`${baseUrl}/webhook/${p}`);
-		} else if (c === 'C') {
-			const cred = await client.createCredential({ name: 'bench header auth', type: 'httpHeaderAuth', data: { name: AUTH_HEADER, value: AUTH_VALUE } });
-			await simple(c, { ...webhookV(2, p, { authentication: 'headerAuth' }), credentials: { httpHeaderAuth: { id: String(cred.id), name: cred.name } } });
+		} else if (c === 'C' || c === 'C1') {
+			const cred = await client.createCredential({ name: `bench header auth ${c}`, type: 'httpHeaderAuth', data: { name: AUTH_HEADER, value: AUTH_VALUE } });
+			await simple(c, { ...webhookV(c === 'C' ? 2 : 1, p, { authentication: 'headerAuth' }), credentials: { httpHeaderAuth: { id: String(cred.id), name: cred.name } } });
 			urls[c] = new URL(`${baseUrl}/webhook/${p}`);
 		} else if (c === 'D') {
 			const wf = await client.createWorkflow({
@@ -602,13 +616,14 @@ async function flood(ctx: Ctx, c: ContenderId, plan: Plan): Promise<FloodResult>
 
 		const forged = forgedFor(c, ctx.next(1)[0]);
 		const forgedStatuses: Record<number, number> = {};
+		const forgedAnswerSamples: Record<string, string> = {};
 		let forgedSent = 0;
 		let stop = false;
 		const t0 = performance.now();
 		const loops = Array.from({ length: plan.floodInFlight }, async () => {
 			while (!stop) {
 				forgedSent++;
-				const s = await post(fAgent, url, forged, plan.floodGenuineTimeoutMs);
+				const s = await post(fAgent, url, forged, plan.floodGenuineTimeoutMs, forgedAnswerSamples);
 				forgedStatuses[s] = (forgedStatuses[s] ?? 0) + 1;
 			}
 		});
@@ -618,7 +633,8 @@ async function flood(ctx: Ctx, c: ContenderId, plan: Plan): Promise<FloodResult>
 			await sleep(i * plan.floodIntervalMs);
 			const t = performance.now();
 			const s = await post(gAgent, url, d, plan.floodGenuineTimeoutMs);
-			return { s, ms: s === 0 ? null : +(performance.now() - t).toFixed(1) };
+			// only an acceptance counts as answered (n8n may answer 503 to everything while its DB ping fails)
+			return { s, ms: s === 200 ? +(performance.now() - t).toFixed(1) : null };
 		});
 		const answers = await Promise.all(genuine);
 		stop = true;
@@ -645,7 +661,7 @@ async function flood(ctx: Ctx, c: ContenderId, plan: Plan): Promise<FloodResult>
 		const ms = answers.map((a) => a.ms);
 		const okMs = ms.filter((x): x is number => x !== null);
 		const idleMedianMs = idle.length ? median(idle) : null;
-		// a genuine delivery that was never answered counts as the longest wait (its timeout), so it pushes the median up
+		// a genuine delivery not accepted (no answer, or not 200) counts as the longest wait (the timeout): it pushes the median up
 		const forMedian = ms.map((x) => x ?? plan.floodGenuineTimeoutMs);
 		const medianS = forMedian.length ? round3(median(forMedian) / 1000) : null;
 		const result: FloodResult = {
@@ -661,6 +677,7 @@ async function flood(ctx: Ctx, c: ContenderId, plan: Plan): Promise<FloodResult>
 			floodSeconds: +floodSeconds.toFixed(1),
 			forgedSent,
 			forgedStatuses,
+			forgedAnswerSamples,
 			forgedPerSec: +(forgedSent / floodSeconds).toFixed(1),
 			executionsFromForged: fromForged,
 			executionsFromForgedByStatus: byStatus,
@@ -716,19 +733,21 @@ async function runSetting(id: SettingId, which: ContenderId[], plan: Plan, opts:
 		const client: Client = new deps.api.N8nRestClient(n8n.url);
 		await client.ensureOwner(deps.api.DEFAULT_OWNER);
 		await client.login(deps.api.DEFAULT_OWNER);
-		const built = await buildWorkflows(client, n8n.url, which);
+		// C1 (Webhook v1 + Header Auth) only takes part in the flood: it tells what version 1 costs there.
+		const built = await buildWorkflows(client, n8n.url, opts.flood && which.includes('C') ? [...which, 'C1'] : which);
+		const builtIds = Object.keys(built.ids) as ContenderId[];
 		const ctx: Ctx = {
 			client,
 			baseUrl: n8n.url,
 			built,
 			agent,
 			next: deps.next,
-			answered: { A: {}, B: {}, C: {}, D: {}, E: {} },
+			answered: { A: {}, B: {}, C: {}, C1: {}, D: {}, E: {} },
 			log,
 		};
 
 		// Probes: each contender answers a genuine delivery 200; E refuses a forged one (401); D really verifies.
-		for (const c of which) {
+		for (const c of builtIds) {
 			const s = await post(agent, built.urls[c], ctx.next(1)[0]);
 			tally(ctx, c, { [s]: 1 });
 			if (s !== 200) throw new Error(`probe: contender ${c} answered ${s} to a genuine delivery`);
@@ -768,12 +787,12 @@ async function runSetting(id: SettingId, which: ContenderId[], plan: Plan, opts:
 			log(`bench e2e: [${id}] ${inFlight} in flight done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 		}
 		if (opts.flood) {
-			for (const c of (['E', 'C', 'D'] as ContenderId[]).filter((x) => which.includes(x))) report.flood.push(await flood(ctx, c, plan));
+			for (const c of (['E', 'C', 'C1', 'D'] as ContenderId[]).filter((x) => builtIds.includes(x))) report.flood.push(await flood(ctx, c, plan));
 		}
 
 		// Integrity: executions per contender = requests it answered 200, every one successful.
 		await drain(client, 240_000);
-		for (const c of which) {
+		for (const c of builtIds) {
 			const ex = await countExecutions(client, built.ids[c]);
 			const answered200 = ctx.answered[c][200] ?? 0;
 			const otherAnswers = Object.fromEntries(Object.entries(ctx.answered[c]).filter(([s]) => s !== '200'));
@@ -786,8 +805,8 @@ async function runSetting(id: SettingId, which: ContenderId[], plan: Plan, opts:
 				ok: ex.total === answered200 && (ex.byStatus.success ?? 0) === answered200,
 			};
 		}
-		const bad = which.filter((c) => !report.integrity[c]!.ok);
-		log(`bench e2e: [${id}] integrity: ${which.map((c) => `${c} ${report.integrity[c]!.answered200} answered 200 → ${report.integrity[c]!.executions} executions`).join('; ')}${bad.length ? `  MISMATCH: ${bad.join(',')}` : ''}`);
+		const bad = builtIds.filter((c) => !report.integrity[c]!.ok);
+		log(`bench e2e: [${id}] integrity: ${builtIds.map((c) => `${c} ${report.integrity[c]!.answered200} answered 200 → ${report.integrity[c]!.executions} executions`).join('; ')}${bad.length ? `  MISMATCH: ${bad.join(',')}` : ''}`);
 	} catch (error) {
 		keep = true;
 		report.error = `${(error as Error).message.split('\n')[0]} (n8n log kept: ${logFile})`;
@@ -976,8 +995,9 @@ export function e2eTable(report: E2eReport): string {
 	if (floods.length) {
 		lines.push(
 			'',
-			`Flood: ${floods[0].f.inFlight} forged requests in flight (E, D: wrong signature; C: wrong auth header), each re-sent as soon as it is answered; genuine deliveries started every ${(m.plan.floodIntervalMs / 1000).toFixed(1)} s after ${(m.plan.floodSettleMs / 1000).toFixed(1)} s of flood. ` +
-				'Baseline beside it: the same contender\'s answer time with no flood, measured just before.',
+			`Flood: ${floods[0].f.inFlight} forged requests in flight (E, D: wrong signature; C, C1: wrong auth header), each re-sent as soon as it is answered; genuine deliveries started every ${(m.plan.floodIntervalMs / 1000).toFixed(1)} s after ${(m.plan.floodSettleMs / 1000).toFixed(1)} s of flood; ` +
+				'the figure is the time until a genuine delivery is accepted (answered 200). Baseline beside it: the same contender\'s answer time with no flood, measured just before. ' +
+				'C1 (Webhook v1 + Header Auth) is C with typeVersion 1, a control that takes part in the flood only: n8n treats version-1 webhook nodes differently (see *Reading the e2e figures* below).',
 			'',
 			'| setting | contender | genuine answered, median (max) | no flood, median | slowdown | forged sent (answers) | executions started by forged | isolates during flood | target | result |',
 			'|---|---|---|---|---|---|---|---|---|---|',
@@ -985,14 +1005,23 @@ export function e2eTable(report: E2eReport): string {
 		for (const { s, f } of floods) {
 			const limit = f.contender === 'E' ? (s.id === 'lazy' ? TARGETS.floodLazyS : s.id === 'default' ? TARGETS.floodDefaultS : null) : null;
 			const timeouts = f.genuineAnswerMs.filter((x) => x === null).length;
+			const notOk = f.genuineStatuses.filter((x) => x !== 200).map((x) => (x === 0 ? 'no answer' : String(x)));
 			const answers = Object.entries(f.forgedStatuses)
 				.map(([k, v]) => `${v}× ${k === '0' ? 'no answer' : k}`)
 				.join(', ');
 			const ex = f.executionsFromForged ? `${f.executionsFromForged} (${Object.entries(f.executionsFromForgedByStatus).map(([k, v]) => `${v} ${k}`).join(', ')})` : '0';
 			const iso = f.isolatesDuringFlood === null ? '—' : `${f.isolatesDuringFlood} (${(f.isolatesDuringFlood / Math.max(1, f.requestsDuringFlood)).toFixed(2)} per request)`;
 			lines.push(
-				`| ${s.label} | ${f.contender} ${CONTENDERS[f.contender]} | ${fmt(f.medianS, 2)} s (${fmt(f.maxS, 2)} s)${timeouts ? `, ${timeouts} unanswered in ${m.plan.floodGenuineTimeoutMs / 1000} s` : ''} | ${fmt(f.idleMedianMs, 0)} ms | ${fmt(f.slowdown, 0)}× | ${f.forgedSent} in ${f.floodSeconds} s (${answers}) | ${ex} | ${iso} | ${limit !== null ? `< ${limit} s` : '—'} | ${limit === null || f.medianS === null ? '—' : f.medianS < limit ? 'met' : '**missed**'} |`,
+				`| ${s.label} | ${f.contender} ${CONTENDERS[f.contender]} | ${fmt(f.medianS, 2)} s (${fmt(f.maxS, 2)} s)${timeouts ? `, ${timeouts} not accepted (${notOk.join(', ')}; counted as ${m.plan.floodGenuineTimeoutMs / 1000} s)` : ''} | ${fmt(f.idleMedianMs, 0)} ms | ${fmt(f.slowdown, 0)}× | ${f.forgedSent} in ${f.floodSeconds} s (${answers}) | ${ex} | ${iso} | ${limit !== null ? `< ${limit} s` : '—'} | ${limit === null || f.medianS === null ? '—' : f.medianS < limit ? 'met' : '**missed**'} |`,
 			);
+		}
+	}
+	for (const { s, f } of floods) {
+		const expected = f.contender === 'C' || f.contender === 'C1' ? '403' : f.contender === 'E' ? '401' : '200';
+		for (const [status, n] of Object.entries(f.forgedStatuses)) {
+			if (status === expected) continue;
+			const body = f.forgedAnswerSamples?.[status];
+			lines.push('', `${s.label}, flood on ${f.contender}: ${n} forged requests answered ${status === '0' ? 'nothing (timeout or connection error)' : status}${body ? `, body: \`${body.replace(/`/g, "'").replace(/\s+/g, ' ')}\`` : ''}.`);
 		}
 	}
 	const probes = report.settings.map((s) => s.probes.dVerifies as { ok: boolean; genuine?: { codeOut?: { rawFrom?: string } } } | undefined).find(Boolean);
