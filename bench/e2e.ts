@@ -1,50 +1,226 @@
 /**
- * Figure 5 of `npm run bench`: end to end through a real n8n (line 2, the pinned 2.40.7 on Node 24).
+ * End to end through one real n8n (line 2, the version pinned in scripts/n8n-runtime.mjs): `npm run bench:e2e`
+ * (`-- --quick` for a smoke run), and the e2e section of `npm run bench` (bench/run.ts calls runE2e() below).
  *
- * One n8n, fresh temp data dir, this package loaded as a custom extension (the built dist/), n8n defaults for
- * saving executions (identical for both workflows). Two active workflows:
- *   A  n8n-nodes-smart-webhooks.smpTrigger (credential smpWebhookApi) → NoOp      ours: verifies the HMAC, dedupes, parses
- *   B  n8n-nodes-base.webhook v2 (POST, onReceived) → NoOp      baseline: n8n's own Webhook node, no verification
- * Both get the same genuine 1 KiB SMP deliveries (signed with the package's own sign(), a distinct envelope id each,
- * so our dedupe store lets every one through), pre-built before timing, over the same keep-alive HTTP agent.
+ * Contenders, each an active workflow ending in a No Operation node, all fed the very same 1 KiB SMP deliveries
+ * (a genuine signature, a distinct envelope id each, and C's auth header), pre-built before timing:
+ *   A  n8n Webhook node v2 (POST, responseMode onReceived), no authentication
+ *   B  n8n Webhook node v1, otherwise as A
+ *   C  Webhook v2 + Header Auth (credential httpHeaderAuth)
+ *   D  what users build today: Webhook v2 with options.rawBody → Code node (HMAC-SHA256 of the raw body from the
+ *      binary data n8n gives it, timingSafeEqual) → IF → NoOp "Verified" (false branch: NoOp "Rejected")
+ *   E  the SMP Trigger of this package, as built in dist/ (credential smpWebhookApi)
+ * (An "F" — E keeping the secret — is E itself since the trigger keeps its secret for 10 s.)
  *
- * Deliveries/s = POSTs answered 200 per second, sequential (1 in flight) and with 16 in flight. Who goes first
- * alternates every round (A B, B A, ...); the figure is the median of per-round (A time / B time). Between batches the bench waits
- * until n8n has no execution left running, so one side's trailing executions do not land in the other's batch.
- * Afterwards every execution of A is counted (GET /rest/executions, paged): it must equal the deliveries sent to A.
+ * Each setting is its own n8n start (fresh data dir): default, N8N_EXPRESSION_ENGINE_POOL_SIZE=4,
+ * N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true, N8N_EXPRESSION_ENGINE=legacy. Per setting and number in flight (1; 16 for
+ * the default setting): a warm-up batch per contender, then ROUNDS rounds of one batch per contender, the order
+ * rotated every round (A B C D E, B C D E A, ...). After each batch the bench waits until n8n has no execution left
+ * running, so one contender's trailing executions do not land in the next one's batch. Deliveries/s = 1 / median
+ * time per delivery over the rounds; a ratio X/Y = median over rounds of (Y's batch time / X's batch time) — a
+ * deliveries/s ratio against a baseline measured in the same rounds.
+ *
+ * Isolates: n8n 2.41 counts every expression isolate it hands out (`expression.pool.acquired`, exported by its
+ * Prometheus endpoint as n8n_expression_pool_acquired_total; every acquired isolate is disposed on release and a new
+ * one built, so acquired = created). The bench reads /metrics before each batch and after its executions finished:
+ * the difference divided by the batch's deliveries is "isolates per delivery". Synchronous cold starts
+ * (n8n_expression_pool_cold_start_sync_total: a lazily acquired isolate built on the request path because the pool
+ * was empty) are counted the same way. The legacy engine has no isolates (n8n registers no expression metrics).
+ *
+ * Integrity: every request is counted by answer; afterwards every contender's executions are counted through
+ * GET /rest/executions (paged by lastId past n8n's 100-row cap) and must equal the requests it answered 200, all
+ * successful. D is checked to really verify: a forged delivery must end in its false branch, a genuine one in the true.
+ *
+ * Flood: 100 forged requests in flight (E and D: a wrong signature; C: a wrong auth header), each re-sent as soon as
+ * it is answered, for as long as it takes; meanwhile genuine deliveries are started at a fixed interval and the
+ * time until each is answered is recorded (the median is the figure). The same contender's answer time with no
+ * flood, measured just before, is the baseline beside it. D starts an execution for every forged request; they
+ * are counted.
+ *
+ * Bounded: every request has a timeout, every wait a deadline, each n8n is stopped (SIGTERM, then SIGKILL) in a
+ * finally block. One n8n at a time, 127.0.0.1 only.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parse as parseFlatted } from 'flatted';
 import { providers, serializePayload, sign } from '../src/index';
 import type { Figure } from './harness';
 
 const REPO = path.resolve(__dirname, '..');
+const RESULTS_JSON = path.join(__dirname, 'results.json');
+const RESULTS_MD = path.join(__dirname, 'RESULTS.md');
+export const MD_START = '<!-- e2e:start -->';
+export const MD_END = '<!-- e2e:end -->';
 
+const SECRET = 'whsec_e2eBench0123456789abcdefghijklmnop';
+const AUTH_HEADER = 'X-Bench-Auth';
+const AUTH_VALUE = 'bench-header-auth-3f9a1c7e5b2d4a6c';
+const BODY_BYTES = 1024;
+
+export type ContenderId = 'A' | 'B' | 'C' | 'C1' | 'D' | 'E';
+export const CONTENDERS: Record<ContenderId, string> = {
+	A: 'Webhook v2, no auth',
+	B: 'Webhook v1, no auth',
+	C: 'Webhook v2 + Header Auth',
+	C1: 'Webhook v1 + Header Auth (flood control)',
+	D: 'Webhook v2 rawBody → Code HMAC → IF',
+	E: 'SMP Trigger (this package)',
+};
+const ALL: ContenderId[] = ['A', 'B', 'C', 'D', 'E'];
+
+export type SettingId = 'default' | 'pool4' | 'lazy' | 'legacy';
+const SETTINGS: Record<SettingId, { label: string; env: Record<string, string> }> = {
+	default: { label: 'n8n defaults (vm engine, pool size 1, eager acquire)', env: {} },
+	pool4: { label: 'N8N_EXPRESSION_ENGINE_POOL_SIZE=4', env: { N8N_EXPRESSION_ENGINE_POOL_SIZE: '4' } },
+	lazy: { label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
+	legacy: { label: 'N8N_EXPRESSION_ENGINE=legacy', env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
+};
+
+/** Targets (deliveries/s ratios; flood: median answer time of a genuine delivery to E). */
+export const TARGETS = { EoverB: 1.0, EoverD: 0.65, floodDefaultS: 5, floodLazyS: 1 };
 
 export interface E2eOptions {
 	quick?: boolean;
 	log?: (line: string) => void;
+	/** Settings to run (default: BENCH_E2E_SETTINGS=default,pool4,... or all four). */
+	settings?: SettingId[];
+	/** Skip the flood measurements. */
+	noFlood?: boolean;
 }
 
-/** ours ≥ 0.95 × baseline deliveries/s  ⇔  our time / baseline time ≤ 1 / 0.95. */
-export const E2E_LIMIT = +(1 / 0.95).toFixed(3); // 1.053
-const TARGET_TEXT = 'ours ≥ 0.95× the Webhook node’s deliveries/s, i.e. our time / baseline time ≤ 1.053';
-const CONCURRENCY = 16;
-const SECRET = 'whsec_e2eBench0123456789abcdefghijklmnop';
-const BODY_BYTES = 1024;
+interface Plan {
+	rounds: number;
+	seq: number;
+	conc: number;
+	warmSeq: number;
+	warmConc: number;
+	concurrency: number;
+	floodInFlight: number;
+	floodGenuine: number;
+	floodIntervalMs: number;
+	floodSettleMs: number;
+	floodGenuineTimeoutMs: number;
+	/** Variant settings (pool4, lazy, legacy) measure C and D too while the run is younger than this. */
+	allContendersUntilMs: number;
+}
 
-const FIGURES = [
-	{ id: 'e2e.n8n.sequential', inFlight: 1, name: 'e2e: SMP 1 KiB deliveries through n8n, sequential (1 in flight), SMP Trigger vs n8n Webhook node (no verification)' },
-	{
-		id: 'e2e.n8n.concurrent16',
-		inFlight: CONCURRENCY,
-		name: `e2e: SMP 1 KiB deliveries through n8n, ${CONCURRENCY} in flight, SMP Trigger vs n8n Webhook node (no verification)`,
+const PLANS: Record<'full' | 'quick', Plan> = {
+	full: {
+		rounds: 5,
+		seq: 60,
+		conc: 160,
+		warmSeq: 15,
+		warmConc: 48,
+		concurrency: 16,
+		floodInFlight: 100,
+		floodGenuine: 8,
+		floodIntervalMs: 1000,
+		floodSettleMs: 2000,
+		floodGenuineTimeoutMs: 60_000,
+		allContendersUntilMs: 15 * 60_000,
 	},
-] as const;
+	quick: {
+		rounds: 2,
+		seq: 12,
+		conc: 32,
+		warmSeq: 4,
+		warmConc: 16,
+		concurrency: 16,
+		floodInFlight: 100,
+		floodGenuine: 3,
+		floodIntervalMs: 1000,
+		floodSettleMs: 1500,
+		floodGenuineTimeoutMs: 30_000,
+		allContendersUntilMs: 0,
+	},
+};
+
+// ------------------------------------------------------------------------------------------------------------------
+// report types
+
+export interface CellStats {
+	perSec: number;
+	msPerDelivery: number[];
+	isolatesPerDelivery: number | null;
+	coldStartsPerDelivery: number | null;
+	deliveries: number;
+}
+
+export interface ThroughputBlock {
+	inFlight: number;
+	rounds: number;
+	perBatch: number;
+	order: ContenderId[][];
+	cells: Partial<Record<ContenderId, CellStats>>;
+	/** X/Y deliveries/s ratio, median of per-round (Y time / X time); keys like "E/B". */
+	ratios: Record<string, { median: number; rounds: number[] }>;
+	/** Batches after which n8n still had executions running after 30 s. */
+	drainTimeouts?: number;
+}
+
+export interface FloodResult {
+	contender: ContenderId;
+	inFlight: number;
+	idleAnswerMs: number[];
+	idleMedianMs: number | null;
+	/** time until each genuine delivery was answered 200 (null: not accepted within the timeout) */
+	genuineAnswerMs: Array<number | null>;
+	genuineStatuses: number[];
+	medianS: number | null;
+	maxS: number | null;
+	/** median under flood / median idle */
+	slowdown: number | null;
+	floodSeconds: number;
+	forgedSent: number;
+	forgedStatuses: Record<string, number>;
+	/** the first answer body per status (200 characters) */
+	forgedAnswerSamples?: Record<string, string>;
+	forgedPerSec: number;
+	executionsFromForged: number;
+	executionsFromForgedByStatus: Record<string, number>;
+	isolatesDuringFlood: number | null;
+	/** forged requests answered (or timed out) + genuine deliveries sent while the flood ran */
+	requestsDuringFlood: number;
+	drainedAfterMs: number | null;
+}
+
+export interface IntegrityRow {
+	answered200: number;
+	otherAnswers: Record<string, number>;
+	executions: number;
+	byStatus: Record<string, number>;
+	reportedCount: number | null;
+	ok: boolean;
+}
+
+export interface SettingReport {
+	id: SettingId;
+	label: string;
+	env: Record<string, string>;
+	n8nVersion?: string;
+	readyMs?: number;
+	contenders: ContenderId[];
+	throughput: ThroughputBlock[];
+	flood: FloodResult[];
+	probes: Record<string, unknown>;
+	integrity: Partial<Record<ContenderId, IntegrityRow>>;
+	isolatesIdleCheck?: number | null;
+	error?: string;
+	seconds: number;
+}
+
+export interface E2eReport {
+	meta: { date: string; node: string; platform: string; n8n?: string; quick: boolean; plan: Plan; durationSeconds: number; distStale?: boolean };
+	settings: SettingReport[];
+	figures: Figure[];
+}
+
+// ------------------------------------------------------------------------------------------------------------------
+// small helpers
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -54,12 +230,15 @@ function median(values: number[]): number {
 	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function notMeasured(reason: string): Figure[] {
-	return FIGURES.map((f) => ({ id: f.id, name: f.name, target: TARGET_TEXT, ratio: null, limit: E2E_LIMIT, pass: null, note: `not measured: ${reason}` }));
+const round3 = (x: number) => +x.toFixed(3);
+
+interface Delivery {
+	body: Buffer;
+	headers: Record<string, string>;
 }
 
 /** A genuine SMP project.completed delivery (the provider's own sample envelope), grown to exactly `size` bytes. */
-function smpDelivery(id: string, size = BODY_BYTES): { body: Buffer; headers: Record<string, string> } {
+function smpDelivery(id: string, size = BODY_BYTES): Delivery {
 	const payload = providers.smp.sample('project.completed', { id, now: new Date('2026-05-02T14:32:09Z') }) as { data: Record<string, unknown> };
 	const tasks: unknown[] = [];
 	const data = { ...payload.data, tasks, notes: '' };
@@ -71,27 +250,53 @@ function smpDelivery(id: string, size = BODY_BYTES): { body: Buffer; headers: Re
 	data.notes = 'x'.repeat(Math.max(0, size - serializePayload(full).length));
 	const body = serializePayload(full);
 	if (body.length !== size) throw new Error(`bench e2e: delivery is ${body.length} B, wanted ${size} (id length must be fixed)`);
-	return { body, headers: sign('smp', body, SECRET) };
+	return { body, headers: { ...sign('smp', body, SECRET), [AUTH_HEADER]: AUTH_VALUE } };
 }
 
-interface Delivery {
-	body: Buffer;
-	headers: Record<string, string>;
+/** Distinct envelope ids, fixed length: evt_bench_<run tag>_<7 digits>. */
+function deliveryFactory() {
+	const tag = randomUUID().replace(/-/g, '').slice(0, 8);
+	let n = 0;
+	return (count: number): Delivery[] => Array.from({ length: count }, () => smpDelivery(`evt_bench_${tag}_${String(n++).padStart(7, '0')}`));
 }
 
-/** POST one delivery; resolves with the status (0 on a network error). Body drained so the socket is reused. */
-function post(agent: http.Agent, url: URL, d: Delivery, timeoutMs = 15_000): Promise<number> {
+/** The forged request each contender refuses (or, D, runs into its false branch). */
+function forgedFor(c: ContenderId, template: Delivery): Delivery {
+	if (c === 'C' || c === 'C1') return { body: template.body, headers: { ...template.headers, [AUTH_HEADER]: 'wrong-value' } };
+	return { body: template.body, headers: { ...sign('smp', template.body, 'not-the-secret'), [AUTH_HEADER]: AUTH_VALUE } };
+}
+
+/**
+ * POST one delivery; resolves with the status (0 on a network error or timeout). Body drained so the socket is reused;
+ * `samples` (when given) keeps the first answer body seen per status, cut to 200 characters.
+ */
+function post(agent: http.Agent, url: URL, d: Delivery, timeoutMs = 30_000, samples?: Record<string, string>): Promise<number> {
 	return new Promise((resolve) => {
+		let done = false;
+		const finish = (s: number) => {
+			if (!done) {
+				done = true;
+				resolve(s);
+			}
+		};
 		const req = http.request(
 			{ agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...d.headers, 'content-length': String(d.body.length) } },
 			(res) => {
-				res.on('data', () => {});
-				res.on('end', () => resolve(res.statusCode ?? 0));
-				res.on('error', () => resolve(0));
+				const keep = samples !== undefined && !(String(res.statusCode) in samples);
+				let text = '';
+				res.on('data', (chunk: Buffer) => {
+					if (keep && text.length < 200) text += chunk.toString('utf8');
+				});
+				res.on('end', () => {
+					if (keep) samples[String(res.statusCode)] = text.slice(0, 200);
+					finish(res.statusCode ?? 0);
+				});
+				res.on('error', () => finish(0));
+				res.on('aborted', () => finish(0));
 			},
 		);
 		req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
-		req.on('error', () => resolve(0));
+		req.on('error', () => finish(0));
 		req.end(d.body);
 	});
 }
@@ -111,263 +316,571 @@ async function batch(agent: http.Agent, url: URL, list: Delivery[], inFlight: nu
 	return { ns: Number(process.hrtime.bigint() - start), statuses };
 }
 
-type Client = { request(method: string, p: string, body?: unknown, o?: { timeoutMs?: number }): Promise<any>; [k: string]: any };
+type Client = { baseUrl: string; request(method: string, p: string, body?: unknown, o?: { timeoutMs?: number }): Promise<any>; [k: string]: any };
 
-/** Waits (bounded) until n8n reports no execution in status new/running, so batches do not overlap. */
-async function drain(client: Client, timeoutMs = 20_000): Promise<boolean> {
+/** Waits (bounded) until n8n reports no execution in status new/running. Returns the ms waited, or null on timeout. */
+async function drain(client: Client, timeoutMs = 30_000): Promise<number | null> {
 	const filter = encodeURIComponent(JSON.stringify({ status: ['new', 'running'] }));
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		const page = await client.request('GET', `/rest/executions?filter=${filter}&limit=1`, undefined, { timeoutMs: 10_000 }).catch(() => undefined);
+	const t0 = Date.now();
+	while (Date.now() - t0 < timeoutMs) {
+		const page = await client.request('GET', `/rest/executions?filter=${filter}&limit=1`, undefined, { timeoutMs: 15_000 }).catch(() => undefined);
 		const results: unknown[] | undefined = page?.results ?? page;
-		if (Array.isArray(results) && results.length === 0) return true;
+		if (Array.isArray(results) && results.length === 0) return Date.now() - t0;
 		await sleep(25);
 	}
-	return false;
+	return null;
 }
 
 const STATUSES = ['success', 'error', 'crashed', 'canceled', 'waiting', 'unknown', 'new', 'running'];
 
 /**
- * Executions of a workflow by status: pages through GET /rest/executions by lastId, 100 a page (n8n caps `limit` at
- * 100; a status filter makes it order by id, so lastId paging is exact), and keeps the `count` n8n reports beside it.
- * Returns the number of distinct ids per status. (test/e2e/harness.ts allExecutions pages the same way but runs on
- * the e2e suite's vitest-injected session, which a bench run does not have.)
+ * Executions of a workflow by status. n8n caps `limit` at 100, so this pages: n8n 2.41 answers a status-filtered
+ * list with `nextCursor` (and refuses the older `lastId` with 400 "Use cursor to load execution pages"); an n8n whose
+ * answer has no `nextCursor` field is paged by lastId. Distinct ids are counted; n8n's own `count` is kept beside.
  */
-async function countExecutions(client: Client, workflowId: string): Promise<{ byStatus: Record<string, number>; total: number; reportedCount: number | null }> {
+async function countExecutions(client: Client, workflowId: string): Promise<{ byStatus: Record<string, number>; total: number; reportedCount: number | null; ids: string[] }> {
 	const byStatus: Record<string, number> = {};
 	const ids = new Set<string>();
 	let reportedCount: number | null = null;
-	let lastId: string | undefined;
-	for (let guard = 0; guard < 2000; guard++) {
-		const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId), status: STATUSES }));
-		const page = await client.request('GET', `/rest/executions?filter=${filter}&limit=100${lastId ? `&lastId=${lastId}` : ''}`, undefined, { timeoutMs: 30_000 });
+	let position = '';
+	const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId), status: STATUSES }));
+	for (let guard = 0; guard < 5000; guard++) {
+		const page = await client.request('GET', `/rest/executions?filter=${filter}&limit=100${position}`, undefined, { timeoutMs: 30_000 });
 		if (reportedCount === null && typeof page?.count === 'number') reportedCount = page.count;
 		const results: any[] = page?.results ?? [];
+		let fresh = 0;
 		for (const e of results) {
 			if (ids.has(String(e.id))) continue;
+			fresh++;
 			ids.add(String(e.id));
 			byStatus[e.status ?? '?'] = (byStatus[e.status ?? '?'] ?? 0) + 1;
 		}
-		if (results.length < 100) break;
-		lastId = String(results[results.length - 1].id);
+		if (page && 'nextCursor' in page) {
+			if (!page.nextCursor || fresh === 0) break;
+			position = `&cursor=${encodeURIComponent(page.nextCursor)}`;
+		} else {
+			if (results.length < 100 || fresh === 0) break;
+			position = `&lastId=${results[results.length - 1].id}`;
+		}
 	}
-	return { byStatus, total: ids.size, reportedCount };
+	return { byStatus, total: ids.size, reportedCount, ids: [...ids] };
 }
 
-/** Activates, then waits (bounded) until a GET on the production URL answers 404 "... POST request" (registered). */
-async function activateAndWait(client: Client, baseUrl: string, id: string, url: string): Promise<void> {
+/** n8n's isolate counters from /metrics (null when absent: legacy engine, or metrics off). */
+async function isolateCounters(baseUrl: string): Promise<{ acquired: number | null; coldSync: number | null }> {
+	const res = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+	if (!res || !res.ok) return { acquired: null, coldSync: null };
+	const text = await res.text();
+	const read = (name: string): number | null => {
+		const m = text.match(new RegExp(`^${name}(?:\\{\\})? ([0-9.eE+-]+)$`, 'm'));
+		return m ? Number(m[1]) : null;
+	};
+	return { acquired: read('n8n_expression_pool_acquired_total'), coldSync: read('n8n_expression_pool_cold_start_sync_total') };
+}
+
+/** Activates, then waits (bounded) until a GET on the production URL answers with n8n's "... POST request" 404. */
+async function activateAndWait(client: Client, id: string, url: string): Promise<void> {
 	await client.activateWorkflow(id, { settleMs: 0 });
-	const deadline = Date.now() + 20_000;
+	const deadline = Date.now() + 30_000;
 	while (Date.now() < deadline) {
 		const probe = await fetch(url, { method: 'GET', signal: AbortSignal.timeout(5000) }).catch(() => undefined);
 		const text = probe ? await probe.text() : '';
 		if (probe && /POST request/i.test(text)) return;
 		await sleep(200);
 	}
-	throw new Error(`production webhook of workflow ${id} (${url.replace(baseUrl, '')}) not registered after 20 s`);
+	throw new Error(`production webhook of workflow ${id} (${url.replace(client.baseUrl, '')}) not registered after 30 s`);
 }
 
-function workflowBody(name: string, trigger: Record<string, unknown>) {
+// ------------------------------------------------------------------------------------------------------------------
+// the workflows
+
+const node = (name: string, rest: Record<string, unknown>, x: number, y = 0) => ({ id: randomUUID(), name, position: [x, y], ...rest });
+const noOp = (name: string, x: number, y = 0) => node(name, { type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} }, x, y);
+const SETTINGS_JSON = { executionOrder: 'v1' }; // n8n's defaults for saving executions: nothing set per workflow
+
+function webhookV(version: 1 | 2, pathId: string, extra: Record<string, unknown> = {}, options: Record<string, unknown> = {}) {
 	return {
-		name,
-		nodes: [
-			{ id: randomUUID(), name: 'Trigger', position: [0, 0], ...trigger },
-			{ id: randomUUID(), name: 'NoOp', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0], parameters: {} },
-		],
-		connections: { Trigger: { main: [[{ node: 'NoOp', type: 'main', index: 0 }]] } },
-		// n8n's defaults for saving executions (EXECUTIONS_DATA_SAVE_ON_SUCCESS=all unless the user changes it): nothing
-		// set per workflow, so both workflows save exactly what a default install saves.
-		settings: { executionOrder: 'v1' },
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: version,
+		webhookId: randomUUID(),
+		parameters: { httpMethod: 'POST', path: pathId, responseMode: 'onReceived', ...extra, options },
 	};
 }
 
-export async function e2eFigures({ quick = false, log = (l) => console.log(l) }: E2eOptions = {}): Promise<Figure[]> {
+/** D's Code node: what a user writes to check an HMAC in n8n (crypto allowed with NODE_FUNCTION_ALLOW_BUILTIN=crypto). */
+const D_CODE = `const crypto = require('crypto');
+const secret = ${JSON.stringify(SECRET)};
+const out = [];
+const items = $input.all();
+for (let i = 0; i < items.length; i++) {
+  const item = items[i];
+  const bin = item.binary && item.binary.data;
+  // Webhook v2 with "Raw Body" hands the bytes over as binary property "data" (base64 inline, or in n8n's binary store)
+  let raw;
+  let from;
+  if (bin && bin.id) { raw = await this.helpers.getBinaryDataBuffer(i, 'data'); from = 'store'; }
+  else { raw = Buffer.from((bin && bin.data) || '', 'base64'); from = 'inline'; }
+  const given = String((item.json.headers || {})['x-smp-signature'] || '');
+  const expected = crypto.createHmac('sha256', secret).update(raw).digest('hex');
+  const verified = given.length === expected.length && crypto.timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  out.push({ json: { verified, rawFrom: from, rawBytes: raw.length, body: item.json.body } });
+}
+return out;`;
+
+interface Built {
+	ids: Record<ContenderId, string>;
+	urls: Record<ContenderId, URL>;
+}
+
+async function buildWorkflows(client: Client, baseUrl: string, which: ContenderId[]): Promise<Built> {
+	const ids = {} as Record<ContenderId, string>;
+	const urls = {} as Record<ContenderId, URL>;
+	const simple = async (c: ContenderId, trigger: Record<string, unknown>) => {
+		const wf = await client.createWorkflow({
+			name: `bench ${c}: ${CONTENDERS[c]}`,
+			nodes: [node('Trigger', trigger, 0), noOp('NoOp', 240)],
+			connections: { Trigger: { main: [[{ node: 'NoOp', type: 'main', index: 0 }]] } },
+			settings: SETTINGS_JSON,
+		});
+		ids[c] = String(wf.id);
+	};
+	for (const c of which) {
+		const p = `bench-${c.toLowerCase()}-${randomUUID().slice(0, 8)}`;
+		if (c === 'A') {
+			await simple(c, webhookV(2, p));
+			urls[c] = new URL(`${baseUrl}/webhook/${p}`);
+		} else if (c === 'B') {
+			await simple(c, webhookV(1, p));
+			urls[c] = new URL(`${baseUrl}/webhook/${p}`);
+		} else if (c === 'C' || c === 'C1') {
+			const cred = await client.createCredential({ name: `bench header auth ${c}`, type: 'httpHeaderAuth', data: { name: AUTH_HEADER, value: AUTH_VALUE } });
+			await simple(c, { ...webhookV(c === 'C' ? 2 : 1, p, { authentication: 'headerAuth' }), credentials: { httpHeaderAuth: { id: String(cred.id), name: cred.name } } });
+			urls[c] = new URL(`${baseUrl}/webhook/${p}`);
+		} else if (c === 'D') {
+			const wf = await client.createWorkflow({
+				name: `bench D: ${CONTENDERS.D}`,
+				nodes: [
+					node('Trigger', webhookV(2, p, {}, { rawBody: true }), 0),
+					node('Verify HMAC', { type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { mode: 'runOnceForAllItems', language: 'javaScript', jsCode: D_CODE } }, 240),
+					node(
+						'Signature OK?',
+						{
+							type: 'n8n-nodes-base.if',
+							typeVersion: 2.2,
+							parameters: {
+								conditions: {
+									options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+									conditions: [{ id: randomUUID(), leftValue: '={{ $json.verified }}', rightValue: '', operator: { type: 'boolean', operation: 'true', singleValue: true } }],
+									combinator: 'and',
+								},
+								options: {},
+							},
+						},
+						480,
+					),
+					noOp('Verified', 720, -100),
+					noOp('Rejected', 720, 100),
+				],
+				connections: {
+					Trigger: { main: [[{ node: 'Verify HMAC', type: 'main', index: 0 }]] },
+					'Verify HMAC': { main: [[{ node: 'Signature OK?', type: 'main', index: 0 }]] },
+					'Signature OK?': { main: [[{ node: 'Verified', type: 'main', index: 0 }], [{ node: 'Rejected', type: 'main', index: 0 }]] },
+				},
+				settings: SETTINGS_JSON,
+			});
+			ids[c] = String(wf.id);
+			urls[c] = new URL(`${baseUrl}/webhook/${p}`);
+		} else {
+			const cred = await client.createCredential({ name: 'SMP bench', type: 'smpWebhookApi', data: { secret: SECRET } });
+			const hook = randomUUID();
+			await simple(c, {
+				type: `${nodeTypePrefix}smpTrigger`,
+				typeVersion: 1,
+				webhookId: hook,
+				parameters: { events: ['project.completed'] },
+				credentials: { smpWebhookApi: { id: String(cred.id), name: cred.name } },
+			});
+			urls[c] = new URL(`${baseUrl}/webhook/${hook}/webhook`);
+		}
+	}
+	for (const c of which) await activateAndWait(client, ids[c], urls[c].href);
+	return { ids, urls };
+}
+
+async function newestExecution(client: Client, workflowId: string): Promise<string | undefined> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId) }));
+	const page = await client.request('GET', `/rest/executions?filter=${filter}&limit=1`);
+	const results: any[] = page?.results ?? page ?? [];
+	return results[0] ? String(results[0].id) : undefined;
+}
+
+async function nodesThatRan(client: Client, executionId: string): Promise<{ nodes: string[]; codeOut?: any }> {
+	const execution = await client.getExecution(executionId);
+	const raw = execution?.data;
+	const data = typeof raw === 'string' ? parseFlatted(raw) : raw;
+	const runData = data?.resultData?.runData ?? {};
+	return { nodes: Object.keys(runData), codeOut: runData['Verify HMAC']?.[0]?.data?.main?.[0]?.[0]?.json };
+}
+
+// ------------------------------------------------------------------------------------------------------------------
+// one setting = one n8n start
+
+interface Ctx {
+	client: Client;
+	baseUrl: string;
+	built: Built;
+	agent: http.Agent;
+	next: (n: number) => Delivery[];
+	answered: Record<ContenderId, Record<number, number>>;
+	log: (l: string) => void;
+}
+
+function tally(ctx: Ctx, c: ContenderId, statuses: Record<number, number>): void {
+	for (const [s, n] of Object.entries(statuses)) ctx.answered[c][Number(s)] = (ctx.answered[c][Number(s)] ?? 0) + n;
+}
+
+async function throughputBlock(ctx: Ctx, which: ContenderId[], inFlight: number, plan: Plan): Promise<ThroughputBlock> {
+	const perBatch = inFlight === 1 ? plan.seq : plan.conc;
+	const warm = inFlight === 1 ? plan.warmSeq : plan.warmConc;
+	const times: Record<string, number[]> = {};
+	const iso: Record<string, { acquired: number; cold: number; n: number; known: boolean }> = {};
+	for (const c of which) {
+		times[c] = [];
+		iso[c] = { acquired: 0, cold: 0, n: 0, known: true };
+	}
+	let drainTimeouts = 0;
+	const runOne = async (c: ContenderId, list: Delivery[], timed: boolean) => {
+		const before = await isolateCounters(ctx.baseUrl);
+		const r = await batch(ctx.agent, ctx.built.urls[c], list, inFlight);
+		tally(ctx, c, r.statuses);
+		if ((await drain(ctx.client)) === null) drainTimeouts++;
+		if (!timed) return;
+		const after = await isolateCounters(ctx.baseUrl);
+		times[c].push(r.ns / list.length);
+		if (before.acquired === null || after.acquired === null) iso[c].known = false;
+		else {
+			iso[c].acquired += after.acquired - before.acquired;
+			iso[c].cold += (after.coldSync ?? 0) - (before.coldSync ?? 0);
+		}
+		iso[c].n += list.length;
+		const bad = Object.entries(r.statuses).filter(([s]) => s !== '200');
+		if (bad.length) ctx.log(`bench e2e:   ${c} batch answered ${JSON.stringify(r.statuses)}`);
+	};
+	// warm-up: every contender, same mode (JIT, sockets, SQLite pages, the trigger's kept secret)
+	const warmList = ctx.next(warm);
+	for (const c of which) await runOne(c, warmList, false);
+	const order: ContenderId[][] = [];
+	for (let r = 0; r < plan.rounds; r++) {
+		const list = ctx.next(perBatch);
+		const rot = which.map((_, k) => which[(k + r) % which.length]);
+		order.push(rot);
+		for (const c of rot) await runOne(c, list, true);
+		ctx.log(`bench e2e:   ${inFlight} in flight, round ${r + 1}/${plan.rounds}: ${rot.map((c) => `${c} ${(1e9 / times[c][r]).toFixed(1)}/s`).join(', ')}`);
+	}
+	const cells: Partial<Record<ContenderId, CellStats>> = {};
+	for (const c of which) {
+		cells[c] = {
+			perSec: round3(1e9 / median(times[c])),
+			msPerDelivery: times[c].map((ns) => +(ns / 1e6).toFixed(2)),
+			isolatesPerDelivery: iso[c].known ? round3(iso[c].acquired / iso[c].n) : null,
+			coldStartsPerDelivery: iso[c].known ? round3(iso[c].cold / iso[c].n) : null,
+			deliveries: iso[c].n,
+		};
+	}
+	const ratios: ThroughputBlock['ratios'] = {};
+	for (const [x, y] of [['E', 'B'], ['E', 'D'], ['E', 'A'], ['E', 'C'], ['B', 'A'], ['C', 'A'], ['D', 'A']] as Array<[ContenderId, ContenderId]>) {
+		if (!times[x] || !times[y]) continue;
+		const per = times[x].map((tx, i) => times[y][i] / tx);
+		ratios[`${x}/${y}`] = { median: round3(median(per)), rounds: per.map(round3) };
+	}
+	return { inFlight, rounds: plan.rounds, perBatch, order, cells, ratios, ...(drainTimeouts ? { drainTimeouts } : {}) };
+}
+
+async function flood(ctx: Ctx, c: ContenderId, plan: Plan): Promise<FloodResult> {
+	const url = ctx.built.urls[c];
+	const gAgent = new http.Agent({ keepAlive: true, maxSockets: plan.floodGenuine + 2 });
+	const fAgent = new http.Agent({ keepAlive: true, maxSockets: plan.floodInFlight });
+	try {
+		// baseline: the same contender's answer time with nothing else going on
+		const idle: number[] = [];
+		for (const d of ctx.next(3)) {
+			const t = performance.now();
+			const s = await post(gAgent, url, d, plan.floodGenuineTimeoutMs);
+			tally(ctx, c, { [s]: 1 });
+			idle.push(+(performance.now() - t).toFixed(1));
+			await sleep(100);
+		}
+		await drain(ctx.client);
+		const execBefore = await countExecutions(ctx.client, ctx.built.ids[c]);
+		const isoBefore = await isolateCounters(ctx.baseUrl);
+
+		const forged = forgedFor(c, ctx.next(1)[0]);
+		const forgedStatuses: Record<number, number> = {};
+		const forgedAnswerSamples: Record<string, string> = {};
+		let forgedSent = 0;
+		let stop = false;
+		const t0 = performance.now();
+		const loops = Array.from({ length: plan.floodInFlight }, async () => {
+			while (!stop) {
+				forgedSent++;
+				const s = await post(fAgent, url, forged, plan.floodGenuineTimeoutMs, forgedAnswerSamples);
+				forgedStatuses[s] = (forgedStatuses[s] ?? 0) + 1;
+			}
+		});
+		await sleep(plan.floodSettleMs);
+		const genuineList = ctx.next(plan.floodGenuine);
+		const genuine = genuineList.map(async (d, i) => {
+			await sleep(i * plan.floodIntervalMs);
+			const t = performance.now();
+			const s = await post(gAgent, url, d, plan.floodGenuineTimeoutMs);
+			// only an acceptance counts as answered (n8n may answer 503 to everything while its DB ping fails)
+			return { s, ms: s === 200 ? +(performance.now() - t).toFixed(1) : null };
+		});
+		const answers = await Promise.all(genuine);
+		stop = true;
+		const floodSeconds = (performance.now() - t0) / 1000;
+		// the forged loops end when their request in flight is answered (each bounded by its timeout)
+		await Promise.race([Promise.all(loops), sleep(plan.floodGenuineTimeoutMs + 5000)]);
+		fAgent.destroy();
+		for (const a of answers) tally(ctx, c, { [a.s]: 1 });
+		tally(ctx, c, forgedStatuses);
+		const drainedAfterMs = await drain(ctx.client, 240_000);
+		const isoAfter = await isolateCounters(ctx.baseUrl);
+		const execAfter = await countExecutions(ctx.client, ctx.built.ids[c]);
+		const genuineOk = answers.filter((a) => a.s === 200).length;
+		const forgedAnswered = Object.values(forgedStatuses).reduce((a, b) => a + b, 0);
+		const before = new Set(execBefore.ids);
+		const newIds = execAfter.ids.filter((id) => !before.has(id));
+		const fromForged = newIds.length - genuineOk;
+		// statuses of the executions the forged requests started: all new ones, less the genuine deliveries' (success)
+		const byStatus: Record<string, number> = {};
+		for (const [s, n] of Object.entries(execAfter.byStatus)) {
+			const d = n - (execBefore.byStatus[s] ?? 0) - (s === 'success' ? genuineOk : 0);
+			if (d) byStatus[s] = d;
+		}
+		const ms = answers.map((a) => a.ms);
+		const okMs = ms.filter((x): x is number => x !== null);
+		const idleMedianMs = idle.length ? median(idle) : null;
+		// a genuine delivery not accepted (no answer, or not 200) counts as the longest wait (the timeout): it pushes the median up
+		const forMedian = ms.map((x) => x ?? plan.floodGenuineTimeoutMs);
+		const medianS = forMedian.length ? round3(median(forMedian) / 1000) : null;
+		const result: FloodResult = {
+			contender: c,
+			inFlight: plan.floodInFlight,
+			idleAnswerMs: idle,
+			idleMedianMs,
+			genuineAnswerMs: ms,
+			genuineStatuses: answers.map((a) => a.s),
+			medianS,
+			maxS: okMs.length ? round3(Math.max(...forMedian) / 1000) : null,
+			slowdown: medianS !== null && idleMedianMs ? round3((medianS * 1000) / idleMedianMs) : null,
+			floodSeconds: +floodSeconds.toFixed(1),
+			forgedSent,
+			forgedStatuses,
+			forgedAnswerSamples,
+			forgedPerSec: +(forgedSent / floodSeconds).toFixed(1),
+			executionsFromForged: fromForged,
+			executionsFromForgedByStatus: byStatus,
+			isolatesDuringFlood: isoBefore.acquired !== null && isoAfter.acquired !== null ? isoAfter.acquired - isoBefore.acquired : null,
+			requestsDuringFlood: forgedAnswered + answers.length,
+			drainedAfterMs,
+		};
+		ctx.log(
+			`bench e2e:   flood ${c}: genuine answered in ${ms.map((x) => (x === null ? 'timeout' : `${(x / 1000).toFixed(2)} s`)).join(', ')} (median ${medianS} s; idle ${idleMedianMs} ms); ` +
+				`${forgedSent} forged sent (${result.forgedPerSec}/s) ${JSON.stringify(forgedStatuses)}; executions from forged: ${fromForged}`,
+		);
+		return result;
+	} finally {
+		gAgent.destroy();
+		fAgent.destroy();
+	}
+}
+
+async function runSetting(id: SettingId, which: ContenderId[], plan: Plan, opts: { flood: boolean; modes: number[]; log: (l: string) => void }, deps: Deps): Promise<SettingReport> {
 	const t0 = Date.now();
-	// Sizes: a round = one batch of A and one of B per mode. Sequential batches ~0.3-0.6 s, concurrent ~1 s each.
-	const cfg = quick
-		? { rounds: 4, seqPerBatch: 20, concPerBatch: 64, warmup: 60 }
-		: { rounds: Number(process.env.BENCH_E2E_ROUNDS ?? 10), seqPerBatch: 60, concPerBatch: 240, warmup: 200 };
-
-	const distIndex = path.join(REPO, 'dist', 'index.js');
-	if (!existsSync(distIndex)) return notMeasured('dist/ missing; run `npm run build` first (n8n loads the built package)');
-	const srcNewest = ['src', 'nodes', 'credentials'].map((d) => newestMtime(path.join(REPO, d))).reduce((a, b) => Math.max(a, b), 0);
-	const distStale = srcNewest > statSync(distIndex).mtimeMs;
-	if (distStale) log('bench e2e: warning: dist/ is older than src/, nodes/ or credentials/ (n8n loads dist/; run `npm run build`)');
-
-	let runtime: any;
-	let proc: any;
-	let api: any;
-	try {
-		runtime = await import(pathToFileURL(path.join(REPO, 'scripts', 'n8n-runtime.mjs')).href);
-		proc = await import(pathToFileURL(path.join(REPO, 'scripts', 'lib', 'n8n-process.mjs')).href);
-		api = await import(pathToFileURL(path.join(REPO, 'scripts', 'lib', 'n8n-api.mjs')).href);
-	} catch (error) {
-		return notMeasured(`could not load scripts/ helpers: ${(error as Error).message}`);
-	}
-
-	try {
-		log('bench e2e: ensureN8n(2) (cached after the first install, which takes ~6 min on 2 cores) ...');
-		await runtime.ensureN8n('2');
-	} catch (error) {
-		return notMeasured(`n8n line 2 runtime not installed and could not be installed: ${(error as Error).message.split('\n')[0]}`);
-	}
-
+	const { log } = opts;
+	const setting = SETTINGS[id];
+	const report: SettingReport = { id, label: setting.label, env: setting.env, contenders: which, throughput: [], flood: [], probes: {}, integrity: {}, seconds: 0 };
 	const dataDir = mkdtempSync(path.join(os.tmpdir(), 'n8n-bench-'));
 	const logFile = path.join(dataDir, 'n8n.log');
 	let n8n: any;
-	const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY, keepAliveMsecs: 10_000 });
-	let failed = false;
+	const agent = new http.Agent({ keepAlive: true, maxSockets: plan.concurrency, keepAliveMsecs: 10_000 });
+	let keep = false;
 	try {
-		await proc.installPackage({ userFolder: dataDir, tarball: await proc.tarballForRun(path.join(dataDir, 'pack')), line: '2' });
-		const port = await proc.getFreePort();
-		n8n = await proc.startN8n({
+		// the packed tarball, installed in the user folder's .n8n/nodes the README's way (as users install it)
+		await deps.proc.installPackage({ userFolder: dataDir, tarball: deps.tarball, line: '2' });
+		const port = await deps.proc.getFreePort();
+		n8n = await deps.proc.startN8n({
 			line: '2',
 			port,
 			dataDir,
 			logFile,
-			env: { NODE_ENV: 'production', N8N_LOG_LEVEL: 'warn' },
+			env: {
+				NODE_ENV: 'production',
+				N8N_LOG_LEVEL: 'warn',
+				// the isolate counters (n8n registers them whatever this says; this only serves /metrics)
+				N8N_METRICS: 'true',
+				N8N_METRICS_INCLUDE_DEFAULT_METRICS: 'false',
+				N8N_METRICS_INCLUDE_WORKFLOW_EXECUTION_DURATION: 'false',
+				// D's Code node needs crypto, as every user who checks an HMAC in a Code node sets
+				NODE_FUNCTION_ALLOW_BUILTIN: 'crypto',
+				...setting.env,
+			},
 		});
-		log(`bench e2e: n8n ${n8n.version} ready in ${(n8n.readyMs / 1000).toFixed(1)} s on ${n8n.url}`);
-		const client: Client = new api.N8nRestClient(n8n.url);
-		await client.ensureOwner(api.DEFAULT_OWNER);
-		await client.login(api.DEFAULT_OWNER);
-
-		const credential = await client.createCredential({ name: 'SMP bench', type: 'smpWebhookApi', data: { signingSecret: SECRET } });
-		const ourHook = randomUUID();
-		const wfA = await client.createWorkflow(
-			workflowBody('bench A: SMP Trigger → NoOp', {
-				type: `${proc.NODE_TYPE_PREFIX}smpTrigger`,
-				typeVersion: 1,
-				webhookId: ourHook,
-				parameters: { events: ['project.completed'] },
-				credentials: { smpWebhookApi: { id: String(credential.id), name: credential.name } },
-			}),
-		);
-		const baseHook = randomUUID();
-		const basePath = randomUUID();
-		const wfB = await client.createWorkflow(
-			workflowBody('bench B: Webhook → NoOp', {
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				webhookId: baseHook,
-				parameters: { httpMethod: 'POST', path: basePath, responseMode: 'onReceived', options: {} },
-			}),
-		);
-		const urlA = `${n8n.url}/webhook/${ourHook}/webhook`;
-		const urlB = `${n8n.url}/webhook/${basePath}`;
-		await activateAndWait(client, n8n.url, String(wfA.id), urlA);
-		await activateAndWait(client, n8n.url, String(wfB.id), urlB);
-
-		// Every delivery to A carries its own envelope id (else the dedupe store answers "duplicate" and nothing runs).
-		// B gets the very same bytes and headers, in the same order.
-		const total = cfg.warmup * 2 + cfg.rounds * (cfg.seqPerBatch + cfg.concPerBatch);
-		const tag = randomUUID().replace(/-/g, '').slice(0, 8);
-		const deliveries: Delivery[] = Array.from({ length: total }, (_, i) => smpDelivery(`evt_bench_${tag}_${String(i).padStart(7, '0')}`));
-		let cursor = 0;
-		const take = (n: number) => {
-			const slice = deliveries.slice(cursor, cursor + n);
-			cursor += n;
-			return slice;
-		};
-		const targets = { A: new URL(urlA), B: new URL(urlB) };
-		const sent = { A: 0, B: 0 };
-		const statuses: Record<'A' | 'B', Record<number, number>> = { A: {}, B: {} };
-		let drainTimeouts = 0;
-		const run = async (side: 'A' | 'B', list: Delivery[], inFlight: number) => {
-			const r = await batch(agent, targets[side], list, inFlight);
-			sent[side] += list.length;
-			for (const [s, n] of Object.entries(r.statuses)) statuses[side][Number(s)] = (statuses[side][Number(s)] ?? 0) + n;
-			if (!(await drain(client))) drainTimeouts++;
-			return r.ns;
+		report.n8nVersion = n8n.version;
+		report.readyMs = n8n.readyMs;
+		log(`bench e2e: [${id}] n8n ${n8n.version} ready in ${(n8n.readyMs / 1000).toFixed(1)} s on ${n8n.url} (${setting.label})`);
+		const client: Client = new deps.api.N8nRestClient(n8n.url);
+		await client.ensureOwner(deps.api.DEFAULT_OWNER);
+		await client.login(deps.api.DEFAULT_OWNER);
+		// C1 (Webhook v1 + Header Auth) only takes part in the flood: it tells what version 1 costs there.
+		const built = await buildWorkflows(client, n8n.url, opts.flood && which.includes('C') ? [...which, 'C1'] : which);
+		const builtIds = Object.keys(built.ids) as ContenderId[];
+		const ctx: Ctx = {
+			client,
+			baseUrl: n8n.url,
+			built,
+			agent,
+			next: deps.next,
+			answered: { A: {}, B: {}, C: {}, C1: {}, D: {}, E: {} },
+			log,
 		};
 
-		const results: Figure[] = [];
-		for (const fig of FIGURES) {
-			const per = fig.inFlight === 1 ? cfg.seqPerBatch : cfg.concPerBatch;
-			// Warm-up: both sides, same mode (JIT, connection pool, SQLite pages, our dedupe store and credential path).
-			const warm = take(cfg.warmup);
-			await run('A', warm, fig.inFlight);
-			await run('B', warm, fig.inFlight);
-			const ours: number[] = [];
-			const base: number[] = [];
-			for (let r = 0; r < cfg.rounds; r++) {
-				const list = take(per);
-				// A B, then B A, ...: who goes first alternates every round.
-				if (r % 2 === 0) {
-					ours.push((await run('A', list, fig.inFlight)) / per);
-					base.push((await run('B', list, fig.inFlight)) / per);
-				} else {
-					base.push((await run('B', list, fig.inFlight)) / per);
-					ours.push((await run('A', list, fig.inFlight)) / per);
-				}
-			}
-			const roundRatios = ours.map((o, i) => o / base[i]);
-			const ratio = median(roundRatios);
-			const fr: Figure = {
-				id: fig.id,
-				name: fig.name,
-				target: TARGET_TEXT,
-				ratio,
-				limit: E2E_LIMIT,
-				pass: ratio <= E2E_LIMIT,
-				ours: { name: 'SMP Trigger → NoOp', opsPerSec: 1e9 / median(ours) },
-				baseline: { name: 'Webhook node → NoOp', opsPerSec: 1e9 / median(base) },
-				detail: {
-					n8n: n8n.version,
-					inFlight: fig.inFlight,
-					rounds: cfg.rounds,
-					deliveriesPerBatch: per,
-					bodyBytes: BODY_BYTES,
-					roundRatios: roundRatios.map((x) => +x.toFixed(3)),
-					oursMsPerDelivery: ours.map((x) => +(x / 1e6).toFixed(2)),
-					baselineMsPerDelivery: base.map((x) => +(x / 1e6).toFixed(2)),
-				},
+		// Probes: each contender answers a genuine delivery 200; E refuses a forged one (401); D really verifies.
+		for (const c of builtIds) {
+			const s = await post(agent, built.urls[c], ctx.next(1)[0]);
+			tally(ctx, c, { [s]: 1 });
+			if (s !== 200) throw new Error(`probe: contender ${c} answered ${s} to a genuine delivery`);
+		}
+		await drain(client);
+		if (which.includes('E')) {
+			const s = await post(agent, built.urls.E, forgedFor('E', ctx.next(1)[0]));
+			tally(ctx, 'E', { [s]: 1 });
+			report.probes.forgedToE = s;
+			if (s !== 401) throw new Error(`probe: E answered ${s} to a forged delivery (want 401)`);
+		}
+		if (which.includes('C')) {
+			const s = await post(agent, built.urls.C, forgedFor('C', ctx.next(1)[0]));
+			tally(ctx, 'C', { [s]: 1 });
+			report.probes.forgedToC = s;
+		}
+		if (which.includes('D')) {
+			const genuineRun = await nodesThatRan(client, (await newestExecution(client, built.ids.D))!);
+			const s = await post(agent, built.urls.D, forgedFor('D', ctx.next(1)[0]));
+			tally(ctx, 'D', { [s]: 1 });
+			await drain(client);
+			const forgedRun = await nodesThatRan(client, (await newestExecution(client, built.ids.D))!);
+			const ok = genuineRun.nodes.includes('Verified') && !genuineRun.nodes.includes('Rejected') && forgedRun.nodes.includes('Rejected') && !forgedRun.nodes.includes('Verified');
+			report.probes.dVerifies = { ok, genuine: genuineRun, forged: { status: s, ...forgedRun } };
+			log(`bench e2e: [${id}] D check: genuine → ${genuineRun.nodes.join(' → ')}; forged (${s}) → ${forgedRun.nodes.join(' → ')}; raw body from ${genuineRun.codeOut?.rawFrom}: ${ok ? 'verifies' : 'DOES NOT VERIFY'}`);
+			if (!ok) throw new Error('probe: D does not tell a forged signature from a genuine one');
+		}
+		// Isolates taken by the bench's own REST polling and metric reads alone (should be 0).
+		const i0 = await isolateCounters(n8n.url);
+		await drain(client);
+		await countExecutions(client, built.ids[which[0]]);
+		const i1 = await isolateCounters(n8n.url);
+		report.isolatesIdleCheck = i0.acquired === null || i1.acquired === null ? null : i1.acquired - i0.acquired;
+
+		for (const inFlight of opts.modes) {
+			report.throughput.push(await throughputBlock(ctx, which, inFlight, { ...plan }));
+			log(`bench e2e: [${id}] ${inFlight} in flight done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+		}
+		if (opts.flood) {
+			for (const c of (['E', 'C', 'C1', 'D'] as ContenderId[]).filter((x) => builtIds.includes(x))) report.flood.push(await flood(ctx, c, plan));
+		}
+
+		// Integrity: executions per contender = requests it answered 200, every one successful.
+		await drain(client, 240_000);
+		for (const c of builtIds) {
+			const ex = await countExecutions(client, built.ids[c]);
+			const answered200 = ctx.answered[c][200] ?? 0;
+			const otherAnswers = Object.fromEntries(Object.entries(ctx.answered[c]).filter(([s]) => s !== '200'));
+			report.integrity[c] = {
+				answered200,
+				otherAnswers,
+				executions: ex.total,
+				byStatus: ex.byStatus,
+				reportedCount: ex.reportedCount,
+				ok: ex.total === answered200 && (ex.byStatus.success ?? 0) === answered200,
 			};
-			results.push(fr);
-			log(`bench e2e: ${fig.id} done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 		}
-
-		// Integrity: every request answered 200, and A ran exactly once per delivery (nothing deduped, nothing lost).
-		const allOk = (['A', 'B'] as const).every((s) => Object.keys(statuses[s]).length === 1 && statuses[s][200] === sent[s]);
-		const deadline = Date.now() + 60_000;
-		let execA = await countExecutions(client, String(wfA.id));
-		let execB = await countExecutions(client, String(wfB.id));
-		while (((execA.byStatus.success ?? 0) < sent.A || (execB.byStatus.success ?? 0) < sent.B) && Date.now() < deadline) {
-			await sleep(500);
-			execA = await countExecutions(client, String(wfA.id));
-			execB = await countExecutions(client, String(wfB.id));
-		}
-		const integrity = {
-			sent: { ...sent },
-			httpStatuses: statuses,
-			every200: allOk,
-			executions: { A: execA.total, B: execB.total, statusesA: execA.byStatus, statusesB: execB.byStatus, reportedCountA: execA.reportedCount },
-			executionsMatchA: execA.total === sent.A && execA.byStatus.success === sent.A,
-			drainTimeouts,
-			...(distStale ? { distStale: true } : {}),
-		};
-		const integrityOk = allOk && integrity.executionsMatchA;
-		const integrityText = `${sent.A} deliveries to each side, ${allOk ? 'all' : 'NOT all'} answered 200; executions of A: ${execA.total} (${integrity.executionsMatchA ? 'one per delivery, all success' : 'MISMATCH'}), of B: ${execB.total}`;
-		log(`bench e2e: ${integrityText}`);
-		for (const fr of results) {
-			fr.detail = { ...fr.detail, integrity };
-			fr.note = integrityText + (distStale ? ' — dist/ was older than the sources' : '');
-			if (!integrityOk) fr.pass = false;
-		}
-		log(`bench e2e: ${((Date.now() - t0) / 1000).toFixed(1)} s (n8n start ${(n8n.readyMs / 1000).toFixed(1)} s)`);
-		return results;
+		const bad = builtIds.filter((c) => !report.integrity[c]!.ok);
+		log(`bench e2e: [${id}] integrity: ${builtIds.map((c) => `${c} ${report.integrity[c]!.answered200} answered 200 → ${report.integrity[c]!.executions} executions`).join('; ')}${bad.length ? `  MISMATCH: ${bad.join(',')}` : ''}`);
 	} catch (error) {
-		failed = true;
-		const msg = (error as Error).message.split('\n')[0];
-		log(`bench e2e: failed: ${(error as Error).message}`);
-		return notMeasured(`run failed: ${msg} (n8n log kept: ${logFile})`);
+		keep = true;
+		report.error = `${(error as Error).message.split('\n')[0]} (n8n log kept: ${logFile})`;
+		log(`bench e2e: [${id}] failed: ${(error as Error).message}`);
 	} finally {
 		agent.destroy();
 		if (n8n) await n8n.stop().catch(() => undefined);
-		if (!failed && process.env.BENCH_E2E_KEEP !== '1') rmSync(dataDir, { recursive: true, force: true });
-		else log(`bench e2e: kept ${dataDir}`);
+		if (!keep && process.env.BENCH_E2E_KEEP !== '1') rmSync(dataDir, { recursive: true, force: true });
+		else log(`bench e2e: [${id}] kept ${dataDir}`);
+		report.seconds = Math.round((Date.now() - t0) / 1000);
 	}
+	return report;
+}
+
+/** The package's node-type prefix once installed from the tarball (scripts/lib/n8n-process.mjs). */
+let nodeTypePrefix = 'n8n-nodes-smart-webhooks.';
+
+interface Deps {
+	rt: { dir: string; version: string };
+	tarball: string;
+	proc: any;
+	api: any;
+	next: (n: number) => Delivery[];
+}
+
+// ------------------------------------------------------------------------------------------------------------------
+// the whole run
+
+export async function runE2e({ quick = false, log = (l) => console.log(l), settings, noFlood = false }: E2eOptions = {}): Promise<E2eReport> {
+	const t0 = Date.now();
+	const plan = PLANS[quick ? 'quick' : 'full'];
+	const fromEnv = process.env.BENCH_E2E_SETTINGS?.split(',').filter((x): x is SettingId => x in SETTINGS);
+	const wanted = settings ?? (fromEnv?.length ? fromEnv : (['default', 'pool4', 'lazy', 'legacy'] as SettingId[]));
+	const report: E2eReport = {
+		meta: { date: new Date().toISOString(), node: process.version, platform: `${process.platform} ${process.arch}`, quick, plan, durationSeconds: 0 },
+		settings: [],
+		figures: [],
+	};
+	const distIndex = path.join(REPO, 'dist', 'index.js');
+	const fail = (why: string) => {
+		report.settings = wanted.map((id) => ({ id, label: SETTINGS[id].label, env: SETTINGS[id].env, contenders: [], throughput: [], flood: [], probes: {}, integrity: {}, error: why, seconds: 0 }));
+		report.figures = figuresOf(report);
+		return report;
+	};
+	if (!existsSync(distIndex)) return fail('dist/ missing; run `npm run build` first (n8n loads the built package)');
+	const srcNewest = ['src', 'nodes', 'credentials'].map((d) => newestMtime(path.join(REPO, d))).reduce((a, b) => Math.max(a, b), 0);
+	if (srcNewest > statSync(distIndex).mtimeMs) {
+		report.meta.distStale = true;
+		log('bench e2e: warning: dist/ is older than src/, nodes/ or credentials/ (n8n loads dist/; run `npm run build`)');
+	}
+	let deps: Deps;
+	try {
+		const runtime = await import(pathToFileURL(path.join(REPO, 'scripts', 'n8n-runtime.mjs')).href);
+		const proc = await import(pathToFileURL(path.join(REPO, 'scripts', 'lib', 'n8n-process.mjs')).href);
+		const api = await import(pathToFileURL(path.join(REPO, 'scripts', 'lib', 'n8n-api.mjs')).href);
+		log('bench e2e: ensureN8n(2) (cached after the first install, which takes ~6 min on 2 cores) ...');
+		const rt = await runtime.ensureN8n('2');
+		nodeTypePrefix = proc.NODE_TYPE_PREFIX;
+		deps = { rt, proc, api, next: deliveryFactory(), tarball: await proc.tarballForRun(mkdtempSync(path.join(os.tmpdir(), 'bench-pack-'))) };
+	} catch (error) {
+		return fail(`n8n line 2 runtime not available: ${(error as Error).message.split('\n')[0]}`);
+	}
+	for (const id of wanted) {
+		const variant = id !== 'default';
+		const which: ContenderId[] = !variant || quick || Date.now() - t0 < plan.allContendersUntilMs ? ALL : ['A', 'B', 'E'];
+		const flood = !noFlood && (id === 'default' || id === 'lazy');
+		const modes = variant ? [1] : [1, plan.concurrency];
+		report.settings.push(await runSetting(id, which, plan, { flood, modes, log }, deps));
+		report.meta.n8n ??= report.settings.at(-1)?.n8nVersion;
+		log(`bench e2e: [${id}] done in ${report.settings.at(-1)!.seconds} s (run ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+	}
+	report.meta.durationSeconds = Math.round((Date.now() - t0) / 1000);
+	report.figures = figuresOf(report);
+	return report;
 }
 
 function newestMtime(dir: string): number {
@@ -378,4 +891,220 @@ function newestMtime(dir: string): number {
 		if (st.isFile()) newest = Math.max(newest, st.mtimeMs);
 	}
 	return newest;
+}
+
+// ------------------------------------------------------------------------------------------------------------------
+// figures, table, persistence
+
+function integrityOk(s: SettingReport): boolean {
+	return !s.error && Object.values(s.integrity).every((r) => r?.ok);
+}
+
+/** Figures in bench/harness.ts's shape: ratio = E's time / the baseline's time (lower is better), as every bench figure. */
+export function figuresOf(report: E2eReport): Figure[] {
+	const figs: Figure[] = [];
+	for (const s of report.settings) {
+		for (const b of s.throughput.length ? s.throughput : [{ inFlight: 1 } as ThroughputBlock]) {
+			for (const [base, target] of [['B', TARGETS.EoverB], ['D', TARGETS.EoverD]] as Array<[ContenderId, number]>) {
+				const r = b.ratios?.[`E/${base}`];
+				const limit = round3(1 / target);
+				const id = `e2e.${s.id}.inflight${b.inFlight}.E_vs_${base}`;
+				const name = `e2e n8n ${s.n8nVersion ?? '2.x'} (${s.label}), ${b.inFlight} in flight: SMP Trigger vs ${CONTENDERS[base]}`;
+				const text = `E ≥ ${target}× ${base}'s deliveries/s, i.e. E time / ${base} time ≤ ${limit}`;
+				if (!r || !b.cells?.E || !b.cells?.[base]) {
+					figs.push({ id, name, target: text, ratio: null, limit, pass: null, note: s.error ? `not measured: ${s.error}` : 'not measured in this run' });
+					continue;
+				}
+				const ok = integrityOk(s);
+				figs.push({
+					id,
+					name,
+					target: text,
+					ratio: round3(1 / r.median),
+					limit,
+					pass: ok ? 1 / r.median <= limit : false,
+					ours: { name: CONTENDERS.E, opsPerSec: b.cells.E.perSec },
+					baseline: { name: CONTENDERS[base], opsPerSec: b.cells[base]!.perSec },
+					detail: { deliveriesPerSecRatio: r.median, roundRatios: r.rounds, isolatesPerDelivery: { E: b.cells.E.isolatesPerDelivery, [base]: b.cells[base]!.isolatesPerDelivery } },
+					note: ok ? undefined : 'integrity check failed (see e2e.settings[].integrity)',
+				});
+			}
+		}
+		for (const f of s.flood) {
+			const limitS = f.contender === 'E' ? (s.id === 'lazy' ? TARGETS.floodLazyS : s.id === 'default' ? TARGETS.floodDefaultS : null) : null;
+			figs.push({
+				id: `e2e.${s.id}.flood.${f.contender}`,
+				name: `e2e flood (${s.label}): genuine delivery to ${CONTENDERS[f.contender]} under ${f.inFlight} forged requests in flight, median answer time`,
+				target: limitS !== null ? `median < ${limitS} s` : 'comparison (no target)',
+				ratio: null,
+				limit: limitS,
+				pass: limitS !== null && f.medianS !== null ? f.medianS < limitS : null,
+				unit: 's',
+				detail: { medianS: f.medianS, maxS: f.maxS, idleMedianMs: f.idleMedianMs, slowdown: f.slowdown, executionsFromForged: f.executionsFromForged, forgedSent: f.forgedSent },
+			});
+		}
+	}
+	return figs;
+}
+
+const fmt = (x: number | null | undefined, d = 1) => (x === null || x === undefined ? '—' : x.toFixed(d));
+
+/** The e2e tables (markdown), as printed at the end of a run and written between the e2e markers of RESULTS.md. */
+export function e2eTable(report: E2eReport): string {
+	const lines: string[] = [];
+	const m = report.meta;
+	lines.push(
+		`Generated by \`npm run bench:e2e\` (bench/e2e.ts) on ${m.date}: n8n ${m.n8n ?? '?'} on its pinned Node 24, driven from Node ${m.node}, ${m.platform}; ` +
+			`${m.quick ? '**quick run** (smoke sizes)' : 'full run'}: ${m.plan.rounds} rounds, ${m.plan.seq} deliveries per contender per round at 1 in flight, ${m.plan.conc} at ${m.plan.concurrency}; whole run ${m.durationSeconds} s.`,
+		'',
+		'Each cell: deliveries/s (isolates per delivery). Ratios are deliveries/s ratios, the median of per-round ratios (contenders interleaved, order rotated each round). ' +
+			'E is the SMP Trigger as shipped; it keeps the credential secret for 10 s, so "F" (E keeping the secret) is E itself. Isolates: n8n\'s own counter `n8n_expression_pool_acquired_total` (each acquired isolate is disposed and replaced); `+n cold` = isolates built synchronously on the request path (lazy acquire with an empty pool).',
+		'',
+		'| setting | in flight | A Webhook v2 | B Webhook v1 | C v2 + Header Auth | D v2 → Code HMAC → IF | E SMP Trigger | E/B (≥ 1.0) | E/D (≥ 0.65) | E/A | integrity |',
+		'|---|---|---|---|---|---|---|---|---|---|---|',
+	);
+	for (const s of report.settings) {
+		if (s.error && !s.throughput.length) {
+			lines.push(`| ${s.label} | — | not measured: ${s.error.replace(/\|/g, '/')} |  |  |  |  |  |  |  |  |`);
+			continue;
+		}
+		for (const b of s.throughput) {
+			const cell = (c: ContenderId) => {
+				const x = b.cells[c];
+				if (!x) return 'not run';
+				const iso = x.isolatesPerDelivery === null ? 'no isolates' : `${fmt(x.isolatesPerDelivery, 2)} iso${x.coldStartsPerDelivery ? `, +${fmt(x.coldStartsPerDelivery, 2)} cold` : ''}`;
+				return `${fmt(x.perSec)}/s (${iso})`;
+			};
+			const ratio = (k: string, target?: number) => {
+				const r = b.ratios[k];
+				if (!r) return '—';
+				return target === undefined ? `${r.median.toFixed(2)}×` : `${r.median.toFixed(2)}× ${r.median >= target ? 'met' : '**missed**'}`;
+			};
+			const integ = integrityOk(s) ? 'ok' : `**${s.error ? 'error' : 'mismatch'}**`;
+			lines.push(`| ${s.label} | ${b.inFlight} | ${cell('A')} | ${cell('B')} | ${cell('C')} | ${cell('D')} | ${cell('E')} | ${ratio('E/B', TARGETS.EoverB)} | ${ratio('E/D', TARGETS.EoverD)} | ${ratio('E/A')} | ${integ} |`);
+		}
+	}
+	lines.push(
+		'',
+		'Every ratio measured (deliveries/s of the first over the second; median of the per-round ratios, per-round values after it):',
+		'',
+		'| setting | in flight | ratio | median | per round |',
+		'|---|---|---|---|---|',
+	);
+	for (const s of report.settings) {
+		for (const b of s.throughput) {
+			for (const [k, r] of Object.entries(b.ratios)) lines.push(`| ${s.label} | ${b.inFlight} | ${k} | ${r.median.toFixed(3)} | ${r.rounds.map((x) => x.toFixed(2)).join(' ')} |`);
+		}
+	}
+	const floods = report.settings.flatMap((s) => s.flood.map((f) => ({ s, f })));
+	if (floods.length) {
+		lines.push(
+			'',
+			`Flood: ${floods[0].f.inFlight} forged requests in flight (E, D: wrong signature; C, C1: wrong auth header), each re-sent as soon as it is answered; genuine deliveries started every ${(m.plan.floodIntervalMs / 1000).toFixed(1)} s after ${(m.plan.floodSettleMs / 1000).toFixed(1)} s of flood; ` +
+				'the figure is the time until a genuine delivery is accepted (answered 200). Baseline beside it: the same contender\'s answer time with no flood, measured just before. ' +
+				'C1 (Webhook v1 + Header Auth) is C with typeVersion 1, a control that takes part in the flood only: n8n treats version-1 webhook nodes differently (see *Reading the e2e figures* below).',
+			'',
+			'| setting | contender | genuine answered, median (max) | no flood, median | slowdown | forged sent (answers) | executions started by forged | isolates during flood | target | result |',
+			'|---|---|---|---|---|---|---|---|---|---|',
+		);
+		for (const { s, f } of floods) {
+			const limit = f.contender === 'E' ? (s.id === 'lazy' ? TARGETS.floodLazyS : s.id === 'default' ? TARGETS.floodDefaultS : null) : null;
+			const timeouts = f.genuineAnswerMs.filter((x) => x === null).length;
+			const notOk = f.genuineStatuses.filter((x) => x !== 200).map((x) => (x === 0 ? 'no answer' : String(x)));
+			const answers = Object.entries(f.forgedStatuses)
+				.map(([k, v]) => `${v}× ${k === '0' ? 'no answer' : k}`)
+				.join(', ');
+			const ex = f.executionsFromForged ? `${f.executionsFromForged} (${Object.entries(f.executionsFromForgedByStatus).map(([k, v]) => `${v} ${k}`).join(', ')})` : '0';
+			// per request that reached the trigger: n8n's own 503 "Database is not ready!" answers never get that far
+			const turnedAway = (f.forgedStatuses['503'] ?? 0) + (f.forgedStatuses['0'] ?? 0) + f.genuineStatuses.filter((x) => x === 503 || x === 0).length;
+			const reached = Math.max(1, f.requestsDuringFlood - turnedAway);
+			const iso = f.isolatesDuringFlood === null ? '—' : `${f.isolatesDuringFlood} (${(f.isolatesDuringFlood / reached).toFixed(2)} per request that reached the node)`;
+			lines.push(
+				`| ${s.label} | ${f.contender} ${CONTENDERS[f.contender]} | ${fmt(f.medianS, 2)} s (${fmt(f.maxS, 2)} s)${timeouts ? `, ${timeouts} not accepted (${notOk.join(', ')}; counted as ${m.plan.floodGenuineTimeoutMs / 1000} s)` : ''} | ${fmt(f.idleMedianMs, 0)} ms | ${fmt(f.slowdown, 0)}× | ${f.forgedSent} in ${f.floodSeconds} s (${answers}) | ${ex} | ${iso} | ${limit !== null ? `< ${limit} s` : '—'} | ${limit === null || f.medianS === null ? '—' : f.medianS < limit ? 'met' : '**missed**'} |`,
+			);
+		}
+	}
+	for (const { s, f } of floods) {
+		const expected = f.contender === 'C' || f.contender === 'C1' ? '403' : f.contender === 'E' ? '401' : '200';
+		for (const [status, n] of Object.entries(f.forgedStatuses)) {
+			if (status === expected) continue;
+			const body = f.forgedAnswerSamples?.[status];
+			lines.push('', `${s.label}, flood on ${f.contender}: ${n} forged requests answered ${status === '0' ? 'nothing (timeout or connection error)' : status}${body ? `, body: \`${body.replace(/`/g, "'").replace(/\s+/g, ' ')}\`` : ''}.`);
+		}
+	}
+	const probes = report.settings.map((s) => s.probes.dVerifies as { ok: boolean; genuine?: { codeOut?: { rawFrom?: string } } } | undefined).find(Boolean);
+	lines.push('');
+	if (probes) lines.push(`D is checked in every setting to really verify: a genuine delivery ends in its "Verified" branch and a forged one in "Rejected" (raw body read ${probes.genuine?.codeOut?.rawFrom === 'store' ? "from n8n's binary store" : 'from the inline base64 binary data'}).`);
+	const idle = report.settings.map((s) => s.isolatesIdleCheck).filter((x) => x !== undefined && x !== null);
+	if (idle.length) lines.push(`The bench's own REST polling and /metrics reads took ${idle.every((x) => x === 0) ? 'no isolates' : `${idle.join('/')} isolates`} (checked with no delivery in flight).`);
+	lines.push('Integrity: every contender\'s executions (counted through the REST API, paged past the 100-row cap) equal the requests it answered 200, all successful ("ok"); full counts in bench/results.json under `e2e.settings[].integrity`.');
+	return lines.join('\n');
+}
+
+/** The last e2e report kept in bench/results.json, if any. */
+export function loadE2e(file = RESULTS_JSON): E2eReport | undefined {
+	try {
+		return JSON.parse(readFileSync(file, 'utf8')).e2e as E2eReport | undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Merges the report into bench/results.json (its figures replace earlier `e2e.*` figures; everything else stays; the
+ * whole report under the key `e2e`) and rewrites only the part of bench/RESULTS.md between the e2e markers (appended
+ * at the end when the markers are missing).
+ */
+export function persistE2e(report: E2eReport, files = { json: RESULTS_JSON, md: RESULTS_MD }): void {
+	let doc: Record<string, any> = {};
+	try {
+		doc = JSON.parse(readFileSync(files.json, 'utf8'));
+	} catch {}
+	const others = Array.isArray(doc.figures) ? doc.figures.filter((f: Figure) => !String(f.id).startsWith('e2e.')) : [];
+	doc.figures = [...others, ...report.figures];
+	doc.e2e = report;
+	writeFileSync(files.json, `${JSON.stringify(doc, null, 2)}\n`);
+
+	const section = [MD_START, '## End to end through n8n: deliveries/s, isolates, flood', '', e2eTable(report), MD_END].join('\n');
+	let md = existsSync(files.md) ? readFileSync(files.md, 'utf8') : '';
+	const a = md.indexOf(MD_START);
+	const b = md.indexOf(MD_END);
+	if (a !== -1 && b > a) md = md.slice(0, a) + section + md.slice(b + MD_END.length);
+	else md = `${md.replace(/\s*$/, '')}\n\n${section}\n`;
+	writeFileSync(files.md, md);
+}
+
+// ------------------------------------------------------------------------------------------------------------------
+// `npm run bench:e2e [-- --quick] [--settings=default,lazy] [--no-flood] [--no-write]`; `-- --table` re-renders the
+// tables of the report kept in bench/results.json without running anything
+
+if (require.main === module) {
+	const args = process.argv.slice(2);
+	if (args.includes('--table')) {
+		// re-render the tables of the last report in bench/results.json (no n8n started)
+		const last = loadE2e();
+		if (!last) throw new Error('bench/results.json holds no e2e report');
+		last.figures = figuresOf(last);
+		if (!args.includes('--no-write')) persistE2e(last);
+		console.log(e2eTable(last));
+		process.exit(0);
+	}
+	const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
+	const only = args.find((a) => a.startsWith('--settings='))?.slice('--settings='.length);
+	const settings = only ? (only.split(',').filter((s) => s in SETTINGS) as SettingId[]) : undefined;
+	runE2e({ quick, settings, noFlood: args.includes('--no-flood') })
+		.then((report) => {
+			if (!args.includes('--no-write')) persistE2e(report);
+			console.log(`\n${e2eTable(report)}\n`);
+			for (const f of report.figures) {
+				const v = f.unit === 's' ? `${fmt(f.detail?.medianS as number, 2)} s` : f.ratio === null ? '—' : `E time/baseline ${f.ratio.toFixed(3)} (≤ ${f.limit})`;
+				console.log(`${f.id}: ${v}  ${f.pass === null ? '' : f.pass ? 'PASS' : 'MISS'}`);
+			}
+			console.log(`bench e2e: ${report.meta.durationSeconds} s${args.includes('--no-write') ? '' : '; wrote bench/results.json (key e2e) and the e2e section of bench/RESULTS.md'}`);
+			if (report.settings.some((s) => s.error)) process.exitCode = 1;
+		})
+		.catch((error) => {
+			console.error(error);
+			process.exitCode = 1;
+		});
 }

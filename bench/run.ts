@@ -10,13 +10,16 @@
  *   dist              the built dist/index.js (run `npm run build` first)
  *   src               the sources module by module through tsx (each cross-module call goes through an export getter)
  * BENCH_QUICK=1 takes fewer samples (smoke run); BENCH_ONLY=accept,xml,reject,dedupe,e2e picks sections.
- * The e2e section (bench/e2e.ts) starts a real n8n (line 2) and always loads the built dist/ into it, whatever BENCH_TARGET.
+ * The e2e section is bench/e2e.ts (the same code as `npm run bench:e2e`): it starts a real n8n (line 2) per setting and
+ * always loads the built dist/ into it, whatever BENCH_TARGET. Its report is merged into bench/results.json (key `e2e`,
+ * figures `e2e.*`) and written between the e2e markers of bench/RESULTS.md, after this file's own writing; a run
+ * without the e2e section keeps the last e2e report.
  */
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { e2eFigures } from './e2e';
+import { e2eTable, loadE2e, persistE2e, runE2e, type E2eReport } from './e2e';
 import { consume, sample, summarise, type Comparison, type Contender, type Figure } from './harness';
 import { jsonBody, xmlBody, SIZES } from './payloads';
 import type * as SrcApi from '../src/index';
@@ -372,11 +375,10 @@ function dedupeFigures(): void {
 // (e) end to end through a real n8n (bench/e2e.ts): our trigger against n8n's own Webhook node
 // ---------------------------------------------------------------------------------------------
 
+let e2eReport: E2eReport | undefined;
 async function e2eSection(): Promise<void> {
-	for (const fig of await e2eFigures({ quick })) {
-		figures.push(fig);
-		printFigure(fig);
-	}
+	e2eReport = await runE2e({ quick });
+	for (const fig of e2eReport.figures) printFigure(fig);
 }
 
 function writeResults(totalMs: number): void {
@@ -439,12 +441,16 @@ const sections: Array<[string, () => void]> = [
 
 async function main(): Promise<void> {
 	const t0 = Date.now();
+	const keptE2e = loadE2e(); // read before writeResults() replaces results.json
 	console.log(`bench: target=${target} rounds=${opts.rounds} batch=${opts.batchMs}ms node=${process.version}`);
 	for (const [name, run] of sections) if (wanted(name)) run();
 	runQueue();
 	if (wanted('e2e')) await e2eSection();
 	consume(figures);
 	writeResults(Date.now() - t0);
+	const e2e = e2eReport ?? keptE2e;
+	if (e2e) persistE2e(e2e);
+	if (e2eReport) console.log(`\n${e2eTable(e2eReport)}\n`);
 	console.log(`bench: ${((Date.now() - t0) / 1000).toFixed(1)} s; wrote bench/results.json and bench/RESULTS.md`);
 }
 
