@@ -154,10 +154,23 @@ export async function handleWebhook(
 	return { workflowData: [[{ json: item as IDataObject, [DELIVERY_FIELD]: delivery }]] };
 }
 
+/** Reads in progress per trigger: requests that find no kept secret at the same moment share one read. */
+const reading = new Map<string, Promise<string[] | SetupProblem>>();
+
 async function loadFresh(this: IWebhookFunctions, scope: string, loadSecrets: SecretLoader, at: Date): Promise<string[] | SetupProblem> {
-	const secrets = await loadSecrets.call(this);
-	if (!(secrets instanceof SetupProblem)) secretCache.set(scope, secrets, at.getTime());
-	return secrets;
+	const inFlight = reading.get(scope);
+	if (inFlight) return await inFlight;
+	const read = (async () => {
+		const secrets = await loadSecrets.call(this);
+		if (!(secrets instanceof SetupProblem)) secretCache.set(scope, secrets, at.getTime());
+		return secrets;
+	})();
+	reading.set(scope, read);
+	try {
+		return await read;
+	} finally {
+		reading.delete(scope);
+	}
 }
 
 /** The trigger cannot verify anything (its credential or registration needs the user): 500, and an error log line. */

@@ -86,6 +86,15 @@ describe('kept secret', () => {
 		expect(reads).toBe(0);
 	});
 
+	it('requests that find no kept secret at the same moment share one credential read', async () => {
+		const ids = freshNode(SMP);
+		const trigger = new SmpTrigger();
+		const made = Array.from({ length: 8 }, () => counted({ request: smpDelivery('shared-read-1'), credentials: { smpWebhookApi: { secret: 'shared-read-1' } }, ...ids }));
+		const outs = await Promise.all(made.map((m) => trigger.webhook!.call(m.context)));
+		expect(outs.every((o) => o.workflowData !== undefined)).toBe(true);
+		expect(made.reduce((sum, m) => sum + m.reads(), 0)).toBe(1);
+	});
+
 	it('SecretCache: expires after the keep time and allows one forced refresh per keep time', () => {
 		const cache = new SecretCache();
 		const keep = SECRET_KEEP_SECONDS * 1000;
