@@ -11,7 +11,12 @@ import { buildScanConfig } from '@n8n/scan-community-package/scanner/scanner.mjs
 
 // Importing the scanner makes a temporary directory (for package downloads, which lint never does); have its `tmp`
 // remove it when the process exits instead of leaving one behind per run.
-const scanner = createRequire(import.meta.url).resolve('@n8n/scan-community-package/scanner/scanner.mjs');
+const scanner = createRequire(import.meta.url).resolve(
+	'@n8n/scan-community-package/scanner/scanner.mjs',
+);
 createRequire(scanner)('tmp').setGracefulCleanup();
 
-export default [{ ignores: ['dist/**', 'node_modules/**', '.n8n-runtime/**', '.n8n-data/**', 'coverage/**'] }, ...(await buildScanConfig())];
+export default [
+	{ ignores: ['dist/**', 'node_modules/**', '.n8n-runtime/**', '.n8n-data/**', 'coverage/**'] },
+	...(await buildScanConfig()),
+];

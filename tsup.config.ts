@@ -8,9 +8,16 @@ import type { Plugin } from 'esbuild';
 // every node, credential and the CLI is a thin file that require()s it by a relative path.
 const nodeFiles = readdirSync('nodes', { withFileTypes: true })
 	.filter((d) => d.isDirectory())
-	.flatMap((d) => readdirSync(`nodes/${d.name}`).filter((f) => f.endsWith('.node.ts')).map((f) => `nodes/${d.name}/${f}`));
-const credentialFiles = readdirSync('credentials').filter((f) => f.endsWith('.credentials.ts')).map((f) => `credentials/${f}`);
-const entriesOf = (files: string[]) => Object.fromEntries(files.map((file) => [file.replace(/\.ts$/, ''), file]));
+	.flatMap((d) =>
+		readdirSync(`nodes/${d.name}`)
+			.filter((f) => f.endsWith('.node.ts'))
+			.map((f) => `nodes/${d.name}/${f}`),
+	);
+const credentialFiles = readdirSync('credentials')
+	.filter((f) => f.endsWith('.credentials.ts'))
+	.map((f) => `credentials/${f}`);
+const entriesOf = (files: string[]) =>
+	Object.fromEntries(files.map((file) => [file.replace(/\.ts$/, ''), file]));
 
 const SRC = path.resolve('src');
 const CORE = path.join(SRC, 'index.ts');
@@ -28,9 +35,16 @@ function coreAsSibling(coreFromOutput: string): Plugin {
 			build.onResolve({ filter: /^\./ }, (args) => {
 				if (args.kind === 'entry-point') return undefined;
 				const target = path.resolve(args.resolveDir, args.path);
-				if (target === SRC || target === CORE.replace(/\.ts$/, '') || target === CORE) return { path: coreFromOutput, external: true };
+				if (target === SRC || target === CORE.replace(/\.ts$/, '') || target === CORE)
+					return { path: coreFromOutput, external: true };
 				if (target.startsWith(SRC + path.sep)) {
-					return { errors: [{ text: `${args.path}: import the core from its index (src/index.ts), not from a module inside src/` }] };
+					return {
+						errors: [
+							{
+								text: `${args.path}: import the core from its index (src/index.ts), not from a module inside src/`,
+							},
+						],
+					};
 				}
 				return undefined;
 			});

@@ -41,7 +41,15 @@
  * finally block. One n8n at a time, 127.0.0.1 only.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,8 +83,14 @@ const ALL: ContenderId[] = ['A', 'B', 'C', 'D', 'E'];
 export type SettingId = 'default' | 'pool4' | 'lazy' | 'legacy';
 const SETTINGS: Record<SettingId, { label: string; env: Record<string, string> }> = {
 	default: { label: 'n8n defaults (vm engine, pool size 1, eager acquire)', env: {} },
-	pool4: { label: 'N8N_EXPRESSION_ENGINE_POOL_SIZE=4', env: { N8N_EXPRESSION_ENGINE_POOL_SIZE: '4' } },
-	lazy: { label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
+	pool4: {
+		label: 'N8N_EXPRESSION_ENGINE_POOL_SIZE=4',
+		env: { N8N_EXPRESSION_ENGINE_POOL_SIZE: '4' },
+	},
+	lazy: {
+		label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true',
+		env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
+	},
 	legacy: { label: 'N8N_EXPRESSION_ENGINE=legacy', env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
 };
 
@@ -214,7 +228,16 @@ export interface SettingReport {
 }
 
 export interface E2eReport {
-	meta: { date: string; node: string; platform: string; n8n?: string; quick: boolean; plan: Plan; durationSeconds: number; distStale?: boolean };
+	meta: {
+		date: string;
+		node: string;
+		platform: string;
+		n8n?: string;
+		quick: boolean;
+		plan: Plan;
+		durationSeconds: number;
+		distStale?: boolean;
+	};
 	settings: SettingReport[];
 	figures: Figure[];
 }
@@ -239,17 +262,28 @@ interface Delivery {
 
 /** A genuine SMP project.completed delivery (the provider's own sample envelope), grown to exactly `size` bytes. */
 function smpDelivery(id: string, size = BODY_BYTES): Delivery {
-	const payload = providers.smp.sample('project.completed', { id, now: new Date('2026-05-02T14:32:09Z') }) as { data: Record<string, unknown> };
+	const payload = providers.smp.sample('project.completed', {
+		id,
+		now: new Date('2026-05-02T14:32:09Z'),
+	}) as { data: Record<string, unknown> };
 	const tasks: unknown[] = [];
 	const data = { ...payload.data, tasks, notes: '' };
 	const full = { ...payload, data };
 	while (serializePayload(full).length < size - 160) {
 		const i = tasks.length;
-		tasks.push({ taskId: `task_${i}`, title: `Check keyboard focus order on step ${i}`, status: 'passed', durationSec: 120 + i });
+		tasks.push({
+			taskId: `task_${i}`,
+			title: `Check keyboard focus order on step ${i}`,
+			status: 'passed',
+			durationSec: 120 + i,
+		});
 	}
 	data.notes = 'x'.repeat(Math.max(0, size - serializePayload(full).length));
 	const body = serializePayload(full);
-	if (body.length !== size) throw new Error(`bench e2e: delivery is ${body.length} B, wanted ${size} (id length must be fixed)`);
+	if (body.length !== size)
+		throw new Error(
+			`bench e2e: delivery is ${body.length} B, wanted ${size} (id length must be fixed)`,
+		);
 	return { body, headers: { ...sign('smp', body, SECRET), [AUTH_HEADER]: AUTH_VALUE } };
 }
 
@@ -257,20 +291,33 @@ function smpDelivery(id: string, size = BODY_BYTES): Delivery {
 function deliveryFactory() {
 	const tag = randomUUID().replace(/-/g, '').slice(0, 8);
 	let n = 0;
-	return (count: number): Delivery[] => Array.from({ length: count }, () => smpDelivery(`evt_bench_${tag}_${String(n++).padStart(7, '0')}`));
+	return (count: number): Delivery[] =>
+		Array.from({ length: count }, () =>
+			smpDelivery(`evt_bench_${tag}_${String(n++).padStart(7, '0')}`),
+		);
 }
 
 /** The forged request each contender refuses (or, D, runs into its false branch). */
 function forgedFor(c: ContenderId, template: Delivery): Delivery {
-	if (c === 'C' || c === 'C1') return { body: template.body, headers: { ...template.headers, [AUTH_HEADER]: 'wrong-value' } };
-	return { body: template.body, headers: { ...sign('smp', template.body, 'not-the-secret'), [AUTH_HEADER]: AUTH_VALUE } };
+	if (c === 'C' || c === 'C1')
+		return { body: template.body, headers: { ...template.headers, [AUTH_HEADER]: 'wrong-value' } };
+	return {
+		body: template.body,
+		headers: { ...sign('smp', template.body, 'not-the-secret'), [AUTH_HEADER]: AUTH_VALUE },
+	};
 }
 
 /**
  * POST one delivery; resolves with the status (0 on a network error or timeout). Body drained so the socket is reused;
  * `samples` (when given) keeps the first answer body seen per status, cut to 200 characters.
  */
-function post(agent: http.Agent, url: URL, d: Delivery, timeoutMs = 30_000, samples?: Record<string, string>): Promise<number> {
+function post(
+	agent: http.Agent,
+	url: URL,
+	d: Delivery,
+	timeoutMs = 30_000,
+	samples?: Record<string, string>,
+): Promise<number> {
 	return new Promise((resolve) => {
 		let done = false;
 		const finish = (s: number) => {
@@ -280,7 +327,14 @@ function post(agent: http.Agent, url: URL, d: Delivery, timeoutMs = 30_000, samp
 			}
 		};
 		const req = http.request(
-			{ agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...d.headers, 'content-length': String(d.body.length) } },
+			{
+				agent,
+				host: url.hostname,
+				port: url.port,
+				path: url.pathname,
+				method: 'POST',
+				headers: { ...d.headers, 'content-length': String(d.body.length) },
+			},
 			(res) => {
 				const keep = samples !== undefined && !(String(res.statusCode) in samples);
 				let text = '';
@@ -302,7 +356,12 @@ function post(agent: http.Agent, url: URL, d: Delivery, timeoutMs = 30_000, samp
 }
 
 /** Sends `list` with at most `inFlight` requests outstanding; returns elapsed ns and the status counts. */
-async function batch(agent: http.Agent, url: URL, list: Delivery[], inFlight: number): Promise<{ ns: number; statuses: Record<number, number> }> {
+async function batch(
+	agent: http.Agent,
+	url: URL,
+	list: Delivery[],
+	inFlight: number,
+): Promise<{ ns: number; statuses: Record<number, number> }> {
 	const statuses: Record<number, number> = {};
 	let next = 0;
 	const start = process.hrtime.bigint();
@@ -316,14 +375,20 @@ async function batch(agent: http.Agent, url: URL, list: Delivery[], inFlight: nu
 	return { ns: Number(process.hrtime.bigint() - start), statuses };
 }
 
-type Client = { baseUrl: string; request(method: string, p: string, body?: unknown, o?: { timeoutMs?: number }): Promise<any>; [k: string]: any };
+type Client = {
+	baseUrl: string;
+	request(method: string, p: string, body?: unknown, o?: { timeoutMs?: number }): Promise<any>;
+	[k: string]: any;
+};
 
 /** Waits (bounded) until n8n reports no execution in status new/running. Returns the ms waited, or null on timeout. */
 async function drain(client: Client, timeoutMs = 30_000): Promise<number | null> {
 	const filter = encodeURIComponent(JSON.stringify({ status: ['new', 'running'] }));
 	const t0 = Date.now();
 	while (Date.now() - t0 < timeoutMs) {
-		const page = await client.request('GET', `/rest/executions?filter=${filter}&limit=1`, undefined, { timeoutMs: 15_000 }).catch(() => undefined);
+		const page = await client
+			.request('GET', `/rest/executions?filter=${filter}&limit=1`, undefined, { timeoutMs: 15_000 })
+			.catch(() => undefined);
 		const results: unknown[] | undefined = page?.results ?? page;
 		if (Array.isArray(results) && results.length === 0) return Date.now() - t0;
 		await sleep(25);
@@ -331,21 +396,45 @@ async function drain(client: Client, timeoutMs = 30_000): Promise<number | null>
 	return null;
 }
 
-const STATUSES = ['success', 'error', 'crashed', 'canceled', 'waiting', 'unknown', 'new', 'running'];
+const STATUSES = [
+	'success',
+	'error',
+	'crashed',
+	'canceled',
+	'waiting',
+	'unknown',
+	'new',
+	'running',
+];
 
 /**
  * Executions of a workflow by status. n8n caps `limit` at 100, so this pages: n8n 2.41 answers a status-filtered
  * list with `nextCursor` (and refuses the older `lastId` with 400 "Use cursor to load execution pages"); an n8n whose
  * answer has no `nextCursor` field is paged by lastId. Distinct ids are counted; n8n's own `count` is kept beside.
  */
-async function countExecutions(client: Client, workflowId: string): Promise<{ byStatus: Record<string, number>; total: number; reportedCount: number | null; ids: string[] }> {
+async function countExecutions(
+	client: Client,
+	workflowId: string,
+): Promise<{
+	byStatus: Record<string, number>;
+	total: number;
+	reportedCount: number | null;
+	ids: string[];
+}> {
 	const byStatus: Record<string, number> = {};
 	const ids = new Set<string>();
 	let reportedCount: number | null = null;
 	let position = '';
-	const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId), status: STATUSES }));
+	const filter = encodeURIComponent(
+		JSON.stringify({ workflowId: String(workflowId), status: STATUSES }),
+	);
 	for (let guard = 0; guard < 5000; guard++) {
-		const page = await client.request('GET', `/rest/executions?filter=${filter}&limit=100${position}`, undefined, { timeoutMs: 30_000 });
+		const page = await client.request(
+			'GET',
+			`/rest/executions?filter=${filter}&limit=100${position}`,
+			undefined,
+			{ timeoutMs: 30_000 },
+		);
 		if (reportedCount === null && typeof page?.count === 'number') reportedCount = page.count;
 		const results: any[] = page?.results ?? [];
 		let fresh = 0;
@@ -367,15 +456,22 @@ async function countExecutions(client: Client, workflowId: string): Promise<{ by
 }
 
 /** n8n's isolate counters from /metrics (null when absent: legacy engine, or metrics off). */
-async function isolateCounters(baseUrl: string): Promise<{ acquired: number | null; coldSync: number | null }> {
-	const res = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+async function isolateCounters(
+	baseUrl: string,
+): Promise<{ acquired: number | null; coldSync: number | null }> {
+	const res = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(10_000) }).catch(
+		() => undefined,
+	);
 	if (!res || !res.ok) return { acquired: null, coldSync: null };
 	const text = await res.text();
 	const read = (name: string): number | null => {
 		const m = text.match(new RegExp(`^${name}(?:\\{\\})? ([0-9.eE+-]+)$`, 'm'));
 		return m ? Number(m[1]) : null;
 	};
-	return { acquired: read('n8n_expression_pool_acquired_total'), coldSync: read('n8n_expression_pool_cold_start_sync_total') };
+	return {
+		acquired: read('n8n_expression_pool_acquired_total'),
+		coldSync: read('n8n_expression_pool_cold_start_sync_total'),
+	};
 }
 
 /** Activates, then waits (bounded) until a GET on the production URL answers with n8n's "... POST request" 404. */
@@ -383,22 +479,37 @@ async function activateAndWait(client: Client, id: string, url: string): Promise
 	await client.activateWorkflow(id, { settleMs: 0 });
 	const deadline = Date.now() + 30_000;
 	while (Date.now() < deadline) {
-		const probe = await fetch(url, { method: 'GET', signal: AbortSignal.timeout(5000) }).catch(() => undefined);
+		const probe = await fetch(url, { method: 'GET', signal: AbortSignal.timeout(5000) }).catch(
+			() => undefined,
+		);
 		const text = probe ? await probe.text() : '';
 		if (probe && /POST request/i.test(text)) return;
 		await sleep(200);
 	}
-	throw new Error(`production webhook of workflow ${id} (${url.replace(client.baseUrl, '')}) not registered after 30 s`);
+	throw new Error(
+		`production webhook of workflow ${id} (${url.replace(client.baseUrl, '')}) not registered after 30 s`,
+	);
 }
 
 // ------------------------------------------------------------------------------------------------------------------
 // the workflows
 
-const node = (name: string, rest: Record<string, unknown>, x: number, y = 0) => ({ id: randomUUID(), name, position: [x, y], ...rest });
-const noOp = (name: string, x: number, y = 0) => node(name, { type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} }, x, y);
+const node = (name: string, rest: Record<string, unknown>, x: number, y = 0) => ({
+	id: randomUUID(),
+	name,
+	position: [x, y],
+	...rest,
+});
+const noOp = (name: string, x: number, y = 0) =>
+	node(name, { type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} }, x, y);
 const SETTINGS_JSON = { executionOrder: 'v1' }; // n8n's defaults for saving executions: nothing set per workflow
 
-function webhookV(version: 1 | 2, pathId: string, extra: Record<string, unknown> = {}, options: Record<string, unknown> = {}) {
+function webhookV(
+	version: 1 | 2,
+	pathId: string,
+	extra: Record<string, unknown> = {},
+	options: Record<string, unknown> = {},
+) {
 	return {
 		type: 'n8n-nodes-base.webhook',
 		typeVersion: version,
@@ -432,7 +543,11 @@ interface Built {
 	urls: Record<ContenderId, URL>;
 }
 
-async function buildWorkflows(client: Client, baseUrl: string, which: ContenderId[]): Promise<Built> {
+async function buildWorkflows(
+	client: Client,
+	baseUrl: string,
+	which: ContenderId[],
+): Promise<Built> {
 	const ids = {} as Record<ContenderId, string>;
 	const urls = {} as Record<ContenderId, URL>;
 	const simple = async (c: ContenderId, trigger: Record<string, unknown>) => {
@@ -453,15 +568,30 @@ async function buildWorkflows(client: Client, baseUrl: string, which: ContenderI
 			await simple(c, webhookV(1, p));
 			urls[c] = new URL(`${baseUrl}/webhook/${p}`);
 		} else if (c === 'C' || c === 'C1') {
-			const cred = await client.createCredential({ name: `bench header auth ${c}`, type: 'httpHeaderAuth', data: { name: AUTH_HEADER, value: AUTH_VALUE } });
-			await simple(c, { ...webhookV(c === 'C' ? 2 : 1, p, { authentication: 'headerAuth' }), credentials: { httpHeaderAuth: { id: String(cred.id), name: cred.name } } });
+			const cred = await client.createCredential({
+				name: `bench header auth ${c}`,
+				type: 'httpHeaderAuth',
+				data: { name: AUTH_HEADER, value: AUTH_VALUE },
+			});
+			await simple(c, {
+				...webhookV(c === 'C' ? 2 : 1, p, { authentication: 'headerAuth' }),
+				credentials: { httpHeaderAuth: { id: String(cred.id), name: cred.name } },
+			});
 			urls[c] = new URL(`${baseUrl}/webhook/${p}`);
 		} else if (c === 'D') {
 			const wf = await client.createWorkflow({
 				name: `bench D: ${CONTENDERS.D}`,
 				nodes: [
 					node('Trigger', webhookV(2, p, {}, { rawBody: true }), 0),
-					node('Verify HMAC', { type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { mode: 'runOnceForAllItems', language: 'javaScript', jsCode: D_CODE } }, 240),
+					node(
+						'Verify HMAC',
+						{
+							type: 'n8n-nodes-base.code',
+							typeVersion: 2,
+							parameters: { mode: 'runOnceForAllItems', language: 'javaScript', jsCode: D_CODE },
+						},
+						240,
+					),
 					node(
 						'Signature OK?',
 						{
@@ -469,8 +599,20 @@ async function buildWorkflows(client: Client, baseUrl: string, which: ContenderI
 							typeVersion: 2.2,
 							parameters: {
 								conditions: {
-									options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-									conditions: [{ id: randomUUID(), leftValue: '={{ $json.verified }}', rightValue: '', operator: { type: 'boolean', operation: 'true', singleValue: true } }],
+									options: {
+										caseSensitive: true,
+										leftValue: '',
+										typeValidation: 'strict',
+										version: 2,
+									},
+									conditions: [
+										{
+											id: randomUUID(),
+											leftValue: '={{ $json.verified }}',
+											rightValue: '',
+											operator: { type: 'boolean', operation: 'true', singleValue: true },
+										},
+									],
 									combinator: 'and',
 								},
 								options: {},
@@ -484,14 +626,23 @@ async function buildWorkflows(client: Client, baseUrl: string, which: ContenderI
 				connections: {
 					Trigger: { main: [[{ node: 'Verify HMAC', type: 'main', index: 0 }]] },
 					'Verify HMAC': { main: [[{ node: 'Signature OK?', type: 'main', index: 0 }]] },
-					'Signature OK?': { main: [[{ node: 'Verified', type: 'main', index: 0 }], [{ node: 'Rejected', type: 'main', index: 0 }]] },
+					'Signature OK?': {
+						main: [
+							[{ node: 'Verified', type: 'main', index: 0 }],
+							[{ node: 'Rejected', type: 'main', index: 0 }],
+						],
+					},
 				},
 				settings: SETTINGS_JSON,
 			});
 			ids[c] = String(wf.id);
 			urls[c] = new URL(`${baseUrl}/webhook/${p}`);
 		} else {
-			const cred = await client.createCredential({ name: 'SMP bench', type: 'smpWebhookApi', data: { secret: SECRET } });
+			const cred = await client.createCredential({
+				name: 'SMP bench',
+				type: 'smpWebhookApi',
+				data: { secret: SECRET },
+			});
 			const hook = randomUUID();
 			await simple(c, {
 				type: `${nodeTypePrefix}smpTrigger`,
@@ -514,12 +665,18 @@ async function newestExecution(client: Client, workflowId: string): Promise<stri
 	return results[0] ? String(results[0].id) : undefined;
 }
 
-async function nodesThatRan(client: Client, executionId: string): Promise<{ nodes: string[]; codeOut?: any }> {
+async function nodesThatRan(
+	client: Client,
+	executionId: string,
+): Promise<{ nodes: string[]; codeOut?: any }> {
 	const execution = await client.getExecution(executionId);
 	const raw = execution?.data;
 	const data = typeof raw === 'string' ? parseFlatted(raw) : raw;
 	const runData = data?.resultData?.runData ?? {};
-	return { nodes: Object.keys(runData), codeOut: runData['Verify HMAC']?.[0]?.data?.main?.[0]?.[0]?.json };
+	return {
+		nodes: Object.keys(runData),
+		codeOut: runData['Verify HMAC']?.[0]?.data?.main?.[0]?.[0]?.json,
+	};
 }
 
 // ------------------------------------------------------------------------------------------------------------------
@@ -536,10 +693,16 @@ interface Ctx {
 }
 
 function tally(ctx: Ctx, c: ContenderId, statuses: Record<number, number>): void {
-	for (const [s, n] of Object.entries(statuses)) ctx.answered[c][Number(s)] = (ctx.answered[c][Number(s)] ?? 0) + n;
+	for (const [s, n] of Object.entries(statuses))
+		ctx.answered[c][Number(s)] = (ctx.answered[c][Number(s)] ?? 0) + n;
 }
 
-async function throughputBlock(ctx: Ctx, which: ContenderId[], inFlight: number, plan: Plan): Promise<ThroughputBlock> {
+async function throughputBlock(
+	ctx: Ctx,
+	which: ContenderId[],
+	inFlight: number,
+	plan: Plan,
+): Promise<ThroughputBlock> {
 	const perBatch = inFlight === 1 ? plan.seq : plan.conc;
 	const warm = inFlight === 1 ? plan.warmSeq : plan.warmConc;
 	const times: Record<string, number[]> = {};
@@ -575,7 +738,9 @@ async function throughputBlock(ctx: Ctx, which: ContenderId[], inFlight: number,
 		const rot = which.map((_, k) => which[(k + r) % which.length]);
 		order.push(rot);
 		for (const c of rot) await runOne(c, list, true);
-		ctx.log(`bench e2e:   ${inFlight} in flight, round ${r + 1}/${plan.rounds}: ${rot.map((c) => `${c} ${(1e9 / times[c][r]).toFixed(1)}/s`).join(', ')}`);
+		ctx.log(
+			`bench e2e:   ${inFlight} in flight, round ${r + 1}/${plan.rounds}: ${rot.map((c) => `${c} ${(1e9 / times[c][r]).toFixed(1)}/s`).join(', ')}`,
+		);
 	}
 	const cells: Partial<Record<ContenderId, CellStats>> = {};
 	for (const c of which) {
@@ -588,12 +753,28 @@ async function throughputBlock(ctx: Ctx, which: ContenderId[], inFlight: number,
 		};
 	}
 	const ratios: ThroughputBlock['ratios'] = {};
-	for (const [x, y] of [['E', 'B'], ['E', 'D'], ['E', 'A'], ['E', 'C'], ['B', 'A'], ['C', 'A'], ['D', 'A']] as Array<[ContenderId, ContenderId]>) {
+	for (const [x, y] of [
+		['E', 'B'],
+		['E', 'D'],
+		['E', 'A'],
+		['E', 'C'],
+		['B', 'A'],
+		['C', 'A'],
+		['D', 'A'],
+	] as Array<[ContenderId, ContenderId]>) {
 		if (!times[x] || !times[y]) continue;
 		const per = times[x].map((tx, i) => times[y][i] / tx);
 		ratios[`${x}/${y}`] = { median: round3(median(per)), rounds: per.map(round3) };
 	}
-	return { inFlight, rounds: plan.rounds, perBatch, order, cells, ratios, ...(drainTimeouts ? { drainTimeouts } : {}) };
+	return {
+		inFlight,
+		rounds: plan.rounds,
+		perBatch,
+		order,
+		cells,
+		ratios,
+		...(drainTimeouts ? { drainTimeouts } : {}),
+	};
 }
 
 async function flood(ctx: Ctx, c: ContenderId, plan: Plan): Promise<FloodResult> {
@@ -681,7 +862,10 @@ async function flood(ctx: Ctx, c: ContenderId, plan: Plan): Promise<FloodResult>
 			forgedPerSec: +(forgedSent / floodSeconds).toFixed(1),
 			executionsFromForged: fromForged,
 			executionsFromForgedByStatus: byStatus,
-			isolatesDuringFlood: isoBefore.acquired !== null && isoAfter.acquired !== null ? isoAfter.acquired - isoBefore.acquired : null,
+			isolatesDuringFlood:
+				isoBefore.acquired !== null && isoAfter.acquired !== null
+					? isoAfter.acquired - isoBefore.acquired
+					: null,
 			requestsDuringFlood: forgedAnswered + answers.length,
 			drainedAfterMs,
 		};
@@ -696,15 +880,35 @@ async function flood(ctx: Ctx, c: ContenderId, plan: Plan): Promise<FloodResult>
 	}
 }
 
-async function runSetting(id: SettingId, which: ContenderId[], plan: Plan, opts: { flood: boolean; modes: number[]; log: (l: string) => void }, deps: Deps): Promise<SettingReport> {
+async function runSetting(
+	id: SettingId,
+	which: ContenderId[],
+	plan: Plan,
+	opts: { flood: boolean; modes: number[]; log: (l: string) => void },
+	deps: Deps,
+): Promise<SettingReport> {
 	const t0 = Date.now();
 	const { log } = opts;
 	const setting = SETTINGS[id];
-	const report: SettingReport = { id, label: setting.label, env: setting.env, contenders: which, throughput: [], flood: [], probes: {}, integrity: {}, seconds: 0 };
+	const report: SettingReport = {
+		id,
+		label: setting.label,
+		env: setting.env,
+		contenders: which,
+		throughput: [],
+		flood: [],
+		probes: {},
+		integrity: {},
+		seconds: 0,
+	};
 	const dataDir = mkdtempSync(path.join(os.tmpdir(), 'n8n-bench-'));
 	const logFile = path.join(dataDir, 'n8n.log');
 	let n8n: any;
-	const agent = new http.Agent({ keepAlive: true, maxSockets: plan.concurrency, keepAliveMsecs: 10_000 });
+	const agent = new http.Agent({
+		keepAlive: true,
+		maxSockets: plan.concurrency,
+		keepAliveMsecs: 10_000,
+	});
 	let keep = false;
 	try {
 		// the packed tarball, installed in the user folder's .n8n/nodes the README's way (as users install it)
@@ -729,12 +933,18 @@ async function runSetting(id: SettingId, which: ContenderId[], plan: Plan, opts:
 		});
 		report.n8nVersion = n8n.version;
 		report.readyMs = n8n.readyMs;
-		log(`bench e2e: [${id}] n8n ${n8n.version} ready in ${(n8n.readyMs / 1000).toFixed(1)} s on ${n8n.url} (${setting.label})`);
+		log(
+			`bench e2e: [${id}] n8n ${n8n.version} ready in ${(n8n.readyMs / 1000).toFixed(1)} s on ${n8n.url} (${setting.label})`,
+		);
 		const client: Client = new deps.api.N8nRestClient(n8n.url);
 		await client.ensureOwner(deps.api.DEFAULT_OWNER);
 		await client.login(deps.api.DEFAULT_OWNER);
 		// C1 (Webhook v1 + Header Auth) only takes part in the flood: it tells what version 1 costs there.
-		const built = await buildWorkflows(client, n8n.url, opts.flood && which.includes('C') ? [...which, 'C1'] : which);
+		const built = await buildWorkflows(
+			client,
+			n8n.url,
+			opts.flood && which.includes('C') ? [...which, 'C1'] : which,
+		);
 		const builtIds = Object.keys(built.ids) as ContenderId[];
 		const ctx: Ctx = {
 			client,
@@ -770,9 +980,15 @@ async function runSetting(id: SettingId, which: ContenderId[], plan: Plan, opts:
 			tally(ctx, 'D', { [s]: 1 });
 			await drain(client);
 			const forgedRun = await nodesThatRan(client, (await newestExecution(client, built.ids.D))!);
-			const ok = genuineRun.nodes.includes('Verified') && !genuineRun.nodes.includes('Rejected') && forgedRun.nodes.includes('Rejected') && !forgedRun.nodes.includes('Verified');
+			const ok =
+				genuineRun.nodes.includes('Verified') &&
+				!genuineRun.nodes.includes('Rejected') &&
+				forgedRun.nodes.includes('Rejected') &&
+				!forgedRun.nodes.includes('Verified');
 			report.probes.dVerifies = { ok, genuine: genuineRun, forged: { status: s, ...forgedRun } };
-			log(`bench e2e: [${id}] D check: genuine → ${genuineRun.nodes.join(' → ')}; forged (${s}) → ${forgedRun.nodes.join(' → ')}; raw body from ${genuineRun.codeOut?.rawFrom}: ${ok ? 'verifies' : 'DOES NOT VERIFY'}`);
+			log(
+				`bench e2e: [${id}] D check: genuine → ${genuineRun.nodes.join(' → ')}; forged (${s}) → ${forgedRun.nodes.join(' → ')}; raw body from ${genuineRun.codeOut?.rawFrom}: ${ok ? 'verifies' : 'DOES NOT VERIFY'}`,
+			);
 			if (!ok) throw new Error('probe: D does not tell a forged signature from a genuine one');
 		}
 		// Isolates taken by the bench's own REST polling and metric reads alone (should be 0).
@@ -780,14 +996,18 @@ async function runSetting(id: SettingId, which: ContenderId[], plan: Plan, opts:
 		await drain(client);
 		await countExecutions(client, built.ids[which[0]]);
 		const i1 = await isolateCounters(n8n.url);
-		report.isolatesIdleCheck = i0.acquired === null || i1.acquired === null ? null : i1.acquired - i0.acquired;
+		report.isolatesIdleCheck =
+			i0.acquired === null || i1.acquired === null ? null : i1.acquired - i0.acquired;
 
 		for (const inFlight of opts.modes) {
 			report.throughput.push(await throughputBlock(ctx, which, inFlight, { ...plan }));
-			log(`bench e2e: [${id}] ${inFlight} in flight done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+			log(
+				`bench e2e: [${id}] ${inFlight} in flight done (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+			);
 		}
 		if (opts.flood) {
-			for (const c of (['E', 'C', 'C1', 'D'] as ContenderId[]).filter((x) => builtIds.includes(x))) report.flood.push(await flood(ctx, c, plan));
+			for (const c of (['E', 'C', 'C1', 'D'] as ContenderId[]).filter((x) => builtIds.includes(x)))
+				report.flood.push(await flood(ctx, c, plan));
 		}
 
 		// Integrity: executions per contender = requests it answered 200, every one successful.
@@ -795,7 +1015,9 @@ async function runSetting(id: SettingId, which: ContenderId[], plan: Plan, opts:
 		for (const c of builtIds) {
 			const ex = await countExecutions(client, built.ids[c]);
 			const answered200 = ctx.answered[c][200] ?? 0;
-			const otherAnswers = Object.fromEntries(Object.entries(ctx.answered[c]).filter(([s]) => s !== '200'));
+			const otherAnswers = Object.fromEntries(
+				Object.entries(ctx.answered[c]).filter(([s]) => s !== '200'),
+			);
 			report.integrity[c] = {
 				answered200,
 				otherAnswers,
@@ -806,7 +1028,9 @@ async function runSetting(id: SettingId, which: ContenderId[], plan: Plan, opts:
 			};
 		}
 		const bad = builtIds.filter((c) => !report.integrity[c]!.ok);
-		log(`bench e2e: [${id}] integrity: ${builtIds.map((c) => `${c} ${report.integrity[c]!.answered200} answered 200 → ${report.integrity[c]!.executions} executions`).join('; ')}${bad.length ? `  MISMATCH: ${bad.join(',')}` : ''}`);
+		log(
+			`bench e2e: [${id}] integrity: ${builtIds.map((c) => `${c} ${report.integrity[c]!.answered200} answered 200 → ${report.integrity[c]!.executions} executions`).join('; ')}${bad.length ? `  MISMATCH: ${bad.join(',')}` : ''}`,
+		);
 	} catch (error) {
 		keep = true;
 		report.error = `${(error as Error).message.split('\n')[0]} (n8n log kept: ${logFile})`;
@@ -814,7 +1038,8 @@ async function runSetting(id: SettingId, which: ContenderId[], plan: Plan, opts:
 	} finally {
 		agent.destroy();
 		if (n8n) await n8n.stop().catch(() => undefined);
-		if (!keep && process.env.BENCH_E2E_KEEP !== '1') rmSync(dataDir, { recursive: true, force: true });
+		if (!keep && process.env.BENCH_E2E_KEEP !== '1')
+			rmSync(dataDir, { recursive: true, force: true });
 		else log(`bench e2e: [${id}] kept ${dataDir}`);
 		report.seconds = Math.round((Date.now() - t0) / 1000);
 	}
@@ -835,48 +1060,93 @@ interface Deps {
 // ------------------------------------------------------------------------------------------------------------------
 // the whole run
 
-export async function runE2e({ quick = false, log = (l) => console.log(l), settings, noFlood = false }: E2eOptions = {}): Promise<E2eReport> {
+export async function runE2e({
+	quick = false,
+	log = (l) => console.log(l),
+	settings,
+	noFlood = false,
+}: E2eOptions = {}): Promise<E2eReport> {
 	const t0 = Date.now();
 	const plan = PLANS[quick ? 'quick' : 'full'];
-	const fromEnv = process.env.BENCH_E2E_SETTINGS?.split(',').filter((x): x is SettingId => x in SETTINGS);
-	const wanted = settings ?? (fromEnv?.length ? fromEnv : (['default', 'pool4', 'lazy', 'legacy'] as SettingId[]));
+	const fromEnv = process.env.BENCH_E2E_SETTINGS?.split(',').filter(
+		(x): x is SettingId => x in SETTINGS,
+	);
+	const wanted =
+		settings ??
+		(fromEnv?.length ? fromEnv : (['default', 'pool4', 'lazy', 'legacy'] as SettingId[]));
 	const report: E2eReport = {
-		meta: { date: new Date().toISOString(), node: process.version, platform: `${process.platform} ${process.arch}`, quick, plan, durationSeconds: 0 },
+		meta: {
+			date: new Date().toISOString(),
+			node: process.version,
+			platform: `${process.platform} ${process.arch}`,
+			quick,
+			plan,
+			durationSeconds: 0,
+		},
 		settings: [],
 		figures: [],
 	};
 	const distIndex = path.join(REPO, 'dist', 'index.js');
 	const fail = (why: string) => {
-		report.settings = wanted.map((id) => ({ id, label: SETTINGS[id].label, env: SETTINGS[id].env, contenders: [], throughput: [], flood: [], probes: {}, integrity: {}, error: why, seconds: 0 }));
+		report.settings = wanted.map((id) => ({
+			id,
+			label: SETTINGS[id].label,
+			env: SETTINGS[id].env,
+			contenders: [],
+			throughput: [],
+			flood: [],
+			probes: {},
+			integrity: {},
+			error: why,
+			seconds: 0,
+		}));
 		report.figures = figuresOf(report);
 		return report;
 	};
-	if (!existsSync(distIndex)) return fail('dist/ missing; run `npm run build` first (n8n loads the built package)');
-	const srcNewest = ['src', 'nodes', 'credentials'].map((d) => newestMtime(path.join(REPO, d))).reduce((a, b) => Math.max(a, b), 0);
+	if (!existsSync(distIndex))
+		return fail('dist/ missing; run `npm run build` first (n8n loads the built package)');
+	const srcNewest = ['src', 'nodes', 'credentials']
+		.map((d) => newestMtime(path.join(REPO, d)))
+		.reduce((a, b) => Math.max(a, b), 0);
 	if (srcNewest > statSync(distIndex).mtimeMs) {
 		report.meta.distStale = true;
-		log('bench e2e: warning: dist/ is older than src/, nodes/ or credentials/ (n8n loads dist/; run `npm run build`)');
+		log(
+			'bench e2e: warning: dist/ is older than src/, nodes/ or credentials/ (n8n loads dist/; run `npm run build`)',
+		);
 	}
 	let deps: Deps;
 	try {
 		const runtime = await import(pathToFileURL(path.join(REPO, 'scripts', 'n8n-runtime.mjs')).href);
-		const proc = await import(pathToFileURL(path.join(REPO, 'scripts', 'lib', 'n8n-process.mjs')).href);
+		const proc = await import(
+			pathToFileURL(path.join(REPO, 'scripts', 'lib', 'n8n-process.mjs')).href
+		);
 		const api = await import(pathToFileURL(path.join(REPO, 'scripts', 'lib', 'n8n-api.mjs')).href);
-		log('bench e2e: ensureN8n(2) (cached after the first install, which takes ~6 min on 2 cores) ...');
+		log(
+			'bench e2e: ensureN8n(2) (cached after the first install, which takes ~6 min on 2 cores) ...',
+		);
 		const rt = await runtime.ensureN8n('2');
 		nodeTypePrefix = proc.NODE_TYPE_PREFIX;
-		deps = { rt, proc, api, next: deliveryFactory(), tarball: await proc.tarballForRun(mkdtempSync(path.join(os.tmpdir(), 'bench-pack-'))) };
+		deps = {
+			rt,
+			proc,
+			api,
+			next: deliveryFactory(),
+			tarball: await proc.tarballForRun(mkdtempSync(path.join(os.tmpdir(), 'bench-pack-'))),
+		};
 	} catch (error) {
 		return fail(`n8n line 2 runtime not available: ${(error as Error).message.split('\n')[0]}`);
 	}
 	for (const id of wanted) {
 		const variant = id !== 'default';
-		const which: ContenderId[] = !variant || quick || Date.now() - t0 < plan.allContendersUntilMs ? ALL : ['A', 'B', 'E'];
+		const which: ContenderId[] =
+			!variant || quick || Date.now() - t0 < plan.allContendersUntilMs ? ALL : ['A', 'B', 'E'];
 		const flood = !noFlood && (id === 'default' || id === 'lazy');
 		const modes = variant ? [1] : [1, plan.concurrency];
 		report.settings.push(await runSetting(id, which, plan, { flood, modes, log }, deps));
 		report.meta.n8n ??= report.settings.at(-1)?.n8nVersion;
-		log(`bench e2e: [${id}] done in ${report.settings.at(-1)!.seconds} s (run ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+		log(
+			`bench e2e: [${id}] done in ${report.settings.at(-1)!.seconds} s (run ${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+		);
 	}
 	report.meta.durationSeconds = Math.round((Date.now() - t0) / 1000);
 	report.figures = figuresOf(report);
@@ -905,14 +1175,25 @@ export function figuresOf(report: E2eReport): Figure[] {
 	const figs: Figure[] = [];
 	for (const s of report.settings) {
 		for (const b of s.throughput.length ? s.throughput : [{ inFlight: 1 } as ThroughputBlock]) {
-			for (const [base, target] of [['B', TARGETS.EoverB], ['D', TARGETS.EoverD]] as Array<[ContenderId, number]>) {
+			for (const [base, target] of [
+				['B', TARGETS.EoverB],
+				['D', TARGETS.EoverD],
+			] as Array<[ContenderId, number]>) {
 				const r = b.ratios?.[`E/${base}`];
 				const limit = round3(1 / target);
 				const id = `e2e.${s.id}.inflight${b.inFlight}.E_vs_${base}`;
 				const name = `e2e n8n ${s.n8nVersion ?? '2.x'} (${s.label}), ${b.inFlight} in flight: SMP Trigger vs ${CONTENDERS[base]}`;
 				const text = `E ≥ ${target}× ${base}'s deliveries/s, i.e. E time / ${base} time ≤ ${limit}`;
 				if (!r || !b.cells?.E || !b.cells?.[base]) {
-					figs.push({ id, name, target: text, ratio: null, limit, pass: null, note: s.error ? `not measured: ${s.error}` : 'not measured in this run' });
+					figs.push({
+						id,
+						name,
+						target: text,
+						ratio: null,
+						limit,
+						pass: null,
+						note: s.error ? `not measured: ${s.error}` : 'not measured in this run',
+					});
 					continue;
 				}
 				const ok = integrityOk(s);
@@ -925,13 +1206,27 @@ export function figuresOf(report: E2eReport): Figure[] {
 					pass: ok ? 1 / r.median <= limit : false,
 					ours: { name: CONTENDERS.E, opsPerSec: b.cells.E.perSec },
 					baseline: { name: CONTENDERS[base], opsPerSec: b.cells[base]!.perSec },
-					detail: { deliveriesPerSecRatio: r.median, roundRatios: r.rounds, isolatesPerDelivery: { E: b.cells.E.isolatesPerDelivery, [base]: b.cells[base]!.isolatesPerDelivery } },
+					detail: {
+						deliveriesPerSecRatio: r.median,
+						roundRatios: r.rounds,
+						isolatesPerDelivery: {
+							E: b.cells.E.isolatesPerDelivery,
+							[base]: b.cells[base]!.isolatesPerDelivery,
+						},
+					},
 					note: ok ? undefined : 'integrity check failed (see e2e.settings[].integrity)',
 				});
 			}
 		}
 		for (const f of s.flood) {
-			const limitS = f.contender === 'E' ? (s.id === 'lazy' ? TARGETS.floodLazyS : s.id === 'default' ? TARGETS.floodDefaultS : null) : null;
+			const limitS =
+				f.contender === 'E'
+					? s.id === 'lazy'
+						? TARGETS.floodLazyS
+						: s.id === 'default'
+							? TARGETS.floodDefaultS
+							: null
+					: null;
 			figs.push({
 				id: `e2e.${s.id}.flood.${f.contender}`,
 				name: `e2e flood (${s.label}): genuine delivery to ${CONTENDERS[f.contender]} under ${f.inFlight} forged requests in flight, median answer time`,
@@ -940,14 +1235,22 @@ export function figuresOf(report: E2eReport): Figure[] {
 				limit: limitS,
 				pass: limitS !== null && f.medianS !== null ? f.medianS < limitS : null,
 				unit: 's',
-				detail: { medianS: f.medianS, maxS: f.maxS, idleMedianMs: f.idleMedianMs, slowdown: f.slowdown, executionsFromForged: f.executionsFromForged, forgedSent: f.forgedSent },
+				detail: {
+					medianS: f.medianS,
+					maxS: f.maxS,
+					idleMedianMs: f.idleMedianMs,
+					slowdown: f.slowdown,
+					executionsFromForged: f.executionsFromForged,
+					forgedSent: f.forgedSent,
+				},
 			});
 		}
 	}
 	return figs;
 }
 
-const fmt = (x: number | null | undefined, d = 1) => (x === null || x === undefined ? '—' : x.toFixed(d));
+const fmt = (x: number | null | undefined, d = 1) =>
+	x === null || x === undefined ? '—' : x.toFixed(d);
 
 /** The e2e tables (markdown), as printed at the end of a run and written between the e2e markers of RESULTS.md. */
 export function e2eTable(report: E2eReport): string {
@@ -965,23 +1268,32 @@ export function e2eTable(report: E2eReport): string {
 	);
 	for (const s of report.settings) {
 		if (s.error && !s.throughput.length) {
-			lines.push(`| ${s.label} | — | not measured: ${s.error.replace(/\|/g, '/')} |  |  |  |  |  |  |  |  |`);
+			lines.push(
+				`| ${s.label} | — | not measured: ${s.error.replace(/\|/g, '/')} |  |  |  |  |  |  |  |  |`,
+			);
 			continue;
 		}
 		for (const b of s.throughput) {
 			const cell = (c: ContenderId) => {
 				const x = b.cells[c];
 				if (!x) return 'not run';
-				const iso = x.isolatesPerDelivery === null ? 'no isolates' : `${fmt(x.isolatesPerDelivery, 2)} iso${x.coldStartsPerDelivery ? `, +${fmt(x.coldStartsPerDelivery, 2)} cold` : ''}`;
+				const iso =
+					x.isolatesPerDelivery === null
+						? 'no isolates'
+						: `${fmt(x.isolatesPerDelivery, 2)} iso${x.coldStartsPerDelivery ? `, +${fmt(x.coldStartsPerDelivery, 2)} cold` : ''}`;
 				return `${fmt(x.perSec)}/s (${iso})`;
 			};
 			const ratio = (k: string, target?: number) => {
 				const r = b.ratios[k];
 				if (!r) return '—';
-				return target === undefined ? `${r.median.toFixed(2)}×` : `${r.median.toFixed(2)}× ${r.median >= target ? 'met' : '**missed**'}`;
+				return target === undefined
+					? `${r.median.toFixed(2)}×`
+					: `${r.median.toFixed(2)}× ${r.median >= target ? 'met' : '**missed**'}`;
 			};
 			const integ = integrityOk(s) ? 'ok' : `**${s.error ? 'error' : 'mismatch'}**`;
-			lines.push(`| ${s.label} | ${b.inFlight} | ${cell('A')} | ${cell('B')} | ${cell('C')} | ${cell('D')} | ${cell('E')} | ${ratio('E/B', TARGETS.EoverB)} | ${ratio('E/D', TARGETS.EoverD)} | ${ratio('E/A')} | ${integ} |`);
+			lines.push(
+				`| ${s.label} | ${b.inFlight} | ${cell('A')} | ${cell('B')} | ${cell('C')} | ${cell('D')} | ${cell('E')} | ${ratio('E/B', TARGETS.EoverB)} | ${ratio('E/D', TARGETS.EoverD)} | ${ratio('E/A')} | ${integ} |`,
+			);
 		}
 	}
 	lines.push(
@@ -993,7 +1305,10 @@ export function e2eTable(report: E2eReport): string {
 	);
 	for (const s of report.settings) {
 		for (const b of s.throughput) {
-			for (const [k, r] of Object.entries(b.ratios)) lines.push(`| ${s.label} | ${b.inFlight} | ${k} | ${r.median.toFixed(3)} | ${r.rounds.map((x) => x.toFixed(2)).join(' ')} |`);
+			for (const [k, r] of Object.entries(b.ratios))
+				lines.push(
+					`| ${s.label} | ${b.inFlight} | ${k} | ${r.median.toFixed(3)} | ${r.rounds.map((x) => x.toFixed(2)).join(' ')} |`,
+				);
 		}
 	}
 	const floods = report.settings.flatMap((s) => s.flood.map((f) => ({ s, f })));
@@ -1001,43 +1316,82 @@ export function e2eTable(report: E2eReport): string {
 		lines.push(
 			'',
 			`Flood: ${floods[0].f.inFlight} forged requests in flight (E, D: wrong signature; C, C1: wrong auth header), each re-sent as soon as it is answered; genuine deliveries started every ${(m.plan.floodIntervalMs / 1000).toFixed(1)} s after ${(m.plan.floodSettleMs / 1000).toFixed(1)} s of flood; ` +
-				'the figure is the time until a genuine delivery is accepted (answered 200). Baseline beside it: the same contender\'s answer time with no flood, measured just before. ' +
+				"the figure is the time until a genuine delivery is accepted (answered 200). Baseline beside it: the same contender's answer time with no flood, measured just before. " +
 				'C1 (Webhook v1 + Header Auth) is C with typeVersion 1, a control that takes part in the flood only: n8n treats version-1 webhook nodes differently (see *Reading the e2e figures* below).',
 			'',
 			'| setting | contender | genuine answered, median (max) | no flood, median | slowdown | forged sent (answers) | executions started by forged | isolates during flood | target | result |',
 			'|---|---|---|---|---|---|---|---|---|---|',
 		);
 		for (const { s, f } of floods) {
-			const limit = f.contender === 'E' ? (s.id === 'lazy' ? TARGETS.floodLazyS : s.id === 'default' ? TARGETS.floodDefaultS : null) : null;
+			const limit =
+				f.contender === 'E'
+					? s.id === 'lazy'
+						? TARGETS.floodLazyS
+						: s.id === 'default'
+							? TARGETS.floodDefaultS
+							: null
+					: null;
 			const timeouts = f.genuineAnswerMs.filter((x) => x === null).length;
-			const notOk = f.genuineStatuses.filter((x) => x !== 200).map((x) => (x === 0 ? 'no answer' : String(x)));
+			const notOk = f.genuineStatuses
+				.filter((x) => x !== 200)
+				.map((x) => (x === 0 ? 'no answer' : String(x)));
 			const answers = Object.entries(f.forgedStatuses)
 				.map(([k, v]) => `${v}× ${k === '0' ? 'no answer' : k}`)
 				.join(', ');
-			const ex = f.executionsFromForged ? `${f.executionsFromForged} (${Object.entries(f.executionsFromForgedByStatus).map(([k, v]) => `${v} ${k}`).join(', ')})` : '0';
+			const ex = f.executionsFromForged
+				? `${f.executionsFromForged} (${Object.entries(f.executionsFromForgedByStatus)
+						.map(([k, v]) => `${v} ${k}`)
+						.join(', ')})`
+				: '0';
 			// per request that reached the trigger: n8n's own 503 "Database is not ready!" answers never get that far
-			const turnedAway = (f.forgedStatuses['503'] ?? 0) + (f.forgedStatuses['0'] ?? 0) + f.genuineStatuses.filter((x) => x === 503 || x === 0).length;
+			const turnedAway =
+				(f.forgedStatuses['503'] ?? 0) +
+				(f.forgedStatuses['0'] ?? 0) +
+				f.genuineStatuses.filter((x) => x === 503 || x === 0).length;
 			const reached = Math.max(1, f.requestsDuringFlood - turnedAway);
-			const iso = f.isolatesDuringFlood === null ? '—' : `${f.isolatesDuringFlood} (${(f.isolatesDuringFlood / reached).toFixed(2)} per request that reached the node)`;
+			const iso =
+				f.isolatesDuringFlood === null
+					? '—'
+					: `${f.isolatesDuringFlood} (${(f.isolatesDuringFlood / reached).toFixed(2)} per request that reached the node)`;
 			lines.push(
 				`| ${s.label} | ${f.contender} ${CONTENDERS[f.contender]} | ${fmt(f.medianS, 2)} s (${fmt(f.maxS, 2)} s)${timeouts ? `, ${timeouts} not accepted (${notOk.join(', ')}; counted as ${m.plan.floodGenuineTimeoutMs / 1000} s)` : ''} | ${fmt(f.idleMedianMs, 0)} ms | ${fmt(f.slowdown, 0)}× | ${f.forgedSent} in ${f.floodSeconds} s (${answers}) | ${ex} | ${iso} | ${limit !== null ? `< ${limit} s` : '—'} | ${limit === null || f.medianS === null ? '—' : f.medianS < limit ? 'met' : '**missed**'} |`,
 			);
 		}
 	}
 	for (const { s, f } of floods) {
-		const expected = f.contender === 'C' || f.contender === 'C1' ? '403' : f.contender === 'E' ? '401' : '200';
+		const expected =
+			f.contender === 'C' || f.contender === 'C1' ? '403' : f.contender === 'E' ? '401' : '200';
 		for (const [status, n] of Object.entries(f.forgedStatuses)) {
 			if (status === expected) continue;
 			const body = f.forgedAnswerSamples?.[status];
-			lines.push('', `${s.label}, flood on ${f.contender}: ${n} forged requests answered ${status === '0' ? 'nothing (timeout or connection error)' : status}${body ? `, body: \`${body.replace(/`/g, "'").replace(/\s+/g, ' ')}\`` : ''}.`);
+			lines.push(
+				'',
+				`${s.label}, flood on ${f.contender}: ${n} forged requests answered ${status === '0' ? 'nothing (timeout or connection error)' : status}${body ? `, body: \`${body.replace(/`/g, "'").replace(/\s+/g, ' ')}\`` : ''}.`,
+			);
 		}
 	}
-	const probes = report.settings.map((s) => s.probes.dVerifies as { ok: boolean; genuine?: { codeOut?: { rawFrom?: string } } } | undefined).find(Boolean);
+	const probes = report.settings
+		.map(
+			(s) =>
+				s.probes.dVerifies as
+					{ ok: boolean; genuine?: { codeOut?: { rawFrom?: string } } } | undefined,
+		)
+		.find(Boolean);
 	lines.push('');
-	if (probes) lines.push(`D is checked in every setting to really verify: a genuine delivery ends in its "Verified" branch and a forged one in "Rejected" (raw body read ${probes.genuine?.codeOut?.rawFrom === 'store' ? "from n8n's binary store" : 'from the inline base64 binary data'}).`);
-	const idle = report.settings.map((s) => s.isolatesIdleCheck).filter((x) => x !== undefined && x !== null);
-	if (idle.length) lines.push(`The bench's own REST polling and /metrics reads took ${idle.every((x) => x === 0) ? 'no isolates' : `${idle.join('/')} isolates`} (checked with no delivery in flight).`);
-	lines.push('Integrity: every contender\'s executions (counted through the REST API, paged past the 100-row cap) equal the requests it answered 200, all successful ("ok"); full counts in bench/results.json under `e2e.settings[].integrity`.');
+	if (probes)
+		lines.push(
+			`D is checked in every setting to really verify: a genuine delivery ends in its "Verified" branch and a forged one in "Rejected" (raw body read ${probes.genuine?.codeOut?.rawFrom === 'store' ? "from n8n's binary store" : 'from the inline base64 binary data'}).`,
+		);
+	const idle = report.settings
+		.map((s) => s.isolatesIdleCheck)
+		.filter((x) => x !== undefined && x !== null);
+	if (idle.length)
+		lines.push(
+			`The bench's own REST polling and /metrics reads took ${idle.every((x) => x === 0) ? 'no isolates' : `${idle.join('/')} isolates`} (checked with no delivery in flight).`,
+		);
+	lines.push(
+		'Integrity: every contender\'s executions (counted through the REST API, paged past the 100-row cap) equal the requests it answered 200, all successful ("ok"); full counts in bench/results.json under `e2e.settings[].integrity`.',
+	);
 	return lines.join('\n');
 }
 
@@ -1055,17 +1409,28 @@ export function loadE2e(file = RESULTS_JSON): E2eReport | undefined {
  * whole report under the key `e2e`) and rewrites only the part of bench/RESULTS.md between the e2e markers (appended
  * at the end when the markers are missing).
  */
-export function persistE2e(report: E2eReport, files = { json: RESULTS_JSON, md: RESULTS_MD }): void {
+export function persistE2e(
+	report: E2eReport,
+	files = { json: RESULTS_JSON, md: RESULTS_MD },
+): void {
 	let doc: Record<string, any> = {};
 	try {
 		doc = JSON.parse(readFileSync(files.json, 'utf8'));
 	} catch {}
-	const others = Array.isArray(doc.figures) ? doc.figures.filter((f: Figure) => !String(f.id).startsWith('e2e.')) : [];
+	const others = Array.isArray(doc.figures)
+		? doc.figures.filter((f: Figure) => !String(f.id).startsWith('e2e.'))
+		: [];
 	doc.figures = [...others, ...report.figures];
 	doc.e2e = report;
 	writeFileSync(files.json, `${JSON.stringify(doc, null, 2)}\n`);
 
-	const section = [MD_START, '## End to end through n8n: deliveries/s, isolates, flood', '', e2eTable(report), MD_END].join('\n');
+	const section = [
+		MD_START,
+		'## End to end through n8n: deliveries/s, isolates, flood',
+		'',
+		e2eTable(report),
+		MD_END,
+	].join('\n');
 	let md = existsSync(files.md) ? readFileSync(files.md, 'utf8') : '';
 	const a = md.indexOf(MD_START);
 	const b = md.indexOf(MD_END);
@@ -1097,10 +1462,17 @@ if (require.main === module) {
 			if (!args.includes('--no-write')) persistE2e(report);
 			console.log(`\n${e2eTable(report)}\n`);
 			for (const f of report.figures) {
-				const v = f.unit === 's' ? `${fmt(f.detail?.medianS as number, 2)} s` : f.ratio === null ? '—' : `E time/baseline ${f.ratio.toFixed(3)} (≤ ${f.limit})`;
+				const v =
+					f.unit === 's'
+						? `${fmt(f.detail?.medianS as number, 2)} s`
+						: f.ratio === null
+							? '—'
+							: `E time/baseline ${f.ratio.toFixed(3)} (≤ ${f.limit})`;
 				console.log(`${f.id}: ${v}  ${f.pass === null ? '' : f.pass ? 'PASS' : 'MISS'}`);
 			}
-			console.log(`bench e2e: ${report.meta.durationSeconds} s${args.includes('--no-write') ? '' : '; wrote bench/results.json (key e2e) and the e2e section of bench/RESULTS.md'}`);
+			console.log(
+				`bench e2e: ${report.meta.durationSeconds} s${args.includes('--no-write') ? '' : '; wrote bench/results.json (key e2e) and the e2e section of bench/RESULTS.md'}`,
+			);
 			if (report.settings.some((s) => s.error)) process.exitCode = 1;
 		})
 		.catch((error) => {

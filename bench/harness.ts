@@ -84,10 +84,14 @@ export function sample(contenders: Contender[], options: MeasureOptions = {}): n
 }
 
 /** Pools the rounds of several sessions (passes) of the same contenders into one comparison. */
-export function summarise(contenders: Contender[], sessions: number[][][]): Comparison & { passRatios: number[] } {
+export function summarise(
+	contenders: Contender[],
+	sessions: number[][][],
+): Comparison & { passRatios: number[] } {
 	const pooled = contenders.map((_, i) => sessions.flatMap((s) => s[i]));
 	const ratios: number[] = [];
-	for (let i = 1; i < contenders.length; i++) ratios.push(median(pooled[0].map((ours, r) => ours / pooled[i][r])));
+	for (let i = 1; i < contenders.length; i++)
+		ratios.push(median(pooled[0].map((ours, r) => ours / pooled[i][r])));
 	return {
 		contenders: contenders.map((c, i) => {
 			const ns = median(pooled[i]);

@@ -6,7 +6,11 @@ import type { ProviderId } from '../src/index';
 
 const KIB = 1024;
 
-function grow(make: (records: unknown[], pad: string) => unknown, record: (i: number) => unknown, size: number): string {
+function grow(
+	make: (records: unknown[], pad: string) => unknown,
+	record: (i: number) => unknown,
+	size: number,
+): string {
 	const records: unknown[] = [];
 	let text = JSON.stringify(make(records, ''));
 	while (text.length < size - 200) {
@@ -18,7 +22,11 @@ function grow(make: (records: unknown[], pad: string) => unknown, record: (i: nu
 	return text;
 }
 
-export function jsonBody(provider: ProviderId, size: number, id = 'evt_01HXY3K6Q4SC3D6EA8JVQA0Z2W'): string {
+export function jsonBody(
+	provider: ProviderId,
+	size: number,
+	id = 'evt_01HXY3K6Q4SC3D6EA8JVQA0Z2W',
+): string {
 	switch (provider) {
 		case 'smp':
 			return grow(
@@ -26,9 +34,21 @@ export function jsonBody(provider: ProviderId, size: number, id = 'evt_01HXY3K6Q
 					id,
 					type: 'project.completed',
 					createdAt: '2026-05-02T14:32:09Z',
-					data: { projectId: 'proj_7H8K2', name: 'Authentication accessibility audit', completedAt: '2026-05-02T14:32:09Z', tasks, notes: pad },
+					data: {
+						projectId: 'proj_7H8K2',
+						name: 'Authentication accessibility audit',
+						completedAt: '2026-05-02T14:32:09Z',
+						tasks,
+						notes: pad,
+					},
 				}),
-				(i) => ({ taskId: `task_${i}`, title: `Check keyboard focus order on step ${i}`, status: 'passed', durationSec: 120 + i, tester: { id: 1000 + i, country: 'DE' } }),
+				(i) => ({
+					taskId: `task_${i}`,
+					title: `Check keyboard focus order on step ${i}`,
+					status: 'passed',
+					durationSec: 120 + i,
+					tester: { id: 1000 + i, country: 'DE' },
+				}),
 				size,
 			);
 		case 'smartComply':
@@ -37,9 +57,20 @@ export function jsonBody(provider: ProviderId, size: number, id = 'evt_01HXY3K6Q
 					id,
 					type: 'test.submitted',
 					created_at: '2026-05-05T14:02:11Z',
-					data: { test_id: 'tst_4f1c9a', control: 'Access reviews are performed quarterly', result: 'passed', evidence, notes: pad },
+					data: {
+						test_id: 'tst_4f1c9a',
+						control: 'Access reviews are performed quarterly',
+						result: 'passed',
+						evidence,
+						notes: pad,
+					},
 				}),
-				(i) => ({ evidence_id: `ev_${i}`, file: `access-review-q${i % 4}.pdf`, uploaded_by: 'auditor@example.com', size: 20_000 + i }),
+				(i) => ({
+					evidence_id: `ev_${i}`,
+					file: `access-review-q${i % 4}.pdf`,
+					uploaded_by: 'auditor@example.com',
+					size: 20_000 + i,
+				}),
 				size,
 			);
 		case 'smartlyQ':
@@ -47,7 +78,12 @@ export function jsonBody(provider: ProviderId, size: number, id = 'evt_01HXY3K6Q
 				(items, pad) => ({
 					event: 'job.completed',
 					timestamp: '2026-05-05T14:02:11Z',
-					data: { job_id: id, type: 'article_generation', status: 'completed', result: { items, notes: pad } },
+					data: {
+						job_id: id,
+						type: 'article_generation',
+						status: 'completed',
+						result: { items, notes: pad },
+					},
 				}),
 				(i) => ({ paragraph: i, words: 80 + (i % 40), heading: `Section ${i}` }),
 				size,
@@ -61,7 +97,12 @@ export function jsonBody(provider: ProviderId, size: number, id = 'evt_01HXY3K6Q
 					company_name: 'PT Kahatex',
 					data: { task_id: 12345, asset_id: 678, technician_id: 42, checklist, notes: pad },
 				}),
-				(i) => ({ step: i, item: `Inspect bearing housing ${i}`, ok: i % 7 !== 0, reading: 31.5 + (i % 10) / 10 }),
+				(i) => ({
+					step: i,
+					item: `Inspect bearing housing ${i}`,
+					ok: i % 7 !== 0,
+					reading: 31.5 + (i % 10) / 10,
+				}),
 				size,
 			);
 		case 'smarterMeasure':
@@ -70,10 +111,26 @@ export function jsonBody(provider: ProviderId, size: number, id = 'evt_01HXY3K6Q
 					EventType: 'assessment.completed',
 					EventId: id,
 					OccurredAt: '2026-05-05T14:02:11Z',
-					Student: { StudentId: 'S-100234', FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@example.edu' },
-					Assessment: { AssessmentId: 'A-5521', Name: 'Readiness Assessment', Score: '87', Responses, Notes: pad },
+					Student: {
+						StudentId: 'S-100234',
+						FirstName: 'Ada',
+						LastName: 'Lovelace',
+						Email: 'ada@example.edu',
+					},
+					Assessment: {
+						AssessmentId: 'A-5521',
+						Name: 'Readiness Assessment',
+						Score: '87',
+						Responses,
+						Notes: pad,
+					},
 				}),
-				(i) => ({ QuestionId: `Q${i}`, Section: 'Technical Competency', Answer: `${i % 5}`, Seconds: 10 + (i % 50) }),
+				(i) => ({
+					QuestionId: `Q${i}`,
+					Section: 'Technical Competency',
+					Answer: `${i % 5}`,
+					Seconds: 10 + (i % 50),
+				}),
 				size,
 			);
 	}

@@ -20,13 +20,25 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { e2eTable, loadE2e, persistE2e, runE2e, type E2eReport } from './e2e';
-import { consume, sample, summarise, type Comparison, type Contender, type Figure } from './harness';
+import {
+	consume,
+	sample,
+	summarise,
+	type Comparison,
+	type Contender,
+	type Figure,
+} from './harness';
 import { jsonBody, xmlBody, SIZES } from './payloads';
 import type * as SrcApi from '../src/index';
 import { XML_PARSER_OPTIONS } from '../src/parse/xml';
 
 const here = __dirname; // tsx runs this file as CommonJS (the package is not "type": "module")
-const target = process.env.BENCH_TARGET === 'dist' ? 'dist' : process.env.BENCH_TARGET === 'src' ? 'src' : 'bundle';
+const target =
+	process.env.BENCH_TARGET === 'dist'
+		? 'dist'
+		: process.env.BENCH_TARGET === 'src'
+			? 'src'
+			: 'bundle';
 
 function loadApi(): typeof SrcApi {
 	if (target === 'dist') return require('../dist/index.js');
@@ -52,13 +64,14 @@ const { receive, sign, DedupeStore } = api;
 type ProviderId = SrcApi.ProviderId;
 
 const quick = process.env.BENCH_QUICK === '1';
-const opts = quick ? { rounds: 12, batchMs: 10, warmupMs: 150 } : { rounds: Number(process.env.BENCH_ROUNDS ?? 150), batchMs: 5, warmupMs: 300 };
+const opts = quick
+	? { rounds: 12, batchMs: 10, warmupMs: 150 }
+	: { rounds: Number(process.env.BENCH_ROUNDS ?? 150), batchMs: 5, warmupMs: 300 };
 
 const SECRET = 'whsec_5WbX5kEWLlfzsGNjH64I8lOOqUB6e8FH';
 const KEY = 'SM-7f3a9c2e-41d8-4b6a-9e0f-2c5d8a1b3e77';
 const T = 1_777_000_000; // fixed signing time; receive() is given the same clock
 const NOW = T * 1000;
-
 
 const figures: Figure[] = [];
 
@@ -68,13 +81,23 @@ const figures: Figure[] = [];
  * outvoted, and each figure's samples are spread over the whole run.
  */
 const PASSES = quick ? 1 : 3;
-const queue: Array<{ contenders: Contender[]; done: (cmp: Comparison & { passRatios: number[] }) => void; sessions: number[][][] }> = [];
-function measure(contenders: Contender[], done: (cmp: Comparison & { passRatios: number[] }) => void): void {
+const queue: Array<{
+	contenders: Contender[];
+	done: (cmp: Comparison & { passRatios: number[] }) => void;
+	sessions: number[][][];
+}> = [];
+function measure(
+	contenders: Contender[],
+	done: (cmp: Comparison & { passRatios: number[] }) => void,
+): void {
 	queue.push({ contenders, done, sessions: [] });
 }
 function runQueue(): void {
 	for (let pass = 0; pass < PASSES; pass++) {
-		for (const item of queue) item.sessions.push(sample(item.contenders, { ...opts, rounds: Math.ceil(opts.rounds / PASSES) }));
+		for (const item of queue)
+			item.sessions.push(
+				sample(item.contenders, { ...opts, rounds: Math.ceil(opts.rounds / PASSES) }),
+			);
 		console.log(`bench: pass ${pass + 1}/${PASSES} done`);
 	}
 	for (const item of queue) item.done(summarise(item.contenders, item.sessions));
@@ -82,10 +105,21 @@ function runQueue(): void {
 }
 
 function fmtOps(n: number): string {
-	return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0);
+	return n >= 1e6
+		? `${(n / 1e6).toFixed(2)}M`
+		: n >= 1e3
+			? `${(n / 1e3).toFixed(1)}k`
+			: n.toFixed(0);
 }
 
-function record(id: string, name: string, limit: number, targetText: string, cmp: Comparison & { passRatios?: number[] }, extra?: Partial<Figure>): Figure {
+function record(
+	id: string,
+	name: string,
+	limit: number,
+	targetText: string,
+	cmp: Comparison & { passRatios?: number[] },
+	extra?: Partial<Figure>,
+): Figure {
 	const [ours, base, ...others] = cmp.contenders;
 	const ratio = cmp.ratios[0];
 	const fig: Figure = {
@@ -98,13 +132,24 @@ function record(id: string, name: string, limit: number, targetText: string, cmp
 		ours: { name: ours.name, opsPerSec: ours.opsPerSec },
 		baseline: { name: base.name, opsPerSec: base.opsPerSec },
 		...(others.length
-			? { extraBaselines: others.map((o, i) => ({ name: o.name, opsPerSec: o.opsPerSec, ratio: cmp.ratios[i + 1] })) }
+			? {
+					extraBaselines: others.map((o, i) => ({
+						name: o.name,
+						opsPerSec: o.opsPerSec,
+						ratio: cmp.ratios[i + 1],
+					})),
+				}
 			: {}),
-		...(cmp.passRatios && cmp.passRatios.length > 1 ? { detail: { passRatios: cmp.passRatios.map((r) => +r.toFixed(3)) } } : {}),
+		...(cmp.passRatios && cmp.passRatios.length > 1
+			? { detail: { passRatios: cmp.passRatios.map((r) => +r.toFixed(3)) } }
+			: {}),
 		...extra,
 	};
 	figures.push(fig);
-	const passes = cmp.passRatios && cmp.passRatios.length > 1 ? ` passes ${cmp.passRatios.map((r) => r.toFixed(2)).join('/')}` : '';
+	const passes =
+		cmp.passRatios && cmp.passRatios.length > 1
+			? ` passes ${cmp.passRatios.map((r) => r.toFixed(2)).join('/')}`
+			: '';
 	printFigure(fig, passes);
 	return fig;
 }
@@ -116,14 +161,21 @@ function printFigure(fig: Figure, suffix = ''): void {
 		return;
 	}
 	let line = `${fig.name}: ${fig.ratio.toFixed(3)}x (ours ${fmtOps(fig.ours.opsPerSec)} ops/s, baseline ${fmtOps(fig.baseline.opsPerSec)} ops/s)`;
-	for (const o of fig.extraBaselines ?? []) line += ` [vs ${o.name}: ${o.ratio.toFixed(3)}x, ${fmtOps(o.opsPerSec)} ops/s]`;
+	for (const o of fig.extraBaselines ?? [])
+		line += ` [vs ${o.name}: ${o.ratio.toFixed(3)}x, ${fmtOps(o.opsPerSec)} ops/s]`;
 	console.log(`${line}  target ≤ ${fig.limit}x ${fig.pass ? 'PASS' : 'MISS'}${suffix}`);
 }
 
-function mustAccept(provider: ProviderId, req: SrcApi.WebhookRequest, options: SrcApi.ReceiveOptions): void {
+function mustAccept(
+	provider: ProviderId,
+	req: SrcApi.WebhookRequest,
+	options: SrcApi.ReceiveOptions,
+): void {
 	const r = receive(provider, req, options);
 	if (r.status !== 200 || r.duplicate || r.schemaIssues || r.items.length !== 1) {
-		throw new Error(`bench setup: ${provider} delivery not accepted cleanly: ${JSON.stringify({ ...r, items: r.items.length })}`);
+		throw new Error(
+			`bench setup: ${provider} delivery not accepted cleanly: ${JSON.stringify({ ...r, items: r.items.length })}`,
+		);
 	}
 }
 
@@ -143,7 +195,11 @@ const SCHEMES: Array<{ provider: ProviderId; label: string }> = [
 	{ provider: 'smarterMeasure', label: 'smarterMeasure static key (JSON)' },
 ];
 
-function floorFor(provider: ProviderId, body: Buffer, headers: Record<string, string>): () => unknown {
+function floorFor(
+	provider: ProviderId,
+	body: Buffer,
+	headers: Record<string, string>,
+): () => unknown {
 	const secret = provider === 'smarterMeasure' ? KEY : SECRET;
 	if (provider === 'smarterMeasure') {
 		const provided = headers['x-smartermeasure-verification-key'];
@@ -201,12 +257,21 @@ function acceptFigures(): void {
 					},
 				});
 			}
-			measure(contenders, (cmp) => record(`accept.${provider}.${sizeLabel}`, `accept ${label} ${sizeLabel} (${body.length} B) vs HMAC+timingSafeEqual+JSON.parse`, 1.3, '≤ 1.3× floor time', cmp, {
-				note:
-					provider === 'smarterMeasure'
-						? 'floor = timingSafeEqual + JSON.parse (no HMAC in this scheme); the extra baseline adds what the design decisions require: SHA-256 of the body (idempotency key) and hashing both keys for a length-blind constant-time compare'
-						: undefined,
-			}));
+			measure(contenders, (cmp) =>
+				record(
+					`accept.${provider}.${sizeLabel}`,
+					`accept ${label} ${sizeLabel} (${body.length} B) vs HMAC+timingSafeEqual+JSON.parse`,
+					1.3,
+					'≤ 1.3× floor time',
+					cmp,
+					{
+						note:
+							provider === 'smarterMeasure'
+								? 'floor = timingSafeEqual + JSON.parse (no HMAC in this scheme); the extra baseline adds what the design decisions require: SHA-256 of the body (idempotency key) and hashing both keys for a length-blind constant-time compare'
+								: undefined,
+					},
+				),
+			);
 		}
 	}
 }
@@ -230,9 +295,18 @@ function xmlFigures(): void {
 				{ name: 'FXP parse(doc, true)', fn: () => fxp.parse(body, true) },
 				{ name: 'FXP parse(doc)', fn: () => fxp.parse(body) },
 			],
-			(cmp) => record(`xml.smarterMeasure.${sizeLabel}`, `accept smarterMeasure XML ${sizeLabel} (${body.length} B) vs FXP parse(doc, true)`, 1.2, '≤ 1.2× FXP parse with validation', cmp, {
-			note: 'judged against FXP parse(doc, true), the like-for-like (our XML path runs the validator because the parser alone accepts mismatched tags); FXP parse(doc) alone reported beside it',
-		}));
+			(cmp) =>
+				record(
+					`xml.smarterMeasure.${sizeLabel}`,
+					`accept smarterMeasure XML ${sizeLabel} (${body.length} B) vs FXP parse(doc, true)`,
+					1.2,
+					'≤ 1.2× FXP parse with validation',
+					cmp,
+					{
+						note: 'judged against FXP parse(doc, true), the like-for-like (our XML path runs the validator because the parser alone accepts mismatched tags); FXP parse(doc) alone reported beside it',
+					},
+				),
+		);
 	}
 }
 
@@ -250,7 +324,9 @@ function rejectFigures(): void {
 			const r = receive(provider, req, options);
 			if (r.status !== 401) throw new Error(`bench setup: bad signature answered ${r.status}`);
 			const prefix = provider === 'smartComply' ? `${T}.` : '';
-			const providedHex = (headers['x-smp-signature'] ?? headers['x-smartcomply-signature']).slice(-64);
+			const providedHex = (headers['x-smp-signature'] ?? headers['x-smartcomply-signature']).slice(
+				-64,
+			);
 			measure(
 				[
 					{ name: 'receive() → 401', fn: () => receive(provider, req, options) },
@@ -272,7 +348,14 @@ function rejectFigures(): void {
 						},
 					},
 				],
-				(cmp) => record(`reject.${provider}.${sizeLabel}`, `reject bad signature ${provider} ${sizeLabel} (${body.length} B) vs one HMAC of the body`, 1.1, '≤ 1.1× one HMAC', cmp),
+				(cmp) =>
+					record(
+						`reject.${provider}.${sizeLabel}`,
+						`reject bad signature ${provider} ${sizeLabel} (${body.length} B) vs one HMAC of the body`,
+						1.1,
+						'≤ 1.1× one HMAC',
+						cmp,
+					),
 			);
 		}
 	}
@@ -297,7 +380,11 @@ function dedupeFigures(): void {
 	store = new DedupeStore({ maxEntries: 10_000 });
 	const marks: Record<string, number> = {};
 	const sizes: Record<string, number> = {};
-	const checkpoints = new Map([[10_000, '10k'], [100_000, '100k'], [1_000_000, '1M']]);
+	const checkpoints = new Map([
+		[10_000, '10k'],
+		[100_000, '100k'],
+		[1_000_000, '1M'],
+	]);
 	const start = Date.now();
 	for (let i = 1; i <= 1_000_000; i++) {
 		// Provider-style ids (evt_ + 26 chars), one millisecond apart, never repeating.
@@ -320,7 +407,12 @@ function dedupeFigures(): void {
 		limit: null,
 		pass,
 		unit: 'MiB',
-		detail: { heapMiB: Object.fromEntries(Object.entries(marks).map(([k, v]) => [k, +v.toFixed(3)])), size: sizes, growthMiB: +growth.toFixed(3), claimsPerSec: Math.round(1e6 / (elapsedMs / 1000)) },
+		detail: {
+			heapMiB: Object.fromEntries(Object.entries(marks).map(([k, v]) => [k, +v.toFixed(3)])),
+			size: sizes,
+			growthMiB: +growth.toFixed(3),
+			claimsPerSec: Math.round(1e6 / (elapsedMs / 1000)),
+		},
 	};
 	figures.push(memFig);
 	console.log(
@@ -330,7 +422,10 @@ function dedupeFigures(): void {
 
 	// Claim cost against one full delivery (smp, 1 KiB, accepted).
 	const claimStore = new DedupeStore({ maxEntries: 10_000 });
-	const keys = Array.from({ length: 1 << 16 }, (_, i) => `evt_01HXY3K6Q4SC3D${i.toString(36).padStart(10, '0')}`);
+	const keys = Array.from(
+		{ length: 1 << 16 },
+		(_, i) => `evt_01HXY3K6Q4SC3D${i.toString(36).padStart(10, '0')}`,
+	);
 	let k = 0;
 	let now = NOW;
 	// 65,536 keys cycled through a 10,000-entry store: every claim is a miss that records and evicts (the costly path).
@@ -343,12 +438,21 @@ function dedupeFigures(): void {
 			{ name: 'DedupeStore.claim (miss)', fn: () => claimStore.claim(keys[k++ & 0xffff], ++now) },
 			{ name: 'receive() smp 1 KiB', fn: () => receive('smp', req, options) },
 		],
-		(cmp) => record('dedupe.claim', 'dedupe claim (new key, store full) vs one full smp 1 KiB delivery', 0.05, '≤ 0.05× a delivery', cmp),
+		(cmp) =>
+			record(
+				'dedupe.claim',
+				'dedupe claim (new key, store full) vs one full smp 1 KiB delivery',
+				0.05,
+				'≤ 0.05× a delivery',
+				cmp,
+			),
 	);
 
 	// Informational: a whole delivery with a dedupe store and distinct ids, against the same delivery without one.
 	const pool = Array.from({ length: 1 << 14 }, (_, i) => {
-		const b = Buffer.from(jsonBody('smp', SIZES['1 KiB'], `evt_${i.toString(36).padStart(22, '0')}`));
+		const b = Buffer.from(
+			jsonBody('smp', SIZES['1 KiB'], `evt_${i.toString(36).padStart(22, '0')}`),
+		);
 		return { headers: lower(sign('smp', b, SECRET)), rawBody: b };
 	});
 	let p = 0;
@@ -367,7 +471,14 @@ function dedupeFigures(): void {
 			},
 			{ name: 'receive() no dedupe', fn: () => receive('smp', pool[q++ & 0x3fff], noStore) },
 		],
-		(cmp) => record('dedupe.delivery', 'smp 1 KiB delivery with a dedupe store (distinct ids) vs without', 1.1, '≤ 1.1× (informational, no target given)', cmp),
+		(cmp) =>
+			record(
+				'dedupe.delivery',
+				'smp 1 KiB delivery with a dedupe store (distinct ids) vs without',
+				1.1,
+				'≤ 1.1× (informational, no target given)',
+				cmp,
+			),
 	);
 }
 
@@ -399,10 +510,15 @@ function writeResults(totalMs: number): void {
 			f.ratio !== null
 				? `${f.ratio.toFixed(3)}×`
 				: f.unit === 'MiB'
-					? `+${Object.entries((f.detail?.heapMiB ?? {}) as Record<string, number>).map(([k, v]) => `${v.toFixed(2)} MiB @${k}`).join(', ')}`
+					? `+${Object.entries((f.detail?.heapMiB ?? {}) as Record<string, number>)
+							.map(([k, v]) => `${v.toFixed(2)} MiB @${k}`)
+							.join(', ')}`
 					: '—';
-		const ops = f.ours && f.baseline ? `${fmtOps(f.ours.opsPerSec)} / ${fmtOps(f.baseline.opsPerSec)}` : '';
-		const others = (f.extraBaselines ?? []).map((o) => `${o.ratio.toFixed(3)}× vs ${o.name} (${fmtOps(o.opsPerSec)} ops/s)`).join('; ');
+		const ops =
+			f.ours && f.baseline ? `${fmtOps(f.ours.opsPerSec)} / ${fmtOps(f.baseline.opsPerSec)}` : '';
+		const others = (f.extraBaselines ?? [])
+			.map((o) => `${o.ratio.toFixed(3)}× vs ${o.name} (${fmtOps(o.opsPerSec)} ops/s)`)
+			.join('; ');
 		const verdict = f.pass === null ? 'not measured' : f.pass ? 'pass' : '**miss**';
 		return `| ${f.name} | ${value} | ${ops} | ${f.target} | ${verdict} | ${[others, f.note].filter(Boolean).join(' — ')} |`;
 	});
@@ -415,10 +531,17 @@ function writeResults(totalMs: number): void {
 		...rows,
 	].join('\n');
 	const file = join(here, 'RESULTS.md');
-	writeFileSync(file, withGenerated(existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n', generated));
+	writeFileSync(
+		file,
+		withGenerated(
+			existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n',
+			generated,
+		),
+	);
 }
 
-const GENERATED_START = '<!-- generated:start (bench/run.ts rewrites what is between these markers) -->';
+const GENERATED_START =
+	'<!-- generated:start (bench/run.ts rewrites what is between these markers) -->';
 const GENERATED_END = '<!-- generated:end -->';
 
 /** RESULTS.md with only the part between the markers replaced; the hand-written sections around it stay as they are. */
@@ -442,7 +565,9 @@ const sections: Array<[string, () => void]> = [
 async function main(): Promise<void> {
 	const t0 = Date.now();
 	const keptE2e = loadE2e(); // read before writeResults() replaces results.json
-	console.log(`bench: target=${target} rounds=${opts.rounds} batch=${opts.batchMs}ms node=${process.version}`);
+	console.log(
+		`bench: target=${target} rounds=${opts.rounds} batch=${opts.batchMs}ms node=${process.version}`,
+	);
 	for (const [name, run] of sections) if (wanted(name)) run();
 	runQueue();
 	if (wanted('e2e')) await e2eSection();
@@ -451,7 +576,9 @@ async function main(): Promise<void> {
 	const e2e = e2eReport ?? keptE2e;
 	if (e2e) persistE2e(e2e);
 	if (e2eReport) console.log(`\n${e2eTable(e2eReport)}\n`);
-	console.log(`bench: ${((Date.now() - t0) / 1000).toFixed(1)} s; wrote bench/results.json and bench/RESULTS.md`);
+	console.log(
+		`bench: ${((Date.now() - t0) / 1000).toFixed(1)} s; wrote bench/results.json and bench/RESULTS.md`,
+	);
 }
 
 main().catch((error) => {

@@ -1,11 +1,19 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
 
 export class SmartComplyApi implements ICredentialType {
 	name = 'smartComplyApi';
 
 	displayName = 'SmartComply API';
 
-	icon = { light: 'file:../icons/smartcomply.svg', dark: 'file:../icons/smartcomply.dark.svg' } as const;
+	icon = {
+		light: 'file:../icons/smartcomply.svg',
+		dark: 'file:../icons/smartcomply.dark.svg',
+	} as const;
 
 	documentationUrl = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#smartcomply';
 
@@ -17,7 +25,8 @@ export class SmartComplyApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			placeholder: 'sc_live_…',
-			description: 'Your SmartComply API key (sc_live_…). Used to create and remove the webhook endpoint.',
+			description:
+				'Your SmartComply API key (sc_live_…). Used to create and remove the webhook endpoint.',
 		},
 		{
 			displayName: 'Base URL',
@@ -44,6 +53,10 @@ export class SmartComplyApi implements ICredentialType {
 	};
 
 	test: ICredentialTestRequest = {
-		request: { baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}', url: '/webhooks/endpoints', method: 'GET' },
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/webhooks/endpoints',
+			method: 'GET',
+		},
 	};
 }

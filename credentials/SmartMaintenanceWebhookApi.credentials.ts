@@ -5,7 +5,10 @@ export class SmartMaintenanceWebhookApi implements ICredentialType {
 
 	displayName = 'SmartMaintenance Webhook API';
 
-	icon = { light: 'file:../icons/smartmaintenance.svg', dark: 'file:../icons/smartmaintenance.dark.svg' } as const;
+	icon = {
+		light: 'file:../icons/smartmaintenance.svg',
+		dark: 'file:../icons/smartmaintenance.dark.svg',
+	} as const;
 
 	documentationUrl = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#smartmaintenance';
 

@@ -5,7 +5,10 @@ export class SmarterMeasureWebhookApi implements ICredentialType {
 
 	displayName = 'SmarterMeasure Webhook API';
 
-	icon = { light: 'file:../icons/smartermeasure.svg', dark: 'file:../icons/smartermeasure.dark.svg' } as const;
+	icon = {
+		light: 'file:../icons/smartermeasure.svg',
+		dark: 'file:../icons/smartermeasure.dark.svg',
+	} as const;
 
 	documentationUrl = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#smartermeasure';
 

@@ -17,7 +17,8 @@ export class SmartlyQWebhookApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'The webhook secret shown once in the SmartlyQ Developer Dashboard (Webhooks tab) when you add the endpoint',
+			description:
+				'The webhook secret shown once in the SmartlyQ Developer Dashboard (Webhooks tab) when you add the endpoint',
 		},
 	];
 }

@@ -22,7 +22,11 @@ const result = spawnSync('npx', ['vitest', 'run', 'test/fuzz', ...process.argv.s
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
 const rows = existsSync(report)
-	? readFileSync(report, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line))
+	? readFileSync(report, 'utf8')
+			.trim()
+			.split('\n')
+			.filter(Boolean)
+			.map((line) => JSON.parse(line))
 	: [];
 rmSync(report, { force: true });
 
@@ -31,8 +35,12 @@ let short = 0;
 for (const { name, cases, ms } of rows.sort((a, b) => a.name.localeCompare(b.name))) {
 	const flag = cases < runs ? '  (stopped by the time bound)' : '';
 	if (cases < runs) short++;
-	console.log(`  ${String(cases).padStart(8)} cases  ${(ms / 1000).toFixed(1).padStart(6)} s  ${name}${flag}`);
+	console.log(
+		`  ${String(cases).padStart(8)} cases  ${(ms / 1000).toFixed(1).padStart(6)} s  ${name}${flag}`,
+	);
 }
 const total = rows.reduce((n, r) => n + r.cases, 0);
-console.log(`fuzz: ${rows.length} properties, ${total} cases in ${seconds} s${short ? `, ${short} cut short by the time bound` : ''}; vitest exit ${result.status}`);
+console.log(
+	`fuzz: ${rows.length} properties, ${total} cases in ${seconds} s${short ? `, ${short} cut short by the time bound` : ''}; vitest exit ${result.status}`,
+);
 process.exit(result.status ?? 1);

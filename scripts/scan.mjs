@@ -10,18 +10,33 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { analyzePackage, buildScanConfig, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+import {
+	analyzePackage,
+	buildScanConfig,
+	SOURCE_FILE_PATTERNS,
+} from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 // The scanner's own eslint and fast-glob, for counting warnings too (its verdict only reports errors).
-const scannerRequire = createRequire(createRequire(import.meta.url).resolve('@n8n/scan-community-package/scanner/scanner.mjs'));
+const scannerRequire = createRequire(
+	createRequire(import.meta.url).resolve('@n8n/scan-community-package/scanner/scanner.mjs'),
+);
 const { ESLint } = scannerRequire('eslint');
 const glob = scannerRequire('fast-glob');
 // Importing the scanner makes a temporary directory (for downloads this offline scan never does): remove it on exit.
 scannerRequire('tmp').setGracefulCleanup();
 
 async function countFindings(dir, patterns) {
-	const eslint = new ESLint({ cwd: dir, allowInlineConfig: false, overrideConfigFile: true, overrideConfig: await buildScanConfig() });
-	const files = glob.sync(patterns, { cwd: dir, absolute: true, ignore: ['node_modules/**', '**/package-lock.json'] });
+	const eslint = new ESLint({
+		cwd: dir,
+		allowInlineConfig: false,
+		overrideConfigFile: true,
+		overrideConfig: await buildScanConfig(),
+	});
+	const files = glob.sync(patterns, {
+		cwd: dir,
+		absolute: true,
+		ignore: ['node_modules/**', '**/package-lock.json'],
+	});
 	const results = await eslint.lintFiles(files);
 	return {
 		files: files.length,
@@ -39,7 +54,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = mkdtempSync(path.join(tmpdir(), 'smart-webhooks-scan-'));
 let failed = false;
 try {
-	const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+	const [packed] = JSON.parse(
+		execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+			cwd: root,
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'inherit'],
+		}),
+	);
 	const unpacked = path.join(work, 'package');
 	execFileSync('tar', ['-xzf', path.join(work, packed.filename), '-C', work]);
 	console.log(`packed ${packed.filename}: ${packed.entryCount} files, ${packed.size} bytes`);
@@ -58,7 +79,10 @@ try {
 		if (!result.passed) failed = true;
 	}
 	const notGlobbed = packed.files.map((f) => f.path).filter((p) => /\.(cjs|mjs)$/.test(p));
-	if (notGlobbed.length > 0) console.log(`not in the scanner's **/*.js glob, never loaded by n8n (the CLI; see tsup.config.ts): ${notGlobbed.join(', ')}`);
+	if (notGlobbed.length > 0)
+		console.log(
+			`not in the scanner's **/*.js glob, never loaded by n8n (the CLI; see tsup.config.ts): ${notGlobbed.join(', ')}`,
+		);
 } finally {
 	rmSync(work, { recursive: true, force: true });
 }

@@ -22,7 +22,10 @@ const lineArg = [...args].find((a) => a.startsWith('--line='))?.slice(7);
 const lines = lineArg ? [lineArg] : ['2', '1'];
 
 function run(command, commandArgs, env = {}) {
-	const result = spawnSync(command, commandArgs, { stdio: 'inherit', env: { ...process.env, ...env } });
+	const result = spawnSync(command, commandArgs, {
+		stdio: 'inherit',
+		env: { ...process.env, ...env },
+	});
 	return result.status ?? 1;
 }
 
@@ -66,7 +69,19 @@ let skipped = 0;
 function vitest(label, config, env = {}) {
 	const report = `.vitest-${label}.json`;
 	rmSync(report, { force: true });
-	const status = run('npx', ['vitest', 'run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], env);
+	const status = run(
+		'npx',
+		[
+			'vitest',
+			'run',
+			'--config',
+			config,
+			'--reporter=default',
+			'--reporter=json',
+			`--outputFile.json=${report}`,
+		],
+		env,
+	);
 	if (!existsSync(report)) {
 		console.error(`${label}: vitest produced no report (exit ${status})`);
 		failed++;
@@ -90,9 +105,11 @@ if (runE2e) {
 		console.error('end-to-end suite missing (vitest.e2e.config.ts)');
 		failed++;
 	} else {
-		for (const line of lines) vitest(`e2e-n8n${line}`, 'vitest.e2e.config.ts', { ...suiteEnv, N8N_LINE: line });
+		for (const line of lines)
+			vitest(`e2e-n8n${line}`, 'vitest.e2e.config.ts', { ...suiteEnv, N8N_LINE: line });
 		// The editor in a real browser: screenshots and on-screen checks, once, on the current n8n line.
-		if (lines.includes('2')) vitest('browser-n8n2', 'test/browser/vitest.config.ts', { ...suiteEnv, N8N_LINE: '2' });
+		if (lines.includes('2'))
+			vitest('browser-n8n2', 'test/browser/vitest.config.ts', { ...suiteEnv, N8N_LINE: '2' });
 	}
 }
 

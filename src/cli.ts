@@ -12,7 +12,18 @@
  * anyway, outside that glob. See tsup.config.ts and CHANGELOG.md.
  */
 import { readFileSync } from 'node:fs';
-import { providerIds, providers, receive, serializePayload, sign, SMARTERMEASURE_KEY_QUERY, toOutputItem, type BodyFormat, type ProviderDefinition, type ProviderId } from './index';
+import {
+	providerIds,
+	providers,
+	receive,
+	serializePayload,
+	sign,
+	SMARTERMEASURE_KEY_QUERY,
+	toOutputItem,
+	type BodyFormat,
+	type ProviderDefinition,
+	type ProviderId,
+} from './index';
 
 const SECRET_ENV = 'SMART_WEBHOOKS_SECRET';
 const TIMEOUT_MS = 30_000;
@@ -104,10 +115,15 @@ function closest(input: string, candidates: readonly string[]): string | undefin
 function findProvider(name: string | undefined): ProviderDefinition {
 	if (!name) throw new UsageError(`name a provider: ${providerIds.join(', ')}`);
 	const lower = name.toLowerCase();
-	const id = providerIds.find((p) => p.toLowerCase() === lower || providers[p].displayName.toLowerCase() === lower) ?? ALIASES[lower];
+	const id =
+		providerIds.find(
+			(p) => p.toLowerCase() === lower || providers[p].displayName.toLowerCase() === lower,
+		) ?? ALIASES[lower];
 	if (id) return providers[id];
 	const guess = closest(name, [...providerIds, ...Object.keys(ALIASES)]);
-	throw new UsageError(`unknown provider "${name}"${guess ? `; did you mean ${ALIASES[guess] ?? guess}?` : ''} Known providers: ${providerIds.join(', ')}`);
+	throw new UsageError(
+		`unknown provider "${name}"${guess ? `; did you mean ${ALIASES[guess] ?? guess}?` : ''} Known providers: ${providerIds.join(', ')}`,
+	);
 }
 
 function checkEvent(provider: ProviderDefinition, event: string): void {
@@ -135,7 +151,10 @@ interface SendArgs {
 const VALUE_FLAGS = new Set(['url', 'secret', 'file', 'format', 'times']);
 const BOOLEAN_FLAGS = new Set(['metadata', 'tamper', 'query-key', 'help']);
 
-function parseFlags(args: readonly string[]): { positional: string[]; flags: Map<string, string | true> } {
+function parseFlags(args: readonly string[]): {
+	positional: string[];
+	flags: Map<string, string | true>;
+} {
 	const positional: string[] = [];
 	const flags = new Map<string, string | true>();
 	for (let i = 0; i < args.length; i++) {
@@ -155,7 +174,8 @@ function parseFlags(args: readonly string[]): { positional: string[]; flags: Map
 			flags.set(name, true);
 		} else if (VALUE_FLAGS.has(name)) {
 			const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
-			if (value === undefined || (eq === -1 && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+			if (value === undefined || (eq === -1 && value.startsWith('--')))
+				throw new UsageError(`--${name} needs a value`);
 			flags.set(name, value);
 		} else {
 			const guess = closest(name, [...VALUE_FLAGS, ...BOOLEAN_FLAGS]);
@@ -165,12 +185,17 @@ function parseFlags(args: readonly string[]): { positional: string[]; flags: Map
 	return { positional, flags };
 }
 
-function sendArgs(positional: string[], flags: Map<string, string | true>, env: CliIo['env']): SendArgs {
+function sendArgs(
+	positional: string[],
+	flags: Map<string, string | true>,
+	env: CliIo['env'],
+): SendArgs {
 	const provider = findProvider(positional[0]);
 	const event = positional[1];
 	if (positional.length > 2) throw new UsageError(`unexpected argument "${positional[2]}"`);
 	const file = flags.get('file') as string | undefined;
-	if (!event && !file) throw new UsageError(`name an event (smart-webhooks events ${provider.id}) or give --file`);
+	if (!event && !file)
+		throw new UsageError(`name an event (smart-webhooks events ${provider.id}) or give --file`);
 	if (event) checkEvent(provider, event);
 
 	const rawUrl = flags.get('url') as string | undefined;
@@ -181,7 +206,8 @@ function sendArgs(positional: string[], flags: Map<string, string | true>, env: 
 	} catch {
 		throw new UsageError(`--url "${rawUrl}" is not a URL`);
 	}
-	if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('--url must be http:// or https://');
+	if (url.protocol !== 'http:' && url.protocol !== 'https:')
+		throw new UsageError('--url must be http:// or https://');
 
 	const secret = (flags.get('secret') as string | undefined) ?? env[SECRET_ENV] ?? '';
 	if (secret === '' && provider.signature === 'required') {
@@ -189,19 +215,28 @@ function sendArgs(positional: string[], flags: Map<string, string | true>, env: 
 	}
 
 	const formatFlag = flags.get('format') as string | undefined;
-	if (formatFlag !== undefined && formatFlag !== 'json' && formatFlag !== 'xml') throw new UsageError('--format is json or xml');
-	const format = (formatFlag ?? (file && /\.xml$/i.test(file) ? 'xml' : undefined)) as BodyFormat | undefined;
+	if (formatFlag !== undefined && formatFlag !== 'json' && formatFlag !== 'xml')
+		throw new UsageError('--format is json or xml');
+	const format = (formatFlag ?? (file && /\.xml$/i.test(file) ? 'xml' : undefined)) as
+		BodyFormat | undefined;
 	if (format && !provider.formats.includes(format)) {
-		throw new UsageError(`${provider.displayName} sends ${provider.formats.join(' or ').toUpperCase()}, not ${format.toUpperCase()}`);
+		throw new UsageError(
+			`${provider.displayName} sends ${provider.formats.join(' or ').toUpperCase()}, not ${format.toUpperCase()}`,
+		);
 	}
 
 	const timesFlag = (flags.get('times') as string | undefined) ?? '1';
-	if (!/^\d+$/.test(timesFlag) || Number(timesFlag) < 1 || Number(timesFlag) > 100) throw new UsageError('--times is a whole number from 1 to 100');
+	if (!/^\d+$/.test(timesFlag) || Number(timesFlag) < 1 || Number(timesFlag) > 100)
+		throw new UsageError('--times is a whole number from 1 to 100');
 
 	const tamper = flags.get('tamper') === true;
-	if (tamper && secret === '') throw new UsageError(`--tamper needs a secret: an unsigned ${provider.displayName} delivery has nothing to break`);
+	if (tamper && secret === '')
+		throw new UsageError(
+			`--tamper needs a secret: an unsigned ${provider.displayName} delivery has nothing to break`,
+		);
 	const queryKey = flags.get('query-key') === true;
-	if (queryKey && provider.scheme.kind !== 'staticKey') throw new UsageError('--query-key is for SmarterMeasure only (the others sign in a header)');
+	if (queryKey && provider.scheme.kind !== 'staticKey')
+		throw new UsageError('--query-key is for SmarterMeasure only (the others sign in a header)');
 
 	return { provider, event, url, secret, file, format, times: Number(timesFlag), tamper, queryKey };
 }
@@ -248,7 +283,9 @@ async function send(args: SendArgs, io: CliIo): Promise<number> {
 		try {
 			body = readFileSync(args.file);
 		} catch (error) {
-			throw new UsageError(`cannot read --file ${args.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+			throw new UsageError(
+				`cannot read --file ${args.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+			);
 		}
 		if (args.format) contentType = args.format === 'xml' ? 'application/xml' : 'application/json';
 	} else {
@@ -260,14 +297,17 @@ async function send(args: SendArgs, io: CliIo): Promise<number> {
 	const headers = sign(provider.id, body, args.secret, { contentType });
 	const url = new URL(args.url);
 	if (args.queryKey) {
-		for (const name of Object.keys(headers)) if (name.toLowerCase() === provider.scheme.header.toLowerCase()) delete headers[name];
+		for (const name of Object.keys(headers))
+			if (name.toLowerCase() === provider.scheme.header.toLowerCase()) delete headers[name];
 		url.searchParams.set(SMARTERMEASURE_KEY_QUERY, args.secret);
 	}
 	if (args.tamper) {
 		if (provider.scheme.kind === 'staticKey') {
 			if (args.queryKey) url.searchParams.set(SMARTERMEASURE_KEY_QUERY, tamperKey(args.secret));
 			else headers[provider.scheme.header] = tamperKey(args.secret);
-			io.out(`tampered: one character of the verification key changed (${provider.displayName}'s key does not cover the body)`);
+			io.out(
+				`tampered: one character of the verification key changed (${provider.displayName}'s key does not cover the body)`,
+			);
 		} else {
 			body = tamperBody(body);
 			io.out('tampered: one byte of the body changed after signing');
@@ -275,15 +315,23 @@ async function send(args: SendArgs, io: CliIo): Promise<number> {
 	}
 
 	const shownUrl = new URL(url);
-	if (shownUrl.searchParams.has(SMARTERMEASURE_KEY_QUERY)) shownUrl.searchParams.set(SMARTERMEASURE_KEY_QUERY, '…');
+	if (shownUrl.searchParams.has(SMARTERMEASURE_KEY_QUERY))
+		shownUrl.searchParams.set(SMARTERMEASURE_KEY_QUERY, '…');
 	const what = args.event ?? `${args.file} (${body.length} bytes)`;
-	io.out(`${provider.displayName} ${what} → ${shownUrl.toString()}${args.secret === '' ? ' (unsigned)' : ''}`);
+	io.out(
+		`${provider.displayName} ${what} → ${shownUrl.toString()}${args.secret === '' ? ' (unsigned)' : ''}`,
+	);
 
 	let failures = 0;
 	for (let attempt = 1; attempt <= args.times; attempt++) {
 		const label = args.times > 1 ? `#${attempt} ` : '';
 		try {
-			const response = await io.fetch(url, { method: 'POST', headers, body: new Uint8Array(body), signal: AbortSignal.timeout(TIMEOUT_MS) });
+			const response = await io.fetch(url, {
+				method: 'POST',
+				headers,
+				body: new Uint8Array(body),
+				signal: AbortSignal.timeout(TIMEOUT_MS),
+			});
 			const text = await response.text();
 			const ok = response.status >= 200 && response.status < 300;
 			if (!ok) failures++;
@@ -292,7 +340,10 @@ async function send(args: SendArgs, io: CliIo): Promise<number> {
 			failures++;
 			const cause = (error as { cause?: { code?: string; message?: string } }).cause;
 			const name = (error as Error).name;
-			const why = name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message);
+			const why =
+				name === 'TimeoutError'
+					? `no answer within ${TIMEOUT_MS / 1000} s`
+					: (cause?.code ?? cause?.message ?? (error as Error).message);
 			io.out(`${label}FAILED: could not send (${why})`);
 		}
 	}
@@ -311,7 +362,10 @@ function listEvents(name: string | undefined, io: CliIo): number {
 			);
 		} else {
 			const width = Math.max(...provider.events.map((e) => e.name.length));
-			for (const event of provider.events) io.out(`  ${event.name.padEnd(width)}  ${event.description}${event.test ? ' (test event)' : ''}`);
+			for (const event of provider.events)
+				io.out(
+					`  ${event.name.padEnd(width)}  ${event.description}${event.test ? ' (test event)' : ''}`,
+				);
 		}
 		if (list.length > 1) io.out('');
 	}
@@ -322,16 +376,28 @@ function listEvents(name: string | undefined, io: CliIo): number {
 function printSample(positional: string[], flags: Map<string, string | true>, io: CliIo): number {
 	const provider = findProvider(positional[0]);
 	const event = positional[1];
-	if (!event) throw new UsageError(`name an event: smart-webhooks sample ${provider.id} <event> (smart-webhooks events ${provider.id})`);
+	if (!event)
+		throw new UsageError(
+			`name an event: smart-webhooks sample ${provider.id} <event> (smart-webhooks events ${provider.id})`,
+		);
 	if (positional.length > 2) throw new UsageError(`unexpected argument "${positional[2]}"`);
 	checkEvent(provider, event);
-	for (const name of flags.keys()) if (name !== 'format' && name !== 'metadata') throw new UsageError(`sample takes --format and --metadata, not --${name}`);
+	for (const name of flags.keys())
+		if (name !== 'format' && name !== 'metadata')
+			throw new UsageError(`sample takes --format and --metadata, not --${name}`);
 	const format = flags.get('format') ?? 'json';
 	if (format !== 'json' && format !== 'xml') throw new UsageError('--format is json or xml');
-	if (!provider.formats.includes(format)) throw new UsageError(`${provider.displayName} sends ${provider.formats.join(' or ').toUpperCase()} only`);
+	if (!provider.formats.includes(format))
+		throw new UsageError(
+			`${provider.displayName} sends ${provider.formats.join(' or ').toUpperCase()} only`,
+		);
 	const secret = 'sample-secret-0123456789';
 	const rawBody = serializePayload(provider.sample(event), format);
-	const result = receive(provider.id, { headers: sign(provider.id, rawBody, secret), rawBody }, { secret, format });
+	const result = receive(
+		provider.id,
+		{ headers: sign(provider.id, rawBody, secret), rawBody },
+		{ secret, format },
+	);
 	const item = toOutputItem(provider.id, result, { includeMetadata: flags.has('metadata') });
 	if (!item) throw new Error(`the sample for ${event} was not accepted: ${result.reason}`);
 	io.out(JSON.stringify(item, null, 2));

@@ -90,7 +90,11 @@ export class DedupeStore {
 
 	// Entries are in insertion order, which is time order, so expired ones are always at the front.
 	private expire(nowMs: number): void {
-		for (let entry = this.oldest(); entry !== undefined && nowMs - entry.at >= this.ttlMs; entry = this.oldest()) {
+		for (
+			let entry = this.oldest();
+			entry !== undefined && nowMs - entry.at >= this.ttlMs;
+			entry = this.oldest()
+		) {
 			this.drop(entry);
 		}
 	}
@@ -99,7 +103,9 @@ export class DedupeStore {
 	private compact(): void {
 		const pending = this.order.length - this.head;
 		if (pending > 2 * this.seen.size + 64) {
-			this.order = this.order.slice(this.head).filter((entry) => this.seen.get(entry.key) === entry);
+			this.order = this.order
+				.slice(this.head)
+				.filter((entry) => this.seen.get(entry.key) === entry);
 			this.head = 0;
 		} else if (this.head > 1024 && this.head * 2 > this.order.length) {
 			this.order = this.order.slice(this.head);
@@ -122,8 +128,12 @@ const MAX_REGISTERED_STORES = 1_000;
  */
 export function dedupeStoreFor(scope: string, options: DedupeOptions = {}): DedupeStore {
 	let store = registry.get(scope);
-	if (store && (options.maxEntries === undefined || store.maxEntries === Math.max(1, Math.floor(options.maxEntries)))
-		&& (options.ttlSeconds === undefined || store.ttlMs === Math.max(1, options.ttlSeconds) * 1000)) {
+	if (
+		store &&
+		(options.maxEntries === undefined ||
+			store.maxEntries === Math.max(1, Math.floor(options.maxEntries))) &&
+		(options.ttlSeconds === undefined || store.ttlMs === Math.max(1, options.ttlSeconds) * 1000)
+	) {
 		// Re-inserting keeps the registry in least-recently-used order for the bound below.
 		registry.delete(scope);
 		registry.set(scope, store);
@@ -131,6 +141,7 @@ export function dedupeStoreFor(scope: string, options: DedupeOptions = {}): Dedu
 	}
 	store = new DedupeStore(options);
 	registry.set(scope, store);
-	if (registry.size > MAX_REGISTERED_STORES) registry.delete(registry.keys().next().value as string);
+	if (registry.size > MAX_REGISTERED_STORES)
+		registry.delete(registry.keys().next().value as string);
 	return store;
 }

@@ -22,12 +22,18 @@ function asStrings(value: unknown): string[] {
 }
 
 /** Every value of a header (or query parameter), whatever the case of its name. */
-export function valuesOf(bag: HeaderBag | Record<string, unknown> | undefined, name: string): string[] {
+export function valuesOf(
+	bag: HeaderBag | Record<string, unknown> | undefined,
+	name: string,
+): string[] {
 	return asStrings(lookup(bag as Record<string, unknown>, name));
 }
 
 /** The first value of a header, trimmed, or undefined when absent or empty. */
-export function firstValue(bag: HeaderBag | Record<string, unknown> | undefined, name: string): string | undefined {
+export function firstValue(
+	bag: HeaderBag | Record<string, unknown> | undefined,
+	name: string,
+): string | undefined {
 	const value = valuesOf(bag, name)[0]?.trim();
 	return value ? value : undefined;
 }

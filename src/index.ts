@@ -1,11 +1,29 @@
 // The package's main export: the n8n-free core the README documents ("Using the core without n8n") and what the
 // nodes, credentials and the CLI import. Tests reach other internals through their own modules.
-export type { ProviderId, WebhookRequest, ReceiveResult, ReceiveStatus, SchemaIssue, BodyFormat, HeaderBag } from './types';
+export type {
+	ProviderId,
+	WebhookRequest,
+	ReceiveResult,
+	ReceiveStatus,
+	SchemaIssue,
+	BodyFormat,
+	HeaderBag,
+} from './types';
 export { receive, type ReceiveOptions } from './receive';
 export { sign, type ProviderSignOptions } from './sign';
 export { serializePayload } from './serialize';
 export { toOutputItem, type DeliveryMetadata } from './output';
 export { DedupeStore, dedupeStoreFor, type DedupeOptions } from './dedupe';
-export { providers, providerIds, type ProviderDefinition, type EventInfo, type Registration } from './providers';
-export { SMARTERMEASURE_CONTACT, SMARTERMEASURE_KEY_HEADER, SMARTERMEASURE_KEY_QUERY } from './providers/smarterMeasure';
+export {
+	providers,
+	providerIds,
+	type ProviderDefinition,
+	type EventInfo,
+	type Registration,
+} from './providers';
+export {
+	SMARTERMEASURE_CONTACT,
+	SMARTERMEASURE_KEY_HEADER,
+	SMARTERMEASURE_KEY_QUERY,
+} from './providers/smarterMeasure';
 export * from './smartcomply';

@@ -22,7 +22,10 @@ export const SCHEMA_ISSUES_FIELD = '_schemaIssues';
 export function toOutputItem(
 	provider: ProviderId,
 	result: ReceiveResult,
-	{ includeMetadata = false, receivedAt = new Date() }: { includeMetadata?: boolean; receivedAt?: Date } = {},
+	{
+		includeMetadata = false,
+		receivedAt = new Date(),
+	}: { includeMetadata?: boolean; receivedAt?: Date } = {},
 ): Record<string, unknown> | undefined {
 	const payload = result.items[0];
 	if (!payload) return undefined;

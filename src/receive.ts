@@ -50,13 +50,23 @@ function reject(status: 400 | 401, reason: string): ReceiveResult {
  * Synchronous on purpose, so the duplicate check and its record happen without another delivery in between.
  * Never throws for anything a client can send.
  */
-export function receive(providerId: ProviderId, request: WebhookRequest, options: ReceiveOptions = {}): ReceiveResult {
+export function receive(
+	providerId: ProviderId,
+	request: WebhookRequest,
+	options: ReceiveOptions = {},
+): ReceiveResult {
 	const provider = getProvider(providerId);
 	const body = toBuffer(request?.rawBody);
 	if (!body) return reject(400, 'request body is missing');
-	if (body.length > (options.maxBodyBytes ?? MAX_BODY_BYTES)) return reject(400, 'body is too large');
+	if (body.length > (options.maxBodyBytes ?? MAX_BODY_BYTES))
+		return reject(400, 'body is too large');
 	const headers = request.headers ?? {};
-	const nowMs = options.now === undefined ? Date.now() : typeof options.now === 'number' ? options.now : options.now.getTime();
+	const nowMs =
+		options.now === undefined
+			? Date.now()
+			: typeof options.now === 'number'
+				? options.now
+				: options.now.getTime();
 
 	const secrets = normaliseSecrets(options.secret);
 	let verified = false;
@@ -69,13 +79,21 @@ export function receive(providerId: ProviderId, request: WebhookRequest, options
 		if (!check.ok) return reject(401, check.reason);
 		verified = true;
 	} else if (provider.signature === 'required') {
-		return reject(401, provider.scheme.kind === 'staticKey' ? 'verification key is not configured' : 'signing secret is not configured');
+		return reject(
+			401,
+			provider.scheme.kind === 'staticKey'
+				? 'verification key is not configured'
+				: 'signing secret is not configured',
+		);
 	}
 
 	const choice = options.format ?? 'auto';
 	const format = choice === 'auto' ? detectFormat(headers, body) : choice;
 	if (!provider.formats.includes(format)) {
-		return reject(400, `${provider.displayName} sends ${provider.formats.join(' or ').toUpperCase()}, not ${format.toUpperCase()}`);
+		return reject(
+			400,
+			`${provider.displayName} sends ${provider.formats.join(' or ').toUpperCase()}, not ${format.toUpperCase()}`,
+		);
 	}
 	const parsed = parseBody(body, format);
 	if (!parsed.ok) return reject(400, parsed.reason);
@@ -89,18 +107,39 @@ export function receive(providerId: ProviderId, request: WebhookRequest, options
 	const bodyKey = `sha256:${sha256Hex(body)}`;
 	// An absurdly long id (a header is attacker-sized) is hashed so a key store's length cap can never merge two ids.
 	const deliveryId =
-		facts.deliveryId === undefined ? bodyKey : facts.deliveryId.length > 128 ? `sha256:${sha256Hex(facts.deliveryId)}` : facts.deliveryId;
+		facts.deliveryId === undefined
+			? bodyKey
+			: facts.deliveryId.length > 128
+				? `sha256:${sha256Hex(facts.deliveryId)}`
+				: facts.deliveryId;
 	// A delivery is a copy when its id OR its body was seen: the id alone would let a captured delivery run again
 	// under a new id where the id is not signed (SmartMaintenance's X-SMTM-Delivery header), and the body alone would
 	// miss a retry the provider re-signs with a new timestamp only if the body changed too (it does not).
 	const dedupeKeys = deliveryId === bodyKey ? [bodyKey] : [deliveryId, bodyKey];
 	if (options.dedupe) {
 		const seen = dedupeKeys.map((key) => (options.dedupe as DedupeStore).claim(key, nowMs));
-		if (seen.some(Boolean)) return { status: 200, ...base, deliveryId, dedupeKeys, duplicate: true, reason: 'duplicate delivery', items: [] };
+		if (seen.some(Boolean))
+			return {
+				status: 200,
+				...base,
+				deliveryId,
+				dedupeKeys,
+				duplicate: true,
+				reason: 'duplicate delivery',
+				items: [],
+			};
 	}
 
 	const schemaIssues = findSchemaIssues(provider.schema, payload);
-	return { status: 200, ...base, deliveryId, dedupeKeys, duplicate: false, ...(schemaIssues ? { schemaIssues } : {}), items: [payload] };
+	return {
+		status: 200,
+		...base,
+		deliveryId,
+		dedupeKeys,
+		duplicate: false,
+		...(schemaIssues ? { schemaIssues } : {}),
+		items: [payload],
+	};
 }
 
 /**
@@ -108,13 +147,19 @@ export function receive(providerId: ProviderId, request: WebhookRequest, options
  * (so a filter of project.completed leaves SMP's webhook.test out in production), except while someone is listening
  * in the editor, where it always shows; "Ignore Test Events" drops test deliveries even when every event is selected.
  */
-function filterReason(facts: { event?: string; test: boolean }, options: ReceiveOptions): string | undefined {
+function filterReason(
+	facts: { event?: string; test: boolean },
+	options: ReceiveOptions,
+): string | undefined {
 	if (facts.test && options.listening) return undefined;
 	if (facts.test && options.ignoreTestEvents) return 'test event ignored';
 	return eventSelected(facts.event, options.events) ? undefined : 'event not selected';
 }
 
-function eventSelected(event: string | undefined, selected: readonly string[] | undefined): boolean {
+function eventSelected(
+	event: string | undefined,
+	selected: readonly string[] | undefined,
+): boolean {
 	if (!selected || selected.length === 0) return true;
 	return event !== undefined && selected.includes(event);
 }

@@ -105,24 +105,32 @@ export function row(id: ProviderId): ProviderRow {
 }
 
 /** The ids of the rows that match. */
-export const idsWhere = (match: (p: ProviderRow) => boolean): ProviderId[] => PROVIDERS.filter(match).map((p) => p.id);
+export const idsWhere = (match: (p: ProviderRow) => boolean): ProviderId[] =>
+	PROVIDERS.filter(match).map((p) => p.id);
 
 /** The node's `name` (its class name with a lower-case first letter, n8n's convention). */
 export const nodeName = (p: ProviderRow) => p.node[0].toLowerCase() + p.node.slice(1);
 /** The credential's class and file name. */
-export const credentialClass = (p: ProviderRow) => p.credential[0].toUpperCase() + p.credential.slice(1);
+export const credentialClass = (p: ProviderRow) =>
+	p.credential[0].toUpperCase() + p.credential.slice(1);
 
 const ROOT = path.resolve(__dirname, '..');
 
 /** A fresh instance of the trigger, loaded from its TypeScript source. */
 export async function loadNode(p: ProviderRow): Promise<INodeType> {
-	const module = (await import(path.join(ROOT, 'nodes', p.node, `${p.node}.node`))) as Record<string, new () => INodeType>;
+	const module = (await import(path.join(ROOT, 'nodes', p.node, `${p.node}.node`))) as Record<
+		string,
+		new () => INodeType
+	>;
 	return new module[p.node]();
 }
 
 /** A fresh instance of the trigger's credential, loaded from its TypeScript source. */
 export async function loadCredential(p: ProviderRow): Promise<ICredentialType> {
 	const name = credentialClass(p);
-	const module = (await import(path.join(ROOT, 'credentials', `${name}.credentials`))) as Record<string, new () => ICredentialType>;
+	const module = (await import(path.join(ROOT, 'credentials', `${name}.credentials`))) as Record<
+		string,
+		new () => ICredentialType
+	>;
 	return new module[name]();
 }

@@ -28,7 +28,9 @@ const provider = providers.smartComply;
 /** With no event selected, every documented non-test event is subscribed (SmartComply sends test events regardless). */
 function eventsToRegister(this: IHookFunctions): string[] {
 	const chosen = selectedEvents.call(this);
-	return chosen.length > 0 ? chosen : (provider.events ?? []).filter((e) => !e.test).map((e) => e.name);
+	return chosen.length > 0
+		? chosen
+		: (provider.events ?? []).filter((e) => !e.test).map((e) => e.name);
 }
 
 function isAutomatic(this: IHookFunctions | IWebhookFunctions): boolean {
@@ -37,22 +39,33 @@ function isAutomatic(this: IHookFunctions | IWebhookFunctions): boolean {
 
 /** What to do about each kind of SmartComply API failure, shown under the error in the editor. */
 const HINTS: Record<SmartComplyErrorCode, string> = {
-	unauthorized: 'Open the SmartComply credential and paste a valid API key (it starts with sc_live_).',
-	forbidden: 'The API key is valid but may not manage webhook endpoints: use a key of an account with that permission.',
-	not_found: 'SmartComply has no such endpoint or path: check that the Base URL in the SmartComply credential ends in /api/v1.',
-	rate_limited: 'SmartComply asks for fewer requests: wait a minute and activate the workflow again.',
+	unauthorized:
+		'Open the SmartComply credential and paste a valid API key (it starts with sc_live_).',
+	forbidden:
+		'The API key is valid but may not manage webhook endpoints: use a key of an account with that permission.',
+	not_found:
+		'SmartComply has no such endpoint or path: check that the Base URL in the SmartComply credential ends in /api/v1.',
+	rate_limited:
+		'SmartComply asks for fewer requests: wait a minute and activate the workflow again.',
 	server_error: 'SmartComply had a problem of its own: try again later.',
 	rejected: 'SmartComply refused the request: its reason is in the message above.',
-	timeout: 'SmartComply did not answer in time: try again; if it keeps happening, check the Base URL and any proxy between n8n and SmartComply.',
-	network: 'n8n could not connect: check the Base URL in the SmartComply credential and the network (DNS, proxy, firewall).',
-	invalid_response: 'The Base URL may point at something other than the SmartComply API: check it in the SmartComply credential.',
-	invalid_base_url: 'Fix the Base URL in the SmartComply credential (for example https://app.smartcomply.app/api/v1).',
+	timeout:
+		'SmartComply did not answer in time: try again; if it keeps happening, check the Base URL and any proxy between n8n and SmartComply.',
+	network:
+		'n8n could not connect: check the Base URL in the SmartComply credential and the network (DNS, proxy, firewall).',
+	invalid_response:
+		'The Base URL may point at something other than the SmartComply API: check it in the SmartComply credential.',
+	invalid_base_url:
+		'Fix the Base URL in the SmartComply credential (for example https://app.smartcomply.app/api/v1).',
 };
 
 function toNodeError(this: IHookFunctions, error: unknown, doing: string): NodeOperationError {
 	const description = error instanceof SmartComplyApiError ? HINTS[error.code] : undefined;
 	// NodeOperationError keeps the original error (and its `cause` chain) for n8n's log and error details.
-	const wrapped = new NodeOperationError(this.getNode(), error as Error, { message: `Could not ${doing}: ${(error as Error).message}`, description });
+	const wrapped = new NodeOperationError(this.getNode(), error as Error, {
+		message: `Could not ${doing}: ${(error as Error).message}`,
+		description,
+	});
 	return wrapped;
 }
 
@@ -68,11 +81,15 @@ export class SmartComplyTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'SmartComply Trigger',
 		name: 'smartComplyTrigger',
-		icon: { light: 'file:../../icons/smartcomply.svg', dark: 'file:../../icons/smartcomply.dark.svg' },
+		icon: {
+			light: 'file:../../icons/smartcomply.svg',
+			dark: 'file:../../icons/smartcomply.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: EVENTS_SUBTITLE,
-		description: 'Starts the workflow when SmartComply sends a signed webhook event; registers the endpoint for you',
+		description:
+			'Starts the workflow when SmartComply sends a signed webhook event; registers the endpoint for you',
 		defaults: { name: 'SmartComply Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -89,12 +106,14 @@ export class SmartComplyTrigger implements INodeType {
 						{
 							name: 'Automatic (SmartComply API)',
 							value: 'api',
-							description: 'Activating the workflow creates the endpoint through the API and keeps its signing secret; deactivating removes it',
+							description:
+								'Activating the workflow creates the endpoint through the API and keeps its signing secret; deactivating removes it',
 						},
 						{
 							name: 'Endpoint Made in the SmartComply Dashboard',
 							value: 'manual',
-							description: 'You create the endpoint yourself and paste its signing secret into the credential',
+							description:
+								'You create the endpoint yourself and paste its signing secret into the credential',
 						},
 					],
 				},
@@ -124,7 +143,12 @@ export class SmartComplyTrigger implements INodeType {
 				if (!isAutomatic.call(this)) return true;
 				const state = this.getWorkflowStaticData('node') as RegistrationState;
 				try {
-					return await endpointIsCurrent(await smartComplyClient(this), state, this.getNodeWebhookUrl('default') as string, eventsToRegister.call(this));
+					return await endpointIsCurrent(
+						await smartComplyClient(this),
+						state,
+						this.getNodeWebhookUrl('default') as string,
+						eventsToRegister.call(this),
+					);
 				} catch (error) {
 					throw toNodeError.call(this, error, 'check the SmartComply webhook endpoint');
 				}
@@ -143,7 +167,13 @@ export class SmartComplyTrigger implements INodeType {
 						data,
 					);
 					// Static data is stored and exported in clear (and n8n 1.x copies it into execution data): keep the secret sealed.
-					Object.assign(data, state, { sealedSecret: sealSecret(signingSecret ?? '', String(apiKey ?? ''), state.endpointId ?? '') });
+					Object.assign(data, state, {
+						sealedSecret: sealSecret(
+							signingSecret ?? '',
+							String(apiKey ?? ''),
+							state.endpointId ?? '',
+						),
+					});
 				} catch (error) {
 					throw toNodeError.call(this, error, 'register the webhook endpoint with SmartComply');
 				}
@@ -180,7 +210,11 @@ export class SmartComplyTrigger implements INodeType {
 			async function () {
 				if (!state.sealedSecret) return []; // not registered (yet): answered "signing secret is not configured"
 				const { apiKey } = await this.getCredentials('smartComplyApi');
-				const secret = openSealedSecret(state.sealedSecret, String(apiKey ?? ''), state.endpointId ?? '');
+				const secret = openSealedSecret(
+					state.sealedSecret,
+					String(apiKey ?? ''),
+					state.endpointId ?? '',
+				);
 				if (secret === undefined) {
 					return new SetupProblem(
 						'the SmartComply API key was changed after this workflow was activated; deactivate and activate the workflow once to register the endpoint again',

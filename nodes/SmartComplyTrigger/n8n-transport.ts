@@ -24,10 +24,18 @@ export async function smartComplyClient(context: IHookFunctions): Promise<SmartC
 		let response: { statusCode: number; body: unknown } | undefined;
 		let failure: TransportError | undefined;
 		try {
-			response = await context.helpers.httpRequestWithAuthentication.call(context, 'smartComplyApi', options);
+			response = await context.helpers.httpRequestWithAuthentication.call(
+				context,
+				'smartComplyApi',
+				options,
+			);
 		} catch (error) {
 			const timedOut = isTimeout(error);
-			failure = new TransportError(timedOut ? 'timeout' : 'network', timedOut ? 'request timed out' : 'could not connect', { cause: error });
+			failure = new TransportError(
+				timedOut ? 'timeout' : 'network',
+				timedOut ? 'request timed out' : 'could not connect',
+				{ cause: error },
+			);
 		}
 		if (failure || !response) throw failure ?? new TransportError('network', 'no response');
 		return { status: response.statusCode, body: response.body };
@@ -35,7 +43,13 @@ export async function smartComplyClient(context: IHookFunctions): Promise<SmartC
 	return new SmartComplyClient({ baseUrl: credential.baseUrl as string, transport });
 }
 
-const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const TIMEOUT_CODES = new Set([
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'UND_ERR_HEADERS_TIMEOUT',
+	'UND_ERR_BODY_TIMEOUT',
+]);
 
 /**
  * Whether a failed request ran out of time. n8n 1.x wraps the HTTP library's error in a NodeApiError whose message
@@ -50,7 +64,10 @@ export function isTimeout(error: unknown): boolean {
 		if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return true;
 		if (name === 'TimeoutError') return true;
 		const texts = [message, ...(Array.isArray(messages) ? messages : [])];
-		if (texts.some((t) => typeof t === 'string' && /\btime(?:d)?\s?out\b|timeout of \d+ms/i.test(t))) return true;
+		if (
+			texts.some((t) => typeof t === 'string' && /\btime(?:d)?\s?out\b|timeout of \d+ms/i.test(t))
+		)
+			return true;
 		link = cause ?? errorResponse;
 	}
 	return false;

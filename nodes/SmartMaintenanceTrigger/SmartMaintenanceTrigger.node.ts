@@ -10,7 +10,10 @@ export class SmartMaintenanceTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'SmartMaintenance Trigger',
 		name: 'smartMaintenanceTrigger',
-		icon: { light: 'file:../../icons/smartmaintenance.svg', dark: 'file:../../icons/smartmaintenance.dark.svg' },
+		icon: {
+			light: 'file:../../icons/smartmaintenance.svg',
+			dark: 'file:../../icons/smartmaintenance.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: EVENTS_SUBTITLE,
@@ -18,7 +21,9 @@ export class SmartMaintenanceTrigger implements INodeType {
 		defaults: { name: 'SmartMaintenance Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'smartMaintenanceWebhookApi', required: true, testedBy: 'smartMaintenanceSecret' }],
+		credentials: [
+			{ name: 'smartMaintenanceWebhookApi', required: true, testedBy: 'smartMaintenanceSecret' },
+		],
 		webhooks: TRIGGER_WEBHOOKS,
 		properties: triggerProperties(provider),
 	};

@@ -1,5 +1,10 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
-import { providers, SMARTERMEASURE_CONTACT, SMARTERMEASURE_KEY_HEADER, SMARTERMEASURE_KEY_QUERY } from '../../src';
+import {
+	providers,
+	SMARTERMEASURE_CONTACT,
+	SMARTERMEASURE_KEY_HEADER,
+	SMARTERMEASURE_KEY_QUERY,
+} from '../../src';
 import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
 import { localSecretTest, manualWebhookMethods } from '../shared/hooks';
 import { credentialSecret, triggerExecute, triggerWebhook } from '../shared/webhook';
@@ -21,7 +26,10 @@ export class SmarterMeasureTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'SmarterMeasure Trigger',
 		name: 'smarterMeasureTrigger',
-		icon: { light: 'file:../../icons/smartermeasure.svg', dark: 'file:../../icons/smartermeasure.dark.svg' },
+		icon: {
+			light: 'file:../../icons/smartermeasure.svg',
+			dark: 'file:../../icons/smartermeasure.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: EVENTS_SUBTITLE,
@@ -29,7 +37,9 @@ export class SmarterMeasureTrigger implements INodeType {
 		defaults: { name: 'SmarterMeasure Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'smarterMeasureWebhookApi', required: true, testedBy: 'smarterMeasureKey' }],
+		credentials: [
+			{ name: 'smarterMeasureWebhookApi', required: true, testedBy: 'smarterMeasureKey' },
+		],
 		webhooks: TRIGGER_WEBHOOKS,
 		properties: triggerProperties(provider, {
 			leading: [
@@ -38,14 +48,27 @@ export class SmarterMeasureTrigger implements INodeType {
 					name: 'keyLocation',
 					type: 'options',
 					default: 'header',
-					description: 'Where SmarterMeasure puts the verification key; either is accepted, this only changes what to ask them for',
+					description:
+						'Where SmarterMeasure puts the verification key; either is accepted, this only changes what to ask them for',
 					options: [
 						{ name: 'Header (X-SmarterMeasure-Verification-Key)', value: 'header' },
 						{ name: 'URL Query Parameter (VerificationKey)', value: 'query' },
 					],
 				},
-				{ displayName: contactLines('header'), name: 'contactHeader', type: 'notice', default: '', displayOptions: { show: { keyLocation: ['header'] } } },
-				{ displayName: contactLines('query'), name: 'contactQuery', type: 'notice', default: '', displayOptions: { show: { keyLocation: ['query'] } } },
+				{
+					displayName: contactLines('header'),
+					name: 'contactHeader',
+					type: 'notice',
+					default: '',
+					displayOptions: { show: { keyLocation: ['header'] } },
+				},
+				{
+					displayName: contactLines('query'),
+					name: 'contactQuery',
+					type: 'notice',
+					default: '',
+					displayOptions: { show: { keyLocation: ['query'] } },
+				},
 			],
 			trailing: [
 				{
@@ -58,7 +81,8 @@ export class SmarterMeasureTrigger implements INodeType {
 						{ name: 'JSON', value: 'json' },
 						{ name: 'XML', value: 'xml' },
 					],
-					description: 'How to read the body; automatic uses the Content-Type header and falls back to looking at the body',
+					description:
+						'How to read the body; automatic uses the Content-Type header and falls back to looking at the body',
 				},
 			],
 		}),

@@ -19,7 +19,15 @@ export const EVENTS_SUBTITLE =
  * `responseData: 'noData'`: without it n8n (1.123 and 2.40 alike) answers an accepted delivery with the literal text
  * "firstEntryJson" (its default for responseData is taken as the body in onReceived mode); with it, an empty 200.
  */
-export const TRIGGER_WEBHOOKS: IWebhookDescription[] = [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: 'noData', path: 'webhook' }];
+export const TRIGGER_WEBHOOKS: IWebhookDescription[] = [
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		responseMode: 'onReceived',
+		responseData: 'noData',
+		path: 'webhook',
+	},
+];
 
 export interface TriggerPropertiesInput {
 	/** Properties shown before the events (registration mode, instructions); default: the hand-registration steps. */
@@ -29,6 +37,15 @@ export interface TriggerPropertiesInput {
 }
 
 /** One property list for every provider's trigger: setup notice, event filter, extras, shared options. */
-export function triggerProperties(provider: ProviderDefinition, input: TriggerPropertiesInput = {}): INodeProperties[] {
-	return [...(input.leading ?? setupNotice(provider)), ...eventProperties(provider), ...(input.trailing ?? []), optionsProperty(provider), rawBodyParameter];
+export function triggerProperties(
+	provider: ProviderDefinition,
+	input: TriggerPropertiesInput = {},
+): INodeProperties[] {
+	return [
+		...(input.leading ?? setupNotice(provider)),
+		...eventProperties(provider),
+		...(input.trailing ?? []),
+		optionsProperty(provider),
+		rawBodyParameter,
+	];
 }

@@ -1,4 +1,9 @@
-import type { ICredentialTestFunctions, ICredentialsDecrypted, IHookFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type {
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	IHookFunctions,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
 import type { ProviderDefinition } from '../../src';
 
 /** URLs already warned about in this process: n8n calls checkExists more than once per activation. */
@@ -13,10 +18,17 @@ export function manualWebhookMethods(provider: ProviderDefinition) {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				const url = this.getNodeWebhookUrl('default') ?? '';
-				if (provider.registration.kind === 'manual' && provider.registration.httpsRequired && url.startsWith('http://') && !warnedUrls.has(`${provider.id} ${url}`)) {
+				if (
+					provider.registration.kind === 'manual' &&
+					provider.registration.httpsRequired &&
+					url.startsWith('http://') &&
+					!warnedUrls.has(`${provider.id} ${url}`)
+				) {
 					if (warnedUrls.size > 1_000) warnedUrls.clear();
 					warnedUrls.add(`${provider.id} ${url}`);
-					this.logger.warn(`${provider.displayName} Trigger: ${provider.displayName} refuses http:// URLs; ${url} must be served over HTTPS (set WEBHOOK_URL)`);
+					this.logger.warn(
+						`${provider.displayName} Trigger: ${provider.displayName} refuses http:// URLs; ${url} must be served over HTTPS (set WEBHOOK_URL)`,
+					);
 				}
 				return true;
 			},
@@ -36,7 +48,10 @@ export function manualWebhookMethods(provider: ProviderDefinition) {
  * the first delivery.
  */
 export function localSecretTest(label: string, optional = false) {
-	return async function (this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	return async function (
+		this: ICredentialTestFunctions,
+		credential: ICredentialsDecrypted,
+	): Promise<INodeCredentialTestResult> {
 		const raw = credential.data?.secret;
 		const value = typeof raw === 'string' ? raw : '';
 		if (value === '') {
@@ -44,8 +59,19 @@ export function localSecretTest(label: string, optional = false) {
 				? { status: 'OK', message: `No ${label} set: deliveries will be accepted unsigned` }
 				: { status: 'Error', message: `The ${label} is empty` };
 		}
-		if (value !== value.trim()) return { status: 'Error', message: `The ${label} starts or ends with spaces; paste it without them` };
-		if (/^["'].*["']$/.test(value)) return { status: 'Error', message: `The ${label} is wrapped in quotes; paste it without them` };
-		return { status: 'OK', message: `The ${label} looks right; the first signed delivery confirms it` };
+		if (value !== value.trim())
+			return {
+				status: 'Error',
+				message: `The ${label} starts or ends with spaces; paste it without them`,
+			};
+		if (/^["'].*["']$/.test(value))
+			return {
+				status: 'Error',
+				message: `The ${label} is wrapped in quotes; paste it without them`,
+			};
+		return {
+			status: 'OK',
+			message: `The ${label} looks right; the first signed delivery confirms it`,
+		};
 	};
 }

@@ -17,7 +17,9 @@ export function setupNotice(provider: ProviderDefinition): INodeProperties[] {
 				default: '',
 			},
 			{
-				displayName: registration.httpsRequired ? `HTTPS required: ${registration.httpsNote}` : registration.httpsNote,
+				displayName: registration.httpsRequired
+					? `HTTPS required: ${registration.httpsNote}`
+					: registration.httpsNote,
 				name: 'httpsNotice',
 				type: 'notice',
 				default: '',
@@ -65,9 +67,17 @@ export function eventProperties(provider: ProviderDefinition): INodeProperties[]
 			name: 'events',
 			type: 'multiOptions',
 			default: [],
-			description: 'Which events start the workflow; none selected means all events. Test events count as events: they start it only when selected (or when none is), but always show while the editor listens.',
-			hint: tryItHint(provider, provider.events.find((event) => !event.test)?.name ?? provider.events[0]?.name ?? 'event'),
-			options: provider.events.map((event) => ({ name: event.name, value: event.name, description: event.description })),
+			description:
+				'Which events start the workflow; none selected means all events. Test events count as events: they start it only when selected (or when none is), but always show while the editor listens.',
+			hint: tryItHint(
+				provider,
+				provider.events.find((event) => !event.test)?.name ?? provider.events[0]?.name ?? 'event',
+			),
+			options: provider.events.map((event) => ({
+				name: event.name,
+				value: event.name,
+				description: event.description,
+			})),
 		},
 		{
 			displayName: 'Other Event Names',
@@ -111,7 +121,8 @@ export function optionsProperty(provider: ProviderDefinition): INodeProperties {
 			type: 'number',
 			typeOptions: { minValue: 100, maxValue: 50000 },
 			default: 10000,
-			description: 'How many recent deliveries this trigger remembers to recognise their retries; 10,000 covers 24 hours at up to 7 deliveries a minute',
+			description:
+				'How many recent deliveries this trigger remembers to recognise their retries; 10,000 covers 24 hours at up to 7 deliveries a minute',
 		},
 		{
 			displayName: 'Ignore Test Events',
@@ -125,7 +136,8 @@ export function optionsProperty(provider: ProviderDefinition): INodeProperties {
 			name: 'includeMetadata',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to add a _delivery field with provider, event, delivery ID, verification, received-at and test flag to each item (replacing any _delivery field of the payload)',
+			description:
+				'Whether to add a _delivery field with provider, event, delivery ID, verification, received-at and test flag to each item (replacing any _delivery field of the payload)',
 		},
 	];
 	if (provider.toleranceSeconds !== undefined) {
@@ -140,5 +152,12 @@ export function optionsProperty(provider: ProviderDefinition): INodeProperties {
 			description: `How far the signed timestamp may be from this server’s clock (without this option: ${provider.toleranceSeconds} s); 0 turns the check off (not recommended)`,
 		});
 	}
-	return { displayName: 'Options', name: 'settings', type: 'collection', placeholder: 'Add Option', default: {}, options };
+	return {
+		displayName: 'Options',
+		name: 'settings',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options,
+	};
 }

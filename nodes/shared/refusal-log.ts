@@ -24,7 +24,8 @@ export class RefusalLog {
 			window = { start: nowMs, logged: 0, suppressed: 0 };
 			this.windows.delete(scope);
 			this.windows.set(scope, window);
-			if (this.windows.size > MAX_SCOPES) this.windows.delete(this.windows.keys().next().value as string);
+			if (this.windows.size > MAX_SCOPES)
+				this.windows.delete(this.windows.keys().next().value as string);
 			window.logged = 1;
 			return { log: true, suppressed };
 		}

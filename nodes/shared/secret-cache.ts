@@ -31,7 +31,8 @@ export class SecretCache {
 		const forcedAt = this.entries.get(scope)?.forcedAt ?? -Infinity;
 		this.entries.delete(scope);
 		this.entries.set(scope, { secrets, loadedAt: nowMs, forcedAt });
-		if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+		if (this.entries.size > MAX_ENTRIES)
+			this.entries.delete(this.entries.keys().next().value as string);
 	}
 
 	/**

@@ -6,7 +6,13 @@ import {
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
-import { receive, toOutputItem, type ProviderDefinition, type ReceiveOptions, type ReceiveResult } from '../../src';
+import {
+	receive,
+	toOutputItem,
+	type ProviderDefinition,
+	type ReceiveOptions,
+	type ReceiveResult,
+} from '../../src';
 import { RefusalLog } from './refusal-log';
 import { SecretCache } from './secret-cache';
 
@@ -56,7 +62,9 @@ function splitNames(value: unknown): string[] {
 }
 
 /** The event names the user selected: the multi-select plus any typed names. */
-export function selectedEvents(this: { getNodeParameter(name: string, fallback?: unknown): unknown }): string[] {
+export function selectedEvents(this: {
+	getNodeParameter(name: string, fallback?: unknown): unknown;
+}): string[] {
 	const picked = this.getNodeParameter('events', []);
 	return [
 		...(Array.isArray(picked) ? picked.filter((e): e is string => typeof e === 'string') : []),
@@ -77,7 +85,9 @@ function answer(this: IWebhookFunctions, status: number, reason: string): void {
  * n8n skips its own body parser for this trigger (the hidden `options.binaryData` parameter, properties.ts), so the
  * bytes are read here, exactly as received (after gzip), with n8n's own reader and size limit.
  */
-async function rawBodyOf(request: ReturnType<IWebhookFunctions['getRequestObject']>): Promise<Buffer | undefined> {
+async function rawBodyOf(
+	request: ReturnType<IWebhookFunctions['getRequestObject']>,
+): Promise<Buffer | undefined> {
 	const reader = (request as { readRawBody?: () => Promise<void> }).readRawBody;
 	if (request.rawBody === undefined && typeof reader === 'function') await reader.call(request);
 	return request.rawBody;
@@ -107,14 +117,24 @@ export async function handleWebhook(
 		rawBody = await rawBodyOf(request);
 	} catch (error) {
 		// n8n's reader refuses bodies over N8N_PAYLOAD_SIZE_MAX and aborted streams.
-		return refuse.call(this, provider, 400, `body could not be read: ${(error as Error).message}`, listening);
+		return refuse.call(
+			this,
+			provider,
+			400,
+			`body could not be read: ${(error as Error).message}`,
+			listening,
+		);
 	}
 
 	const scope = `${workflow.id ?? 'unsaved'}:${node.id ?? node.name}:${JSON.stringify(node.credentials ?? {})}:${secretVersion ?? ''}`;
 	const verifyWith = (secret: string[]): ReceiveResult =>
 		receive(
 			provider.id,
-			{ headers: request.headers, query: request.query as Record<string, unknown>, rawBody: rawBody ?? Buffer.alloc(0) },
+			{
+				headers: request.headers,
+				query: request.query as Record<string, unknown>,
+				rawBody: rawBody ?? Buffer.alloc(0),
+			},
 			{
 				secret,
 				events: selectedEvents.call(this),
@@ -142,11 +162,20 @@ export async function handleWebhook(
 			result = verifyWith(again);
 		}
 	} catch (error) {
-		return failSetup.call(this, provider, 'trigger credential could not be loaded', (error as Error).message);
+		return failSetup.call(
+			this,
+			provider,
+			'trigger credential could not be loaded',
+			(error as Error).message,
+		);
 	}
 
-	if (result.status !== 200) return refuse.call(this, provider, result.status, result.reason ?? 'refused', listening);
-	const item = toOutputItem(provider.id, result, { includeMetadata: settings.includeMetadata === true, receivedAt });
+	if (result.status !== 200)
+		return refuse.call(this, provider, result.status, result.reason ?? 'refused', listening);
+	const item = toOutputItem(provider.id, result, {
+		includeMetadata: settings.includeMetadata === true,
+		receivedAt,
+	});
 	if (!item) return { webhookResponse: { received: true, ignored: result.reason } };
 	// Wrapped by hand: n8n's returnJsonArray() takes any object with a `json` key as already wrapped, so a payload's
 	// own `json` (or `binary`) field would have replaced the item.
@@ -157,7 +186,12 @@ export async function handleWebhook(
 /** Reads in progress per trigger: requests that find no kept secret at the same moment share one read. */
 const reading = new Map<string, Promise<string[] | SetupProblem>>();
 
-async function loadFresh(this: IWebhookFunctions, scope: string, loadSecrets: SecretLoader, at: Date): Promise<string[] | SetupProblem> {
+async function loadFresh(
+	this: IWebhookFunctions,
+	scope: string,
+	loadSecrets: SecretLoader,
+	at: Date,
+): Promise<string[] | SetupProblem> {
 	const inFlight = reading.get(scope);
 	if (inFlight) return await inFlight;
 	const read = (async () => {
@@ -174,9 +208,19 @@ async function loadFresh(this: IWebhookFunctions, scope: string, loadSecrets: Se
 }
 
 /** The trigger cannot verify anything (its credential or registration needs the user): 500, and an error log line. */
-function failSetup(this: IWebhookFunctions, provider: ProviderDefinition, reason: string, detail?: string): IWebhookResponseData {
+function failSetup(
+	this: IWebhookFunctions,
+	provider: ProviderDefinition,
+	reason: string,
+	detail?: string,
+): IWebhookResponseData {
 	const workflow = this.getWorkflow();
-	this.logger.error(`${provider.displayName} Trigger: ${reason}`, { workflowId: workflow.id, workflowName: workflow.name, node: this.getNode().name, ...(detail ? { error: detail } : {}) });
+	this.logger.error(`${provider.displayName} Trigger: ${reason}`, {
+		workflowId: workflow.id,
+		workflowName: workflow.name,
+		node: this.getNode().name,
+		...(detail ? { error: detail } : {}),
+	});
 	answer.call(this, 500, reason);
 	return { noWebhookResponse: true };
 }
@@ -185,7 +229,13 @@ function failSetup(this: IWebhookFunctions, provider: ProviderDefinition, reason
  * A refused delivery: the sender gets the status and reason; n8n's log gets one warn line (rate-limited per trigger,
  * never a secret or signature); while the editor listens, the delivery also shows there, as the trigger's error.
  */
-function refuse(this: IWebhookFunctions, provider: ProviderDefinition, status: number, reason: string, listening: boolean): IWebhookResponseData {
+function refuse(
+	this: IWebhookFunctions,
+	provider: ProviderDefinition,
+	status: number,
+	reason: string,
+	listening: boolean,
+): IWebhookResponseData {
 	const workflow = this.getWorkflow();
 	const node = this.getNode();
 	const request = this.getRequestObject();
@@ -226,7 +276,10 @@ async function serialised<T>(scope: string, work: () => Promise<T>): Promise<T> 
  * item, so the workflow's nodes run once per delivery across every n8n process and restart; a delivery is recorded
  * only here, once its execution has started, so one whose execution never started runs when the provider retries it.
  */
-export async function emitOnce(this: IExecuteFunctions, provider: ProviderDefinition): Promise<INodeExecutionData[][]> {
+export async function emitOnce(
+	this: IExecuteFunctions,
+	provider: ProviderDefinition,
+): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const settings = this.getNodeParameter('settings', 0, {}) as TriggerSettings;
 	const node = this.getNode();
@@ -234,27 +287,44 @@ export async function emitOnce(this: IExecuteFunctions, provider: ProviderDefini
 	for (let index = 0; index < items.length; index++) {
 		const note = items[index][DELIVERY_FIELD] as DeliveryNote | undefined;
 		if (note?.refused) {
-			throw new NodeOperationError(node, `Delivery refused (${note.refused.status}): ${note.refused.reason}`, {
-				description: `The sender was answered ${note.refused.status} and nothing else ran. See Troubleshooting in the package README.`,
-			});
+			throw new NodeOperationError(
+				node,
+				`Delivery refused (${note.refused.status}): ${note.refused.reason}`,
+				{
+					description: `The sender was answered ${note.refused.status} and nothing else ran. See Troubleshooting in the package README.`,
+				},
+			);
 		}
 		const keys = note?.keys;
 		const fresh =
 			this.getMode() === 'manual' || settings.deduplicate === false || !keys?.length
 				? true
-				: await serialised(`${this.getWorkflow().id}:${node.id}`, async () => await firstTime.call(this, provider, keys, settings));
+				: await serialised(
+						`${this.getWorkflow().id}:${node.id}`,
+						async () => await firstTime.call(this, provider, keys, settings),
+					);
 		if (fresh) out.push({ json: items[index].json, pairedItem: { item: index } });
 	}
 	return [out];
 }
 
-async function firstTime(this: IExecuteFunctions, provider: ProviderDefinition, keys: string[], settings: TriggerSettings): Promise<boolean> {
+async function firstTime(
+	this: IExecuteFunctions,
+	provider: ProviderDefinition,
+	keys: string[],
+	settings: TriggerSettings,
+): Promise<boolean> {
 	const record = this.helpers.checkProcessedAndRecord;
 	if (typeof record !== 'function') {
-		this.logger.warn(`${provider.displayName} Trigger: this n8n has no processed-data store; copies of a delivery are not recognised`);
+		this.logger.warn(
+			`${provider.displayName} Trigger: this n8n has no processed-data store; copies of a delivery are not recognised`,
+		);
 		return true;
 	}
-	const options = { mode: 'entries' as const, maxEntries: Math.max(1, Math.floor(settings.retryMemory ?? DEFAULT_RETRY_MEMORY)) };
+	const options = {
+		mode: 'entries' as const,
+		maxEntries: Math.max(1, Math.floor(settings.retryMemory ?? DEFAULT_RETRY_MEMORY)),
+	};
 	for (let attempt = 1; ; attempt++) {
 		try {
 			const outcome = await record.call(this.helpers, keys, 'node', options);
@@ -263,9 +333,12 @@ async function firstTime(this: IExecuteFunctions, provider: ProviderDefinition, 
 			// The first record of a trigger is an INSERT; another process inserting at the same moment makes it fail once.
 			if (attempt < 2) continue;
 			// Losing a delivery is worse than running a copy: run it, and say so.
-			this.logger.warn(`${provider.displayName} Trigger: could not check for an earlier copy of this delivery; running it`, {
-				error: (error as Error).message,
-			});
+			this.logger.warn(
+				`${provider.displayName} Trigger: could not check for an earlier copy of this delivery; running it`,
+				{
+					error: (error as Error).message,
+				},
+			);
 			return true;
 		}
 	}
@@ -283,7 +356,11 @@ export function credentialSecret(type: string) {
  * A trigger's `webhook` as a class property: n8n calls it with its webhook context as `this`. `extra` reads
  * per-node options for receive() (SmarterMeasure's payload format).
  */
-export function triggerWebhook(provider: ProviderDefinition, loadSecrets: SecretLoader, extra?: (this: IWebhookFunctions) => Partial<ReceiveOptions>) {
+export function triggerWebhook(
+	provider: ProviderDefinition,
+	loadSecrets: SecretLoader,
+	extra?: (this: IWebhookFunctions) => Partial<ReceiveOptions>,
+) {
 	return async function (this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await handleWebhook.call(this, provider, loadSecrets, extra?.call(this));
 	};

@@ -6,147 +6,152 @@ import path from 'node:path';
 import { n8nCli } from './n8n-process.mjs';
 
 export const DEFAULT_OWNER = Object.freeze({
-  email: 'owner@example.com',
-  password: 'Passw0rd-e2e', // n8n: 8-64 chars, at least one digit and one upper-case letter
-  firstName: 'Dev',
-  lastName: 'Owner',
+	email: 'owner@example.com',
+	password: 'Passw0rd-e2e', // n8n: 8-64 chars, at least one digit and one upper-case letter
+	firstName: 'Dev',
+	lastName: 'Owner',
 });
 
 /** Minimal cookie-carrying REST client for n8n's internal API (/rest/...). */
 export class N8nRestClient {
-  /** @param {string} baseUrl e.g. http://127.0.0.1:5678 */
-  constructor(baseUrl) {
-    this.baseUrl = baseUrl.replace(/\/$/, '');
-    this.cookie = '';
-  }
+	/** @param {string} baseUrl e.g. http://127.0.0.1:5678 */
+	constructor(baseUrl) {
+		this.baseUrl = baseUrl.replace(/\/$/, '');
+		this.cookie = '';
+	}
 
-  /**
-   * @param {string} method
-   * @param {string} p path under the base URL, e.g. '/rest/workflows'
-   * @param {unknown} [body]
-   * @param {{ timeoutMs?: number, okStatuses?: number[] }} [o]
-   * @returns {Promise<any>} the `data` field of n8n's `{ data }` envelope (or the raw JSON)
-   */
-  async request(method, p, body, { timeoutMs = 30_000, okStatuses } = {}) {
-    const headers = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.cookie) headers.cookie = this.cookie;
-    // n8n 2.x rejects state-changing /rest calls without this header when browser-id checks apply
-    headers['browser-id'] = 'n8n-nodes-smart-webhooks-scripts';
-    const res = await fetch(`${this.baseUrl}${p}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const setCookie = res.headers.getSetCookie?.() ?? [];
-    const auth = setCookie.map((c) => c.split(';')[0]).find((c) => c.startsWith('n8n-auth='));
-    if (auth) this.cookie = auth;
-    const text = await res.text();
-    let json;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    const ok = okStatuses ? okStatuses.includes(res.status) : res.ok;
-    if (!ok) {
-      const err = new Error(`${method} ${p} -> HTTP ${res.status}: ${text.slice(0, 500)}`);
-      err.status = res.status;
-      err.body = json ?? text;
-      throw err;
-    }
-    return json && typeof json === 'object' && 'data' in json ? json.data : json ?? text;
-  }
+	/**
+	 * @param {string} method
+	 * @param {string} p path under the base URL, e.g. '/rest/workflows'
+	 * @param {unknown} [body]
+	 * @param {{ timeoutMs?: number, okStatuses?: number[] }} [o]
+	 * @returns {Promise<any>} the `data` field of n8n's `{ data }` envelope (or the raw JSON)
+	 */
+	async request(method, p, body, { timeoutMs = 30_000, okStatuses } = {}) {
+		const headers = { accept: 'application/json' };
+		if (body !== undefined) headers['content-type'] = 'application/json';
+		if (this.cookie) headers.cookie = this.cookie;
+		// n8n 2.x rejects state-changing /rest calls without this header when browser-id checks apply
+		headers['browser-id'] = 'n8n-nodes-smart-webhooks-scripts';
+		const res = await fetch(`${this.baseUrl}${p}`, {
+			method,
+			headers,
+			body: body === undefined ? undefined : JSON.stringify(body),
+			signal: AbortSignal.timeout(timeoutMs),
+		});
+		const setCookie = res.headers.getSetCookie?.() ?? [];
+		const auth = setCookie.map((c) => c.split(';')[0]).find((c) => c.startsWith('n8n-auth='));
+		if (auth) this.cookie = auth;
+		const text = await res.text();
+		let json;
+		try {
+			json = text ? JSON.parse(text) : undefined;
+		} catch {
+			json = undefined;
+		}
+		const ok = okStatuses ? okStatuses.includes(res.status) : res.ok;
+		if (!ok) {
+			const err = new Error(`${method} ${p} -> HTTP ${res.status}: ${text.slice(0, 500)}`);
+			err.status = res.status;
+			err.body = json ?? text;
+			throw err;
+		}
+		return json && typeof json === 'object' && 'data' in json ? json.data : (json ?? text);
+	}
 
-  /**
-   * Create the instance owner (only possible once per data dir). Logs the client in.
-   * POST /rest/owner/setup {email, firstName, lastName, password} -- same on 1.x and 2.x.
-   */
-  async setupOwner(owner = DEFAULT_OWNER) {
-    const { email, firstName, lastName, password } = owner;
-    return await this.request('POST', '/rest/owner/setup', { email, firstName, lastName, password });
-  }
+	/**
+	 * Create the instance owner (only possible once per data dir). Logs the client in.
+	 * POST /rest/owner/setup {email, firstName, lastName, password} -- same on 1.x and 2.x.
+	 */
+	async setupOwner(owner = DEFAULT_OWNER) {
+		const { email, firstName, lastName, password } = owner;
+		return await this.request('POST', '/rest/owner/setup', {
+			email,
+			firstName,
+			lastName,
+			password,
+		});
+	}
 
-  /**
-   * POST /rest/login {emailOrLdapLoginId, password} (1.x since ~1.70 and 2.x).
-   */
-  async login({ email, password } = DEFAULT_OWNER) {
-    return await this.request('POST', '/rest/login', { emailOrLdapLoginId: email, password });
-  }
+	/**
+	 * POST /rest/login {emailOrLdapLoginId, password} (1.x since ~1.70 and 2.x).
+	 */
+	async login({ email, password } = DEFAULT_OWNER) {
+		return await this.request('POST', '/rest/login', { emailOrLdapLoginId: email, password });
+	}
 
-  /** Owner setup if the instance has none yet, else login. Returns the user. */
-  async ensureOwner(owner = DEFAULT_OWNER) {
-    const settings = await this.request('GET', '/rest/settings');
-    const needsSetup = settings?.userManagement?.showSetupOnFirstLoad;
-    if (needsSetup) return await this.setupOwner(owner);
-    return await this.login(owner);
-  }
+	/** Owner setup if the instance has none yet, else login. Returns the user. */
+	async ensureOwner(owner = DEFAULT_OWNER) {
+		const settings = await this.request('GET', '/rest/settings');
+		const needsSetup = settings?.userManagement?.showSetupOnFirstLoad;
+		if (needsSetup) return await this.setupOwner(owner);
+		return await this.login(owner);
+	}
 
-  /** Create a credential. data = the credential's fields. Returns { id, name, type, ... }. */
-  async createCredential({ name, type, data }) {
-    return await this.request('POST', '/rest/credentials', { name, type, data });
-  }
+	/** Create a credential. data = the credential's fields. Returns { id, name, type, ... }. */
+	async createCredential({ name, type, data }) {
+		return await this.request('POST', '/rest/credentials', { name, type, data });
+	}
 
-  /** Create a workflow from { name, nodes, connections, settings? }. Returns it (with id, versionId). */
-  async createWorkflow(workflow) {
-    const body = { settings: {}, active: false, ...workflow };
-    delete body.id;
-    return await this.request('POST', '/rest/workflows', body);
-  }
+	/** Create a workflow from { name, nodes, connections, settings? }. Returns it (with id, versionId). */
+	async createWorkflow(workflow) {
+		const body = { settings: {}, active: false, ...workflow };
+		delete body.id;
+		return await this.request('POST', '/rest/workflows', body);
+	}
 
-  async getWorkflow(id) {
-    return await this.request('GET', `/rest/workflows/${encodeURIComponent(id)}`);
-  }
+	async getWorkflow(id) {
+		return await this.request('GET', `/rest/workflows/${encodeURIComponent(id)}`);
+	}
 
-  /**
-   * Activate (2.x: "publish") a workflow on the running instance, registering its production
-   * webhooks. POST /rest/workflows/:id/activate {versionId} -- 2.40 and 1.123.
-   * The production webhook answers 404 for a short moment after the call returns (measured on
-   * 2.40.7: 404 at 0 ms, 200 at 500 ms), so this waits `settleMs` before resolving.
-   */
-  async activateWorkflow(id, { settleMs = 1500 } = {}) {
-    const wf = await this.getWorkflow(id);
-    const res = await this.request('POST', `/rest/workflows/${encodeURIComponent(id)}/activate`, {
-      versionId: wf.versionId,
-    });
-    if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
-    return res;
-  }
+	/**
+	 * Activate (2.x: "publish") a workflow on the running instance, registering its production
+	 * webhooks. POST /rest/workflows/:id/activate {versionId} -- 2.40 and 1.123.
+	 * The production webhook answers 404 for a short moment after the call returns (measured on
+	 * 2.40.7: 404 at 0 ms, 200 at 500 ms), so this waits `settleMs` before resolving.
+	 */
+	async activateWorkflow(id, { settleMs = 1500 } = {}) {
+		const wf = await this.getWorkflow(id);
+		const res = await this.request('POST', `/rest/workflows/${encodeURIComponent(id)}/activate`, {
+			versionId: wf.versionId,
+		});
+		if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
+		return res;
+	}
 
-  async deactivateWorkflow(id) {
-    return await this.request('POST', `/rest/workflows/${encodeURIComponent(id)}/deactivate`, {});
-  }
+	async deactivateWorkflow(id) {
+		return await this.request('POST', `/rest/workflows/${encodeURIComponent(id)}/deactivate`, {});
+	}
 
-  /** Executions of a workflow, newest first. */
-  async listExecutions(workflowId, { limit = 20 } = {}) {
-    const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId) }));
-    const data = await this.request('GET', `/rest/executions?filter=${filter}&limit=${limit}`);
-    return data?.results ?? data;
-  }
+	/** Executions of a workflow, newest first. */
+	async listExecutions(workflowId, { limit = 20 } = {}) {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId) }));
+		const data = await this.request('GET', `/rest/executions?filter=${filter}&limit=${limit}`);
+		return data?.results ?? data;
+	}
 
-  /** A full execution (data included). */
-  async getExecution(id) {
-    return await this.request('GET', `/rest/executions/${encodeURIComponent(id)}`);
-  }
+	/** A full execution (data included). */
+	async getExecution(id) {
+		return await this.request('GET', `/rest/executions/${encodeURIComponent(id)}`);
+	}
 
-  /** Node types the server loaded (useful to assert n8n-nodes-smart-webhooks.<name> is present). Log in first on 2.x. */
-  async nodeTypeNames() {
-    // both lines serve the full list at /types/nodes.json; 2.x requires the auth cookie
-    const res = await fetch(`${this.baseUrl}/types/nodes.json`, {
-      headers: this.cookie ? { cookie: this.cookie } : {},
-      signal: AbortSignal.timeout(30_000),
-    });
-    if (!res.ok) throw new Error(`/types/nodes.json -> HTTP ${res.status}`);
-    return (await res.json()).map((t) => t.name);
-  }
+	/** Node types the server loaded (useful to assert n8n-nodes-smart-webhooks.<name> is present). Log in first on 2.x. */
+	async nodeTypeNames() {
+		// both lines serve the full list at /types/nodes.json; 2.x requires the auth cookie
+		const res = await fetch(`${this.baseUrl}/types/nodes.json`, {
+			headers: this.cookie ? { cookie: this.cookie } : {},
+			signal: AbortSignal.timeout(30_000),
+		});
+		if (!res.ok) throw new Error(`/types/nodes.json -> HTTP ${res.status}`);
+		return (await res.json()).map((t) => t.name);
+	}
 }
 
 function withTempJson(value, fn) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'n8n-import-'));
-  const file = path.join(dir, 'import.json');
-  writeFileSync(file, JSON.stringify(value, null, 2));
-  return fn(file).finally(() => rmSync(dir, { recursive: true, force: true }));
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'n8n-import-'));
+	const file = path.join(dir, 'import.json');
+	writeFileSync(file, JSON.stringify(value, null, 2));
+	return fn(file).finally(() => rmSync(dir, { recursive: true, force: true }));
 }
 
 /**
@@ -155,10 +160,10 @@ function withTempJson(value, fn) {
  * (any 16-char alphanumeric string, e.g. 'SmpTriggerE2E001').
  */
 export async function importWorkflows({ line = '2', dataDir, workflows }) {
-  const list = Array.isArray(workflows) ? workflows : [workflows];
-  return await withTempJson(list, (file) =>
-    n8nCli({ line, dataDir, args: ['import:workflow', `--input=${file}`] }),
-  );
+	const list = Array.isArray(workflows) ? workflows : [workflows];
+	return await withTempJson(list, (file) =>
+		n8nCli({ line, dataDir, args: ['import:workflow', `--input=${file}`] }),
+	);
 }
 
 /**
@@ -167,11 +172,11 @@ export async function importWorkflows({ line = '2', dataDir, workflows }) {
  *   1.x: n8n update:workflow --id=<id> --active=true
  */
 export async function activateWorkflowCli({ line = '2', dataDir, id }) {
-  const args =
-    String(line) === '2'
-      ? ['publish:workflow', `--id=${id}`]
-      : ['update:workflow', `--id=${id}`, '--active=true'];
-  return await n8nCli({ line, dataDir, args });
+	const args =
+		String(line) === '2'
+			? ['publish:workflow', `--id=${id}`]
+			: ['update:workflow', `--id=${id}`, '--active=true'];
+	return await n8nCli({ line, dataDir, args });
 }
 
 /**
@@ -179,8 +184,8 @@ export async function activateWorkflowCli({ line = '2', dataDir, id }) {
  * `data` is given decrypted; n8n encrypts it with the instance key on import.
  */
 export async function importCredentials({ line = '2', dataDir, credentials }) {
-  const list = Array.isArray(credentials) ? credentials : [credentials];
-  return await withTempJson(list, (file) =>
-    n8nCli({ line, dataDir, args: ['import:credentials', `--input=${file}`] }),
-  );
+	const list = Array.isArray(credentials) ? credentials : [credentials];
+	return await withTempJson(list, (file) =>
+		n8nCli({ line, dataDir, args: ['import:credentials', `--input=${file}`] }),
+	);
 }

@@ -1,7 +1,16 @@
 // Start / stop a local n8n (pinned by scripts/n8n-runtime.mjs) on loopback, with everything that
 // phones home switched off. node: builtins only. See docs/n8n-runtime.md.
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+	createWriteStream,
+	existsSync,
+	lstatSync,
+	mkdirSync,
+	readFileSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,11 +42,18 @@ export const INSTALL_ARGS = Object.freeze(['install', '--legacy-peer-deps']);
 /** npm's environment without what a parent `npm run`/`npm test` exports (npm_config_local_prefix would send the
  *  install into this repository, npm_config_legacy_peer_deps would hide a missing flag). */
 function cleanNpmEnv(extra = {}) {
-  const env = { ...process.env };
-  for (const k of Object.keys(env)) {
-    if (/^npm_(config|package|lifecycle)_/i.test(k) || k === 'INIT_CWD' || k === 'npm_command' || k === 'npm_execpath' || k === 'npm_node_execpath') delete env[k];
-  }
-  return { ...env, CI: 'true', npm_config_update_notifier: 'false', ...extra };
+	const env = { ...process.env };
+	for (const k of Object.keys(env)) {
+		if (
+			/^npm_(config|package|lifecycle)_/i.test(k) ||
+			k === 'INIT_CWD' ||
+			k === 'npm_command' ||
+			k === 'npm_execpath' ||
+			k === 'npm_node_execpath'
+		)
+			delete env[k];
+	}
+	return { ...env, CI: 'true', npm_config_update_notifier: 'false', ...extra };
 }
 
 /**
@@ -45,18 +61,23 @@ function cleanNpmEnv(extra = {}) {
  * @param {{ destDir: string, packageDir?: string }} o
  */
 export async function packPackage({ destDir, packageDir = REPO_ROOT }) {
-  if (!existsSync(path.join(packageDir, 'dist'))) throw new Error(`packPackage: ${path.join(packageDir, 'dist')} missing (npm run build first)`);
-  mkdirSync(destDir, { recursive: true });
-  const { output } = await runBounded('npm', ['pack', '--json', '--pack-destination', path.resolve(destDir)], {
-    cwd: packageDir,
-    env: cleanNpmEnv(),
-    timeoutMs: 120_000,
-    label: 'npm pack',
-  });
-  const json = JSON.parse(output.slice(output.indexOf('[')));
-  const tarball = path.join(path.resolve(destDir), json[0].filename);
-  if (!existsSync(tarball)) throw new Error(`npm pack: ${tarball} not written`);
-  return tarball;
+	if (!existsSync(path.join(packageDir, 'dist')))
+		throw new Error(`packPackage: ${path.join(packageDir, 'dist')} missing (npm run build first)`);
+	mkdirSync(destDir, { recursive: true });
+	const { output } = await runBounded(
+		'npm',
+		['pack', '--json', '--pack-destination', path.resolve(destDir)],
+		{
+			cwd: packageDir,
+			env: cleanNpmEnv(),
+			timeoutMs: 120_000,
+			label: 'npm pack',
+		},
+	);
+	const json = JSON.parse(output.slice(output.indexOf('[')));
+	const tarball = path.join(path.resolve(destDir), json[0].filename);
+	if (!existsSync(tarball)) throw new Error(`npm pack: ${tarball} not written`);
+	return tarball;
 }
 
 /** `npm test` packs once per run and hands the tarball to every suite through this variable. */
@@ -68,12 +89,12 @@ export const TARBALL_ENV = 'SMART_WEBHOOKS_TARBALL';
  * @param {string} destDir
  */
 export async function tarballForRun(destDir) {
-  const given = process.env[TARBALL_ENV];
-  if (given) {
-    if (!existsSync(given)) throw new Error(`${TARBALL_ENV}=${given} does not exist`);
-    return path.resolve(given);
-  }
-  return await packPackage({ destDir });
+	const given = process.env[TARBALL_ENV];
+	if (given) {
+		if (!existsSync(given)) throw new Error(`${TARBALL_ENV}=${given} does not exist`);
+		return path.resolve(given);
+	}
+	return await packPackage({ destDir });
 }
 
 /**
@@ -93,75 +114,88 @@ export async function tarballForRun(destDir) {
  * @returns {Promise<{ nodesDir: string, packageDir: string, version: string, ms: number }>}
  */
 export async function installPackage({ userFolder, tarball, line, timeoutMs = 300_000 }) {
-  if (!userFolder) throw new Error('installPackage: userFolder is required');
-  if (!tarball || !existsSync(tarball)) throw new Error(`installPackage: tarball ${tarball} missing`);
-  const nodesDir = path.join(path.resolve(userFolder), '.n8n', 'nodes');
-  mkdirSync(nodesDir, { recursive: true });
-  const manifest = path.join(nodesDir, 'package.json');
-  if (!existsSync(manifest)) writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2) + '\n');
-  let extra = {};
-  let rt;
-  if (line) {
-    rt = await ensureN8n(String(line));
-    extra = rt.env; // PATH with the line's Node first: `npm` (#!/usr/bin/env node) runs on it
-  }
-  const { ms } = await runBounded('npm', [...INSTALL_ARGS, path.resolve(tarball)], {
-    cwd: nodesDir,
-    env: cleanNpmEnv(extra),
-    timeoutMs,
-    label: `npm ${INSTALL_ARGS.join(' ')} ${path.basename(tarball)} (in ${nodesDir})`,
-  });
-  const packageDir = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
-  const installed = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
-  if (existsSync(path.join(nodesDir, 'node_modules', 'n8n-workflow'))) {
-    throw new Error(`installPackage: npm installed the peer n8n-workflow into ${nodesDir} (it must come from n8n)`);
-  }
-  const rel = path.relative(REPO_ROOT, path.resolve(userFolder));
-  if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
-    const runtimeDir = (rt ?? (await ensureN8n(String(line ?? '2')))).dir;
-    const link = path.join(path.resolve(userFolder), 'node_modules', 'n8n-workflow');
-    mkdirSync(path.dirname(link), { recursive: true });
-    try {
-      lstatSync(link);
-      rmSync(link, { recursive: true, force: true });
-    } catch {}
-    symlinkSync(path.join(runtimeDir, 'node_modules', 'n8n-workflow'), link, 'dir');
-  }
-  return { nodesDir, packageDir, version: installed.version, ms };
+	if (!userFolder) throw new Error('installPackage: userFolder is required');
+	if (!tarball || !existsSync(tarball))
+		throw new Error(`installPackage: tarball ${tarball} missing`);
+	const nodesDir = path.join(path.resolve(userFolder), '.n8n', 'nodes');
+	mkdirSync(nodesDir, { recursive: true });
+	const manifest = path.join(nodesDir, 'package.json');
+	if (!existsSync(manifest))
+		writeFileSync(
+			manifest,
+			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2) + '\n',
+		);
+	let extra = {};
+	let rt;
+	if (line) {
+		rt = await ensureN8n(String(line));
+		extra = rt.env; // PATH with the line's Node first: `npm` (#!/usr/bin/env node) runs on it
+	}
+	const { ms } = await runBounded('npm', [...INSTALL_ARGS, path.resolve(tarball)], {
+		cwd: nodesDir,
+		env: cleanNpmEnv(extra),
+		timeoutMs,
+		label: `npm ${INSTALL_ARGS.join(' ')} ${path.basename(tarball)} (in ${nodesDir})`,
+	});
+	const packageDir = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+	const installed = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+	if (existsSync(path.join(nodesDir, 'node_modules', 'n8n-workflow'))) {
+		throw new Error(
+			`installPackage: npm installed the peer n8n-workflow into ${nodesDir} (it must come from n8n)`,
+		);
+	}
+	const rel = path.relative(REPO_ROOT, path.resolve(userFolder));
+	if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
+		const runtimeDir = (rt ?? (await ensureN8n(String(line ?? '2')))).dir;
+		const link = path.join(path.resolve(userFolder), 'node_modules', 'n8n-workflow');
+		mkdirSync(path.dirname(link), { recursive: true });
+		try {
+			lstatSync(link);
+			rmSync(link, { recursive: true, force: true });
+		} catch {}
+		symlinkSync(path.join(runtimeDir, 'node_modules', 'n8n-workflow'), link, 'dir');
+	}
+	return { nodesDir, packageDir, version: installed.version, ms };
 }
 
 /** Process groups of n8n processes started by startN8n and not stopped yet: SIGKILLed when this process exits. */
 const liveGroups = new Set();
 process.once('exit', () => {
-  for (const pgid of liveGroups) {
-    try {
-      process.kill(-pgid, 'SIGKILL');
-    } catch {}
-  }
+	for (const pgid of liveGroups) {
+		try {
+			process.kill(-pgid, 'SIGKILL');
+		} catch {}
+	}
 });
 
 /** A free TCP port on 127.0.0.1 (asks the OS). */
 export function getFreePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
+	return new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.unref();
+		srv.on('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address();
+			srv.close(() => resolve(port));
+		});
+	});
 }
 
 /** true if something already listens on 127.0.0.1:port */
 export function isPortInUse(port) {
-  return new Promise((resolve) => {
-    const sock = net.connect({ port, host: '127.0.0.1' });
-    sock.setTimeout(1000);
-    sock.once('connect', () => { sock.destroy(); resolve(true); });
-    sock.once('timeout', () => { sock.destroy(); resolve(false); });
-    sock.once('error', () => resolve(false));
-  });
+	return new Promise((resolve) => {
+		const sock = net.connect({ port, host: '127.0.0.1' });
+		sock.setTimeout(1000);
+		sock.once('connect', () => {
+			sock.destroy();
+			resolve(true);
+		});
+		sock.once('timeout', () => {
+			sock.destroy();
+			resolve(false);
+		});
+		sock.once('error', () => resolve(false));
+	});
 }
 
 /**
@@ -171,64 +205,64 @@ export function isPortInUse(port) {
  * @param {{ port?: number, dataDir: string, runnersBrokerPort?: number, line?: string }} o
  */
 export function n8nEnv({ port = 5678, dataDir, runnersBrokerPort, line = '2' }) {
-  const env = {
-    N8N_USER_FOLDER: path.resolve(dataDir), // n8n keeps everything in <dataDir>/.n8n/
-    DB_TYPE: 'sqlite',
-    DB_SQLITE_POOL_SIZE: '2', // WAL mode, no deprecation warning
-    N8N_PORT: String(port),
-    N8N_LISTEN_ADDRESS: '127.0.0.1',
-    N8N_HOST: '127.0.0.1',
-    N8N_PROTOCOL: 'http',
-    N8N_SECURE_COOKIE: 'false',
-    N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-    // nothing phones home
-    N8N_DIAGNOSTICS_ENABLED: 'false',
-    N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-    N8N_TEMPLATES_ENABLED: 'false',
-    N8N_PERSONALIZATION_ENABLED: 'false',
-    N8N_HIRING_BANNER_ENABLED: 'false',
-    N8N_DYNAMIC_BANNERS_ENABLED: 'false',
-    N8N_AI_ENABLED: 'false',
-    EXTERNAL_FRONTEND_HOOKS_URLS: '',
-    // no npm or api.n8n.io calls from the Community Nodes panel. Packages already in <dataDir>/.n8n/nodes are still
-    // loaded: both lines' community-packages module scans that folder unless N8N_COMMUNITY_PACKAGES_PREVENT_LOADING
-    // is set (checked on 2.41.1 and 1.123.81: nodeLoaders()/loadDir() test only preventLoading).
-    N8N_COMMUNITY_PACKAGES_ENABLED: 'false',
-    N8N_VERIFIED_PACKAGES_ENABLED: 'false',
-    N8N_UNVERIFIED_PACKAGES_ENABLED: 'false',
-    // task runners: internal mode uses @n8n/task-runner from node_modules (nothing downloaded);
-    // own broker port so several instances (dev + e2e) can run side by side
-    N8N_RUNNERS_MODE: 'internal',
-    N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
-    // misc
-    N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info',
-    N8N_LOG_OUTPUT: 'console',
-    GENERIC_TIMEZONE: 'UTC',
-    TZ: 'UTC',
-  };
-  if (runnersBrokerPort) env.N8N_RUNNERS_BROKER_PORT = String(runnersBrokerPort);
-  if (String(line) === '2') {
-    // 2.x refreshes an MCP server registry from api.n8n.io at startup; nothing else needs it.
-    // (Module names are validated: this list must only hold modules the 2.x line knows.)
-    env.N8N_DISABLED_MODULES = 'mcp-registry';
-  }
-  if (String(line) === '1') {
-    // n8n 1.123.x defaults to the isolated-vm expression engine; isolated-vm 6 needs Node >= 22,
-    // so on Node 20 use the legacy (in-process) engine -- the engine every other 1.x release used.
-    env.N8N_EXPRESSION_ENGINE = 'legacy';
-    // task runners are off by default on 1.x (Code node runs in-process); keep the default
-  }
-  return env;
+	const env = {
+		N8N_USER_FOLDER: path.resolve(dataDir), // n8n keeps everything in <dataDir>/.n8n/
+		DB_TYPE: 'sqlite',
+		DB_SQLITE_POOL_SIZE: '2', // WAL mode, no deprecation warning
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PROTOCOL: 'http',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		// nothing phones home
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+		N8N_AI_ENABLED: 'false',
+		EXTERNAL_FRONTEND_HOOKS_URLS: '',
+		// no npm or api.n8n.io calls from the Community Nodes panel. Packages already in <dataDir>/.n8n/nodes are still
+		// loaded: both lines' community-packages module scans that folder unless N8N_COMMUNITY_PACKAGES_PREVENT_LOADING
+		// is set (checked on 2.41.1 and 1.123.81: nodeLoaders()/loadDir() test only preventLoading).
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'false',
+		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'false',
+		// task runners: internal mode uses @n8n/task-runner from node_modules (nothing downloaded);
+		// own broker port so several instances (dev + e2e) can run side by side
+		N8N_RUNNERS_MODE: 'internal',
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		// misc
+		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info',
+		N8N_LOG_OUTPUT: 'console',
+		GENERIC_TIMEZONE: 'UTC',
+		TZ: 'UTC',
+	};
+	if (runnersBrokerPort) env.N8N_RUNNERS_BROKER_PORT = String(runnersBrokerPort);
+	if (String(line) === '2') {
+		// 2.x refreshes an MCP server registry from api.n8n.io at startup; nothing else needs it.
+		// (Module names are validated: this list must only hold modules the 2.x line knows.)
+		env.N8N_DISABLED_MODULES = 'mcp-registry';
+	}
+	if (String(line) === '1') {
+		// n8n 1.123.x defaults to the isolated-vm expression engine; isolated-vm 6 needs Node >= 22,
+		// so on Node 20 use the legacy (in-process) engine -- the engine every other 1.x release used.
+		env.N8N_EXPRESSION_ENGINE = 'legacy';
+		// task runners are off by default on 1.x (Code node runs in-process); keep the default
+	}
+	return env;
 }
 
 async function httpStatus(url, timeoutMs = 2000) {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-    await res.arrayBuffer().catch(() => {});
-    return res.status;
-  } catch {
-    return 0;
-  }
+	try {
+		const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+		await res.arrayBuffer().catch(() => {});
+		return res.status;
+	} catch {
+		return 0;
+	}
 }
 
 /**
@@ -244,143 +278,148 @@ async function httpStatus(url, timeoutMs = 2000) {
  *                     env: Record<string,string>, stop: () => Promise<number|null>, exited: () => any }>}
  */
 export async function startN8n({
-  line = '2',
-  command = 'start',
-  port = 5678,
-  dataDir,
-  env: extraEnv = {},
-  readyTimeoutMs = 120_000,
-  logFile,
-  echo = false,
-  label,
+	line = '2',
+	command = 'start',
+	port = 5678,
+	dataDir,
+	env: extraEnv = {},
+	readyTimeoutMs = 120_000,
+	logFile,
+	echo = false,
+	label,
 } = {}) {
-  if (!dataDir) throw new Error('startN8n: dataDir is required');
-  if (!['start', 'webhook', 'worker'].includes(command)) throw new Error(`startN8n: unknown command ${command}`);
-  const rt = await ensureN8n(String(line));
-  if (await isPortInUse(port)) throw new Error(`startN8n: 127.0.0.1:${port} is already in use`);
-  mkdirSync(dataDir, { recursive: true });
-  const runnersBrokerPort = extraEnv.N8N_RUNNERS_BROKER_PORT ? undefined : await getFreePort();
-  const env = {
-    ...process.env,
-    ...rt.env,
-    ...n8nEnv({ port, dataDir, runnersBrokerPort, line: rt.line }),
-    ...extraEnv,
-  };
-  const started = Date.now();
-  const child = spawn(rt.nodeBin, [rt.n8nBin, command], {
-    cwd: path.resolve(dataDir),
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // own process group: stop() can reap what n8n started (task runners) and the exit hook below kills the whole
-    // group if this process ends without stopping it
-    detached: true,
-  });
-  liveGroups.add(child.pid);
-  const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
-  let output = '';
-  const onData = (chunk) => {
-    const s = chunk.toString();
-    output += s;
-    if (output.length > 4_000_000) output = output.slice(-2_000_000);
-    log?.write(s);
-    if (echo) process.stderr.write(label ? s.replace(/^(?=.)/gm, `[${label}] `) : s);
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  let exited = null;
-  const exitPromise = new Promise((resolve) => {
-    child.on('exit', (code, signal) => {
-      exited = { code, signal };
-      resolve(code);
-    });
-  });
-  // the log stream is closed once the pipes are drained (after 'exit' some output may still be buffered)
-  child.on('close', () => log?.end());
+	if (!dataDir) throw new Error('startN8n: dataDir is required');
+	if (!['start', 'webhook', 'worker'].includes(command))
+		throw new Error(`startN8n: unknown command ${command}`);
+	const rt = await ensureN8n(String(line));
+	if (await isPortInUse(port)) throw new Error(`startN8n: 127.0.0.1:${port} is already in use`);
+	mkdirSync(dataDir, { recursive: true });
+	const runnersBrokerPort = extraEnv.N8N_RUNNERS_BROKER_PORT ? undefined : await getFreePort();
+	const env = {
+		...process.env,
+		...rt.env,
+		...n8nEnv({ port, dataDir, runnersBrokerPort, line: rt.line }),
+		...extraEnv,
+	};
+	const started = Date.now();
+	const child = spawn(rt.nodeBin, [rt.n8nBin, command], {
+		cwd: path.resolve(dataDir),
+		env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		// own process group: stop() can reap what n8n started (task runners) and the exit hook below kills the whole
+		// group if this process ends without stopping it
+		detached: true,
+	});
+	liveGroups.add(child.pid);
+	const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
+	let output = '';
+	const onData = (chunk) => {
+		const s = chunk.toString();
+		output += s;
+		if (output.length > 4_000_000) output = output.slice(-2_000_000);
+		log?.write(s);
+		if (echo) process.stderr.write(label ? s.replace(/^(?=.)/gm, `[${label}] `) : s);
+	};
+	child.stdout.on('data', onData);
+	child.stderr.on('data', onData);
+	let exited = null;
+	const exitPromise = new Promise((resolve) => {
+		child.on('exit', (code, signal) => {
+			exited = { code, signal };
+			resolve(code);
+		});
+	});
+	// the log stream is closed once the pipes are drained (after 'exit' some output may still be buffered)
+	child.on('close', () => log?.end());
 
-  const stop = async (graceMs = 15_000) => {
-    if (!exited) {
-      child.kill('SIGTERM');
-      const t = sleep(graceMs).then(() => 'timeout');
-      if ((await Promise.race([exitPromise, t])) === 'timeout' && !exited) {
-        child.kill('SIGKILL');
-        await Promise.race([exitPromise, sleep(5000)]);
-      }
-    }
-    // whatever n8n left in its group (a task runner it did not wait for)
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {}
-    liveGroups.delete(child.pid);
-    return exited?.code ?? null;
-  };
+	const stop = async (graceMs = 15_000) => {
+		if (!exited) {
+			child.kill('SIGTERM');
+			const t = sleep(graceMs).then(() => 'timeout');
+			if ((await Promise.race([exitPromise, t])) === 'timeout' && !exited) {
+				child.kill('SIGKILL');
+				await Promise.race([exitPromise, sleep(5000)]);
+			}
+		}
+		// whatever n8n left in its group (a task runner it did not wait for)
+		try {
+			process.kill(-child.pid, 'SIGKILL');
+		} catch {}
+		liveGroups.delete(child.pid);
+		return exited?.code ?? null;
+	};
 
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = started + readyTimeoutMs;
-  const fail = async (why) => {
-    if (!exited) await stop();
-    throw new Error(`n8n ${rt.version} ${command}${label ? ` (${label})` : ''} ${why}\n` + output.trimEnd().split('\n').slice(-40).join('\n'));
-  };
-  const logs = ['info', 'debug'].includes(env.N8N_LOG_LEVEL || 'info');
-  /** @type {Array<() => Promise<boolean>>} */
-  let checks;
-  if (command === 'start') {
-    // Readiness, in order (all bounded by readyTimeoutMs):
-    //  1. GET /healthz -> 200 (answers as soon as the HTTP server listens -- even during DB migrations)
-    //  2. GET /healthz/readiness -> 200 (DB connected and migrated)
-    //  3. GET /rest/settings -> JSON (before that, n8n answers 200 "n8n is starting up. Please wait")
-    //  4. the "Editor is now accessible via" log line (printed after active workflows are registered),
-    //     when the log level prints it
-    checks = [
-      async () => (await httpStatus(`${url}/healthz`)) === 200,
-      async () => (await httpStatus(`${url}/healthz/readiness`)) === 200,
-      async () => {
-        try {
-          const res = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) });
-          const body = await res.text();
-          return res.status === 200 && body.startsWith('{');
-        } catch {
-          return false;
-        }
-      },
-      async () => !logs || output.includes('Editor is now accessible via'),
-    ];
-  } else if (command === 'webhook') {
-    // `n8n webhook` (queue mode): /healthz, /healthz/readiness, then "Webhook listener waiting for requests."
-    checks = [
-      async () => (await httpStatus(`${url}/healthz`)) === 200,
-      async () => (await httpStatus(`${url}/healthz/readiness`)) === 200,
-      async () => !logs || output.includes('Webhook listener waiting for requests'),
-    ];
-  } else {
-    // `n8n worker`: its health server (QUEUE_HEALTH_CHECK_*) answers /healthz/readiness once the queue is set up;
-    // "n8n worker is now ready" is logged after it takes jobs.
-    const hp = env.QUEUE_HEALTH_CHECK_ACTIVE === 'true' ? env.QUEUE_HEALTH_CHECK_PORT : undefined;
-    checks = [
-      async () => !hp || (await httpStatus(`http://127.0.0.1:${hp}/healthz/readiness`)) === 200,
-      async () => !logs || output.includes('n8n worker is now ready'),
-    ];
-  }
-  for (const check of checks) {
-    while (!(await check())) {
-      if (exited) await fail(`exited before becoming ready (code ${exited.code}, signal ${exited.signal})`);
-      if (Date.now() > deadline) await fail(`not ready on ${url} after ${readyTimeoutMs / 1000} s`);
-      await sleep(200);
-    }
-  }
-  const readyMs = Date.now() - started;
-  return {
-    url,
-    port,
-    line: rt.line,
-    version: rt.version,
-    command,
-    readyMs,
-    child,
-    env,
-    output: () => output,
-    stop,
-    exited: () => exited,
-  };
+	const url = `http://127.0.0.1:${port}`;
+	const deadline = started + readyTimeoutMs;
+	const fail = async (why) => {
+		if (!exited) await stop();
+		throw new Error(
+			`n8n ${rt.version} ${command}${label ? ` (${label})` : ''} ${why}\n` +
+				output.trimEnd().split('\n').slice(-40).join('\n'),
+		);
+	};
+	const logs = ['info', 'debug'].includes(env.N8N_LOG_LEVEL || 'info');
+	/** @type {Array<() => Promise<boolean>>} */
+	let checks;
+	if (command === 'start') {
+		// Readiness, in order (all bounded by readyTimeoutMs):
+		//  1. GET /healthz -> 200 (answers as soon as the HTTP server listens -- even during DB migrations)
+		//  2. GET /healthz/readiness -> 200 (DB connected and migrated)
+		//  3. GET /rest/settings -> JSON (before that, n8n answers 200 "n8n is starting up. Please wait")
+		//  4. the "Editor is now accessible via" log line (printed after active workflows are registered),
+		//     when the log level prints it
+		checks = [
+			async () => (await httpStatus(`${url}/healthz`)) === 200,
+			async () => (await httpStatus(`${url}/healthz/readiness`)) === 200,
+			async () => {
+				try {
+					const res = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) });
+					const body = await res.text();
+					return res.status === 200 && body.startsWith('{');
+				} catch {
+					return false;
+				}
+			},
+			async () => !logs || output.includes('Editor is now accessible via'),
+		];
+	} else if (command === 'webhook') {
+		// `n8n webhook` (queue mode): /healthz, /healthz/readiness, then "Webhook listener waiting for requests."
+		checks = [
+			async () => (await httpStatus(`${url}/healthz`)) === 200,
+			async () => (await httpStatus(`${url}/healthz/readiness`)) === 200,
+			async () => !logs || output.includes('Webhook listener waiting for requests'),
+		];
+	} else {
+		// `n8n worker`: its health server (QUEUE_HEALTH_CHECK_*) answers /healthz/readiness once the queue is set up;
+		// "n8n worker is now ready" is logged after it takes jobs.
+		const hp = env.QUEUE_HEALTH_CHECK_ACTIVE === 'true' ? env.QUEUE_HEALTH_CHECK_PORT : undefined;
+		checks = [
+			async () => !hp || (await httpStatus(`http://127.0.0.1:${hp}/healthz/readiness`)) === 200,
+			async () => !logs || output.includes('n8n worker is now ready'),
+		];
+	}
+	for (const check of checks) {
+		while (!(await check())) {
+			if (exited)
+				await fail(`exited before becoming ready (code ${exited.code}, signal ${exited.signal})`);
+			if (Date.now() > deadline) await fail(`not ready on ${url} after ${readyTimeoutMs / 1000} s`);
+			await sleep(200);
+		}
+	}
+	const readyMs = Date.now() - started;
+	return {
+		url,
+		port,
+		line: rt.line,
+		version: rt.version,
+		command,
+		readyMs,
+		child,
+		env,
+		output: () => output,
+		stop,
+		exited: () => exited,
+	};
 }
 
 /**
@@ -390,15 +429,27 @@ export async function startN8n({
  *           timeoutMs?: number }} o
  * @returns {Promise<{ output: string, ms: number }>} rejects with the last output lines on failure
  */
-export async function n8nCli({ line = '2', dataDir, args, env: extraEnv = {}, timeoutMs = 180_000 }) {
-  const rt = await ensureN8n(String(line));
-  mkdirSync(dataDir, { recursive: true });
-  const env = { ...process.env, ...rt.env, ...n8nEnv({ dataDir, line: rt.line }), N8N_LOG_LEVEL: 'warn', ...extraEnv };
-  const { output, ms } = await runBounded(rt.nodeBin, [rt.n8nBin, ...args], {
-    cwd: path.resolve(dataDir),
-    env,
-    timeoutMs,
-    label: `n8n ${args.join(' ')}`,
-  });
-  return { output, ms };
+export async function n8nCli({
+	line = '2',
+	dataDir,
+	args,
+	env: extraEnv = {},
+	timeoutMs = 180_000,
+}) {
+	const rt = await ensureN8n(String(line));
+	mkdirSync(dataDir, { recursive: true });
+	const env = {
+		...process.env,
+		...rt.env,
+		...n8nEnv({ dataDir, line: rt.line }),
+		N8N_LOG_LEVEL: 'warn',
+		...extraEnv,
+	};
+	const { output, ms } = await runBounded(rt.nodeBin, [rt.n8nBin, ...args], {
+		cwd: path.resolve(dataDir),
+		env,
+		timeoutMs,
+		label: `n8n ${args.join(' ')}`,
+	});
+	return { output, ms };
 }

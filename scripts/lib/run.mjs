@@ -13,60 +13,64 @@ import { createWriteStream } from 'node:fs';
  *           label?: string, tailLines?: number, echo?: boolean }} [opts]
  */
 export function runBounded(cmd, args, opts = {}) {
-  const {
-    cwd,
-    env = process.env,
-    timeoutMs = 10 * 60_000,
-    logFile,
-    label = `${cmd} ${args.join(' ')}`,
-    tailLines = 40,
-    echo = false,
-  } = opts;
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
-    log?.write(`\n$ ${label}\n`);
-    const child = spawn(cmd, args, {
-      cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // own process group, so a timeout can kill the whole tree
-    });
-    let output = '';
-    const onData = (chunk) => {
-      const s = chunk.toString();
-      output += s;
-      if (output.length > 2_000_000) output = output.slice(-1_000_000);
-      log?.write(s);
-      if (echo) process.stderr.write(s);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { child.kill('SIGKILL'); }
-    }, timeoutMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      log?.end();
-      reject(new Error(`${label}: failed to spawn: ${err.message}`));
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      log?.end();
-      const ms = Date.now() - started;
-      if (code === 0 && !timedOut) return resolve({ code, output, ms });
-      const tail = output.trimEnd().split('\n').slice(-tailLines).join('\n');
-      const why = timedOut
-        ? `timed out after ${Math.round(timeoutMs / 1000)} s`
-        : `exited with ${signal ? `signal ${signal}` : `code ${code}`}`;
-      const err = new Error(
-        `${label} ${why}${logFile ? ` (full log: ${logFile})` : ''}\n--- last ${tailLines} lines ---\n${tail}`,
-      );
-      err.output = output;
-      err.code = code;
-      reject(err);
-    });
-  });
+	const {
+		cwd,
+		env = process.env,
+		timeoutMs = 10 * 60_000,
+		logFile,
+		label = `${cmd} ${args.join(' ')}`,
+		tailLines = 40,
+		echo = false,
+	} = opts;
+	const started = Date.now();
+	return new Promise((resolve, reject) => {
+		const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
+		log?.write(`\n$ ${label}\n`);
+		const child = spawn(cmd, args, {
+			cwd,
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true, // own process group, so a timeout can kill the whole tree
+		});
+		let output = '';
+		const onData = (chunk) => {
+			const s = chunk.toString();
+			output += s;
+			if (output.length > 2_000_000) output = output.slice(-1_000_000);
+			log?.write(s);
+			if (echo) process.stderr.write(s);
+		};
+		child.stdout.on('data', onData);
+		child.stderr.on('data', onData);
+		let timedOut = false;
+		const timer = setTimeout(() => {
+			timedOut = true;
+			try {
+				process.kill(-child.pid, 'SIGKILL');
+			} catch {
+				child.kill('SIGKILL');
+			}
+		}, timeoutMs);
+		child.on('error', (err) => {
+			clearTimeout(timer);
+			log?.end();
+			reject(new Error(`${label}: failed to spawn: ${err.message}`));
+		});
+		child.on('close', (code, signal) => {
+			clearTimeout(timer);
+			log?.end();
+			const ms = Date.now() - started;
+			if (code === 0 && !timedOut) return resolve({ code, output, ms });
+			const tail = output.trimEnd().split('\n').slice(-tailLines).join('\n');
+			const why = timedOut
+				? `timed out after ${Math.round(timeoutMs / 1000)} s`
+				: `exited with ${signal ? `signal ${signal}` : `code ${code}`}`;
+			const err = new Error(
+				`${label} ${why}${logFile ? ` (full log: ${logFile})` : ''}\n--- last ${tailLines} lines ---\n${tail}`,
+			);
+			err.output = output;
+			err.code = code;
+			reject(err);
+		});
+	});
 }

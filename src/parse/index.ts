@@ -17,7 +17,16 @@ export function detectFormat(headers: HeaderBag, raw: Buffer): BodyFormat {
 	if (/[/+]json\b/.test(type)) return 'json';
 	for (let i = 0; i < raw.length && i < 64; i++) {
 		const byte = raw[i];
-		if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d || byte === 0xef || byte === 0xbb || byte === 0xbf) continue;
+		if (
+			byte === 0x20 ||
+			byte === 0x09 ||
+			byte === 0x0a ||
+			byte === 0x0d ||
+			byte === 0xef ||
+			byte === 0xbb ||
+			byte === 0xbf
+		)
+			continue;
 		return byte === 0x3c ? 'xml' : 'json';
 	}
 	return 'json';

@@ -5,7 +5,8 @@ import { decodeUtf8 } from './text';
 export function parseJsonBody(raw: Buffer): ParseOutcome {
 	const decoded = decodeUtf8(raw);
 	if (!decoded.ok) return decoded;
-	if (raw.length >= DEPTH_SCAN_FROM_BYTES && nestsTooDeep(raw)) return { ok: false, reason: `JSON body refused: nesting deeper than ${MAX_DEPTH} levels` };
+	if (raw.length >= DEPTH_SCAN_FROM_BYTES && nestsTooDeep(raw))
+		return { ok: false, reason: `JSON body refused: nesting deeper than ${MAX_DEPTH} levels` };
 	let value: unknown;
 	try {
 		value = JSON.parse(decoded.text);
@@ -35,7 +36,8 @@ function nestsTooDeep(bytes: Buffer): boolean {
 	for (let i = 0; i < bytes.length; i++) {
 		const b = bytes[i];
 		if (inString) {
-			if (b === 0x5c) i++; // backslash: skip the escaped byte
+			if (b === 0x5c)
+				i++; // backslash: skip the escaped byte
 			else if (b === 0x22) inString = false;
 		} else if (b === 0x22) inString = true;
 		else if (b === 0x5b || b === 0x7b) {

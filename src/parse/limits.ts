@@ -7,7 +7,8 @@ export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** Keys that could change an object's prototype if a later node merges the item naively. */
 export const FORBIDDEN_KEY = '__proto__';
 
-export type ParseOutcome = { ok: true; value: Record<string, unknown> } | { ok: false; reason: string };
+export type ParseOutcome =
+	{ ok: true; value: Record<string, unknown> } | { ok: false; reason: string };
 
 /**
  * One iterative pass over a parsed value: refuses nesting deeper than MAX_DEPTH and own `__proto__` keys.
@@ -19,9 +20,11 @@ export function checkShape(root: unknown): string | undefined {
 		const [value, depth] = stack.pop()!;
 		if (depth > MAX_DEPTH) return `nesting deeper than ${MAX_DEPTH} levels`;
 		if (Array.isArray(value)) {
-			for (const child of value) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+			for (const child of value)
+				if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
 		} else if (value !== null && typeof value === 'object') {
-			if (Object.prototype.hasOwnProperty.call(value, FORBIDDEN_KEY)) return `forbidden key "${FORBIDDEN_KEY}"`;
+			if (Object.prototype.hasOwnProperty.call(value, FORBIDDEN_KEY))
+				return `forbidden key "${FORBIDDEN_KEY}"`;
 			for (const key in value) {
 				const child = (value as Record<string, unknown>)[key];
 				if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);

@@ -32,7 +32,11 @@ export function parseXmlBody(raw: Buffer): ParseOutcome {
 	if (!decoded.ok) return decoded;
 	const text = decoded.text;
 	if (text.trim() === '') return { ok: false, reason: 'body is empty' };
-	if (DOCTYPE.test(text)) return { ok: false, reason: 'XML body refused: DOCTYPE and entity declarations are not allowed' };
+	if (DOCTYPE.test(text))
+		return {
+			ok: false,
+			reason: 'XML body refused: DOCTYPE and entity declarations are not allowed',
+		};
 	let value: unknown;
 	try {
 		// `true` runs fast-xml-parser's validator first: the parser alone accepts mismatched tags.

@@ -14,12 +14,19 @@ export function envelopeWithEventData<T extends z.ZodRawShape>(
 		const event = (value as Record<string, unknown>)[eventKey];
 		// Own keys only: an event named "constructor" or "toString" must not pick up Object.prototype's members
 		// (that made safeParse throw out of receive() for a genuinely signed delivery).
-		const schema = typeof event === 'string' && Object.prototype.hasOwnProperty.call(dataSchemas, event) ? dataSchemas[event] : undefined;
+		const schema =
+			typeof event === 'string' && Object.prototype.hasOwnProperty.call(dataSchemas, event)
+				? dataSchemas[event]
+				: undefined;
 		if (!schema) return;
 		const result = schema.safeParse((value as Record<string, unknown>).data);
 		if (result.success) return;
 		for (const issue of result.error.issues) {
-			ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['data', ...issue.path], message: issue.message });
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				path: ['data', ...issue.path],
+				message: issue.message,
+			});
 		}
 	});
 	return schema;

@@ -41,7 +41,11 @@ export const smartComply: ProviderDefinition = {
 	events: [
 		{ name: 'test.submitted', description: 'A compliance test was submitted' },
 		{ name: 'notice.created', description: 'A regulatory notice was created' },
-		{ name: 'webhook.test', description: 'Test event sent from the dashboard or the API', test: true },
+		{
+			name: 'webhook.test',
+			description: 'Test event sent from the dashboard or the API',
+			test: true,
+		},
 	],
 	registration: { kind: 'api' },
 	schema: smartComplyEnvelope.passthrough(),
@@ -50,6 +54,11 @@ export const smartComply: ProviderDefinition = {
 		return { event, deliveryId: stringField(payload, 'id'), test: event === 'webhook.test' };
 	},
 	sample(event, { id, now = new Date() } = {}) {
-		return { id: id ?? newId('evt_'), type: event, created_at: isoSeconds(now), data: SAMPLE_DATA[event] ?? {} };
+		return {
+			id: id ?? newId('evt_'),
+			type: event,
+			created_at: isoSeconds(now),
+			data: SAMPLE_DATA[event] ?? {},
+		};
 	},
 };

@@ -6,7 +6,11 @@ import type { ProviderDefinition } from './types';
 import { envelopeWithEventData, looseObject, stringField } from './schema';
 
 const smartMaintenanceTaskData = z
-	.object({ task_id: z.number(), asset_id: z.number().optional(), technician_id: z.number().optional() })
+	.object({
+		task_id: z.number(),
+		asset_id: z.number().optional(),
+		technician_id: z.number().optional(),
+	})
 	.passthrough();
 
 /** Every SmartMaintenance event: `{ event, timestamp, company_id, company_name, data, test? }`. */
@@ -24,8 +28,20 @@ const TASK_EVENTS = ['task.assigned', 'task.completed', 'task.approved', 'task.r
 // Only the task payload is documented; the other samples are illustrative.
 function sampleData(event: string): Record<string, unknown> {
 	if (TASK_EVENTS.includes(event)) return { task_id: 12345, asset_id: 678, technician_id: 42 };
-	if (event.startsWith('repair_request.')) return { repair_request_id: 9001, asset_id: 678, priority: 'Critical', status: event.endsWith('created') ? 'open' : 'in_progress' };
-	if (event.startsWith('shutdown.')) return { shutdown_id: 311, asset_id: 678, reason: 'Bearing failure', status: event.endsWith('reported') ? 'open' : 'resolved' };
+	if (event.startsWith('repair_request.'))
+		return {
+			repair_request_id: 9001,
+			asset_id: 678,
+			priority: 'Critical',
+			status: event.endsWith('created') ? 'open' : 'in_progress',
+		};
+	if (event.startsWith('shutdown.'))
+		return {
+			shutdown_id: 311,
+			asset_id: 678,
+			reason: 'Bearing failure',
+			status: event.endsWith('reported') ? 'open' : 'resolved',
+		};
 	if (event.startsWith('user.')) return { user_id: 57, name: 'Budi Santoso', role: 'Technician' };
 	if (event === 'audit.exported') return { exported_by: 3, format: 'csv', rows: 1520 };
 	return {};
@@ -61,7 +77,8 @@ export const smartMaintenance: ProviderDefinition = {
 			'Save, then use Send test event on the webhook’s row to check the wiring.',
 		],
 		httpsRequired: false,
-		httpsNote: 'SmartMaintenance warns about http:// URLs: payloads contain personal data, so use HTTPS in production.',
+		httpsNote:
+			'SmartMaintenance warns about http:// URLs: payloads contain personal data, so use HTTPS in production.',
 	},
 	schema: envelopeWithEventData(
 		smartMaintenanceEnvelope,
@@ -76,13 +93,24 @@ export const smartMaintenance: ProviderDefinition = {
 		};
 	},
 	deliveryHeaders(event, { deliveryId } = {}) {
-		const headers: Record<string, string> = { 'User-Agent': 'SmartMaintenance/1.0', 'X-SMTM-Delivery': deliveryId ?? newUuid() };
+		const headers: Record<string, string> = {
+			'User-Agent': 'SmartMaintenance/1.0',
+			'X-SMTM-Delivery': deliveryId ?? newUuid(),
+		};
 		if (event) headers['X-SMTM-Event'] = event;
 		return headers;
 	},
 	sample(event, { now = new Date() } = {}) {
 		// SmartMaintenance writes local time with an offset, e.g. 2026-04-24T09:15:30+07:00.
-		const local = new Date(now.getTime() + 7 * 3600_000).toISOString().replace(/\.\d{3}Z$/, '+07:00');
-		return { event, timestamp: local, company_id: 1, company_name: 'PT Kahatex', data: sampleData(event) };
+		const local = new Date(now.getTime() + 7 * 3600_000)
+			.toISOString()
+			.replace(/\.\d{3}Z$/, '+07:00');
+		return {
+			event,
+			timestamp: local,
+			company_id: 1,
+			company_name: 'PT Kahatex',
+			data: sampleData(event),
+		};
 	},
 };

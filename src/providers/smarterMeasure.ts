@@ -11,7 +11,6 @@ export const SMARTERMEASURE_CONTACT = 'developers@smartermeasure.com';
 /** Field names that may carry the event name, in the order they are tried (PROVIDERS.md decision). */
 const SMARTERMEASURE_EVENT_FIELDS = ['event', 'type', 'eventType', 'EventType'] as const;
 
-
 /** The event name from the payload itself, or from the single root element of an XML document. */
 function smarterMeasureEventName(payload: Record<string, unknown>): string | undefined {
 	const direct = stringField(payload, ...SMARTERMEASURE_EVENT_FIELDS);
@@ -41,7 +40,11 @@ export const smarterMeasure: ProviderDefinition = {
 	schema: looseObject,
 	facts(payload, _headers, rawBody) {
 		// No delivery id is documented: the body's hash stands in for one (PROVIDERS.md decision).
-		return { event: smarterMeasureEventName(payload), deliveryId: `sha256:${sha256Hex(rawBody)}`, test: false };
+		return {
+			event: smarterMeasureEventName(payload),
+			deliveryId: `sha256:${sha256Hex(rawBody)}`,
+			test: false,
+		};
 	},
 	// Illustrative: SmarterMeasure's payload catalogue is not public.
 	sample(event, { id, now = new Date() } = {}) {
@@ -49,8 +52,18 @@ export const smarterMeasure: ProviderDefinition = {
 			EventType: event,
 			EventId: id ?? newId('', 8),
 			OccurredAt: isoSeconds(now),
-			Student: { StudentId: 'S-100234', FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@example.edu' },
-			Assessment: { AssessmentId: 'A-5521', Name: 'Readiness Assessment', Score: '87', CompletedAt: isoSeconds(now) },
+			Student: {
+				StudentId: 'S-100234',
+				FirstName: 'Ada',
+				LastName: 'Lovelace',
+				Email: 'ada@example.edu',
+			},
+			Assessment: {
+				AssessmentId: 'A-5521',
+				Name: 'Readiness Assessment',
+				Score: '87',
+				CompletedAt: isoSeconds(now),
+			},
 		};
 	},
 };

@@ -20,15 +20,31 @@ const smartlyQEnvelope = z.object({
 function sampleData(event: string, id: string): Record<string, unknown> {
 	switch (event) {
 		case 'job.completed':
-			return { job_id: id, type: 'article_generation', status: 'completed', result: { word_count: 1240, url: 'https://example.com/articles/42' } };
+			return {
+				job_id: id,
+				type: 'article_generation',
+				status: 'completed',
+				result: { word_count: 1240, url: 'https://example.com/articles/42' },
+			};
 		case 'job.failed':
 			return { job_id: id, type: 'article_generation', status: 'failed', error: 'Model timeout' };
 		case 'social.posted':
-			return { post_id: id, platform: 'linkedin', status: 'posted', url: 'https://www.linkedin.com/feed/update/5521' };
+			return {
+				post_id: id,
+				platform: 'linkedin',
+				status: 'posted',
+				url: 'https://www.linkedin.com/feed/update/5521',
+			};
 		case 'social.failed':
 			return { post_id: id, platform: 'x', status: 'failed', error: 'Token expired' };
 		case 'chatbot.message':
-			return { chatbot_id: 'bot_17', conversation_id: 'conv_903', message_id: id, message: 'Do you ship to Canada?', visitor: { name: 'Ada' } };
+			return {
+				chatbot_id: 'bot_17',
+				conversation_id: 'conv_903',
+				message_id: id,
+				message: 'Do you ship to Canada?',
+				visitor: { name: 'Ada' },
+			};
 		case 'wallet.low':
 			return { alert_id: id, balance: 4.5, threshold: 5, currency: 'USD' };
 		default:
@@ -78,6 +94,10 @@ export const smartlyQ: ProviderDefinition = {
 		return event ? { 'X-SmartlyQ-Event': event } : {};
 	},
 	sample(event, { id, now = new Date() } = {}) {
-		return { event, timestamp: isoSeconds(now), data: sampleData(event, id ?? newId('job_', 6).toLowerCase()) };
+		return {
+			event,
+			timestamp: isoSeconds(now),
+			data: sampleData(event, id ?? newId('job_', 6).toLowerCase()),
+		};
 	},
 };

@@ -40,8 +40,15 @@ export const smp: ProviderDefinition = {
 	formats: ['json'],
 	events: [
 		{ name: 'project.completed', description: 'A project was completed' },
-		{ name: 'webhook.delivery_failed', description: 'An event could not be delivered after retries (admin event)' },
-		{ name: 'webhook.test', description: 'Synthetic event SMP sends right after a webhook is saved', test: true },
+		{
+			name: 'webhook.delivery_failed',
+			description: 'An event could not be delivered after retries (admin event)',
+		},
+		{
+			name: 'webhook.test',
+			description: 'Synthetic event SMP sends right after a webhook is saved',
+			test: true,
+		},
 	],
 	// The guide mentions "a new project is created" without naming the event.
 	moreEventsExample: 'project.created',
@@ -56,9 +63,12 @@ export const smp: ProviderDefinition = {
 			'Save. SMP sends a webhook.test event straight away.',
 		],
 		httpsRequired: true,
-		httpsNote: 'SMP refuses http:// URLs and self-signed certificates: n8n must be reachable over HTTPS with a trusted certificate.',
+		httpsNote:
+			'SMP refuses http:// URLs and self-signed certificates: n8n must be reachable over HTTPS with a trusted certificate.',
 	},
-	schema: envelopeWithEventData(smpEnvelope, 'type', { 'project.completed': smpProjectCompletedData }),
+	schema: envelopeWithEventData(smpEnvelope, 'type', {
+		'project.completed': smpProjectCompletedData,
+	}),
 	facts(payload) {
 		const event = stringField(payload, 'type');
 		return { event, deliveryId: stringField(payload, 'id'), test: event === 'webhook.test' };
@@ -69,7 +79,10 @@ export const smp: ProviderDefinition = {
 			type: event,
 			createdAt: isoSeconds(now),
 			// completedAt a couple of seconds before the envelope, as in SMP's own example, so a sample reads as one moment.
-		data: event === 'project.completed' ? { ...SAMPLE_DATA[event], completedAt: isoSeconds(new Date(now.getTime() - 2000)) } : (SAMPLE_DATA[event] ?? {}),
+			data:
+				event === 'project.completed'
+					? { ...SAMPLE_DATA[event], completedAt: isoSeconds(new Date(now.getTime() - 2000)) }
+					: (SAMPLE_DATA[event] ?? {}),
 		};
 	},
 };

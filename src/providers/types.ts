@@ -41,7 +41,10 @@ export interface ProviderDefinition {
 	/** Reads event name, idempotency key and test flag from a verified, parsed delivery. */
 	facts(payload: Record<string, unknown>, headers: HeaderBag, rawBody: Buffer): DeliveryFacts;
 	/** Headers the provider sends with every delivery besides the signature (used by `sign`). */
-	deliveryHeaders?(event: string | undefined, options: { deliveryId?: string }): Record<string, string>;
+	deliveryHeaders?(
+		event: string | undefined,
+		options: { deliveryId?: string },
+	): Record<string, string>;
 	/** A realistic payload for an event, used by `sign`-based tools, tests and the CLI. */
 	sample(event: string, overrides?: { id?: string; now?: Date }): Record<string, unknown>;
 }

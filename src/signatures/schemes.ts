@@ -46,7 +46,11 @@ function present(values: string[]): string[] {
 	return values.map((v) => v.trim()).filter(Boolean);
 }
 
-function anyDigestMatches(candidates: readonly string[], secrets: readonly string[], parts: Array<Buffer | string>): boolean {
+function anyDigestMatches(
+	candidates: readonly string[],
+	secrets: readonly string[],
+	parts: Array<Buffer | string>,
+): boolean {
 	let matched = false;
 	for (const secret of secrets) {
 		const expected = hmacSha256(secret, ...parts);
@@ -130,7 +134,8 @@ export function hmacTimestampedScheme(header: string): SignatureScheme {
 			const parsed = parseTimestampedHeader(value);
 			if (!parsed) return malformed(header);
 			// The signature is checked before the clock, so a stale-but-genuine delivery is told apart from a forgery.
-			if (!anyDigestMatches(parsed.signatures, secrets, [`${parsed.timestamp}.`, body])) return mismatch;
+			if (!anyDigestMatches(parsed.signatures, secrets, [`${parsed.timestamp}.`, body]))
+				return mismatch;
 			if (toleranceSeconds > 0 && Math.abs(nowSeconds - parsed.timestamp) > toleranceSeconds) {
 				return {
 					ok: false,
@@ -152,9 +157,15 @@ export function staticKeyScheme(header: string, queryParameter: string): Signatu
 		kind: 'staticKey',
 		header,
 		verify(request, _body, { secrets }) {
-			const candidates = present([...valuesOf(request.headers, header), ...valuesOf(request.query, queryParameter)]);
+			const candidates = present([
+				...valuesOf(request.headers, header),
+				...valuesOf(request.query, queryParameter),
+			]);
 			if (candidates.length === 0) {
-				return { ok: false, reason: `missing ${header} header or ${queryParameter} query parameter` };
+				return {
+					ok: false,
+					reason: `missing ${header} header or ${queryParameter} query parameter`,
+				};
 			}
 			let matched = false;
 			for (const secret of secrets) {

@@ -68,10 +68,16 @@ export function normaliseBaseUrl(baseUrl: string | undefined): string {
 	try {
 		url = new URL(value);
 	} catch {
-		throw new SmartComplyApiError('invalid_base_url', 'The SmartComply base URL is not a valid URL');
+		throw new SmartComplyApiError(
+			'invalid_base_url',
+			'The SmartComply base URL is not a valid URL',
+		);
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		throw new SmartComplyApiError('invalid_base_url', 'The SmartComply base URL must start with https://');
+		throw new SmartComplyApiError(
+			'invalid_base_url',
+			'The SmartComply base URL must start with https://',
+		);
 	}
 	return value.replace(/\/+$/, '');
 }
@@ -90,51 +96,111 @@ export class SmartComplyClient {
 		this.timeoutMs = options.timeoutMs ?? 10_000;
 	}
 
-	async createEndpoint(input: { url: string; events: string[]; description?: string }): Promise<CreatedSmartComplyEndpoint> {
-		const body = await this.call('POST', '/webhooks/endpoints', 'create the webhook endpoint', input);
-		return this.shape(createdSchema, body, 'create the webhook endpoint') as CreatedSmartComplyEndpoint;
+	async createEndpoint(input: {
+		url: string;
+		events: string[];
+		description?: string;
+	}): Promise<CreatedSmartComplyEndpoint> {
+		const body = await this.call(
+			'POST',
+			'/webhooks/endpoints',
+			'create the webhook endpoint',
+			input,
+		);
+		return this.shape(
+			createdSchema,
+			body,
+			'create the webhook endpoint',
+		) as CreatedSmartComplyEndpoint;
 	}
 
 	async listEndpoints(): Promise<SmartComplyEndpoint[]> {
 		const body = await this.call('GET', '/webhooks/endpoints', 'list webhook endpoints');
-		const list = Array.isArray(body) ? body : (body as { data?: unknown; endpoints?: unknown })?.data ?? (body as { endpoints?: unknown })?.endpoints;
+		const list = Array.isArray(body)
+			? body
+			: ((body as { data?: unknown; endpoints?: unknown })?.data ??
+				(body as { endpoints?: unknown })?.endpoints);
 		return this.shape(z.array(endpointSchema), list, 'list webhook endpoints');
 	}
 
 	/** The endpoint, or undefined when SmartComply no longer has it. */
 	async getEndpoint(id: string): Promise<SmartComplyEndpoint | undefined> {
-		const body = await this.call('GET', `/webhooks/endpoints/${encodeURIComponent(id)}`, 'read the webhook endpoint', undefined, true);
-		return body === undefined ? undefined : this.shape(endpointSchema, body, 'read the webhook endpoint');
+		const body = await this.call(
+			'GET',
+			`/webhooks/endpoints/${encodeURIComponent(id)}`,
+			'read the webhook endpoint',
+			undefined,
+			true,
+		);
+		return body === undefined
+			? undefined
+			: this.shape(endpointSchema, body, 'read the webhook endpoint');
 	}
 
 	/** True when deleted, false when it was already gone. */
 	async deleteEndpoint(id: string): Promise<boolean> {
-		const body = await this.call('DELETE', `/webhooks/endpoints/${encodeURIComponent(id)}`, 'delete the webhook endpoint', undefined, true);
+		const body = await this.call(
+			'DELETE',
+			`/webhooks/endpoints/${encodeURIComponent(id)}`,
+			'delete the webhook endpoint',
+			undefined,
+			true,
+		);
 		return body !== undefined;
 	}
 
 	async sendTestEvent(id: string): Promise<void> {
-		await this.call('POST', `/webhooks/endpoints/${encodeURIComponent(id)}/test`, 'send a test event');
+		await this.call(
+			'POST',
+			`/webhooks/endpoints/${encodeURIComponent(id)}/test`,
+			'send a test event',
+		);
 	}
 
 	async rotateSecret(id: string): Promise<string> {
-		const body = await this.call('POST', `/webhooks/endpoints/${encodeURIComponent(id)}/rotate-secret`, 'rotate the signing secret');
+		const body = await this.call(
+			'POST',
+			`/webhooks/endpoints/${encodeURIComponent(id)}/rotate-secret`,
+			'rotate the signing secret',
+		);
 		return this.shape(secretSchema, body, 'rotate the signing secret').signing_secret;
 	}
 
-	private async call(method: HttpRequest['method'], path: string, action: string, body?: unknown, notFoundIsUndefined = false): Promise<unknown> {
+	private async call(
+		method: HttpRequest['method'],
+		path: string,
+		action: string,
+		body?: unknown,
+		notFoundIsUndefined = false,
+	): Promise<unknown> {
 		const headers: Record<string, string> = { Accept: 'application/json' };
 		if (this.apiKey) headers.Authorization = `Bearer ${this.apiKey}`;
 		let response;
 		try {
-			response = await this.transport({ method, url: this.baseUrl + path, headers, body, timeoutMs: this.timeoutMs });
+			response = await this.transport({
+				method,
+				url: this.baseUrl + path,
+				headers,
+				body,
+				timeoutMs: this.timeoutMs,
+			});
 		} catch (error) {
 			// The transport's error stays as `cause`; only a transport failure (no answer at all) is "could not reach".
 			if (error instanceof TransportError && error.kind === 'timeout') {
-				throw new SmartComplyApiError('timeout', `SmartComply did not answer within ${this.timeoutMs / 1000} s when trying to ${action}`, undefined, { cause: error });
+				throw new SmartComplyApiError(
+					'timeout',
+					`SmartComply did not answer within ${this.timeoutMs / 1000} s when trying to ${action}`,
+					undefined,
+					{ cause: error },
+				);
 			}
 			if (error instanceof TransportError) {
-				throw new SmartComplyApiError('network', `Could not reach SmartComply at ${this.baseUrl} to ${action}: check the base URL and the network`, undefined, { cause: error });
+				throw new SmartComplyApiError(
+					'network',
+					`Could not reach SmartComply at ${this.baseUrl} to ${action}: check the base URL and the network`,
+					undefined,
+					{ cause: error },
+				);
 			}
 			throw error;
 		}
@@ -147,17 +213,50 @@ export class SmartComplyClient {
 	private failure(status: number, body: unknown, action: string): SmartComplyApiError {
 		const detail = serverMessage(body);
 		const said = detail ? `: ${redact(detail, this.apiKey)}` : '';
-		if (status === 401) return new SmartComplyApiError('unauthorized', `SmartComply rejected the API key (401) when trying to ${action}. Check the API key in the SmartComply credential`, status);
-		if (status === 403) return new SmartComplyApiError('forbidden', `The API key may not ${action} (403)${said}`, status);
-		if (status === 404) return new SmartComplyApiError('not_found', `SmartComply could not find what was needed to ${action} (404)${said}`, status);
-		if (status === 429) return new SmartComplyApiError('rate_limited', `SmartComply is rate-limiting requests (429); try again shortly`, status);
-		if (status >= 500) return new SmartComplyApiError('server_error', `SmartComply failed with ${status} when trying to ${action}; try again later${said}`, status);
-		return new SmartComplyApiError('rejected', `SmartComply refused to ${action} (${status})${said}`, status);
+		if (status === 401)
+			return new SmartComplyApiError(
+				'unauthorized',
+				`SmartComply rejected the API key (401) when trying to ${action}. Check the API key in the SmartComply credential`,
+				status,
+			);
+		if (status === 403)
+			return new SmartComplyApiError(
+				'forbidden',
+				`The API key may not ${action} (403)${said}`,
+				status,
+			);
+		if (status === 404)
+			return new SmartComplyApiError(
+				'not_found',
+				`SmartComply could not find what was needed to ${action} (404)${said}`,
+				status,
+			);
+		if (status === 429)
+			return new SmartComplyApiError(
+				'rate_limited',
+				`SmartComply is rate-limiting requests (429); try again shortly`,
+				status,
+			);
+		if (status >= 500)
+			return new SmartComplyApiError(
+				'server_error',
+				`SmartComply failed with ${status} when trying to ${action}; try again later${said}`,
+				status,
+			);
+		return new SmartComplyApiError(
+			'rejected',
+			`SmartComply refused to ${action} (${status})${said}`,
+			status,
+		);
 	}
 
 	private shape<S extends z.ZodTypeAny>(schema: S, body: unknown, action: string): z.output<S> {
 		const result = schema.safeParse(body);
-		if (!result.success) throw new SmartComplyApiError('invalid_response', `SmartComply sent an unexpected answer when trying to ${action}`);
+		if (!result.success)
+			throw new SmartComplyApiError(
+				'invalid_response',
+				`SmartComply sent an unexpected answer when trying to ${action}`,
+			);
 		return result.data;
 	}
 }
@@ -166,8 +265,12 @@ function serverMessage(body: unknown): string | undefined {
 	if (typeof body === 'string') return body.trim().slice(0, 200) || undefined;
 	if (body && typeof body === 'object') {
 		const b = body as { message?: unknown; error?: unknown };
-		const inner = typeof b.error === 'object' && b.error !== null ? (b.error as { message?: unknown }).message : b.error;
-		const text = typeof b.message === 'string' ? b.message : typeof inner === 'string' ? inner : undefined;
+		const inner =
+			typeof b.error === 'object' && b.error !== null
+				? (b.error as { message?: unknown }).message
+				: b.error;
+		const text =
+			typeof b.message === 'string' ? b.message : typeof inner === 'string' ? inner : undefined;
 		return text?.trim().slice(0, 200) || undefined;
 	}
 	return undefined;

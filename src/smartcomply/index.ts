@@ -9,6 +9,17 @@ export {
 	type SmartComplyClientOptions,
 	type SmartComplyErrorCode,
 } from './client';
-export { fetchTransport, TransportError, type Transport, type HttpRequest, type HttpResponse } from './transport';
-export { endpointIsCurrent, registerEndpoint, unregisterEndpoint, type RegistrationState } from './registration';
+export {
+	fetchTransport,
+	TransportError,
+	type Transport,
+	type HttpRequest,
+	type HttpResponse,
+} from './transport';
+export {
+	endpointIsCurrent,
+	registerEndpoint,
+	unregisterEndpoint,
+	type RegistrationState,
+} from './registration';
 export { sealSecret, openSealedSecret } from './sealed-secret';

@@ -16,10 +16,22 @@ function sameEvents(a: readonly string[] = [], b: readonly string[] = []): boole
 }
 
 /** True when our endpoint is still registered for this URL and these events and we hold its secret. Only reads. */
-export async function endpointIsCurrent(client: SmartComplyClient, state: RegistrationState, webhookUrl: string, events: string[]): Promise<boolean> {
-	if (!state.endpointId || !(state.signingSecret || state.sealedSecret) || state.webhookUrl !== webhookUrl) return false;
+export async function endpointIsCurrent(
+	client: SmartComplyClient,
+	state: RegistrationState,
+	webhookUrl: string,
+	events: string[],
+): Promise<boolean> {
+	if (
+		!state.endpointId ||
+		!(state.signingSecret || state.sealedSecret) ||
+		state.webhookUrl !== webhookUrl
+	)
+		return false;
 	const endpoint = await client.getEndpoint(state.endpointId);
-	return endpoint !== undefined && endpoint.url === webhookUrl && sameEvents(endpoint.events, events);
+	return (
+		endpoint !== undefined && endpoint.url === webhookUrl && sameEvents(endpoint.events, events)
+	);
 }
 
 /**
@@ -38,12 +50,24 @@ export async function registerEndpoint(
 	for (const endpoint of await listOrEmpty(client)) {
 		if (endpoint.url === input.webhookUrl) await client.deleteEndpoint(endpoint.id);
 	}
-	const created = await client.createEndpoint({ url: input.webhookUrl, events: input.events, description: input.description });
-	return { endpointId: created.id, signingSecret: created.signing_secret, webhookUrl: input.webhookUrl, events: input.events };
+	const created = await client.createEndpoint({
+		url: input.webhookUrl,
+		events: input.events,
+		description: input.description,
+	});
+	return {
+		endpointId: created.id,
+		signingSecret: created.signing_secret,
+		webhookUrl: input.webhookUrl,
+		events: input.events,
+	};
 }
 
 /** Removes our endpoint; one that is already gone counts as removed. */
-export async function unregisterEndpoint(client: SmartComplyClient, state: RegistrationState): Promise<void> {
+export async function unregisterEndpoint(
+	client: SmartComplyClient,
+	state: RegistrationState,
+): Promise<void> {
 	if (state.endpointId) await client.deleteEndpoint(state.endpointId);
 }
 
@@ -52,7 +76,8 @@ async function listOrEmpty(client: SmartComplyClient) {
 	try {
 		return await client.listEndpoints();
 	} catch (error) {
-		if (error instanceof SmartComplyApiError && (error.status === 404 || error.status === 405)) return [];
+		if (error instanceof SmartComplyApiError && (error.status === 404 || error.status === 405))
+			return [];
 		throw error;
 	}
 }

@@ -21,14 +21,21 @@ export function sealSecret(secret: string, apiKey: string, endpointId: string): 
 	const cipher = createCipheriv('aes-256-gcm', keyFor(apiKey, endpointId), iv);
 	cipher.setAAD(Buffer.from(endpointId));
 	const sealed = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-	return [FORMAT, iv, cipher.getAuthTag(), sealed].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+	return [FORMAT, iv, cipher.getAuthTag(), sealed]
+		.map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+		.join('.');
 }
 
 /** The secret, or undefined when `sealed` is malformed, was altered, or was sealed under another key or endpoint. */
-export function openSealedSecret(sealed: unknown, apiKey: string, endpointId: string): string | undefined {
+export function openSealedSecret(
+	sealed: unknown,
+	apiKey: string,
+	endpointId: string,
+): string | undefined {
 	if (typeof sealed !== 'string' || sealed.length > 4096) return undefined;
 	const [format, ivText, tagText, bodyText, ...rest] = sealed.split('.');
-	if (format !== FORMAT || rest.length > 0 || !ivText || !tagText || bodyText === undefined) return undefined;
+	if (format !== FORMAT || rest.length > 0 || !ivText || !tagText || bodyText === undefined)
+		return undefined;
 	const iv = Buffer.from(ivText, 'base64url');
 	const tag = Buffer.from(tagText, 'base64url');
 	if (iv.length !== 12 || tag.length !== 16) return undefined;
@@ -36,7 +43,10 @@ export function openSealedSecret(sealed: unknown, apiKey: string, endpointId: st
 		const decipher = createDecipheriv('aes-256-gcm', keyFor(apiKey, endpointId), iv);
 		decipher.setAAD(Buffer.from(endpointId));
 		decipher.setAuthTag(tag);
-		return Buffer.concat([decipher.update(Buffer.from(bodyText, 'base64url')), decipher.final()]).toString('utf8');
+		return Buffer.concat([
+			decipher.update(Buffer.from(bodyText, 'base64url')),
+			decipher.final(),
+		]).toString('utf8');
 	} catch {
 		// GCM authentication failed: wrong key, wrong endpoint or altered text. The caller reports it; nothing to log here.
 		return undefined;

@@ -35,13 +35,17 @@ export const fetchTransport: Transport = async (request) => {
 	try {
 		response = await fetch(request.url, {
 			method: request.method,
-			headers: request.body === undefined ? request.headers : { 'Content-Type': 'application/json', ...request.headers },
+			headers:
+				request.body === undefined
+					? request.headers
+					: { 'Content-Type': 'application/json', ...request.headers },
 			body: request.body === undefined ? undefined : JSON.stringify(request.body),
 			signal: AbortSignal.timeout(request.timeoutMs),
 		});
 	} catch (error) {
 		const name = (error as { name?: string })?.name;
-		if (name === 'TimeoutError' || name === 'AbortError') throw new TransportError('timeout', 'request timed out', { cause: error });
+		if (name === 'TimeoutError' || name === 'AbortError')
+			throw new TransportError('timeout', 'request timed out', { cause: error });
 		throw new TransportError('network', 'could not connect', { cause: error });
 	}
 	const text = await response.text();

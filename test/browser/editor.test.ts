@@ -10,13 +10,24 @@
 //   npx vitest run --config test/browser/vitest.config.ts
 import { type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
-import { escapeRe, keepFailure, launchBrowser, sees, SHORT, shot as shotOf, signIn, WAIT, type Browser } from './browser';
+import {
+	escapeRe,
+	keepFailure,
+	launchBrowser,
+	sees,
+	SHORT,
+	shot as shotOf,
+	signIn,
+	WAIT,
+	type Browser,
+} from './browser';
 
 // the whole file stays under 3 minutes: no test starts after BUDGET_MS (each test is capped at 45 s by the config)
 const BUDGET_MS = 150_000;
 let suiteStart = 0;
 function withinBudget() {
-	if (Date.now() - suiteStart > BUDGET_MS) throw new Error(`browser suite over its ${BUDGET_MS / 1000} s budget; not starting more`);
+	if (Date.now() - suiteStart > BUDGET_MS)
+		throw new Error(`browser suite over its ${BUDGET_MS / 1000} s budget; not starting more`);
 }
 // This suite is for the 2.x editor only (1.x's editor differs); under `N8N_LINE=1` it is skipped.
 const line = process.env.N8N_LINE || '2';
@@ -67,9 +78,16 @@ const PROVIDERS: Provider[] = [
 		action: 'On test submitted',
 		preselected: 'test.submitted',
 		events: ['test.submitted', 'notice.created', 'webhook.test'],
-		panelTexts: ['Registration', 'the trigger creates its own endpoint in SmartComply', 'Nothing to copy by hand'],
+		panelTexts: [
+			'Registration',
+			'the trigger creates its own endpoint in SmartComply',
+			'Nothing to copy by hand',
+		],
 		panelAbsent: ['HTTPS required'],
-		credential: { type: 'SmartComply API', fields: ['API Key', 'Base URL', 'Signing Secret (Dashboard Endpoints Only)'] },
+		credential: {
+			type: 'SmartComply API',
+			fields: ['API Key', 'Base URL', 'Signing Secret (Dashboard Endpoints Only)'],
+		},
 	},
 	{
 		file: 'smartlyq',
@@ -78,8 +96,20 @@ const PROVIDERS: Provider[] = [
 		displayName: 'SmartlyQ Trigger',
 		action: 'On job completed',
 		preselected: 'job.completed',
-		events: ['job.completed', 'job.failed', 'social.posted', 'social.failed', 'chatbot.message', 'wallet.low'],
-		panelTexts: ['Register this webhook in SmartlyQ by hand', 'Developer Dashboard', 'Webhooks tab', 'HTTPS required: SmartlyQ only accepts HTTPS endpoint URLs'],
+		events: [
+			'job.completed',
+			'job.failed',
+			'social.posted',
+			'social.failed',
+			'chatbot.message',
+			'wallet.low',
+		],
+		panelTexts: [
+			'Register this webhook in SmartlyQ by hand',
+			'Developer Dashboard',
+			'Webhooks tab',
+			'HTTPS required: SmartlyQ only accepts HTTPS endpoint URLs',
+		],
 		credential: { type: 'SmartlyQ Webhook API', fields: ['Signing Secret'] },
 	},
 	{
@@ -102,7 +132,12 @@ const PROVIDERS: Provider[] = [
 			'user.deactivated',
 			'audit.exported',
 		],
-		panelTexts: ['Register this webhook in SmartMaintenance by hand', 'Configuration → Webhooks', 'Send test event', 'SmartMaintenance warns about http:// URLs'],
+		panelTexts: [
+			'Register this webhook in SmartMaintenance by hand',
+			'Configuration → Webhooks',
+			'Send test event',
+			'SmartMaintenance warns about http:// URLs',
+		],
 		// HTTPS is recommended, not required, for SmartMaintenance
 		panelAbsent: ['HTTPS required'],
 		credential: { type: 'SmartMaintenance Webhook API', fields: ['Secret'] },
@@ -172,18 +207,28 @@ describe.skipIf(line !== '2')('n8n 2.x editor: the five triggers as a user sees 
 			await search.fill(p.search);
 			const item = page
 				.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]')
-				.filter({ has: page.locator('[data-test-id="node-creator-item-name"]', { hasText: new RegExp(`^\\s*${escapeRe(p.listName)}\\s*$`) }) });
+				.filter({
+					has: page.locator('[data-test-id="node-creator-item-name"]', {
+						hasText: new RegExp(`^\\s*${escapeRe(p.listName)}\\s*$`),
+					}),
+				});
 			await item.first().waitFor({ timeout: SHORT });
 			await item.first().click();
 			if (p.action) {
 				// n8n turns the Events options into trigger actions ("On project completed", ...)
-				const action = page.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]', { hasText: p.action });
+				const action = page.locator(
+					'[data-test-id="node-creator"] [data-test-id="item-iterator-item"]',
+					{ hasText: p.action },
+				);
 				await action.first().click({ timeout: SHORT });
 			} else {
 				// n8n 2.41 opens a community package's node (one installed in ~/.n8n/nodes) on its "Node details" view; one
 				// without actions is added from there
 				await sees(page.locator('[data-test-id="node-creator"]'), 'Node details');
-				await page.locator('[data-test-id="node-creator"]').getByRole('button', { name: 'Add to workflow' }).click({ timeout: SHORT });
+				await page
+					.locator('[data-test-id="node-creator"]')
+					.getByRole('button', { name: 'Add to workflow' })
+					.click({ timeout: SHORT });
 			}
 
 			// the node panel (NDV) opens on the new node
@@ -211,29 +256,48 @@ describe.skipIf(line !== '2')('n8n 2.x editor: the five triggers as a user sees 
 				await params.locator('[data-test-id="parameter-input-events"]').click();
 				const options = page.locator('.el-select-dropdown__item:visible');
 				for (const event of p.events) {
-					await options.filter({ has: page.locator('.option-headline', { hasText: new RegExp(`^\\s*${escapeRe(event)}\\s*$`) }) }).first().waitFor({ timeout: SHORT });
+					await options
+						.filter({
+							has: page.locator('.option-headline', {
+								hasText: new RegExp(`^\\s*${escapeRe(event)}\\s*$`),
+							}),
+						})
+						.first()
+						.waitFor({ timeout: SHORT });
 				}
 				expect(await options.count()).toBe(p.events.length);
 				await page.keyboard.press('Escape');
 				await options.first().waitFor({ state: 'hidden', timeout: SHORT });
 			} else {
 				// SmarterMeasure: free-text Events with the payload fields named
-				await params.locator('[data-test-id="parameter-input-eventNames"]').waitFor({ timeout: SHORT });
+				await params
+					.locator('[data-test-id="parameter-input-eventNames"]')
+					.waitFor({ timeout: SHORT });
 			}
 
 			if (p.file === 'smartcomply') {
 				// both registration options, and the manual steps once the dashboard option is chosen
 				await params.locator('[data-test-id="parameter-input-registration"]').click();
 				const reg = page.locator('.el-select-dropdown__item:visible');
-				await reg.filter({ hasText: 'Automatic (SmartComply API)' }).first().waitFor({ timeout: SHORT });
-				await reg.filter({ hasText: 'Endpoint Made in the SmartComply Dashboard' }).first().click({ timeout: SHORT });
+				await reg
+					.filter({ hasText: 'Automatic (SmartComply API)' })
+					.first()
+					.waitFor({ timeout: SHORT });
+				await reg
+					.filter({ hasText: 'Endpoint Made in the SmartComply Dashboard' })
+					.first()
+					.click({ timeout: SHORT });
 				await sees(params, 'Register the endpoint in SmartComply');
 				await sees(params, 'Settings → Webhooks → Add endpoint');
 				await sees(params, 'signing secret (whsec_');
 				await shot(`${p.file}-panel-manual`);
 				// back to the default
 				await params.locator('[data-test-id="parameter-input-registration"]').click();
-				await page.locator('.el-select-dropdown__item:visible').filter({ hasText: 'Automatic (SmartComply API)' }).first().click({ timeout: SHORT });
+				await page
+					.locator('.el-select-dropdown__item:visible')
+					.filter({ hasText: 'Automatic (SmartComply API)' })
+					.first()
+					.click({ timeout: SHORT });
 				await sees(params, 'Nothing to copy by hand');
 			}
 
@@ -241,10 +305,17 @@ describe.skipIf(line !== '2')('n8n 2.x editor: the five triggers as a user sees 
 				await shot(`${p.file}-panel`);
 				// the URL to e-mail changes when the key goes in the query string
 				await params.locator('[data-test-id="parameter-input-keyLocation"]').click();
-				await page.locator('.el-select-dropdown__item:visible').filter({ hasText: 'URL Query Parameter (VerificationKey)' }).first().click({ timeout: SHORT });
+				await page
+					.locator('.el-select-dropdown__item:visible')
+					.filter({ hasText: 'URL Query Parameter (VerificationKey)' })
+					.first()
+					.click({ timeout: SHORT });
 				await sees(params, 'VerificationKey={VerificationKey}');
 				await sees(params, 'replaces {VerificationKey} with your key on every call');
-				await params.getByText('VerificationKey={VerificationKey}').first().scrollIntoViewIfNeeded();
+				await params
+					.getByText('VerificationKey={VerificationKey}')
+					.first()
+					.scrollIntoViewIfNeeded();
 				await shot(`${p.file}-panel-query`);
 			} else {
 				await params.locator('.webhooks').scrollIntoViewIfNeeded();
@@ -252,16 +323,26 @@ describe.skipIf(line !== '2')('n8n 2.x editor: the five triggers as a user sees 
 			}
 
 			// the credential: "Connect to ..." (2.x's empty state) opens the new-credential dialog
-			await params.locator('[data-test-id="node-credentials-empty-state"] button').click({ timeout: SHORT });
+			await params
+				.locator('[data-test-id="node-credentials-empty-state"] button')
+				.click({ timeout: SHORT });
 			const dialog = page.locator('[data-test-id="editCredential-modal"]');
 			await dialog.waitFor({ timeout: WAIT });
 			await sees(dialog, p.credential.type);
 			for (const field of p.credential.fields) {
-				await dialog.locator('[data-test-id="credential-connection-parameter"] label span.n8n-text', { hasText: new RegExp(`^\\s*${escapeRe(field)}\\s*\\*?\\s*$`) }).first().waitFor({ timeout: SHORT });
+				await dialog
+					.locator('[data-test-id="credential-connection-parameter"] label span.n8n-text', {
+						hasText: new RegExp(`^\\s*${escapeRe(field)}\\s*\\*?\\s*$`),
+					})
+					.first()
+					.waitFor({ timeout: SHORT });
 			}
 			if (p.file === 'smartcomply') {
 				await expect
-					.poll(() => dialog.locator('[data-test-id="parameter-input-baseUrl"] input').inputValue(), { timeout: SHORT })
+					.poll(
+						() => dialog.locator('[data-test-id="parameter-input-baseUrl"] input').inputValue(),
+						{ timeout: SHORT },
+					)
 					.toBe('https://app.smartcomply.app/api/v1');
 			}
 			await shot(`${p.file}-credential`);
@@ -274,7 +355,9 @@ describe.skipIf(line !== '2')('n8n 2.x editor: the five triggers as a user sees 
 			const node = page.locator('[data-test-id="canvas-node"]', { hasText: p.displayName });
 			await node.waitFor({ timeout: SHORT });
 			// (n8n 2.40 renders it as <div class="_subtitle_…"> under the node's label)
-			const subtitle = (await node.locator('[class*="_subtitle_"]').first().innerText({ timeout: SHORT })).trim();
+			const subtitle = (
+				await node.locator('[class*="_subtitle_"]').first().innerText({ timeout: SHORT })
+			).trim();
 			expect(subtitle).not.toMatch(/ERROR|\[|\{\{|undefined/i);
 			expect(subtitle).toBe(p.preselected ?? 'All events');
 			timings[p.file] = Date.now() - t0;

@@ -9,7 +9,14 @@ import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { providerIds, receive, sign, type ProviderId, type ReceiveOptions, type WebhookRequest } from '../../src';
+import {
+	providerIds,
+	receive,
+	sign,
+	type ProviderId,
+	type ReceiveOptions,
+	type WebhookRequest,
+} from '../../src';
 import { MAX_BODY_BYTES } from '../../src/parse';
 import { getProvider } from '../../src/providers';
 import { EXPECTED } from './expected';
@@ -21,7 +28,9 @@ const NOW = T * 1000;
 const MAX_MS = 2000;
 
 const CASES_DIR = join(__dirname, 'cases');
-const files = ['json', 'xml'].flatMap((dir) => readdirSync(join(CASES_DIR, dir)).map((f) => `${dir}/${f}`)).sort();
+const files = ['json', 'xml']
+	.flatMap((dir) => readdirSync(join(CASES_DIR, dir)).map((f) => `${dir}/${f}`))
+	.sort();
 const JSON_PROVIDERS = providerIds;
 const XML_PROVIDERS = providerIds.filter((id) => getProvider(id).formats.includes('xml'));
 
@@ -37,7 +46,13 @@ function expectedSignature(provider: ProviderId, body: Buffer): string | undefin
 }
 
 /** Sends one request and checks everything that must hold for any input. */
-function check(name: string, provider: ProviderId, request: WebhookRequest, allowed: number[], options: ReceiveOptions = {}) {
+function check(
+	name: string,
+	provider: ProviderId,
+	request: WebhookRequest,
+	allowed: number[],
+	options: ReceiveOptions = {},
+) {
 	const started = performance.now();
 	let result;
 	try {
@@ -48,7 +63,9 @@ function check(name: string, provider: ProviderId, request: WebhookRequest, allo
 	const ms = performance.now() - started;
 	timings.push({ name: `${provider} ${name}`, ms, status: result.status });
 	expect(ms, `${name} took ${ms.toFixed(0)} ms`).toBeLessThan(MAX_MS);
-	expect(allowed, `${provider} ${name}: got ${result.status} (${result.reason})`).toContain(result.status);
+	expect(allowed, `${provider} ${name}: got ${result.status} (${result.reason})`).toContain(
+		result.status,
+	);
 	if (result.status !== 200) expect(result.items).toEqual([]);
 	const reason = result.reason ?? '';
 	expect(reason).not.toContain(SECRET);
@@ -65,7 +82,10 @@ function check(name: string, provider: ProviderId, request: WebhookRequest, allo
 
 function signed(provider: ProviderId, body: Buffer, contentType: string): WebhookRequest {
 	const headers = sign(provider, body, SECRET, { timestamp: T, contentType });
-	return { headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])), rawBody: body };
+	return {
+		headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
+		rawBody: body,
+	};
 }
 
 afterAll(() => {
@@ -79,7 +99,8 @@ describe('corpus files', () => {
 	it('every file has an expectation, and every 200 says why it is harmless', () => {
 		expect(files.filter((f) => !EXPECTED[f])).toEqual([]);
 		expect(Object.keys(EXPECTED).filter((f) => !files.includes(f))).toEqual([]);
-		for (const [file, e] of Object.entries(EXPECTED)) if (e.statuses.includes(200)) expect(e.harmless, file).toBeTruthy();
+		for (const [file, e] of Object.entries(EXPECTED))
+			if (e.statuses.includes(200)) expect(e.harmless, file).toBeTruthy();
 	});
 
 	describe.each(files)('%s', (file) => {
@@ -93,11 +114,18 @@ describe('corpus files', () => {
 			const result = check(file, provider, signed(provider, body, contentType), allowed);
 			// Whatever was accepted never carries the forbidden key as an own property or a changed prototype.
 			for (const item of result.items) {
-				expect(Object.getPrototypeOf(item) === Object.prototype || Object.getPrototypeOf(item) === null).toBe(true);
+				expect(
+					Object.getPrototypeOf(item) === Object.prototype || Object.getPrototypeOf(item) === null,
+				).toBe(true);
 				expect(JSON.stringify(item)).not.toContain('"__proto__":');
 			}
 			// Unsigned, the same bytes are refused before they are even parsed.
-			check(`${file} unsigned`, provider, { headers: { 'content-type': contentType }, rawBody: body }, [401]);
+			check(
+				`${file} unsigned`,
+				provider,
+				{ headers: { 'content-type': contentType }, rawBody: body },
+				[401],
+			);
 		});
 	});
 });
@@ -109,7 +137,9 @@ describe('generated bodies (too big to commit)', () => {
 		for (const provider of providerIds) {
 			check('oversized 16 MiB + 1', provider, { headers: {}, rawBody: big }, [400]);
 			const small = Buffer.from(JSON.stringify({ id: 'evt_1', type: 'x', pad: 'y'.repeat(2000) }));
-			check('over maxBodyBytes', provider, signed(provider, small, 'application/json'), [400], { maxBodyBytes: 1024 });
+			check('over maxBodyBytes', provider, signed(provider, small, 'application/json'), [400], {
+				maxBodyBytes: 1024,
+			});
 		}
 	});
 
@@ -126,32 +156,81 @@ describe('generated bodies (too big to commit)', () => {
 		const half = MAX_BODY_BYTES / 2;
 		const arrays = Buffer.alloc(MAX_BODY_BYTES, 0x5d).fill(0x5b, 0, half); // [[[[…]]]]
 		const opens = Buffer.alloc(MAX_BODY_BYTES, 0x5b); // [[[[… never closed
-		for (const [label, body] of [['16 MiB [[[…]]]', arrays], ['16 MiB [[[…', opens]] as const) {
+		for (const [label, body] of [
+			['16 MiB [[[…]]]', arrays],
+			['16 MiB [[[…', opens],
+		] as const) {
 			check(`${label} signed`, 'smp', signed('smp', body, 'application/json'), [400]);
-			check(`${label} unsigned`, 'smartMaintenance', { headers: { 'content-type': 'application/json' }, rawBody: body }, [400], { secret: undefined });
+			check(
+				`${label} unsigned`,
+				'smartMaintenance',
+				{ headers: { 'content-type': 'application/json' }, rawBody: body },
+				[400],
+				{ secret: undefined },
+			);
 		}
 	});
 
 	it('large bodies: the depth scan agrees with the parser (brackets in strings, escapes, exactly 64 levels)', () => {
 		const filler = `"${'[{\\\"[['.repeat(200_000)}"`; // brackets and escaped quotes inside one string, > 1 MiB
-		const at = (levels: number) => `{"event":"task.completed","timestamp":"x","company_id":1,"company_name":"c","data":{},"s":${filler},"d":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
+		const at = (levels: number) =>
+			`{"event":"task.completed","timestamp":"x","company_id":1,"company_name":"c","data":{},"s":${filler},"d":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
 		expect(Buffer.byteLength(at(64))).toBeGreaterThan(1024 * 1024);
-		check('1 MiB+, 64 levels', 'smartMaintenance', { headers: {}, rawBody: Buffer.from(at(64)) }, [200], { secret: undefined });
-		const deep = check('1 MiB+, 65 levels', 'smartMaintenance', { headers: {}, rawBody: Buffer.from(at(65)) }, [400], { secret: undefined });
+		check(
+			'1 MiB+, 64 levels',
+			'smartMaintenance',
+			{ headers: {}, rawBody: Buffer.from(at(64)) },
+			[200],
+			{ secret: undefined },
+		);
+		const deep = check(
+			'1 MiB+, 65 levels',
+			'smartMaintenance',
+			{ headers: {}, rawBody: Buffer.from(at(65)) },
+			[400],
+			{ secret: undefined },
+		);
 		expect(deep.reason).toContain('nesting deeper');
 	});
 
 	const bombs: Array<[string, string, string]> = [
 		['XML 2 MiB nesting bomb', '<a>'.repeat(350_000) + '</a>'.repeat(350_000), 'application/xml'],
 		['XML 2 MiB unclosed nesting', '<a>'.repeat(700_000), 'application/xml'],
-		['JSON array nesting bomb (1,000,000 levels)', '['.repeat(1_000_000) + ']'.repeat(1_000_000), 'application/json'],
-		['JSON object nesting bomb (200,000 levels)', '{"a":'.repeat(200_000) + '1' + '}'.repeat(200_000), 'application/json'],
+		[
+			'JSON array nesting bomb (1,000,000 levels)',
+			'['.repeat(1_000_000) + ']'.repeat(1_000_000),
+			'application/json',
+		],
+		[
+			'JSON object nesting bomb (200,000 levels)',
+			'{"a":'.repeat(200_000) + '1' + '}'.repeat(200_000),
+			'application/json',
+		],
 		['JSON unbalanced nesting (1,000,000 opens)', '{"a":['.repeat(1_000_000), 'application/json'],
-		['JSON wide (100,000 keys, each a 64-deep chain is not allowed: one 65-deep)', `{${Array.from({ length: 100_000 }, (_, i) => `"k${i}":${i}`).join(',')},"deep":${'['.repeat(70)}${']'.repeat(70)}}`, 'application/json'],
-		['XML nesting bomb (100,000 levels)', '<a>'.repeat(100_000) + '</a>'.repeat(100_000), 'application/xml'],
+		[
+			'JSON wide (100,000 keys, each a 64-deep chain is not allowed: one 65-deep)',
+			`{${Array.from({ length: 100_000 }, (_, i) => `"k${i}":${i}`).join(',')},"deep":${'['.repeat(70)}${']'.repeat(70)}}`,
+			'application/json',
+		],
+		[
+			'XML nesting bomb (100,000 levels)',
+			'<a>'.repeat(100_000) + '</a>'.repeat(100_000),
+			'application/xml',
+		],
 		['XML unclosed nesting (500,000 opens)', '<a>'.repeat(500_000), 'application/xml'],
-		['XML 10,000 attributes', `<r ${Array.from({ length: 10_000 }, (_, i) => `a${i}="${i}"`).join(' ')}/>`.replace('/>', ' a0="dup"/>'), 'application/xml'],
-		['XML billion laughs with many declarations', `<!DOCTYPE x [${Array.from({ length: 5000 }, (_, i) => `<!ENTITY e${i} "&e${i ? i - 1 : 0};&e${i ? i - 1 : 0};">`).join('')}]><r>&e4999;</r>`, 'application/xml'],
+		[
+			'XML 10,000 attributes',
+			`<r ${Array.from({ length: 10_000 }, (_, i) => `a${i}="${i}"`).join(' ')}/>`.replace(
+				'/>',
+				' a0="dup"/>',
+			),
+			'application/xml',
+		],
+		[
+			'XML billion laughs with many declarations',
+			`<!DOCTYPE x [${Array.from({ length: 5000 }, (_, i) => `<!ENTITY e${i} "&e${i ? i - 1 : 0};&e${i ? i - 1 : 0};">`).join('')}]><r>&e4999;</r>`,
+			'application/xml',
+		],
 	];
 	it.each(bombs)('%s', (name, text, contentType) => {
 		const body = Buffer.from(text);
@@ -162,13 +241,24 @@ describe('generated bodies (too big to commit)', () => {
 });
 
 describe('headers', () => {
-	const body = Buffer.from(JSON.stringify({ id: 'evt_h', type: 'project.completed', event: 'task.completed', createdAt: 'x', timestamp: 'x', data: {} }));
+	const body = Buffer.from(
+		JSON.stringify({
+			id: 'evt_h',
+			type: 'project.completed',
+			event: 'task.completed',
+			createdAt: 'x',
+			timestamp: 'x',
+			data: {},
+		}),
+	);
 
 	describe.each(providerIds)('%s', (provider) => {
 		const name = getProvider(provider).scheme.header;
 		const genuine = signed(provider, body, 'application/json');
 		const value = genuine.headers[name.toLowerCase()] as string;
-		const others = Object.fromEntries(Object.entries(genuine.headers).filter(([k]) => k !== name.toLowerCase()));
+		const others = Object.fromEntries(
+			Object.entries(genuine.headers).filter(([k]) => k !== name.toLowerCase()),
+		);
 		const cases: Array<[string, Record<string, unknown>, number[]]> = [
 			['missing', {}, [401]],
 			['empty string', { [name]: '' }, [401]],
@@ -179,31 +269,89 @@ describe('headers', () => {
 			['array of non-strings', { [name]: [123, null, {}] }, [401]],
 			['empty array', { [name]: [] }, [401]],
 			// Duplicated headers arrive as arrays. Only a genuine value can verify; which copy counts is the scheme's rule.
-			['array [genuine, forged]', { [name]: [value, value.replace(/.$/, (c) => (c === '0' ? '1' : '0'))] }, [200, 401]],
-			['array [forged, genuine]', { [name]: [value.replace(/.$/, (c) => (c === '0' ? '1' : '0')), value] }, [200, 401]],
-			['array of 10,000 forged copies', { [name]: Array.from({ length: 10_000 }, () => value.replace(/.$/, (c) => (c === '0' ? '1' : '0'))) }, [401]],
-			['oddly cased name', { [name.replace(/[a-z]/g, (c) => c.toUpperCase()).replace(/^X/, 'x')]: value }, [200]],
-			['two casings, forged first', { [name]: value.replace(/.$/, (c) => (c === '0' ? '1' : '0')), [name.toLowerCase()]: value }, [200, 401]],
+			[
+				'array [genuine, forged]',
+				{ [name]: [value, value.replace(/.$/, (c) => (c === '0' ? '1' : '0'))] },
+				[200, 401],
+			],
+			[
+				'array [forged, genuine]',
+				{ [name]: [value.replace(/.$/, (c) => (c === '0' ? '1' : '0')), value] },
+				[200, 401],
+			],
+			[
+				'array of 10,000 forged copies',
+				{
+					[name]: Array.from({ length: 10_000 }, () =>
+						value.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+					),
+				},
+				[401],
+			],
+			[
+				'oddly cased name',
+				{ [name.replace(/[a-z]/g, (c) => c.toUpperCase()).replace(/^X/, 'x')]: value },
+				[200],
+			],
+			[
+				'two casings, forged first',
+				{
+					[name]: value.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+					[name.toLowerCase()]: value,
+				},
+				[200, 401],
+			],
 			['genuine with surrounding spaces', { [name]: ` ${value} ` }, [200]],
-			['upper-case hex (documented case-insensitive)', { [name]: value.replace(/[0-9a-f]{64}$/, (h) => h.toUpperCase()) }, [200]],
+			[
+				'upper-case hex (documented case-insensitive)',
+				{ [name]: value.replace(/[0-9a-f]{64}$/, (h) => h.toUpperCase()) },
+				[200],
+			],
 			['1 MiB value', { [name]: 'a'.repeat(1 << 20) }, [401]],
-			['10,000 comma-separated entries', { [name]: Array.from({ length: 10_000 }, () => `v1=${'0'.repeat(64)}`).join(',') }, [401]],
+			[
+				'10,000 comma-separated entries',
+				{ [name]: Array.from({ length: 10_000 }, () => `v1=${'0'.repeat(64)}`).join(',') },
+				[401],
+			],
 			['control characters', { [name]: `\u0000\r\n${value}` }, [200, 401]],
-			['secret itself instead of a signature', { [name]: SECRET }, getProvider(provider).scheme.kind === 'staticKey' ? [200] : [401]],
+			[
+				'secret itself instead of a signature',
+				{ [name]: SECRET },
+				getProvider(provider).scheme.kind === 'staticKey' ? [200] : [401],
+			],
 			['prefix repeated (sha256=sha256=…)', { [name]: `sha256=${value}` }, [401]],
 		];
 		it.each(cases)('%s', (label, header, allowed) => {
-			check(`header ${label}`, provider, { headers: { ...others, ...header } as never, rawBody: body }, allowed);
+			check(
+				`header ${label}`,
+				provider,
+				{ headers: { ...others, ...header } as never, rawBody: body },
+				allowed,
+			);
 		});
 
 		it('10,000 unrelated headers', () => {
-			const many = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`x-filler-${i}`, 'y']));
-			check('10,000 headers', provider, { headers: { ...many, ...genuine.headers }, rawBody: body }, [200]);
+			const many = Object.fromEntries(
+				Array.from({ length: 10_000 }, (_, i) => [`x-filler-${i}`, 'y']),
+			);
+			check(
+				'10,000 headers',
+				provider,
+				{ headers: { ...many, ...genuine.headers }, rawBody: body },
+				[200],
+			);
 		});
 
 		it('headers object with a prototype-polluting name', () => {
-			const headers = JSON.parse(`{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}`);
-			check('__proto__ header', provider, { headers: { ...headers, ...genuine.headers }, rawBody: body }, [200]);
+			const headers = JSON.parse(
+				`{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}`,
+			);
+			check(
+				'__proto__ header',
+				provider,
+				{ headers: { ...headers, ...genuine.headers }, rawBody: body },
+				[200],
+			);
 			check('__proto__ header only', provider, { headers, rawBody: body }, [401]);
 		});
 	});
@@ -212,19 +360,57 @@ describe('headers', () => {
 		const provider = 'smarterMeasure';
 		const base = { headers: { 'content-type': 'application/json' }, rawBody: body };
 		check('query key', provider, { ...base, query: { VerificationKey: SECRET } }, [200]);
-		check('query key as array', provider, { ...base, query: { VerificationKey: ['wrong', SECRET] } }, [200, 401]);
-		check('query key lower-case name', provider, { ...base, query: { verificationkey: SECRET } }, [200, 401]);
+		check(
+			'query key as array',
+			provider,
+			{ ...base, query: { VerificationKey: ['wrong', SECRET] } },
+			[200, 401],
+		);
+		check(
+			'query key lower-case name',
+			provider,
+			{ ...base, query: { verificationkey: SECRET } },
+			[200, 401],
+		);
 		check('query key wrong', provider, { ...base, query: { VerificationKey: 'wrong' } }, [401]);
-		check('query key as object', provider, { ...base, query: { VerificationKey: { a: SECRET } } }, [401]);
-		check('query key prefix of the secret', provider, { ...base, query: { VerificationKey: SECRET.slice(0, -1) } }, [401]);
-		check('query key secret + suffix', provider, { ...base, query: { VerificationKey: `${SECRET}x` } }, [401]);
-		check('query with __proto__', provider, { ...base, query: JSON.parse('{"__proto__":{"VerificationKey":"x"}}') }, [401]);
+		check(
+			'query key as object',
+			provider,
+			{ ...base, query: { VerificationKey: { a: SECRET } } },
+			[401],
+		);
+		check(
+			'query key prefix of the secret',
+			provider,
+			{ ...base, query: { VerificationKey: SECRET.slice(0, -1) } },
+			[401],
+		);
+		check(
+			'query key secret + suffix',
+			provider,
+			{ ...base, query: { VerificationKey: `${SECRET}x` } },
+			[401],
+		);
+		check(
+			'query with __proto__',
+			provider,
+			{ ...base, query: JSON.parse('{"__proto__":{"VerificationKey":"x"}}') },
+			[401],
+		);
 	});
 });
 
 describe('absurd timestamps (timestamped schemes), each signed genuinely over its own t', () => {
 	const timestamped = providerIds.filter((id) => getProvider(id).scheme.kind === 'hmacTimestamped');
-	const body = Buffer.from(JSON.stringify({ id: 'evt_t', event: 'job.completed', type: 'test.submitted', timestamp: 'x', data: {} }));
+	const body = Buffer.from(
+		JSON.stringify({
+			id: 'evt_t',
+			event: 'job.completed',
+			type: 'test.submitted',
+			timestamp: 'x',
+			data: {},
+		}),
+	);
 	const ts: Array<[string, number[]]> = [
 		['-1', [401]],
 		['-1777000000', [401]],
@@ -250,7 +436,12 @@ describe('absurd timestamps (timestamped schemes), each signed genuinely over it
 		const name = getProvider(provider).scheme.header;
 		it.each(ts)('t=%s', (t, allowed) => {
 			const sig = createHmac('sha256', SECRET).update(`${t.trim()}.`).update(body).digest('hex');
-			check(`t=${t}`, provider, { headers: { [name]: `t=${t},v1=${sig}` }, rawBody: body }, allowed);
+			check(
+				`t=${t}`,
+				provider,
+				{ headers: { [name]: `t=${t},v1=${sig}` }, rawBody: body },
+				allowed,
+			);
 		});
 		it.each([
 			['t twice', (sig: string) => `t=${T},t=${T},v1=${sig}`],
@@ -281,6 +472,7 @@ describe('request shapes', () => {
 		['detached-looking view', { headers: {}, rawBody: new Uint8Array(new ArrayBuffer(16), 8, 0) }],
 	];
 	it.each(shapes)('%s', (label, request) => {
-		for (const provider of providerIds) check(label, provider, request as WebhookRequest, [400, 401]);
+		for (const provider of providerIds)
+			check(label, provider, request as WebhookRequest, [400, 401]);
 	});
 });

@@ -41,16 +41,35 @@ export const EXPECTED: Record<string, Expectation> = {
 	'json/nesting-65-levels.json': BAD,
 	'json/nesting-unbalanced.json': BAD,
 	'json/raw-nul-byte.json': BAD,
-	'json/utf8-bom.json': { statuses: [200], harmless: 'a UTF-8 byte-order mark is dropped before parsing (src/parse/text.ts)' },
+	'json/utf8-bom.json': {
+		statuses: [200],
+		harmless: 'a UTF-8 byte-order mark is dropped before parsing (src/parse/text.ts)',
+	},
 	'json/constructor-prototype-keys.json': {
 		statuses: [200],
-		harmless: 'JSON.parse makes them own data properties; only `__proto__` can reach a prototype, and it is refused',
+		harmless:
+			'JSON.parse makes them own data properties; only `__proto__` can reach a prototype, and it is refused',
 	},
-	'json/event-named-constructor.json': { statuses: [200], harmless: 'an event name is data; the schema lookup uses own keys only' },
-	'json/event-named-proto.json': { statuses: [200], harmless: 'an event name is data; the schema lookup uses own keys only' },
-	'json/event-named-tostring.json': { statuses: [200], harmless: 'an event name is data; the schema lookup uses own keys only' },
-	'json/duplicate-keys.json': { statuses: [200], harmless: 'JSON.parse keeps the last value; the signature covers the exact bytes either way' },
-	'json/nul-bytes-in-strings.json': { statuses: [200], harmless: 'an escaped \\u0000 is ordinary string data' },
+	'json/event-named-constructor.json': {
+		statuses: [200],
+		harmless: 'an event name is data; the schema lookup uses own keys only',
+	},
+	'json/event-named-proto.json': {
+		statuses: [200],
+		harmless: 'an event name is data; the schema lookup uses own keys only',
+	},
+	'json/event-named-tostring.json': {
+		statuses: [200],
+		harmless: 'an event name is data; the schema lookup uses own keys only',
+	},
+	'json/duplicate-keys.json': {
+		statuses: [200],
+		harmless: 'JSON.parse keeps the last value; the signature covers the exact bytes either way',
+	},
+	'json/nul-bytes-in-strings.json': {
+		statuses: [200],
+		harmless: 'an escaped \\u0000 is ordinary string data',
+	},
 
 	// ---- XML (SmarterMeasure) ----
 	'xml/billion-laughs.xml': BAD,
@@ -77,9 +96,19 @@ export const EXPECTED: Record<string, Expectation> = {
 	'xml/cdata-injection.xml': BAD,
 	'xml/unknown-entity-reference.xml': {
 		statuses: [200],
-		harmless: 'an undeclared entity is left as the literal text "&nosuch;" (nothing is resolved or fetched)',
+		harmless:
+			'an undeclared entity is left as the literal text "&nosuch;" (nothing is resolved or fetched)',
 	},
-	'xml/proto-attribute.xml': { statuses: [200], harmless: 'attribute names are prefixed ("@___proto__"), so they are plain keys' },
-	'xml/processing-instruction.xml': { statuses: [200], harmless: 'processing instructions are dropped, never followed' },
-	'xml/utf8-bom.xml': { statuses: [200], harmless: 'a UTF-8 byte-order mark is dropped before parsing' },
+	'xml/proto-attribute.xml': {
+		statuses: [200],
+		harmless: 'attribute names are prefixed ("@___proto__"), so they are plain keys',
+	},
+	'xml/processing-instruction.xml': {
+		statuses: [200],
+		harmless: 'processing instructions are dropped, never followed',
+	},
+	'xml/utf8-bom.xml': {
+		statuses: [200],
+		harmless: 'a UTF-8 byte-order mark is dropped before parsing',
+	},
 };

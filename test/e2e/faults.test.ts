@@ -65,7 +65,9 @@ function stormOrder(n: number, seed: number): number[] {
 	const order = shuffle(spread, seed);
 	// splice the racing triples in at evenly spaced points
 	const step = Math.max(1, Math.floor(order.length / (racing.length + 1)));
-	racing.forEach((triple, k) => order.splice(Math.min(order.length, (k + 1) * step + k * 3), 0, ...triple));
+	racing.forEach((triple, k) =>
+		order.splice(Math.min(order.length, (k + 1) * step + k * 3), 0, ...triple),
+	);
 	return order;
 }
 
@@ -76,13 +78,21 @@ async function settleExecutions(workflowId: string, n: number, timeoutMs: number
 	let stableSince = Date.now();
 	for (;;) {
 		const list = await allExecutions(workflowId);
-		const done = list.filter((e) => e.status === 'success' || e.status === 'error' || e.status === 'crashed' || e.finished === true);
+		const done = list.filter(
+			(e) =>
+				e.status === 'success' ||
+				e.status === 'error' ||
+				e.status === 'crashed' ||
+				e.finished === true,
+		);
 		if (list.length !== last) {
 			last = list.length;
 			stableSince = Date.now();
 		}
-		if (done.length >= n && done.length === list.length && Date.now() - stableSince >= quietMs) return list;
-		if (process.env.STORM_VERBOSE) process.stderr.write(`[storm] ${list.length} executions listed, ${done.length} done\n`);
+		if (done.length >= n && done.length === list.length && Date.now() - stableSince >= quietMs)
+			return list;
+		if (process.env.STORM_VERBOSE)
+			process.stderr.write(`[storm] ${list.length} executions listed, ${done.length} done\n`);
 		if (Date.now() > deadline) return list;
 		await new Promise((r) => setTimeout(r, 500));
 	}
@@ -98,11 +108,18 @@ function settleBudgetMs(sendMs: number): number {
 
 /** The executions in which the node after the trigger ran (copies' executions stop at the trigger), with their items. */
 async function runsOf(executions: Array<{ id: string }>) {
-	const datas = await pool(executions.map((e) => async () => await executionData(e.id)), 8);
+	const datas = await pool(
+		executions.map((e) => async () => await executionData(e.id)),
+		8,
+	);
 	return datas
 		.map((d) => d.data?.resultData?.runData ?? {})
 		.filter((runData) => runData['After Trigger'])
-		.map((runData) => (runData.Trigger?.[0]?.data?.main?.[0] ?? []).map((item: any) => item.json as Record<string, unknown>));
+		.map((runData) =>
+			(runData.Trigger?.[0]?.data?.main?.[0] ?? []).map(
+				(item: any) => item.json as Record<string, unknown>,
+			),
+		);
 }
 
 describe('retry storm: 3 copies of every delivery, 16 in flight', () => {
@@ -112,7 +129,11 @@ describe('retry storm: 3 copies of every delivery, 16 in flight', () => {
 		const N = Number(process.env.STORM_N ?? 200);
 		const secret = `smp_storm_${randomUUID().replace(/-/g, '')}`;
 		const cred = await createCredential('smpWebhookApi', { secret });
-		const wf = await createTriggerWorkflow({ nodeType: 'smpTrigger', parameters: { events: ['project.completed'] }, credentials: { smpWebhookApi: cred } });
+		const wf = await createTriggerWorkflow({
+			nodeType: 'smpTrigger',
+			parameters: { events: ['project.completed'] },
+			credentials: { smpWebhookApi: cred },
+		});
 		const run = randomUUID().slice(0, 8);
 		const deliveries = Array.from({ length: N }, (_, i) => {
 			const id = `evt_storm_${run}_${String(i).padStart(4, '0')}`;
@@ -127,7 +148,8 @@ describe('retry storm: 3 copies of every delivery, 16 in flight', () => {
 		const statuses = await pool(
 			order.map((i) => async () => {
 				const { status } = await post(wf.productionUrl, deliveries[i].body, deliveries[i].headers);
-				if (++answered % 500 === 0 && process.env.STORM_VERBOSE) process.stderr.write(`[storm] ${answered} answered after ${Date.now() - t0} ms\n`);
+				if (++answered % 500 === 0 && process.env.STORM_VERBOSE)
+					process.stderr.write(`[storm] ${answered} answered after ${Date.now() - t0} ms\n`);
 				return status;
 			}),
 			CONCURRENCY,
@@ -171,13 +193,24 @@ describe('retry storm: 3 copies of every delivery, 16 in flight', () => {
 		// SmartMaintenance's bodies carry their own timestamp; each delivery here has its own task id too
 		const deliveries = Array.from({ length: N }, (_, i) => {
 			const deliveryId = randomUUID();
-			const payload = { ...providers.smartMaintenance.sample('task.completed'), data: { task_id: 50_000 + i } };
+			const payload = {
+				...providers.smartMaintenance.sample('task.completed'),
+				data: { task_id: 50_000 + i },
+			};
 			const body = serializePayload(payload);
-			return { deliveryId, payload, body, headers: sign('smartMaintenance', body, secret, { deliveryId }) };
+			return {
+				deliveryId,
+				payload,
+				body,
+				headers: sign('smartMaintenance', body, secret, { deliveryId }),
+			};
 		});
 		const t0 = Date.now();
 		const statuses = await pool(
-			stormOrder(N, 0xbeef).map((i) => async () => (await post(wf.productionUrl, deliveries[i].body, deliveries[i].headers)).status),
+			stormOrder(N, 0xbeef).map(
+				(i) => async () =>
+					(await post(wf.productionUrl, deliveries[i].body, deliveries[i].headers)).status,
+			),
 			CONCURRENCY,
 		);
 		const sendMs = Date.now() - t0;
@@ -191,16 +224,26 @@ describe('retry storm: 3 copies of every delivery, 16 in flight', () => {
 		const byId = new Map(deliveries.map((d) => [d.deliveryId, d.payload]));
 		for (const list of items) {
 			const { _delivery, ...rest } = list[0];
-			expect(rest).toEqual(JSON.parse(JSON.stringify(byId.get((_delivery as { deliveryId: ReturnType<typeof randomUUID> }).deliveryId))));
+			expect(rest).toEqual(
+				JSON.parse(
+					JSON.stringify(
+						byId.get((_delivery as { deliveryId: ReturnType<typeof randomUUID> }).deliveryId),
+					),
+				),
+			);
 		}
-		process.stderr.write(`[e2e] storm smartMaintenance: ${3 * N} requests → ${executions.length} executions, ${items.length} runs, in ${Date.now() - t0} ms\n`);
+		process.stderr.write(
+			`[e2e] storm smartMaintenance: ${3 * N} requests → ${executions.length} executions, ${items.length} runs, in ${Date.now() - t0} ms\n`,
+		);
 		await deactivate(wf.id);
 	}, 1_800_000);
 });
 
 /** Signing secrets the fake issued and its API key (read over its control route; the fake runs in global setup). */
 async function fakeSecrets(): Promise<{ apiKey: string; signingSecrets: string[] }> {
-	const res = await fetch(`${env.fakeOrigin}/__control/secrets`, { signal: AbortSignal.timeout(5000) });
+	const res = await fetch(`${env.fakeOrigin}/__control/secrets`, {
+		signal: AbortSignal.timeout(5000),
+	});
 	return (await res.json()) as any;
 }
 
@@ -221,7 +264,12 @@ async function activationOutcome(id: string): Promise<{ message: string } | unde
 		await client.activateWorkflow(id, { settleMs: 0 });
 	} catch (error) {
 		const e = error as { body?: any; message: string };
-		return { message: typeof e.body === 'object' && e.body ? String(e.body.message ?? JSON.stringify(e.body)) : String(e.body ?? e.message) };
+		return {
+			message:
+				typeof e.body === 'object' && e.body
+					? String(e.body.message ?? JSON.stringify(e.body))
+					: String(e.body ?? e.message),
+		};
 	}
 	if (env.line === '1') return undefined;
 	const status = await waitFor(
@@ -233,7 +281,9 @@ async function activationOutcome(id: string): Promise<{ message: string } | unde
 		{ timeoutMs: 120_000, intervalMs: 500 },
 	);
 	if (status.status === 'published') return undefined;
-	return { message: `${status.status}: ${(status.triggers ?? []).map((t: { errorMessage?: string }) => t.errorMessage ?? '').join('; ')}` };
+	return {
+		message: `${status.status}: ${(status.triggers ?? []).map((t: { errorMessage?: string }) => t.errorMessage ?? '').join('; ')}`,
+	};
 }
 
 async function isActive(id: string): Promise<boolean> {
@@ -267,7 +317,10 @@ async function expectRecovered(wf: TriggerWorkflow) {
 	const sent = await fakeSendTest(endpoints[0].id);
 	expect(sent).toMatchObject({ delivered: true, response_status: 200 });
 	await deactivate(wf.id);
-	await waitFor('the endpoint removed', async () => (await endpointsFor(wf.productionUrl)).length === 0);
+	await waitFor(
+		'the endpoint removed',
+		async () => (await endpointsFor(wf.productionUrl)).length === 0,
+	);
 }
 
 function expectPlainAndKeyless(message: string, ...keys: string[]) {
@@ -281,7 +334,11 @@ describe('SmartComply API failing while n8n activates the workflow', () => {
 	let cred: { id: string; name: string };
 
 	beforeAll(async () => {
-		cred = await createCredential('smartComplyApi', { apiKey: env.fakeApiKey, baseUrl: env.fakeUrl, secret: '' });
+		cred = await createCredential('smartComplyApi', {
+			apiKey: env.fakeApiKey,
+			baseUrl: env.fakeUrl,
+			secret: '',
+		});
 	});
 	afterEach(async () => {
 		await fakeResetFailures();
@@ -303,7 +360,12 @@ describe('SmartComply API failing while n8n activates the workflow', () => {
 
 	it('an endpoint created but its answer lost to the 10 s timeout: no second endpoint is left behind', async () => {
 		const wf = await smartComplyWorkflow(cred, ['test.submitted']);
-		await fakeFailNext({ late: true, delayMs: 12_000, match: 'POST /webhooks/endpoints', count: 1 });
+		await fakeFailNext({
+			late: true,
+			delayMs: 12_000,
+			match: 'POST /webhooks/endpoints',
+			count: 1,
+		});
 		const outcome = await activationOutcome(wf.id);
 		if (env.line === '1') {
 			// 1.x: activation refused with the timeout; the next activation removes the orphan before registering
@@ -316,13 +378,20 @@ describe('SmartComply API failing while n8n activates the workflow', () => {
 			await new Promise((r) => setTimeout(r, 3000)); // the late answer has arrived by now
 			expect(await endpointsFor(wf.productionUrl)).toHaveLength(1);
 			await deactivate(wf.id);
-			await waitFor('the endpoint removed', async () => (await endpointsFor(wf.productionUrl)).length === 0);
+			await waitFor(
+				'the endpoint removed',
+				async () => (await endpointsFor(wf.productionUrl)).length === 0,
+			);
 		}
 	}, 180_000);
 
 	it('a wrong API key: activation fails saying the key was refused, naming no key; after the credential is fixed it activates', async () => {
 		const wrongKey = `sc_live_wrong_${randomUUID().replace(/-/g, '')}`;
-		const bad = await createCredential('smartComplyApi', { apiKey: wrongKey, baseUrl: env.fakeUrl, secret: '' });
+		const bad = await createCredential('smartComplyApi', {
+			apiKey: wrongKey,
+			baseUrl: env.fakeUrl,
+			secret: '',
+		});
 		const wf = await smartComplyWorkflow(bad, ['test.submitted']);
 		const refused = await activationOutcome(wf.id);
 		expect(refused).toBeDefined();
@@ -333,7 +402,11 @@ describe('SmartComply API failing while n8n activates the workflow', () => {
 
 		// the user fixes the credential (PATCH, as the credential dialog's Save does)
 		const client = await rest();
-		await client.request('PATCH', `/rest/credentials/${bad.id}`, { name: bad.name, type: 'smartComplyApi', data: { apiKey: env.fakeApiKey, baseUrl: env.fakeUrl, secret: '' } });
+		await client.request('PATCH', `/rest/credentials/${bad.id}`, {
+			name: bad.name,
+			type: 'smartComplyApi',
+			data: { apiKey: env.fakeApiKey, baseUrl: env.fakeUrl, secret: '' },
+		});
 		await expectRecovered(wf);
 	}, 180_000);
 
@@ -354,7 +427,9 @@ describe('SmartComply API failing while n8n activates the workflow', () => {
 		await deactivate(wf.id);
 		if (env.line === '2') {
 			const status = await waitFor('unpublished', async () => {
-				const s = await (await rest()).request('GET', `/rest/workflows/${wf.id}/publication-status`);
+				const s = await (
+					await rest()
+				).request('GET', `/rest/workflows/${wf.id}/publication-status`);
 				return s?.status !== 'in_progress' && s;
 			});
 			expect(status.status).toBe('not_published');
@@ -362,7 +437,10 @@ describe('SmartComply API failing while n8n activates the workflow', () => {
 		expect(await isActive(wf.id)).toBe(false);
 		expect(await endpointsFor(wf.productionUrl)).toHaveLength(0);
 		// and the production URL is gone from n8n
-		const probe = await fetch(wf.productionUrl, { method: 'GET', signal: AbortSignal.timeout(5000) });
+		const probe = await fetch(wf.productionUrl, {
+			method: 'GET',
+			signal: AbortSignal.timeout(5000),
+		});
 		expect(await probe.text()).not.toMatch(/POST request/i);
 	}, 60_000);
 });
@@ -371,18 +449,47 @@ describe("no secret, key or signature in n8n's debug log or in execution data", 
 	it('after genuine, forged and retried deliveries to every trigger, and SmartComply registrations', async () => {
 		const run = randomUUID().replace(/-/g, '');
 		const cases = [
-			{ provider: 'smp', nodeType: 'smpTrigger', credType: 'smpWebhookApi', data: (s: string) => ({ secret: s }), event: 'project.completed' },
-			{ provider: 'smartlyQ', nodeType: 'smartlyQTrigger', credType: 'smartlyQWebhookApi', data: (s: string) => ({ secret: s }), event: 'job.completed' },
-			{ provider: 'smartMaintenance', nodeType: 'smartMaintenanceTrigger', credType: 'smartMaintenanceWebhookApi', data: (s: string) => ({ secret: s }), event: 'task.completed' },
+			{
+				provider: 'smp',
+				nodeType: 'smpTrigger',
+				credType: 'smpWebhookApi',
+				data: (s: string) => ({ secret: s }),
+				event: 'project.completed',
+			},
+			{
+				provider: 'smartlyQ',
+				nodeType: 'smartlyQTrigger',
+				credType: 'smartlyQWebhookApi',
+				data: (s: string) => ({ secret: s }),
+				event: 'job.completed',
+			},
+			{
+				provider: 'smartMaintenance',
+				nodeType: 'smartMaintenanceTrigger',
+				credType: 'smartMaintenanceWebhookApi',
+				data: (s: string) => ({ secret: s }),
+				event: 'task.completed',
+			},
 			{
 				provider: 'smartComply',
 				nodeType: 'smartComplyTrigger',
 				credType: 'smartComplyApi',
-				data: (s: string) => ({ apiKey: 'sc_live_unused_manual_0123', baseUrl: 'http://127.0.0.1:9/api/v1', secret: s }),
+				data: (s: string) => ({
+					apiKey: 'sc_live_unused_manual_0123',
+					baseUrl: 'http://127.0.0.1:9/api/v1',
+					secret: s,
+				}),
 				event: 'notice.created',
 				parameters: { registration: 'manual' },
 			},
-			{ provider: 'smarterMeasure', nodeType: 'smarterMeasureTrigger', credType: 'smarterMeasureWebhookApi', data: (s: string) => ({ secret: s }), event: 'AssessmentCompleted', parameters: { keyLocation: 'header', format: 'auto' } },
+			{
+				provider: 'smarterMeasure',
+				nodeType: 'smarterMeasureTrigger',
+				credType: 'smarterMeasureWebhookApi',
+				data: (s: string) => ({ secret: s }),
+				event: 'AssessmentCompleted',
+				parameters: { keyLocation: 'header', format: 'auto' },
+			},
 		] as const;
 		const watched: string[] = [];
 		const workflowIds: string[] = [];
@@ -392,7 +499,11 @@ describe("no secret, key or signature in n8n's debug log or in execution data", 
 			const cred = await createCredential(c.credType, c.data(secret));
 			const wf = await createTriggerWorkflow({
 				nodeType: c.nodeType,
-				parameters: { ...('parameters' in c ? c.parameters : {}), ...(c.provider === 'smarterMeasure' ? { eventNames: c.event } : { events: [c.event] }), settings: { includeMetadata: true } },
+				parameters: {
+					...('parameters' in c ? c.parameters : {}),
+					...(c.provider === 'smarterMeasure' ? { eventNames: c.event } : { events: [c.event] }),
+					settings: { includeMetadata: true },
+				},
 				credentials: { [c.credType]: cred },
 			});
 			workflowIds.push(wf.id);
@@ -408,19 +519,42 @@ describe("no secret, key or signature in n8n's debug log or in execution data", 
 			expect((await post(wf.productionUrl, body, genuine)).status).toBe(200); // retry
 			expect((await post(wf.productionUrl, body, forged)).status).toBe(401);
 			// SmarterMeasure's static key does not cover the body, so only the HMAC schemes can refuse a tampered one
-			if (c.provider !== 'smarterMeasure') expect((await post(wf.productionUrl, tampered, genuine)).status).toBe(401);
+			if (c.provider !== 'smarterMeasure')
+				expect((await post(wf.productionUrl, tampered, genuine)).status).toBe(401);
 			if (c.provider === 'smarterMeasure') {
 				// the key in the URL instead (for integrations that cannot set headers): n8n must not log or keep the query
 				const other = serializePayload(provider.sample(c.event));
-				expect((await post(`${wf.productionUrl}?VerificationKey=${encodeURIComponent(secret)}`, other, { 'Content-Type': 'application/json' })).status).toBe(200);
-				expect((await post(`${wf.productionUrl}?VerificationKey=${encodeURIComponent(secret)}x`, other, { 'Content-Type': 'application/json' })).status).toBe(401);
+				expect(
+					(
+						await post(`${wf.productionUrl}?VerificationKey=${encodeURIComponent(secret)}`, other, {
+							'Content-Type': 'application/json',
+						})
+					).status,
+				).toBe(200);
+				expect(
+					(
+						await post(
+							`${wf.productionUrl}?VerificationKey=${encodeURIComponent(secret)}x`,
+							other,
+							{ 'Content-Type': 'application/json' },
+						)
+					).status,
+				).toBe(401);
 			}
 		}
 		// SmartComply automatic registration: API key on every call, signing secret returned by the API
-		const apiCred = await createCredential('smartComplyApi', { apiKey: env.fakeApiKey, baseUrl: env.fakeUrl, secret: '' });
+		const apiCred = await createCredential('smartComplyApi', {
+			apiKey: env.fakeApiKey,
+			baseUrl: env.fakeUrl,
+			secret: '',
+		});
 		const apiWf = await createTriggerWorkflow({
 			nodeType: 'smartComplyTrigger',
-			parameters: { registration: 'api', events: ['notice.created'], settings: { includeMetadata: true } },
+			parameters: {
+				registration: 'api',
+				events: ['notice.created'],
+				settings: { includeMetadata: true },
+			},
 			credentials: { smartComplyApi: apiCred },
 		});
 		workflowIds.push(apiWf.id);
@@ -444,7 +578,9 @@ describe("no secret, key or signature in n8n's debug log or in execution data", 
 		for (const id of workflowIds) {
 			for (const e of await allExecutions(id)) {
 				const text = JSON.stringify(await executionData(e.id));
-				const found = watched.filter((w) => text.includes(w)).map((w) => `${w.slice(0, 4)}… (${w.length} chars) at ${whereIn(text, w)}`);
+				const found = watched
+					.filter((w) => text.includes(w))
+					.map((w) => `${w.slice(0, 4)}… (${w.length} chars) at ${whereIn(text, w)}`);
 				expect(found, `execution ${e.id} of workflow ${id} contains watched values`).toEqual([]);
 			}
 		}
@@ -460,5 +596,8 @@ describe("no secret, key or signature in n8n's debug log or in execution data", 
 /** Where a watched value sits in serialized execution data: the nearest preceding keys, never the value itself. */
 function whereIn(text: string, value: string): string {
 	const before = text.slice(Math.max(0, text.indexOf(value) - 400), text.indexOf(value));
-	return [...before.matchAll(/"([A-Za-z_$][\w$]*)":/g)].slice(-4).map((m) => m[1]).join(' > ');
+	return [...before.matchAll(/"([A-Za-z_$][\w$]*)":/g)]
+		.slice(-4)
+		.map((m) => m[1])
+		.join(' > ');
 }

@@ -9,11 +9,14 @@ import type { TestProject } from 'vitest/node';
 // @ts-expect-error plain ESM helper without types
 import { ensureN8n } from '../../scripts/n8n-runtime.mjs';
 // @ts-expect-error plain ESM helper without types
-import { getFreePort, installPackage, NODE_TYPE_PREFIX, startN8n, tarballForRun } from '../../scripts/lib/n8n-process.mjs';
+import * as n8nProcess from '../../scripts/lib/n8n-process.mjs';
 // @ts-expect-error plain ESM helper without types
 import { DEFAULT_OWNER, N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
 import { startFakeSmartComply } from '../fake/smartcomply-server.mjs';
 import { PROVIDERS, nodeName } from '../providers';
+
+// (a namespace import: prettier would split a long named import away from its @ts-expect-error line)
+const { getFreePort, installPackage, NODE_TYPE_PREFIX, startN8n, tarballForRun } = n8nProcess;
 
 export default async function setup(project: TestProject) {
 	const line = process.env.N8N_LINE === '1' ? '1' : '2';
@@ -50,10 +53,15 @@ export default async function setup(project: TestProject) {
 		await client.login(DEFAULT_OWNER);
 		const types: string[] = await client.nodeTypeNames();
 		for (const name of PROVIDERS.map(nodeName)) {
-			if (!types.includes(`${NODE_TYPE_PREFIX}${name}`)) throw new Error(`n8n ${n8n.version} did not load ${NODE_TYPE_PREFIX}${name}; log: ${logFile}`);
+			if (!types.includes(`${NODE_TYPE_PREFIX}${name}`))
+				throw new Error(
+					`n8n ${n8n.version} did not load ${NODE_TYPE_PREFIX}${name}; log: ${logFile}`,
+				);
 		}
 		const readyMs = n8n.readyMs;
-		process.stderr.write(`[e2e] n8n ${n8n.version} (line ${line}) ready in ${readyMs} ms on ${n8n.url} (setup ${Date.now() - t0} ms); log ${logFile}\n`);
+		process.stderr.write(
+			`[e2e] n8n ${n8n.version} (line ${line}) ready in ${readyMs} ms on ${n8n.url} (setup ${Date.now() - t0} ms); log ${logFile}\n`,
+		);
 		project.provide('n8nUrl', n8n.url);
 		project.provide('n8nCookie', client.cookie);
 		project.provide('n8nOwner', { email: DEFAULT_OWNER.email, password: DEFAULT_OWNER.password });
@@ -73,7 +81,9 @@ export default async function setup(project: TestProject) {
 	return async () => {
 		const code = await started.stop();
 		await fake.close();
-		process.stderr.write(`[e2e] n8n stopped (exit ${code}); suite wall time ${Math.round((Date.now() - t0) / 1000)} s\n`);
+		process.stderr.write(
+			`[e2e] n8n stopped (exit ${code}); suite wall time ${Math.round((Date.now() - t0) / 1000)} s\n`,
+		);
 		if (process.env.N8N_E2E_KEEP !== '1') rmSync(dataDir, { recursive: true, force: true });
 	};
 }

@@ -35,7 +35,12 @@ export const env = {
 export interface RestClient {
 	baseUrl: string;
 	cookie: string;
-	request(method: string, p: string, body?: unknown, o?: { timeoutMs?: number; okStatuses?: number[] }): Promise<any>;
+	request(
+		method: string,
+		p: string,
+		body?: unknown,
+		o?: { timeoutMs?: number; okStatuses?: number[] },
+	): Promise<any>;
 	login(o?: { email: string; password: string }): Promise<any>;
 	createCredential(c: { name: string; type: string; data: Record<string, unknown> }): Promise<any>;
 	createWorkflow(w: Record<string, unknown>): Promise<any>;
@@ -61,7 +66,11 @@ export async function rest(): Promise<RestClient> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Credential ids by type + data, so each file creates a credential once. */
-export async function createCredential(type: string, data: Record<string, unknown>, name = `${type} e2e ${randomUUID().slice(0, 8)}`) {
+export async function createCredential(
+	type: string,
+	data: Record<string, unknown>,
+	name = `${type} e2e ${randomUUID().slice(0, 8)}`,
+) {
 	const client = await rest();
 	const created = await client.createCredential({ name, type, data });
 	return { id: String(created.id), name: created.name as string };
@@ -88,7 +97,9 @@ export function triggerWorkflowBody(input: {
 	name?: string;
 }) {
 	const webhookId = input.webhookId ?? randomUUID();
-	const nodeType = input.nodeType.includes('.') ? input.nodeType : `${NODE_TYPE_PREFIX}${input.nodeType}`;
+	const nodeType = input.nodeType.includes('.')
+		? input.nodeType
+		: `${NODE_TYPE_PREFIX}${input.nodeType}`;
 	return {
 		webhookId,
 		body: {
@@ -104,10 +115,22 @@ export function triggerWorkflowBody(input: {
 					parameters: input.parameters,
 					credentials: input.credentials,
 				},
-				{ id: randomUUID(), name: NEXT_NAME, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0], parameters: {} },
+				{
+					id: randomUUID(),
+					name: NEXT_NAME,
+					type: 'n8n-nodes-base.noOp',
+					typeVersion: 1,
+					position: [240, 0],
+					parameters: {},
+				},
 			],
 			connections: { [TRIGGER_NAME]: { main: [[{ node: NEXT_NAME, type: 'main', index: 0 }]] } },
-			settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all', saveManualExecutions: true },
+			settings: {
+				executionOrder: 'v1',
+				saveDataSuccessExecution: 'all',
+				saveDataErrorExecution: 'all',
+				saveManualExecutions: true,
+			},
 		},
 	};
 }
@@ -150,7 +173,9 @@ export async function activate(id: string) {
 	// A GET on a registered POST-only webhook answers 404 "... Did you mean to make a POST request?";
 	// before registration the hint is missing. No delivery is sent, so nothing runs.
 	while (Date.now() < deadline) {
-		const probe = await fetch(url, { method: 'GET', signal: AbortSignal.timeout(5000) }).catch(() => undefined);
+		const probe = await fetch(url, { method: 'GET', signal: AbortSignal.timeout(5000) }).catch(
+			() => undefined,
+		);
 		const text = probe ? await probe.text() : '';
 		if (probe && /POST request/i.test(text)) return;
 		await sleep(200);
@@ -172,7 +197,9 @@ export interface ExecutionSummary {
 }
 
 function isDone(e: ExecutionSummary) {
-	return e.status ? !['new', 'running', 'waiting', 'unknown'].includes(e.status) : e.finished === true;
+	return e.status
+		? !['new', 'running', 'waiting', 'unknown'].includes(e.status)
+		: e.finished === true;
 }
 
 export async function listExecutions(workflowId: string): Promise<ExecutionSummary[]> {
@@ -185,22 +212,32 @@ export async function listExecutions(workflowId: string): Promise<ExecutionSumma
  * Polls (bounded) until the workflow has at least n finished executions; returns them oldest first.
  * Throws with what it saw on timeout.
  */
-export async function waitForExecutions(workflowId: string, n: number, { timeoutMs = 20_000, intervalMs = 250 } = {}): Promise<ExecutionSummary[]> {
+export async function waitForExecutions(
+	workflowId: string,
+	n: number,
+	{ timeoutMs = 20_000, intervalMs = 250 } = {},
+): Promise<ExecutionSummary[]> {
 	const deadline = Date.now() + timeoutMs;
 	let last: ExecutionSummary[] = [];
 	for (;;) {
 		last = await listExecutions(workflowId);
 		const done = last.filter(isDone);
-		if (done.length >= n && done.length === last.length) return [...done].sort((a, b) => Number(a.id) - Number(b.id));
+		if (done.length >= n && done.length === last.length)
+			return [...done].sort((a, b) => Number(a.id) - Number(b.id));
 		if (Date.now() > deadline) {
-			throw new Error(`workflow ${workflowId}: expected ${n} finished execution(s) within ${timeoutMs} ms, saw ${JSON.stringify(last.map((e) => ({ id: e.id, status: e.status, mode: e.mode })))}`);
+			throw new Error(
+				`workflow ${workflowId}: expected ${n} finished execution(s) within ${timeoutMs} ms, saw ${JSON.stringify(last.map((e) => ({ id: e.id, status: e.status, mode: e.mode })))}`,
+			);
 		}
 		await sleep(intervalMs);
 	}
 }
 
 /** Waits quietMs and returns the executions then (for "nothing ran" checks after a request was answered). */
-export async function executionsAfter(workflowId: string, quietMs = 1500): Promise<ExecutionSummary[]> {
+export async function executionsAfter(
+	workflowId: string,
+	quietMs = 1500,
+): Promise<ExecutionSummary[]> {
 	await sleep(quietMs);
 	return await listExecutions(workflowId);
 }
@@ -215,10 +252,16 @@ export async function executionData(executionId: string): Promise<any> {
 }
 
 /** The JSON of the items a node output in an execution (default: the trigger). */
-export async function executionItems(executionId: string, nodeName = TRIGGER_NAME): Promise<Array<Record<string, unknown>>> {
+export async function executionItems(
+	executionId: string,
+	nodeName = TRIGGER_NAME,
+): Promise<Array<Record<string, unknown>>> {
 	const execution = await executionData(executionId);
 	const runs = execution.data?.resultData?.runData?.[nodeName];
-	if (!runs) throw new Error(`execution ${executionId}: no run data for node "${nodeName}" (nodes: ${Object.keys(execution.data?.resultData?.runData ?? {}).join(', ')})`);
+	if (!runs)
+		throw new Error(
+			`execution ${executionId}: no run data for node "${nodeName}" (nodes: ${Object.keys(execution.data?.resultData?.runData ?? {}).join(', ')})`,
+		);
 	const main = runs[0]?.data?.main?.[0] ?? [];
 	return main.map((item: any) => item.json);
 }
@@ -228,13 +271,18 @@ export async function executionItems(executionId: string, nodeName = TRIGGER_NAM
  * trigger's items. A copy of a delivery starts an execution too, but its trigger emits nothing (see the README's
  * "Retries and duplicates"), so these are the ones that count as runs.
  */
-export async function workflowRuns(executions: ExecutionSummary[]): Promise<Array<{ id: string; items: Array<Record<string, unknown>> }>> {
+export async function workflowRuns(
+	executions: ExecutionSummary[],
+): Promise<Array<{ id: string; items: Array<Record<string, unknown>> }>> {
 	const runs: Array<{ id: string; items: Array<Record<string, unknown>> }> = [];
 	for (const execution of [...executions].sort((a, b) => Number(a.id) - Number(b.id))) {
 		const data = await executionData(execution.id);
 		const runData = data.data?.resultData?.runData ?? {};
 		if (!runData[NEXT_NAME]) continue;
-		runs.push({ id: execution.id, items: (runData[TRIGGER_NAME]?.[0]?.data?.main?.[0] ?? []).map((item: any) => item.json) });
+		runs.push({
+			id: execution.id,
+			items: (runData[TRIGGER_NAME]?.[0]?.data?.main?.[0] ?? []).map((item: any) => item.json),
+		});
 	}
 	return runs;
 }
@@ -246,8 +294,17 @@ export interface Delivery {
 }
 
 /** POSTs raw bytes with the given headers. */
-export async function post(url: string, body: Buffer | string, headers: Record<string, string>): Promise<Delivery> {
-	const res = await fetch(url, { method: 'POST', headers, body: new Uint8Array(typeof body === 'string' ? Buffer.from(body) : body), signal: AbortSignal.timeout(15_000) });
+export async function post(
+	url: string,
+	body: Buffer | string,
+	headers: Record<string, string>,
+): Promise<Delivery> {
+	const res = await fetch(url, {
+		method: 'POST',
+		headers,
+		body: new Uint8Array(typeof body === 'string' ? Buffer.from(body) : body),
+		signal: AbortSignal.timeout(15_000),
+	});
 	const text = await res.text();
 	let json: any;
 	try {
@@ -257,40 +314,60 @@ export async function post(url: string, body: Buffer | string, headers: Record<s
 }
 
 /** State of the SmartComply fake (it runs in the global-setup process; read it over HTTP). */
-export async function fakeState(): Promise<{ endpoints: any[]; deliveries: any[]; requests: any[] }> {
-	const res = await fetch(`${env.fakeOrigin}/__control/state`, { signal: AbortSignal.timeout(5000) });
+export async function fakeState(): Promise<{
+	endpoints: any[];
+	deliveries: any[];
+	requests: any[];
+}> {
+	const res = await fetch(`${env.fakeOrigin}/__control/state`, {
+		signal: AbortSignal.timeout(5000),
+	});
 	return (await res.json()) as any;
 }
 
 /** `POST <fake>/webhooks/endpoints/<id>/test` with the bearer key, as a SmartComply user would. */
-export async function fakeSendTest(endpointId: string): Promise<{ delivered: boolean; response_status: number; event_id: string }> {
-	const res = await fetch(`${env.fakeUrl}/webhooks/endpoints/${encodeURIComponent(endpointId)}/test`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${env.fakeApiKey}` },
-		signal: AbortSignal.timeout(20_000),
-	});
+export async function fakeSendTest(
+	endpointId: string,
+): Promise<{ delivered: boolean; response_status: number; event_id: string }> {
+	const res = await fetch(
+		`${env.fakeUrl}/webhooks/endpoints/${encodeURIComponent(endpointId)}/test`,
+		{
+			method: 'POST',
+			headers: { authorization: `Bearer ${env.fakeApiKey}` },
+			signal: AbortSignal.timeout(20_000),
+		},
+	);
 	if (res.status !== 202) throw new Error(`fake /test -> ${res.status}: ${await res.text()}`);
 	return (await res.json()) as any;
 }
 
 /** Makes the fake SmartComply sign and send any event type to one of its endpoints (a control route of the fake). */
-export async function fakeDeliver(endpointId: string, type: string): Promise<{ delivered: boolean; response_status: number; event_id: string }> {
+export async function fakeDeliver(
+	endpointId: string,
+	type: string,
+): Promise<{ delivered: boolean; response_status: number; event_id: string }> {
 	const res = await fetch(`${env.fakeOrigin}/__control/deliver`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ endpointId, type }),
 		signal: AbortSignal.timeout(20_000),
 	});
-	if (res.status !== 202) throw new Error(`fake /__control/deliver -> ${res.status}: ${await res.text()}`);
+	if (res.status !== 202)
+		throw new Error(`fake /__control/deliver -> ${res.status}: ${await res.text()}`);
 	return (await res.json()) as any;
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, { timeoutMs = 15_000, intervalMs = 200 } = {}): Promise<T> {
+export async function waitFor<T>(
+	what: string,
+	fn: () => Promise<T | undefined | false>,
+	{ timeoutMs = 15_000, intervalMs = 200 } = {},
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await fn();
 		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		if (Date.now() > deadline)
+			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 		await sleep(intervalMs);
 	}
 }
@@ -299,7 +376,10 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
  * Every execution of a workflow (pages through GET /rest/executions with lastId; both lines), newest first.
  * For counts beyond listExecutions' 100.
  */
-export async function allExecutions(workflowId: string, { pageSize = 100, client }: { pageSize?: number; client?: RestClient } = {}): Promise<ExecutionSummary[]> {
+export async function allExecutions(
+	workflowId: string,
+	{ pageSize = 100, client }: { pageSize?: number; client?: RestClient } = {},
+): Promise<ExecutionSummary[]> {
 	// n8n caps `limit` at 100 whatever is asked, so page on until an empty page, not until a short one. n8n 2.41 pages
 	// with the opaque `nextCursor` it returns (and refuses `lastId`); 1.x pages by `lastId` (newest first).
 	const c = client ?? (await rest());
@@ -307,7 +387,10 @@ export async function allExecutions(workflowId: string, { pageSize = 100, client
 	let position = '';
 	for (let guard = 0; guard < 10_000; guard++) {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId) }));
-		const page = await c.request('GET', `/rest/executions?filter=${filter}&limit=${pageSize}${position}`);
+		const page = await c.request(
+			'GET',
+			`/rest/executions?filter=${filter}&limit=${pageSize}${position}`,
+		);
 		const results: any[] = page?.results ?? page ?? [];
 		const fresh = results.filter((e) => !out.has(String(e.id)));
 		for (const e of fresh) out.set(String(e.id), { ...e, id: String(e.id) });
@@ -335,7 +418,10 @@ export async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Pr
 }
 
 /** The trigger items of many executions, fetched `concurrency` at a time. */
-export async function itemsOfExecutions(ids: string[], { concurrency = 8, nodeName }: { concurrency?: number; nodeName?: string } = {}) {
+export async function itemsOfExecutions(
+	ids: string[],
+	{ concurrency = 8, nodeName }: { concurrency?: number; nodeName?: string } = {},
+) {
 	return await pool(
 		ids.map((id) => () => executionItems(id, nodeName)),
 		concurrency,
@@ -343,14 +429,27 @@ export async function itemsOfExecutions(ids: string[], { concurrency = 8, nodeNa
 }
 
 /** Make the global SmartComply fake's next matching API call fail (its HTTP control route; see failNext in the fake). */
-export async function fakeFailNext(spec: { status?: number; delayMs?: number; late?: boolean; match?: string; count?: number }) {
-	const res = await fetch(`${env.fakeOrigin}/__control/fail`, { method: 'POST', body: JSON.stringify(spec), signal: AbortSignal.timeout(5000) });
+export async function fakeFailNext(spec: {
+	status?: number;
+	delayMs?: number;
+	late?: boolean;
+	match?: string;
+	count?: number;
+}) {
+	const res = await fetch(`${env.fakeOrigin}/__control/fail`, {
+		method: 'POST',
+		body: JSON.stringify(spec),
+		signal: AbortSignal.timeout(5000),
+	});
 	if (res.status !== 204) throw new Error(`fake /__control/fail -> ${res.status}`);
 }
 
 /** Clears the global fake's pending injected failures. */
 export async function fakeResetFailures() {
-	await fetch(`${env.fakeOrigin}/__control/reset`, { method: 'POST', signal: AbortSignal.timeout(5000) });
+	await fetch(`${env.fakeOrigin}/__control/reset`, {
+		method: 'POST',
+		signal: AbortSignal.timeout(5000),
+	});
 }
 
 /** "Execute step" / "Listen for test event" on the trigger, as the editor asks for it (the body differs per line). */
@@ -359,7 +458,10 @@ export async function listenForTestEvent(wf: TriggerWorkflow) {
 	const body =
 		env.line === '2'
 			? { triggerToStartFrom: { name: wf.triggerName } }
-			: { workflowData: await client.getWorkflow(wf.id), triggerToStartFrom: { name: wf.triggerName } };
+			: {
+					workflowData: await client.getWorkflow(wf.id),
+					triggerToStartFrom: { name: wf.triggerName },
+				};
 	return await client.request('POST', `/rest/workflows/${wf.id}/run`, body);
 }
 
@@ -368,4 +470,3 @@ export async function stopListening(wf: TriggerWorkflow) {
 	const client = await rest();
 	return await client.request('DELETE', `/rest/test-webhook/${wf.id}`);
 }
-

@@ -24,14 +24,24 @@ describe('bodies n8n’s parser refused or changed', () => {
 
 	beforeAll(async () => {
 		const cred = await createCredential('smpWebhookApi', { secret });
-		wf = await createTriggerWorkflow({ nodeType: 'smpTrigger', parameters: {}, credentials: { smpWebhookApi: cred } });
+		wf = await createTriggerWorkflow({
+			nodeType: 'smpTrigger',
+			parameters: {},
+			credentials: { smpWebhookApi: cred },
+		});
 	});
 
 	it('charset labels n8n does not know (iso-8859-1, us-ascii) on an ASCII body: accepted and run', async () => {
-		const payloads = ['iso-8859-1', 'us-ascii', 'ISO-8859-1'].map(() => providers.smp.sample('project.completed'));
+		const payloads = ['iso-8859-1', 'us-ascii', 'ISO-8859-1'].map(() =>
+			providers.smp.sample('project.completed'),
+		);
 		for (const [index, charset] of ['iso-8859-1', 'us-ascii', 'ISO-8859-1'].entries()) {
 			const body = serializePayload(payloads[index]);
-			const answer = await post(wf.productionUrl, body, sign('smp', body, secret, { contentType: `application/json; charset=${charset}` }));
+			const answer = await post(
+				wf.productionUrl,
+				body,
+				sign('smp', body, secret, { contentType: `application/json; charset=${charset}` }),
+			);
 			expect(answer.status, `${charset}: ${answer.text}`).toBe(200);
 		}
 		const runs = await workflowRuns(await waitForExecutions(wf.id, 3));
@@ -102,7 +112,11 @@ describe('SmartMaintenance replays under a fresh X-SMTM-Delivery', () => {
 	it('a captured signed delivery sent again with a new or no delivery id does not run again', async () => {
 		const secret = `smtm_replay_${randomUUID().replace(/-/g, '')}`;
 		const cred = await createCredential('smartMaintenanceWebhookApi', { secret });
-		const wf = await createTriggerWorkflow({ nodeType: 'smartMaintenanceTrigger', parameters: {}, credentials: { smartMaintenanceWebhookApi: cred } });
+		const wf = await createTriggerWorkflow({
+			nodeType: 'smartMaintenanceTrigger',
+			parameters: {},
+			credentials: { smartMaintenanceWebhookApi: cred },
+		});
 		const payload = providers.smartMaintenance.sample('task.assigned');
 		const body = serializePayload(payload);
 		const headers = sign('smartMaintenance', body, secret);
@@ -124,18 +138,34 @@ describe('SmarterMeasure XML through the trigger’s own parser', () => {
 
 	beforeAll(async () => {
 		const cred = await createCredential('smarterMeasureWebhookApi', { secret: key });
-		wf = await createTriggerWorkflow({ nodeType: 'smarterMeasureTrigger', parameters: { format: 'auto' }, credentials: { smarterMeasureWebhookApi: cred } });
+		wf = await createTriggerWorkflow({
+			nodeType: 'smarterMeasureTrigger',
+			parameters: { format: 'auto' },
+			credentials: { smarterMeasureWebhookApi: cred },
+		});
 	});
 
 	it('malformed XML gets 400; the next good XML (and a non-XML body labelled XML) still get an answer; tag case kept; a <json> root kept', async () => {
 		const headers = { 'Content-Type': 'application/xml', 'X-SmarterMeasure-Verification-Key': key };
-		const bad = await post(wf.productionUrl, '<Webhook><EventType>AssessmentCompleted</EventType><Student>', headers);
+		const bad = await post(
+			wf.productionUrl,
+			'<Webhook><EventType>AssessmentCompleted</EventType><Student>',
+			headers,
+		);
 		expect(bad.status, bad.text).toBe(400);
 		const notXml = await post(wf.productionUrl, 'this is not xml at all', headers);
 		expect(notXml.status, notXml.text).toBe(400);
-		const good = await post(wf.productionUrl, '<Webhook><EventType>AssessmentCompleted</EventType><StudentId>S-1</StudentId></Webhook>', headers);
+		const good = await post(
+			wf.productionUrl,
+			'<Webhook><EventType>AssessmentCompleted</EventType><StudentId>S-1</StudentId></Webhook>',
+			headers,
+		);
 		expect(good.status, good.text).toBe(200);
-		const rooted = await post(wf.productionUrl, '<json><EventType>AssessmentStarted</EventType></json>', headers);
+		const rooted = await post(
+			wf.productionUrl,
+			'<json><EventType>AssessmentStarted</EventType></json>',
+			headers,
+		);
 		expect(rooted.status, rooted.text).toBe(200);
 		const runs = await workflowRuns(await waitForExecutions(wf.id, 2));
 		expect(runs.map((r) => r.items)).toEqual([
@@ -149,7 +179,12 @@ describe('while the editor listens', () => {
 	it('a delivery signed with the wrong secret shows as the trigger’s error with its reason; a test event shows whatever the filter', async () => {
 		const secret = `smp_listen_${randomUUID().replace(/-/g, '')}`;
 		const cred = await createCredential('smpWebhookApi', { secret });
-		const wf = await createTriggerWorkflow({ nodeType: 'smpTrigger', parameters: { events: ['project.completed'] }, credentials: { smpWebhookApi: cred }, activate: false });
+		const wf = await createTriggerWorkflow({
+			nodeType: 'smpTrigger',
+			parameters: { events: ['project.completed'] },
+			credentials: { smpWebhookApi: cred },
+			activate: false,
+		});
 		try {
 			expect(await listenForTestEvent(wf)).toMatchObject({ waitingForWebhook: true });
 			const body = serializePayload(providers.smp.sample('project.completed'));
@@ -173,6 +208,10 @@ describe('while the editor listens', () => {
 		} finally {
 			await stopListening(wf).catch(() => undefined);
 		}
-		await waitFor('the Test URL to be gone', async () => (await post(wf.testUrl, '{}', { 'Content-Type': 'application/json' })).status === 404);
+		await waitFor(
+			'the Test URL to be gone',
+			async () =>
+				(await post(wf.testUrl, '{}', { 'Content-Type': 'application/json' })).status === 404,
+		);
 	});
 });

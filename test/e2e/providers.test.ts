@@ -3,7 +3,18 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { providers, receive, serializePayload, sign, type ProviderId } from '../../src';
-import { createCredential, createTriggerWorkflow, env, executionItems, executionsAfter, post, waitForExecutions, workflowRuns, type Delivery, type TriggerWorkflow } from './harness';
+import {
+	createCredential,
+	createTriggerWorkflow,
+	env,
+	executionItems,
+	executionsAfter,
+	post,
+	waitForExecutions,
+	workflowRuns,
+	type Delivery,
+	type TriggerWorkflow,
+} from './harness';
 
 interface Case {
 	provider: Exclude<ProviderId, 'smarterMeasure'>;
@@ -19,19 +30,44 @@ interface Case {
 }
 
 const CASES: Case[] = [
-	{ provider: 'smp', nodeType: 'smpTrigger', credentialType: 'smpWebhookApi', credential: (s) => ({ secret: s }), event: 'project.completed', other: 'webhook.delivery_failed' },
+	{
+		provider: 'smp',
+		nodeType: 'smpTrigger',
+		credentialType: 'smpWebhookApi',
+		credential: (s) => ({ secret: s }),
+		event: 'project.completed',
+		other: 'webhook.delivery_failed',
+	},
 	{
 		provider: 'smartComply',
 		nodeType: 'smartComplyTrigger',
 		credentialType: 'smartComplyApi',
 		// dashboard-made endpoint: the signing secret is in the credential (API mode is smartcomply-api.test.ts)
-		credential: (s) => ({ apiKey: 'sc_live_unused_in_manual_mode', baseUrl: 'http://127.0.0.1:9/api/v1', secret: s }),
+		credential: (s) => ({
+			apiKey: 'sc_live_unused_in_manual_mode',
+			baseUrl: 'http://127.0.0.1:9/api/v1',
+			secret: s,
+		}),
 		parameters: { registration: 'manual' },
 		event: 'notice.created',
 		other: 'test.submitted',
 	},
-	{ provider: 'smartlyQ', nodeType: 'smartlyQTrigger', credentialType: 'smartlyQWebhookApi', credential: (s) => ({ secret: s }), event: 'job.completed', other: 'social.posted' },
-	{ provider: 'smartMaintenance', nodeType: 'smartMaintenanceTrigger', credentialType: 'smartMaintenanceWebhookApi', credential: (s) => ({ secret: s }), event: 'task.completed', other: 'user.created' },
+	{
+		provider: 'smartlyQ',
+		nodeType: 'smartlyQTrigger',
+		credentialType: 'smartlyQWebhookApi',
+		credential: (s) => ({ secret: s }),
+		event: 'job.completed',
+		other: 'social.posted',
+	},
+	{
+		provider: 'smartMaintenance',
+		nodeType: 'smartMaintenanceTrigger',
+		credentialType: 'smartMaintenanceWebhookApi',
+		credential: (s) => ({ secret: s }),
+		event: 'task.completed',
+		other: 'user.created',
+	},
 ];
 
 function expectSecretFree(res: Delivery, ...secrets: string[]) {
@@ -65,7 +101,11 @@ describe.each(CASES)('$provider trigger in n8n', (c) => {
 		expectSecretFree(forged, secret, headers[sigHeader], forgedHeaders[sigHeader]);
 
 		// tampered body with the genuine signature → 401
-		const tampered = await post(wf.productionUrl, Buffer.from(body.toString('utf8').replace(c.event, `${c.event} `)), headers);
+		const tampered = await post(
+			wf.productionUrl,
+			Buffer.from(body.toString('utf8').replace(c.event, `${c.event} `)),
+			headers,
+		);
 		expect(tampered.status, tampered.text).toBe(401);
 		expectSecretFree(tampered, secret, headers[sigHeader]);
 
@@ -78,7 +118,11 @@ describe.each(CASES)('$provider trigger in n8n', (c) => {
 
 		// signed bytes that are not JSON → 400 with the trigger's own reason (n8n's parser is skipped), nothing runs
 		const garbage = Buffer.from('{"id": "evt_1", "type": ');
-		const malformed = await post(wf.productionUrl, garbage, sign(c.provider, garbage, secret, { contentType: 'application/json' }));
+		const malformed = await post(
+			wf.productionUrl,
+			garbage,
+			sign(c.provider, garbage, secret, { contentType: 'application/json' }),
+		);
 		expect(malformed.status, malformed.text).toBe(400);
 		expect(malformed.json).toEqual({ error: 'body is not valid JSON' });
 		expectSecretFree(malformed, secret);
@@ -127,14 +171,20 @@ describe('smarterMeasure trigger in n8n', () => {
 		const jsonPayload = p.sample('AssessmentCompleted');
 		const jsonBody = serializePayload(jsonPayload);
 		const jsonHeaders = sign('smarterMeasure', jsonBody, key);
-		expect(Object.keys(jsonHeaders).map((h) => h.toLowerCase())).toContain('x-smartermeasure-verification-key');
+		expect(Object.keys(jsonHeaders).map((h) => h.toLowerCase())).toContain(
+			'x-smartermeasure-verification-key',
+		);
 
 		const xmlPayload = p.sample('AssessmentCompleted');
 		const xmlBody = serializePayload(xmlPayload, 'xml');
 		const xmlHeaders = sign('smarterMeasure', xmlBody, key);
 		expect(xmlHeaders['Content-Type']).toBe('application/xml');
 		// what the trigger makes of the XML: the same parse receive() does, outside n8n
-		const xmlExpected = receive('smarterMeasure', { headers: xmlHeaders, rawBody: xmlBody }, { secret: key }).items;
+		const xmlExpected = receive(
+			'smarterMeasure',
+			{ headers: xmlHeaders, rawBody: xmlBody },
+			{ secret: key },
+		).items;
 		expect(xmlExpected).toHaveLength(1);
 
 		const queryPayload = p.sample('AssessmentCompleted');
@@ -142,10 +192,15 @@ describe('smarterMeasure trigger in n8n', () => {
 		const queryUrl = `${wf.productionUrl}?VerificationKey=${encodeURIComponent(key)}`;
 
 		// wrong key in the header, wrong key in the query, no key at all → 401, nothing echoed
-		const wrongHeader = await post(wf.productionUrl, jsonBody, { 'Content-Type': 'application/json', 'X-SmarterMeasure-Verification-Key': `${key}x` });
+		const wrongHeader = await post(wf.productionUrl, jsonBody, {
+			'Content-Type': 'application/json',
+			'X-SmarterMeasure-Verification-Key': `${key}x`,
+		});
 		expect(wrongHeader.status, wrongHeader.text).toBe(401);
 		expect(wrongHeader.text).not.toContain(key);
-		const wrongQuery = await post(`${wf.productionUrl}?VerificationKey=${key}x`, queryBody, { 'Content-Type': 'application/json' });
+		const wrongQuery = await post(`${wf.productionUrl}?VerificationKey=${key}x`, queryBody, {
+			'Content-Type': 'application/json',
+		});
 		expect(wrongQuery.status, wrongQuery.text).toBe(401);
 		expect(wrongQuery.text).not.toContain(key);
 		const none = await post(wf.productionUrl, jsonBody, { 'Content-Type': 'application/json' });
@@ -153,7 +208,11 @@ describe('smarterMeasure trigger in n8n', () => {
 
 		// an event not in the list → 200, no run
 		const startedBody = serializePayload(p.sample('AssessmentStarted'));
-		const filtered = await post(wf.productionUrl, startedBody, sign('smarterMeasure', startedBody, key));
+		const filtered = await post(
+			wf.productionUrl,
+			startedBody,
+			sign('smarterMeasure', startedBody, key),
+		);
 		expect(filtered.status, filtered.text).toBe(200);
 
 		// genuine: JSON + header key, then the same again (duplicate by body hash), XML + header key, JSON + query key
@@ -183,7 +242,11 @@ describe('trigger options inside n8n', () => {
 		const cred = await createCredential('smpWebhookApi', { secret });
 		const wf = await createTriggerWorkflow({
 			nodeType: 'smpTrigger',
-			parameters: { events: [], otherEvents: 'project.created', settings: { includeMetadata: true, deduplicate: false } },
+			parameters: {
+				events: [],
+				otherEvents: 'project.created',
+				settings: { includeMetadata: true, deduplicate: false },
+			},
 			credentials: { smpWebhookApi: cred },
 		});
 		// an event typed into "Other Event Names" (none picked in the list) is accepted
@@ -194,14 +257,22 @@ describe('trigger options inside n8n', () => {
 		expect((await post(wf.productionUrl, body, headers)).status).toBe(200);
 		// an event neither picked nor typed is filtered out
 		const otherBody = serializePayload(providers.smp.sample('project.completed'));
-		expect((await post(wf.productionUrl, otherBody, sign('smp', otherBody, secret))).status).toBe(200);
+		expect((await post(wf.productionUrl, otherBody, sign('smp', otherBody, secret))).status).toBe(
+			200,
+		);
 		const runs = await workflowRuns(await waitForExecutions(wf.id, 2));
 		expect(runs).toHaveLength(2);
 		for (const run of runs) {
 			const [item] = await executionItems(run.id);
 			const { _delivery, ...rest } = item as Record<string, any>;
 			expect(rest).toEqual(payload);
-			expect(_delivery).toMatchObject({ provider: 'smp', event: 'project.created', deliveryId: payload.id, verified: true, test: false });
+			expect(_delivery).toMatchObject({
+				provider: 'smp',
+				event: 'project.created',
+				deliveryId: payload.id,
+				verified: true,
+				test: false,
+			});
 		}
 		expect(await executionsAfter(wf.id)).toHaveLength(2);
 	});

@@ -41,7 +41,11 @@ describe('SmartComply Trigger, automatic registration (fake SmartComply API)', (
 	let productionEndpointId: string;
 
 	beforeAll(async () => {
-		const cred = await createCredential('smartComplyApi', { apiKey: env.fakeApiKey, baseUrl: env.fakeUrl, secret: '' });
+		const cred = await createCredential('smartComplyApi', {
+			apiKey: env.fakeApiKey,
+			baseUrl: env.fakeUrl,
+			secret: '',
+		});
 		wf = await createTriggerWorkflow({
 			nodeType: 'smartComplyTrigger',
 			parameters: { registration: 'api', events: EVENTS },
@@ -116,10 +120,17 @@ describe('SmartComply Trigger, automatic registration (fake SmartComply API)', (
 		const manual = executions[executions.length - 1];
 		expect(manual.mode).toBe('manual');
 		const items = await executionItems(manual.id);
-		expect(items[0]).toMatchObject({ id: result.event_id, type: 'webhook.test', data: { endpoint_id: testEndpoint.id } });
+		expect(items[0]).toMatchObject({
+			id: result.event_id,
+			type: 'webhook.test',
+			data: { endpoint_id: testEndpoint.id },
+		});
 
 		// n8n stops listening after the one test delivery; the trigger's delete() removes the test endpoint
-		await waitFor('the test endpoint to be removed', async () => (await endpointsFor(wf.testUrl)).length === 0);
+		await waitFor(
+			'the test endpoint to be removed',
+			async () => (await endpointsFor(wf.testUrl)).length === 0,
+		);
 		expect((await endpointsFor(wf.productionUrl)).map((e) => e.id)).toEqual([productionEndpointId]);
 		// and the production URL still works with the production endpoint's secret
 		const again = await fakeDeliver(productionEndpointId, 'test.submitted');
@@ -130,9 +141,15 @@ describe('SmartComply Trigger, automatic registration (fake SmartComply API)', (
 	it('stopping the listening removes the test endpoint without a delivery', async () => {
 		const answer = await listenForTestEvent(wf);
 		expect(answer).toMatchObject({ waitingForWebhook: true });
-		await waitFor('the test endpoint at the fake', async () => (await endpointsFor(wf.testUrl)).length === 1);
+		await waitFor(
+			'the test endpoint at the fake',
+			async () => (await endpointsFor(wf.testUrl)).length === 1,
+		);
 		await stopListening(wf);
-		await waitFor('the test endpoint to be removed', async () => (await endpointsFor(wf.testUrl)).length === 0);
+		await waitFor(
+			'the test endpoint to be removed',
+			async () => (await endpointsFor(wf.testUrl)).length === 0,
+		);
 		expect((await endpointsFor(wf.productionUrl)).map((e) => e.id)).toEqual([productionEndpointId]);
 		// the Test URL is gone with it
 		const body = serializePayload(providers.smartComply.sample('notice.created'));
@@ -142,10 +159,15 @@ describe('SmartComply Trigger, automatic registration (fake SmartComply API)', (
 
 	it('deactivating removes the production endpoint and the production URL', async () => {
 		await deactivate(wf.id);
-		await waitFor('the production endpoint to be removed', async () => (await endpointsFor(wf.productionUrl)).length === 0);
+		await waitFor(
+			'the production endpoint to be removed',
+			async () => (await endpointsFor(wf.productionUrl)).length === 0,
+		);
 		const body = serializePayload(providers.smartComply.sample('notice.created'));
 		const late = await post(wf.productionUrl, body, sign('smartComply', body, 'whsec_x'));
 		expect(late.status).toBe(404);
-		expect((await fakeState()).endpoints.filter((e) => e.url.includes(wf.webhookId))).toHaveLength(0);
+		expect((await fakeState()).endpoints.filter((e) => e.url.includes(wf.webhookId))).toHaveLength(
+			0,
+		);
 	});
 });

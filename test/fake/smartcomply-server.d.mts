@@ -33,4 +33,8 @@ export interface FakeSmartComply {
 	sendTest(id: string, type?: string): Promise<FakeDelivery>;
 	close(): Promise<void>;
 }
-export function startFakeSmartComply(options?: { port?: number; apiKey?: string; deliveryTimeoutMs?: number }): Promise<FakeSmartComply>;
+export function startFakeSmartComply(options?: {
+	port?: number;
+	apiKey?: string;
+	deliveryTimeoutMs?: number;
+}): Promise<FakeSmartComply>;

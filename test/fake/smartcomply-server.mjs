@@ -35,7 +35,10 @@ function send(res, status, body) {
 		return;
 	}
 	const text = JSON.stringify(body);
-	res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+	res.writeHead(status, {
+		'Content-Type': 'application/json',
+		'Content-Length': Buffer.byteLength(text),
+	});
 	res.end(text);
 }
 
@@ -46,8 +49,10 @@ const wait = (ms) => new Promise((r) => setTimeout(r, ms));
  */
 /** The `data` of each event the fake sends (SmartComply's catalogue is not public: shapes as in the README). */
 function sampleData(type, endpoint) {
-	if (type === 'test.submitted') return { test_id: `tst_${hex(3)}`, result: 'passed', submitted_by: 'auditor@example.com' };
-	if (type === 'notice.created') return { notice_id: `ntc_${hex(3)}`, title: 'New regulatory notice', severity: 'medium' };
+	if (type === 'test.submitted')
+		return { test_id: `tst_${hex(3)}`, result: 'passed', submitted_by: 'auditor@example.com' };
+	if (type === 'notice.created')
+		return { notice_id: `ntc_${hex(3)}`, title: 'New regulatory notice', severity: 'medium' };
 	return { endpoint_id: endpoint.id, message: 'This is a test event from SmartComply' };
 }
 
@@ -74,7 +79,12 @@ export async function startFakeSmartComply(options = {}) {
 
 	/** Signs and POSTs one event to an endpoint, as SmartComply does: webhook.test, or any other event type. */
 	async function deliverEvent(endpoint, type = 'webhook.test') {
-		const event = { id: `evt_${hex(12)}`, type, created_at: new Date().toISOString(), data: sampleData(type, endpoint) };
+		const event = {
+			id: `evt_${hex(12)}`,
+			type,
+			created_at: new Date().toISOString(),
+			data: sampleData(type, endpoint),
+		};
 		const body = JSON.stringify(event);
 		const t = Math.floor(Date.now() / 1000);
 		const v1 = createHmac('sha256', endpoint.signing_secret).update(`${t}.${body}`).digest('hex');
@@ -83,7 +93,11 @@ export async function startFakeSmartComply(options = {}) {
 		try {
 			const response = await fetch(endpoint.url, {
 				method: 'POST',
-				headers: { 'Content-Type': 'application/json', 'X-SmartComply-Signature': `t=${t},v1=${v1}`, 'User-Agent': 'SmartComply-Webhooks/1.0' },
+				headers: {
+					'Content-Type': 'application/json',
+					'X-SmartComply-Signature': `t=${t},v1=${v1}`,
+					'User-Agent': 'SmartComply-Webhooks/1.0',
+				},
 				body,
 				signal: AbortSignal.timeout(options.deliveryTimeoutMs ?? 10_000),
 			});
@@ -92,7 +106,13 @@ export async function startFakeSmartComply(options = {}) {
 		} catch (error) {
 			text = String(error?.message ?? error);
 		}
-		const record = { endpointId: endpoint.id, url: endpoint.url, status, body: text, eventId: event.id };
+		const record = {
+			endpointId: endpoint.id,
+			url: endpoint.url,
+			status,
+			body: text,
+			eventId: event.id,
+		};
 		deliveries.push(record);
 		return record;
 	}
@@ -119,11 +139,22 @@ export async function startFakeSmartComply(options = {}) {
 			const spec = JSON.parse((await readBody(req)).toString() || '{}');
 			const endpoint = endpoints.get(String(spec.endpointId ?? ''));
 			if (!endpoint) return send(res, 404, { error: { message: 'Endpoint not found' } });
-			const record = await deliverEvent(endpoint, typeof spec.type === 'string' && spec.type ? spec.type : 'webhook.test');
-			return send(res, 202, { delivered: record.status >= 200 && record.status < 300, response_status: record.status, event_id: record.eventId });
+			const record = await deliverEvent(
+				endpoint,
+				typeof spec.type === 'string' && spec.type ? spec.type : 'webhook.test',
+			);
+			return send(res, 202, {
+				delivered: record.status >= 200 && record.status < 300,
+				response_status: record.status,
+				event_id: record.eventId,
+			});
 		}
 		if (path === '/__control/state' && method === 'GET') {
-			return send(res, 200, { endpoints: [...endpoints.values()].map(publicView), deliveries, requests });
+			return send(res, 200, {
+				endpoints: [...endpoints.values()].map(publicView),
+				deliveries,
+				requests,
+			});
 		}
 		if (!path.startsWith(PREFIX)) return send(res, 404, { error: { message: 'Not found' } });
 
@@ -131,7 +162,9 @@ export async function startFakeSmartComply(options = {}) {
 		const authorized = req.headers.authorization === `Bearer ${apiKey}`;
 		requests.push({ method, path: route, authorized });
 
-		const failure = failures.find((f) => f.count > 0 && (!f.match || `${method} ${route}`.includes(f.match)));
+		const failure = failures.find(
+			(f) => f.count > 0 && (!f.match || `${method} ${route}`.includes(f.match)),
+		);
 		if (failure) {
 			failure.count--;
 			failures = failures.filter((f) => f.count > 0);
@@ -144,7 +177,10 @@ export async function startFakeSmartComply(options = {}) {
 				};
 			} else {
 				if (failure.delayMs) await wait(failure.delayMs);
-				if (failure.status) return send(res, failure.status, { error: { message: `Injected failure ${failure.status}` } });
+				if (failure.status)
+					return send(res, failure.status, {
+						error: { message: `Injected failure ${failure.status}` },
+					});
 			}
 		}
 
@@ -158,9 +194,16 @@ export async function startFakeSmartComply(options = {}) {
 			} catch {
 				return send(res, 400, { error: { message: 'Body must be JSON' } });
 			}
-			if (typeof input?.url !== 'string' || !/^https?:\/\//.test(input.url)) return send(res, 422, { error: { message: 'url must be an http(s) URL' } });
-			if (!Array.isArray(input.events) || input.events.length === 0 || !input.events.every((e) => typeof e === 'string')) {
-				return send(res, 422, { error: { message: 'events must be a non-empty list of event names' } });
+			if (typeof input?.url !== 'string' || !/^https?:\/\//.test(input.url))
+				return send(res, 422, { error: { message: 'url must be an http(s) URL' } });
+			if (
+				!Array.isArray(input.events) ||
+				input.events.length === 0 ||
+				!input.events.every((e) => typeof e === 'string')
+			) {
+				return send(res, 422, {
+					error: { message: 'events must be a non-empty list of event names' },
+				});
 			}
 			const endpoint = {
 				id: `whe_${hex(16)}`,
@@ -188,7 +231,11 @@ export async function startFakeSmartComply(options = {}) {
 			}
 			if (one[2] === '/test' && method === 'POST') {
 				const record = await deliverEvent(endpoint);
-				return send(res, 202, { delivered: record.status >= 200 && record.status < 300, response_status: record.status, event_id: record.eventId });
+				return send(res, 202, {
+					delivered: record.status >= 200 && record.status < 300,
+					response_status: record.status,
+					event_id: record.eventId,
+				});
 			}
 			if (one[2] === '/rotate-secret' && method === 'POST') {
 				endpoint.signing_secret = `whsec_${randomBytes(24).toString('base64url')}`;
@@ -240,7 +287,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 		const i = process.argv.indexOf(name);
 		return i > 0 ? process.argv[i + 1] : undefined;
 	};
-	const fake = await startFakeSmartComply({ port: Number(arg('--port') ?? 0), apiKey: arg('--api-key') });
+	const fake = await startFakeSmartComply({
+		port: Number(arg('--port') ?? 0),
+		apiKey: arg('--api-key'),
+	});
 	console.log(JSON.stringify({ url: fake.url, apiKey: fake.apiKey }));
 	const stop = () => fake.close().then(() => process.exit(0));
 	process.on('SIGINT', stop);

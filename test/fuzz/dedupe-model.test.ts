@@ -47,39 +47,58 @@ class ModelStore {
 }
 
 describe('DedupeStore answers as a plain Map-in-insertion-order model does', () => {
-	it('random claim/has/release/clear sequences, including clocks that go backwards', () => {
-		const c = counter('DedupeStore: same answers as the model');
-		const key = fc.oneof(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'), fc.string({ maxLength: 3 }), fc.constant('k'.repeat(300)));
-		const op = fc.oneof(
-			{ weight: 6, arbitrary: fc.tuple(fc.constant('claim' as const), key, fc.integer({ min: -5, max: 40 })) },
-			{ weight: 2, arbitrary: fc.tuple(fc.constant('has' as const), key, fc.integer({ min: -5, max: 40 })) },
-			{ weight: 2, arbitrary: fc.tuple(fc.constant('release' as const), key, fc.constant(0)) },
-			{ weight: 1, arbitrary: fc.tuple(fc.constant('clear' as const), key, fc.constant(0)) },
-		);
-		fc.assert(
-			fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 30 }), fc.array(op, { maxLength: 400 }), (maxEntries, ttlSeconds, ops) => {
-				c.tick();
-				const ours = new DedupeStore({ maxEntries, ttlSeconds });
-				const ref = new ModelStore(maxEntries, ttlSeconds * 1000);
-				let now = 1_000_000;
-				for (const [kind, k, dt] of ops) {
-					now += dt * 1000;
-					if (kind === 'claim') expect(ours.claim(k, now)).toBe(ref.claim(k, now));
-					else if (kind === 'has') expect(ours.has(k, now)).toBe(ref.has(k, now));
-					else if (kind === 'release') {
-						ours.release(k);
-						ref.release(k);
-					} else {
-						ours.clear();
-						ref.clear();
-					}
-					expect(ours.size).toBe(ref.size);
-				}
-			}),
-			params(21),
-		);
-		c.report();
-	}, TEST_TIMEOUT_MS);
+	it(
+		'random claim/has/release/clear sequences, including clocks that go backwards',
+		() => {
+			const c = counter('DedupeStore: same answers as the model');
+			const key = fc.oneof(
+				fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'),
+				fc.string({ maxLength: 3 }),
+				fc.constant('k'.repeat(300)),
+			);
+			const op = fc.oneof(
+				{
+					weight: 6,
+					arbitrary: fc.tuple(fc.constant('claim' as const), key, fc.integer({ min: -5, max: 40 })),
+				},
+				{
+					weight: 2,
+					arbitrary: fc.tuple(fc.constant('has' as const), key, fc.integer({ min: -5, max: 40 })),
+				},
+				{ weight: 2, arbitrary: fc.tuple(fc.constant('release' as const), key, fc.constant(0)) },
+				{ weight: 1, arbitrary: fc.tuple(fc.constant('clear' as const), key, fc.constant(0)) },
+			);
+			fc.assert(
+				fc.property(
+					fc.integer({ min: 1, max: 6 }),
+					fc.integer({ min: 1, max: 30 }),
+					fc.array(op, { maxLength: 400 }),
+					(maxEntries, ttlSeconds, ops) => {
+						c.tick();
+						const ours = new DedupeStore({ maxEntries, ttlSeconds });
+						const ref = new ModelStore(maxEntries, ttlSeconds * 1000);
+						let now = 1_000_000;
+						for (const [kind, k, dt] of ops) {
+							now += dt * 1000;
+							if (kind === 'claim') expect(ours.claim(k, now)).toBe(ref.claim(k, now));
+							else if (kind === 'has') expect(ours.has(k, now)).toBe(ref.has(k, now));
+							else if (kind === 'release') {
+								ours.release(k);
+								ref.release(k);
+							} else {
+								ours.clear();
+								ref.clear();
+							}
+							expect(ours.size).toBe(ref.size);
+						}
+					},
+				),
+				params(21),
+			);
+			c.report();
+		},
+		TEST_TIMEOUT_MS,
+	);
 
 	it('claim/release churn does not grow the store’s internal queue without bound', () => {
 		const store = new DedupeStore({ maxEntries: 1_000_000, ttlSeconds: 3600 });

@@ -29,7 +29,8 @@ export function counter(name: string) {
 		},
 		report(): number {
 			const ms = Date.now() - started;
-			if (process.env.FUZZ_REPORT) appendFileSync(process.env.FUZZ_REPORT, `${JSON.stringify({ name, cases, ms })}\n`);
+			if (process.env.FUZZ_REPORT)
+				appendFileSync(process.env.FUZZ_REPORT, `${JSON.stringify({ name, cases, ms })}\n`);
 			return cases;
 		},
 	};

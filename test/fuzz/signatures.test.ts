@@ -20,7 +20,10 @@ const bodyArb = fc.oneof(
 
 /** Secrets as a user would paste them: receive() trims the configured secret, so generated ones are trimmed. */
 const secretArb = fc
-	.oneof(fc.string({ minLength: 1, maxLength: 100 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 100 }))
+	.oneof(
+		fc.string({ minLength: 1, maxLength: 100 }),
+		fc.string({ unit: 'binary', minLength: 1, maxLength: 100 }),
+	)
 	.map((s) => s.trim())
 	.filter((s) => s !== '');
 
@@ -32,7 +35,9 @@ const casingArb = fc.array(fc.boolean(), { minLength: 64, maxLength: 64 });
 function recase(headers: Record<string, string>, mask: boolean[]): Record<string, string> {
 	const out: Record<string, string> = {};
 	for (const [name, value] of Object.entries(headers)) {
-		const cased = [...name].map((ch, i) => (mask[i % mask.length] ? ch.toUpperCase() : ch.toLowerCase())).join('');
+		const cased = [...name]
+			.map((ch, i) => (mask[i % mask.length] ? ch.toUpperCase() : ch.toLowerCase()))
+			.join('');
 		out[cased] = value;
 	}
 	return out;
@@ -55,7 +60,8 @@ function hmacKey(secret: string): Buffer {
 	return Buffer.concat([key, Buffer.alloc(64 - key.length)]);
 }
 function sameKey(provider: ProviderId, a: string, b: string): boolean {
-	if (getProvider(provider).scheme.kind === 'staticKey') return Buffer.from(a.trim()).equals(Buffer.from(b.trim()));
+	if (getProvider(provider).scheme.kind === 'staticKey')
+		return Buffer.from(a.trim()).equals(Buffer.from(b.trim()));
 	return hmacKey(a).equals(hmacKey(b));
 }
 
@@ -71,202 +77,354 @@ const HEX = '0123456789abcdef';
 describe.each(providerIds)('fuzz %s', (provider) => {
 	const scheme = getProvider(provider).scheme;
 
-	it('sign() then receive() is never 401, over any bytes, secret, timestamp and header casing', () => {
-		const c = counter(`${provider}: genuine accepted`);
-		fc.assert(
-			fc.property(bodyArb, secretArb, timestampArb, casingArb, fc.boolean(), (body, secret, t, mask, viaQuery) => {
-				c.tick();
-				let request = deliver(provider, body, secret, t, mask) as { headers: Record<string, string>; rawBody: Buffer; query?: Record<string, string> };
-				if (scheme.kind === 'staticKey' && viaQuery) {
-					// SmarterMeasure may send the key as ?VerificationKey= instead of the header.
-					const { [authHeaderName(request.headers, provider)]: key, ...rest } = request.headers;
-					request = { headers: rest, rawBody: body, query: { VerificationKey: key } };
-				}
-				const result = receive(provider, request, { secret, now: t * 1000 });
-				expect(result.status, result.reason).not.toBe(401);
-				expect([200, 400]).toContain(result.status);
-			}),
-			params(1),
-		);
-		c.report();
-	}, TEST_TIMEOUT_MS);
+	it(
+		'sign() then receive() is never 401, over any bytes, secret, timestamp and header casing',
+		() => {
+			const c = counter(`${provider}: genuine accepted`);
+			fc.assert(
+				fc.property(
+					bodyArb,
+					secretArb,
+					timestampArb,
+					casingArb,
+					fc.boolean(),
+					(body, secret, t, mask, viaQuery) => {
+						c.tick();
+						let request = deliver(provider, body, secret, t, mask) as {
+							headers: Record<string, string>;
+							rawBody: Buffer;
+							query?: Record<string, string>;
+						};
+						if (scheme.kind === 'staticKey' && viaQuery) {
+							// SmarterMeasure may send the key as ?VerificationKey= instead of the header.
+							const { [authHeaderName(request.headers, provider)]: key, ...rest } = request.headers;
+							request = { headers: rest, rawBody: body, query: { VerificationKey: key } };
+						}
+						const result = receive(provider, request, { secret, now: t * 1000 });
+						expect(result.status, result.reason).not.toBe(401);
+						expect([200, 400]).toContain(result.status);
+					},
+				),
+				params(1),
+			);
+			c.report();
+		},
+		TEST_TIMEOUT_MS,
+	);
 
-	it('a different secret gives 401', () => {
-		const c = counter(`${provider}: other secret rejected`);
-		fc.assert(
-			fc.property(bodyArb, secretArb, secretArb, timestampArb, casingArb, (body, secret, other, t, mask) => {
-				fc.pre(!sameKey(provider, secret, other));
-				c.tick();
-				const result = receive(provider, deliver(provider, body, secret, t, mask), { secret: other, now: t * 1000 });
-				expect(result.status).toBe(401);
-				if (other.length >= 12) expect(result.reason ?? '').not.toContain(other); // short ones may be ordinary words
-				expect(result.items).toEqual([]);
-			}),
-			params(2),
-		);
-		c.report();
-	}, TEST_TIMEOUT_MS);
+	it(
+		'a different secret gives 401',
+		() => {
+			const c = counter(`${provider}: other secret rejected`);
+			fc.assert(
+				fc.property(
+					bodyArb,
+					secretArb,
+					secretArb,
+					timestampArb,
+					casingArb,
+					(body, secret, other, t, mask) => {
+						fc.pre(!sameKey(provider, secret, other));
+						c.tick();
+						const result = receive(provider, deliver(provider, body, secret, t, mask), {
+							secret: other,
+							now: t * 1000,
+						});
+						expect(result.status).toBe(401);
+						if (other.length >= 12) expect(result.reason ?? '').not.toContain(other); // short ones may be ordinary words
+						expect(result.items).toEqual([]);
+					},
+				),
+				params(2),
+			);
+			c.report();
+		},
+		TEST_TIMEOUT_MS,
+	);
 
-	it('any single change to the signature (or key) gives 401', () => {
-		const c = counter(`${provider}: changed signature rejected`);
-		fc.assert(
-			fc.property(bodyArb, secretArb, timestampArb, casingArb, fc.nat(), fc.integer({ min: 1, max: 15 }), fc.nat(3), (body, secret, t, mask, at, delta, kind) => {
-				const request = deliver(provider, body, secret, t, mask);
-				const name = authHeaderName(request.headers, provider);
-				const value = request.headers[name];
-				let changed: string;
-				if (scheme.kind === 'staticKey') {
-					const i = at % value.length;
-					const replacement = String.fromCharCode(((value.charCodeAt(i) + delta) % 0xd7ff) || 1);
-					changed = kind === 0 ? value.slice(0, i) + value.slice(i + 1) : value.slice(0, i) + replacement + value.slice(i + 1);
-					fc.pre(!sameKey(provider, changed, secret) && changed.trim() !== '');
-				} else {
-					// Change one hex digit of the digest to a different value (a change of case is not a change: hex is case-insensitive),
-					// or drop one digit, or add one.
-					const start = value.length - 64;
-					const i = start + (at % 64);
-					const digit = HEX[(parseInt(value[i], 16) + delta) % 16];
-					changed =
-						kind === 0 ? value.slice(0, i) + value.slice(i + 1) : kind === 1 ? value + HEX[delta] : value.slice(0, i) + digit + value.slice(i + 1);
-				}
-				c.tick();
-				const result = receive(provider, { ...request, headers: { ...request.headers, [name]: changed } }, { secret, now: t * 1000 });
-				expect(result.status).toBe(401);
-				if (secret.length >= 12) expect(result.reason ?? '').not.toContain(secret);
-			}),
-			params(3),
-		);
-		c.report();
-	}, TEST_TIMEOUT_MS);
+	it(
+		'any single change to the signature (or key) gives 401',
+		() => {
+			const c = counter(`${provider}: changed signature rejected`);
+			fc.assert(
+				fc.property(
+					bodyArb,
+					secretArb,
+					timestampArb,
+					casingArb,
+					fc.nat(),
+					fc.integer({ min: 1, max: 15 }),
+					fc.nat(3),
+					(body, secret, t, mask, at, delta, kind) => {
+						const request = deliver(provider, body, secret, t, mask);
+						const name = authHeaderName(request.headers, provider);
+						const value = request.headers[name];
+						let changed: string;
+						if (scheme.kind === 'staticKey') {
+							const i = at % value.length;
+							const replacement = String.fromCharCode((value.charCodeAt(i) + delta) % 0xd7ff || 1);
+							changed =
+								kind === 0
+									? value.slice(0, i) + value.slice(i + 1)
+									: value.slice(0, i) + replacement + value.slice(i + 1);
+							fc.pre(!sameKey(provider, changed, secret) && changed.trim() !== '');
+						} else {
+							// Change one hex digit of the digest to a different value (a change of case is not a change: hex is case-insensitive),
+							// or drop one digit, or add one.
+							const start = value.length - 64;
+							const i = start + (at % 64);
+							const digit = HEX[(parseInt(value[i], 16) + delta) % 16];
+							changed =
+								kind === 0
+									? value.slice(0, i) + value.slice(i + 1)
+									: kind === 1
+										? value + HEX[delta]
+										: value.slice(0, i) + digit + value.slice(i + 1);
+						}
+						c.tick();
+						const result = receive(
+							provider,
+							{ ...request, headers: { ...request.headers, [name]: changed } },
+							{ secret, now: t * 1000 },
+						);
+						expect(result.status).toBe(401);
+						if (secret.length >= 12) expect(result.reason ?? '').not.toContain(secret);
+					},
+				),
+				params(3),
+			);
+			c.report();
+		},
+		TEST_TIMEOUT_MS,
+	);
 
-	it('a missing signature header gives 401', () => {
-		const c = counter(`${provider}: missing header rejected`);
-		fc.assert(
-			fc.property(bodyArb, secretArb, timestampArb, casingArb, (body, secret, t, mask) => {
-				c.tick();
-				const request = deliver(provider, body, secret, t, mask);
-				delete request.headers[authHeaderName(request.headers, provider)];
-				expect(receive(provider, request, { secret, now: t * 1000 }).status).toBe(401);
-			}),
-			params(4),
-		);
-		c.report();
-	}, TEST_TIMEOUT_MS);
+	it(
+		'a missing signature header gives 401',
+		() => {
+			const c = counter(`${provider}: missing header rejected`);
+			fc.assert(
+				fc.property(bodyArb, secretArb, timestampArb, casingArb, (body, secret, t, mask) => {
+					c.tick();
+					const request = deliver(provider, body, secret, t, mask);
+					delete request.headers[authHeaderName(request.headers, provider)];
+					expect(receive(provider, request, { secret, now: t * 1000 }).status).toBe(401);
+				}),
+				params(4),
+			);
+			c.report();
+		},
+		TEST_TIMEOUT_MS,
+	);
 
-	it.runIf(HMAC_PROVIDERS.includes(provider))('any single change to the body gives 401', () => {
-		const c = counter(`${provider}: changed body rejected`);
-		fc.assert(
-			fc.property(bodyArb, secretArb, timestampArb, casingArb, fc.nat(), fc.integer({ min: 1, max: 255 }), fc.nat(2), (body, secret, t, mask, at, xor, kind) => {
-				c.tick();
-				const request = deliver(provider, body, secret, t, mask);
-				let changed: Buffer;
-				if (kind === 0 || body.length === 0) changed = Buffer.concat([body, Buffer.from([xor])]); // one byte more
-				else if (kind === 1) changed = body.subarray(0, body.length - 1); // one byte less
-				else {
-					changed = Buffer.from(body);
-					changed[at % body.length] ^= xor; // one byte different
-				}
-				const result = receive(provider, { ...request, rawBody: changed }, { secret, now: t * 1000 });
-				expect(result.status).toBe(401);
-			}),
-			params(5),
-		);
-		c.report();
-	}, TEST_TIMEOUT_MS);
+	it.runIf(HMAC_PROVIDERS.includes(provider))(
+		'any single change to the body gives 401',
+		() => {
+			const c = counter(`${provider}: changed body rejected`);
+			fc.assert(
+				fc.property(
+					bodyArb,
+					secretArb,
+					timestampArb,
+					casingArb,
+					fc.nat(),
+					fc.integer({ min: 1, max: 255 }),
+					fc.nat(2),
+					(body, secret, t, mask, at, xor, kind) => {
+						c.tick();
+						const request = deliver(provider, body, secret, t, mask);
+						let changed: Buffer;
+						if (kind === 0 || body.length === 0)
+							changed = Buffer.concat([body, Buffer.from([xor])]); // one byte more
+						else if (kind === 1)
+							changed = body.subarray(0, body.length - 1); // one byte less
+						else {
+							changed = Buffer.from(body);
+							changed[at % body.length] ^= xor; // one byte different
+						}
+						const result = receive(
+							provider,
+							{ ...request, rawBody: changed },
+							{ secret, now: t * 1000 },
+						);
+						expect(result.status).toBe(401);
+					},
+				),
+				params(5),
+			);
+			c.report();
+		},
+		TEST_TIMEOUT_MS,
+	);
 
-	it.runIf(TIMESTAMPED.includes(provider))('any change to the signed timestamp gives 401, and a genuine but stale one too', () => {
-		const c = counter(`${provider}: changed or stale timestamp rejected`);
-		const tolerance = getProvider(provider).toleranceSeconds ?? 300;
-		fc.assert(
-			fc.property(bodyArb, secretArb, timestampArb, timestampArb, casingArb, fc.integer({ min: 1, max: 1e9 }), (body, secret, t, t2, mask, late) => {
-				fc.pre(t !== t2);
-				c.tick();
-				const request = deliver(provider, body, secret, t, mask);
-				const name = authHeaderName(request.headers, provider);
-				const forged = request.headers[name].replace(`t=${t},`, `t=${t2},`);
-				// The clock agrees with the forged timestamp, so only the signature can refuse it.
-				expect(receive(provider, { ...request, headers: { ...request.headers, [name]: forged } }, { secret, now: t2 * 1000 }).status).toBe(401);
-				// Genuine, but outside the window either way.
-				const skew = tolerance + late;
-				expect(receive(provider, request, { secret, now: (t + skew) * 1000 }).status).toBe(401);
-				expect(receive(provider, request, { secret, now: (t - skew) * 1000 }).status).toBe(401);
-			}),
-			params(6),
-		);
-		c.report();
-	}, TEST_TIMEOUT_MS);
+	it.runIf(TIMESTAMPED.includes(provider))(
+		'any change to the signed timestamp gives 401, and a genuine but stale one too',
+		() => {
+			const c = counter(`${provider}: changed or stale timestamp rejected`);
+			const tolerance = getProvider(provider).toleranceSeconds ?? 300;
+			fc.assert(
+				fc.property(
+					bodyArb,
+					secretArb,
+					timestampArb,
+					timestampArb,
+					casingArb,
+					fc.integer({ min: 1, max: 1e9 }),
+					(body, secret, t, t2, mask, late) => {
+						fc.pre(t !== t2);
+						c.tick();
+						const request = deliver(provider, body, secret, t, mask);
+						const name = authHeaderName(request.headers, provider);
+						const forged = request.headers[name].replace(`t=${t},`, `t=${t2},`);
+						// The clock agrees with the forged timestamp, so only the signature can refuse it.
+						expect(
+							receive(
+								provider,
+								{ ...request, headers: { ...request.headers, [name]: forged } },
+								{ secret, now: t2 * 1000 },
+							).status,
+						).toBe(401);
+						// Genuine, but outside the window either way.
+						const skew = tolerance + late;
+						expect(receive(provider, request, { secret, now: (t + skew) * 1000 }).status).toBe(401);
+						expect(receive(provider, request, { secret, now: (t - skew) * 1000 }).status).toBe(401);
+					},
+				),
+				params(6),
+			);
+			c.report();
+		},
+		TEST_TIMEOUT_MS,
+	);
 
-	it.runIf(HMAC_PROVIDERS.includes(provider))('rotation: any of several configured secrets, and any of several v1 entries, verifies', () => {
-		const c = counter(`${provider}: rotation accepted`);
-		fc.assert(
-			fc.property(bodyArb, secretArb, secretArb, timestampArb, (body, secret, old, t) => {
-				c.tick();
-				const request = deliver(provider, body, secret, t, []);
-				expect(receive(provider, request, { secret: [old, secret], now: t * 1000 }).status).not.toBe(401);
-				if (scheme.kind === 'hmacTimestamped') {
-					const name = authHeaderName(request.headers, provider);
-					const stale = sign(provider, body, `${old}-old`, { timestamp: t })[scheme.header].split(',')[1];
-					const both = request.headers[name].replace(`t=${t},`, `t=${t},${stale},`);
-					expect(receive(provider, { ...request, headers: { ...request.headers, [name]: both } }, { secret, now: t * 1000 }).status).not.toBe(401);
-				}
-			}),
-			params(7),
-		);
-		c.report();
-	}, TEST_TIMEOUT_MS);
+	it.runIf(HMAC_PROVIDERS.includes(provider))(
+		'rotation: any of several configured secrets, and any of several v1 entries, verifies',
+		() => {
+			const c = counter(`${provider}: rotation accepted`);
+			fc.assert(
+				fc.property(bodyArb, secretArb, secretArb, timestampArb, (body, secret, old, t) => {
+					c.tick();
+					const request = deliver(provider, body, secret, t, []);
+					expect(
+						receive(provider, request, { secret: [old, secret], now: t * 1000 }).status,
+					).not.toBe(401);
+					if (scheme.kind === 'hmacTimestamped') {
+						const name = authHeaderName(request.headers, provider);
+						const stale = sign(provider, body, `${old}-old`, { timestamp: t })[scheme.header].split(
+							',',
+						)[1];
+						const both = request.headers[name].replace(`t=${t},`, `t=${t},${stale},`);
+						expect(
+							receive(
+								provider,
+								{ ...request, headers: { ...request.headers, [name]: both } },
+								{ secret, now: t * 1000 },
+							).status,
+						).not.toBe(401);
+					}
+				}),
+				params(7),
+			);
+			c.report();
+		},
+		TEST_TIMEOUT_MS,
+	);
 });
 
 describe('header parsers and receive() are total', () => {
 	const fragment = fc.oneof(
-		fc.constantFrom('t=', 'v1=', 'v0=', ',', '=', ' ', 't', 'v1', ',,', '\u0000', '\uD800', 'T=', 'V1='),
+		fc.constantFrom(
+			't=',
+			'v1=',
+			'v0=',
+			',',
+			'=',
+			' ',
+			't',
+			'v1',
+			',,',
+			'\u0000',
+			'\uD800',
+			'T=',
+			'V1=',
+		),
 		fc.stringMatching(/^[0-9]{0,14}$/),
 		fc.stringMatching(/^[0-9a-fA-F]{0,70}$/),
 		fc.string({ unit: 'binary', maxLength: 20 }),
 	);
-	const headerLike = fc.oneof(fc.array(fragment, { maxLength: 20 }).map((a) => a.join('')), fc.string({ unit: 'binary', maxLength: 3000 }));
+	const headerLike = fc.oneof(
+		fc.array(fragment, { maxLength: 20 }).map((a) => a.join('')),
+		fc.string({ unit: 'binary', maxLength: 3000 }),
+	);
 
-	it('parseTimestampedHeader never throws and only returns well-formed results', () => {
-		const c = counter('parseTimestampedHeader: total');
-		fc.assert(
-			fc.property(headerLike, (value) => {
-				c.tick();
-				const parsed = parseTimestampedHeader(value);
-				if (parsed !== undefined) {
-					expect(Number.isSafeInteger(parsed.timestamp) && parsed.timestamp >= 0).toBe(true);
-					expect(parsed.signatures.length).toBeGreaterThan(0);
-					expect(parsed.signatures.length).toBeLessThanOrEqual(8);
-				}
-			}),
-			params(8),
-		);
-		c.report();
-	}, TEST_TIMEOUT_MS);
-
-	it('receive() never throws for any headers (arrays, non-strings, odd names), query and body', () => {
-		const c = counter('receive: total');
-		const value = fc.oneof(headerLike, fc.array(headerLike, { maxLength: 4 }), fc.anything({ maxDepth: 2 }));
-		const names = fc.oneof(
-			fc.constantFrom(...providerIds.map((id) => getProvider(id).scheme.header), 'content-type', 'X-SMTM-Delivery', '__proto__', 'constructor'),
-			fc.string({ maxLength: 20 }),
-		);
-		fc.assert(
-			fc.property(
-				fc.constantFrom(...providerIds),
-				fc.dictionary(names, value, { maxKeys: 6 }),
-				fc.option(fc.dictionary(fc.oneof(fc.constant('VerificationKey'), fc.string()), value, { maxKeys: 3 })),
-				fc.oneof(bodyArb, fc.string({ unit: 'binary', maxLength: 200 })),
-				fc.oneof(secretArb, fc.array(fc.string(), { maxLength: 3 }), fc.constant(undefined)),
-				fc.constantFrom('auto', 'json', 'xml') as fc.Arbitrary<'auto' | 'json' | 'xml'>,
-				(provider, headers, query, body, secret, format) => {
+	it(
+		'parseTimestampedHeader never throws and only returns well-formed results',
+		() => {
+			const c = counter('parseTimestampedHeader: total');
+			fc.assert(
+				fc.property(headerLike, (value) => {
 					c.tick();
-					const result = receive(provider, { headers: headers as never, query: query ?? undefined, rawBody: body }, { secret, format });
-					expect([200, 400, 401]).toContain(result.status);
-					if (typeof secret === 'string' && secret.length >= 12 && result.status !== 200) expect(result.reason ?? '').not.toContain(secret);
-				},
-			),
-			params(9),
-		);
-		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-		c.report();
-	}, TEST_TIMEOUT_MS);
+					const parsed = parseTimestampedHeader(value);
+					if (parsed !== undefined) {
+						expect(Number.isSafeInteger(parsed.timestamp) && parsed.timestamp >= 0).toBe(true);
+						expect(parsed.signatures.length).toBeGreaterThan(0);
+						expect(parsed.signatures.length).toBeLessThanOrEqual(8);
+					}
+				}),
+				params(8),
+			);
+			c.report();
+		},
+		TEST_TIMEOUT_MS,
+	);
+
+	it(
+		'receive() never throws for any headers (arrays, non-strings, odd names), query and body',
+		() => {
+			const c = counter('receive: total');
+			const value = fc.oneof(
+				headerLike,
+				fc.array(headerLike, { maxLength: 4 }),
+				fc.anything({ maxDepth: 2 }),
+			);
+			const names = fc.oneof(
+				fc.constantFrom(
+					...providerIds.map((id) => getProvider(id).scheme.header),
+					'content-type',
+					'X-SMTM-Delivery',
+					'__proto__',
+					'constructor',
+				),
+				fc.string({ maxLength: 20 }),
+			);
+			fc.assert(
+				fc.property(
+					fc.constantFrom(...providerIds),
+					fc.dictionary(names, value, { maxKeys: 6 }),
+					fc.option(
+						fc.dictionary(fc.oneof(fc.constant('VerificationKey'), fc.string()), value, {
+							maxKeys: 3,
+						}),
+					),
+					fc.oneof(bodyArb, fc.string({ unit: 'binary', maxLength: 200 })),
+					fc.oneof(secretArb, fc.array(fc.string(), { maxLength: 3 }), fc.constant(undefined)),
+					fc.constantFrom('auto', 'json', 'xml') as fc.Arbitrary<'auto' | 'json' | 'xml'>,
+					(provider, headers, query, body, secret, format) => {
+						c.tick();
+						const result = receive(
+							provider,
+							{ headers: headers as never, query: query ?? undefined, rawBody: body },
+							{ secret, format },
+						);
+						expect([200, 400, 401]).toContain(result.status);
+						if (typeof secret === 'string' && secret.length >= 12 && result.status !== 200)
+							expect(result.reason ?? '').not.toContain(secret);
+					},
+				),
+				params(9),
+			);
+			expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+			c.report();
+		},
+		TEST_TIMEOUT_MS,
+	);
 });

@@ -3,12 +3,20 @@
 // Needs `npm run build` first (npm test builds).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Workflow, type INodeType, type INodeTypeDescription, type INodeParameters } from 'n8n-workflow';
+import {
+	Workflow,
+	type INodeType,
+	type INodeTypeDescription,
+	type INodeParameters,
+} from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { PROVIDERS, nodeName } from '../providers';
 
 const ROOT = path.resolve(__dirname, '../..');
-const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; n8n: { nodes: string[]; credentials: string[] } };
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+	name: string;
+	n8n: { nodes: string[]; credentials: string[] };
+};
 const README_ANCHORS = Object.fromEntries(PROVIDERS.map((p) => [nodeName(p), p.slug]));
 
 function load<T>(file: string): T {
@@ -18,16 +26,35 @@ function load<T>(file: string): T {
 }
 
 function iconFiles(file: string, icon: unknown): string[] {
-	expect(icon).toMatchObject({ light: expect.stringMatching(/^file:.+\.svg$/), dark: expect.stringMatching(/^file:.+\.dark\.svg$/) });
+	expect(icon).toMatchObject({
+		light: expect.stringMatching(/^file:.+\.svg$/),
+		dark: expect.stringMatching(/^file:.+\.dark\.svg$/),
+	});
 	const { light, dark } = icon as { light: string; dark: string };
 	return [light, dark].map((i) => path.join(ROOT, path.dirname(file), i.slice('file:'.length)));
 }
 
 function subtitle(type: INodeType, parameters: INodeParameters): unknown {
-	const nodeTypes = { getByName: () => type, getByNameAndVersion: () => type, getKnownTypes: () => ({}) };
-	const node = { id: '1', name: 'Trigger', type: 'x', typeVersion: 1, position: [0, 0] as [number, number], parameters };
+	const nodeTypes = {
+		getByName: () => type,
+		getByNameAndVersion: () => type,
+		getKnownTypes: () => ({}),
+	};
+	const node = {
+		id: '1',
+		name: 'Trigger',
+		type: 'x',
+		typeVersion: 1,
+		position: [0, 0] as [number, number],
+		parameters,
+	};
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
-	return workflow.expression.getSimpleParameterValue(node, (type.description as INodeTypeDescription).subtitle as string, 'manual', {});
+	return workflow.expression.getSimpleParameterValue(
+		node,
+		(type.description as INodeTypeDescription).subtitle as string,
+		'manual',
+		{},
+	);
 }
 
 describe.each(pkg.n8n.nodes)('%s', (file) => {
@@ -44,13 +71,27 @@ describe.each(pkg.n8n.nodes)('%s', (file) => {
 	it('has a codex file naming it, with categories and its README section', () => {
 		const codexPath = path.join(ROOT, file.replace(/\.js$/, '.json'));
 		const codex = JSON.parse(readFileSync(codexPath, 'utf8')) as Record<string, unknown>;
-		expect(codex).toMatchObject({ node: `${pkg.name}.${description.name}`, nodeVersion: '1.0', codexVersion: '1.0' });
+		expect(codex).toMatchObject({
+			node: `${pkg.name}.${description.name}`,
+			nodeVersion: '1.0',
+			codexVersion: '1.0',
+		});
 		expect((codex.categories as string[]).length).toBeGreaterThan(0);
 		expect(codex.resources).toMatchObject({
-			primaryDocumentation: [{ url: `https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#${README_ANCHORS[description.name]}` }],
+			primaryDocumentation: [
+				{
+					url: `https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#${README_ANCHORS[description.name]}`,
+				},
+			],
 		});
 		const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-		const headings = [...readme.matchAll(/^#+ (.+)$/gm)].map((m) => m[1].trim().toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-'));
+		const headings = [...readme.matchAll(/^#+ (.+)$/gm)].map((m) =>
+			m[1]
+				.trim()
+				.toLowerCase()
+				.replace(/[^a-z0-9 -]/g, '')
+				.replace(/ /g, '-'),
+		);
 		expect(headings).toContain(README_ANCHORS[description.name]);
 	});
 
@@ -58,22 +99,34 @@ describe.each(pkg.n8n.nodes)('%s', (file) => {
 		expect(subtitle(type, {})).toBe('All events');
 		const events = description.properties.some((p) => p.name === 'events');
 		if (events) {
-			const [a, b] = (description.properties.find((p) => p.name === 'events')?.options ?? []).map((o) => (o as { value: string }).value);
-			expect(subtitle(type, { events: [a, b], otherEvents: ' custom.event , ' })).toBe(`${a}, ${b}, custom.event`);
+			const [a, b] = (description.properties.find((p) => p.name === 'events')?.options ?? []).map(
+				(o) => (o as { value: string }).value,
+			);
+			expect(subtitle(type, { events: [a, b], otherEvents: ' custom.event , ' })).toBe(
+				`${a}, ${b}, custom.event`,
+			);
 		} else {
-			expect(subtitle(type, { eventNames: 'AssessmentCompleted, AssessmentStarted' })).toBe('AssessmentCompleted, AssessmentStarted');
+			expect(subtitle(type, { eventNames: 'AssessmentCompleted, AssessmentStarted' })).toBe(
+				'AssessmentCompleted, AssessmentStarted',
+			);
 		}
 	});
 });
 
 describe.each(pkg.n8n.credentials)('%s', (file) => {
-	const credential = load<{ icon: unknown; documentationUrl: string; properties: Array<{ typeOptions?: { password?: boolean } }> }>(file);
+	const credential = load<{
+		icon: unknown;
+		documentationUrl: string;
+		properties: Array<{ typeOptions?: { password?: boolean } }>;
+	}>(file);
 
 	it('has distinct light and dark icons and a README documentation link', () => {
 		const [light, dark] = iconFiles(file, credential.icon);
 		expect(path.dirname(light)).toBe(path.join(ROOT, 'dist/icons'));
 		expect(existsSync(light) && existsSync(dark)).toBe(true);
 		expect(readFileSync(light, 'utf8')).not.toBe(readFileSync(dark, 'utf8'));
-		expect(credential.documentationUrl).toMatch(/^https:\/\/github\.com\/smart-webhooks\/n8n-nodes-smart-webhooks#[a-z]+$/);
+		expect(credential.documentationUrl).toMatch(
+			/^https:\/\/github\.com\/smart-webhooks\/n8n-nodes-smart-webhooks#[a-z]+$/,
+		);
 	});
 });

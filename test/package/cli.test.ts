@@ -8,7 +8,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DedupeStore, providerIds, receive, serializePayload, providers, SMARTERMEASURE_KEY_HEADER, SMARTERMEASURE_KEY_QUERY, type ProviderId } from '../../src';
+import {
+	DedupeStore,
+	providerIds,
+	receive,
+	serializePayload,
+	providers,
+	SMARTERMEASURE_KEY_HEADER,
+	SMARTERMEASURE_KEY_QUERY,
+	type ProviderId,
+} from '../../src';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.cjs');
@@ -40,11 +49,31 @@ beforeAll(async () => {
 			const body = Buffer.concat(chunks);
 			const query = Object.fromEntries(url.searchParams);
 			if (!stores.has(provider)) stores.set(provider, new DedupeStore());
-			const result = receive(provider, { headers: req.headers, query, rawBody: body }, { secret: SECRET, dedupe: stores.get(provider) });
-			seen.push({ provider, headers: req.headers, query, body, status: result.status, reason: result.reason, duplicate: result.duplicate });
+			const result = receive(
+				provider,
+				{ headers: req.headers, query, rawBody: body },
+				{ secret: SECRET, dedupe: stores.get(provider) },
+			);
+			seen.push({
+				provider,
+				headers: req.headers,
+				query,
+				body,
+				status: result.status,
+				reason: result.reason,
+				duplicate: result.duplicate,
+			});
 			res.writeHead(result.status, { 'Content-Type': 'application/json' });
 			// The shapes the n8n triggers answer with (nodes/shared/webhook.ts).
-			res.end(JSON.stringify(result.status !== 200 ? { error: result.reason } : result.items.length === 0 ? { received: true, ignored: result.reason } : { received: true }));
+			res.end(
+				JSON.stringify(
+					result.status !== 200
+						? { error: result.reason }
+						: result.items.length === 0
+							? { received: true, ignored: result.reason }
+							: { received: true },
+				),
+			);
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -60,9 +89,15 @@ beforeEach(() => {
 	stores = new Map();
 });
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
+function run(
+	args: string[],
+	env: Record<string, string> = {},
+): Promise<{ code: number | null; out: string; err: string }> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, [CLI, ...args], {
+			env: { PATH: process.env.PATH ?? '', ...env },
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let out = '';
 		let err = '';
 		child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -72,55 +107,110 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 	});
 }
 
-const firstEvent = (id: ProviderId) => providers[id].events?.find((e) => !e.test)?.name ?? 'AssessmentCompleted';
+const firstEvent = (id: ProviderId) =>
+	providers[id].events?.find((e) => !e.test)?.name ?? 'AssessmentCompleted';
 
 describe('smart-webhooks send', () => {
 	it.each(providerIds)('%s: a genuine delivery is accepted (exit 0)', async (id) => {
 		const event = firstEvent(id);
-		const { code, out } = await run(['send', id, event, '--url', `${base}/${id}`, '--secret', SECRET]);
+		const { code, out } = await run([
+			'send',
+			id,
+			event,
+			'--url',
+			`${base}/${id}`,
+			'--secret',
+			SECRET,
+		]);
 		expect(out).toMatch(/accepted: 200/);
 		expect(code).toBe(0);
 		expect(seen).toHaveLength(1);
 		expect(seen[0]).toMatchObject({ provider: id, status: 200, duplicate: false });
 		// The body is the provider's sample for that event, as serializePayload makes it.
 		const sample = providers[id].sample(event);
-		expect(Object.keys(JSON.parse(seen[0].body.toString()))).toEqual(Object.keys(JSON.parse(serializePayload(sample).toString())));
+		expect(Object.keys(JSON.parse(seen[0].body.toString()))).toEqual(
+			Object.keys(JSON.parse(serializePayload(sample).toString())),
+		);
 	});
 
 	it.each(providerIds)('%s: --tamper is refused with 401 (exit 1)', async (id) => {
-		const { code, out } = await run(['send', id, firstEvent(id), '--url', `${base}/${id}`, '--secret', SECRET, '--tamper']);
+		const { code, out } = await run([
+			'send',
+			id,
+			firstEvent(id),
+			'--url',
+			`${base}/${id}`,
+			'--secret',
+			SECRET,
+			'--tamper',
+		]);
 		expect(out).toMatch(/tampered/);
 		expect(out).toMatch(/refused: 401 /);
 		expect(code).toBe(1);
 		expect(seen.map((s) => s.status)).toEqual([401]);
 	});
 
-	it.each(providerIds)('%s: --times 3 resends the same delivery: one accepted, two duplicates', async (id) => {
-		const { code, out } = await run(['send', id, firstEvent(id), '--url', `${base}/${id}`, '--secret', SECRET, '--times', '3']);
-		expect(code).toBe(0);
-		expect(out).toMatch(/#1 accepted: 200 \{"received":true\}\n/);
-		expect(out).toMatch(/#2 accepted: 200 not run: duplicate delivery/);
-		expect(out).toMatch(/#3 accepted: 200 not run: duplicate delivery/);
-		expect(seen.map((s) => [s.status, s.duplicate])).toEqual([
-			[200, false],
-			[200, true],
-			[200, true],
-		]);
-		// Same bytes, same headers (ids, signature, timestamp) every time.
-		expect(seen[1].body.equals(seen[0].body) && seen[2].body.equals(seen[0].body)).toBe(true);
-		const strip = (h: IncomingHttpHeaders) => Object.fromEntries(Object.entries(h).filter(([k]) => !['connection', 'keep-alive'].includes(k)));
-		expect(strip(seen[1].headers)).toEqual(strip(seen[0].headers));
-		expect(strip(seen[2].headers)).toEqual(strip(seen[0].headers));
-	});
+	it.each(providerIds)(
+		'%s: --times 3 resends the same delivery: one accepted, two duplicates',
+		async (id) => {
+			const { code, out } = await run([
+				'send',
+				id,
+				firstEvent(id),
+				'--url',
+				`${base}/${id}`,
+				'--secret',
+				SECRET,
+				'--times',
+				'3',
+			]);
+			expect(code).toBe(0);
+			expect(out).toMatch(/#1 accepted: 200 \{"received":true\}\n/);
+			expect(out).toMatch(/#2 accepted: 200 not run: duplicate delivery/);
+			expect(out).toMatch(/#3 accepted: 200 not run: duplicate delivery/);
+			expect(seen.map((s) => [s.status, s.duplicate])).toEqual([
+				[200, false],
+				[200, true],
+				[200, true],
+			]);
+			// Same bytes, same headers (ids, signature, timestamp) every time.
+			expect(seen[1].body.equals(seen[0].body) && seen[2].body.equals(seen[0].body)).toBe(true);
+			const strip = (h: IncomingHttpHeaders) =>
+				Object.fromEntries(
+					Object.entries(h).filter(([k]) => !['connection', 'keep-alive'].includes(k)),
+				);
+			expect(strip(seen[1].headers)).toEqual(strip(seen[0].headers));
+			expect(strip(seen[2].headers)).toEqual(strip(seen[0].headers));
+		},
+	);
 
 	it('a wrong secret is refused (exit 1) and the reason is printed', async () => {
-		const { code, out } = await run(['send', 'smp', 'project.completed', '--url', `${base}/smp`, '--secret', 'not-the-secret']);
+		const { code, out } = await run([
+			'send',
+			'smp',
+			'project.completed',
+			'--url',
+			`${base}/smp`,
+			'--secret',
+			'not-the-secret',
+		]);
 		expect(code).toBe(1);
 		expect(out).toContain('refused: 401 signature does not match');
 	});
 
 	it('SmarterMeasure: XML body, key in the VerificationKey query parameter instead of the header', async () => {
-		const { code, out } = await run(['send', 'smarterMeasure', 'AssessmentCompleted', '--format', 'xml', '--query-key', '--url', `${base}/smarterMeasure`, '--secret', SECRET]);
+		const { code, out } = await run([
+			'send',
+			'smarterMeasure',
+			'AssessmentCompleted',
+			'--format',
+			'xml',
+			'--query-key',
+			'--url',
+			`${base}/smarterMeasure`,
+			'--secret',
+			SECRET,
+		]);
 		expect(code).toBe(0);
 		expect(out).toContain('VerificationKey=%E2%80%A6'); // the key is not printed
 		expect(out).not.toContain(SECRET);
@@ -128,11 +218,21 @@ describe('smart-webhooks send', () => {
 		expect(seen[0].query[SMARTERMEASURE_KEY_QUERY]).toBe(SECRET);
 		expect(seen[0].headers[SMARTERMEASURE_KEY_HEADER.toLowerCase()]).toBeUndefined();
 		expect(seen[0].headers['content-type']).toBe('application/xml');
-		expect(seen[0].body.toString()).toMatch(/^<\?xml[\s\S]*<EventType>AssessmentCompleted<\/EventType>/);
+		expect(seen[0].body.toString()).toMatch(
+			/^<\?xml[\s\S]*<EventType>AssessmentCompleted<\/EventType>/,
+		);
 	});
 
 	it('SmarterMeasure: any event name works (no public catalogue)', async () => {
-		const { code } = await run(['send', 'smartermeasure', 'SomethingNobodyListed', '--url', `${base}/smarterMeasure`, '--secret', SECRET]);
+		const { code } = await run([
+			'send',
+			'smartermeasure',
+			'SomethingNobodyListed',
+			'--url',
+			`${base}/smarterMeasure`,
+			'--secret',
+			SECRET,
+		]);
 		expect(code).toBe(0);
 		expect(seen[0].status).toBe(200);
 	});
@@ -140,16 +240,25 @@ describe('smart-webhooks send', () => {
 	it('--file sends the file as it is; the secret may come from SMART_WEBHOOKS_SECRET', async () => {
 		const dir = mkdtempSync(path.join(tmpdir(), 'sw-cli-'));
 		const file = path.join(dir, 'payload.json');
-		const bytes = '{ "id": "evt_file_1", "type": "project.completed",  "createdAt": "2026-01-01T00:00:00Z", "data": {} }';
+		const bytes =
+			'{ "id": "evt_file_1", "type": "project.completed",  "createdAt": "2026-01-01T00:00:00Z", "data": {} }';
 		writeFileSync(file, bytes);
-		const { code, out } = await run(['send', 'smp', '--file', file, '--url', `${base}/smp`], { SMART_WEBHOOKS_SECRET: SECRET });
+		const { code, out } = await run(['send', 'smp', '--file', file, '--url', `${base}/smp`], {
+			SMART_WEBHOOKS_SECRET: SECRET,
+		});
 		expect(out).toContain('accepted: 200');
 		expect(code).toBe(0);
 		expect(seen[0].body.toString()).toBe(bytes);
 	});
 
 	it('SmartMaintenance without a secret sends unsigned (which a receiver with a secret refuses)', async () => {
-		const { code, out } = await run(['send', 'smtm', 'task.completed', '--url', `${base}/smartMaintenance`]);
+		const { code, out } = await run([
+			'send',
+			'smtm',
+			'task.completed',
+			'--url',
+			`${base}/smartMaintenance`,
+		]);
 		expect(out).toContain('(unsigned)');
 		expect(code).toBe(1);
 		expect(seen[0].headers['x-smtm-signature']).toBeUndefined();
@@ -161,7 +270,15 @@ describe('smart-webhooks send', () => {
 		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
 		const port = (closed.address() as AddressInfo).port;
 		await new Promise<void>((resolve) => closed.close(() => resolve()));
-		const { code, out } = await run(['send', 'smp', 'project.completed', '--url', `http://127.0.0.1:${port}/x`, '--secret', SECRET]);
+		const { code, out } = await run([
+			'send',
+			'smp',
+			'project.completed',
+			'--url',
+			`http://127.0.0.1:${port}/x`,
+			'--secret',
+			SECRET,
+		]);
 		expect(code).toBe(1);
 		expect(out).toMatch(/FAILED: could not send \(ECONNREFUSED\)/);
 	});
@@ -169,14 +286,73 @@ describe('smart-webhooks send', () => {
 
 describe('smart-webhooks usage', () => {
 	it.each([
-		[['send', 'smpp', 'project.completed', '--url', 'http://127.0.0.1/', '--secret', 's'], /unknown provider "smpp"; did you mean smp\?/],
-		[['send', 'smartlyq', 'job.complete', '--url', 'http://127.0.0.1/', '--secret', 's'], /unknown SmartlyQ event "job.complete"; did you mean job.completed\?/],
+		[
+			['send', 'smpp', 'project.completed', '--url', 'http://127.0.0.1/', '--secret', 's'],
+			/unknown provider "smpp"; did you mean smp\?/,
+		],
+		[
+			['send', 'smartlyq', 'job.complete', '--url', 'http://127.0.0.1/', '--secret', 's'],
+			/unknown SmartlyQ event "job.complete"; did you mean job.completed\?/,
+		],
 		[['send', 'smp', 'project.completed', '--secret', 's'], /--url is required/],
-		[['send', 'smp', 'project.completed', '--url', 'http://127.0.0.1/'], /--secret is required for SMP/],
-		[['send', 'smp', 'project.completed', '--url', 'http://127.0.0.1/', '--secret', 's', '--format', 'xml'], /SMP sends JSON, not XML/],
-		[['send', 'smp', 'project.completed', '--url', 'http://127.0.0.1/', '--secret', 's', '--query-key'], /--query-key is for SmarterMeasure only/],
-		[['send', 'smp', 'project.completed', '--url', 'http://127.0.0.1/', '--secret', 's', '--times', '0'], /--times is a whole number/],
-		[['send', 'smp', 'project.completed', '--url', 'http://127.0.0.1/', '--secret', 's', '--tamperr'], /unknown option --tamperr; did you mean --tamper\?/],
+		[
+			['send', 'smp', 'project.completed', '--url', 'http://127.0.0.1/'],
+			/--secret is required for SMP/,
+		],
+		[
+			[
+				'send',
+				'smp',
+				'project.completed',
+				'--url',
+				'http://127.0.0.1/',
+				'--secret',
+				's',
+				'--format',
+				'xml',
+			],
+			/SMP sends JSON, not XML/,
+		],
+		[
+			[
+				'send',
+				'smp',
+				'project.completed',
+				'--url',
+				'http://127.0.0.1/',
+				'--secret',
+				's',
+				'--query-key',
+			],
+			/--query-key is for SmarterMeasure only/,
+		],
+		[
+			[
+				'send',
+				'smp',
+				'project.completed',
+				'--url',
+				'http://127.0.0.1/',
+				'--secret',
+				's',
+				'--times',
+				'0',
+			],
+			/--times is a whole number/,
+		],
+		[
+			[
+				'send',
+				'smp',
+				'project.completed',
+				'--url',
+				'http://127.0.0.1/',
+				'--secret',
+				's',
+				'--tamperr',
+			],
+			/unknown option --tamperr; did you mean --tamper\?/,
+		],
 		[['sned'], /unknown command "sned"; did you mean send\?/],
 		[[], /Usage:/],
 	])('%j → exit 2', async (args, message) => {
@@ -212,24 +388,40 @@ describe('smart-webhooks usage', () => {
 });
 
 describe('smart-webhooks sample', () => {
-	it.each(providerIds)('%s: prints exactly the item the trigger emits for a sample of its first event', async (id) => {
-		const event = providers[id].events?.find((e) => !e.test)?.name ?? 'AssessmentCompleted';
-		const { code, out } = await run(['sample', id, event]);
-		expect(code).toBe(0);
-		const item = JSON.parse(out);
-		const event_ = (item.type ?? item.event ?? item.Webhook?.EventType ?? item.EventType) as string;
-		expect(event_).toBe(event);
-		// what receive() makes of the same payload, sent as the provider sends it
-		const body = serializePayload(item);
-		expect(receive(id, { headers: { 'content-type': 'application/json' }, rawBody: body }, { secret: undefined }).status).toBe(id === 'smartMaintenance' ? 200 : 401);
-	});
+	it.each(providerIds)(
+		'%s: prints exactly the item the trigger emits for a sample of its first event',
+		async (id) => {
+			const event = providers[id].events?.find((e) => !e.test)?.name ?? 'AssessmentCompleted';
+			const { code, out } = await run(['sample', id, event]);
+			expect(code).toBe(0);
+			const item = JSON.parse(out);
+			const event_ = (item.type ??
+				item.event ??
+				item.Webhook?.EventType ??
+				item.EventType) as string;
+			expect(event_).toBe(event);
+			// what receive() makes of the same payload, sent as the provider sends it
+			const body = serializePayload(item);
+			expect(
+				receive(
+					id,
+					{ headers: { 'content-type': 'application/json' }, rawBody: body },
+					{ secret: undefined },
+				).status,
+			).toBe(id === 'smartMaintenance' ? 200 : 401);
+		},
+	);
 
 	it('SmarterMeasure XML keeps the root element; --metadata adds _delivery; unknown events are a usage error', async () => {
 		const xml = await run(['sample', 'smarterMeasure', 'AssessmentCompleted', '--format', 'xml']);
 		expect(xml.code).toBe(0);
 		expect(Object.keys(JSON.parse(xml.out))).toEqual(['Webhook']);
 		const meta = await run(['sample', 'smp', 'project.completed', '--metadata']);
-		expect(JSON.parse(meta.out)._delivery).toMatchObject({ provider: 'smp', event: 'project.completed', verified: true });
+		expect(JSON.parse(meta.out)._delivery).toMatchObject({
+			provider: 'smp',
+			event: 'project.completed',
+			verified: true,
+		});
 		const bad = await run(['sample', 'smp', 'project.finished']);
 		expect(bad.code).toBe(2);
 		expect(bad.err).toMatch(/unknown SMP event "project.finished" Known events: project.completed/);

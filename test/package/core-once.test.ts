@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = path.join(ROOT, 'dist');
-const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+	n8n: { nodes: string[]; credentials: string[] };
+};
 
 /** Text that only a bundled copy of zod or fast-xml-parser contains. */
 const LIBRARY_CODE = /\bZodError\b|\bZodObject\b|\bXMLParser\b|\bXMLValidator\b/;
@@ -47,7 +49,9 @@ describe.each(pkg.n8n.nodes)('%s', (file) => {
 	it('loads dist/index.js when n8n requires it', () => {
 		const node = require.resolve(path.join(ROOT, file));
 		require(node);
-		expect(require.cache[node]?.children.map((m) => m.id)).toContain(require.resolve(path.join(DIST, 'index.js')));
+		expect(require.cache[node]?.children.map((m) => m.id)).toContain(
+			require.resolve(path.join(DIST, 'index.js')),
+		);
 	});
 });
 

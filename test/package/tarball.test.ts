@@ -18,13 +18,23 @@ const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as
 let files: string[];
 
 beforeAll(() => {
-	const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-	files = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path).sort();
+	const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+		cwd: ROOT,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'ignore'],
+	});
+	files = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0].files
+		.map((f) => f.path)
+		.sort();
 });
 
 describe('the packed tarball', () => {
 	it('holds only dist/, README.md, LICENSE and package.json', () => {
-		expect(files.filter((f) => !f.startsWith('dist/'))).toEqual(['LICENSE', 'README.md', 'package.json']);
+		expect(files.filter((f) => !f.startsWith('dist/'))).toEqual([
+			'LICENSE',
+			'README.md',
+			'package.json',
+		]);
 	});
 
 	it('holds exactly the built core, CLI, nodes (with codex), credentials and one pair of icons per provider', () => {
@@ -49,14 +59,19 @@ describe('the packed tarball', () => {
 	});
 
 	it('contains every file package.json points at (n8n nodes and credentials, bin)', () => {
-		for (const p of [...pkg.n8n.nodes, ...pkg.n8n.credentials, ...Object.values(pkg.bin ?? {})]) expect(files).toContain(p);
+		for (const p of [...pkg.n8n.nodes, ...pkg.n8n.credentials, ...Object.values(pkg.bin ?? {})])
+			expect(files).toContain(p);
 		expect(pkg.bin).toEqual({ 'smart-webhooks': 'dist/cli.cjs' });
 	});
 });
 
 describe("n8n's verification scanner (scripts/scan.mjs, offline)", () => {
 	it('finds no errors in the source leg or in any .js of the packed tarball', () => {
-		const out = execFileSync(process.execPath, [path.join(ROOT, 'scripts/scan.mjs')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+		const out = execFileSync(process.execPath, [path.join(ROOT, 'scripts/scan.mjs')], {
+			cwd: ROOT,
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'ignore'],
+		});
 		expect(out).toMatch(/PASS source .*: \d+ files, 0 error\(s\)/);
 		expect(out).toMatch(/PASS tarball .*: \d+ files, 0 error\(s\), 0 warning\(s\)/);
 		expect(out).toMatch(/scan: passed/);

@@ -317,16 +317,23 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 1 worker', () => {
 		await topo.addWorker('worker2');
 		try {
 			const { wf, secret } = await providerWorkflow(SMP, 'case 1c two workers, same-moment copies');
-			const sent = Array.from({ length: M }, (_, i) => delivery(SMP, secret, { id: `evt_q1d_${run}_${i}` }));
+			const sent = Array.from({ length: M }, (_, i) =>
+				delivery(SMP, secret, { id: `evt_q1d_${run}_${i}` }),
+			);
 			const answers: Delivery[] = [];
-			for (const d of sent) answers.push(...(await Promise.all(PROCS.map((proc) => post(wf.urlOn(url(proc)), d.body, d.headers)))));
+			for (const d of sent)
+				answers.push(
+					...(await Promise.all(PROCS.map((proc) => post(wf.urlOn(url(proc)), d.body, d.headers)))),
+				);
 			expect(answers.every((a) => a.status === 200)).toBe(true);
 			const started = answers.filter(accepted).length;
 			const all = await details(client, await settle(client, wf.id, started, stallMs));
 			const ran = all.filter((e) => e.ran);
 			const ids = ran.map((e) => e.afterItems[0]?.id as string);
 			const twice = ids.length - new Set(ids).size;
-			say(`case 1c: ${M} deliveries × 3 copies together on webhook1, webhook2, main, two workers: ${all.length} executions, ran ${ran.length} (${twice} deliveries ran more than once)`);
+			say(
+				`case 1c: ${M} deliveries × 3 copies together on webhook1, webhook2, main, two workers: ${all.length} executions, ran ${ran.length} (${twice} deliveries ran more than once)`,
+			);
 			// nothing lost: every delivery ran at least once; the doubles are the documented two-worker window
 			expect(new Set(ids)).toEqual(new Set(sent.map((d) => d.payload.id)));
 			record(wf, 'case 1c two workers', ran.length, () => started);

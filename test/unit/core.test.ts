@@ -8,7 +8,11 @@ import { NOW_MS, SECRETS, delivery } from './helpers';
 describe('toOutputItem', () => {
 	const accepted = (): ReceiveResult => {
 		const d = delivery('smp', 'project.completed');
-		return receive('smp', { headers: d.headers, rawBody: d.body }, { secret: SECRETS.smp, now: NOW_MS });
+		return receive(
+			'smp',
+			{ headers: d.headers, rawBody: d.body },
+			{ secret: SECRETS.smp, now: NOW_MS },
+		);
 	};
 
 	it('is the payload itself, with no extra fields, by default', () => {
@@ -42,7 +46,9 @@ describe('toOutputItem', () => {
 	});
 
 	it('adds _schemaIssues only when the payload has issues (with or without metadata)', () => {
-		const d = delivery('smp', '', { payload: { id: 'evt_1', type: 'project.completed', createdAt: 'x', data: { projectId: 7 } } });
+		const d = delivery('smp', '', {
+			payload: { id: 'evt_1', type: 'project.completed', createdAt: 'x', data: { projectId: 7 } },
+		});
 		const result = receive('smp', { headers: d.headers, rawBody: d.body }, { secret: SECRETS.smp });
 		expect(result.schemaIssues?.length).toBeGreaterThan(0);
 		const plain = toOutputItem('smp', result)!;
@@ -51,30 +57,77 @@ describe('toOutputItem', () => {
 		expect(plain).not.toHaveProperty('_delivery');
 		const withMeta = toOutputItem('smp', result, { includeMetadata: true })!;
 		expect(withMeta._schemaIssues).toEqual(result.schemaIssues);
-		expect(withMeta._delivery).toMatchObject({ provider: 'smp', event: 'project.completed', deliveryId: 'evt_1' });
+		expect(withMeta._delivery).toMatchObject({
+			provider: 'smp',
+			event: 'project.completed',
+			deliveryId: 'evt_1',
+		});
 		expect(result.items[0]).not.toHaveProperty('_schemaIssues');
 	});
 
 	it('reports unverified, test and XML deliveries in the metadata', () => {
-		const unsigned = { ...delivery('smartMaintenance', '', { payload: { event: 'task.assigned', timestamp: 't', company_id: 1, company_name: 'c', data: { task_id: 1 }, test: true } }) };
-		const r1 = receive('smartMaintenance', { headers: { 'X-SMTM-Delivery': 'abc' }, rawBody: unsigned.body });
-		const m1 = toOutputItem('smartMaintenance', r1, { includeMetadata: true })!._delivery as Record<string, unknown>;
-		expect(m1).toMatchObject({ provider: 'smartMaintenance', verified: false, test: true, deliveryId: 'abc', event: 'task.assigned' });
+		const unsigned = {
+			...delivery('smartMaintenance', '', {
+				payload: {
+					event: 'task.assigned',
+					timestamp: 't',
+					company_id: 1,
+					company_name: 'c',
+					data: { task_id: 1 },
+					test: true,
+				},
+			}),
+		};
+		const r1 = receive('smartMaintenance', {
+			headers: { 'X-SMTM-Delivery': 'abc' },
+			rawBody: unsigned.body,
+		});
+		const m1 = toOutputItem('smartMaintenance', r1, { includeMetadata: true })!._delivery as Record<
+			string,
+			unknown
+		>;
+		expect(m1).toMatchObject({
+			provider: 'smartMaintenance',
+			verified: false,
+			test: true,
+			deliveryId: 'abc',
+			event: 'task.assigned',
+		});
 		const xml = Buffer.from('<r><EventType>X</EventType></r>');
-		const r2 = receive('smarterMeasure', { headers: { 'x-smartermeasure-verification-key': 'k' }, rawBody: xml }, { secret: 'k' });
-		const m2 = toOutputItem('smarterMeasure', r2, { includeMetadata: true })!._delivery as Record<string, unknown>;
-		expect(m2).toMatchObject({ provider: 'smarterMeasure', format: 'xml', event: 'X', verified: true });
+		const r2 = receive(
+			'smarterMeasure',
+			{ headers: { 'x-smartermeasure-verification-key': 'k' }, rawBody: xml },
+			{ secret: 'k' },
+		);
+		const m2 = toOutputItem('smarterMeasure', r2, { includeMetadata: true })!._delivery as Record<
+			string,
+			unknown
+		>;
+		expect(m2).toMatchObject({
+			provider: 'smarterMeasure',
+			format: 'xml',
+			event: 'X',
+			verified: true,
+		});
 	});
 
 	it('returns undefined for refused, filtered and duplicate results', () => {
 		const d = delivery('smp', 'project.completed');
 		const refused = receive('smp', { headers: d.headers, rawBody: d.body }, { secret: 'wrong' });
 		expect(toOutputItem('smp', refused, { includeMetadata: true })).toBeUndefined();
-		const filtered = receive('smp', { headers: d.headers, rawBody: d.body }, { secret: SECRETS.smp, events: ['x'] });
+		const filtered = receive(
+			'smp',
+			{ headers: d.headers, rawBody: d.body },
+			{ secret: SECRETS.smp, events: ['x'] },
+		);
 		expect(toOutputItem('smp', filtered)).toBeUndefined();
 		const store = new DedupeStore();
 		receive('smp', { headers: d.headers, rawBody: d.body }, { secret: SECRETS.smp, dedupe: store });
-		const dup = receive('smp', { headers: d.headers, rawBody: d.body }, { secret: SECRETS.smp, dedupe: store });
+		const dup = receive(
+			'smp',
+			{ headers: d.headers, rawBody: d.body },
+			{ secret: SECRETS.smp, dedupe: store },
+		);
 		expect(dup.duplicate).toBe(true);
 		expect(toOutputItem('smp', dup)).toBeUndefined();
 	});
@@ -102,7 +155,8 @@ describe('DedupeStore', () => {
 
 	it('evicts the oldest keys beyond maxEntries', () => {
 		const store = new DedupeStore({ maxEntries: 3 });
-		for (const [i, key] of ['a', 'b', 'c', 'd'].entries()) expect(store.claim(key, 1000 + i)).toBe(false);
+		for (const [i, key] of ['a', 'b', 'c', 'd'].entries())
+			expect(store.claim(key, 1000 + i)).toBe(false);
 		expect(store.size).toBe(3);
 		expect(store.has('a', 2000)).toBe(false);
 		expect(store.has('b', 2000)).toBe(true);
@@ -210,8 +264,14 @@ describe('parseTimestampedHeader', () => {
 	const hex = 'ab'.repeat(32);
 
 	it('parses t and one or more v1 entries', () => {
-		expect(parseTimestampedHeader(`t=1700000000,v1=${hex}`)).toEqual({ timestamp: 1700000000, signatures: [hex] });
-		expect(parseTimestampedHeader(`v1=a, t=5 ,v1=b,v0=c,x=y`)).toEqual({ timestamp: 5, signatures: ['a', 'b'] });
+		expect(parseTimestampedHeader(`t=1700000000,v1=${hex}`)).toEqual({
+			timestamp: 1700000000,
+			signatures: [hex],
+		});
+		expect(parseTimestampedHeader(`v1=a, t=5 ,v1=b,v0=c,x=y`)).toEqual({
+			timestamp: 5,
+			signatures: ['a', 'b'],
+		});
 		expect(parseTimestampedHeader(`t=5,v1=a=b`)).toEqual({ timestamp: 5, signatures: ['a=b'] });
 	});
 
@@ -244,8 +304,27 @@ describe('parseTimestampedHeader', () => {
 
 	it('is total: never throws and always answers undefined or a well-formed value on random junk', () => {
 		let seed = 42;
-		const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-		const alphabet = ['t', 'v', '1', '=', ',', ' ', '0', '9', 'a', 'f', '-', '.', '\u0000', '\u00e9', '\ud83d\ude00', '\\', '"', '\n'];
+		const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+		const alphabet = [
+			't',
+			'v',
+			'1',
+			'=',
+			',',
+			' ',
+			'0',
+			'9',
+			'a',
+			'f',
+			'-',
+			'.',
+			'\u0000',
+			'\u00e9',
+			'\ud83d\ude00',
+			'\\',
+			'"',
+			'\n',
+		];
 		let parsed = 0;
 		for (let i = 0; i < 5000; i++) {
 			const length = Math.floor(rnd() * 40);
@@ -303,31 +382,35 @@ describe('DedupeStore against a reference model', () => {
 		[50, 100],
 		[1, 3],
 		[2000, 30],
-	])('agrees with the model over random claim/has/release sequences (max %i, ttl %i s)', (max, ttlSeconds) => {
-		let seed = max * 7919 + ttlSeconds;
-		const rnd = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
-		const store = new DedupeStore({ maxEntries: max, ttlSeconds });
-		const model = new ModelStore(max, ttlSeconds * 1000);
-		let now = 0;
-		const keySpace = Math.max(4, max * 2);
-		let duplicates = 0;
-		for (let step = 0; step < 20_000; step++) {
-			now += rnd(4) === 0 ? rnd(ttlSeconds * 600) : rnd(200);
-			const key = `k${rnd(keySpace)}`;
-			const op = rnd(10);
-			if (op < 7) {
-				const got = store.claim(key, now);
-				expect(got).toBe(model.claim(key, now));
-				if (got) duplicates++;
-			} else if (op < 9) {
-				expect(store.has(key, now)).toBe(model.has(key, now));
-			} else {
-				store.release(key);
-				model.release(key);
+	])(
+		'agrees with the model over random claim/has/release sequences (max %i, ttl %i s)',
+		(max, ttlSeconds) => {
+			let seed = max * 7919 + ttlSeconds;
+			const rnd = (n: number) =>
+				Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
+			const store = new DedupeStore({ maxEntries: max, ttlSeconds });
+			const model = new ModelStore(max, ttlSeconds * 1000);
+			let now = 0;
+			const keySpace = Math.max(4, max * 2);
+			let duplicates = 0;
+			for (let step = 0; step < 20_000; step++) {
+				now += rnd(4) === 0 ? rnd(ttlSeconds * 600) : rnd(200);
+				const key = `k${rnd(keySpace)}`;
+				const op = rnd(10);
+				if (op < 7) {
+					const got = store.claim(key, now);
+					expect(got).toBe(model.claim(key, now));
+					if (got) duplicates++;
+				} else if (op < 9) {
+					expect(store.has(key, now)).toBe(model.has(key, now));
+				} else {
+					store.release(key);
+					model.release(key);
+				}
+				expect(store.size).toBe(model.size);
+				expect(store.size).toBeLessThanOrEqual(max);
 			}
-			expect(store.size).toBe(model.size);
-			expect(store.size).toBeLessThanOrEqual(max);
-		}
-		expect(duplicates).toBeGreaterThan(0);
-	});
+			expect(duplicates).toBeGreaterThan(0);
+		},
+	);
 });

@@ -3,10 +3,16 @@ import { providers, sign, type ProviderId, type ReceiveResult } from '../../src'
 import { PROVIDERS } from '../providers';
 
 /** Test secrets per provider, shaped like the real ones (test/providers.ts). */
-export const SECRETS = Object.fromEntries(PROVIDERS.map((p) => [p.id, p.secret])) as Record<ProviderId, string>;
+export const SECRETS = Object.fromEntries(PROVIDERS.map((p) => [p.id, p.secret])) as Record<
+	ProviderId,
+	string
+>;
 
 /** The header each provider authenticates with, as documented (test/providers.ts). */
-export const AUTH_HEADER = Object.fromEntries(PROVIDERS.map((p) => [p.id, p.authHeader])) as Record<ProviderId, string>;
+export const AUTH_HEADER = Object.fromEntries(PROVIDERS.map((p) => [p.id, p.authHeader])) as Record<
+	ProviderId,
+	string
+>;
 
 /** A fixed clock so timestamps are deterministic. */
 export const NOW_S = 1_777_777_777;
@@ -28,28 +34,49 @@ export interface Delivery {
 export function delivery(
 	id: ProviderId,
 	event: string,
-	opts: { secret?: string; timestamp?: number; deliveryId?: string; payload?: Record<string, unknown> } = {},
+	opts: {
+		secret?: string;
+		timestamp?: number;
+		deliveryId?: string;
+		payload?: Record<string, unknown>;
+	} = {},
 ): Delivery {
 	const payload = opts.payload ?? providers[id].sample(event, { now: new Date(NOW_MS) });
 	const body = Buffer.from(JSON.stringify(payload), 'utf8');
-	const headers = sign(id, body, opts.secret ?? SECRETS[id], { timestamp: opts.timestamp ?? NOW_S, deliveryId: opts.deliveryId });
+	const headers = sign(id, body, opts.secret ?? SECRETS[id], {
+		timestamp: opts.timestamp ?? NOW_S,
+		deliveryId: opts.deliveryId,
+	});
 	return { payload, body, headers };
 }
 
 /** Every HMAC-SHA256 hex digest the secret could produce for this body, in any signing layout the providers use. */
-export function expectedDigests(secret: string, body: Buffer, timestamps: number[] = [NOW_S]): string[] {
+export function expectedDigests(
+	secret: string,
+	body: Buffer,
+	timestamps: number[] = [NOW_S],
+): string[] {
 	const out = [createHmac('sha256', secret).update(body).digest('hex')];
-	for (const t of timestamps) out.push(createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex'));
+	for (const t of timestamps)
+		out.push(createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex'));
 	return out;
 }
 
 /** A refusal must say why, and never leak the secret or the signature we expected. */
-export function assertSafeReason(result: ReceiveResult, secret: string, body: Buffer, timestamps: number[] = [NOW_S]): void {
-	if (typeof result.reason !== 'string' || result.reason.length === 0) throw new Error(`refusal without a reason: ${JSON.stringify(result)}`);
+export function assertSafeReason(
+	result: ReceiveResult,
+	secret: string,
+	body: Buffer,
+	timestamps: number[] = [NOW_S],
+): void {
+	if (typeof result.reason !== 'string' || result.reason.length === 0)
+		throw new Error(`refusal without a reason: ${JSON.stringify(result)}`);
 	const reason = result.reason.toLowerCase();
-	if (secret && reason.includes(secret.toLowerCase())) throw new Error(`reason leaks the secret: ${result.reason}`);
+	if (secret && reason.includes(secret.toLowerCase()))
+		throw new Error(`reason leaks the secret: ${result.reason}`);
 	for (const digest of expectedDigests(secret, body, timestamps)) {
-		if (reason.includes(digest) || reason.includes(digest.slice(0, 16))) throw new Error(`reason leaks the expected signature: ${result.reason}`);
+		if (reason.includes(digest) || reason.includes(digest.slice(0, 16)))
+			throw new Error(`reason leaks the expected signature: ${result.reason}`);
 	}
 }
 
@@ -64,9 +91,14 @@ export function tamper(body: Buffer): Buffer {
 }
 
 /** Replaces the header of a name (any case) in a copy of the headers. */
-export function withHeader(headers: Record<string, string>, name: string, value: unknown): Record<string, unknown> {
+export function withHeader(
+	headers: Record<string, string>,
+	name: string,
+	value: unknown,
+): Record<string, unknown> {
 	const out: Record<string, unknown> = {};
-	for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() !== name.toLowerCase()) out[k] = v;
+	for (const [k, v] of Object.entries(headers))
+		if (k.toLowerCase() !== name.toLowerCase()) out[k] = v;
 	if (value !== undefined) out[name] = value;
 	return out;
 }

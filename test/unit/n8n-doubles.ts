@@ -17,26 +17,42 @@ import type {
 	Logger,
 } from 'n8n-workflow';
 
-export type LogEntry = { level: 'error' | 'warn' | 'info' | 'debug'; message: string; metadata?: unknown };
+export type LogEntry = {
+	level: 'error' | 'warn' | 'info' | 'debug';
+	message: string;
+	metadata?: unknown;
+};
 
 function recordingLogger(logs: LogEntry[]): Logger {
-	const at = (level: LogEntry['level']) => (message: string, metadata?: unknown) => void logs.push({ level, message, metadata });
+	const at = (level: LogEntry['level']) => (message: string, metadata?: unknown) =>
+		void logs.push({ level, message, metadata });
 	return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
 }
 
 let counter = 0;
 /** A node and workflow with fresh ids, so every test gets its own dedupe scope. */
-export function freshNode(type: string, name = 'Trigger'): { node: INode; workflow: IWorkflowMetadata } {
+export function freshNode(
+	type: string,
+	name = 'Trigger',
+): { node: INode; workflow: IWorkflowMetadata } {
 	counter++;
 	return {
-		node: { id: `node-${counter}-${Math.random().toString(36).slice(2)}`, name, type, typeVersion: 1, position: [0, 0], parameters: {} },
+		node: {
+			id: `node-${counter}-${Math.random().toString(36).slice(2)}`,
+			name,
+			type,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		workflow: { id: `wf-${counter}`, name: `Workflow ${counter}`, active: true },
 	};
 }
 
 function parameterGetter(parameters: Record<string, unknown>) {
 	return (name: string, ...fallback: unknown[]): never => {
-		if (Object.prototype.hasOwnProperty.call(parameters, name)) return structuredClone(parameters[name]) as never;
+		if (Object.prototype.hasOwnProperty.call(parameters, name))
+			return structuredClone(parameters[name]) as never;
 		if (fallback.length > 0) return fallback[0] as never;
 		throw new Error(`Could not get parameter "${name}"`);
 	};
@@ -93,7 +109,11 @@ export interface WebhookDoubleOptions {
 	mode?: 'webhook' | 'manual';
 }
 
-export function webhookContext(options: WebhookDoubleOptions): { context: IWebhookFunctions; response: ResponseRecord; logs: LogEntry[] } {
+export function webhookContext(options: WebhookDoubleOptions): {
+	context: IWebhookFunctions;
+	response: ResponseRecord;
+	logs: LogEntry[];
+} {
 	const response: ResponseRecord = { writes: 0 };
 	const logs: LogEntry[] = [];
 	const staticData = options.staticData ?? {};
@@ -119,11 +139,17 @@ export function webhookContext(options: WebhookDoubleOptions): { context: IWebho
 	};
 	const double: WebhookDouble = {
 		getRequestObject: () =>
-			({ headers: options.request.headers, query: options.request.query ?? {}, rawBody: options.request.rawBody, body: {}, ip: '127.0.0.9' }) as unknown as ReturnType<
-				IWebhookFunctions['getRequestObject']
-			>,
+			({
+				headers: options.request.headers,
+				query: options.request.query ?? {},
+				rawBody: options.request.rawBody,
+				body: {},
+				ip: '127.0.0.9',
+			}) as unknown as ReturnType<IWebhookFunctions['getRequestObject']>,
 		getResponseObject: () => res as unknown as ReturnType<IWebhookFunctions['getResponseObject']>,
-		getNodeParameter: parameterGetter(options.parameters ?? {}) as IWebhookFunctions['getNodeParameter'],
+		getNodeParameter: parameterGetter(
+			options.parameters ?? {},
+		) as IWebhookFunctions['getNodeParameter'],
 		getCredentials: credentialGetter(options.credentials ?? {}),
 		getWorkflowStaticData: (type: string) => {
 			if (type !== 'node') throw new Error(`unexpected static data type ${type}`);
@@ -136,7 +162,8 @@ export function webhookContext(options: WebhookDoubleOptions): { context: IWebho
 		getWebhookName: () => 'default',
 		logger: recordingLogger(logs),
 		helpers: {
-			returnJsonArray: (data: IDataObject | IDataObject[]): INodeExecutionData[] => (Array.isArray(data) ? data : [data]).map((json) => ({ json })),
+			returnJsonArray: (data: IDataObject | IDataObject[]): INodeExecutionData[] =>
+				(Array.isArray(data) ? data : [data]).map((json) => ({ json })),
 		},
 	};
 	return { context: double as unknown as IWebhookFunctions, response, logs };
@@ -152,7 +179,11 @@ export class ProcessedStore {
 	readonly lists = new Map<string, string[]>();
 	calls = 0;
 
-	record(scope: string, items: Array<string | number>, options: ICheckProcessedOptions): IDeduplicationOutput {
+	record(
+		scope: string,
+		items: Array<string | number>,
+		options: ICheckProcessedOptions,
+	): IDeduplicationOutput {
 		this.calls++;
 		const list = this.lists.get(scope) ?? [];
 		const out: IDeduplicationOutput = { new: [], processed: [] };
@@ -169,7 +200,10 @@ export class ProcessedStore {
 	}
 }
 
-type ExecuteDouble = Pick<IExecuteFunctions, 'getInputData' | 'getNodeParameter' | 'getNode' | 'getWorkflow' | 'getMode' | 'logger'> & {
+type ExecuteDouble = Pick<
+	IExecuteFunctions,
+	'getInputData' | 'getNodeParameter' | 'getNode' | 'getWorkflow' | 'getMode' | 'logger'
+> & {
 	helpers: Pick<IExecuteFunctions['helpers'], 'checkProcessedAndRecord'>;
 };
 
@@ -186,14 +220,19 @@ export function executeContext(options: {
 	const get = parameterGetter(options.parameters ?? {});
 	const double: ExecuteDouble = {
 		getInputData: () => structuredClone(options.items),
-		getNodeParameter: ((name: string, _index: number, ...fallback: unknown[]) => get(name, ...fallback)) as IExecuteFunctions['getNodeParameter'],
+		getNodeParameter: ((name: string, _index: number, ...fallback: unknown[]) =>
+			get(name, ...fallback)) as IExecuteFunctions['getNodeParameter'],
 		getNode: () => options.node,
 		getWorkflow: () => options.workflow,
 		getMode: () => options.mode ?? 'webhook',
 		logger: recordingLogger(logs),
 		helpers: {
 			checkProcessedAndRecord: async (items, scope, processedOptions) =>
-				options.store.record(`${options.workflow.id}:${scope === 'node' ? options.node.id : ''}`, items, processedOptions),
+				options.store.record(
+					`${options.workflow.id}:${scope === 'node' ? options.node.id : ''}`,
+					items,
+					processedOptions,
+				),
 		},
 	};
 	return { context: double as unknown as IExecuteFunctions, logs };
@@ -240,22 +279,34 @@ class HttpStatusError extends Error {
 	}
 }
 
-export function hookContext(options: HookDoubleOptions): { context: IHookFunctions; staticData: IDataObject; logs: LogEntry[]; http: HttpCall[] } {
+export function hookContext(options: HookDoubleOptions): {
+	context: IHookFunctions;
+	staticData: IDataObject;
+	logs: LogEntry[];
+	http: HttpCall[];
+} {
 	const staticData = options.staticData ?? {};
 	const logs: LogEntry[] = [];
 	const http: HttpCall[] = [];
 	const credentials = options.credentials ?? {};
 	const getCredentials = credentialGetter(credentials);
 
-	async function httpRequestWithAuthentication(credentialType: string, request: IHttpRequestOptions): Promise<unknown> {
+	async function httpRequestWithAuthentication(
+		credentialType: string,
+		request: IHttpRequestOptions,
+	): Promise<unknown> {
 		http.push({ credentialType, options: request });
 		const credential = await getCredentials(credentialType);
 		// The SmartComplyApi credential's `authenticate`: Authorization: =Bearer {{$credentials.apiKey}}
-		const headers: Record<string, string> = { ...(request.headers as Record<string, string> | undefined), Authorization: `Bearer ${String(credential.apiKey ?? '')}` };
+		const headers: Record<string, string> = {
+			...(request.headers as Record<string, string> | undefined),
+			Authorization: `Bearer ${String(credential.apiKey ?? '')}`,
+		};
 		let body: string | undefined;
 		if (request.body !== undefined && request.body !== null) {
 			body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
-			if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+			if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+				headers['Content-Type'] = 'application/json';
 		}
 		let response: Response;
 		try {
@@ -268,9 +319,13 @@ export function hookContext(options: HookDoubleOptions): { context: IHookFunctio
 		} catch (error) {
 			const name = (error as Error).name;
 			if (name === 'TimeoutError' || name === 'AbortError') {
-				throw Object.assign(new Error(`timeout of ${request.timeout}ms exceeded`), { code: 'ECONNABORTED' });
+				throw Object.assign(new Error(`timeout of ${request.timeout}ms exceeded`), {
+					code: 'ECONNABORTED',
+				});
 			}
-			throw Object.assign(new Error(`connect ECONNREFUSED ${String(request.url)}`), { code: 'ECONNREFUSED' });
+			throw Object.assign(new Error(`connect ECONNREFUSED ${String(request.url)}`), {
+				code: 'ECONNREFUSED',
+			});
 		}
 		const text = await response.text();
 		let parsed: unknown = text;
@@ -282,10 +337,18 @@ export function hookContext(options: HookDoubleOptions): { context: IHookFunctio
 			}
 		}
 		if (!request.ignoreHttpStatusErrors && response.status >= 400) {
-			throw new HttpStatusError(String(response.status), `Request failed with status code ${response.status}`);
+			throw new HttpStatusError(
+				String(response.status),
+				`Request failed with status code ${response.status}`,
+			);
 		}
 		if (request.returnFullResponse) {
-			return { statusCode: response.status, statusMessage: response.statusText, headers: headersOf(response), body: parsed };
+			return {
+				statusCode: response.status,
+				statusMessage: response.statusText,
+				headers: headersOf(response),
+				body: parsed,
+			};
 		}
 		return parsed;
 	}
@@ -297,14 +360,19 @@ export function hookContext(options: HookDoubleOptions): { context: IHookFunctio
 			return staticData;
 		},
 		getCredentials,
-		getNodeParameter: parameterGetter(options.parameters ?? {}) as IHookFunctions['getNodeParameter'],
+		getNodeParameter: parameterGetter(
+			options.parameters ?? {},
+		) as IHookFunctions['getNodeParameter'],
 		getNode: () => options.node,
 		getWorkflow: () => options.workflow,
 		getMode: () => options.mode ?? 'trigger',
 		getActivationMode: () => (options.mode === 'manual' ? 'manual' : 'activate'),
 		getWebhookName: () => 'default',
 		logger: recordingLogger(logs),
-		helpers: { httpRequestWithAuthentication: httpRequestWithAuthentication as IHookFunctions['helpers']['httpRequestWithAuthentication'] },
+		helpers: {
+			httpRequestWithAuthentication:
+				httpRequestWithAuthentication as IHookFunctions['helpers']['httpRequestWithAuthentication'],
+		},
 	};
 	return { context: double as unknown as IHookFunctions, staticData, logs, http };
 }

@@ -35,8 +35,15 @@ describe('raw body', () => {
 	it('reads the bytes with n8n’s readRawBody when n8n left the body unparsed (options.binaryData)', async () => {
 		const { payload, rawBody, headers } = smpDelivery('s3cret-value');
 		const ids = freshNode(SMP);
-		const { context } = webhookContext({ request: { headers, rawBody }, credentials: { smpWebhookApi: { secret: 's3cret-value' } }, ...ids });
-		const request: { rawBody?: Buffer; readRawBody?: () => Promise<void> } = { ...context.getRequestObject(), rawBody: undefined };
+		const { context } = webhookContext({
+			request: { headers, rawBody },
+			credentials: { smpWebhookApi: { secret: 's3cret-value' } },
+			...ids,
+		});
+		const request: { rawBody?: Buffer; readRawBody?: () => Promise<void> } = {
+			...context.getRequestObject(),
+			rawBody: undefined,
+		};
 		let reads = 0;
 		request.readRawBody = async () => {
 			reads++;
@@ -56,7 +63,11 @@ describe('kept secret', () => {
 		let total = 0;
 		for (let i = 0; i < 5; i++) {
 			const { rawBody, headers } = smpDelivery('kept-secret-1');
-			const made = counted({ request: { headers, rawBody }, credentials: { smpWebhookApi: { secret: 'kept-secret-1' } }, ...ids });
+			const made = counted({
+				request: { headers, rawBody },
+				credentials: { smpWebhookApi: { secret: 'kept-secret-1' } },
+				...ids,
+			});
 			expect((await trigger.webhook!.call(made.context)).workflowData).toBeDefined();
 			total += made.reads();
 		}
@@ -67,18 +78,32 @@ describe('kept secret', () => {
 		const ids = freshNode(SMP);
 		const trigger = new SmpTrigger();
 		const first = smpDelivery('old-secret-1');
-		const warm = counted({ request: first, credentials: { smpWebhookApi: { secret: 'old-secret-1' } }, ...ids });
+		const warm = counted({
+			request: first,
+			credentials: { smpWebhookApi: { secret: 'old-secret-1' } },
+			...ids,
+		});
 		await trigger.webhook!.call(warm.context);
 		// The user pastes a new secret; the provider signs with it.
 		const next = smpDelivery('new-secret-2');
-		const replaced = counted({ request: next, credentials: { smpWebhookApi: { secret: 'new-secret-2' } }, ...ids });
-		expect((await trigger.webhook!.call(replaced.context)).workflowData?.[0]?.[0]?.json).toEqual(next.payload);
+		const replaced = counted({
+			request: next,
+			credentials: { smpWebhookApi: { secret: 'new-secret-2' } },
+			...ids,
+		});
+		expect((await trigger.webhook!.call(replaced.context)).workflowData?.[0]?.[0]?.json).toEqual(
+			next.payload,
+		);
 		expect(replaced.reads()).toBe(1);
 		// A flood of forgeries right after: refused, without a credential read each.
 		let reads = 0;
 		for (let i = 0; i < 20; i++) {
 			const forged = smpDelivery(`guess-${i}`);
-			const made = counted({ request: forged, credentials: { smpWebhookApi: { secret: 'new-secret-2' } }, ...ids });
+			const made = counted({
+				request: forged,
+				credentials: { smpWebhookApi: { secret: 'new-secret-2' } },
+				...ids,
+			});
 			await trigger.webhook!.call(made.context);
 			expect(made.response.statusCode).toBe(401);
 			reads += made.reads();
@@ -89,7 +114,13 @@ describe('kept secret', () => {
 	it('requests that find no kept secret at the same moment share one credential read', async () => {
 		const ids = freshNode(SMP);
 		const trigger = new SmpTrigger();
-		const made = Array.from({ length: 8 }, () => counted({ request: smpDelivery('shared-read-1'), credentials: { smpWebhookApi: { secret: 'shared-read-1' } }, ...ids }));
+		const made = Array.from({ length: 8 }, () =>
+			counted({
+				request: smpDelivery('shared-read-1'),
+				credentials: { smpWebhookApi: { secret: 'shared-read-1' } },
+				...ids,
+			}),
+		);
 		const outs = await Promise.all(made.map((m) => trigger.webhook!.call(m.context)));
 		expect(outs.every((o) => o.workflowData !== undefined)).toBe(true);
 		expect(made.reduce((sum, m) => sum + m.reads(), 0)).toBe(1);
@@ -112,14 +143,24 @@ describe('refusals made visible', () => {
 	it('logs one warn line per refusal with workflow, node, reason and address, never the secret or signature', async () => {
 		const ids = freshNode(SMP);
 		const forged = smpDelivery('not-the-secret');
-		const { context, logs, response } = webhookContext({ request: forged, credentials: { smpWebhookApi: { secret: 'the-real-secret-9' } }, ...ids });
+		const { context, logs, response } = webhookContext({
+			request: forged,
+			credentials: { smpWebhookApi: { secret: 'the-real-secret-9' } },
+			...ids,
+		});
 		const out = await new SmpTrigger().webhook!.call(context);
 		expect(out).toEqual({ noWebhookResponse: true });
 		expect(response.statusCode).toBe(401);
 		const warns = logs.filter((l) => l.level === 'warn');
 		expect(warns).toHaveLength(1);
-		expect(warns[0].message).toMatch(/SMP Trigger refused a delivery \(401\): signature does not match/);
-		expect(warns[0].metadata).toMatchObject({ workflowId: ids.workflow.id, node: ids.node.name, remoteAddress: '127.0.0.9' });
+		expect(warns[0].message).toMatch(
+			/SMP Trigger refused a delivery \(401\): signature does not match/,
+		);
+		expect(warns[0].metadata).toMatchObject({
+			workflowId: ids.workflow.id,
+			node: ids.node.name,
+			remoteAddress: '127.0.0.9',
+		});
 		const text = JSON.stringify(logs);
 		expect(text).not.toContain('the-real-secret-9');
 		expect(text).not.toContain(forged.headers['x-smp-signature']);
@@ -130,22 +171,43 @@ describe('refusals made visible', () => {
 		const admitted = Array.from({ length: 50 }, (_, i) => log.admit('t', i)).filter((a) => a.log);
 		expect(admitted).toHaveLength(REFUSALS_LOGGED_PER_MINUTE);
 		expect(log.admit('other', 0).log).toBe(true);
-		expect(log.admit('t', 60_000)).toEqual({ log: true, suppressed: 50 - REFUSALS_LOGGED_PER_MINUTE });
+		expect(log.admit('t', 60_000)).toEqual({
+			log: true,
+			suppressed: 50 - REFUSALS_LOGGED_PER_MINUTE,
+		});
 	});
 
 	it('while the editor listens, a refused delivery becomes the trigger’s error there; in production it runs nothing', async () => {
 		const ids = freshNode(SMP);
 		const forged = smpDelivery('not-the-secret');
 		const trigger = new SmpTrigger();
-		const listening = webhookContext({ request: forged, credentials: { smpWebhookApi: { secret: 'real-secret-7' } }, mode: 'manual', ...ids });
+		const listening = webhookContext({
+			request: forged,
+			credentials: { smpWebhookApi: { secret: 'real-secret-7' } },
+			mode: 'manual',
+			...ids,
+		});
 		const out = await trigger.webhook!.call(listening.context);
 		expect(listening.response.statusCode).toBe(401);
 		expect(out.noWebhookResponse).toBe(true);
 		expect(out.workflowData?.[0]?.[0]?.json).toEqual({});
-		expect(out.workflowData?.[0]?.[0]?.[DELIVERY_FIELD]).toEqual({ refused: { status: 401, reason: 'signature does not match' } });
-		const exec = executeContext({ items: out.workflowData![0], ...ids, store: new ProcessedStore(), mode: 'manual' });
-		await expect(trigger.execute!.call(exec.context)).rejects.toThrow('Delivery refused (401): signature does not match');
-		const production = webhookContext({ request: forged, credentials: { smpWebhookApi: { secret: 'real-secret-7' } }, ...ids });
+		expect(out.workflowData?.[0]?.[0]?.[DELIVERY_FIELD]).toEqual({
+			refused: { status: 401, reason: 'signature does not match' },
+		});
+		const exec = executeContext({
+			items: out.workflowData![0],
+			...ids,
+			store: new ProcessedStore(),
+			mode: 'manual',
+		});
+		await expect(trigger.execute!.call(exec.context)).rejects.toThrow(
+			'Delivery refused (401): signature does not match',
+		);
+		const production = webhookContext({
+			request: forged,
+			credentials: { smpWebhookApi: { secret: 'real-secret-7' } },
+			...ids,
+		});
 		expect(await trigger.webhook!.call(production.context)).toEqual({ noWebhookResponse: true });
 	});
 });
@@ -155,14 +217,33 @@ describe('SmartComply after the API key was replaced', () => {
 		const ids = freshNode('n8n-nodes-smart-webhooks.smartComplyTrigger');
 		const payload = providers.smartComply.sample('notice.created');
 		const rawBody = Buffer.from(JSON.stringify(payload));
-		const staticData = { endpointId: 'whe_9', sealedSecret: sealSecret('whsec_registered', 'sc_live_old_key', 'whe_9') };
-		const credentials: Record<string, ICredentialDataDecryptedObject> = { smartComplyApi: { apiKey: 'sc_live_new_key', baseUrl: 'http://127.0.0.1:1/api/v1' } };
-		const { context, response, logs } = webhookContext({ request: { headers: lowerCaseHeaders(sign('smartComply', rawBody, 'whsec_registered')), rawBody }, staticData, credentials, ...ids });
+		const staticData = {
+			endpointId: 'whe_9',
+			sealedSecret: sealSecret('whsec_registered', 'sc_live_old_key', 'whe_9'),
+		};
+		const credentials: Record<string, ICredentialDataDecryptedObject> = {
+			smartComplyApi: { apiKey: 'sc_live_new_key', baseUrl: 'http://127.0.0.1:1/api/v1' },
+		};
+		const { context, response, logs } = webhookContext({
+			request: {
+				headers: lowerCaseHeaders(sign('smartComply', rawBody, 'whsec_registered')),
+				rawBody,
+			},
+			staticData,
+			credentials,
+			...ids,
+		});
 		const out = await new SmartComplyTrigger().webhook!.call(context);
 		expect(out).toEqual({ noWebhookResponse: true });
 		expect(response.statusCode).toBe(500);
-		expect((response.body as { error: string }).error).toMatch(/API key was changed .* deactivate and activate the workflow/);
-		expect(logs.some((l) => l.level === 'error' && /deactivate and activate/.test(l.message))).toBe(true);
-		expect(JSON.stringify([response.body, logs])).not.toMatch(/whsec_registered|sc_live_new_key|sc_live_old_key/);
+		expect((response.body as { error: string }).error).toMatch(
+			/API key was changed .* deactivate and activate the workflow/,
+		);
+		expect(logs.some((l) => l.level === 'error' && /deactivate and activate/.test(l.message))).toBe(
+			true,
+		);
+		expect(JSON.stringify([response.body, logs])).not.toMatch(
+			/whsec_registered|sc_live_new_key|sc_live_old_key/,
+		);
 	});
 });

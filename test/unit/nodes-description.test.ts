@@ -2,17 +2,25 @@
 // credential tests, through n8n's own interfaces.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ICredentialTestFunctions, ICredentialType, INodeProperties, INodeType } from 'n8n-workflow';
+import type {
+	ICredentialTestFunctions,
+	ICredentialType,
+	INodeProperties,
+	INodeType,
+} from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { providers } from '../../src';
 import { PROVIDERS, nodeName } from '../providers';
 import { freshNode, hookContext } from './n8n-doubles';
 
 const root = join(__dirname, '..', '..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+	n8n: { nodes: string[]; credentials: string[] };
+};
 
 /** `dist/nodes/X/X.node.js` → the TypeScript source it is built from. */
-const sourceOf = (distPath: string) => join(root, distPath.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
+const sourceOf = (distPath: string) =>
+	join(root, distPath.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
 
 async function loadClass<T>(distPath: string): Promise<T> {
 	const module = (await import(sourceOf(distPath))) as Record<string, new () => T>;
@@ -51,14 +59,21 @@ describe.each(expected)('$displayName description', (e) => {
 		expect(d.webhooks).toHaveLength(1);
 		expect(d.webhooks![0]).toMatchObject({ name: 'default', httpMethod: 'POST', path: 'webhook' });
 		expect(typeof node.webhook).toBe('function');
-		expect(Object.keys(node.webhookMethods?.default ?? {}).sort()).toEqual(['checkExists', 'create', 'delete']);
+		expect(Object.keys(node.webhookMethods?.default ?? {}).sort()).toEqual([
+			'checkExists',
+			'create',
+			'delete',
+		]);
 		expect((d as { usableAsTool?: unknown }).usableAsTool).toBeUndefined();
 	});
 
 	it('has light and dark icons from icons/ that exist and differ', async () => {
 		const d = (await loadClass<INodeType>(nodeFor(e.file))).description;
 		const icon = d.icon as { light: string; dark: string };
-		expect(icon).toEqual({ light: `file:../../icons/${e.slug}.svg`, dark: `file:../../icons/${e.slug}.dark.svg` });
+		expect(icon).toEqual({
+			light: `file:../../icons/${e.slug}.svg`,
+			dark: `file:../../icons/${e.slug}.dark.svg`,
+		});
 		const dir = join(root, 'nodes', e.file);
 		const light = readFileSync(join(dir, icon.light.replace(/^file:/, '')), 'utf8');
 		const dark = readFileSync(join(dir, icon.dark.replace(/^file:/, '')), 'utf8');
@@ -69,15 +84,19 @@ describe.each(expected)('$displayName description', (e) => {
 	it('uses the credential package.json lists, and any credential test it names exists', async () => {
 		const node = await loadClass<INodeType>(nodeFor(e.file));
 		const credentialNames: string[] = [];
-		for (const path of pkg.n8n.credentials) credentialNames.push((await loadClass<ICredentialType>(path)).name);
+		for (const path of pkg.n8n.credentials)
+			credentialNames.push((await loadClass<ICredentialType>(path)).name);
 		expect(node.description.credentials?.map((c) => c.name)).toEqual([e.credential]);
 		expect(credentialNames).toContain(e.credential);
 		expect(node.description.credentials![0].required).toBe(true);
 		const testedBy = node.description.credentials![0].testedBy;
-		if (typeof testedBy === 'string') expect(typeof node.methods?.credentialTest?.[testedBy]).toBe('function');
+		if (typeof testedBy === 'string')
+			expect(typeof node.methods?.credentialTest?.[testedBy]).toBe('function');
 		else {
 			// Without a node-side test the credential must carry its own test request.
-			const credential = await loadClass<ICredentialType>(pkg.n8n.credentials.find((p) => p.includes('SmartComplyApi'))!);
+			const credential = await loadClass<ICredentialType>(
+				pkg.n8n.credentials.find((p) => p.includes('SmartComplyApi'))!,
+			);
 			expect(credential.name).toBe(e.credential);
 			expect(credential.test).toBeDefined();
 		}
@@ -90,7 +109,9 @@ describe.each(expected)('$displayName description', (e) => {
 		if (catalogue) {
 			expect(events?.type).toBe('multiOptions');
 			expect(events?.default).toEqual([]);
-			expect((events?.options as Array<{ value: string }>).map((o) => o.value)).toEqual(catalogue.map((c) => c.name));
+			expect((events?.options as Array<{ value: string }>).map((o) => o.value)).toEqual(
+				catalogue.map((c) => c.name),
+			);
 			expect(props.find((p) => p.name === 'otherEvents')?.type).toBe('string');
 		} else {
 			expect(events).toBeUndefined();
@@ -104,9 +125,14 @@ describe.each(expected)('$displayName description', (e) => {
 		expect(options?.type).toBe('collection');
 		const inner = options!.options as INodeProperties[];
 		const names = inner.map((o) => o.name);
-		expect(names).toEqual(expect.arrayContaining(['deduplicate', 'retryMemory', 'ignoreTestEvents', 'includeMetadata']));
+		expect(names).toEqual(
+			expect.arrayContaining(['deduplicate', 'retryMemory', 'ignoreTestEvents', 'includeMetadata']),
+		);
 		// The hidden parameter that makes n8n leave the body to the trigger (webhook-helpers.js parseRequestBody).
-		expect(props.find((p) => p.name === 'options')).toMatchObject({ type: 'hidden', default: { binaryData: true } });
+		expect(props.find((p) => p.name === 'options')).toMatchObject({
+			type: 'hidden',
+			default: { binaryData: true },
+		});
 		const tolerance = inner.find((o) => o.name === 'toleranceSeconds');
 		if (providers[e.id].toleranceSeconds !== undefined) expect(tolerance?.default).toBe(300);
 		else expect(tolerance).toBeUndefined();
@@ -116,49 +142,64 @@ describe.each(expected)('$displayName description', (e) => {
 });
 
 describe('credentials', () => {
-	it.each(pkg.n8n.credentials)('%s: icon, documentation URL, and every secret field masked', async (path) => {
-		const credential = await loadClass<ICredentialType>(path);
-		const icon = credential.icon as { light: string; dark: string };
-		expect(icon.light).toMatch(/^file:\.\.\/icons\/[a-z]+\.svg$/);
-		expect(icon.dark).toBe(icon.light.replace(/\.svg$/, '.dark.svg'));
-		for (const file of [icon.light, icon.dark]) expect(existsSync(join(root, 'credentials', file.slice('file:'.length)))).toBe(true);
-		expect(credential.documentationUrl).toMatch(/^https:\/\//);
-		const secretLike = credential.properties.filter((p) => /secret|key|password|token/i.test(p.name));
-		expect(secretLike.length).toBeGreaterThan(0);
-		for (const field of secretLike) expect(field.typeOptions?.password).toBe(true);
-	});
+	it.each(pkg.n8n.credentials)(
+		'%s: icon, documentation URL, and every secret field masked',
+		async (path) => {
+			const credential = await loadClass<ICredentialType>(path);
+			const icon = credential.icon as { light: string; dark: string };
+			expect(icon.light).toMatch(/^file:\.\.\/icons\/[a-z]+\.svg$/);
+			expect(icon.dark).toBe(icon.light.replace(/\.svg$/, '.dark.svg'));
+			for (const file of [icon.light, icon.dark])
+				expect(existsSync(join(root, 'credentials', file.slice('file:'.length)))).toBe(true);
+			expect(credential.documentationUrl).toMatch(/^https:\/\//);
+			const secretLike = credential.properties.filter((p) =>
+				/secret|key|password|token/i.test(p.name),
+			);
+			expect(secretLike.length).toBeGreaterThan(0);
+			for (const field of secretLike) expect(field.typeOptions?.password).toBe(true);
+		},
+	);
 });
 
 describe('hand-registered triggers: webhook methods', () => {
 	const manual = expected.filter((e) => e.id !== 'smartComply');
 
-	it.each(manual)('$displayName: checkExists/create/delete succeed without any request', async (e) => {
-		const node = await loadClass<INodeType>(nodeFor(e.file));
-		const { context, http, logs } = hookContext({ webhookUrl: 'https://n8n.example.com/webhook/x/webhook', ...freshNode(e.name) });
-		const m = node.webhookMethods!.default!;
-		expect(await m.checkExists.call(context)).toBe(true);
-		expect(await m.create.call(context)).toBe(true);
-		expect(await m.delete.call(context)).toBe(true);
-		expect(http).toEqual([]);
-		expect(logs.filter((l) => l.level === 'warn')).toEqual([]);
-	});
+	it.each(manual)(
+		'$displayName: checkExists/create/delete succeed without any request',
+		async (e) => {
+			const node = await loadClass<INodeType>(nodeFor(e.file));
+			const { context, http, logs } = hookContext({
+				webhookUrl: 'https://n8n.example.com/webhook/x/webhook',
+				...freshNode(e.name),
+			});
+			const m = node.webhookMethods!.default!;
+			expect(await m.checkExists.call(context)).toBe(true);
+			expect(await m.create.call(context)).toBe(true);
+			expect(await m.delete.call(context)).toBe(true);
+			expect(http).toEqual([]);
+			expect(logs.filter((l) => l.level === 'warn')).toEqual([]);
+		},
+	);
 
-	it.each(manual)('$displayName: warns about an http:// URL only when the provider refuses HTTP', async (e) => {
-		const node = await loadClass<INodeType>(nodeFor(e.file));
-		const url = 'http://n8n.local:5678/webhook/x/webhook';
-		const { context, logs } = hookContext({ webhookUrl: url, ...freshNode(e.name) });
-		expect(await node.webhookMethods!.default!.checkExists.call(context)).toBe(true);
-		// n8n calls checkExists again (e.g. on the next activation): one warning per URL and process is enough
-		expect(await node.webhookMethods!.default!.checkExists.call(context)).toBe(true);
-		const registration = providers[e.id].registration;
-		const refusesHttp = registration.kind === 'manual' && registration.httpsRequired;
-		expect(refusesHttp).toBe(e.httpsOnly);
-		const warnings = logs.filter((l) => l.level === 'warn');
-		if (refusesHttp) {
-			expect(warnings).toHaveLength(1);
-			expect(warnings[0].message).toContain(url);
-		} else expect(warnings).toEqual([]);
-	});
+	it.each(manual)(
+		'$displayName: warns about an http:// URL only when the provider refuses HTTP',
+		async (e) => {
+			const node = await loadClass<INodeType>(nodeFor(e.file));
+			const url = 'http://n8n.local:5678/webhook/x/webhook';
+			const { context, logs } = hookContext({ webhookUrl: url, ...freshNode(e.name) });
+			expect(await node.webhookMethods!.default!.checkExists.call(context)).toBe(true);
+			// n8n calls checkExists again (e.g. on the next activation): one warning per URL and process is enough
+			expect(await node.webhookMethods!.default!.checkExists.call(context)).toBe(true);
+			const registration = providers[e.id].registration;
+			const refusesHttp = registration.kind === 'manual' && registration.httpsRequired;
+			expect(refusesHttp).toBe(e.httpsOnly);
+			const warnings = logs.filter((l) => l.level === 'warn');
+			if (refusesHttp) {
+				expect(warnings).toHaveLength(1);
+				expect(warnings[0].message).toContain(url);
+			} else expect(warnings).toEqual([]);
+		},
+	);
 });
 
 describe('hand-registered triggers: local credential tests', () => {
@@ -167,10 +208,13 @@ describe('hand-registered triggers: local credential tests', () => {
 
 	it.each(manual)('$displayName: catches empty, padded and quoted secrets', async (e) => {
 		const node = await loadClass<INodeType>(nodeFor(e.file));
-		const credential = await loadClass<ICredentialType>(pkg.n8n.credentials.find((p) => p.toLowerCase().includes(e.credential.toLowerCase()))!);
+		const credential = await loadClass<ICredentialType>(
+			pkg.n8n.credentials.find((p) => p.toLowerCase().includes(e.credential.toLowerCase()))!,
+		);
 		const field = credential.properties.find((p) => p.typeOptions?.password)!.name;
 		const test = node.methods!.credentialTest![node.description.credentials![0].testedBy as string];
-		const run = (value: string) => test.call(ctx, { id: '1', name: 'c', type: e.credential, data: { [field]: value } });
+		const run = (value: string) =>
+			test.call(ctx, { id: '1', name: 'c', type: e.credential, data: { [field]: value } });
 		expect((await run('a-good-secret')).status).toBe('OK');
 		expect((await run(' padded ')).status).toBe('Error');
 		expect((await run('"quoted"')).status).toBe('Error');

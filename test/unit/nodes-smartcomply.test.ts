@@ -17,7 +17,10 @@ let fake: FakeSmartComply;
 /** A loopback HTTP server that hands each request to the trigger's webhook(), as n8n's webhook route would. */
 let server: Server;
 let origin: string;
-let onRequest: (req: { headers: Record<string, unknown>; rawBody: Buffer }) => Promise<{ status: number; body: unknown }>;
+let onRequest: (req: {
+	headers: Record<string, unknown>;
+	rawBody: Buffer;
+}) => Promise<{ status: number; body: unknown }>;
 
 beforeAll(async () => {
 	fake = await startFakeSmartComply({ deliveryTimeoutMs: 5000 });
@@ -25,7 +28,10 @@ beforeAll(async () => {
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));
 		req.on('end', () => {
-			onRequest({ headers: req.headers as Record<string, unknown>, rawBody: Buffer.concat(chunks) }).then(
+			onRequest({
+				headers: req.headers as Record<string, unknown>,
+				rawBody: Buffer.concat(chunks),
+			}).then(
 				({ status, body }) => {
 					res.writeHead(status, { 'Content-Type': 'application/json' });
 					res.end(JSON.stringify(body));
@@ -56,7 +62,10 @@ function credential(apiKey = fake.apiKey, extra: IDataObject = {}) {
 	return { smartComplyApi: { apiKey, baseUrl: fake.url, secret: '', ...extra } };
 }
 
-function hooks(webhookUrl: string, opts: Partial<HookDoubleOptions> & { ids?: ReturnType<typeof freshNode> } = {}) {
+function hooks(
+	webhookUrl: string,
+	opts: Partial<HookDoubleOptions> & { ids?: ReturnType<typeof freshNode> } = {},
+) {
 	const ids = opts.ids ?? freshNode(TYPE, 'SmartComply Trigger');
 	return hookContext({ webhookUrl, credentials: credential(), parameters: {}, ...ids, ...opts });
 }
@@ -64,7 +73,10 @@ function hooks(webhookUrl: string, opts: Partial<HookDoubleOptions> & { ids?: Re
 const trigger = new SmartComplyTrigger();
 const methods = trigger.webhookMethods!.default!;
 
-async function expectNodeError(promise: Promise<unknown>, ...mustNotContain: string[]): Promise<NodeOperationError> {
+async function expectNodeError(
+	promise: Promise<unknown>,
+	...mustNotContain: string[]
+): Promise<NodeOperationError> {
 	const error = await promise.then(
 		() => {
 			throw new Error('expected a NodeOperationError');
@@ -96,16 +108,22 @@ describe('SmartComply Trigger registration (automatic)', () => {
 		// kept sealed: the secret itself never sits in static data (stored and exported in clear by n8n)
 		expect(staticData.signingSecret).toBeUndefined();
 		expect(JSON.stringify(staticData)).not.toContain(endpoint.signing_secret);
-		expect(openSealedSecret(staticData.sealedSecret, fake.apiKey, endpoint.id)).toBe(endpoint.signing_secret);
+		expect(openSealedSecret(staticData.sealedSecret, fake.apiKey, endpoint.id)).toBe(
+			endpoint.signing_secret,
+		);
 		// Through n8n's authenticated request helper, with the credential type, never a hand-made Authorization header.
 		expect(http.length).toBeGreaterThan(0);
 		expect(http.every((c) => c.credentialType === 'smartComplyApi')).toBe(true);
-		expect(http.every((c) => !JSON.stringify(c.options.headers ?? {}).includes(fake.apiKey))).toBe(true);
+		expect(http.every((c) => !JSON.stringify(c.options.headers ?? {}).includes(fake.apiKey))).toBe(
+			true,
+		);
 		expect(fake.requests.every((r) => r.authorized)).toBe(true);
 	});
 
 	it('create registers exactly the selected events (multi-select plus typed names)', async () => {
-		const { context } = hooks(prodUrl(), { parameters: { events: ['notice.created'], otherEvents: 'report.generated' } });
+		const { context } = hooks(prodUrl(), {
+			parameters: { events: ['notice.created'], otherEvents: 'report.generated' },
+		});
 		await methods.create.call(context);
 		expect([...fake.endpoints.values()][0].events).toEqual(['notice.created', 'report.generated']);
 	});
@@ -158,7 +176,9 @@ describe('SmartComply Trigger registration (automatic)', () => {
 		await methods.delete.call(test.context);
 		expect(fake.endpoints.has(prodId)).toBe(true);
 		expect(fake.endpoints.size).toBe(1);
-		expect(await methods.checkExists.call(hooks(prodUrl(), { ids, staticData: prodData }).context)).toBe(true);
+		expect(
+			await methods.checkExists.call(hooks(prodUrl(), { ids, staticData: prodData }).context),
+		).toBe(true);
 	});
 
 	it('delete removes the endpoint and clears the stored secret; already gone is fine', async () => {
@@ -183,7 +203,12 @@ describe('SmartComply Trigger registration (automatic)', () => {
 		const badKey = 'sc_live_BAD_KEY_0123456789abcdef';
 		const staticData: IDataObject = {};
 		const { context } = hooks(prodUrl(), { staticData, credentials: credential(badKey) });
-		const error = await expectNodeError(methods.create.call(context), badKey, fake.apiKey, 'BAD_KEY');
+		const error = await expectNodeError(
+			methods.create.call(context),
+			badKey,
+			fake.apiKey,
+			'BAD_KEY',
+		);
 		expect(error.message).toMatch(/401/);
 		expect(staticData).toEqual({});
 		expect(fake.endpoints.size).toBe(0);
@@ -217,7 +242,11 @@ describe('SmartComply Trigger registration (automatic)', () => {
 	});
 
 	it('an unreachable API is a NodeOperationError too', async () => {
-		const { context } = hooks(prodUrl(), { credentials: { smartComplyApi: { apiKey: fake.apiKey, baseUrl: 'http://127.0.0.1:9/api/v1' } } });
+		const { context } = hooks(prodUrl(), {
+			credentials: {
+				smartComplyApi: { apiKey: fake.apiKey, baseUrl: 'http://127.0.0.1:9/api/v1' },
+			},
+		});
 		const error = await expectNodeError(methods.create.call(context), fake.apiKey);
 		expect(error.message).toMatch(/Could not reach SmartComply/);
 	});
@@ -231,23 +260,45 @@ describe('SmartComply Trigger registration (automatic)', () => {
 		// 1. Signed here with the stored secret.
 		const payload = providers.smartComply.sample('notice.created');
 		const rawBody = Buffer.from(JSON.stringify(payload));
-		const storedSecret = openSealedSecret(staticData.sealedSecret, fake.apiKey, staticData.endpointId as string) as string;
+		const storedSecret = openSealedSecret(
+			staticData.sealedSecret,
+			fake.apiKey,
+			staticData.endpointId as string,
+		) as string;
 		const headers = lowerCaseHeaders(sign('smartComply', rawBody, storedSecret));
-		const direct = webhookContext({ request: { headers, rawBody }, staticData, credentials: credential(), ...ids });
-		expect((await trigger.webhook!.call(direct.context)).workflowData?.[0]?.map((item) => item.json)).toEqual([payload]);
+		const direct = webhookContext({
+			request: { headers, rawBody },
+			staticData,
+			credentials: credential(),
+			...ids,
+		});
+		expect(
+			(await trigger.webhook!.call(direct.context)).workflowData?.[0]?.map((item) => item.json),
+		).toEqual([payload]);
 
 		// 2. SmartComply's own test delivery over HTTP, to a route that runs webhook() as n8n would.
 		const runs: IWebhookResponseData[] = [];
 		onRequest = async (req) => {
-			const { context, response } = webhookContext({ request: { headers: req.headers, rawBody: req.rawBody }, staticData, credentials: credential(), ...ids, webhookUrl: url });
+			const { context, response } = webhookContext({
+				request: { headers: req.headers, rawBody: req.rawBody },
+				staticData,
+				credentials: credential(),
+				...ids,
+				webhookUrl: url,
+			});
 			const out = await trigger.webhook!.call(context);
 			runs.push(out);
-			return response.writes > 0 ? { status: response.statusCode ?? 200, body: response.body } : { status: 200, body: out.webhookResponse ?? { received: true } };
+			return response.writes > 0
+				? { status: response.statusCode ?? 200, body: response.body }
+				: { status: 200, body: out.webhookResponse ?? { received: true } };
 		};
 		const record = await fake.sendTest(staticData.endpointId as string);
 		expect(record.status).toBe(200);
 		expect(runs).toHaveLength(1);
-		expect(runs[0].workflowData?.[0][0].json).toMatchObject({ type: 'webhook.test', id: record.eventId });
+		expect(runs[0].workflowData?.[0][0].json).toMatchObject({
+			type: 'webhook.test',
+			id: record.eventId,
+		});
 
 		// 3. After a rotation at SmartComply the stored secret no longer matches: refused, nothing runs.
 		fake.endpoints.get(staticData.endpointId as string)!.signing_secret = 'whsec_rotated_elsewhere';
@@ -261,10 +312,19 @@ describe('SmartComply Trigger registration (automatic)', () => {
 		const ids = freshNode(TYPE);
 		const staticData: IDataObject = {};
 		await methods.create.call(hooks(prodUrl(), { ids, staticData }).context);
-		const secret = openSealedSecret(staticData.sealedSecret, fake.apiKey, staticData.endpointId as string) as string;
+		const secret = openSealedSecret(
+			staticData.sealedSecret,
+			fake.apiKey,
+			staticData.endpointId as string,
+		) as string;
 		const rawBody = Buffer.from(JSON.stringify(providers.smartComply.sample('notice.created')));
 		const headers = lowerCaseHeaders(sign('smartComply', rawBody, secret));
-		const { context, response } = webhookContext({ request: { headers, rawBody }, staticData, credentials: credential('sc_live_replaced_key_0123456789'), ...ids });
+		const { context, response } = webhookContext({
+			request: { headers, rawBody },
+			staticData,
+			credentials: credential('sc_live_replaced_key_0123456789'),
+			...ids,
+		});
 		const out = await trigger.webhook!.call(context);
 		expect(out.workflowData).toBeUndefined();
 		expect(response.statusCode).toBe(500);
@@ -277,7 +337,10 @@ describe('SmartComply Trigger registration (manual, endpoint made in the dashboa
 
 	it('checkExists, create and delete do nothing at the API', async () => {
 		const staticData: IDataObject = {};
-		const { context, http } = hooks(`${origin}/webhook/wf-m/webhook`, { parameters: manual, staticData });
+		const { context, http } = hooks(`${origin}/webhook/wf-m/webhook`, {
+			parameters: manual,
+			staticData,
+		});
 		expect(await methods.checkExists.call(context)).toBe(true);
 		expect(await methods.create.call(context)).toBe(true);
 		expect(await methods.delete.call(context)).toBe(true);
@@ -296,7 +359,9 @@ describe('SmartComply Trigger registration (manual, endpoint made in the dashboa
 			credentials: credential(fake.apiKey, { secret }),
 			...freshNode(TYPE),
 		});
-		expect((await trigger.webhook!.call(ok.context)).workflowData?.[0]?.map((item) => item.json)).toEqual([payload]);
+		expect(
+			(await trigger.webhook!.call(ok.context)).workflowData?.[0]?.map((item) => item.json),
+		).toEqual([payload]);
 		const bad = webhookContext({
 			request: { headers: lowerCaseHeaders(sign('smartComply', rawBody, 'whsec_other')), rawBody },
 			parameters: manual,
@@ -320,24 +385,36 @@ describe('SmartComply Trigger registration (manual, endpoint made in the dashboa
 describe('isTimeout (how the node tells a timeout from an unreachable API, on both n8n lines)', () => {
 	it('finds the timeout in the error itself or down its cause chain', async () => {
 		const { isTimeout } = await import('../../nodes/SmartComplyTrigger/n8n-transport');
-		const axiosTimeout = Object.assign(new Error('timeout of 10000ms exceeded'), { code: 'ECONNABORTED' });
+		const axiosTimeout = Object.assign(new Error('timeout of 10000ms exceeded'), {
+			code: 'ECONNABORTED',
+		});
 		// n8n 1.x: NodeApiError with its own wording, the HTTP library's error kept as cause
-		const wrapped = Object.assign(new Error('The connection was aborted, perhaps the server is offline'), { cause: axiosTimeout });
+		const wrapped = Object.assign(
+			new Error('The connection was aborted, perhaps the server is offline'),
+			{ cause: axiosTimeout },
+		);
 		expect(isTimeout(axiosTimeout)).toBe(true);
 		expect(isTimeout(wrapped)).toBe(true);
 		// n8n 1.123 as observed: `cause` present but undefined, the original kept as errorResponse
-		const nodeApiError = Object.assign(new Error('The connection was aborted, perhaps the server is offline'), {
-			cause: undefined,
-			errorResponse: axiosTimeout,
-			messages: [],
-		});
+		const nodeApiError = Object.assign(
+			new Error('The connection was aborted, perhaps the server is offline'),
+			{
+				cause: undefined,
+				errorResponse: axiosTimeout,
+				messages: [],
+			},
+		);
 		expect(isTimeout(nodeApiError)).toBe(true);
 		expect(isTimeout({ message: 'aborted', messages: ['timeout of 10000ms exceeded'] })).toBe(true);
 		expect(isTimeout(Object.assign(new Error('x'), { name: 'TimeoutError' }))).toBe(true);
 		expect(isTimeout(new Error('The connection timed out, consider retrying'))).toBe(true);
-		const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+		const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {
+			code: 'ECONNREFUSED',
+		});
 		expect(isTimeout(refused)).toBe(false);
-		expect(isTimeout(Object.assign(new Error('The service refused the connection'), { cause: refused }))).toBe(false);
+		expect(
+			isTimeout(Object.assign(new Error('The service refused the connection'), { cause: refused })),
+		).toBe(false);
 		expect(isTimeout(undefined)).toBe(false);
 		expect(isTimeout('timeout')).toBe(false);
 		// a cycle in the chain ends the walk

@@ -33,10 +33,16 @@ async function startReceiver(): Promise<Receiver> {
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));
 		req.on('end', () => {
-			const result = receive('smartComply', { headers: req.headers, rawBody: Buffer.concat(chunks) }, { secret: receiver.secret });
+			const result = receive(
+				'smartComply',
+				{ headers: req.headers, rawBody: Buffer.concat(chunks) },
+				{ secret: receiver.secret },
+			);
 			receiver.results.push(result);
 			res.writeHead(result.status, { 'Content-Type': 'application/json' });
-			res.end(JSON.stringify(result.status === 200 ? { received: true } : { error: result.reason }));
+			res.end(
+				JSON.stringify(result.status === 200 ? { received: true } : { error: result.reason }),
+			);
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -45,7 +51,11 @@ async function startReceiver(): Promise<Receiver> {
 	return receiver;
 }
 
-async function expectApiError(promise: Promise<unknown>, code: SmartComplyErrorCode, ...mustNotContain: string[]): Promise<SmartComplyApiError> {
+async function expectApiError(
+	promise: Promise<unknown>,
+	code: SmartComplyErrorCode,
+	...mustNotContain: string[]
+): Promise<SmartComplyApiError> {
 	const error = await promise.then(
 		() => {
 			throw new Error(`expected a ${code} error, got success`);
@@ -87,28 +97,54 @@ afterEach(() => {
 
 describe('SmartComplyClient against the fake API', () => {
 	it('creates an endpoint and returns its signing secret once', async () => {
-		const created = await client.createEndpoint({ url: receiver.url, events: ['test.submitted', 'notice.created'], description: 'unit' });
+		const created = await client.createEndpoint({
+			url: receiver.url,
+			events: ['test.submitted', 'notice.created'],
+			description: 'unit',
+		});
 		expect(created.id).toMatch(/^whe_/);
 		expect(created.signing_secret).toMatch(/^whsec_/);
-		expect(created).toMatchObject({ url: receiver.url, events: ['test.submitted', 'notice.created'], description: 'unit', status: 'active' });
+		expect(created).toMatchObject({
+			url: receiver.url,
+			events: ['test.submitted', 'notice.created'],
+			description: 'unit',
+			status: 'active',
+		});
 		expect(fake.endpoints.get(created.id)?.signing_secret).toBe(created.signing_secret);
-		expect(fake.requests.at(-1)).toEqual({ method: 'POST', path: '/webhooks/endpoints', authorized: true });
+		expect(fake.requests.at(-1)).toEqual({
+			method: 'POST',
+			path: '/webhooks/endpoints',
+			authorized: true,
+		});
 	});
 
 	it('lists and reads endpoints without their secrets', async () => {
-		const a = await client.createEndpoint({ url: 'https://a.example/hook', events: ['notice.created'] });
-		const b = await client.createEndpoint({ url: 'https://b.example/hook', events: ['test.submitted'] });
+		const a = await client.createEndpoint({
+			url: 'https://a.example/hook',
+			events: ['notice.created'],
+		});
+		const b = await client.createEndpoint({
+			url: 'https://b.example/hook',
+			events: ['test.submitted'],
+		});
 		const list = await client.listEndpoints();
 		expect(list.map((e) => e.id).sort()).toEqual([a.id, b.id].sort());
 		expect(list.every((e) => !('signing_secret' in e))).toBe(true);
 		const one = await client.getEndpoint(b.id);
-		expect(one).toMatchObject({ id: b.id, url: 'https://b.example/hook', events: ['test.submitted'] });
+		expect(one).toMatchObject({
+			id: b.id,
+			url: 'https://b.example/hook',
+			events: ['test.submitted'],
+		});
 		expect(one).not.toHaveProperty('signing_secret');
 		expect(await client.getEndpoint('whe_doesnotexist')).toBeUndefined();
 	});
 
 	it('deletes an endpoint; deleting one already gone answers false', async () => {
-		const a = await client.createEndpoint({ url: 'https://a.example/hook', events: ['notice.created'] });
+		const a = await client.createEndpoint({
+			url: 'https://a.example/hook',
+			events: ['notice.created'],
+		});
 		expect(await client.deleteEndpoint(a.id)).toBe(true);
 		expect(fake.endpoints.has(a.id)).toBe(false);
 		expect(await client.deleteEndpoint(a.id)).toBe(false);
@@ -133,7 +169,11 @@ describe('SmartComplyClient against the fake API', () => {
 		expect(result.test).toBe(true);
 		expect(result.verified).toBe(true);
 		expect(result.deliveryId).toBe(fake.deliveries[0].eventId);
-		expect(result.items[0]).toMatchObject({ type: 'webhook.test', id: fake.deliveries[0].eventId, data: { endpoint_id: created.id } });
+		expect(result.items[0]).toMatchObject({
+			type: 'webhook.test',
+			id: fake.deliveries[0].eventId,
+			data: { endpoint_id: created.id },
+		});
 	});
 
 	it('a test delivery checked with another secret is refused (401) by the receiver', async () => {
@@ -164,7 +204,11 @@ describe('SmartComplyClient against the fake API', () => {
 	});
 
 	it('a refused create (422) is "rejected" with the server message', async () => {
-		const error = await expectApiError(client.createEndpoint({ url: 'ftp://nope', events: ['notice.created'] }), 'rejected', fake.apiKey);
+		const error = await expectApiError(
+			client.createEndpoint({ url: 'ftp://nope', events: ['notice.created'] }),
+			'rejected',
+			fake.apiKey,
+		);
 		expect(error.status).toBe(422);
 		expect(error.message).toContain('url must be an http(s) URL');
 	});
@@ -174,7 +218,13 @@ describe('SmartComplyClient failures', () => {
 	it('a bad API key is "unauthorized", and the message never contains the key', async () => {
 		const badKey = 'sc_live_THIS_KEY_IS_WRONG_1234567890';
 		const bad = new SmartComplyClient({ baseUrl: fake.url, apiKey: badKey });
-		const error = await expectApiError(bad.createEndpoint({ url: receiver.url, events: ['notice.created'] }), 'unauthorized', badKey, fake.apiKey, 'THIS_KEY');
+		const error = await expectApiError(
+			bad.createEndpoint({ url: receiver.url, events: ['notice.created'] }),
+			'unauthorized',
+			badKey,
+			fake.apiKey,
+			'THIS_KEY',
+		);
 		expect(error.status).toBe(401);
 		await expectApiError(bad.listEndpoints(), 'unauthorized', badKey);
 		await expectApiError(bad.getEndpoint('whe_x'), 'unauthorized', badKey);
@@ -198,7 +248,11 @@ describe('SmartComplyClient failures', () => {
 		[503, 'server_error'],
 	] as const)('a %i is "%s"', async (status, code) => {
 		fake.failNext({ status });
-		await expectApiError(client.createEndpoint({ url: receiver.url, events: ['notice.created'] }), code, fake.apiKey);
+		await expectApiError(
+			client.createEndpoint({ url: receiver.url, events: ['notice.created'] }),
+			code,
+			fake.apiKey,
+		);
 		expect(fake.endpoints.size).toBe(0);
 	});
 
@@ -216,7 +270,11 @@ describe('SmartComplyClient failures', () => {
 		await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
 		const port = (probe.address() as AddressInfo).port;
 		await new Promise((resolve) => probe.close(resolve));
-		const closed = new SmartComplyClient({ baseUrl: `http://127.0.0.1:${port}/api/v1`, apiKey: fake.apiKey, timeoutMs: 2000 });
+		const closed = new SmartComplyClient({
+			baseUrl: `http://127.0.0.1:${port}/api/v1`,
+			apiKey: fake.apiKey,
+			timeoutMs: 2000,
+		});
 		const error = await expectApiError(closed.listEndpoints(), 'network', fake.apiKey);
 		expect(error.message).toContain(`127.0.0.1:${port}`);
 	});
@@ -224,12 +282,23 @@ describe('SmartComplyClient failures', () => {
 	it('an answer of the wrong shape is "invalid_response"', async () => {
 		const wrongPlace = new SmartComplyClient({ baseUrl: fake.origin, apiKey: fake.apiKey });
 		// The fake's control endpoint answers 200 with something that is not an endpoint list.
-		await expectApiError(new SmartComplyClient({ baseUrl: `${fake.origin}/__control/state#`, apiKey: fake.apiKey }).getEndpoint('whe_x'), 'invalid_response');
+		await expectApiError(
+			new SmartComplyClient({
+				baseUrl: `${fake.origin}/__control/state#`,
+				apiKey: fake.apiKey,
+			}).getEndpoint('whe_x'),
+			'invalid_response',
+		);
 		await expectApiError(wrongPlace.listEndpoints(), 'not_found');
 	});
 
 	it('an invalid base URL is refused before any request', () => {
-		for (const base of ['not a url', 'ftp://app.smartcomply.app/api/v1', 'javascript:alert(1)', 'file:///etc/passwd']) {
+		for (const base of [
+			'not a url',
+			'ftp://app.smartcomply.app/api/v1',
+			'javascript:alert(1)',
+			'file:///etc/passwd',
+		]) {
 			let error: unknown;
 			try {
 				new SmartComplyClient({ baseUrl: base, apiKey: 'sc_live_x' });
@@ -245,7 +314,10 @@ describe('SmartComplyClient failures', () => {
 	});
 
 	it('redact() masks keys and secrets', () => {
-		const out = redact('key sc_live_abcDEF123 secret whsec_XYZ-987 custom my-own-secret', 'my-own-secret');
+		const out = redact(
+			'key sc_live_abcDEF123 secret whsec_XYZ-987 custom my-own-secret',
+			'my-own-secret',
+		);
 		expect(out).not.toContain('abcDEF123');
 		expect(out).not.toContain('XYZ-987');
 		expect(out).not.toContain('my-own-secret');
@@ -259,66 +331,136 @@ describe('registration helpers', () => {
 	it('registerEndpoint removes stale endpoints with the same URL and keeps the others', async () => {
 		const stale1 = await client.createEndpoint({ url, events: ['notice.created'] });
 		const stale2 = await client.createEndpoint({ url, events: ['test.submitted'] });
-		const other = await client.createEndpoint({ url: 'https://n8n.example.com/webhook-test/wf1/webhook', events: ['notice.created'] });
-		const state = await registerEndpoint(client, { webhookUrl: url, events: ['notice.created', 'test.submitted'], description: 'n8n: wf → node' });
+		const other = await client.createEndpoint({
+			url: 'https://n8n.example.com/webhook-test/wf1/webhook',
+			events: ['notice.created'],
+		});
+		const state = await registerEndpoint(client, {
+			webhookUrl: url,
+			events: ['notice.created', 'test.submitted'],
+			description: 'n8n: wf → node',
+		});
 		expect(fake.endpoints.has(stale1.id)).toBe(false);
 		expect(fake.endpoints.has(stale2.id)).toBe(false);
 		expect(fake.endpoints.has(other.id)).toBe(true);
 		const mine = [...fake.endpoints.values()].filter((e) => e.url === url);
 		expect(mine).toHaveLength(1);
-		expect(state).toEqual({ endpointId: mine[0].id, signingSecret: mine[0].signing_secret, webhookUrl: url, events: ['notice.created', 'test.submitted'] });
-		expect(mine[0]).toMatchObject({ events: ['notice.created', 'test.submitted'], description: 'n8n: wf → node' });
+		expect(state).toEqual({
+			endpointId: mine[0].id,
+			signingSecret: mine[0].signing_secret,
+			webhookUrl: url,
+			events: ['notice.created', 'test.submitted'],
+		});
+		expect(mine[0]).toMatchObject({
+			events: ['notice.created', 'test.submitted'],
+			description: 'n8n: wf → node',
+		});
 	});
 
 	it('registerEndpoint removes the endpoint recorded from an earlier URL (n8n moved), and tolerates it being gone', async () => {
 		const oldUrl = 'https://old-host.example.com/webhook/wf1/webhook';
-		const first = await registerEndpoint(client, { webhookUrl: oldUrl, events: ['notice.created'], description: 'x' });
-		const second = await registerEndpoint(client, { webhookUrl: url, events: ['notice.created'], description: 'x' }, first);
+		const first = await registerEndpoint(client, {
+			webhookUrl: oldUrl,
+			events: ['notice.created'],
+			description: 'x',
+		});
+		const second = await registerEndpoint(
+			client,
+			{ webhookUrl: url, events: ['notice.created'], description: 'x' },
+			first,
+		);
 		expect(fake.endpoints.has(first.endpointId!)).toBe(false);
 		expect(fake.endpoints.get(second.endpointId!)?.url).toBe(url);
 		fake.endpoints.delete(second.endpointId!);
-		const third = await registerEndpoint(client, { webhookUrl: url, events: ['notice.created'], description: 'x' }, second);
-		expect([...fake.endpoints.values()].filter((e) => e.url === url).map((e) => e.id)).toEqual([third.endpointId]);
+		const third = await registerEndpoint(
+			client,
+			{ webhookUrl: url, events: ['notice.created'], description: 'x' },
+			second,
+		);
+		expect([...fake.endpoints.values()].filter((e) => e.url === url).map((e) => e.id)).toEqual([
+			third.endpointId,
+		]);
 	});
 
 	it('registerEndpoint still registers when listing is not supported (404)', async () => {
 		fake.failNext({ status: 404, match: 'GET /webhooks/endpoints' });
-		const state = await registerEndpoint(client, { webhookUrl: url, events: ['notice.created'], description: 'x' });
+		const state = await registerEndpoint(client, {
+			webhookUrl: url,
+			events: ['notice.created'],
+			description: 'x',
+		});
 		expect(fake.endpoints.get(state.endpointId!)?.url).toBe(url);
 	});
 
 	it('registerEndpoint fails loudly when listing fails for another reason, and creates nothing', async () => {
 		fake.failNext({ status: 500, match: 'GET /webhooks/endpoints' });
-		await expectApiError(registerEndpoint(client, { webhookUrl: url, events: ['notice.created'], description: 'x' }), 'server_error');
+		await expectApiError(
+			registerEndpoint(client, { webhookUrl: url, events: ['notice.created'], description: 'x' }),
+			'server_error',
+		);
 		expect(fake.endpoints.size).toBe(0);
 	});
 
 	it('endpointIsCurrent: true while registered as stored; false when deleted at the API, events or URL changed, or no secret', async () => {
-		const state = await registerEndpoint(client, { webhookUrl: url, events: ['notice.created', 'test.submitted'], description: 'x' });
-		expect(await endpointIsCurrent(client, state, url, ['test.submitted', 'notice.created'])).toBe(true);
+		const state = await registerEndpoint(client, {
+			webhookUrl: url,
+			events: ['notice.created', 'test.submitted'],
+			description: 'x',
+		});
+		expect(await endpointIsCurrent(client, state, url, ['test.submitted', 'notice.created'])).toBe(
+			true,
+		);
 		expect(await endpointIsCurrent(client, state, url, ['notice.created'])).toBe(false);
-		expect(await endpointIsCurrent(client, state, url, ['notice.created', 'test.submitted', 'webhook.test'])).toBe(false);
-		expect(await endpointIsCurrent(client, state, url.replace('/webhook/', '/webhook-test/'), ['notice.created', 'test.submitted'])).toBe(false);
-		expect(await endpointIsCurrent(client, { ...state, signingSecret: undefined }, url, ['notice.created', 'test.submitted'])).toBe(false);
+		expect(
+			await endpointIsCurrent(client, state, url, [
+				'notice.created',
+				'test.submitted',
+				'webhook.test',
+			]),
+		).toBe(false);
+		expect(
+			await endpointIsCurrent(client, state, url.replace('/webhook/', '/webhook-test/'), [
+				'notice.created',
+				'test.submitted',
+			]),
+		).toBe(false);
+		expect(
+			await endpointIsCurrent(client, { ...state, signingSecret: undefined }, url, [
+				'notice.created',
+				'test.submitted',
+			]),
+		).toBe(false);
 		expect(await endpointIsCurrent(client, {}, url, ['notice.created'])).toBe(false);
 		// Changed at the API (someone edited the URL in the dashboard).
 		fake.endpoints.get(state.endpointId!)!.url = 'https://elsewhere.example/hook';
-		expect(await endpointIsCurrent(client, state, url, ['notice.created', 'test.submitted'])).toBe(false);
+		expect(await endpointIsCurrent(client, state, url, ['notice.created', 'test.submitted'])).toBe(
+			false,
+		);
 		fake.endpoints.get(state.endpointId!)!.url = url;
 		fake.endpoints.delete(state.endpointId!);
-		expect(await endpointIsCurrent(client, state, url, ['notice.created', 'test.submitted'])).toBe(false);
+		expect(await endpointIsCurrent(client, state, url, ['notice.created', 'test.submitted'])).toBe(
+			false,
+		);
 		// Only reads: nothing was ever deleted or created by the checks.
 		expect(fake.requests.filter((r) => r.method !== 'GET').map((r) => r.method)).toEqual(['POST']);
 	});
 
 	it('endpointIsCurrent surfaces API failures instead of guessing', async () => {
-		const state = await registerEndpoint(client, { webhookUrl: url, events: ['notice.created'], description: 'x' });
+		const state = await registerEndpoint(client, {
+			webhookUrl: url,
+			events: ['notice.created'],
+			description: 'x',
+		});
 		fake.failNext({ status: 500 });
 		await expectApiError(endpointIsCurrent(client, state, url, ['notice.created']), 'server_error');
 	});
 
 	it('unregisterEndpoint removes the endpoint and tolerates one already gone', async () => {
-		const state = await registerEndpoint(client, { webhookUrl: url, events: ['notice.created'], description: 'x' });
+		const state = await registerEndpoint(client, {
+			webhookUrl: url,
+			events: ['notice.created'],
+			description: 'x',
+		});
 		await unregisterEndpoint(client, state);
 		expect(fake.endpoints.size).toBe(0);
 		await expect(unregisterEndpoint(client, state)).resolves.toBeUndefined();
@@ -328,7 +470,11 @@ describe('registration helpers', () => {
 	});
 
 	it('unregisterEndpoint reports a real failure', async () => {
-		const state = await registerEndpoint(client, { webhookUrl: url, events: ['notice.created'], description: 'x' });
+		const state = await registerEndpoint(client, {
+			webhookUrl: url,
+			events: ['notice.created'],
+			description: 'x',
+		});
 		fake.failNext({ status: 500, match: 'DELETE' });
 		await expectApiError(unregisterEndpoint(client, state), 'server_error');
 		expect(fake.endpoints.has(state.endpointId!)).toBe(true);
@@ -362,7 +508,18 @@ describe('sealSecret / openSealedSecret (how the node keeps the returned signing
 	});
 
 	it('is total on garbage', () => {
-		for (const junk of [undefined, null, 42, {}, '', 'sc1', 'sc1...', 'sc2.a.b.c', `${sealSecret(secret, apiKey, 'e')}.x`, 'x'.repeat(10_000)]) {
+		for (const junk of [
+			undefined,
+			null,
+			42,
+			{},
+			'',
+			'sc1',
+			'sc1...',
+			'sc2.a.b.c',
+			`${sealSecret(secret, apiKey, 'e')}.x`,
+			'x'.repeat(10_000),
+		]) {
 			expect(openSealedSecret(junk, apiKey, 'e')).toBeUndefined();
 		}
 	});
