@@ -55,3 +55,13 @@ export function stringField(source: unknown, ...names: string[]): string | undef
 }
 
 export const looseObject = z.object({}).passthrough();
+
+/** The facts of an `{ id, type, … }` envelope whose test event is `webhook.test`: how SMP and SmartComply both send. */
+export function idTypeEnvelopeFacts(payload: Record<string, unknown>): {
+	event?: string;
+	deliveryId?: string;
+	test: boolean;
+} {
+	const event = stringField(payload, 'type');
+	return { event, deliveryId: stringField(payload, 'id'), test: event === 'webhook.test' };
+}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { hmacTimestampedScheme } from '../signatures/schemes';
 import { isoSeconds, newId } from '../ids';
 import type { ProviderDefinition } from './types';
-import { stringField } from './schema';
+import { idTypeEnvelopeFacts } from './schema';
 
 /** Every SmartComply event: `{ id, type, … }` (the event catalogue's fields pass through). */
 const smartComplyEnvelope = z.object({
@@ -49,10 +49,7 @@ export const smartComply: ProviderDefinition = {
 	],
 	registration: { kind: 'api' },
 	schema: smartComplyEnvelope.passthrough(),
-	facts(payload) {
-		const event = stringField(payload, 'type');
-		return { event, deliveryId: stringField(payload, 'id'), test: event === 'webhook.test' };
-	},
+	facts: idTypeEnvelopeFacts,
 	sample(event, { id, now = new Date() } = {}) {
 		return {
 			id: id ?? newId('evt_'),

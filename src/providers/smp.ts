@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { hmacHexScheme } from '../signatures/schemes';
 import type { ProviderDefinition } from './types';
-import { envelopeWithEventData, looseObject, stringField } from './schema';
+import { envelopeWithEventData, idTypeEnvelopeFacts, looseObject } from './schema';
 import { isoSeconds, newId } from '../ids';
 
 const smpProjectCompletedData = z
@@ -69,10 +69,7 @@ export const smp: ProviderDefinition = {
 	schema: envelopeWithEventData(smpEnvelope, 'type', {
 		'project.completed': smpProjectCompletedData,
 	}),
-	facts(payload) {
-		const event = stringField(payload, 'type');
-		return { event, deliveryId: stringField(payload, 'id'), test: event === 'webhook.test' };
-	},
+	facts: idTypeEnvelopeFacts,
 	sample(event, { id, now = new Date() } = {}) {
 		return {
 			id: id ?? newId('evt_'),
