@@ -298,12 +298,13 @@ export async function post(
 	url: string,
 	body: Buffer | string,
 	headers: Record<string, string>,
+	timeoutMs = 15_000,
 ): Promise<Delivery> {
 	const res = await fetch(url, {
 		method: 'POST',
 		headers,
 		body: new Uint8Array(typeof body === 'string' ? Buffer.from(body) : body),
-		signal: AbortSignal.timeout(15_000),
+		signal: AbortSignal.timeout(timeoutMs),
 	});
 	const text = await res.text();
 	let json: any;

@@ -2,6 +2,13 @@
 // chosen process, and executions read back over REST (every page) with what ran in each.
 import { randomUUID } from 'node:crypto';
 import { parse as parseFlatted } from 'flatted';
+import {
+	allExecutions as pagedExecutions,
+	pool,
+	post as postOnce,
+	type Delivery,
+	type ExecutionSummary,
+} from '../e2e/harness';
 // @ts-expect-error plain ESM helper without types
 import { DEFAULT_OWNER, N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
 // @ts-expect-error plain ESM helper without types
@@ -9,7 +16,7 @@ import { NODE_TYPE_PREFIX } from '../../scripts/lib/n8n-process.mjs';
 
 export const TRIGGER = 'Trigger';
 export const AFTER = 'After Trigger';
-export { NODE_TYPE_PREFIX };
+export { NODE_TYPE_PREFIX, pool, type Delivery, type ExecutionSummary };
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -176,42 +183,13 @@ export async function activate(
 	}
 }
 
-export interface Delivery {
-	status: number;
-	text: string;
-	json?: any;
-}
-
-export async function post(
-	url: string,
-	body: Buffer | string,
-	headers: Record<string, string>,
-): Promise<Delivery> {
-	const res = await fetch(url, {
-		method: 'POST',
-		headers,
-		body: new Uint8Array(typeof body === 'string' ? Buffer.from(body) : body),
-		signal: AbortSignal.timeout(60_000),
-	});
-	const text = await res.text();
-	let json: any;
-	try {
-		json = JSON.parse(text);
-	} catch {}
-	return { status: res.status, text, json };
-}
+/** The queue topology is slower to answer than one n8n: a wider per-request timeout than the e2e suite's. */
+export const post = (url: string, body: Buffer | string, headers: Record<string, string>) =>
+	postOnce(url, body, headers, 60_000);
 
 /** A delivery that started an execution: 200 with an empty body (the spec's answer to an accepted delivery). */
 export function accepted(d: Delivery) {
 	return d.status === 200 && d.text === '';
-}
-
-export interface ExecutionSummary {
-	id: string;
-	status?: string;
-	finished?: boolean;
-	mode?: string;
-	workflowId?: string;
 }
 
 export function isDone(e: ExecutionSummary) {
@@ -226,27 +204,13 @@ export function isDone(e: ExecutionSummary) {
  *    execution pages"); the first page also lists the running/new ones (up to the limit), later pages completed only;
  *  - 1.x: no cursor; `lastId` = the last id of the previous page, until an empty page.
  */
+/** Every execution of a workflow, oldest first (paged as the e2e suite pages them). */
 export async function allExecutions(
 	client: RestClient,
 	workflowId: string,
 ): Promise<ExecutionSummary[]> {
-	const out = new Map<string, ExecutionSummary>();
-	const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId) }));
-	let next = '';
-	for (let guard = 0; guard < 10_000; guard++) {
-		const page = await client.request('GET', `/rest/executions?filter=${filter}&limit=100${next}`);
-		const results: any[] = page?.results ?? page ?? [];
-		const fresh = results.filter((e) => !out.has(String(e.id)));
-		for (const e of fresh) out.set(String(e.id), { ...e, id: String(e.id) });
-		if (page && typeof page === 'object' && 'nextCursor' in page) {
-			if (!page.nextCursor) break;
-			next = `&cursor=${encodeURIComponent(page.nextCursor)}`;
-		} else {
-			if (fresh.length === 0) break;
-			next = `&lastId=${results[results.length - 1].id}`;
-		}
-	}
-	return [...out.values()].sort((a, b) => Number(a.id) - Number(b.id));
+	const list = await pagedExecutions(workflowId, { client: client as never });
+	return list.sort((a, b) => Number(a.id) - Number(b.id));
 }
 
 export interface ExecutionDetail {
@@ -280,19 +244,6 @@ export async function executionDetail(client: RestClient, id: string): Promise<E
 		error: err ? String(err.message ?? err.description ?? JSON.stringify(err)) : undefined,
 		raw: { ...execution, data: raw },
 	};
-}
-
-export async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
-	const results: T[] = new Array(tasks.length);
-	let next = 0;
-	async function worker() {
-		while (next < tasks.length) {
-			const i = next++;
-			results[i] = await tasks[i]();
-		}
-	}
-	await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-	return results;
 }
 
 export async function details(client: RestClient, list: ExecutionSummary[]) {
