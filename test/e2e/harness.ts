@@ -381,13 +381,23 @@ export async function allExecutions(
 	workflowId: string,
 	{ pageSize = 100, client }: { pageSize?: number; client?: RestClient } = {},
 ): Promise<ExecutionSummary[]> {
-	// n8n caps `limit` at 100 whatever is asked, so page on until an empty page, not until a short one. n8n 2.41 pages
-	// with the opaque `nextCursor` it returns (and refuses `lastId`); 1.x pages by `lastId` (newest first).
+	// n8n caps `limit` at 100 whatever is asked, so page on until a page brings nothing new. n8n 1.x lists newest id
+	// first and pages by `lastId`. n8n 2.41 refuses `lastId`, lists by `startedAt` (newest first) and its `nextCursor`
+	// continues below the last row's *id*: when executions start out of id order (queue mode: the worker picks jobs
+	// up in its own order), rows between the two orders are never listed (seen: 178 of 180). So on 2.41 the next page
+	// is the rows started at or before the oldest start time seen so far (`startedBefore`, inclusive; repeats are
+	// dropped by id), until a page brings nothing new.
 	const c = client ?? (await rest());
 	const out = new Map<string, ExecutionSummary>();
 	let position = '';
+	let startedBefore: string | undefined;
 	for (let guard = 0; guard < 10_000; guard++) {
-		const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId) }));
+		const filter = encodeURIComponent(
+			JSON.stringify({
+				workflowId: String(workflowId),
+				...(startedBefore ? { startedBefore } : {}),
+			}),
+		);
 		const page = await c.request(
 			'GET',
 			`/rest/executions?filter=${filter}&limit=${pageSize}${position}`,
@@ -398,7 +408,9 @@ export async function allExecutions(
 		if (fresh.length === 0) break;
 		if (page && 'nextCursor' in page) {
 			if (!page.nextCursor) break;
-			position = `&cursor=${encodeURIComponent(page.nextCursor)}`;
+			const starts = results.map((e) => Date.parse(e.startedAt)).filter((t) => Number.isFinite(t));
+			if (starts.length === 0) break;
+			startedBefore = new Date(Math.min(...starts)).toISOString();
 		} else position = `&lastId=${results[results.length - 1].id}`;
 	}
 	return [...out.values()];
