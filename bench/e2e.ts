@@ -28,7 +28,7 @@
  * was empty) are counted the same way. The legacy engine has no isolates (n8n registers no expression metrics).
  *
  * Integrity: every request is counted by answer; afterwards every contender's executions are counted through
- * GET /rest/executions (paged by lastId past n8n's 100-row cap) and must equal the requests it answered 200, all
+ * GET /rest/executions (every page, see test/e2e/executions.ts) and must equal the requests it answered 200, all
  * successful. D is checked to really verify: a forged delivery must end in its false branch, a genuine one in the true.
  *
  * Flood: 100 forged requests in flight (E and D: a wrong signature; C: a wrong auth header), each re-sent as soon as
@@ -56,6 +56,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseFlatted } from 'flatted';
 import { providers, serializePayload, sign } from '../src/index';
+import { listAllExecutions } from '../test/e2e/executions';
 import type { Figure } from './harness';
 
 const REPO = path.resolve(__dirname, '..');
@@ -408,9 +409,8 @@ const STATUSES = [
 ];
 
 /**
- * Executions of a workflow by status. n8n caps `limit` at 100, so this pages: n8n 2.41 answers a status-filtered
- * list with `nextCursor` (and refuses the older `lastId` with 400 "Use cursor to load execution pages"); an n8n whose
- * answer has no `nextCursor` field is paged by lastId. Distinct ids are counted; n8n's own `count` is kept beside.
+ * Executions of a workflow by status (listAllExecutions pages past n8n's 100-row cap). Distinct ids are counted;
+ * n8n's own `count` is kept beside.
  */
 async function countExecutions(
 	client: Client,
@@ -421,38 +421,22 @@ async function countExecutions(
 	reportedCount: number | null;
 	ids: string[];
 }> {
-	const byStatus: Record<string, number> = {};
-	const ids = new Set<string>();
-	let reportedCount: number | null = null;
-	let position = '';
 	const filter = encodeURIComponent(
 		JSON.stringify({ workflowId: String(workflowId), status: STATUSES }),
 	);
-	for (let guard = 0; guard < 5000; guard++) {
-		const page = await client.request(
-			'GET',
-			`/rest/executions?filter=${filter}&limit=100${position}`,
-			undefined,
-			{ timeoutMs: 30_000 },
-		);
-		if (reportedCount === null && typeof page?.count === 'number') reportedCount = page.count;
-		const results: any[] = page?.results ?? [];
-		let fresh = 0;
-		for (const e of results) {
-			if (ids.has(String(e.id))) continue;
-			fresh++;
-			ids.add(String(e.id));
-			byStatus[e.status ?? '?'] = (byStatus[e.status ?? '?'] ?? 0) + 1;
-		}
-		if (page && 'nextCursor' in page) {
-			if (!page.nextCursor || fresh === 0) break;
-			position = `&cursor=${encodeURIComponent(page.nextCursor)}`;
-		} else {
-			if (results.length < 100 || fresh === 0) break;
-			position = `&lastId=${results[results.length - 1].id}`;
-		}
-	}
-	return { byStatus, total: ids.size, reportedCount, ids: [...ids] };
+	const first = await client.request(
+		'GET',
+		`/rest/executions?filter=${filter}&limit=1`,
+		undefined,
+		{
+			timeoutMs: 30_000,
+		},
+	);
+	const reportedCount = typeof first?.count === 'number' ? first.count : null;
+	const rows = await listAllExecutions(client, workflowId);
+	const byStatus: Record<string, number> = {};
+	for (const e of rows) byStatus[e.status ?? '?'] = (byStatus[e.status ?? '?'] ?? 0) + 1;
+	return { byStatus, total: rows.length, reportedCount, ids: rows.map((e) => e.id) };
 }
 
 /** n8n's isolate counters from /metrics (null when absent: legacy engine, or metrics off). */

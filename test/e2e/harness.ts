@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { parse as parseFlatted } from 'flatted';
 import { inject } from 'vitest';
+import { listAllExecutions } from './executions';
 // @ts-expect-error plain ESM helper without types
 import { N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
 // @ts-expect-error plain ESM helper without types
@@ -373,47 +374,12 @@ export async function waitFor<T>(
 	}
 }
 
-/**
- * Every execution of a workflow (pages through GET /rest/executions with lastId; both lines), newest first.
- * For counts beyond listExecutions' 100.
- */
+/** Every execution of a workflow, however many (see listAllExecutions for how n8n's lists are paged). */
 export async function allExecutions(
 	workflowId: string,
-	{ pageSize = 100, client }: { pageSize?: number; client?: RestClient } = {},
+	{ client }: { client?: RestClient } = {},
 ): Promise<ExecutionSummary[]> {
-	// n8n caps `limit` at 100 whatever is asked, so page on until a page brings nothing new. n8n 1.x lists newest id
-	// first and pages by `lastId`. n8n 2.41 refuses `lastId`, lists by `startedAt` (newest first) and its `nextCursor`
-	// continues below the last row's *id*: when executions start out of id order (queue mode: the worker picks jobs
-	// up in its own order), rows between the two orders are never listed (seen: 178 of 180). So on 2.41 the next page
-	// is the rows started at or before the oldest start time seen so far (`startedBefore`, inclusive; repeats are
-	// dropped by id), until a page brings nothing new.
-	const c = client ?? (await rest());
-	const out = new Map<string, ExecutionSummary>();
-	let position = '';
-	let startedBefore: string | undefined;
-	for (let guard = 0; guard < 10_000; guard++) {
-		const filter = encodeURIComponent(
-			JSON.stringify({
-				workflowId: String(workflowId),
-				...(startedBefore ? { startedBefore } : {}),
-			}),
-		);
-		const page = await c.request(
-			'GET',
-			`/rest/executions?filter=${filter}&limit=${pageSize}${position}`,
-		);
-		const results: any[] = page?.results ?? page ?? [];
-		const fresh = results.filter((e) => !out.has(String(e.id)));
-		for (const e of fresh) out.set(String(e.id), { ...e, id: String(e.id) });
-		if (fresh.length === 0) break;
-		if (page && 'nextCursor' in page) {
-			if (!page.nextCursor) break;
-			const starts = results.map((e) => Date.parse(e.startedAt)).filter((t) => Number.isFinite(t));
-			if (starts.length === 0) break;
-			startedBefore = new Date(Math.min(...starts)).toISOString();
-		} else position = `&lastId=${results[results.length - 1].id}`;
-	}
-	return [...out.values()];
+	return (await listAllExecutions(client ?? (await rest()), workflowId)) as ExecutionSummary[];
 }
 
 /** Runs tasks with at most `limit` in flight; results in task order. */

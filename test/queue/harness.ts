@@ -2,13 +2,8 @@
 // chosen process, and executions read back over REST (every page) with what ran in each.
 import { randomUUID } from 'node:crypto';
 import { parse as parseFlatted } from 'flatted';
-import {
-	allExecutions as pagedExecutions,
-	pool,
-	post as postOnce,
-	type Delivery,
-	type ExecutionSummary,
-} from '../e2e/harness';
+import { listAllExecutions } from '../e2e/executions';
+import { pool, post as postOnce, type Delivery, type ExecutionSummary } from '../e2e/harness';
 // @ts-expect-error plain ESM helper without types
 import { DEFAULT_OWNER, N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
 // @ts-expect-error plain ESM helper without types
@@ -198,18 +193,12 @@ export function isDone(e: ExecutionSummary) {
 		: e.finished === true;
 }
 
-/**
- * Every execution of a workflow. n8n caps a page at 100, and pages differently per line:
- *  - 2.41: `nextCursor` in the answer, passed back as `cursor` (a `lastId` is refused with 400 "Use cursor to load
- *    execution pages"); the first page also lists the running/new ones (up to the limit), later pages completed only;
- *  - 1.x: no cursor; `lastId` = the last id of the previous page, until an empty page.
- */
-/** Every execution of a workflow, oldest first (paged as the e2e suite pages them). */
+/** Every execution of a workflow, oldest first. */
 export async function allExecutions(
 	client: RestClient,
 	workflowId: string,
 ): Promise<ExecutionSummary[]> {
-	const list = await pagedExecutions(workflowId, { client: client as never });
+	const list = (await listAllExecutions(client, workflowId)) as ExecutionSummary[];
 	return list.sort((a, b) => Number(a.id) - Number(b.id));
 }
 
