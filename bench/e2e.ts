@@ -10,6 +10,8 @@
  *   D  what users build today: Webhook v2 with options.rawBody → Code node (HMAC-SHA256 of the raw body from the
  *      binary data n8n gives it, timingSafeEqual) → IF → NoOp "Verified" (false branch: NoOp "Rejected")
  *   E  the SMP Trigger of this package, as built in dist/ (credential smpWebhookApi)
+ *   E2 (default and lazy settings only) E declared as version 2, in a bench-only copy of the package (makeV2Probe):
+ *      what the version-1 choice costs under lazy acquire, and what version 2 would buy
  * (An "F" — E keeping the secret — is E itself since the trigger keeps its secret for 10 s.)
  *
  * Each setting is its own n8n start (fresh data dir): default, N8N_EXPRESSION_ENGINE_POOL_SIZE=4,
@@ -42,6 +44,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+	cpSync,
 	existsSync,
 	mkdtempSync,
 	readdirSync,
@@ -70,7 +73,7 @@ const AUTH_HEADER = 'X-Bench-Auth';
 const AUTH_VALUE = 'bench-header-auth-3f9a1c7e5b2d4a6c';
 const BODY_BYTES = 1024;
 
-export type ContenderId = 'A' | 'B' | 'C' | 'C1' | 'D' | 'E';
+export type ContenderId = 'A' | 'B' | 'C' | 'C1' | 'D' | 'E' | 'E2';
 export const CONTENDERS: Record<ContenderId, string> = {
 	A: 'Webhook v2, no auth',
 	B: 'Webhook v1, no auth',
@@ -78,8 +81,13 @@ export const CONTENDERS: Record<ContenderId, string> = {
 	C1: 'Webhook v1 + Header Auth (flood control)',
 	D: 'Webhook v2 rawBody → Code HMAC → IF',
 	E: 'SMP Trigger (this package)',
+	E2: 'SMP Trigger declared as version 2 (bench-only copy; n8n parses the body first)',
 };
 const ALL: ContenderId[] = ['A', 'B', 'C', 'D', 'E'];
+/** Settings in which E2 (the version-2 probe) runs beside E: the two where a version-1 node's expression matters or not. */
+const E2_SETTINGS: SettingId[] = ['default', 'lazy'];
+/** The probe's package name: a copy of the installed package with the SMP node declared as version 2 (makeV2Probe). */
+const V2_PROBE_PACKAGE = 'n8n-nodes-smart-webhooks-v2probe';
 
 export type SettingId = 'default' | 'pool4' | 'lazy' | 'legacy';
 const SETTINGS: Record<SettingId, { label: string; env: Record<string, string> }> = {
@@ -96,7 +104,13 @@ const SETTINGS: Record<SettingId, { label: string; env: Record<string, string> }
 };
 
 /** Targets (deliveries/s ratios; flood: median answer time of a genuine delivery to E). */
-export const TARGETS = { EoverB: 1.0, EoverD: 0.65, floodDefaultS: 5, floodLazyS: 1 };
+export const TARGETS = {
+	EoverB: 1.0,
+	EoverD: 0.65,
+	EoverAlazy: 0.8,
+	floodDefaultS: 5,
+	floodLazyS: 1,
+};
 
 export interface E2eOptions {
 	quick?: boolean;
@@ -522,6 +536,39 @@ for (let i = 0; i < items.length; i++) {
 }
 return out;`;
 
+/**
+ * E2, the version-2 probe (issue #13 asked to measure both sides of a trade-off): a copy of the installed package,
+ * named V2_PROBE_PACKAGE, whose only node is the SMP Trigger declared as version 2. n8n evaluates
+ * `={{$parameter["options"]["binaryData"]}}` for every version-1 webhook node before the node runs (webhook-helpers.js
+ * `parseRequestBody`), which under lazy acquire costs an isolate per request; for version 2 and up it evaluates
+ * nothing there but parses JSON and XML bodies itself (`parseBody`), before the node verifies anything. The copy
+ * registers no credential of its own (the node uses the installed package's `smpWebhookApi`). It never ships: it
+ * exists only in the bench's temporary user folder.
+ */
+function makeV2Probe(userFolder: string): void {
+	const modules = path.join(userFolder, '.n8n', 'nodes', 'node_modules');
+	const from = path.join(modules, 'n8n-nodes-smart-webhooks');
+	const to = path.join(modules, V2_PROBE_PACKAGE);
+	cpSync(from, to, { recursive: true });
+	const manifestPath = path.join(to, 'package.json');
+	const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+	const smpNode = manifest.n8n.nodes.find((n: string) => n.endsWith('SmpTrigger.node.js'));
+	manifest.name = V2_PROBE_PACKAGE;
+	manifest.n8n = { ...manifest.n8n, nodes: [smpNode], credentials: [] };
+	writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+	const nodeFile = path.join(to, smpNode);
+	const code = readFileSync(nodeFile, 'utf8');
+	const declared = 'name: "smpTrigger",';
+	const at = code.indexOf(declared);
+	const version = code.indexOf('version: 1,', at);
+	if (at < 0 || version < 0 || version - at > 400)
+		throw new Error(`makeV2Probe: no "version: 1" next to ${declared} in ${nodeFile}`);
+	writeFileSync(
+		nodeFile,
+		code.slice(0, version) + 'version: 2,' + code.slice(version + 'version: 1,'.length),
+	);
+}
+
 interface Built {
 	ids: Record<ContenderId, string>;
 	urls: Record<ContenderId, URL>;
@@ -623,14 +670,14 @@ async function buildWorkflows(
 			urls[c] = new URL(`${baseUrl}/webhook/${p}`);
 		} else {
 			const cred = await client.createCredential({
-				name: 'SMP bench',
+				name: `SMP bench ${c}`,
 				type: 'smpWebhookApi',
 				data: { secret: SECRET },
 			});
 			const hook = randomUUID();
 			await simple(c, {
-				type: `${nodeTypePrefix}smpTrigger`,
-				typeVersion: 1,
+				type: c === 'E2' ? `${V2_PROBE_PACKAGE}.smpTrigger` : `${nodeTypePrefix}smpTrigger`,
+				typeVersion: c === 'E2' ? 2 : 1,
 				webhookId: hook,
 				parameters: { events: ['project.completed'] },
 				credentials: { smpWebhookApi: { id: String(cred.id), name: cred.name } },
@@ -742,6 +789,8 @@ async function throughputBlock(
 		['E', 'D'],
 		['E', 'A'],
 		['E', 'C'],
+		['E2', 'A'],
+		['E2', 'E'],
 		['B', 'A'],
 		['C', 'A'],
 		['D', 'A'],
@@ -897,6 +946,7 @@ async function runSetting(
 	try {
 		// the packed tarball, installed in the user folder's .n8n/nodes the README's way (as users install it)
 		await deps.proc.installPackage({ userFolder: dataDir, tarball: deps.tarball, line: '2' });
+		if (which.includes('E2')) makeV2Probe(dataDir);
 		const port = await deps.proc.getFreePort();
 		n8n = await deps.proc.startN8n({
 			line: '2',
@@ -936,7 +986,7 @@ async function runSetting(
 			built,
 			agent,
 			next: deps.next,
-			answered: { A: {}, B: {}, C: {}, C1: {}, D: {}, E: {} },
+			answered: { A: {}, B: {}, C: {}, C1: {}, D: {}, E: {}, E2: {} },
 			log,
 		};
 
@@ -947,11 +997,11 @@ async function runSetting(
 			if (s !== 200) throw new Error(`probe: contender ${c} answered ${s} to a genuine delivery`);
 		}
 		await drain(client);
-		if (which.includes('E')) {
-			const s = await post(agent, built.urls.E, forgedFor('E', ctx.next(1)[0]));
-			tally(ctx, 'E', { [s]: 1 });
-			report.probes.forgedToE = s;
-			if (s !== 401) throw new Error(`probe: E answered ${s} to a forged delivery (want 401)`);
+		for (const c of (['E', 'E2'] as ContenderId[]).filter((x) => which.includes(x))) {
+			const s = await post(agent, built.urls[c], forgedFor(c, ctx.next(1)[0]));
+			tally(ctx, c, { [s]: 1 });
+			report.probes[`forgedTo${c}`] = s;
+			if (s !== 401) throw new Error(`probe: ${c} answered ${s} to a forged delivery (want 401)`);
 		}
 		if (which.includes('C')) {
 			const s = await post(agent, built.urls.C, forgedFor('C', ctx.next(1)[0]));
@@ -990,7 +1040,9 @@ async function runSetting(
 			);
 		}
 		if (opts.flood) {
-			for (const c of (['E', 'C', 'C1', 'D'] as ContenderId[]).filter((x) => builtIds.includes(x)))
+			for (const c of (['E', 'E2', 'C', 'C1', 'D'] as ContenderId[]).filter((x) =>
+				builtIds.includes(x),
+			))
 				report.flood.push(await flood(ctx, c, plan));
 		}
 
@@ -1122,8 +1174,12 @@ export async function runE2e({
 	}
 	for (const id of wanted) {
 		const variant = id !== 'default';
-		const which: ContenderId[] =
-			!variant || quick || Date.now() - t0 < plan.allContendersUntilMs ? ALL : ['A', 'B', 'E'];
+		const which: ContenderId[] = [
+			...(!variant || quick || Date.now() - t0 < plan.allContendersUntilMs
+				? ALL
+				: (['A', 'B', 'E'] as ContenderId[])),
+			...(E2_SETTINGS.includes(id) ? (['E2'] as ContenderId[]) : []),
+		];
 		const flood = !noFlood && (id === 'default' || id === 'lazy');
 		const modes = variant ? [1] : [1, plan.concurrency];
 		report.settings.push(await runSetting(id, which, plan, { flood, modes, log }, deps));
@@ -1162,6 +1218,7 @@ export function figuresOf(report: E2eReport): Figure[] {
 			for (const [base, target] of [
 				['B', TARGETS.EoverB],
 				['D', TARGETS.EoverD],
+				...(s.id === 'lazy' ? [['A', TARGETS.EoverAlazy]] : []),
 			] as Array<[ContenderId, number]>) {
 				const r = b.ratios?.[`E/${base}`];
 				const limit = round3(1 / target);
@@ -1247,13 +1304,13 @@ export function e2eTable(report: E2eReport): string {
 		'Each cell: deliveries/s (isolates per delivery). Ratios are deliveries/s ratios, the median of per-round ratios (contenders interleaved, order rotated each round). ' +
 			'E is the SMP Trigger as shipped; it keeps the credential secret for 10 s, so "F" (E keeping the secret) is E itself. Isolates: n8n\'s own counter `n8n_expression_pool_acquired_total` (each acquired isolate is disposed and replaced); `+n cold` = isolates built synchronously on the request path (lazy acquire with an empty pool).',
 		'',
-		'| setting | in flight | A Webhook v2 | B Webhook v1 | C v2 + Header Auth | D v2 → Code HMAC → IF | E SMP Trigger | E/B (≥ 1.0) | E/D (≥ 0.65) | E/A | integrity |',
-		'|---|---|---|---|---|---|---|---|---|---|---|',
+		'| setting | in flight | A Webhook v2 | B Webhook v1 | C v2 + Header Auth | D v2 → Code HMAC → IF | E SMP Trigger | E2 SMP Trigger as v2 (probe) | E/B (≥ 1.0) | E/D (≥ 0.65) | E/A (lazy: ≥ 0.8) | E2/A | integrity |',
+		'|---|---|---|---|---|---|---|---|---|---|---|---|---|',
 	);
 	for (const s of report.settings) {
 		if (s.error && !s.throughput.length) {
 			lines.push(
-				`| ${s.label} | — | not measured: ${s.error.replace(/\|/g, '/')} |  |  |  |  |  |  |  |  |`,
+				`| ${s.label} | — | not measured: ${s.error.replace(/\|/g, '/')} |  |  |  |  |  |  |  |  |  |  |`,
 			);
 			continue;
 		}
@@ -1276,7 +1333,7 @@ export function e2eTable(report: E2eReport): string {
 			};
 			const integ = integrityOk(s) ? 'ok' : `**${s.error ? 'error' : 'mismatch'}**`;
 			lines.push(
-				`| ${s.label} | ${b.inFlight} | ${cell('A')} | ${cell('B')} | ${cell('C')} | ${cell('D')} | ${cell('E')} | ${ratio('E/B', TARGETS.EoverB)} | ${ratio('E/D', TARGETS.EoverD)} | ${ratio('E/A')} | ${integ} |`,
+				`| ${s.label} | ${b.inFlight} | ${cell('A')} | ${cell('B')} | ${cell('C')} | ${cell('D')} | ${cell('E')} | ${cell('E2')} | ${ratio('E/B', TARGETS.EoverB)} | ${ratio('E/D', TARGETS.EoverD)} | ${ratio('E/A', s.id === 'lazy' ? TARGETS.EoverAlazy : undefined)} | ${ratio('E2/A')} | ${integ} |`,
 			);
 		}
 	}
@@ -1299,9 +1356,10 @@ export function e2eTable(report: E2eReport): string {
 	if (floods.length) {
 		lines.push(
 			'',
-			`Flood: ${floods[0].f.inFlight} forged requests in flight (E, D: wrong signature; C, C1: wrong auth header), each re-sent as soon as it is answered; genuine deliveries started every ${(m.plan.floodIntervalMs / 1000).toFixed(1)} s after ${(m.plan.floodSettleMs / 1000).toFixed(1)} s of flood; ` +
+			`Flood: ${floods[0].f.inFlight} forged requests in flight (E, E2, D: wrong signature; C, C1: wrong auth header), each re-sent as soon as it is answered; genuine deliveries started every ${(m.plan.floodIntervalMs / 1000).toFixed(1)} s after ${(m.plan.floodSettleMs / 1000).toFixed(1)} s of flood; ` +
 				"the figure is the time until a genuine delivery is accepted (answered 200). Baseline beside it: the same contender's answer time with no flood, measured just before. " +
-				'C1 (Webhook v1 + Header Auth) is C with typeVersion 1, a control that takes part in the flood only: n8n treats version-1 webhook nodes differently (see *Reading the e2e figures* below).',
+				'C1 (Webhook v1 + Header Auth) is C with typeVersion 1, a control that takes part in the flood only: n8n treats version-1 webhook nodes differently (see *Reading the e2e figures* below). ' +
+				"E2 is E declared as version 2 in a bench-only copy of the package (n8n then evaluates no expression before the node but parses the body itself): the other side of the trade-off the README's *Decisions* take.",
 			'',
 			'| setting | contender | genuine answered, median (max) | no flood, median | slowdown | forged sent (answers) | executions started by forged | isolates during flood | target | result |',
 			'|---|---|---|---|---|---|---|---|---|---|',
@@ -1344,7 +1402,11 @@ export function e2eTable(report: E2eReport): string {
 	}
 	for (const { s, f } of floods) {
 		const expected =
-			f.contender === 'C' || f.contender === 'C1' ? '403' : f.contender === 'E' ? '401' : '200';
+			f.contender === 'C' || f.contender === 'C1'
+				? '403'
+				: f.contender === 'E' || f.contender === 'E2'
+					? '401'
+					: '200';
 		for (const [status, n] of Object.entries(f.forgedStatuses)) {
 			if (status === expected) continue;
 			const body = f.forgedAnswerSamples?.[status];
