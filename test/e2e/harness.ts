@@ -86,14 +86,19 @@ export interface TriggerWorkflow {
 	workflow: any;
 }
 
-const TRIGGER_NAME = 'Trigger';
-const NEXT_NAME = 'After Trigger';
+export const TRIGGER_NAME = 'Trigger';
+export const NEXT_NAME = 'After Trigger';
 
-/** The workflow body: trigger → NoOp, with a fixed webhookId so the URLs are known in advance. */
+/**
+ * The workflow body: trigger → NoOp, with a fixed webhookId so the URLs are known in advance. `nodeType` is this
+ * package's node name (prefixed here) or a full type such as `n8n-nodes-base.webhook`. The e2e and queue suites
+ * both build their workflows here.
+ */
 export function triggerWorkflowBody(input: {
 	nodeType: string;
+	typeVersion?: number;
 	parameters: Record<string, unknown>;
-	credentials: Record<string, { id: string; name: string }>;
+	credentials?: Record<string, { id: string; name: string }>;
 	webhookId?: string;
 	name?: string;
 }) {
@@ -110,11 +115,11 @@ export function triggerWorkflowBody(input: {
 					id: randomUUID(),
 					name: TRIGGER_NAME,
 					type: nodeType,
-					typeVersion: 1,
+					typeVersion: input.typeVersion ?? 1,
 					position: [0, 0],
 					webhookId,
 					parameters: input.parameters,
-					credentials: input.credentials,
+					...(input.credentials ? { credentials: input.credentials } : {}),
 				},
 				{
 					id: randomUUID(),

@@ -3,14 +3,22 @@
 import { randomUUID } from 'node:crypto';
 import { parse as parseFlatted } from 'flatted';
 import { listAllExecutions } from '../e2e/executions';
-import { pool, post as postOnce, type Delivery, type ExecutionSummary } from '../e2e/harness';
+import {
+	NEXT_NAME,
+	pool,
+	post as postOnce,
+	TRIGGER_NAME,
+	triggerWorkflowBody,
+	type Delivery,
+	type ExecutionSummary,
+} from '../e2e/harness';
 // @ts-expect-error plain ESM helper without types
 import { DEFAULT_OWNER, N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
 // @ts-expect-error plain ESM helper without types
 import { NODE_TYPE_PREFIX } from '../../scripts/lib/n8n-process.mjs';
 
-export const TRIGGER = 'Trigger';
-export const AFTER = 'After Trigger';
+export const TRIGGER = TRIGGER_NAME;
+export const AFTER = NEXT_NAME;
 export { NODE_TYPE_PREFIX, pool, type Delivery, type ExecutionSummary };
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -64,54 +72,6 @@ export interface Workflow {
 	urlOn(baseUrl: string): string;
 }
 
-export function triggerWorkflowBody(input: {
-	nodeType: string;
-	typeVersion?: number;
-	parameters: Record<string, unknown>;
-	credentials?: Record<string, { id: string; name: string }>;
-	webhookId?: string;
-	name?: string;
-}) {
-	const webhookId = input.webhookId ?? randomUUID();
-	const nodeType = input.nodeType.includes('.')
-		? input.nodeType
-		: `${NODE_TYPE_PREFIX}${input.nodeType}`;
-	const trigger: Record<string, unknown> = {
-		id: randomUUID(),
-		name: TRIGGER,
-		type: nodeType,
-		typeVersion: input.typeVersion ?? 1,
-		position: [0, 0],
-		webhookId,
-		parameters: input.parameters,
-	};
-	if (input.credentials) trigger.credentials = input.credentials;
-	return {
-		webhookId,
-		body: {
-			name: input.name ?? `queue ${input.nodeType} ${webhookId.slice(0, 8)}`,
-			nodes: [
-				trigger,
-				{
-					id: randomUUID(),
-					name: AFTER,
-					type: 'n8n-nodes-base.noOp',
-					typeVersion: 1,
-					position: [240, 0],
-					parameters: {},
-				},
-			],
-			connections: { [TRIGGER]: { main: [[{ node: AFTER, type: 'main', index: 0 }]] } },
-			settings: {
-				executionOrder: 'v1',
-				saveDataSuccessExecution: 'all',
-				saveDataErrorExecution: 'all',
-				saveManualExecutions: true,
-			},
-		},
-	};
-}
-
 export async function createCredential(
 	client: RestClient,
 	type: string,
@@ -133,7 +93,10 @@ export async function createWorkflow(
 	client: RestClient,
 	input: Parameters<typeof triggerWorkflowBody>[0] & { path?: (webhookId: string) => string },
 ): Promise<Workflow> {
-	const { webhookId, body } = triggerWorkflowBody(input);
+	const { webhookId, body } = triggerWorkflowBody({
+		...input,
+		name: input.name ?? `queue ${input.nodeType} ${randomUUID().slice(0, 8)}`,
+	});
 	const created = await client.createWorkflow(body);
 	const p = input.path ? input.path(webhookId) : `${webhookId}/webhook`;
 	return {
