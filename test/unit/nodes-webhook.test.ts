@@ -224,6 +224,25 @@ describe.each(cases)('$id trigger webhook()', (c) => {
 		expectRan(await call(c, request), payload);
 	});
 
+	it('remembers at least Retry Memory deliveries, though each records its id and its body (two entries in n8n)', async () => {
+		const ids = freshNode(c.type);
+		const memory = 100; // the smallest the panel allows
+		const parameters = { settings: { retryMemory: memory } };
+		const deliveries = Array.from({ length: 2 * memory + 1 }, (_, i) =>
+			signed(c.id, events[0], {
+				payload: { ...providers[c.id].sample(events[0], { id: `mem-${i}` }), memoryCase: i },
+			}),
+		);
+		for (const d of deliveries.slice(0, memory + 1))
+			expectRan(await call(c, d.request, { ...ids, parameters }), d.payload);
+		// memory + 1 deliveries later, the second one is still known: the memory holds `memory` deliveries
+		expectCopy(await call(c, deliveries[1].request, { ...ids, parameters }));
+		// and it is bounded: after twice as many, the first is forgotten and runs again
+		for (const d of deliveries.slice(memory + 1))
+			expectRan(await call(c, d.request, { ...ids, parameters }), d.payload);
+		expectRan(await call(c, deliveries[0].request, { ...ids, parameters }), deliveries[0].payload);
+	});
+
 	it('runs copies that arrive at the same moment only once', async () => {
 		const { payload, request } = signed(c.id, events[0]);
 		const ids = freshNode(c.type);
