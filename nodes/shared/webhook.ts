@@ -129,26 +129,24 @@ export async function handleWebhook(
 	}
 
 	const scope = `${workflow.id ?? 'unsaved'}:${node.id ?? node.name}:${JSON.stringify(node.credentials ?? {})}:${secretVersion ?? ''}`;
+	// Everything but the secret is read once: a failed check against a kept secret may verify a second time.
+	const received = {
+		headers: request.headers,
+		query: request.query as Record<string, unknown>,
+		rawBody: rawBody ?? Buffer.alloc(0),
+	};
+	const options: ReceiveOptions = {
+		events: selectedEvents.call(this),
+		toleranceSeconds: settings.toleranceSeconds,
+		ignoreTestEvents: settings.ignoreTestEvents === true,
+		listening,
+		now: receivedAt,
+		// Copies are recognised in execute(), in n8n's database, where every n8n process sees them.
+		dedupe: false,
+		...receiveExtra,
+	};
 	const verifyWith = (secret: string[]): ReceiveResult =>
-		receive(
-			provider.id,
-			{
-				headers: request.headers,
-				query: request.query as Record<string, unknown>,
-				rawBody: rawBody ?? Buffer.alloc(0),
-			},
-			{
-				secret,
-				events: selectedEvents.call(this),
-				toleranceSeconds: settings.toleranceSeconds,
-				ignoreTestEvents: settings.ignoreTestEvents === true,
-				listening,
-				now: receivedAt,
-				// Copies are recognised in execute(), in n8n's database, where every n8n process sees them.
-				dedupe: false,
-				...receiveExtra,
-			},
-		);
+		receive(provider.id, received, { ...options, secret });
 
 	let result: ReceiveResult;
 	try {
