@@ -10,6 +10,7 @@
  *   D  what users build today: Webhook v2 with options.rawBody → Code node (HMAC-SHA256 of the raw body from the
  *      binary data n8n gives it, timingSafeEqual) → IF → NoOp "Verified" (false branch: NoOp "Rejected")
  *   E  the SMP Trigger of this package, as built in dist/ (credential smpWebhookApi)
+ *   E0 (default setting only) E with "Ignore Retried Deliveries" off: no check in n8n's database, what exactly-once costs
  *   E2 (default and lazy settings only) E declared as version 2, in a bench-only copy of the package (makeV2Probe):
  *      what the version-1 choice costs under lazy acquire, and what version 2 would buy
  * (An "F" — E keeping the secret — is E itself since the trigger keeps its secret for 10 s.)
@@ -73,7 +74,7 @@ const AUTH_HEADER = 'X-Bench-Auth';
 const AUTH_VALUE = 'bench-header-auth-3f9a1c7e5b2d4a6c';
 const BODY_BYTES = 1024;
 
-export type ContenderId = 'A' | 'B' | 'C' | 'C1' | 'D' | 'E' | 'E2';
+export type ContenderId = 'A' | 'B' | 'C' | 'C1' | 'D' | 'E' | 'E0' | 'E2';
 export const CONTENDERS: Record<ContenderId, string> = {
 	A: 'Webhook v2, no auth',
 	B: 'Webhook v1, no auth',
@@ -81,11 +82,14 @@ export const CONTENDERS: Record<ContenderId, string> = {
 	C1: 'Webhook v1 + Header Auth (flood control)',
 	D: 'Webhook v2 rawBody → Code HMAC → IF',
 	E: 'SMP Trigger (this package)',
+	E0: 'SMP Trigger with Ignore Retried Deliveries off (no check in n8n’s database)',
 	E2: 'SMP Trigger declared as version 2 (bench-only copy; n8n parses the body first)',
 };
 const ALL: ContenderId[] = ['A', 'B', 'C', 'D', 'E'];
 /** Settings in which E2 (the version-2 probe) runs beside E: the two where a version-1 node's expression matters or not. */
 const E2_SETTINGS: SettingId[] = ['default', 'lazy'];
+/** Settings in which E0 (E without its check for copies) runs beside E: what exactly-once costs per delivery. */
+const E0_SETTINGS: SettingId[] = ['default'];
 /** The probe's package name: a copy of the installed package with the SMP node declared as version 2 (makeV2Probe). */
 const V2_PROBE_PACKAGE = 'n8n-nodes-smart-webhooks-v2probe';
 
@@ -679,7 +683,10 @@ async function buildWorkflows(
 				type: c === 'E2' ? `${V2_PROBE_PACKAGE}.smpTrigger` : `${nodeTypePrefix}smpTrigger`,
 				typeVersion: c === 'E2' ? 2 : 1,
 				webhookId: hook,
-				parameters: { events: ['project.completed'] },
+				parameters: {
+					events: ['project.completed'],
+					...(c === 'E0' ? { settings: { deduplicate: false } } : {}),
+				},
 				credentials: { smpWebhookApi: { id: String(cred.id), name: cred.name } },
 			});
 			urls[c] = new URL(`${baseUrl}/webhook/${hook}/webhook`);
@@ -791,6 +798,8 @@ async function throughputBlock(
 		['E', 'C'],
 		['E2', 'A'],
 		['E2', 'E'],
+		['E', 'E0'],
+		['E0', 'B'],
 		['B', 'A'],
 		['C', 'A'],
 		['D', 'A'],
@@ -986,7 +995,7 @@ async function runSetting(
 			built,
 			agent,
 			next: deps.next,
-			answered: { A: {}, B: {}, C: {}, C1: {}, D: {}, E: {}, E2: {} },
+			answered: { A: {}, B: {}, C: {}, C1: {}, D: {}, E: {}, E0: {}, E2: {} },
 			log,
 		};
 
@@ -1178,6 +1187,7 @@ export async function runE2e({
 			...(!variant || quick || Date.now() - t0 < plan.allContendersUntilMs
 				? ALL
 				: (['A', 'B', 'E'] as ContenderId[])),
+			...(E0_SETTINGS.includes(id) ? (['E0'] as ContenderId[]) : []),
 			...(E2_SETTINGS.includes(id) ? (['E2'] as ContenderId[]) : []),
 		];
 		const flood = !noFlood && (id === 'default' || id === 'lazy');
@@ -1304,13 +1314,13 @@ export function e2eTable(report: E2eReport): string {
 		'Each cell: deliveries/s (isolates per delivery). Ratios are deliveries/s ratios, the median of per-round ratios (contenders interleaved, order rotated each round). ' +
 			'E is the SMP Trigger as shipped; it keeps the credential secret for 10 s, so "F" (E keeping the secret) is E itself. Isolates: n8n\'s own counter `n8n_expression_pool_acquired_total` (each acquired isolate is disposed and replaced); `+n cold` = isolates built synchronously on the request path (lazy acquire with an empty pool).',
 		'',
-		'| setting | in flight | A Webhook v2 | B Webhook v1 | C v2 + Header Auth | D v2 → Code HMAC → IF | E SMP Trigger | E2 SMP Trigger as v2 (probe) | E/B (≥ 1.0) | E/D (≥ 0.65) | E/A (lazy: ≥ 0.8) | E2/A | integrity |',
-		'|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+		'| setting | in flight | A Webhook v2 | B Webhook v1 | C v2 + Header Auth | D v2 → Code HMAC → IF | E SMP Trigger | E0 E without copy check | E2 SMP Trigger as v2 (probe) | E/B (≥ 1.0) | E/D (≥ 0.65) | E/A (lazy: ≥ 0.8) | E2/A | integrity |',
+		'|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
 	);
 	for (const s of report.settings) {
 		if (s.error && !s.throughput.length) {
 			lines.push(
-				`| ${s.label} | — | not measured: ${s.error.replace(/\|/g, '/')} |  |  |  |  |  |  |  |  |  |  |`,
+				`| ${s.label} | — | not measured: ${s.error.replace(/\|/g, '/')} |  |  |  |  |  |  |  |  |  |  |  |`,
 			);
 			continue;
 		}
@@ -1333,7 +1343,7 @@ export function e2eTable(report: E2eReport): string {
 			};
 			const integ = integrityOk(s) ? 'ok' : `**${s.error ? 'error' : 'mismatch'}**`;
 			lines.push(
-				`| ${s.label} | ${b.inFlight} | ${cell('A')} | ${cell('B')} | ${cell('C')} | ${cell('D')} | ${cell('E')} | ${cell('E2')} | ${ratio('E/B', TARGETS.EoverB)} | ${ratio('E/D', TARGETS.EoverD)} | ${ratio('E/A', s.id === 'lazy' ? TARGETS.EoverAlazy : undefined)} | ${ratio('E2/A')} | ${integ} |`,
+				`| ${s.label} | ${b.inFlight} | ${cell('A')} | ${cell('B')} | ${cell('C')} | ${cell('D')} | ${cell('E')} | ${cell('E0')} | ${cell('E2')} | ${ratio('E/B', TARGETS.EoverB)} | ${ratio('E/D', TARGETS.EoverD)} | ${ratio('E/A', s.id === 'lazy' ? TARGETS.EoverAlazy : undefined)} | ${ratio('E2/A')} | ${integ} |`,
 			);
 		}
 	}
