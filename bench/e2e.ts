@@ -1220,6 +1220,14 @@ function integrityOk(s: SettingReport): boolean {
 	return !s.error && Object.values(s.integrity).every((r) => r?.ok);
 }
 
+/** The flood target for a contender in a setting, in seconds: only E has one, under the defaults and lazy acquire. */
+function floodTargetS(setting: SettingId, contender: ContenderId): number | null {
+	if (contender !== 'E') return null;
+	if (setting === 'lazy') return TARGETS.floodLazyS;
+	if (setting === 'default') return TARGETS.floodDefaultS;
+	return null;
+}
+
 /** Figures in bench/harness.ts's shape: ratio = E's time / the baseline's time (lower is better), as every bench figure. */
 export function figuresOf(report: E2eReport): Figure[] {
 	const figs: Figure[] = [];
@@ -1270,14 +1278,7 @@ export function figuresOf(report: E2eReport): Figure[] {
 			}
 		}
 		for (const f of s.flood) {
-			const limitS =
-				f.contender === 'E'
-					? s.id === 'lazy'
-						? TARGETS.floodLazyS
-						: s.id === 'default'
-							? TARGETS.floodDefaultS
-							: null
-					: null;
+			const limitS = floodTargetS(s.id, f.contender);
 			figs.push({
 				id: `e2e.${s.id}.flood.${f.contender}`,
 				name: `e2e flood (${s.label}): genuine delivery to ${CONTENDERS[f.contender]} under ${f.inFlight} forged requests in flight, median answer time`,
@@ -1375,14 +1376,7 @@ export function e2eTable(report: E2eReport): string {
 			'|---|---|---|---|---|---|---|---|---|---|',
 		);
 		for (const { s, f } of floods) {
-			const limit =
-				f.contender === 'E'
-					? s.id === 'lazy'
-						? TARGETS.floodLazyS
-						: s.id === 'default'
-							? TARGETS.floodDefaultS
-							: null
-					: null;
+			const limit = floodTargetS(s.id, f.contender);
 			const timeouts = f.genuineAnswerMs.filter((x) => x === null).length;
 			const notOk = f.genuineStatuses
 				.filter((x) => x !== 200)
