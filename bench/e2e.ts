@@ -476,18 +476,24 @@ async function isolateCounters(
 	};
 }
 
-/** Activates, then waits (bounded) until a GET on the production URL answers with n8n's "... POST request" 404. */
-async function activateAndWait(client: Client, id: string, url: string): Promise<void> {
-	await client.activateWorkflow(id, { settleMs: 0 });
-	const deadline = Date.now() + 30_000;
+/** Waits (bounded) until a GET on a production webhook URL answers with n8n's "... POST request" 404. */
+export async function webhookRegistered(url: string, timeoutMs: number): Promise<boolean> {
+	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		const probe = await fetch(url, { method: 'GET', signal: AbortSignal.timeout(5000) }).catch(
 			() => undefined,
 		);
 		const text = probe ? await probe.text() : '';
-		if (probe && /POST request/i.test(text)) return;
+		if (probe && /POST request/i.test(text)) return true;
 		await sleep(200);
 	}
+	return false;
+}
+
+/** Activates, then waits (bounded) until the production URL is registered. */
+async function activateAndWait(client: Client, id: string, url: string): Promise<void> {
+	await client.activateWorkflow(id, { settleMs: 0 });
+	if (await webhookRegistered(url, 30_000)) return;
 	throw new Error(
 		`production webhook of workflow ${id} (${url.replace(client.baseUrl, '')}) not registered after 30 s`,
 	);

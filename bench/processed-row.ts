@@ -20,6 +20,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { providers, serializePayload, sign } from '../src/index';
 import { listAllExecutions } from '../test/e2e/executions';
+import { triggerWorkflowBody } from '../test/e2e/workflows';
+import { webhookRegistered } from './e2e';
 
 const REPO = path.resolve(__dirname, '..');
 const SECRET = 'whsec_processedRow0123456789abcdefghij';
@@ -51,15 +53,10 @@ async function post(url: string, d: { body: Buffer; headers: Record<string, stri
 	return res.status;
 }
 
-/** Waits (bounded) until the production URL answers a GET with n8n's "... POST request" 404 (workflow active). */
+/** Waits (bounded) until the workflow behind `url` is active (its production webhook registered). */
 async function waitActive(url: string) {
-	const deadline = Date.now() + 60_000;
-	while (Date.now() < deadline) {
-		const probe = await fetch(url, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
-		if (probe && /POST request/i.test(await probe.text())) return;
-		await sleep(250);
-	}
-	throw new Error(`${url} did not become active within 60 s`);
+	if (!(await webhookRegistered(url, 60_000)))
+		throw new Error(`${url} did not become active within 60 s`);
 }
 
 /** Runs SQL against n8n's SQLite file with the sqlite3 module n8n itself ships, on n8n's own Node. */
@@ -103,31 +100,14 @@ async function main() {
 		const hooks: Record<'fresh' | 'full', string> = { fresh: randomUUID(), full: randomUUID() };
 		const ids: Record<string, string> = {};
 		for (const which of ['fresh', 'full'] as const) {
-			const wf = await client.createWorkflow({
+			const { body } = triggerWorkflowBody({
+				nodeType: 'smpTrigger',
+				webhookId: hooks[which],
 				name: `processed-row ${which}`,
-				nodes: [
-					{
-						id: randomUUID(),
-						name: 'Trigger',
-						type: `${proc.NODE_TYPE_PREFIX}smpTrigger`,
-						typeVersion: 1,
-						position: [0, 0],
-						webhookId: hooks[which],
-						parameters: { events: ['project.completed'] },
-						credentials: { smpWebhookApi: { id: String(cred.id), name: cred.name } },
-					},
-					{
-						id: randomUUID(),
-						name: 'NoOp',
-						type: 'n8n-nodes-base.noOp',
-						typeVersion: 1,
-						position: [240, 0],
-						parameters: {},
-					},
-				],
-				connections: { Trigger: { main: [[{ node: 'NoOp', type: 'main', index: 0 }]] } },
-				settings: { executionOrder: 'v1' },
+				parameters: { events: ['project.completed'] },
+				credentials: { smpWebhookApi: { id: String(cred.id), name: cred.name } },
 			});
+			const wf = await client.createWorkflow(body);
 			ids[which] = String(wf.id);
 			await client.activateWorkflow(ids[which], { settleMs: 0 });
 		}

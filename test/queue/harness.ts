@@ -11,6 +11,7 @@ import {
 	triggerWorkflowBody,
 	type Delivery,
 	type ExecutionSummary,
+	type RestClient,
 } from '../e2e/harness';
 // @ts-expect-error plain ESM helper without types
 import { DEFAULT_OWNER, N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
@@ -19,29 +20,9 @@ import { NODE_TYPE_PREFIX } from '../../scripts/lib/n8n-process.mjs';
 
 export const TRIGGER = TRIGGER_NAME;
 export const AFTER = NEXT_NAME;
-export { NODE_TYPE_PREFIX, pool, type Delivery, type ExecutionSummary };
+export { NODE_TYPE_PREFIX, pool, type Delivery, type ExecutionSummary, type RestClient };
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export interface RestClient {
-	baseUrl: string;
-	cookie: string;
-	request(
-		method: string,
-		p: string,
-		body?: unknown,
-		o?: { timeoutMs?: number; okStatuses?: number[] },
-	): Promise<any>;
-	login(o?: { email: string; password: string }): Promise<any>;
-	ensureOwner(o?: unknown): Promise<any>;
-	createCredential(c: { name: string; type: string; data: Record<string, unknown> }): Promise<any>;
-	createWorkflow(w: Record<string, unknown>): Promise<any>;
-	getWorkflow(id: string): Promise<any>;
-	activateWorkflow(id: string, o?: { settleMs?: number }): Promise<any>;
-	deactivateWorkflow(id: string): Promise<any>;
-	getExecution(id: string): Promise<any>;
-	nodeTypeNames(): Promise<string[]>;
-}
 
 export async function ownerClient(url: string): Promise<RestClient> {
 	const client = new N8nRestClient(url) as RestClient;

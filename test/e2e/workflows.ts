@@ -1,0 +1,85 @@
+// What the e2e and queue suites and the benchmarks share about n8n, free of vitest (bench/ runs outside it): the
+// REST client's shape and the "trigger → NoOp" workflow body. Listing executions is in executions.ts.
+import { randomUUID } from 'node:crypto';
+// @ts-expect-error plain ESM helper without types
+import { NODE_TYPE_PREFIX as PREFIX } from '../../scripts/lib/n8n-process.mjs';
+
+/** Node types of this package as n8n names them when it is installed in ~/.n8n/nodes: `n8n-nodes-smart-webhooks.<name>`. */
+export const NODE_TYPE_PREFIX: string = PREFIX;
+
+/** scripts/lib/n8n-api.mjs's N8nRestClient, as the suites use it. */
+export interface RestClient {
+	baseUrl: string;
+	cookie: string;
+	request(
+		method: string,
+		p: string,
+		body?: unknown,
+		o?: { timeoutMs?: number; okStatuses?: number[] },
+	): Promise<any>;
+	login(o?: { email: string; password: string }): Promise<any>;
+	ensureOwner(o?: unknown): Promise<any>;
+	createCredential(c: { name: string; type: string; data: Record<string, unknown> }): Promise<any>;
+	createWorkflow(w: Record<string, unknown>): Promise<any>;
+	getWorkflow(id: string): Promise<any>;
+	activateWorkflow(id: string, o?: { settleMs?: number }): Promise<any>;
+	deactivateWorkflow(id: string): Promise<any>;
+	listExecutions(workflowId: string, o?: { limit?: number }): Promise<any[]>;
+	getExecution(id: string): Promise<any>;
+	nodeTypeNames(): Promise<string[]>;
+}
+
+export const TRIGGER_NAME = 'Trigger';
+export const NEXT_NAME = 'After Trigger';
+
+/**
+ * The workflow body: trigger → NoOp, with a fixed webhookId so the URLs are known in advance. `nodeType` is this
+ * package's node name (prefixed here) or a full type such as `n8n-nodes-base.webhook`. The e2e and queue suites
+ * and bench/processed-row.ts build their workflows here.
+ */
+export function triggerWorkflowBody(input: {
+	nodeType: string;
+	typeVersion?: number;
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	webhookId?: string;
+	name?: string;
+}) {
+	const webhookId = input.webhookId ?? randomUUID();
+	const nodeType = input.nodeType.includes('.')
+		? input.nodeType
+		: `${NODE_TYPE_PREFIX}${input.nodeType}`;
+	return {
+		webhookId,
+		body: {
+			name: input.name ?? `e2e ${input.nodeType} ${webhookId.slice(0, 8)}`,
+			nodes: [
+				{
+					id: randomUUID(),
+					name: TRIGGER_NAME,
+					type: nodeType,
+					typeVersion: input.typeVersion ?? 1,
+					position: [0, 0],
+					webhookId,
+					parameters: input.parameters,
+					...(input.credentials ? { credentials: input.credentials } : {}),
+				},
+				{
+					id: randomUUID(),
+					name: NEXT_NAME,
+					type: 'n8n-nodes-base.noOp',
+					typeVersion: 1,
+					position: [240, 0],
+					parameters: {},
+				},
+			],
+			connections: { [TRIGGER_NAME]: { main: [[{ node: NEXT_NAME, type: 'main', index: 0 }]] } },
+			settings: {
+				executionOrder: 'v1',
+				saveDataSuccessExecution: 'all',
+				saveDataErrorExecution: 'all',
+				saveManualExecutions: true,
+			},
+		},
+	};
+}
