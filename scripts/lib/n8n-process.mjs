@@ -15,7 +15,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureN8n, REPO_ROOT } from '../n8n-runtime.mjs';
-import { runBounded } from './run.mjs';
+import { runBounded, teeOutput } from './run.mjs';
 
 const PACKAGE_JSON = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 /** This package's npm name; n8n names its node types `<package name>.<description.name>`. */
@@ -312,16 +312,12 @@ export async function startN8n({
 	});
 	liveGroups.add(child.pid);
 	const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
-	let output = '';
-	const onData = (chunk) => {
-		const s = chunk.toString();
-		output += s;
-		if (output.length > 4_000_000) output = output.slice(-2_000_000);
-		log?.write(s);
-		if (echo) process.stderr.write(label ? s.replace(/^(?=.)/gm, `[${label}] `) : s);
-	};
-	child.stdout.on('data', onData);
-	child.stderr.on('data', onData);
+	const output = teeOutput(child, {
+		log,
+		echo,
+		prefix: label ? `[${label}] ` : '',
+		maxChars: 4_000_000,
+	});
 	let exited = null;
 	const exitPromise = new Promise((resolve) => {
 		child.on('exit', (code, signal) => {
@@ -355,7 +351,7 @@ export async function startN8n({
 		if (!exited) await stop();
 		throw new Error(
 			`n8n ${rt.version} ${command}${label ? ` (${label})` : ''} ${why}\n` +
-				output.trimEnd().split('\n').slice(-40).join('\n'),
+				output().trimEnd().split('\n').slice(-40).join('\n'),
 		);
 	};
 	const logs = ['info', 'debug'].includes(env.N8N_LOG_LEVEL || 'info');
@@ -380,14 +376,14 @@ export async function startN8n({
 					return false;
 				}
 			},
-			async () => !logs || output.includes('Editor is now accessible via'),
+			async () => !logs || output().includes('Editor is now accessible via'),
 		];
 	} else if (command === 'webhook') {
 		// `n8n webhook` (queue mode): /healthz, /healthz/readiness, then "Webhook listener waiting for requests."
 		checks = [
 			async () => (await httpStatus(`${url}/healthz`)) === 200,
 			async () => (await httpStatus(`${url}/healthz/readiness`)) === 200,
-			async () => !logs || output.includes('Webhook listener waiting for requests'),
+			async () => !logs || output().includes('Webhook listener waiting for requests'),
 		];
 	} else {
 		// `n8n worker`: its health server (QUEUE_HEALTH_CHECK_*) answers /healthz/readiness once the queue is set up;
@@ -395,7 +391,7 @@ export async function startN8n({
 		const hp = env.QUEUE_HEALTH_CHECK_ACTIVE === 'true' ? env.QUEUE_HEALTH_CHECK_PORT : undefined;
 		checks = [
 			async () => !hp || (await httpStatus(`http://127.0.0.1:${hp}/healthz/readiness`)) === 200,
-			async () => !logs || output.includes('n8n worker is now ready'),
+			async () => !logs || output().includes('n8n worker is now ready'),
 		];
 	}
 	for (const check of checks) {
@@ -416,7 +412,7 @@ export async function startN8n({
 		readyMs,
 		child,
 		env,
-		output: () => output,
+		output,
 		stop,
 		exited: () => exited,
 	};

@@ -32,16 +32,7 @@ export function runBounded(cmd, args, opts = {}) {
 			stdio: ['ignore', 'pipe', 'pipe'],
 			detached: true, // own process group, so a timeout can kill the whole tree
 		});
-		let output = '';
-		const onData = (chunk) => {
-			const s = chunk.toString();
-			output += s;
-			if (output.length > 2_000_000) output = output.slice(-1_000_000);
-			log?.write(s);
-			if (echo) process.stderr.write(s);
-		};
-		child.stdout.on('data', onData);
-		child.stderr.on('data', onData);
+		const kept = teeOutput(child, { log, echo });
 		let timedOut = false;
 		const timer = setTimeout(() => {
 			timedOut = true;
@@ -60,6 +51,7 @@ export function runBounded(cmd, args, opts = {}) {
 			clearTimeout(timer);
 			log?.end();
 			const ms = Date.now() - started;
+			const output = kept();
 			if (code === 0 && !timedOut) return resolve({ code, output, ms });
 			const tail = output.trimEnd().split('\n').slice(-tailLines).join('\n');
 			const why = timedOut
@@ -73,4 +65,23 @@ export function runBounded(cmd, args, opts = {}) {
 			reject(err);
 		});
 	});
+}
+
+/**
+ * Tees a child's stdout and stderr to `log` and, with `echo`, to this process's stderr (`prefix` before every line),
+ * and keeps them in memory: once past `maxChars`, only the newest half. Returns a getter for what is kept. Every
+ * child these scripts start is read this way (runBounded, startN8n, the queue suite's services).
+ */
+export function teeOutput(child, { log, echo = false, prefix = '', maxChars = 2_000_000 } = {}) {
+	let output = '';
+	const onData = (chunk) => {
+		const s = chunk.toString();
+		output += s;
+		if (output.length > maxChars) output = output.slice(-maxChars / 2);
+		log?.write(s);
+		if (echo) process.stderr.write(prefix ? s.replace(/^(?=.)/gm, prefix) : s);
+	};
+	child.stdout.on('data', onData);
+	child.stderr.on('data', onData);
+	return () => output;
 }

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getFreePort, installPackage, startN8n } from './n8n-process.mjs';
-import { runBounded } from './run.mjs';
+import { runBounded, teeOutput } from './run.mjs';
 
 /** Debian's PostgreSQL 15 binaries (apt-get install postgresql); PG_BIN_DIR overrides. */
 export const PG_BIN_DIR = process.env.PG_BIN_DIR || '/usr/lib/postgresql/15/bin';
@@ -47,15 +47,7 @@ function spawnGroup(
 	const pgid = child.pid;
 	if (pgid) groups.add(pgid);
 	const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
-	let output = '';
-	const onData = (chunk) => {
-		const s = chunk.toString();
-		output += s;
-		if (output.length > 2_000_000) output = output.slice(-1_000_000);
-		log?.write(s);
-	};
-	child.stdout.on('data', onData);
-	child.stderr.on('data', onData);
+	const output = teeOutput(child, { log });
 	let exited = null;
 	const exitPromise = new Promise((resolve) => {
 		child.on('error', (error) => {
@@ -88,7 +80,7 @@ function spawnGroup(
 		groups.delete(pgid);
 		return exited;
 	};
-	return { child, pid: pgid, output: () => output, exited: () => exited, exitPromise, stop, label };
+	return { child, pid: pgid, output, exited: () => exited, exitPromise, stop, label };
 }
 
 /** uid/gid of a system user (`id -u/-g`; node has no getpwnam). */
