@@ -9,7 +9,7 @@ export type {
 	BodyFormat,
 	HeaderBag,
 } from './types';
-export { receive, type ReceiveOptions } from './receive';
+export { MAX_DEDUPE_KEYS, receive, type ReceiveOptions } from './receive';
 export { sign, type ProviderSignOptions } from './sign';
 export { serializePayload } from './serialize';
 export { toOutputItem, type DeliveryMetadata } from './output';

@@ -46,6 +46,12 @@ function reject(status: 400 | 401, reason: string): ReceiveResult {
 }
 
 /**
+ * The most keys a delivery's `dedupeKeys` hold: its id (when it has one) and its body's hash. A key store sized in
+ * deliveries needs this many entries per delivery.
+ */
+export const MAX_DEDUPE_KEYS = 2;
+
+/**
  * The whole receiving pipeline, without n8n: verify the raw bytes, parse, identify, filter, deduplicate, validate.
  * Synchronous on purpose, so the duplicate check and its record happen without another delivery in between.
  * Never throws for anything a client can send.
@@ -115,7 +121,7 @@ export function receive(
 	// A delivery is a copy when its id OR its body was seen: the id alone would let a captured delivery run again
 	// under a new id where the id is not signed (SmartMaintenance's X-SMTM-Delivery header), and the body alone would
 	// miss a retry the provider re-signs with a new timestamp only if the body changed too (it does not).
-	const dedupeKeys = deliveryId === bodyKey ? [bodyKey] : [deliveryId, bodyKey];
+	const dedupeKeys = deliveryId === bodyKey ? [bodyKey] : [deliveryId, bodyKey]; // ≤ MAX_DEDUPE_KEYS
 	if (options.dedupe) {
 		const seen = dedupeKeys.map((key) => (options.dedupe as DedupeStore).claim(key, nowMs));
 		if (seen.some(Boolean))

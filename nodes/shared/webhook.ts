@@ -7,6 +7,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 import {
+	MAX_DEDUPE_KEYS,
 	receive,
 	toOutputItem,
 	type ProviderDefinition,
@@ -27,8 +28,6 @@ export interface TriggerSettings {
 
 /** Deliveries remembered per trigger to recognise copies, by default (n8n's processed-data store keeps a count, not an age). */
 export const DEFAULT_RETRY_MEMORY = 10_000;
-/** The most keys receive() gives one delivery (`dedupeKeys`: its id, when it has one, and its body's SHA-256). */
-const KEYS_PER_DELIVERY = 2;
 
 /**
  * What the webhook phase hands to `execute()` besides the payload, on the item but outside `json`, so the payload
@@ -321,12 +320,12 @@ async function firstTime(
 		);
 		return true;
 	}
-	// n8n's store counts entries, and a delivery records up to KEYS_PER_DELIVERY of them (its id and its body's hash,
+	// n8n's store counts entries, and a delivery records up to MAX_DEDUPE_KEYS of them (its id and its body's hash,
 	// receive()'s dedupeKeys): sized in entries = deliveries, it forgot deliveries at half the promised count.
 	const options = {
 		mode: 'entries' as const,
 		maxEntries:
-			KEYS_PER_DELIVERY * Math.max(1, Math.floor(settings.retryMemory ?? DEFAULT_RETRY_MEMORY)),
+			MAX_DEDUPE_KEYS * Math.max(1, Math.floor(settings.retryMemory ?? DEFAULT_RETRY_MEMORY)),
 	};
 	for (let attempt = 1; ; attempt++) {
 		try {
