@@ -266,7 +266,7 @@ export interface E2eReport {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);
 	const mid = sorted.length >> 1;
 	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
@@ -330,7 +330,7 @@ function forgedFor(c: ContenderId, template: Delivery): Delivery {
  * POST one delivery; resolves with the status (0 on a network error or timeout). Body drained so the socket is reused;
  * `samples` (when given) keeps the first answer body seen per status, cut to 200 characters.
  */
-function post(
+export function post(
 	agent: http.Agent,
 	url: URL,
 	d: Delivery,

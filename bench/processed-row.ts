@@ -15,13 +15,14 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { providers, serializePayload, sign } from '../src/index';
 import { listAllExecutions } from '../test/e2e/executions';
 import { triggerWorkflowBody } from '../test/e2e/workflows';
-import { webhookRegistered } from './e2e';
+import { median, post, webhookRegistered } from './e2e';
 
 const REPO = path.resolve(__dirname, '..');
 const SECRET = 'whsec_processedRow0123456789abcdefghij';
@@ -30,27 +31,13 @@ const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const PER_BATCH = Number(process.env.PER_BATCH ?? 40);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const median = (xs: number[]) => {
-	const s = [...xs].sort((a, b) => a - b);
-	return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 let counter = 0;
 function delivery() {
 	const id = `evt_row_${randomUUID().slice(0, 8)}_${counter++}`;
 	const body = serializePayload(providers.smp.sample('project.completed', { id }));
 	return { body, headers: sign('smp', body, SECRET) };
-}
-
-async function post(url: string, d: { body: Buffer; headers: Record<string, string> }) {
-	const res = await fetch(url, {
-		method: 'POST',
-		body: new Uint8Array(d.body),
-		headers: d.headers,
-		signal: AbortSignal.timeout(30_000),
-	});
-	await res.arrayBuffer();
-	return res.status;
 }
 
 /** Waits (bounded) until the workflow behind `url` is active (its production webhook registered). */
@@ -114,7 +101,7 @@ async function main() {
 		const url = (which: 'fresh' | 'full') => `${n8n.url}/webhook/${hooks[which]}/webhook`;
 		for (const which of ['fresh', 'full'] as const) {
 			await waitActive(url(which));
-			if ((await post(url(which), delivery())) !== 200)
+			if ((await post(agent, new URL(url(which)), delivery())) !== 200)
 				throw new Error(`first ${which} delivery not 200`);
 		}
 		await sleep(2000); // the first executions record their keys
@@ -147,7 +134,7 @@ async function main() {
 		const batch = async (which: 'fresh' | 'full', n: number) => {
 			const t0 = performance.now();
 			for (let i = 0; i < n; i++) {
-				const status = await post(url2(which), delivery());
+				const status = await post(agent, new URL(url2(which)), delivery());
 				if (status !== 200) throw new Error(`${which}: answered ${status}`);
 				sent[which]++;
 			}
@@ -210,6 +197,7 @@ async function main() {
 				`${after.seedsLeft} of them seeds (${after.bytes} bytes)`,
 		);
 	} finally {
+		agent.destroy();
 		await n8n.stop().catch(() => undefined);
 	}
 }
