@@ -5,6 +5,7 @@ import { parse as parseFlatted } from 'flatted';
 import { listAllExecutions } from '../e2e/executions';
 import {
 	NEXT_NAME,
+	NODE_TYPE_PREFIX,
 	pool,
 	post as postOnce,
 	TRIGGER_NAME,
@@ -15,8 +16,6 @@ import {
 } from '../e2e/harness';
 // @ts-expect-error plain ESM helper without types
 import { DEFAULT_OWNER, N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
-// @ts-expect-error plain ESM helper without types
-import { NODE_TYPE_PREFIX } from '../../scripts/lib/n8n-process.mjs';
 
 export const TRIGGER = TRIGGER_NAME;
 export const AFTER = NEXT_NAME;
