@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: every figure is a ratio against a baseline measured beside it in the same run
  * (interleaved batches, warm-up, median of per-round ratios; see harness.ts). Prints one line per figure
- * and writes bench/results.json and the generated table in bench/RESULTS.md (between its markers; the prose
- * around it is written by hand).
+ * and, only with `-- --write`, writes bench/results.json and the generated table in bench/RESULTS.md (between its
+ * markers; the prose around it is written by hand). A plain run leaves every tracked file as it is.
  *
  * What is measured (BENCH_TARGET):
  *   bundle (default)  src/index.ts bundled by esbuild into one CommonJS file, as tsup builds dist/ (internal calls are
@@ -11,9 +11,9 @@
  *   src               the sources module by module through tsx (each cross-module call goes through an export getter)
  * BENCH_QUICK=1 takes fewer samples (smoke run); BENCH_ONLY=accept,xml,reject,dedupe,e2e picks sections.
  * The e2e section is bench/e2e.ts (the same code as `npm run bench:e2e`): it starts a real n8n (line 2) per setting and
- * always loads the built dist/ into it, whatever BENCH_TARGET. Its report is merged into bench/results.json (key `e2e`,
- * figures `e2e.*`) and written between the e2e markers of bench/RESULTS.md, after this file's own writing; a run
- * without the e2e section keeps the last e2e report.
+ * always loads the built dist/ into it, whatever BENCH_TARGET. With --write its report is merged into bench/results.json
+ * (key `e2e`, figures `e2e.*`) and written between the e2e markers of bench/RESULTS.md, after this file's own writing;
+ * a run without the e2e section keeps the last e2e report.
  */
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -572,12 +572,15 @@ async function main(): Promise<void> {
 	runQueue();
 	if (wanted('e2e')) await e2eSection();
 	consume(figures);
-	writeResults(Date.now() - t0);
-	const e2e = e2eReport ?? keptE2e;
-	if (e2e) persistE2e(e2e);
+	const write = process.argv.slice(2).includes('--write');
+	if (write) {
+		writeResults(Date.now() - t0);
+		const e2e = e2eReport ?? keptE2e;
+		if (e2e) persistE2e(e2e);
+	}
 	if (e2eReport) console.log(`\n${e2eTable(e2eReport)}\n`);
 	console.log(
-		`bench: ${((Date.now() - t0) / 1000).toFixed(1)} s; wrote bench/results.json and bench/RESULTS.md`,
+		`bench: ${((Date.now() - t0) / 1000).toFixed(1)} s; ${write ? 'wrote bench/results.json and bench/RESULTS.md' : 'files untouched (-- --write keeps the figures in bench/results.json and bench/RESULTS.md)'}`,
 	);
 }
 

@@ -1,0 +1,572 @@
+/**
+ * Running the e2e bench: per setting one n8n start (fresh data dir, the packed tarball installed as users install it),
+ * probes, throughput rounds, floods of forged requests, and the integrity count at the end. runE2e() is the whole run.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+	batch,
+	countExecutions,
+	drain,
+	isolateCounters,
+	median,
+	post,
+	round3,
+	sleep,
+	type Client,
+	type Delivery,
+} from './client';
+import {
+	ALL,
+	deliveryFactory,
+	E0_SETTINGS,
+	E2_SETTINGS,
+	forgedFor,
+	buildWorkflows,
+	makeV2Probe,
+	newestExecution,
+	nodesThatRan,
+	SETTINGS,
+	type Built,
+	type ContenderId,
+	type SettingId,
+} from './contenders';
+import { figuresOf } from './report';
+import type {
+	CellStats,
+	E2eOptions,
+	E2eReport,
+	FloodResult,
+	Plan,
+	SettingReport,
+	ThroughputBlock,
+} from './types';
+
+const REPO = path.resolve(__dirname, '..', '..');
+
+export const PLANS: Record<'full' | 'quick', Plan> = {
+	full: {
+		rounds: 5,
+		seq: 60,
+		conc: 160,
+		warmSeq: 15,
+		warmConc: 48,
+		concurrency: 16,
+		floodInFlight: 100,
+		floodGenuine: 8,
+		floodIntervalMs: 1000,
+		floodSettleMs: 2000,
+		floodGenuineTimeoutMs: 60_000,
+		allContendersUntilMs: 15 * 60_000,
+	},
+	quick: {
+		rounds: 2,
+		seq: 12,
+		conc: 32,
+		warmSeq: 4,
+		warmConc: 16,
+		concurrency: 16,
+		floodInFlight: 100,
+		floodGenuine: 3,
+		floodIntervalMs: 1000,
+		floodSettleMs: 1500,
+		floodGenuineTimeoutMs: 30_000,
+		allContendersUntilMs: 0,
+	},
+};
+
+// ------------------------------------------------------------------------------------------------------------------
+// one setting = one n8n start
+
+interface Ctx {
+	client: Client;
+	baseUrl: string;
+	built: Built;
+	agent: http.Agent;
+	next: (n: number) => Delivery[];
+	answered: Record<ContenderId, Record<number, number>>;
+	log: (l: string) => void;
+}
+
+function tally(ctx: Ctx, c: ContenderId, statuses: Record<number, number>): void {
+	for (const [s, n] of Object.entries(statuses))
+		ctx.answered[c][Number(s)] = (ctx.answered[c][Number(s)] ?? 0) + n;
+}
+
+async function throughputBlock(
+	ctx: Ctx,
+	which: ContenderId[],
+	inFlight: number,
+	plan: Plan,
+): Promise<ThroughputBlock> {
+	const perBatch = inFlight === 1 ? plan.seq : plan.conc;
+	const warm = inFlight === 1 ? plan.warmSeq : plan.warmConc;
+	const times: Record<string, number[]> = {};
+	const iso: Record<string, { acquired: number; cold: number; n: number; known: boolean }> = {};
+	for (const c of which) {
+		times[c] = [];
+		iso[c] = { acquired: 0, cold: 0, n: 0, known: true };
+	}
+	let drainTimeouts = 0;
+	const runOne = async (c: ContenderId, list: Delivery[], timed: boolean) => {
+		const before = await isolateCounters(ctx.baseUrl);
+		const r = await batch(ctx.agent, ctx.built.urls[c], list, inFlight);
+		tally(ctx, c, r.statuses);
+		if ((await drain(ctx.client)) === null) drainTimeouts++;
+		if (!timed) return;
+		const after = await isolateCounters(ctx.baseUrl);
+		times[c].push(r.ns / list.length);
+		if (before.acquired === null || after.acquired === null) iso[c].known = false;
+		else {
+			iso[c].acquired += after.acquired - before.acquired;
+			iso[c].cold += (after.coldSync ?? 0) - (before.coldSync ?? 0);
+		}
+		iso[c].n += list.length;
+		const bad = Object.entries(r.statuses).filter(([s]) => s !== '200');
+		if (bad.length) ctx.log(`bench e2e:   ${c} batch answered ${JSON.stringify(r.statuses)}`);
+	};
+	// warm-up: every contender, same mode (JIT, sockets, SQLite pages, the trigger's kept secret)
+	const warmList = ctx.next(warm);
+	for (const c of which) await runOne(c, warmList, false);
+	const order: ContenderId[][] = [];
+	for (let r = 0; r < plan.rounds; r++) {
+		const list = ctx.next(perBatch);
+		const rot = which.map((_, k) => which[(k + r) % which.length]);
+		order.push(rot);
+		for (const c of rot) await runOne(c, list, true);
+		ctx.log(
+			`bench e2e:   ${inFlight} in flight, round ${r + 1}/${plan.rounds}: ${rot.map((c) => `${c} ${(1e9 / times[c][r]).toFixed(1)}/s`).join(', ')}`,
+		);
+	}
+	const cells: Partial<Record<ContenderId, CellStats>> = {};
+	for (const c of which) {
+		cells[c] = {
+			perSec: round3(1e9 / median(times[c])),
+			msPerDelivery: times[c].map((ns) => +(ns / 1e6).toFixed(2)),
+			isolatesPerDelivery: iso[c].known ? round3(iso[c].acquired / iso[c].n) : null,
+			coldStartsPerDelivery: iso[c].known ? round3(iso[c].cold / iso[c].n) : null,
+			deliveries: iso[c].n,
+		};
+	}
+	const ratios: ThroughputBlock['ratios'] = {};
+	for (const [x, y] of [
+		['E', 'B'],
+		['E', 'D'],
+		['E', 'A'],
+		['E', 'C'],
+		['E2', 'A'],
+		['E2', 'E'],
+		['E', 'E0'],
+		['E0', 'B'],
+		['B', 'A'],
+		['C', 'A'],
+		['D', 'A'],
+	] as Array<[ContenderId, ContenderId]>) {
+		if (!times[x] || !times[y]) continue;
+		const per = times[x].map((tx, i) => times[y][i] / tx);
+		ratios[`${x}/${y}`] = { median: round3(median(per)), rounds: per.map(round3) };
+	}
+	return {
+		inFlight,
+		rounds: plan.rounds,
+		perBatch,
+		order,
+		cells,
+		ratios,
+		...(drainTimeouts ? { drainTimeouts } : {}),
+	};
+}
+
+async function flood(ctx: Ctx, c: ContenderId, plan: Plan): Promise<FloodResult> {
+	const url = ctx.built.urls[c];
+	const gAgent = new http.Agent({ keepAlive: true, maxSockets: plan.floodGenuine + 2 });
+	const fAgent = new http.Agent({ keepAlive: true, maxSockets: plan.floodInFlight });
+	try {
+		// baseline: the same contender's answer time with nothing else going on
+		const idle: number[] = [];
+		for (const d of ctx.next(3)) {
+			const t = performance.now();
+			const s = await post(gAgent, url, d, plan.floodGenuineTimeoutMs);
+			tally(ctx, c, { [s]: 1 });
+			idle.push(+(performance.now() - t).toFixed(1));
+			await sleep(100);
+		}
+		await drain(ctx.client);
+		const execBefore = await countExecutions(ctx.client, ctx.built.ids[c]);
+		const isoBefore = await isolateCounters(ctx.baseUrl);
+
+		const forged = forgedFor(c, ctx.next(1)[0]);
+		const forgedStatuses: Record<number, number> = {};
+		const forgedAnswerSamples: Record<string, string> = {};
+		let forgedSent = 0;
+		let stop = false;
+		const t0 = performance.now();
+		const loops = Array.from({ length: plan.floodInFlight }, async () => {
+			while (!stop) {
+				forgedSent++;
+				const s = await post(fAgent, url, forged, plan.floodGenuineTimeoutMs, forgedAnswerSamples);
+				forgedStatuses[s] = (forgedStatuses[s] ?? 0) + 1;
+			}
+		});
+		await sleep(plan.floodSettleMs);
+		const genuineList = ctx.next(plan.floodGenuine);
+		const genuine = genuineList.map(async (d, i) => {
+			await sleep(i * plan.floodIntervalMs);
+			const t = performance.now();
+			const s = await post(gAgent, url, d, plan.floodGenuineTimeoutMs);
+			// only an acceptance counts as answered (n8n may answer 503 to everything while its DB ping fails)
+			return { s, ms: s === 200 ? +(performance.now() - t).toFixed(1) : null };
+		});
+		const answers = await Promise.all(genuine);
+		stop = true;
+		const floodSeconds = (performance.now() - t0) / 1000;
+		// the forged loops end when their request in flight is answered (each bounded by its timeout)
+		await Promise.race([Promise.all(loops), sleep(plan.floodGenuineTimeoutMs + 5000)]);
+		fAgent.destroy();
+		for (const a of answers) tally(ctx, c, { [a.s]: 1 });
+		tally(ctx, c, forgedStatuses);
+		const drainedAfterMs = await drain(ctx.client, 240_000);
+		const isoAfter = await isolateCounters(ctx.baseUrl);
+		const execAfter = await countExecutions(ctx.client, ctx.built.ids[c]);
+		const genuineOk = answers.filter((a) => a.s === 200).length;
+		const forgedAnswered = Object.values(forgedStatuses).reduce((a, b) => a + b, 0);
+		const before = new Set(execBefore.ids);
+		const newIds = execAfter.ids.filter((id) => !before.has(id));
+		const fromForged = newIds.length - genuineOk;
+		// statuses of the executions the forged requests started: all new ones, less the genuine deliveries' (success)
+		const byStatus: Record<string, number> = {};
+		for (const [s, n] of Object.entries(execAfter.byStatus)) {
+			const d = n - (execBefore.byStatus[s] ?? 0) - (s === 'success' ? genuineOk : 0);
+			if (d) byStatus[s] = d;
+		}
+		const ms = answers.map((a) => a.ms);
+		const okMs = ms.filter((x): x is number => x !== null);
+		const idleMedianMs = idle.length ? median(idle) : null;
+		// a genuine delivery not accepted (no answer, or not 200) counts as the longest wait (the timeout): it pushes the median up
+		const forMedian = ms.map((x) => x ?? plan.floodGenuineTimeoutMs);
+		const medianS = forMedian.length ? round3(median(forMedian) / 1000) : null;
+		const result: FloodResult = {
+			contender: c,
+			inFlight: plan.floodInFlight,
+			idleAnswerMs: idle,
+			idleMedianMs,
+			genuineAnswerMs: ms,
+			genuineStatuses: answers.map((a) => a.s),
+			medianS,
+			maxS: okMs.length ? round3(Math.max(...forMedian) / 1000) : null,
+			slowdown: medianS !== null && idleMedianMs ? round3((medianS * 1000) / idleMedianMs) : null,
+			floodSeconds: +floodSeconds.toFixed(1),
+			forgedSent,
+			forgedStatuses,
+			forgedAnswerSamples,
+			forgedPerSec: +(forgedSent / floodSeconds).toFixed(1),
+			executionsFromForged: fromForged,
+			executionsFromForgedByStatus: byStatus,
+			isolatesDuringFlood:
+				isoBefore.acquired !== null && isoAfter.acquired !== null
+					? isoAfter.acquired - isoBefore.acquired
+					: null,
+			requestsDuringFlood: forgedAnswered + answers.length,
+			drainedAfterMs,
+		};
+		ctx.log(
+			`bench e2e:   flood ${c}: genuine answered in ${ms.map((x) => (x === null ? 'timeout' : `${(x / 1000).toFixed(2)} s`)).join(', ')} (median ${medianS} s; idle ${idleMedianMs} ms); ` +
+				`${forgedSent} forged sent (${result.forgedPerSec}/s) ${JSON.stringify(forgedStatuses)}; executions from forged: ${fromForged}`,
+		);
+		return result;
+	} finally {
+		gAgent.destroy();
+		fAgent.destroy();
+	}
+}
+
+async function runSetting(
+	id: SettingId,
+	which: ContenderId[],
+	plan: Plan,
+	opts: { flood: boolean; modes: number[]; log: (l: string) => void },
+	deps: Deps,
+): Promise<SettingReport> {
+	const t0 = Date.now();
+	const { log } = opts;
+	const setting = SETTINGS[id];
+	const report: SettingReport = {
+		id,
+		label: setting.label,
+		env: setting.env,
+		contenders: which,
+		throughput: [],
+		flood: [],
+		probes: {},
+		integrity: {},
+		seconds: 0,
+	};
+	const dataDir = mkdtempSync(path.join(os.tmpdir(), 'n8n-bench-'));
+	const logFile = path.join(dataDir, 'n8n.log');
+	let n8n: any;
+	const agent = new http.Agent({
+		keepAlive: true,
+		maxSockets: plan.concurrency,
+		keepAliveMsecs: 10_000,
+	});
+	let keep = false;
+	try {
+		// the packed tarball, installed in the user folder's .n8n/nodes the README's way (as users install it)
+		await deps.proc.installPackage({ userFolder: dataDir, tarball: deps.tarball, line: '2' });
+		if (which.includes('E2')) makeV2Probe(dataDir);
+		const port = await deps.proc.getFreePort();
+		n8n = await deps.proc.startN8n({
+			line: '2',
+			port,
+			dataDir,
+			logFile,
+			env: {
+				NODE_ENV: 'production',
+				N8N_LOG_LEVEL: 'warn',
+				// the isolate counters (n8n registers them whatever this says; this only serves /metrics)
+				N8N_METRICS: 'true',
+				N8N_METRICS_INCLUDE_DEFAULT_METRICS: 'false',
+				N8N_METRICS_INCLUDE_WORKFLOW_EXECUTION_DURATION: 'false',
+				// D's Code node needs crypto, as every user who checks an HMAC in a Code node sets
+				NODE_FUNCTION_ALLOW_BUILTIN: 'crypto',
+				...setting.env,
+			},
+		});
+		report.n8nVersion = n8n.version;
+		report.readyMs = n8n.readyMs;
+		log(
+			`bench e2e: [${id}] n8n ${n8n.version} ready in ${(n8n.readyMs / 1000).toFixed(1)} s on ${n8n.url} (${setting.label})`,
+		);
+		const client: Client = new deps.api.N8nRestClient(n8n.url);
+		await client.ensureOwner(deps.api.DEFAULT_OWNER);
+		await client.login(deps.api.DEFAULT_OWNER);
+		// C1 (Webhook v1 + Header Auth) only takes part in the flood: it tells what version 1 costs there.
+		const built = await buildWorkflows(
+			client,
+			n8n.url,
+			opts.flood && which.includes('C') ? [...which, 'C1'] : which,
+			deps.proc.NODE_TYPE_PREFIX,
+		);
+		const builtIds = Object.keys(built.ids) as ContenderId[];
+		const ctx: Ctx = {
+			client,
+			baseUrl: n8n.url,
+			built,
+			agent,
+			next: deps.next,
+			answered: { A: {}, B: {}, C: {}, C1: {}, D: {}, E: {}, E0: {}, E2: {} },
+			log,
+		};
+
+		// Probes: each contender answers a genuine delivery 200; E refuses a forged one (401); D really verifies.
+		for (const c of builtIds) {
+			const s = await post(agent, built.urls[c], ctx.next(1)[0]);
+			tally(ctx, c, { [s]: 1 });
+			if (s !== 200) throw new Error(`probe: contender ${c} answered ${s} to a genuine delivery`);
+		}
+		await drain(client);
+		for (const c of (['E', 'E2'] as ContenderId[]).filter((x) => which.includes(x))) {
+			const s = await post(agent, built.urls[c], forgedFor(c, ctx.next(1)[0]));
+			tally(ctx, c, { [s]: 1 });
+			report.probes[`forgedTo${c}`] = s;
+			if (s !== 401) throw new Error(`probe: ${c} answered ${s} to a forged delivery (want 401)`);
+		}
+		if (which.includes('C')) {
+			const s = await post(agent, built.urls.C, forgedFor('C', ctx.next(1)[0]));
+			tally(ctx, 'C', { [s]: 1 });
+			report.probes.forgedToC = s;
+		}
+		if (which.includes('D')) {
+			const genuineRun = await nodesThatRan(client, (await newestExecution(client, built.ids.D))!);
+			const s = await post(agent, built.urls.D, forgedFor('D', ctx.next(1)[0]));
+			tally(ctx, 'D', { [s]: 1 });
+			await drain(client);
+			const forgedRun = await nodesThatRan(client, (await newestExecution(client, built.ids.D))!);
+			const ok =
+				genuineRun.nodes.includes('Verified') &&
+				!genuineRun.nodes.includes('Rejected') &&
+				forgedRun.nodes.includes('Rejected') &&
+				!forgedRun.nodes.includes('Verified');
+			report.probes.dVerifies = { ok, genuine: genuineRun, forged: { status: s, ...forgedRun } };
+			log(
+				`bench e2e: [${id}] D check: genuine → ${genuineRun.nodes.join(' → ')}; forged (${s}) → ${forgedRun.nodes.join(' → ')}; raw body from ${genuineRun.codeOut?.rawFrom}: ${ok ? 'verifies' : 'DOES NOT VERIFY'}`,
+			);
+			if (!ok) throw new Error('probe: D does not tell a forged signature from a genuine one');
+		}
+		// Isolates taken by the bench's own REST polling and metric reads alone (should be 0).
+		const i0 = await isolateCounters(n8n.url);
+		await drain(client);
+		await countExecutions(client, built.ids[which[0]]);
+		const i1 = await isolateCounters(n8n.url);
+		report.isolatesIdleCheck =
+			i0.acquired === null || i1.acquired === null ? null : i1.acquired - i0.acquired;
+
+		for (const inFlight of opts.modes) {
+			report.throughput.push(await throughputBlock(ctx, which, inFlight, { ...plan }));
+			log(
+				`bench e2e: [${id}] ${inFlight} in flight done (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+			);
+		}
+		if (opts.flood) {
+			for (const c of (['E', 'E2', 'C', 'C1', 'D'] as ContenderId[]).filter((x) =>
+				builtIds.includes(x),
+			))
+				report.flood.push(await flood(ctx, c, plan));
+		}
+
+		// Integrity: executions per contender = requests it answered 200, every one successful.
+		await drain(client, 240_000);
+		for (const c of builtIds) {
+			const ex = await countExecutions(client, built.ids[c]);
+			const answered200 = ctx.answered[c][200] ?? 0;
+			const otherAnswers = Object.fromEntries(
+				Object.entries(ctx.answered[c]).filter(([s]) => s !== '200'),
+			);
+			report.integrity[c] = {
+				answered200,
+				otherAnswers,
+				executions: ex.total,
+				byStatus: ex.byStatus,
+				reportedCount: ex.reportedCount,
+				ok: ex.total === answered200 && (ex.byStatus.success ?? 0) === answered200,
+			};
+		}
+		const bad = builtIds.filter((c) => !report.integrity[c]!.ok);
+		log(
+			`bench e2e: [${id}] integrity: ${builtIds.map((c) => `${c} ${report.integrity[c]!.answered200} answered 200 → ${report.integrity[c]!.executions} executions`).join('; ')}${bad.length ? `  MISMATCH: ${bad.join(',')}` : ''}`,
+		);
+	} catch (error) {
+		keep = true;
+		report.error = `${(error as Error).message.split('\n')[0]} (n8n log kept: ${logFile})`;
+		log(`bench e2e: [${id}] failed: ${(error as Error).message}`);
+	} finally {
+		agent.destroy();
+		if (n8n) await n8n.stop().catch(() => undefined);
+		if (!keep && process.env.BENCH_E2E_KEEP !== '1')
+			rmSync(dataDir, { recursive: true, force: true });
+		else log(`bench e2e: [${id}] kept ${dataDir}`);
+		report.seconds = Math.round((Date.now() - t0) / 1000);
+	}
+	return report;
+}
+
+interface Deps {
+	rt: { dir: string; version: string };
+	tarball: string;
+	proc: any;
+	api: any;
+	next: (n: number) => Delivery[];
+}
+
+// ------------------------------------------------------------------------------------------------------------------
+// the whole run
+
+export async function runE2e({
+	quick = false,
+	log = (l) => console.log(l),
+	settings,
+	noFlood = false,
+}: E2eOptions = {}): Promise<E2eReport> {
+	const t0 = Date.now();
+	const plan = PLANS[quick ? 'quick' : 'full'];
+	const fromEnv = process.env.BENCH_E2E_SETTINGS?.split(',').filter(
+		(x): x is SettingId => x in SETTINGS,
+	);
+	const wanted =
+		settings ??
+		(fromEnv?.length ? fromEnv : (['default', 'pool4', 'lazy', 'legacy'] as SettingId[]));
+	const report: E2eReport = {
+		meta: {
+			date: new Date().toISOString(),
+			node: process.version,
+			platform: `${process.platform} ${process.arch}`,
+			quick,
+			plan,
+			durationSeconds: 0,
+		},
+		settings: [],
+		figures: [],
+	};
+	const distIndex = path.join(REPO, 'dist', 'index.js');
+	const fail = (why: string) => {
+		report.settings = wanted.map((id) => ({
+			id,
+			label: SETTINGS[id].label,
+			env: SETTINGS[id].env,
+			contenders: [],
+			throughput: [],
+			flood: [],
+			probes: {},
+			integrity: {},
+			error: why,
+			seconds: 0,
+		}));
+		report.figures = figuresOf(report);
+		return report;
+	};
+	if (!existsSync(distIndex))
+		return fail('dist/ missing; run `npm run build` first (n8n loads the built package)');
+	const srcNewest = ['src', 'nodes', 'credentials']
+		.map((d) => newestMtime(path.join(REPO, d)))
+		.reduce((a, b) => Math.max(a, b), 0);
+	if (srcNewest > statSync(distIndex).mtimeMs) {
+		report.meta.distStale = true;
+		log(
+			'bench e2e: warning: dist/ is older than src/, nodes/ or credentials/ (n8n loads dist/; run `npm run build`)',
+		);
+	}
+	let deps: Deps;
+	try {
+		const runtime = await import(pathToFileURL(path.join(REPO, 'scripts', 'n8n-runtime.mjs')).href);
+		const proc = await import(
+			pathToFileURL(path.join(REPO, 'scripts', 'lib', 'n8n-process.mjs')).href
+		);
+		const api = await import(pathToFileURL(path.join(REPO, 'scripts', 'lib', 'n8n-api.mjs')).href);
+		log(
+			'bench e2e: ensureN8n(2) (cached after the first install, which takes ~6 min on 2 cores) ...',
+		);
+		const rt = await runtime.ensureN8n('2');
+		deps = {
+			rt,
+			proc,
+			api,
+			next: deliveryFactory(),
+			tarball: await proc.tarballForRun(mkdtempSync(path.join(os.tmpdir(), 'bench-pack-'))),
+		};
+	} catch (error) {
+		return fail(`n8n line 2 runtime not available: ${(error as Error).message.split('\n')[0]}`);
+	}
+	for (const id of wanted) {
+		const variant = id !== 'default';
+		const which: ContenderId[] = [
+			...(!variant || quick || Date.now() - t0 < plan.allContendersUntilMs
+				? ALL
+				: (['A', 'B', 'E'] as ContenderId[])),
+			...(E0_SETTINGS.includes(id) ? (['E0'] as ContenderId[]) : []),
+			...(E2_SETTINGS.includes(id) ? (['E2'] as ContenderId[]) : []),
+		];
+		const flood = !noFlood && (id === 'default' || id === 'lazy');
+		const modes = variant ? [1] : [1, plan.concurrency];
+		report.settings.push(await runSetting(id, which, plan, { flood, modes, log }, deps));
+		report.meta.n8n ??= report.settings.at(-1)?.n8nVersion;
+		log(
+			`bench e2e: [${id}] done in ${report.settings.at(-1)!.seconds} s (run ${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+		);
+	}
+	report.meta.durationSeconds = Math.round((Date.now() - t0) / 1000);
+	report.figures = figuresOf(report);
+	return report;
+}
+
+function newestMtime(dir: string): number {
+	if (!existsSync(dir)) return 0;
+	let newest = 0;
+	for (const name of readdirSync(dir, { recursive: true }) as string[]) {
+		const st = statSync(path.join(dir, name));
+		if (st.isFile()) newest = Math.max(newest, st.mtimeMs);
+	}
+	return newest;
+}

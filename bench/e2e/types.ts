@@ -1,0 +1,114 @@
+/** The shapes of an e2e run: its options, its plan (sizes), and the report kept in bench/results.json under `e2e`. */
+import type { Figure } from '../harness';
+import type { ContenderId, SettingId } from './contenders';
+
+export interface E2eOptions {
+	quick?: boolean;
+	log?: (line: string) => void;
+	/** Settings to run (default: BENCH_E2E_SETTINGS=default,pool4,... or all four). */
+	settings?: SettingId[];
+	/** Skip the flood measurements. */
+	noFlood?: boolean;
+}
+
+export interface Plan {
+	rounds: number;
+	seq: number;
+	conc: number;
+	warmSeq: number;
+	warmConc: number;
+	concurrency: number;
+	floodInFlight: number;
+	floodGenuine: number;
+	floodIntervalMs: number;
+	floodSettleMs: number;
+	floodGenuineTimeoutMs: number;
+	/** Variant settings (pool4, lazy, legacy) measure C and D too while the run is younger than this. */
+	allContendersUntilMs: number;
+}
+
+export interface CellStats {
+	perSec: number;
+	msPerDelivery: number[];
+	isolatesPerDelivery: number | null;
+	coldStartsPerDelivery: number | null;
+	deliveries: number;
+}
+
+export interface ThroughputBlock {
+	inFlight: number;
+	rounds: number;
+	perBatch: number;
+	order: ContenderId[][];
+	cells: Partial<Record<ContenderId, CellStats>>;
+	/** X/Y deliveries/s ratio, median of per-round (Y time / X time); keys like "E/B". */
+	ratios: Record<string, { median: number; rounds: number[] }>;
+	/** Batches after which n8n still had executions running after 30 s. */
+	drainTimeouts?: number;
+}
+
+export interface FloodResult {
+	contender: ContenderId;
+	inFlight: number;
+	idleAnswerMs: number[];
+	idleMedianMs: number | null;
+	/** time until each genuine delivery was answered 200 (null: not accepted within the timeout) */
+	genuineAnswerMs: Array<number | null>;
+	genuineStatuses: number[];
+	medianS: number | null;
+	maxS: number | null;
+	/** median under flood / median idle */
+	slowdown: number | null;
+	floodSeconds: number;
+	forgedSent: number;
+	forgedStatuses: Record<string, number>;
+	/** the first answer body per status (200 characters) */
+	forgedAnswerSamples?: Record<string, string>;
+	forgedPerSec: number;
+	executionsFromForged: number;
+	executionsFromForgedByStatus: Record<string, number>;
+	isolatesDuringFlood: number | null;
+	/** forged requests answered (or timed out) + genuine deliveries sent while the flood ran */
+	requestsDuringFlood: number;
+	drainedAfterMs: number | null;
+}
+
+export interface IntegrityRow {
+	answered200: number;
+	otherAnswers: Record<string, number>;
+	executions: number;
+	byStatus: Record<string, number>;
+	reportedCount: number | null;
+	ok: boolean;
+}
+
+export interface SettingReport {
+	id: SettingId;
+	label: string;
+	env: Record<string, string>;
+	n8nVersion?: string;
+	readyMs?: number;
+	contenders: ContenderId[];
+	throughput: ThroughputBlock[];
+	flood: FloodResult[];
+	probes: Record<string, unknown>;
+	integrity: Partial<Record<ContenderId, IntegrityRow>>;
+	isolatesIdleCheck?: number | null;
+	error?: string;
+	seconds: number;
+}
+
+export interface E2eReport {
+	meta: {
+		date: string;
+		node: string;
+		platform: string;
+		n8n?: string;
+		quick: boolean;
+		plan: Plan;
+		durationSeconds: number;
+		distStale?: boolean;
+	};
+	settings: SettingReport[];
+	figures: Figure[];
+}
