@@ -20,7 +20,27 @@ export class SmartMaintenanceWebhookApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				'The Secret you typed in SmartMaintenance (Configuration → Webhooks → your webhook → Secret). Optional there, but without it deliveries are unsigned and anyone who knows the URL can start the workflow.',
+				'The Secret you typed in SmartMaintenance (Configuration → Webhooks → your webhook → Secret). Optional there, but without it (or the header below) deliveries are unsigned and anyone who knows the URL can start the workflow.',
+		},
+		{
+			displayName: 'Header Name',
+			name: 'headerName',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. Authorization',
+			description:
+				'A header SmartMaintenance must send with every delivery: the name of the one you added under Headers on its webhook form. Deliveries without it, or with another value, are refused (401). Works with or without the Secret; leave empty for none.',
+		},
+		{
+			displayName: 'Header Value',
+			name: 'headerSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			placeholder: 'e.g. Bearer 7f3c…',
+			description:
+				'That header’s value, exactly as typed in SmartMaintenance (for Authorization: the whole value, e.g. Bearer followed by a long random token)',
+			displayOptions: { hide: { headerName: [''] } },
 		},
 	];
 }

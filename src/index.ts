@@ -8,7 +8,9 @@ export type {
 	SchemaIssue,
 	BodyFormat,
 	HeaderBag,
+	Verified,
 } from './types';
+export { HEADER_NAME_PATTERN, type RequiredHeader } from './signatures/required-header';
 export { MAX_DEDUPE_KEYS, receive, type ReceiveOptions } from './receive';
 export { sign, type ProviderSignOptions } from './sign';
 export { serializePayload } from './serialize';

@@ -1,11 +1,11 @@
-import type { ProviderId, ReceiveResult, SchemaIssue } from './types';
+import type { ProviderId, ReceiveResult, SchemaIssue, Verified } from './types';
 
 /** Metadata about a delivery, added to the item as `_delivery` when the node option asks for it. */
 export interface DeliveryMetadata {
 	provider: ProviderId;
 	event: string | null;
 	deliveryId: string | null;
-	verified: boolean;
+	verified: Verified;
 	receivedAt: string;
 	test: boolean;
 	format: string;
@@ -37,7 +37,7 @@ export function toOutputItem(
 			provider,
 			event: result.event ?? null,
 			deliveryId: result.deliveryId ?? null,
-			verified: result.verified === true,
+			verified: result.verified ?? false,
 			receivedAt: receivedAt.toISOString(),
 			test: result.test === true,
 			format: result.format ?? 'json',

@@ -1,13 +1,20 @@
 import type { DedupeStore } from './dedupe';
 import { sha256Hex } from './signatures/hmac';
+import { checkRequiredHeader, type RequiredHeader } from './signatures/required-header';
 import { detectFormat, MAX_BODY_BYTES, parseBody, type FormatChoice } from './parse';
 import { getProvider } from './providers';
 import { schemaIssues as findSchemaIssues } from './providers/schema';
-import type { ProviderId, ReceiveResult, WebhookRequest } from './types';
+import type { ProviderId, ReceiveResult, Verified, WebhookRequest } from './types';
 
 export interface ReceiveOptions {
 	/** The signing secret or verification key; several while a secret is being rotated. */
 	secret?: string | readonly string[];
+	/**
+	 * A header every delivery must carry with this value (SmartMaintenance's custom webhook headers, e.g.
+	 * `Authorization: Bearer …`), checked in constant time alone or together with the signature. Missing or wrong → 401.
+	 * Absent, or an empty name, checks no header.
+	 */
+	requiredHeader?: RequiredHeader;
 	/** Event names to accept; empty or absent accepts every event. */
 	events?: readonly string[];
 	/** Signed-timestamp tolerance in seconds (timestamped schemes); 0 turns the check off. Default: the provider's. */
@@ -75,7 +82,13 @@ export function receive(
 				: options.now.getTime();
 
 	const secrets = normaliseSecrets(options.secret);
-	let verified = false;
+	const header = options.requiredHeader?.name.trim() ? options.requiredHeader : undefined;
+	if (header) {
+		if (header.value.trim() === '') return reject(401, 'required header value is not configured');
+		const check = checkRequiredHeader(headers, header);
+		if (!check.ok) return reject(401, check.reason);
+	}
+	let signed: 'signature' | 'key' | undefined;
 	if (secrets.length > 0) {
 		const check = provider.scheme.verify({ ...request, headers }, body, {
 			secrets,
@@ -83,7 +96,7 @@ export function receive(
 			toleranceSeconds: options.toleranceSeconds ?? provider.toleranceSeconds ?? 0,
 		});
 		if (!check.ok) return reject(401, check.reason);
-		verified = true;
+		signed = provider.scheme.kind === 'staticKey' ? 'key' : 'signature';
 	} else if (provider.signature === 'required') {
 		return reject(
 			401,
@@ -92,6 +105,13 @@ export function receive(
 				: 'signing secret is not configured',
 		);
 	}
+	const verified: Verified = signed
+		? header
+			? `${signed}+header`
+			: signed
+		: header
+			? 'header'
+			: false;
 
 	const choice = options.format ?? 'auto';
 	const format = choice === 'auto' ? detectFormat(headers, body) : choice;

@@ -20,6 +20,14 @@ export interface SchemaIssue {
 
 export type ReceiveStatus = 200 | 400 | 401;
 
+/**
+ * What proved a delivery genuine: its HMAC `signature`, SmarterMeasure's static `key`, a required `header`
+ * (`ReceiveOptions.requiredHeader`, SmartMaintenance's custom header), or both; `false` when nothing was checked (a
+ * provider that allows unsigned deliveries, configured without a secret or header). Truthy exactly when the boolean
+ * of earlier builds was true.
+ */
+export type Verified = false | 'signature' | 'key' | 'header' | 'signature+header' | 'key+header';
+
 export interface ReceiveResult {
 	status: ReceiveStatus;
 	/** Short, secret-free explanation for every answer except a plain acceptance. */
@@ -34,8 +42,8 @@ export interface ReceiveResult {
 	duplicate?: boolean;
 	/** The event was accepted but not selected in the node's event filter. */
 	filtered?: boolean;
-	/** Whether a signature or key was checked and held (false only where the provider allows unsigned deliveries). */
-	verified?: boolean;
+	/** What was checked and held (false only where the provider allows unsigned deliveries); see `Verified`. */
+	verified?: Verified;
 	/** The provider marked this delivery as a test. */
 	test?: boolean;
 	format?: BodyFormat;

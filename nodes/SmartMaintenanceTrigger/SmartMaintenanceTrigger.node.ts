@@ -1,8 +1,9 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { providers } from '../../src';
 import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
-import { localSecretTest, manualWebhookMethods } from '../shared/hooks';
-import { credentialSecret, triggerExecute, triggerWebhook } from '../shared/webhook';
+import { manualWebhookMethods } from '../shared/hooks';
+import { triggerExecute, triggerWebhook } from '../shared/webhook';
+import { smartMaintenanceCredentialTest, smartMaintenanceKeys } from './credential';
 
 const provider = providers.smartMaintenance;
 
@@ -28,11 +29,11 @@ export class SmartMaintenanceTrigger implements INodeType {
 		properties: triggerProperties(provider),
 	};
 
-	methods = { credentialTest: { smartMaintenanceSecret: localSecretTest('secret', true) } };
+	methods = { credentialTest: { smartMaintenanceSecret: smartMaintenanceCredentialTest } };
 
 	webhookMethods = manualWebhookMethods(provider);
 
-	webhook = triggerWebhook(provider, credentialSecret('smartMaintenanceWebhookApi'));
+	webhook = triggerWebhook(provider, smartMaintenanceKeys);
 
 	execute = triggerExecute(provider);
 }

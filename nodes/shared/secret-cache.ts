@@ -8,26 +8,29 @@ export const SECRET_KEEP_SECONDS = 10;
 /** At most this many triggers' secrets are kept; the oldest entry goes first. */
 const MAX_ENTRIES = 1_000;
 
-interface Entry {
-	secrets: string[];
+interface Entry<T> {
+	secrets: T;
 	loadedAt: number;
 	/** When a failed check last forced a read before the entry was due. */
 	forcedAt: number;
 }
 
-/** The secrets each trigger verified with lately, in this process's memory only (never in static data). */
-export class SecretCache {
-	private readonly entries = new Map<string, Entry>();
+/**
+ * The secrets each trigger verified with lately, in this process's memory only (never in static data). `T` is what
+ * a trigger verifies with (webhook.ts `TriggerKeys`: its secrets and an optional required header).
+ */
+export class SecretCache<T = string[]> {
+	private readonly entries = new Map<string, Entry<T>>();
 
 	constructor(private readonly keepMs = SECRET_KEEP_SECONDS * 1000) {}
 
 	/** The kept secrets, or undefined when there are none younger than the keep time. */
-	get(scope: string, nowMs: number): string[] | undefined {
+	get(scope: string, nowMs: number): T | undefined {
 		const entry = this.entries.get(scope);
 		return entry && nowMs - entry.loadedAt < this.keepMs ? entry.secrets : undefined;
 	}
 
-	set(scope: string, secrets: string[], nowMs: number): void {
+	set(scope: string, secrets: T, nowMs: number): void {
 		const forcedAt = this.entries.get(scope)?.forcedAt ?? -Infinity;
 		this.entries.delete(scope);
 		this.entries.set(scope, { secrets, loadedAt: nowMs, forcedAt });

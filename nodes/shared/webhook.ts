@@ -13,6 +13,7 @@ import {
 	type ProviderDefinition,
 	type ReceiveOptions,
 	type ReceiveResult,
+	type RequiredHeader,
 } from '../../src';
 import { RefusalLog } from './refusal-log';
 import { SecretCache } from './secret-cache';
@@ -51,7 +52,14 @@ export class SetupProblem {
 	constructor(readonly message: string) {}
 }
 
-type SecretLoader = (this: IWebhookFunctions) => Promise<string[] | SetupProblem>;
+/** What a trigger verifies deliveries with: its secret(s) and, for SmartMaintenance, a header the sender must send. */
+export interface TriggerKeys {
+	secrets: string[];
+	requiredHeader?: RequiredHeader;
+}
+
+/** Reads what the trigger verifies with, once per request at most (a bare list is the secrets alone). */
+type SecretLoader = (this: IWebhookFunctions) => Promise<string[] | TriggerKeys | SetupProblem>;
 
 function splitNames(value: unknown): string[] {
 	return typeof value === 'string'
@@ -74,7 +82,7 @@ export function selectedEvents(this: {
 	];
 }
 
-const secretCache = new SecretCache();
+const secretCache = new SecretCache<TriggerKeys>();
 const refusals = new RefusalLog();
 
 /** Answers with a status and a short reason, and tells n8n not to answer itself. */
@@ -144,8 +152,12 @@ export async function handleWebhook(
 		dedupe: false,
 		...receiveExtra,
 	};
-	const verifyWith = (secret: string[]): ReceiveResult =>
-		receive(provider.id, received, { ...options, secret });
+	const verifyWith = (keys: TriggerKeys): ReceiveResult =>
+		receive(provider.id, received, {
+			...options,
+			secret: keys.secrets,
+			requiredHeader: keys.requiredHeader,
+		});
 
 	let result: ReceiveResult;
 	try {
@@ -183,20 +195,22 @@ export async function handleWebhook(
 }
 
 /** Reads in progress per trigger: requests that find no kept secret at the same moment share one read. */
-const reading = new Map<string, Promise<string[] | SetupProblem>>();
+const reading = new Map<string, Promise<TriggerKeys | SetupProblem>>();
 
 async function loadFresh(
 	this: IWebhookFunctions,
 	scope: string,
 	loadSecrets: SecretLoader,
 	at: Date,
-): Promise<string[] | SetupProblem> {
+): Promise<TriggerKeys | SetupProblem> {
 	const inFlight = reading.get(scope);
 	if (inFlight) return await inFlight;
 	const read = (async () => {
-		const secrets = await loadSecrets.call(this);
-		if (!(secrets instanceof SetupProblem)) secretCache.set(scope, secrets, at.getTime());
-		return secrets;
+		const loaded = await loadSecrets.call(this);
+		if (loaded instanceof SetupProblem) return loaded;
+		const keys = Array.isArray(loaded) ? { secrets: loaded } : loaded;
+		secretCache.set(scope, keys, at.getTime());
+		return keys;
 	})();
 	reading.set(scope, read);
 	try {

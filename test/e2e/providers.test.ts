@@ -270,7 +270,7 @@ describe('trigger options inside n8n', () => {
 				provider: 'smp',
 				event: 'project.created',
 				deliveryId: payload.id,
-				verified: true,
+				verified: 'signature',
 				test: false,
 			});
 		}

@@ -420,7 +420,7 @@ describe('smart-webhooks sample', () => {
 		expect(JSON.parse(meta.out)._delivery).toMatchObject({
 			provider: 'smp',
 			event: 'project.completed',
-			verified: true,
+			verified: 'signature',
 		});
 		const bad = await run(['sample', 'smp', 'project.finished']);
 		expect(bad.code).toBe(2);

@@ -34,7 +34,7 @@ describe('toOutputItem', () => {
 			provider: 'smp',
 			event: 'project.completed',
 			deliveryId: result.items[0].id,
-			verified: true,
+			verified: 'signature',
 			receivedAt: '2026-05-02T14:32:12.345Z',
 			test: false,
 			format: 'json',
@@ -107,7 +107,7 @@ describe('toOutputItem', () => {
 			provider: 'smarterMeasure',
 			format: 'xml',
 			event: 'X',
-			verified: true,
+			verified: 'key',
 		});
 	});
 

@@ -292,7 +292,7 @@ describe.each(cases)('$id trigger webhook()', (c) => {
 		});
 		const json = withMeta.emitted![0][0].json;
 		expect(json.json).toEqual({ forged: true });
-		expect(json._delivery).toMatchObject({ provider: c.id, verified: true });
+		expect(json._delivery).toMatchObject({ provider: c.id, verified: c.id === 'smarterMeasure' ? 'key' : 'signature' });
 		expect((json._delivery as Record<string, unknown>).deliveryId).toBeTypeOf('string');
 		expect(withMeta.emitted![0][0].binary).toBeUndefined();
 	});
@@ -307,7 +307,7 @@ describe.each(cases)('$id trigger webhook()', (c) => {
 		expect(_delivery).toMatchObject({
 			provider: c.id,
 			event: events[0],
-			verified: true,
+			verified: c.id === 'smarterMeasure' ? 'key' : 'signature',
 			test: providers[c.id].events?.[0]?.test === true,
 			format: 'json',
 		});

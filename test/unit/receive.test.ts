@@ -81,7 +81,7 @@ describe.each(providerIds)('%s: genuine deliveries', (id) => {
 			expect(result.event).toBe(event);
 			expect(result.deliveryId).toBe(expectedDeliveryId(id, payload, headers, body));
 			expect(result.schemaIssues).toBeUndefined();
-			expect(result.verified).toBe(true);
+			expect(result.verified).toBe(id === 'smarterMeasure' ? 'key' : 'signature');
 			expect(result.duplicate).toBe(false);
 			expect(result.filtered).toBeUndefined();
 			expect(result.format).toBe('json');
@@ -111,7 +111,7 @@ describe.each(providerIds)('%s: genuine deliveries', (id) => {
 		expect(odd).not.toBe(AUTH_HEADER[id]);
 		const result = run(id, withHeader(headers, odd, headerOf(headers, AUTH_HEADER[id])), body);
 		expect(result.status).toBe(200);
-		expect(result.verified).toBe(true);
+		expect(result.verified).toBe(id === 'smarterMeasure' ? 'key' : 'signature');
 	});
 
 	it('accepts the authentication header given as an array (duplicated header)', () => {
@@ -190,7 +190,7 @@ describe.each(hmacProviders)('%s: signature checks', (id) => {
 		expect(upper).not.toBe(value);
 		const result = run(id, withHeader(headers, AUTH_HEADER[id], upper), body);
 		expect(result.status).toBe(200);
-		expect(result.verified).toBe(true);
+		expect(result.verified).toBe(id === 'smarterMeasure' ? 'key' : 'signature');
 	});
 
 	it('refuses a digest of the wrong length without throwing', () => {
@@ -286,7 +286,7 @@ describe.each(timestamped)('%s: timestamped signature', (id) => {
 			toleranceSeconds: 0,
 		});
 		expect(years.status).toBe(200);
-		expect(years.verified).toBe(true);
+		expect(years.verified).toBe('signature');
 		// Off means the clock is ignored, not the signature.
 		expect(run(id, headers, tamper(body), { toleranceSeconds: 0 }).status).toBe(401);
 	});
@@ -402,7 +402,7 @@ describe('SmarterMeasure verification key', () => {
 			{ secret: key },
 		);
 		expect(viaQuery.status).toBe(200);
-		expect(viaQuery.verified).toBe(true);
+		expect(viaQuery.verified).toBe('key');
 		const queryArray = receive(
 			id,
 			{ headers: {}, query: { VerificationKey: [key] }, rawBody: body },

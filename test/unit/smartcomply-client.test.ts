@@ -167,7 +167,7 @@ describe('SmartComplyClient against the fake API', () => {
 		expect(result.status).toBe(200);
 		expect(result.event).toBe('webhook.test');
 		expect(result.test).toBe(true);
-		expect(result.verified).toBe(true);
+		expect(result.verified).toBe('signature');
 		expect(result.deliveryId).toBe(fake.deliveries[0].eventId);
 		expect(result.items[0]).toMatchObject({
 			type: 'webhook.test',

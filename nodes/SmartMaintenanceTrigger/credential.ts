@@ -1,0 +1,69 @@
+import type {
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	INodeCredentialTestResult,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+import { HEADER_NAME_PATTERN } from '../../src';
+import { localSecretTest } from '../shared/hooks';
+import { SetupProblem, type TriggerKeys } from '../shared/webhook';
+
+/** Headers SmartMaintenance sets itself: a custom header of the same name would be theirs, not the admin's. */
+const PROVIDER_HEADERS = /^(content-type|content-length|user-agent|host|x-smtm-.*)$/i;
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/**
+ * What is wrong with the credential's Header Name / Header Value pair, if anything (the same rules for the
+ * credential test and for a delivery). The value itself never appears in a message.
+ */
+export function headerSettingProblem(name: string, value: string): string | undefined {
+	if (name === '') return value === '' ? undefined : 'Header Value is set but Header Name is empty';
+	if (!HEADER_NAME_PATTERN.test(name))
+		return `Header Name "${name.slice(0, 64)}" is not a valid header name (letters, digits and - only, no colon or spaces)`;
+	if (PROVIDER_HEADERS.test(name))
+		return `Header Name ${name} is a header SmartMaintenance sets itself; choose another (e.g. Authorization)`;
+	if (value.trim() === '') return `Header Value is empty: type the value of the ${name} header`;
+	if (value !== value.trim())
+		return 'Header Value starts or ends with spaces; paste it without them';
+	if (/^["'].*["']$/.test(value)) return 'Header Value is wrapped in quotes; paste it without them';
+	return undefined;
+}
+
+/** The trigger's loader: one credential read gives the secret and the required header. */
+export async function smartMaintenanceKeys(
+	this: IWebhookFunctions,
+): Promise<TriggerKeys | SetupProblem> {
+	const { secret, headerName, headerSecret } = await this.getCredentials(
+		'smartMaintenanceWebhookApi',
+	);
+	const name = text(headerName).trim();
+	const value = text(headerSecret);
+	const problem = headerSettingProblem(name, value);
+	if (problem) return new SetupProblem(`the SmartMaintenance credential is incomplete: ${problem}`);
+	return {
+		secrets: text(secret) === '' ? [] : [text(secret)],
+		...(name ? { requiredHeader: { name, value } } : {}),
+	};
+}
+
+const secretTest = localSecretTest('secret', true);
+
+/** The credential test: the secret's local checks, then the header pair's, saying what a delivery must carry. */
+export async function smartMaintenanceCredentialTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const name = text(credential.data?.headerName).trim();
+	const problem = headerSettingProblem(name, text(credential.data?.headerSecret));
+	if (problem) return { status: 'Error', message: problem };
+	const secretResult = await secretTest.call(this, credential);
+	if (secretResult.status !== 'OK' || name === '') return secretResult;
+	return {
+		status: 'OK',
+		message:
+			text(credential.data?.secret) === ''
+				? `No secret set: deliveries must carry the ${name} header with its value; the first delivery confirms it`
+				: `The secret and the ${name} header look right; the first signed delivery confirms them`,
+	};
+}
