@@ -57,6 +57,17 @@ export class SmartComplyApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/webhooks/endpoints',
 			method: 'GET',
+			// n8n follows redirects and re-sends the Authorization header wherever they point: the key stays with the
+			// Base URL, and a redirect fails the test (rules below). The timeout bounds a silent API.
+			disableFollowRedirect: true,
+			timeout: 10_000,
 		},
+		rules: [301, 302, 303, 307, 308].map((value) => ({
+			type: 'responseCode' as const,
+			properties: {
+				value,
+				message: `The Base URL answered with a redirect (${value}), which is not followed so the API key is sent only to the Base URL: enter the address the SmartComply API really answers at`,
+			},
+		})),
 	};
 }

@@ -57,6 +57,12 @@ const HINTS: Record<SmartComplyErrorCode, string> = {
 		'The Base URL may point at something other than the SmartComply API: check it in the SmartComply credential.',
 	invalid_base_url:
 		'Fix the Base URL in the SmartComply credential (for example https://app.smartcomply.app/api/v1).',
+	redirected:
+		'The trigger follows no redirect, so the API key never leaves the Base URL: put the address the API really answers at in the SmartComply credential, and check it is the SmartComply you trust.',
+	too_large:
+		'A SmartComply management answer is never that large: check that the Base URL in the SmartComply credential points at the SmartComply API.',
+	invalid_endpoint_id:
+		'SmartComply endpoint ids look like whe_… : the Base URL may point at something other than the SmartComply API; check it in the SmartComply credential.',
 };
 
 function toNodeError(this: IHookFunctions, error: unknown, doing: string): NodeOperationError {

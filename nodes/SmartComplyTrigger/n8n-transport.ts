@@ -1,9 +1,40 @@
 import type { IHookFunctions, IHttpRequestOptions } from 'n8n-workflow';
-import { SmartComplyClient, TransportError, type Transport } from '../../src';
+import {
+	checkDeclaredLength,
+	parseAnswer,
+	readBounded,
+	SmartComplyClient,
+	TransportError,
+	type Transport,
+} from '../../src';
+
+interface FullResponse {
+	statusCode: number;
+	headers?: Record<string, unknown>;
+	body: unknown;
+}
+
+/** What n8n's helper hands back with `encoding: 'stream'`: the HTTP library's response stream (n8n 1.x and 2.x). */
+interface BodyStream extends AsyncIterable<Uint8Array | string> {
+	destroy(): void;
+}
+
+function isBodyStream(body: unknown): body is BodyStream {
+	return (
+		typeof body === 'object' &&
+		body !== null &&
+		Symbol.asyncIterator in body &&
+		typeof (body as { destroy?: unknown }).destroy === 'function'
+	);
+}
 
 /**
- * A SmartComply API client whose requests go through n8n's `httpRequestWithAuthentication`,
- * so n8n adds the API key (never seen by our code paths that build messages) and applies its proxy settings.
+ * A SmartComply API client whose requests go through n8n's `httpRequestWithAuthentication`, so n8n adds the API key
+ * and applies its proxy settings. What n8n's helper does not bound on its own is bounded here, the same way on n8n 1.x
+ * and 2.x (read from n8n-core's convertN8nRequestToAxios): `disableFollowRedirect` (axios maxRedirects 0: a 3xx comes
+ * back as an answer and the key goes nowhere else; by default n8n follows and re-sends it), `abortSignal` (n8n's
+ * `timeout` is axios' idle-socket timeout, which a byte every few seconds never trips; the signal covers the whole
+ * exchange), and `encoding: 'stream'` (n8n reads any size into memory: the stream is read here up to the cap).
  */
 export async function smartComplyClient(context: IHookFunctions): Promise<SmartComplyClient> {
 	const credential = await context.getCredentials('smartComplyApi');
@@ -15,32 +46,75 @@ export async function smartComplyClient(context: IHookFunctions): Promise<SmartC
 			body: request.body as IHttpRequestOptions['body'],
 			json: true,
 			timeout: request.timeoutMs,
+			abortSignal: request.signal,
+			disableFollowRedirect: true,
+			encoding: 'stream',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 		};
-		// No answer at all (timeout, refused connection) becomes a TransportError carrying the original as `cause`: the
-		// transport contract the client turns into a SmartComplyApiError, which the node wraps in a NodeOperationError
-		// before n8n sees it. Thrown after the catch block, as n8n's lint wants only Node*Error thrown from inside one.
-		let response: { statusCode: number; body: unknown } | undefined;
+		// No answer at all (timeout, refused connection) becomes a TransportError: the transport contract the client
+		// turns into a SmartComplyApiError. n8n's error is not kept as its cause: it carries the request, Authorization
+		// header included, into whatever logs or stores the error. Thrown after the catch block, as n8n's lint wants
+		// only Node*Error thrown from inside one.
+		let response: FullResponse | undefined;
 		let failure: TransportError | undefined;
 		try {
-			response = await context.helpers.httpRequestWithAuthentication.call(
+			response = (await context.helpers.httpRequestWithAuthentication.call(
 				context,
 				'smartComplyApi',
 				options,
-			);
+			)) as FullResponse;
 		} catch (error) {
-			const timedOut = isTimeout(error);
+			const timedOut = request.signal.aborted || isTimeout(error);
+			const code = errorCode(error);
 			failure = new TransportError(
 				timedOut ? 'timeout' : 'network',
-				timedOut ? 'request timed out' : 'could not connect',
-				{ cause: error },
+				timedOut ? 'request timed out' : `could not connect${code ? ` (${code})` : ''}`,
 			);
 		}
 		if (failure || !response) throw failure ?? new TransportError('network', 'no response');
-		return { status: response.statusCode, body: response.body };
+		const body = response.body;
+		const location = response.headers?.location;
+		const answer = {
+			status: response.statusCode,
+			location: typeof location === 'string' ? location : undefined,
+		};
+		if (!isBodyStream(body)) {
+			// An n8n that ignored `encoding: 'stream'` read the body itself; it is still held to the cap.
+			const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
+			if (text.length > request.maxBytes)
+				throw new TransportError('too_large', `answer over ${request.maxBytes} bytes`);
+			return {
+				...answer,
+				body: typeof body === 'string' ? parseAnswer(new TextEncoder().encode(body)) : body,
+			};
+		}
+		const declared = Number(response.headers?.['content-length']);
+		if (Number.isFinite(declared) && declared > request.maxBytes) {
+			body.destroy();
+			checkDeclaredLength(declared, request.maxBytes); // throws the 'too_large' TransportError
+		}
+		const bytes = await readBounded(body, request, () => body.destroy());
+		return { ...answer, body: parseAnswer(bytes) };
 	};
-	return new SmartComplyClient({ baseUrl: credential.baseUrl as string, transport });
+	return new SmartComplyClient({
+		baseUrl: credential.baseUrl as string,
+		// Not sent by the client (n8n adds it): given so that every text taken from the API is redacted of it.
+		apiKey: typeof credential.apiKey === 'string' ? credential.apiKey : undefined,
+		transportAuthenticates: true,
+		transport,
+	});
+}
+
+/** A system error code (ECONNREFUSED, ENOTFOUND…) somewhere in n8n's error chain: safe to show, unlike its message. */
+function errorCode(error: unknown): string | undefined {
+	let link: unknown = error;
+	for (let depth = 0; depth < 5 && link && typeof link === 'object'; depth++) {
+		const { code, cause, errorResponse } = link as Record<string, unknown>;
+		if (typeof code === 'string' && /^E[A-Z_]{2,30}$/.test(code)) return code;
+		link = cause ?? errorResponse;
+	}
+	return undefined;
 }
 
 const TIMEOUT_CODES = new Set([

@@ -47,14 +47,17 @@ export async function registerEndpoint(
 	previous: RegistrationState = {},
 ): Promise<RegistrationState> {
 	if (previous.endpointId) await client.deleteEndpoint(previous.endpointId);
-	for (const endpoint of await listOrEmpty(client)) {
-		if (endpoint.url === input.webhookUrl) await client.deleteEndpoint(endpoint.id);
+	await deleteEndpointsAt(client, input.webhookUrl);
+	let created;
+	try {
+		created = await client.createEndpoint({
+			url: input.webhookUrl,
+			events: input.events,
+			description: input.description,
+		});
+	} catch (error) {
+		throw await removeUnusable(client, error, input.webhookUrl);
 	}
-	const created = await client.createEndpoint({
-		url: input.webhookUrl,
-		events: input.events,
-		description: input.description,
-	});
 	return {
 		endpointId: created.id,
 		signingSecret: created.signing_secret,
@@ -69,6 +72,42 @@ export async function unregisterEndpoint(
 	state: RegistrationState,
 ): Promise<void> {
 	if (state.endpointId) await client.deleteEndpoint(state.endpointId);
+}
+
+async function deleteEndpointsAt(client: SmartComplyClient, webhookUrl: string): Promise<void> {
+	for (const endpoint of await listOrEmpty(client)) {
+		if (endpoint.url === webhookUrl) await client.deleteEndpoint(endpoint.id);
+	}
+}
+
+/**
+ * A create call that SmartComply carried out but answered unusably (no signing secret, a malformed id, an answer too
+ * large to read) would leave an endpoint that SmartComply keeps delivering to and dead-lettering: it is removed at
+ * once, by its id when the answer had a usable one, else by listing the endpoints at this URL. Creation is not
+ * retried (SmartComply documents no retry of it); the error says whether the clean-up worked.
+ */
+async function removeUnusable(
+	client: SmartComplyClient,
+	error: unknown,
+	webhookUrl: string,
+): Promise<unknown> {
+	if (
+		!(error instanceof SmartComplyApiError) ||
+		(error.code !== 'invalid_response' && error.code !== 'too_large')
+	)
+		return error;
+	let outcome: string;
+	try {
+		if (error.endpointId) await client.deleteEndpoint(error.endpointId);
+		else await deleteEndpointsAt(client, webhookUrl);
+		outcome = 'the endpoint it may have created was removed again';
+	} catch (cleanup) {
+		const why = cleanup instanceof Error ? cleanup.message : 'unknown error';
+		outcome = `removing the endpoint it may have created failed too (${why}); check the endpoints in the SmartComply dashboard`;
+	}
+	return new SmartComplyApiError(error.code, `${error.message}; ${outcome}`, error.status, {
+		cause: error,
+	});
 }
 
 // Listing is a REST convention rather than a documented call: an API without it only skips the clean-up.
