@@ -1,6 +1,20 @@
 import { z, type ZodTypeAny } from 'zod';
 import type { SchemaIssue } from '../types';
 
+/** What envelopeWithEventData built each schema from, for the JSON Schema generator (src/json-schema.ts). */
+export interface EventDataParts {
+	envelope: z.ZodObject<z.ZodRawShape>;
+	eventKey: string;
+	dataSchemas: Record<string, ZodTypeAny>;
+}
+
+const eventDataParts = new WeakMap<ZodTypeAny, EventDataParts>();
+
+/** The parts of a schema made by envelopeWithEventData (its refinement is code, not something zod can describe). */
+export function eventDataPartsOf(schema: ZodTypeAny): EventDataParts | undefined {
+	return eventDataParts.get(schema);
+}
+
 /**
  * An envelope schema whose `data` is also checked against the schema of its event, where one is documented.
  * Unknown events and unknown fields pass through untouched.
@@ -29,6 +43,7 @@ export function envelopeWithEventData<T extends z.ZodRawShape>(
 			});
 		}
 	});
+	eventDataParts.set(schema, { envelope, eventKey, dataSchemas });
 	return schema;
 }
 

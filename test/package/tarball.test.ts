@@ -37,7 +37,7 @@ describe('the packed tarball', () => {
 		]);
 	});
 
-	it('holds exactly the built core, CLI, nodes (with codex), credentials and one pair of icons per provider', () => {
+	it('holds exactly the built core, CLI, nodes (with codex and output schema), credentials and one pair of icons per provider', () => {
 		const expected = [
 			'dist/index.js',
 			'dist/index.d.ts',
@@ -45,6 +45,8 @@ describe('the packed tarball', () => {
 			...PROVIDERS.flatMap((p) => [
 				`dist/nodes/${p.node}/${p.node}.node.js`,
 				`dist/nodes/${p.node}/${p.node}.node.json`,
+				// the output schema n8n serves and n8n 1.x's editor previews (scripts/build-schemas.ts)
+				`dist/nodes/${p.node}/__schema__/v1.0.0.json`,
 				`dist/credentials/${credentialClass(p)}.credentials.js`,
 				`dist/icons/${p.slug}.svg`,
 				`dist/icons/${p.slug}.dark.svg`,

@@ -292,7 +292,10 @@ describe.each(cases)('$id trigger webhook()', (c) => {
 		});
 		const json = withMeta.emitted![0][0].json;
 		expect(json.json).toEqual({ forged: true });
-		expect(json._delivery).toMatchObject({ provider: c.id, verified: c.id === 'smarterMeasure' ? 'key' : 'signature' });
+		expect(json._delivery).toMatchObject({
+			provider: c.id,
+			verified: c.id === 'smarterMeasure' ? 'key' : 'signature',
+		});
 		expect((json._delivery as Record<string, unknown>).deliveryId).toBeTypeOf('string');
 		expect(withMeta.emitted![0][0].binary).toBeUndefined();
 	});
