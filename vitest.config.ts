@@ -7,5 +7,6 @@ export default defineConfig({
 		include: ['test/unit/**/*.test.ts', 'test/fuzz/**/*.test.ts', 'test/corpus/**/*.test.ts'],
 		testTimeout: 20_000,
 		pool: 'forks',
+		setupFiles: ['test/unit/settle-fast.ts'],
 	},
 });

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import type { ProviderDefinition } from '../../src';
+import { DEFAULT_RETRY_MEMORY } from './record';
 
 /** The panel text that tells a user how to register the webhook with the provider. */
 export function setupNotice(provider: ProviderDefinition): INodeProperties[] {
@@ -120,9 +121,8 @@ export function optionsProperty(provider: ProviderDefinition): INodeProperties {
 			name: 'retryMemory',
 			type: 'number',
 			typeOptions: { minValue: 100, maxValue: 50000 },
-			default: 10000,
-			description:
-				'How many recent deliveries this trigger remembers to recognise their retries; 10,000 covers 24 hours at up to 7 deliveries a minute',
+			default: DEFAULT_RETRY_MEMORY,
+			description: `How many recent deliveries this trigger remembers to recognise their retries; ${DEFAULT_RETRY_MEMORY.toLocaleString('en-US')} covers 24 hours at up to ${Math.floor(DEFAULT_RETRY_MEMORY / 1440)} deliveries a minute`,
 		},
 		{
 			displayName: 'Ignore Test Events',

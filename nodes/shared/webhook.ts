@@ -15,8 +15,11 @@ import {
 	type ReceiveResult,
 	type RequiredHeader,
 } from '../../src';
+import { DEFAULT_RETRY_MEMORY, RanHere, recordDurably, type RecordCall } from './record';
 import { RefusalLog } from './refusal-log';
 import { SecretCache } from './secret-cache';
+
+export { DEFAULT_RETRY_MEMORY };
 
 /** The trigger's Options collection (parameter `settings`; see `properties.ts` for why it is not called `options`). */
 export interface TriggerSettings {
@@ -26,9 +29,6 @@ export interface TriggerSettings {
 	includeMetadata?: boolean;
 	toleranceSeconds?: number;
 }
-
-/** Deliveries remembered per trigger to recognise copies, by default (n8n's processed-data store keeps a count, not an age). */
-export const DEFAULT_RETRY_MEMORY = 10_000;
 
 /**
  * What the webhook phase hands to `execute()` besides the payload, on the item but outside `json`, so the payload
@@ -84,6 +84,12 @@ export function selectedEvents(this: {
 
 const secretCache = new SecretCache<TriggerKeys>();
 const refusals = new RefusalLog();
+const ranHere = new RanHere();
+
+/** The trigger a delivery belongs to, as both the webhook phase and execute() can name it (see RanHere). */
+function triggerScope(workflow: { id?: string }, node: { id?: string; name: string; credentials?: unknown }) {
+	return `${workflow.id ?? 'unsaved'}:${node.id ?? node.name}:${JSON.stringify(node.credentials ?? {})}`;
+}
 
 /** Answers with a status and a short reason, and tells n8n not to answer itself. */
 function answer(this: IWebhookFunctions, status: number, reason: string): void {
@@ -188,6 +194,14 @@ export async function handleWebhook(
 		receivedAt,
 	});
 	if (!item) return { webhookResponse: { received: true, ignored: result.reason } };
+	// A copy of a delivery this very process already ran (regular mode): no execution at all. Elsewhere (queue mode)
+	// execute() decides, in n8n's database.
+	if (
+		!listening &&
+		settings.deduplicate !== false &&
+		ranHere.ran(triggerScope(workflow, node), result.dedupeKeys)
+	)
+		return { webhookResponse: { received: true, ignored: 'duplicate delivery' } };
 	// Wrapped by hand: n8n's returnJsonArray() takes any object with a `json` key as already wrapped, so a payload's
 	// own `json` (or `binary`) field would have replaced the item.
 	const delivery: DeliveryNote = { keys: result.dedupeKeys };
@@ -268,21 +282,6 @@ function refuse(
 	return { noWebhookResponse: true, workflowData: [[{ json: {}, [DELIVERY_FIELD]: delivery }]] };
 }
 
-/** In-process queue per trigger, so two copies running at once on one process cannot both pass the check. */
-const checking = new Map<string, Promise<unknown>>();
-
-async function serialised<T>(scope: string, work: () => Promise<T>): Promise<T> {
-	const before = checking.get(scope) ?? Promise.resolve();
-	const run = before.then(work, work);
-	const settled = run.catch(() => undefined);
-	checking.set(scope, settled);
-	try {
-		return await run;
-	} finally {
-		if (checking.get(scope) === settled) checking.delete(scope);
-	}
-}
-
 /**
  * The execution side of every trigger: n8n calls it with the webhook phase's items, inside the process that runs the
  * execution (the worker in queue mode). A delivery whose id or body was already recorded in n8n's database emits no
@@ -312,14 +311,14 @@ export async function emitOnce(
 		const fresh =
 			this.getMode() === 'manual' || settings.deduplicate === false || !keys?.length
 				? true
-				: await serialised(
-						`${this.getWorkflow().id}:${node.id}`,
-						async () => await firstTime.call(this, provider, keys, settings),
-					);
+				: await firstTime.call(this, provider, keys, settings);
 		if (fresh) out.push({ json: items[index].json, pairedItem: { item: index } });
 	}
 	return [out];
 }
+
+/** n8n 2.x gives every node the execution's custom data; 1.x only to expressions (and so to the Code node). */
+type WithCustomData = { customData?: { set(key: string, value: string): void } };
 
 async function firstTime(
 	this: IExecuteFunctions,
@@ -327,8 +326,8 @@ async function firstTime(
 	keys: string[],
 	settings: TriggerSettings,
 ): Promise<boolean> {
-	const record = this.helpers.checkProcessedAndRecord;
-	if (typeof record !== 'function') {
+	const helpers = this.helpers;
+	if (typeof helpers.checkProcessedAndRecord !== 'function') {
 		this.logger.warn(
 			`${provider.displayName} Trigger: this n8n has no processed-data store; copies of a delivery are not recognised`,
 		);
@@ -336,28 +335,40 @@ async function firstTime(
 	}
 	// n8n's store counts entries, and a delivery records up to MAX_DEDUPE_KEYS of them (its id and its body's hash,
 	// receive()'s dedupeKeys): sized in entries = deliveries, it forgot deliveries at half the promised count.
-	const options = {
-		mode: 'entries' as const,
-		maxEntries:
-			MAX_DEDUPE_KEYS * Math.max(1, Math.floor(settings.retryMemory ?? DEFAULT_RETRY_MEMORY)),
-	};
-	for (let attempt = 1; ; attempt++) {
-		try {
-			const outcome = await record.call(this.helpers, keys, 'node', options);
-			return outcome.processed.length === 0;
-		} catch (error) {
-			// The first record of a trigger is an INSERT; another process inserting at the same moment makes it fail once.
-			if (attempt < 2) continue;
-			// Losing a delivery is worse than running a copy: run it, and say so.
-			this.logger.warn(
-				`${provider.displayName} Trigger: could not check for an earlier copy of this delivery; running it`,
-				{
-					error: (error as Error).message,
-				},
-			);
-			return true;
-		}
+	const maxEntries =
+		MAX_DEDUPE_KEYS * Math.max(1, Math.floor(settings.retryMemory ?? DEFAULT_RETRY_MEMORY));
+	const call: RecordCall = async (batch) =>
+		await helpers.checkProcessedAndRecord(batch, 'node', { mode: 'entries', maxEntries });
+	const workflow = this.getWorkflow();
+	const node = this.getNode();
+	let outcome;
+	try {
+		outcome = await recordDurably(`${workflow.id}:${node.id}`, keys, call, {
+			// Remembered as soon as it is known to run, so a copy arriving while the record settles starts no execution.
+			onFresh: () => ranHere.remember(triggerScope(workflow, node), keys, maxEntries),
+		});
+	} catch (error) {
+		// Losing a delivery is worse than running a copy: run it, and say so.
+		this.logger.warn(
+			`${provider.displayName} Trigger: could not check or keep the record of this delivery in n8n's database; running it`,
+			{ error: (error as Error).message },
+		);
+		return true;
 	}
+	if (!outcome.fresh) {
+		try {
+			(this as WithCustomData).customData?.set('duplicateOf', keys[0]);
+		} catch {
+			// Custom data is a label for the executions list; an execution without it is still right.
+		}
+		return false;
+	}
+	if (outcome.confirmedAfterRounds === undefined)
+		this.logger.warn(
+			`${provider.displayName} Trigger: the record of this delivery kept being overwritten by other n8n processes; a retry of it may run again`,
+			{ workflowId: workflow.id, node: node.name },
+		);
+	return true;
 }
 
 /** The secret loader of a trigger whose secret is the credential's `secret` field (every credential names it so). */

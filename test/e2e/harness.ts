@@ -204,8 +204,9 @@ export async function executionItems(
 
 /**
  * The executions in which the workflow's nodes ran (the node after the trigger got an item), oldest first, with the
- * trigger's items. A copy of a delivery starts an execution too, but its trigger emits nothing (see the README's
- * "Retries and duplicates"), so these are the ones that count as runs.
+ * trigger's items. A copy that n8n's webhook phase could not recognise (queue mode, or racing its original) starts
+ * an execution too, but its trigger emits nothing (see the README's "Retries and duplicates"), so these are the ones
+ * that count as runs.
  */
 export async function workflowRuns(
 	executions: ExecutionSummary[],

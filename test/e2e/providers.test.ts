@@ -132,7 +132,8 @@ describe.each(CASES)('$provider trigger in n8n', (c) => {
 		const filtered = await post(wf.productionUrl, otherBody, sign(c.provider, otherBody, secret));
 		expect(filtered.status, filtered.text).toBe(200);
 
-		// genuine → 200; the same delivery again (a provider retry) → the same empty 200
+		// genuine → 200; the same delivery again (a provider retry), once the first run finished → 200, answered as a
+		// copy by this process (which ran the first) and no execution at all
 		const first = await post(wf.productionUrl, body, headers);
 		expect(first.status, first.text).toBe(200);
 		// n8n's onReceived answer: empty (not its placeholder text "firstEntryJson")
@@ -140,15 +141,20 @@ describe.each(CASES)('$provider trigger in n8n', (c) => {
 		await waitForExecutions(wf.id, 1);
 		const again = await post(wf.productionUrl, body, headers);
 		expect(again.status, again.text).toBe(200);
-		expect(again.text).toBe('');
+		expect(again.json).toEqual({ received: true, ignored: 'duplicate delivery' });
+		// positive control: the next genuine delivery starts the second execution
+		const marker = provider.sample(c.event);
+		const markerBody = serializePayload(marker);
+		const markerAnswer = await post(wf.productionUrl, markerBody, sign(c.provider, markerBody, secret));
+		expect(markerAnswer.status, markerAnswer.text).toBe(200);
 
-		// two executions (the copy's stops at the trigger), the workflow's nodes ran once, with the payload
+		// two executions: the first delivery's and the marker's; the copy started none
 		const executions = await waitForExecutions(wf.id, 2);
 		expect(executions.every((e) => (e.status ?? 'success') === 'success')).toBe(true);
 		const runs = await workflowRuns(executions);
-		expect(runs.map((r) => r.items)).toEqual([[payload]]);
+		expect(runs.map((r) => r.items)).toEqual([[payload], [marker]]);
 		expect(await executionItems(runs[0].id, 'After Trigger')).toEqual([payload]);
-		// nothing else started an execution (forged, tampered, unsigned, malformed, filtered)
+		// nothing else started an execution (forged, tampered, unsigned, malformed, filtered, the copy)
 		expect(await executionsAfter(wf.id)).toHaveLength(2);
 	});
 });
@@ -221,18 +227,18 @@ describe('smarterMeasure trigger in n8n', () => {
 		await waitForExecutions(wf.id, 1);
 		const dup = await post(wf.productionUrl, jsonBody, jsonHeaders);
 		expect(dup.status, dup.text).toBe(200);
-		await waitForExecutions(wf.id, 2);
+		// a copy (by body hash) of a delivery this process ran: answered as one, no execution
+		expect(dup.json).toEqual({ received: true, ignored: 'duplicate delivery' });
 		const xml = await post(wf.productionUrl, xmlBody, xmlHeaders);
 		expect(xml.status, xml.text).toBe(200);
-		await waitForExecutions(wf.id, 3);
+		await waitForExecutions(wf.id, 2);
 		const query = await post(queryUrl, queryBody, { 'Content-Type': 'application/json' });
 		expect(query.status, query.text).toBe(200);
-		const executions = await waitForExecutions(wf.id, 4);
+		const executions = await waitForExecutions(wf.id, 3);
 
-		// the duplicate (by body hash) started an execution that ran nothing past the trigger
 		const runs = await workflowRuns(executions);
 		expect(runs.map((r) => r.items)).toEqual([[jsonPayload], xmlExpected, [queryPayload]]);
-		expect(await executionsAfter(wf.id)).toHaveLength(4);
+		expect(await executionsAfter(wf.id)).toHaveLength(3);
 	});
 });
 
