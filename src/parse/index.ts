@@ -1,6 +1,7 @@
 import type { BodyFormat, HeaderBag } from '../types';
 import { firstValue } from '../headers';
 import { parseJsonBody } from './json';
+import { utf16Order } from './text';
 import { parseXmlBody } from './xml';
 import type { ParseOutcome } from './limits';
 
@@ -10,11 +11,17 @@ export { parseXmlBody, XML_ATTRIBUTE_PREFIX } from './xml';
 
 export type FormatChoice = 'auto' | BodyFormat;
 
-/** XML when the Content-Type says so, or when it does not say JSON and the body starts with `<`. */
+/** XML when the Content-Type says so, or when it does not say JSON and the body starts with `<` (UTF-8 or UTF-16). */
 export function detectFormat(headers: HeaderBag, raw: Buffer): BodyFormat {
 	const type = (firstValue(headers, 'content-type') ?? '').toLowerCase();
 	if (/[/+]xml\b/.test(type)) return 'xml';
 	if (/[/+]json\b/.test(type)) return 'json';
+	const order = utf16Order(raw);
+	if (order) {
+		const start = raw[0] === 0xff || raw[0] === 0xfe ? 2 : 0;
+		const lt = order === 'le' ? [0x3c, 0x00] : [0x00, 0x3c];
+		return raw[start] === lt[0] && raw[start + 1] === lt[1] ? 'xml' : 'json';
+	}
 	for (let i = 0; i < raw.length && i < 64; i++) {
 		const byte = raw[i];
 		if (

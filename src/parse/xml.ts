@@ -1,6 +1,6 @@
 import { XMLParser, type X2jOptions } from 'fast-xml-parser';
 import { checkShape, MAX_DEPTH, type ParseOutcome } from './limits';
-import { decodeUtf8 } from './text';
+import { decodeXmlText } from './text';
 
 /** Attribute names keep this prefix so they never collide with child elements of the same name. */
 export const XML_ATTRIBUTE_PREFIX = '@_';
@@ -26,9 +26,9 @@ const parser = new XMLParser(XML_PARSER_OPTIONS);
 // A DOCTYPE is how entity bombs and external entities get in; webhook payloads never need one.
 const DOCTYPE = /<!DOCTYPE|<!ENTITY/i;
 
-/** Parses an XML webhook body into a plain object: well-formed, UTF-8, no DOCTYPE, bounded depth, no `__proto__` names. */
+/** Parses an XML webhook body into a plain object: well-formed, UTF-8 or UTF-16, no DOCTYPE, bounded depth, no `__proto__` names. */
 export function parseXmlBody(raw: Buffer): ParseOutcome {
-	const decoded = decodeUtf8(raw);
+	const decoded = decodeXmlText(raw);
 	if (!decoded.ok) return decoded;
 	const text = decoded.text;
 	if (text.trim() === '') return { ok: false, reason: 'body is empty' };

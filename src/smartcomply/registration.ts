@@ -76,7 +76,17 @@ export async function unregisterEndpoint(
 
 async function deleteEndpointsAt(client: SmartComplyClient, webhookUrl: string): Promise<void> {
 	for (const endpoint of await listOrEmpty(client)) {
-		if (endpoint.url === webhookUrl) await client.deleteEndpoint(endpoint.id);
+		if (endpoint.url !== webhookUrl) continue;
+		try {
+			await client.deleteEndpoint(endpoint.id);
+		} catch (error) {
+			if (!(error instanceof SmartComplyApiError) || error.code !== 'invalid_endpoint_id')
+				throw error;
+			throw new SmartComplyApiError(
+				error.code,
+				`${error.message}. SmartComply lists it for this trigger's URL: remove it in the SmartComply dashboard, then activate again`,
+			);
+		}
 	}
 }
 

@@ -1,0 +1,246 @@
+// SmartComply's management API as an adversary, through the packed tarball in real n8n (1.x and 2.x): the Base URL
+// of the credential points at test/fake/hostile-smartcomply.mjs, which redirects to another origin (recording whether
+// it ever saw the key), echoes the Authorization header, trickles, streams without end and answers create partially.
+// Each case checks what n8n shows (the activation error: 1.x's REST answer, 2.x's publication status), what it logs
+// (its log file, at debug level), and what is left at the API. Bounds are asserted in bytes and counts.
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startHostileSmartComply, type HostileSmartComply } from '../fake/hostile-smartcomply.mjs';
+import { randomUUID } from 'node:crypto';
+import { providers, serializePayload } from '../../src';
+import {
+	createCredential,
+	createTriggerWorkflow,
+	deactivate,
+	env,
+	executionItems,
+	executionsAfter,
+	post,
+	rest,
+	waitFor,
+	waitForExecutions,
+} from './harness';
+
+let api: HostileSmartComply;
+let cred: { id: string; name: string };
+
+beforeAll(async () => {
+	// A self-hosted key of no recognisable shape: redaction cannot rely on a sc_live_ prefix.
+	api = await startHostileSmartComply();
+	cred = await createCredential('smartComplyApi', {
+		apiKey: api.apiKey,
+		baseUrl: api.url,
+		secret: '',
+	});
+});
+afterAll(async () => api?.close());
+afterEach(() => api.reset());
+
+/**
+ * Activates over REST and resolves to the error n8n reports, or undefined when activation worked. 1.x runs create()
+ * inside the activate call; 2.x publishes in the background, retrying a failing trigger (up to 5 attempts), and
+ * reports the outcome at /publication-status.
+ */
+async function activationError(id: string): Promise<string | undefined> {
+	const client = await rest();
+	try {
+		await client.activateWorkflow(id, { settleMs: 0 });
+	} catch (error) {
+		const e = error as { body?: any; message: string };
+		return typeof e.body === 'object' && e.body ? String(e.body.message ?? '') : String(e.message);
+	}
+	if (env.line === '1') return undefined;
+	const status = await waitFor(
+		'the publication to settle',
+		async () => {
+			const s = await client.request('GET', `/rest/workflows/${id}/publication-status`);
+			return s?.status !== 'in_progress' && s;
+		},
+		{ timeoutMs: 150_000, intervalMs: 500 },
+	);
+	if (status.status === 'published') return undefined;
+	return (status.triggers ?? [])
+		.map((t: { errorMessage?: string }) => t.errorMessage ?? '')
+		.join('; ');
+}
+
+function expectNoSecret(text: string) {
+	expect(text).not.toContain(api.apiKey);
+	for (const secret of api.issuedSecrets) expect(text).not.toContain(secret);
+}
+
+/** n8n's log from this suite's start: the key and every secret the API issued are absent from all of it. */
+function expectLogClean() {
+	expectNoSecret(readFileSync(inject('n8nLogFile'), 'utf8'));
+}
+
+async function workflow() {
+	return await createTriggerWorkflow({
+		nodeType: 'smartComplyTrigger',
+		parameters: { registration: 'api', events: ['notice.created'] },
+		credentials: { smartComplyApi: cred },
+		activate: false,
+	});
+}
+
+async function settleDeactivated(id: string) {
+	await deactivate(id).catch(() => {});
+}
+
+describe('SmartComply Trigger against a hostile management API', () => {
+	it('the credential test follows no redirect: it fails saying so, and the other origin never sees the key', async () => {
+		api.behave({ list: 'redirect' }, { redirectStatus: 307 });
+		const client = await rest();
+		const result = await client.request('POST', '/rest/credentials/test', {
+			credentials: {
+				id: cred.id,
+				name: cred.name,
+				type: 'smartComplyApi',
+				data: { apiKey: api.apiKey, baseUrl: api.url, secret: '' },
+			},
+		});
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/redirect \(307\), which is not followed/);
+		expect(api.exchanges.filter((e) => e.op === 'list')).toHaveLength(1);
+		expect(api.elsewhereRequests).toHaveLength(0);
+		// positive control: the same test passes against the same API once it answers
+		api.behave({});
+		const ok = await client.request('POST', '/rest/credentials/test', {
+			credentials: {
+				id: cred.id,
+				name: cred.name,
+				type: 'smartComplyApi',
+				data: { apiKey: api.apiKey, baseUrl: api.url, secret: '' },
+			},
+		});
+		expect(ok.status, ok.message).toBe('OK');
+	});
+
+	it('activation redirected to another origin fails saying so; the key and the registration stay home', async () => {
+		const wf = await workflow();
+		api.behave({ list: 'redirect', create: 'redirect' }, { redirectStatus: 307 });
+		const error = await activationError(wf.id);
+		expect(error).toMatch(/redirect \(307\) to http:\/\/127\.0\.0\.1:\d+, which is not followed/);
+		expectNoSecret(error!);
+		expect(api.exchanges.length).toBeGreaterThan(0);
+		expect(api.elsewhereRequests).toHaveLength(0);
+		expect(api.endpoints.size).toBe(0);
+		await settleDeactivated(wf.id);
+		expectLogClean();
+	}, 180_000);
+
+	it('an error answer echoing the Authorization header is shown with the key masked, nowhere in the log', async () => {
+		const wf = await workflow();
+		api.behave({ list: 'echo' });
+		const error = await activationError(wf.id);
+		expect(error).toContain('Request rejected by policy (Authorization: Bearer …)');
+		expectNoSecret(error!);
+		await settleDeactivated(wf.id);
+		expectLogClean();
+	}, 180_000);
+
+	it('a create answer without signing_secret fails clearly and leaves no endpoint, however often n8n retries', async () => {
+		const wf = await workflow();
+		api.behave({ create: 'noSecret' });
+		const error = await activationError(wf.id);
+		expect(error).toMatch(/no signing_secret; the endpoint it may have created was removed again/);
+		const creates = api.exchanges.filter((e) => e.op === 'create').length;
+		expect(creates).toBeGreaterThanOrEqual(1);
+		expect(api.exchanges.filter((e) => e.op === 'delete')).toHaveLength(creates);
+		expect(api.endpoints.size).toBe(0);
+		process.stderr.write(
+			`[smartcomply-hostile] n8n ${env.line}.x no signing_secret: ${creates} create(s), ${creates} delete(s), ${api.endpoints.size} endpoint(s) left\n`,
+		);
+		await settleDeactivated(wf.id);
+		expectLogClean();
+	}, 180_000);
+
+	it('a create answer with id ".." is refused by name; no DELETE ever leaves /webhooks/endpoints/{id}', async () => {
+		const wf = await workflow();
+		api.behave({ create: 'oddId' });
+		const error = await activationError(wf.id);
+		expect(error).toContain('".."');
+		expect(api.exchanges.filter((e) => e.method === 'DELETE')).toHaveLength(0);
+		expect(api.exchanges.every((e) => /^\/api\/v1\/webhooks\/endpoints\/?$/.test(e.path))).toBe(
+			true,
+		);
+		await settleDeactivated(wf.id);
+		expectLogClean();
+	}, 180_000);
+
+	it('an endless answer is given up past the cap: a bounded number of bytes read per attempt', async () => {
+		const wf = await workflow();
+		api.behave({ list: 'endless' }, { maxBytes: 256 * 1024 * 1024 });
+		const error = await activationError(wf.id);
+		expect(error).toMatch(/larger than 2 MiB; it was not read further/);
+		const lists = api.exchanges.filter((e) => e.op === 'list');
+		expect(lists.length).toBeGreaterThanOrEqual(1);
+		for (const exchange of lists) {
+			expect(exchange.clientHungUp).toBe(true);
+			expect(exchange.bytesWritten).toBeLessThan(64 * 1024 * 1024);
+		}
+		process.stderr.write(
+			`[smartcomply-hostile] n8n ${env.line}.x endless: bytes written before hang-up ${lists.map((e) => e.bytesWritten).join(', ')}\n`,
+		);
+		await settleDeactivated(wf.id);
+	}, 180_000);
+
+	it('a trickle of one byte every 500 ms is given up at the 10 s deadline, not kept alive', async () => {
+		const wf = await workflow();
+		// 1000 bytes at 500 ms: 500 s if the client kept reading; ~20 bytes at a 10 s deadline.
+		api.behave({ list: 'trickle' }, { trickleMs: 500, maxBytes: 1000 });
+		const error = await activationError(wf.id);
+		expect(error).toMatch(/did not answer within 10 s/);
+		const lists = api.exchanges.filter((e) => e.op === 'list');
+		expect(lists.length).toBeGreaterThanOrEqual(1);
+		for (const exchange of lists) {
+			expect(exchange.clientHungUp).toBe(true);
+			expect(exchange.bytesWritten).toBeLessThan(100);
+		}
+		process.stderr.write(
+			`[smartcomply-hostile] n8n ${env.line}.x trickle: bytes written before hang-up ${lists.map((e) => e.bytesWritten).join(', ')}\n`,
+		);
+		await settleDeactivated(wf.id);
+	}, 240_000);
+});
+
+describe('SmarterMeasure XML in UTF-16 through n8n (as .NET writes it)', () => {
+	it('UTF-16 LE with BOM and BE without BOM are accepted and run once each; a wrong key is still 401', async () => {
+		const key = `sm_utf16_${randomUUID().replace(/-/g, '')}`;
+		const smCred = await createCredential('smarterMeasureWebhookApi', { secret: key });
+		const wf = await createTriggerWorkflow({
+			nodeType: 'smarterMeasureTrigger',
+			parameters: { eventNames: 'AssessmentCompleted', format: 'auto' },
+			credentials: { smarterMeasureWebhookApi: smCred },
+		});
+		const xml = (id: string) =>
+			serializePayload(providers.smarterMeasure.sample('AssessmentCompleted', { id }), 'xml')
+				.toString('utf8')
+				.replace('encoding="UTF-8"', 'encoding="utf-16"')
+				.replace('</Webhook>', '<Note>Zoë</Note></Webhook>');
+		const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml('U16-LE'), 'utf16le')]);
+		const be = Buffer.from(xml('U16-BE'), 'utf16le').swap16();
+		const headers = { 'Content-Type': 'text/xml; charset=utf-16' };
+		const refused = await post(wf.productionUrl, le, {
+			...headers,
+			'X-SmarterMeasure-Verification-Key': 'wrong',
+		});
+		expect(refused.status).toBe(401);
+		for (const body of [le, be]) {
+			const answer = await post(wf.productionUrl, body, {
+				...headers,
+				'X-SmarterMeasure-Verification-Key': key,
+			});
+			expect(answer.status, answer.text).toBe(200);
+		}
+		const executions = await waitForExecutions(wf.id, 2);
+		const notes = [];
+		for (const execution of executions) {
+			const [item] = await executionItems(execution.id);
+			notes.push((item as { Webhook: { Note: string } }).Webhook.Note);
+		}
+		expect(notes).toEqual(['Zoë', 'Zoë']);
+		expect(await executionsAfter(wf.id)).toHaveLength(2);
+		await deactivate(wf.id);
+	}, 120_000);
+});
