@@ -100,7 +100,10 @@ describe('SmartComply Trigger against a hostile management API', () => {
 			},
 		});
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/redirect \(307\), which is not followed/);
+		// 2.x applies the credential's responseCode rules; 1.x answers with the HTTP library's message for a 3xx.
+		expect(result.message).toMatch(
+			env.line === '2' ? /redirect \(307\), which is not followed/ : /status code 307/,
+		);
 		expect(api.exchanges.filter((e) => e.op === 'list')).toHaveLength(1);
 		expect(api.elsewhereRequests).toHaveLength(0);
 		// positive control: the same test passes against the same API once it answers
