@@ -112,6 +112,12 @@ export function parseAnswer(bytes: Uint8Array): unknown {
 
 /** A transport on the platform's `fetch`: no redirect followed, one deadline for the whole exchange, a size cap. */
 export const fetchTransport: Transport = async (request) => {
+	// Its own controller, aborted at the deadline or by `stop`: the body stream cannot be cancelled while readBounded's
+	// iterator holds its lock, and aborting the fetch is what closes the connection.
+	const controller = new AbortController();
+	const stop = () => controller.abort();
+	if (request.signal.aborted) stop();
+	else request.signal.addEventListener('abort', stop, { once: true });
 	let response: Response;
 	try {
 		response = await fetch(request.url, {
@@ -122,23 +128,26 @@ export const fetchTransport: Transport = async (request) => {
 					? request.headers
 					: { 'Content-Type': 'application/json', ...request.headers },
 			body: request.body === undefined ? undefined : JSON.stringify(request.body),
-			signal: request.signal,
+			signal: controller.signal,
 		});
 	} catch (error) {
+		request.signal.removeEventListener('abort', stop);
 		if (request.signal.aborted)
 			throw new TransportError('timeout', 'request timed out', { cause: error });
 		throw new TransportError('network', 'could not connect', { cause: error });
 	}
-	const cancel = () => void response.body?.cancel().catch(() => {});
+	let bytes: Uint8Array;
 	try {
 		checkDeclaredLength(response.headers.get('content-length'), request.maxBytes);
+		bytes = response.body
+			? await readBounded(response.body as unknown as AsyncIterable<Uint8Array>, request, stop)
+			: new Uint8Array(0);
 	} catch (error) {
-		cancel();
+		stop();
 		throw error;
+	} finally {
+		request.signal.removeEventListener('abort', stop);
 	}
-	const bytes = response.body
-		? await readBounded(response.body as unknown as AsyncIterable<Uint8Array>, request, cancel)
-		: new Uint8Array(0);
 	return {
 		status: response.status,
 		body: parseAnswer(bytes),
