@@ -40,8 +40,6 @@ export default [
 			'.n8n-runtime/**',
 			'.n8n-data/**',
 			'coverage/**',
-			// the test-delivery sender, moving to its own package (cli/): not package code
-			'src/cli.ts',
 		],
 	},
 	...(await buildScanConfig()).map(scoped),

@@ -3,9 +3,11 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Plugin } from 'esbuild';
 
-// n8n loads nodes and credentials by path, one CommonJS file each. The core (src/index.ts, with zod and
-// fast-xml-parser bundled in: community packages may not have runtime dependencies) is built once, as dist/index.js;
-// every node, credential and the CLI is a thin file that require()s it by a relative path.
+// Two packages are built here.
+// The n8n package (dist/): n8n loads nodes and credentials by path, one CommonJS file each. The core (src/index.ts,
+// with zod and fast-xml-parser bundled in: community packages may not have runtime dependencies) is built once, as
+// dist/index.js; every node and credential is a thin file that require()s it by a relative path.
+// The sender, smart-webhooks-cli (cli/dist/cli.js): one file with the core bundled in, no runtime dependencies.
 const nodeFiles = readdirSync('nodes', { withFileTypes: true })
 	.filter((d) => d.isDirectory())
 	.flatMap((d) =>
@@ -23,7 +25,7 @@ const SRC = path.resolve('src');
 const CORE = path.join(SRC, 'index.ts');
 
 /**
- * Imports of the core (`../../src` from nodes and credentials, `./index` from src/cli.ts) become
+ * Imports of the core (`../../src` from nodes, `../src` from credentials) become
  * `require(<coreFromOutput>)`, the path of dist/index.js as seen from the built file. A deep import into src/
  * (`../../src/providers/x`) fails the build: it would either bundle a second copy of part of the core or, mapped to
  * the core, read a name the core does not export; export what is needed from src/index.ts instead.
@@ -65,7 +67,7 @@ export default defineConfig([
 	{
 		entry: { index: 'src/index.ts' },
 		format: ['cjs'],
-		dts: true,
+		dts: false,
 		clean: true,
 		target: 'node20',
 		noExternal: ['zod', 'fast-xml-parser'],
@@ -76,14 +78,17 @@ export default defineConfig([
 	thin(entriesOf(nodeFiles), '../../index.js'),
 	thin(entriesOf(credentialFiles), '../index.js'),
 	{
-		// The `smart-webhooks` bin. A command-line tool needs `process` and `console`, which n8n's community scanner
-		// forbids in every **/*.js of the tarball (code that could run inside n8n). n8n never loads this file (the
-		// package.json `n8n` section lists only dist/nodes and dist/credentials), so it is emitted as .cjs, the
-		// extension Node uses for CommonJS anyway, which that glob does not reach. `npm run scan` prints it as
-		// "not in the scanner's **/*.js glob" so this stays visible.
-		...thin({ cli: 'src/cli.ts' }, './index.js'),
-		outExtension: () => ({ js: '.cjs' }),
+		// smart-webhooks-cli's bin: its own package (cli/package.json), so the n8n tarball holds no code that reads
+		// files or the environment or prints. The core is bundled in (from src/, the same source as dist/index.js)
+		// rather than required from the n8n package, which would bring n8n-workflow (its peer) to every CLI user.
+		entry: { cli: 'cli/src/cli.ts' },
+		outDir: 'cli/dist',
+		format: ['cjs'],
+		dts: false,
+		clean: true,
+		target: 'node20',
 		platform: 'node',
+		noExternal: ['zod', 'fast-xml-parser'],
 		banner: { js: '#!/usr/bin/env node' },
 	},
 ]);

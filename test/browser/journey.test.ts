@@ -1,7 +1,7 @@
 // A new user's first SMP workflow in the real n8n 2.x editor, step by step as the README's "First steps in the
 // editor" tells it: a new workflow; the SMP trigger from the nodes panel; its credential created in the credential
 // dialog; Edit Fields (Set) added after it; Execute step (listen); a signed delivery sent to the Test URL with the
-// package's own sender (dist/cli.cjs, as a child process); the item in the trigger's output; one of its fields
+// package's own sender (cli/dist/cli.js, smart-webhooks-cli's bin, as a child process); the item in the trigger's output; one of its fields
 // dragged into Edit Fields, with the preview and the step's output showing the value; saved and published; a
 // delivery to the Production URL runs the workflow exactly once with that payload (checked through n8n's REST API
 // and shown in the Executions view). And a delivery with the wrong secret while listening shows as the trigger's
@@ -36,7 +36,7 @@ import {
 } from './browser';
 
 const line = process.env.N8N_LINE || '2';
-const CLI = path.join(REPO, 'dist', 'cli.cjs');
+const CLI = path.join(REPO, 'cli', 'dist', 'cli.js');
 const SECRET = 'journey-signing-secret-0123456789';
 /** the project name in the sender's project.completed sample (src/providers/smp.ts) */
 const PROJECT_NAME = 'Authentication accessibility audit';
@@ -85,7 +85,7 @@ function need<T>(value: T | undefined, what: string): T {
 	return value;
 }
 
-/** `node dist/cli.cjs send smp project.completed --url <url> --secret <secret>`, as a user runs it. */
+/** `node cli/dist/cli.js send smp project.completed --url <url> --secret <secret>`, as a user runs it. */
 function sendWithCli(url: string, secret: string): Promise<{ code: number; output: string }> {
 	return new Promise((resolve) => {
 		execFile(

@@ -1,8 +1,10 @@
-// The `smart-webhooks` CLI as shipped (dist/cli.cjs, run with node as the bin would be) against a receiver on
-// 127.0.0.1 that decides with the core's receive(): genuine sends are accepted, tampered ones refused, retries
-// recognised. Needs `npm run build` first (npm test builds).
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+// The sender as users get it: the smart-webhooks-cli package (cli/) packed with `npm pack`, installed from that
+// tarball into a temporary prefix, and its `smart-webhooks` bin run against a receiver on 127.0.0.1 that decides
+// with the core's receive(): genuine sends are accepted, tampered ones refused, retries recognised.
+// Needs `npm run build` first (npm test builds): the pack takes cli/dist/cli.js.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,8 +22,43 @@ import {
 } from '../../src';
 
 const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'dist/cli.cjs');
+const CLI_PACKAGE = path.join(ROOT, 'cli');
 const SECRET = 'whsec_cli-test-secret-0123456789';
+
+/** The installed bin (node_modules/.bin/smart-webhooks in the temporary prefix) and what `npm pack` listed. */
+let CLI: string;
+let installDir: string;
+let packedFiles: string[];
+
+function packAndInstall(): void {
+	if (!existsSync(path.join(CLI_PACKAGE, 'dist/cli.js')))
+		throw new Error('cli/dist/cli.js is missing: run npm run build first');
+	installDir = mkdtempSync(path.join(tmpdir(), 'sw-cli-install-'));
+	const [packed] = JSON.parse(
+		execFileSync('npm', ['pack', '--json', '--pack-destination', installDir], {
+			cwd: CLI_PACKAGE,
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'ignore'],
+		}),
+	) as Array<{ filename: string; files: Array<{ path: string }> }>;
+	packedFiles = packed.files.map((f) => f.path).sort();
+	// No dependencies, so this needs no registry: --offline makes sure of it.
+	execFileSync(
+		'npm',
+		[
+			'install',
+			'--offline',
+			'--no-audit',
+			'--no-fund',
+			'--no-save',
+			'--prefix',
+			installDir,
+			path.join(installDir, packed.filename),
+		],
+		{ cwd: installDir, stdio: ['ignore', 'ignore', 'pipe'] },
+	);
+	CLI = path.join(installDir, 'node_modules/.bin/smart-webhooks');
+}
 
 interface Seen {
 	provider: ProviderId;
@@ -39,7 +76,7 @@ let seen: Seen[] = [];
 let stores = new Map<ProviderId, DedupeStore>();
 
 beforeAll(async () => {
-	if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+	packAndInstall();
 	server = createServer((req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));
@@ -82,6 +119,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await new Promise<void>((resolve) => server.close(() => resolve()));
+	rmSync(installDir, { recursive: true, force: true });
 });
 
 beforeEach(() => {
@@ -94,8 +132,12 @@ function run(
 	env: Record<string, string> = {},
 ): Promise<{ code: number | null; out: string; err: string }> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [CLI, ...args], {
-			env: { PATH: process.env.PATH ?? '', ...env },
+		// The bin itself (its #!/usr/bin/env node line), as a shell runs it.
+		const child = spawn(CLI, args, {
+			env: {
+				PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`,
+				...env,
+			},
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		let out = '';
@@ -212,7 +254,7 @@ describe('smart-webhooks send', () => {
 			SECRET,
 		]);
 		expect(code).toBe(0);
-		expect(out).toContain('VerificationKey=%E2%80%A6'); // the key is not printed
+		expect(out).toMatch(/\?VerificationKey=\*\*\*$/m); // the key is not printed, and the mask reads as one
 		expect(out).not.toContain(SECRET);
 		expect(seen[0].status).toBe(200);
 		expect(seen[0].query[SMARTERMEASURE_KEY_QUERY]).toBe(SECRET);
@@ -354,6 +396,25 @@ describe('smart-webhooks usage', () => {
 			/unknown option --tamperr; did you mean --tamper\?/,
 		],
 		[['sned'], /unknown command "sned"; did you mean send\?/],
+		[
+			['send', 'zzzzzzzz', 'x', '--url', 'http://127.0.0.1/', '--secret', 's'],
+			/unknown provider "zzzzzzzz"\. Known providers: smp, .*smarterMeasure\.$/m,
+		],
+		// parseArgs alone would take "--secret" as the URL
+		[['send', 'smp', 'project.completed', '--url', '--secret', 's'], /--url needs a value/],
+		[
+			[
+				'send',
+				'smp',
+				'project.completed',
+				'--url',
+				'http://127.0.0.1/',
+				'--secret',
+				's',
+				'--tamper=yes',
+			],
+			/--tamper takes no value/,
+		],
 		[[], /Usage:/],
 	])('%j → exit 2', async (args, message) => {
 		const { code, out, err } = await run(args);
@@ -424,6 +485,47 @@ describe('smart-webhooks sample', () => {
 		});
 		const bad = await run(['sample', 'smp', 'project.finished']);
 		expect(bad.code).toBe(2);
-		expect(bad.err).toMatch(/unknown SMP event "project.finished" Known events: project.completed/);
+		expect(bad.err).toContain(
+			'unknown SMP event "project.finished". Known events: project.completed, ',
+		);
+		expect(bad.err).toMatch(/\(smart-webhooks events smp\)\.\n/);
+	});
+});
+
+describe('the smart-webhooks-cli package (cli/)', () => {
+	const rootPkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+		version: string;
+	};
+	const cliPkg = JSON.parse(readFileSync(path.join(CLI_PACKAGE, 'package.json'), 'utf8')) as {
+		version: string;
+		bin: Record<string, string>;
+		dependencies?: Record<string, string>;
+		peerDependencies?: Record<string, string>;
+	};
+
+	it('packs only its bundle, README, LICENSE and package.json; bin smart-webhooks', () => {
+		expect(packedFiles).toEqual(['LICENSE', 'README.md', 'dist/cli.js', 'package.json']);
+		expect(cliPkg.bin).toEqual({ 'smart-webhooks': 'dist/cli.js' });
+	});
+
+	it('is released beside the n8n package: same version, same licence text', () => {
+		expect(cliPkg.version).toBe(rootPkg.version);
+		expect(readFileSync(path.join(CLI_PACKAGE, 'LICENSE'), 'utf8')).toBe(
+			readFileSync(path.join(ROOT, 'LICENSE'), 'utf8'),
+		);
+	});
+
+	it('has no dependencies: the bundle requires nothing but Node built-ins', () => {
+		expect(cliPkg.dependencies ?? {}).toEqual({});
+		expect(cliPkg.peerDependencies ?? {}).toEqual({});
+		const bundle = readFileSync(
+			path.join(installDir, 'node_modules/smart-webhooks-cli/dist/cli.js'),
+			'utf8',
+		);
+		const required = [...bundle.matchAll(/\brequire\(["']([^"']+)["']\)/g)].map((m) => m[1]);
+		expect(required.length).toBeGreaterThan(0);
+		expect(required.filter((name) => !builtinModules.includes(name.replace(/^node:/, '')))).toEqual(
+			[],
+		);
 	});
 });

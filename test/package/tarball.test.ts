@@ -1,9 +1,10 @@
-// What `npm pack` puts in the published tarball, and the package.json rules n8n's scanner enforces.
-// Needs `npm run build` first (npm test builds): the file list is read from dist/.
+// What `npm pack` puts in the published n8n tarball, what its code may touch, and the package.json rules n8n's
+// scanner enforces. Needs `npm run build` first (npm test builds): the file list is read from dist/.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDERS, credentialClass } from '../providers';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -12,36 +13,57 @@ const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as
 	peerDependencies?: Record<string, string>;
 	bin?: Record<string, string>;
 	files?: string[];
+	types?: string;
 	n8n: { nodes: string[]; credentials: string[] };
 };
 
 let files: string[];
+/** The tarball, unpacked: package/… */
+let unpacked: string;
 
 beforeAll(() => {
-	const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
-		cwd: ROOT,
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'ignore'],
-	});
-	files = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0].files
-		.map((f) => f.path)
-		.sort();
+	unpacked = mkdtempSync(path.join(tmpdir(), 'sw-tarball-'));
+	const out = execFileSync(
+		'npm',
+		['pack', '--json', '--ignore-scripts', '--pack-destination', unpacked],
+		{ cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+	);
+	const [packed] = JSON.parse(out) as Array<{ filename: string; files: Array<{ path: string }> }>;
+	files = packed.files.map((f) => f.path).sort();
+	execFileSync('tar', ['-xzf', path.join(unpacked, packed.filename), '-C', unpacked]);
 });
 
+afterAll(() => rmSync(unpacked, { recursive: true, force: true }));
+
+/**
+ * What n8n's verification forbids package code to touch, as it shows in bundled CommonJS. The scanner's lint
+ * catches these through its rules; this reads the bytes, so a rule that stops matching (or a bundler that renames)
+ * cannot hide one.
+ */
+const FORBIDDEN: Record<string, RegExp> = {
+	'process (process.env and the rest)': /\bprocess\s*[.[]/,
+	fs: /["'](?:node:)?fs(?:\/promises)?["']/,
+	child_process: /child_process/,
+	console: /\bconsole\s*[.[]/,
+};
+const forbiddenIn = (code: string) =>
+	Object.entries(FORBIDDEN)
+		.filter(([, pattern]) => pattern.test(code))
+		.map(([name]) => name);
+
 describe('the packed tarball', () => {
-	it('holds only dist/, README.md, LICENSE and package.json', () => {
+	it('holds only dist/, README.md, LICENSE, CHANGELOG.md and package.json', () => {
 		expect(files.filter((f) => !f.startsWith('dist/'))).toEqual([
+			'CHANGELOG.md',
 			'LICENSE',
 			'README.md',
 			'package.json',
 		]);
 	});
 
-	it('holds exactly the built core, CLI, nodes (with codex and output schema), credentials and one pair of icons per provider', () => {
+	it('holds exactly the built core, nodes (with codex and output schema), credentials and one pair of icons per provider', () => {
 		const expected = [
 			'dist/index.js',
-			'dist/index.d.ts',
-			'dist/cli.cjs',
 			...PROVIDERS.flatMap((p) => [
 				`dist/nodes/${p.node}/${p.node}.node.js`,
 				`dist/nodes/${p.node}/${p.node}.node.json`,
@@ -55,15 +77,36 @@ describe('the packed tarball', () => {
 		expect(files.filter((f) => f.startsWith('dist/'))).toEqual(expected);
 	});
 
-	it('has no source, maps, tests, changelog or tooling', () => {
-		expect(files.filter((f) => /\.(ts|map|mjs)$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
-		expect(files.some((f) => /CHANGELOG|^src\/|^test\/|^scripts\//.test(f))).toBe(false);
+	it('has only .js, .json and icons in dist/: no source, maps, typings, tests, tooling or CLI', () => {
+		expect(files.filter((f) => f.startsWith('dist/') && !/\.(js|json|svg|png)$/.test(f))).toEqual(
+			[],
+		);
+		expect(files.some((f) => /^src\/|^test\/|^scripts\/|^cli\//.test(f))).toBe(false);
+		expect(pkg.bin).toBeUndefined();
+		expect(pkg.types).toBeUndefined();
 	});
 
-	it('contains every file package.json points at (n8n nodes and credentials, bin)', () => {
-		for (const p of [...pkg.n8n.nodes, ...pkg.n8n.credentials, ...Object.values(pkg.bin ?? {})])
-			expect(files).toContain(p);
-		expect(pkg.bin).toEqual({ 'smart-webhooks': 'dist/cli.cjs' });
+	it('contains every file package.json points at (n8n nodes and credentials)', () => {
+		for (const p of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect(files).toContain(p);
+	});
+
+	it('none of its code touches process, fs, child_process or console', () => {
+		const code = files.filter((f) => f.endsWith('.js'));
+		expect(code.length).toBe(1 + 2 * PROVIDERS.length);
+		const found = code.flatMap((f) =>
+			forbiddenIn(readFileSync(path.join(unpacked, 'package', f), 'utf8')).map(
+				(what) => `${f}: ${what}`,
+			),
+		);
+		expect(found).toEqual([]);
+	});
+
+	it('(the check above finds them: in the sender, which is why it is a package of its own)', () => {
+		const sender = readFileSync(path.join(ROOT, 'cli/dist/cli.js'), 'utf8');
+		expect(forbiddenIn(sender)).toEqual(['process (process.env and the rest)', 'fs', 'console']);
+		expect(forbiddenIn('const { spawn } = require("node:child_process");')).toEqual([
+			'child_process',
+		]);
 	});
 });
 
@@ -89,7 +132,7 @@ describe('package.json for n8n', () => {
 		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 	});
 
-	it('publishes only dist (README, LICENSE and package.json come along by npm rule)', () => {
-		expect(pkg.files).toEqual(['dist']);
+	it('publishes only dist and the changelog (README, LICENSE and package.json come along by npm rule)', () => {
+		expect(pkg.files).toEqual(['dist', 'CHANGELOG.md']);
 	});
 });

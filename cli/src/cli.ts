@@ -1,17 +1,14 @@
 /**
- * `smart-webhooks`: send a realistic, correctly signed test delivery to a webhook URL (an n8n trigger's Test or
- * Production URL, or anything else that checks these providers' signatures).
+ * `smart-webhooks` (package smart-webhooks-cli): send a realistic, correctly signed test delivery to a webhook URL
+ * (an n8n trigger's Test or Production URL, or anything else that checks these providers' signatures).
  *
- * Built by tsup to dist/cli.cjs, the package's `bin`. It loads the core from ./index.js (the same bundle the nodes
- * use), so payloads come from `providers[p].sample(event)` and headers from `sign()`: the one place each lives.
- *
- * Why a .cjs file: a command-line tool needs `process` (argv, exit code, environment) and `console`, which n8n's
- * community-package scanner forbids in code that runs inside n8n. The scanner lints every `**\/*.js` of the tarball
- * (and package.json, nodes/, credentials/ of the source); this file is never loaded by n8n (the package.json `n8n`
- * section lists only dist/nodes and dist/credentials), so it is shipped with the extension Node uses for CommonJS
- * anyway, outside that glob. See tsup.config.ts and CHANGELOG.md.
+ * Its own package, not part of the n8n package: a command-line tool reads files and the environment and prints,
+ * which n8n's verification forbids in a community package's code. tsup bundles this file with the core from src/
+ * (cli/dist/cli.js, no runtime dependencies), so payloads come from `providers[p].sample(event)` and headers from
+ * `sign()`, the same code the n8n triggers run: the one place each lives. See cli/README.md.
  */
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import {
 	providerIds,
 	providers,
@@ -23,10 +20,12 @@ import {
 	type BodyFormat,
 	type ProviderDefinition,
 	type ProviderId,
-} from './index';
+} from '../../src';
 
 const SECRET_ENV = 'SMART_WEBHOOKS_SECRET';
 const TIMEOUT_MS = 30_000;
+/** What the CLI prints instead of a SmarterMeasure key in a URL. */
+const KEY_SHOWN_AS = '***';
 
 /** Other names people use for the providers. */
 const ALIASES: Record<string, ProviderId> = { smtm: 'smartMaintenance', sm: 'smarterMeasure' };
@@ -122,7 +121,7 @@ function findProvider(name: string | undefined): ProviderDefinition {
 	if (id) return providers[id];
 	const guess = closest(name, [...providerIds, ...Object.keys(ALIASES)]);
 	throw new UsageError(
-		`unknown provider "${name}"${guess ? `; did you mean ${ALIASES[guess] ?? guess}?` : ''} Known providers: ${providerIds.join(', ')}`,
+		`unknown provider "${name}"${guess ? `; did you mean ${ALIASES[guess] ?? guess}?` : '.'} Known providers: ${providerIds.join(', ')}.`,
 	);
 }
 
@@ -132,7 +131,7 @@ function checkEvent(provider: ProviderDefinition, event: string): void {
 	if (names.includes(event)) return;
 	const guess = closest(event, names);
 	throw new UsageError(
-		`unknown ${provider.displayName} event "${event}"${guess ? `; did you mean ${guess}?` : ''} Known events: ${names.join(', ')} (smart-webhooks events ${provider.id})`,
+		`unknown ${provider.displayName} event "${event}"${guess ? `; did you mean ${guess}?` : '.'} Known events: ${names.join(', ')} (smart-webhooks events ${provider.id}).`,
 	);
 }
 
@@ -148,48 +147,57 @@ interface SendArgs {
 	queryKey: boolean;
 }
 
-const VALUE_FLAGS = new Set(['url', 'secret', 'file', 'format', 'times']);
-const BOOLEAN_FLAGS = new Set(['metadata', 'tamper', 'query-key', 'help']);
+/** The options, for node:util's parseArgs. `help` also answers to -h. */
+const OPTIONS = {
+	url: { type: 'string' },
+	secret: { type: 'string' },
+	file: { type: 'string' },
+	format: { type: 'string' },
+	times: { type: 'string' },
+	metadata: { type: 'boolean' },
+	tamper: { type: 'boolean' },
+	'query-key': { type: 'boolean' },
+	help: { type: 'boolean', short: 'h' },
+} as const;
+type OptionName = keyof typeof OPTIONS;
+type Flags = Map<string, string | true>;
 
-function parseFlags(args: readonly string[]): {
-	positional: string[];
-	flags: Map<string, string | true>;
-} {
-	const positional: string[] = [];
-	const flags = new Map<string, string | true>();
-	for (let i = 0; i < args.length; i++) {
-		const arg = args[i];
-		if (arg === '-h') {
-			flags.set('help', true);
-			continue;
+/**
+ * node:util's parseArgs, non-strict so that it returns its tokens and each mistake gets a message of ours with a
+ * "did you mean" (strict mode throws its own). Non-strict, `--url --secret s` would take "--secret" as the URL, so a
+ * value that starts with "--" is refused unless written as `--url=…`.
+ */
+function parseFlags(args: readonly string[]): { positional: string[]; flags: Flags } {
+	const { positionals, tokens } = parseArgs({
+		args: [...args],
+		options: OPTIONS,
+		allowPositionals: true,
+		strict: false,
+		tokens: true,
+	});
+	const flags: Flags = new Map();
+	for (const token of tokens) {
+		if (token.kind !== 'option') continue;
+		const name = token.name;
+		if (!(name in OPTIONS)) {
+			const guess = closest(name, Object.keys(OPTIONS));
+			throw new UsageError(
+				`unknown option ${token.rawName}${guess ? `; did you mean --${guess}?` : ''}`,
+			);
 		}
-		if (!arg.startsWith('--')) {
-			positional.push(arg);
-			continue;
-		}
-		const eq = arg.indexOf('=');
-		const name = arg.slice(2, eq === -1 ? undefined : eq);
-		if (BOOLEAN_FLAGS.has(name)) {
-			if (eq !== -1) throw new UsageError(`--${name} takes no value`);
+		if (OPTIONS[name as OptionName].type === 'boolean') {
+			if (token.value !== undefined) throw new UsageError(`--${name} takes no value`);
 			flags.set(name, true);
-		} else if (VALUE_FLAGS.has(name)) {
-			const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
-			if (value === undefined || (eq === -1 && value.startsWith('--')))
-				throw new UsageError(`--${name} needs a value`);
-			flags.set(name, value);
 		} else {
-			const guess = closest(name, [...VALUE_FLAGS, ...BOOLEAN_FLAGS]);
-			throw new UsageError(`unknown option --${name}${guess ? `; did you mean --${guess}?` : ''}`);
+			if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--')))
+				throw new UsageError(`--${name} needs a value`);
+			flags.set(name, token.value);
 		}
 	}
-	return { positional, flags };
+	return { positional: positionals, flags };
 }
 
-function sendArgs(
-	positional: string[],
-	flags: Map<string, string | true>,
-	env: CliIo['env'],
-): SendArgs {
+function sendArgs(positional: string[], flags: Flags, env: CliIo['env']): SendArgs {
 	const provider = findProvider(positional[0]);
 	const event = positional[1];
 	if (positional.length > 2) throw new UsageError(`unexpected argument "${positional[2]}"`);
@@ -314,9 +322,10 @@ async function send(args: SendArgs, io: CliIo): Promise<number> {
 		}
 	}
 
+	// The key is never printed. `***` is left as it is by URL encoding (an ellipsis would print as %E2%80%A6).
 	const shownUrl = new URL(url);
 	if (shownUrl.searchParams.has(SMARTERMEASURE_KEY_QUERY))
-		shownUrl.searchParams.set(SMARTERMEASURE_KEY_QUERY, '…');
+		shownUrl.searchParams.set(SMARTERMEASURE_KEY_QUERY, KEY_SHOWN_AS);
 	const what = args.event ?? `${args.file} (${body.length} bytes)`;
 	io.out(
 		`${provider.displayName} ${what} → ${shownUrl.toString()}${args.secret === '' ? ' (unsigned)' : ''}`,
@@ -373,7 +382,7 @@ function listEvents(name: string | undefined, io: CliIo): number {
 }
 
 /** The item the trigger would emit for a sample of `event`: built, signed, and received by the same pipeline. */
-function printSample(positional: string[], flags: Map<string, string | true>, io: CliIo): number {
+function printSample(positional: string[], flags: Flags, io: CliIo): number {
 	const provider = findProvider(positional[0]);
 	const event = positional[1];
 	if (!event)
