@@ -6,12 +6,33 @@ import type {
 } from 'n8n-workflow';
 import type { ProviderDefinition } from '../../src';
 
-/** URLs already warned about in this process: n8n calls checkExists more than once per activation. */
-const warnedUrls = new Set<string>();
+/** What was already said in this process: n8n calls checkExists more than once per activation and per listen. */
+const said = new Set<string>();
+
+/** Whether n8n's URL points at this machine (127.0.0.0/8, localhost, ::1): a local test set-up, not a provider's. */
+function isLoopback(url: string): boolean {
+	let host: string;
+	try {
+		host = new URL(url).hostname;
+	} catch {
+		return false;
+	}
+	return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** Logs `message` once per process and `key` (the set is bounded: cleared past 1,000 keys). */
+function once(key: string, log: () => void) {
+	if (said.has(key)) return;
+	if (said.size > 1_000) said.clear();
+	said.add(key);
+	log();
+}
 
 /**
  * Webhook methods for providers registered by hand: nothing to create or delete at the provider.
- * `checkExists` only checks, and warns in n8n's log (once per URL and process) when the provider will refuse the URL.
+ * `checkExists` only checks, and says in n8n's log when the provider will refuse the URL: a warning once per URL for
+ * a public http:// URL; for a loopback one (`npm run dev`, a local test with the sender), one info line per provider
+ * and process, since nothing there is wrong for a test.
  */
 export function manualWebhookMethods(provider: ProviderDefinition) {
 	return {
@@ -21,14 +42,21 @@ export function manualWebhookMethods(provider: ProviderDefinition) {
 				if (
 					provider.registration.kind === 'manual' &&
 					provider.registration.httpsRequired &&
-					url.startsWith('http://') &&
-					!warnedUrls.has(`${provider.id} ${url}`)
+					url.startsWith('http://')
 				) {
-					if (warnedUrls.size > 1_000) warnedUrls.clear();
-					warnedUrls.add(`${provider.id} ${url}`);
-					this.logger.warn(
-						`${provider.displayName} Trigger: ${provider.displayName} refuses http:// URLs; ${url} must be served over HTTPS (set WEBHOOK_URL)`,
-					);
+					const name = provider.displayName;
+					if (isLoopback(url))
+						once(`${provider.id} loopback`, () =>
+							this.logger.info(
+								`${name} Trigger: n8n's webhook URLs here are http:// on this machine (${new URL(url).host}), fine for local tests; ${name} itself only delivers to an HTTPS URL it can reach (set WEBHOOK_URL)`,
+							),
+						);
+					else
+						once(`${provider.id} ${url}`, () =>
+							this.logger.warn(
+								`${name} Trigger: ${name} refuses http:// URLs; ${url} must be served over HTTPS (set WEBHOOK_URL)`,
+							),
+						);
 				}
 				return true;
 			},

@@ -37,3 +37,38 @@ export class RefusalLog {
 		return { log: false, suppressed: 0 };
 	}
 }
+
+/** Where a logged line says the delivery went and came from. */
+export interface RefusalPlace {
+	workflowName?: string;
+	workflowId?: string;
+	nodeName: string;
+	from?: string;
+}
+
+/**
+ * Workflow and node names are the user's own text: quoted as JSON (so a newline or quote in a name cannot start a
+ * second log line or end the quote) and cut to 80 characters.
+ */
+function quoted(name: string): string {
+	return JSON.stringify(name.length > 80 ? `${name.slice(0, 79)}…` : name);
+}
+
+/**
+ * The text after a log line's message: workflow, node and sender's address, because n8n's default console output
+ * prints a log call's message only, never its metadata. The address keeps only the characters an IPv4 or IPv6
+ * address has (n8n derives it from X-Forwarded-For when it trusts proxies).
+ */
+export function describePlace(place: RefusalPlace, suppressed = 0): string {
+	const workflow =
+		place.workflowId === undefined
+			? 'an unsaved workflow'
+			: `workflow ${quoted(place.workflowName ?? '')} (id ${place.workflowId.replace(/[^\w-]/g, '')})`;
+	const from = place.from?.replace(/[^0-9a-fA-F:.]/g, '');
+	return (
+		`${workflow}, node ${quoted(place.nodeName)}${from ? `, from ${from}` : ''}` +
+		(suppressed > 0
+			? `; ${suppressed} more ${suppressed === 1 ? 'refusal' : 'refusals'} by this trigger in the minute before were not logged`
+			: '')
+	);
+}

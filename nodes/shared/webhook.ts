@@ -2,6 +2,7 @@ import {
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
+	type INode,
 	type INodeExecutionData,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
@@ -16,7 +17,7 @@ import {
 	type RequiredHeader,
 } from '../../src';
 import { DEFAULT_RETRY_MEMORY, RanHere, recordDurably, type RecordCall } from './record';
-import { RefusalLog } from './refusal-log';
+import { describePlace, RefusalLog, type RefusalPlace } from './refusal-log';
 import { SecretCache } from './secret-cache';
 
 export { DEFAULT_RETRY_MEMORY };
@@ -87,7 +88,10 @@ const refusals = new RefusalLog();
 const ranHere = new RanHere();
 
 /** The trigger a delivery belongs to, as both the webhook phase and execute() can name it (see RanHere). */
-function triggerScope(workflow: { id?: string }, node: { id?: string; name: string; credentials?: unknown }) {
+function triggerScope(
+	workflow: { id?: string },
+	node: { id?: string; name: string; credentials?: unknown },
+) {
 	return `${workflow.id ?? 'unsaved'}:${node.id ?? node.name}:${JSON.stringify(node.credentials ?? {})}`;
 }
 
@@ -234,27 +238,60 @@ async function loadFresh(
 	}
 }
 
-/** The trigger cannot verify anything (its credential or registration needs the user): 500, and an error log line. */
+/** Where this delivery went and came from, for the log line (see describePlace). */
+function placeOf(this: IWebhookFunctions): RefusalPlace {
+	const workflow = this.getWorkflow();
+	const request = this.getRequestObject();
+	return {
+		workflowId: workflow.id,
+		workflowName: workflow.name,
+		nodeName: this.getNode().name,
+		from: request.ip ?? request.socket?.remoteAddress,
+	};
+}
+
+/** The rate limit of refusals and setup failures: per trigger (see RefusalLog). */
+function admitLine(this: IWebhookFunctions) {
+	const node = this.getNode();
+	return refusals.admit(
+		`${this.getWorkflow().id ?? 'unsaved'}:${node.id ?? node.name}`,
+		Date.now(),
+	);
+}
+
+/**
+ * The trigger cannot verify anything (its credential or registration needs the user): 500, and one error line that
+ * says everything itself (workflow, node, sender, why), rate-limited like refusals; the same fields as metadata.
+ */
 function failSetup(
 	this: IWebhookFunctions,
 	provider: ProviderDefinition,
 	reason: string,
 	detail?: string,
 ): IWebhookResponseData {
-	const workflow = this.getWorkflow();
-	this.logger.error(`${provider.displayName} Trigger: ${reason}`, {
-		workflowId: workflow.id,
-		workflowName: workflow.name,
-		node: this.getNode().name,
-		...(detail ? { error: detail } : {}),
-	});
+	const place = placeOf.call(this);
+	const line = admitLine.call(this);
+	if (line.log) {
+		const why = detail ? ` (${detail.replace(/\s+/g, ' ').slice(0, 200)})` : '';
+		this.logger.error(
+			`${provider.displayName} Trigger: ${reason}${why}; ${describePlace(place, line.suppressed)}`,
+			{
+				workflowId: place.workflowId,
+				workflowName: place.workflowName,
+				node: place.nodeName,
+				remoteAddress: place.from,
+				...(detail ? { error: detail } : {}),
+			},
+		);
+	}
 	answer.call(this, 500, reason);
 	return { noWebhookResponse: true };
 }
 
 /**
- * A refused delivery: the sender gets the status and reason; n8n's log gets one warn line (rate-limited per trigger,
- * never a secret or signature); while the editor listens, the delivery also shows there, as the trigger's error.
+ * A refused delivery: the sender gets the status and reason; n8n's log gets one warn line that says everything itself
+ * (n8n's default console output drops metadata): reason, workflow, node, sender's address; rate-limited per trigger,
+ * never a secret or signature. While the editor listens, the delivery also shows there, as the trigger's error.
  */
 function refuse(
 	this: IWebhookFunctions,
@@ -263,23 +300,46 @@ function refuse(
 	reason: string,
 	listening: boolean,
 ): IWebhookResponseData {
-	const workflow = this.getWorkflow();
-	const node = this.getNode();
-	const request = this.getRequestObject();
-	const line = refusals.admit(`${workflow.id ?? 'unsaved'}:${node.id ?? node.name}`, Date.now());
+	const place = placeOf.call(this);
+	const line = admitLine.call(this);
 	if (line.log) {
-		this.logger.warn(`${provider.displayName} Trigger refused a delivery (${status}): ${reason}`, {
-			workflowId: workflow.id,
-			workflowName: workflow.name,
-			node: node.name,
-			remoteAddress: request.ip ?? request.socket?.remoteAddress,
-			...(line.suppressed > 0 ? { refusalsNotLogged: line.suppressed } : {}),
-		});
+		this.logger.warn(
+			`${provider.displayName} Trigger refused a delivery (${status}): ${reason}; ${describePlace(place, line.suppressed)}`,
+			{
+				workflowId: place.workflowId,
+				workflowName: place.workflowName,
+				node: place.nodeName,
+				remoteAddress: place.from,
+				...(line.suppressed > 0 ? { refusalsNotLogged: line.suppressed } : {}),
+			},
+		);
 	}
 	answer.call(this, status, reason);
 	if (!listening) return { noWebhookResponse: true };
 	const delivery: DeliveryNote = { refused: { status, reason } };
 	return { noWebhookResponse: true, workflowData: [[{ json: {}, [DELIVERY_FIELD]: delivery }]] };
+}
+
+/**
+ * What the editor shows for a delivery refused while it listens: the execution fails with this error on the trigger.
+ * n8n reports a node's error to its log itself (its error reporter, at error level, when no Sentry DSN is set),
+ * walking the error's `cause` chain: a NodeOperationError made from a string has an OperationalError of the same
+ * message as its cause, so each refusal was logged twice more. Without the cause n8n logs it once, and the refusal's
+ * own warn line (refuse()) stays the one that says workflow, node and sender.
+ */
+function refusalError(
+	node: INode,
+	refused: { status: number; reason: string },
+): NodeOperationError {
+	const error = new NodeOperationError(
+		node,
+		`Delivery refused (${refused.status}): ${refused.reason}`,
+		{
+			description: `The sender was answered ${refused.status} and nothing else ran. See Troubleshooting in the package README.`,
+		},
+	);
+	error.cause = undefined;
+	return error;
 }
 
 /**
@@ -298,15 +358,7 @@ export async function emitOnce(
 	const out: INodeExecutionData[] = [];
 	for (let index = 0; index < items.length; index++) {
 		const note = items[index][DELIVERY_FIELD] as DeliveryNote | undefined;
-		if (note?.refused) {
-			throw new NodeOperationError(
-				node,
-				`Delivery refused (${note.refused.status}): ${note.refused.reason}`,
-				{
-					description: `The sender was answered ${note.refused.status} and nothing else ran. See Troubleshooting in the package README.`,
-				},
-			);
-		}
+		if (note?.refused) throw refusalError(node, note.refused);
 		const keys = note?.keys;
 		const fresh =
 			this.getMode() === 'manual' || settings.deduplicate === false || !keys?.length

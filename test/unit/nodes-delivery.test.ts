@@ -6,7 +6,11 @@ import { providers, sealSecret, sign } from '../../src';
 import { SmpTrigger } from '../../nodes/SmpTrigger/SmpTrigger.node';
 import { SmartComplyTrigger } from '../../nodes/SmartComplyTrigger/SmartComplyTrigger.node';
 import { DELIVERY_FIELD } from '../../nodes/shared/webhook';
-import { REFUSALS_LOGGED_PER_MINUTE, RefusalLog } from '../../nodes/shared/refusal-log';
+import {
+	describePlace,
+	REFUSALS_LOGGED_PER_MINUTE,
+	RefusalLog,
+} from '../../nodes/shared/refusal-log';
 import { SECRET_KEEP_SECONDS, SecretCache } from '../../nodes/shared/secret-cache';
 import { lowerCaseHeaders } from './helpers';
 import { executeContext, freshNode, ProcessedStore, webhookContext } from './n8n-doubles';
@@ -153,8 +157,9 @@ describe('refusals made visible', () => {
 		expect(response.statusCode).toBe(401);
 		const warns = logs.filter((l) => l.level === 'warn');
 		expect(warns).toHaveLength(1);
-		expect(warns[0].message).toMatch(
-			/SMP Trigger refused a delivery \(401\): signature does not match/,
+		// the line itself says it all: n8n's default console output prints the message, not the metadata
+		expect(warns[0].message).toBe(
+			`SMP Trigger refused a delivery (401): signature does not match; workflow "${ids.workflow.name}" (id ${ids.workflow.id}), node "${ids.node.name}", from 127.0.0.9`,
 		);
 		expect(warns[0].metadata).toMatchObject({
 			workflowId: ids.workflow.id,
@@ -164,6 +169,25 @@ describe('refusals made visible', () => {
 		const text = JSON.stringify(logs);
 		expect(text).not.toContain('the-real-secret-9');
 		expect(text).not.toContain(forged.headers['x-smp-signature']);
+	});
+
+	it('quotes names so a newline or quote in them cannot forge a log line; keeps only address characters', () => {
+		const text = describePlace(
+			{
+				workflowId: 'wf"1\n',
+				workflowName: 'a\nWARN fake "line"',
+				nodeName: 'x'.repeat(100),
+				from: '10.0.0.1\r\nx',
+			},
+			3,
+		);
+		expect(text).not.toMatch(/[\r\n]/);
+		expect(text).toContain('workflow "a\\nWARN fake \\"line\\"" (id wf1)');
+		expect(text).toContain(`node "${'x'.repeat(79)}…"`);
+		expect(text).toContain('from 10.0.0.1');
+		expect(text).not.toContain('10.0.0.1x');
+		expect(text).toContain('3 more refusals by this trigger in the minute before were not logged');
+		expect(describePlace({ nodeName: 'T' })).toBe('an unsaved workflow, node "T"');
 	});
 
 	it('rate-limits the log per trigger and reports what it left out', () => {
@@ -200,9 +224,13 @@ describe('refusals made visible', () => {
 			store: new ProcessedStore(),
 			mode: 'manual',
 		});
-		await expect(trigger.execute!.call(exec.context)).rejects.toThrow(
-			'Delivery refused (401): signature does not match',
+		const error = await trigger.execute!.call(exec.context).then(
+			() => undefined,
+			(e: Error) => e,
 		);
+		expect(error?.message).toBe('Delivery refused (401): signature does not match');
+		// n8n 2.x's error reporter logs an error and every cause: no cause, one line (measured on 2.41.1)
+		expect(error?.cause).toBeUndefined();
 		const production = webhookContext({
 			request: forged,
 			credentials: { smpWebhookApi: { secret: 'real-secret-7' } },
