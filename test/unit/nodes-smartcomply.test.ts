@@ -1,10 +1,12 @@
 // SmartComply Trigger's webhookMethods (checkExists / create / delete) through a typed IHookFunctions double whose
 // httpRequestWithAuthentication does real HTTP to the fake SmartComply API, then webhook() with the stored secret.
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NodeOperationError, type IDataObject, type IWebhookResponseData } from 'n8n-workflow';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openSealedSecret, providers, sign } from '../../src';
+import { openSealedSecret, providers, sign, SmartComplyApiError } from '../../src';
+import { smartComplyClient } from '../../nodes/SmartComplyTrigger/n8n-transport';
+import { startHostileSmartComply, type HostileSmartComply } from '../fake/hostile-smartcomply.mjs';
 import { SmartComplyTrigger } from '../../nodes/SmartComplyTrigger/SmartComplyTrigger.node';
 import { startFakeSmartComply, type FakeSmartComply } from '../fake/smartcomply-server.mjs';
 import { lowerCaseHeaders } from './helpers';
@@ -421,5 +423,110 @@ describe('isTimeout (how the node tells a timeout from an unreachable API, on bo
 		const a: { cause?: unknown; message: string } = { message: 'a' };
 		a.cause = a;
 		expect(isTimeout(a)).toBe(false);
+	});
+});
+
+describe("the n8n transport against a hostile API, with n8n's helper in stream mode (as n8n 1.x and 2.x run it)", () => {
+	/**
+	 * httpRequestWithAuthentication the way n8n-core's convertN8nRequestToAxios treats the options the transport sets:
+	 * no redirect followed (disableFollowRedirect → maxRedirects 0), abortSignal as the request's signal, the response
+	 * stream handed back (encoding 'stream'), any status (ignoreHttpStatusErrors). The credential's header added.
+	 */
+	function streamingContext(apiKey: string, baseUrl: string) {
+		const seen: Array<Record<string, unknown>> = [];
+		const context = {
+			getCredentials: async () => ({ apiKey, baseUrl, secret: '' }),
+			helpers: {
+				httpRequestWithAuthentication: (_type: string, options: Record<string, unknown>) =>
+					new Promise((resolve, reject) => {
+						seen.push(options);
+						const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+						const req = httpRequest(
+							String(options.url),
+							{
+								method: String(options.method),
+								headers: {
+									...(options.headers as Record<string, string>),
+									Authorization: `Bearer ${apiKey}`,
+									...(body ? { 'Content-Type': 'application/json' } : {}),
+								},
+								signal: options.abortSignal as AbortSignal,
+							},
+							(res) => resolve({ statusCode: res.statusCode, headers: res.headers, body: res }),
+						);
+						req.on('error', reject);
+						req.end(body);
+					}),
+			},
+		};
+		return { context: context as unknown as Parameters<typeof smartComplyClient>[0], seen };
+	}
+
+	let api: HostileSmartComply;
+	beforeAll(async () => {
+		api = await startHostileSmartComply();
+	});
+	afterAll(async () => api?.close());
+	afterEach(() => api.reset());
+
+	async function refusal(promise: Promise<unknown>) {
+		const error = (await promise.then(
+			() => new Error('expected a failure'),
+			(e: unknown) => e,
+		)) as SmartComplyApiError;
+		expect(error).toBeInstanceOf(SmartComplyApiError);
+		const text = `${error.message}\n${error.stack}\n${JSON.stringify(error)}`;
+		expect(text).not.toContain(api.apiKey);
+		for (const secret of api.issuedSecrets) expect(text).not.toContain(secret);
+		return error;
+	}
+
+	it("sets the options that bound n8n's helper, and registers through it", async () => {
+		const { context, seen } = streamingContext(api.apiKey, api.url);
+		const client = await smartComplyClient(context);
+		const created = await client.createEndpoint({
+			url: 'https://n8n.example.com/webhook/x/webhook',
+			events: ['notice.created'],
+		});
+		expect(api.endpoints.get(created.id)?.signing_secret).toBe(created.signing_secret);
+		expect(seen[0]).toMatchObject({
+			disableFollowRedirect: true,
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		});
+		expect(seen[0].abortSignal).toBeInstanceOf(AbortSignal);
+		// n8n adds the key: the client does not put it in the options
+		expect(JSON.stringify(seen[0].headers)).not.toContain(api.apiKey);
+	});
+
+	it('a redirect is refused and the other origin sees nothing; an echoed key is masked', async () => {
+		const { context } = streamingContext(api.apiKey, api.url);
+		const client = await smartComplyClient(context);
+		api.behave({ list: 'redirect', delete: 'echo' });
+		expect((await refusal(client.listEndpoints())).code).toBe('redirected');
+		const echoed = await refusal(client.deleteEndpoint('whe_abc'));
+		expect(echoed.message).toContain('(Authorization: Bearer …)');
+		expect(api.elsewhereRequests).toHaveLength(0);
+	});
+
+	it('an endless answer stops past the 2 MiB cap, the server sees the hang-up, bytes bounded', async () => {
+		const { context } = streamingContext(api.apiKey, api.url);
+		const client = await smartComplyClient(context);
+		api.behave({ list: 'endless' }, { maxBytes: 256 * 1024 * 1024 });
+		expect((await refusal(client.listEndpoints())).code).toBe('too_large');
+		for (let i = 0; i < 200 && !api.exchanges[0]?.clientHungUp; i++)
+			await new Promise((r) => setTimeout(r, 25));
+		expect(api.exchanges[0].clientHungUp).toBe(true);
+		expect(api.exchanges[0].bytesWritten).toBeLessThan(32 * 1024 * 1024);
+	});
+
+	it('a refused connection is "network" with the system code, and n8n\'s error (which holds the request) is not kept', async () => {
+		const { context } = streamingContext(api.apiKey, 'http://127.0.0.1:9/api/v1');
+		const client = await smartComplyClient(context);
+		const error = await refusal(client.listEndpoints());
+		expect(error.code).toBe('network');
+		expect((error.cause as Error).message).toMatch(/could not connect \(ECONNREFUSED\)/);
+		expect((error.cause as Error).cause).toBeUndefined();
 	});
 });
