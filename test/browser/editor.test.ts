@@ -136,11 +136,12 @@ const PROVIDERS: Provider[] = [
 			'Register this webhook in SmartMaintenance by hand',
 			'Configuration → Webhooks',
 			'Send test event',
+			'Under Headers, add one header',
 			'SmartMaintenance warns about http:// URLs',
 		],
 		// HTTPS is recommended, not required, for SmartMaintenance
 		panelAbsent: ['HTTPS required'],
-		credential: { type: 'SmartMaintenance Webhook API', fields: ['Secret'] },
+		credential: { type: 'SmartMaintenance Webhook API', fields: ['Secret', 'Header Name'] },
 	},
 	{
 		file: 'smartermeasure',

@@ -1,4 +1,4 @@
-// Starts ONE n8n 2.x for the whole browser suite (editor.test.ts, then journey.test.ts, one after the other against
+// Starts ONE n8n (2.x; 1.x under N8N_LINE=1) for the whole browser suite (editor.test.ts, then journey.test.ts, one after the other against
 // it; order fixed in vitest.config.ts): fresh temp data dir, so the first file sets up the owner through the UI form
 // and the other logs in;
 // this package's packed tarball installed in its .n8n/nodes as users install it (installPackage). Stopped and
@@ -17,23 +17,24 @@ const { getFreePort, installPackage, startN8n, tarballForRun } = n8nProcess;
 const REPO = path.resolve(__dirname, '../..');
 
 export default async function setup(project: TestProject) {
-	// This suite is for the 2.x editor only (1.x's editor differs); under `N8N_LINE=1` its files skip themselves.
-	if ((process.env.N8N_LINE || '2') !== '2') return;
+	// editor.test.ts and journey.test.ts are for the 2.x editor (1.x's differs) and skip themselves under
+	// `N8N_LINE=1`; schema-preview.test.ts is for 1.x (2.x's editor shows no schema preview for triggers).
+	const line = process.env.N8N_LINE === '1' ? '1' : '2';
 	if (!existsSync(path.join(REPO, 'dist', 'nodes')))
 		throw new Error('dist/ missing: npm run build first');
 	const t0 = Date.now();
-	await ensureN8n('2');
+	await ensureN8n(line);
 	const dataDir = mkdtempSync(path.join(os.tmpdir(), 'n8n-browser-'));
 	await installPackage({
 		userFolder: dataDir,
 		tarball: await tarballForRun(path.join(dataDir, 'pack')),
-		line: '2',
+		line,
 	});
 	const logFile = path.join(dataDir, 'n8n.log');
 	let n8n: { url: string; version: string; readyMs: number; stop: () => Promise<number | null> };
 	try {
 		n8n = await startN8n({
-			line: '2',
+			line,
 			port: await getFreePort(),
 			dataDir,
 			logFile,
