@@ -1,12 +1,17 @@
 // What the browser test files share: Debian's chromium driven by playwright-core, the owner's sign-in (the setup
-// form on a fresh n8n, else the login form), bounded waits and screenshots into docs/screenshots/.
+// form on a fresh n8n, else the login form), bounded waits and screenshots (into docs/screenshots/ only when asked:
+// UPDATE_SCREENSHOTS=1; a plain run writes them to a temporary folder and leaves the tracked PNGs alone).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const REPO = path.resolve(__dirname, '../..');
-export const SHOTS = path.join(REPO, 'docs', 'screenshots');
+/** Where shot() writes: the tracked docs/screenshots/ with UPDATE_SCREENSHOTS=1, else a temporary folder. */
+export const SHOTS =
+	process.env.UPDATE_SCREENSHOTS === '1'
+		? path.join(REPO, 'docs', 'screenshots')
+		: mkdtempSync(path.join(os.tmpdir(), 'smart-webhooks-shots-'));
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const OWNER = {
 	email: 'owner@example.com',
@@ -73,7 +78,7 @@ export async function sees(scope: Locator | Page, text: string, timeout = SHORT)
 		.waitFor({ state: 'visible', timeout });
 }
 
-/** docs/screenshots/<name>.png: no pointer over the page, no dropdown still fading out, no dialog half faded in. */
+/** <SHOTS>/<name>.png: no pointer over the page, no dropdown still fading out, no dialog half faded in. */
 export async function shot(page: Page, name: string) {
 	await page.mouse.move(0, 899);
 	await page
