@@ -38,9 +38,6 @@ let sink = 0;
 export function consume(value: unknown): void {
 	if (value !== undefined && value !== null) sink = (sink + 1) | 0;
 }
-export function sinkValue(): number {
-	return sink;
-}
 
 function timeBatch(fn: () => unknown, n: number): number {
 	const start = process.hrtime.bigint();
@@ -102,10 +99,6 @@ export function summarise(
 		iterationsPerBatch: [],
 		passRatios: sessions.map((s) => median(s[0].map((ours, r) => ours / s[1][r]))),
 	};
-}
-
-export function compare(contenders: Contender[], options: MeasureOptions = {}): Comparison {
-	return summarise(contenders, [sample(contenders, options)]);
 }
 
 /** One reported figure, as printed and written to bench/results.json. */

@@ -11,11 +11,10 @@ export type {
 	Verified,
 } from './types';
 export { HEADER_NAME_PATTERN, type RequiredHeader } from './signatures/required-header';
-export { MAX_DEDUPE_KEYS, receive, type ReceiveOptions } from './receive';
+export { MAX_DEDUPE_KEYS, receive, type KeyStore, type ReceiveOptions } from './receive';
 export { sign, type ProviderSignOptions } from './sign';
 export { serializePayload } from './serialize';
 export { toOutputItem, type DeliveryMetadata } from './output';
-export { DedupeStore, dedupeStoreFor, type DedupeOptions } from './dedupe';
 export {
 	providers,
 	providerIds,

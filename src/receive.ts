@@ -1,10 +1,19 @@
-import type { DedupeStore } from './dedupe';
 import { sha256Hex } from './signatures/hmac';
 import { checkRequiredHeader, type RequiredHeader } from './signatures/required-header';
 import { detectFormat, MAX_BODY_BYTES, parseBody, type FormatChoice } from './parse';
 import { getProvider } from './providers';
 import { schemaIssues as findSchemaIssues } from './providers/schema';
 import type { ProviderId, ReceiveResult, Verified, WebhookRequest } from './types';
+
+/**
+ * Remembers delivery keys for receive()'s duplicate check, for callers of the core outside n8n (the n8n triggers
+ * record `dedupeKeys` in n8n's own database instead). Across processes it must be shared storage with an atomic
+ * insert, for example a table whose primary key is the key.
+ */
+export interface KeyStore {
+	/** Records `key`; true when it was already there (the delivery is a copy). */
+	claim(key: string, nowMs: number): boolean;
+}
 
 export interface ReceiveOptions {
 	/** The signing secret or verification key; several while a secret is being rotated. */
@@ -23,8 +32,8 @@ export interface ReceiveOptions {
 	now?: Date | number;
 	/** Body format; 'auto' (default) reads Content-Type. Only providers that send XML accept 'xml'. */
 	format?: FormatChoice;
-	/** Where accepted delivery keys are remembered; absent means no duplicate detection. */
-	dedupe?: DedupeStore | false;
+	/** Where accepted delivery keys are remembered (your own store); absent means no duplicate detection. */
+	dedupe?: KeyStore | false;
 	/** Drop deliveries the provider marks as tests, whatever the event filter (not while `listening`). */
 	ignoreTestEvents?: boolean;
 	/**
@@ -143,7 +152,7 @@ export function receive(
 	// miss a retry the provider re-signs with a new timestamp only if the body changed too (it does not).
 	const dedupeKeys = deliveryId === bodyKey ? [bodyKey] : [deliveryId, bodyKey]; // ≤ MAX_DEDUPE_KEYS
 	if (options.dedupe) {
-		const seen = dedupeKeys.map((key) => (options.dedupe as DedupeStore).claim(key, nowMs));
+		const seen = dedupeKeys.map((key) => (options.dedupe as KeyStore).claim(key, nowMs));
 		if (seen.some(Boolean))
 			return {
 				status: 200,

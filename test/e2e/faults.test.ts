@@ -7,6 +7,9 @@
 //     activation refused with a plain reason and no API key, workflow inactive; after recovery one endpoint;
 //     deactivation when the endpoint is already gone at SmartComply;
 //  3. with n8n logging at debug level, no secret, API key or signature in its log or in any execution's data.
+// 1 and 2 run side by side (describe.concurrent, each one's cases in order, it.sequential): the storms keep n8n's CPU
+// busy while the SmartComply cases mostly wait for n8n 2.x's publication retries (1, 2, 4, 8 s). They share nothing:
+// other workflows, other credentials, and the fake's injected failures only match SmartComply API calls.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -19,6 +22,7 @@ import {
 	deactivate,
 	env,
 	executionData,
+	executionsBeforeMarker,
 	fakeDeliver,
 	fakeFailNext,
 	fakeSendTest,
@@ -72,39 +76,24 @@ function stormOrder(n: number, seed: number): number[] {
 	return order;
 }
 
-/** Polls (bounded) until the workflow has `n` finished executions and nothing new arrives for `quietMs`. */
-async function settleExecutions(workflowId: string, n: number, timeoutMs: number, quietMs = 2000) {
-	const deadline = Date.now() + timeoutMs;
-	let last = -1;
-	let stableSince = Date.now();
-	for (;;) {
-		const list = await allExecutions(workflowId);
-		const done = list.filter(
-			(e) =>
-				e.status === 'success' ||
-				e.status === 'error' ||
-				e.status === 'crashed' ||
-				e.finished === true,
-		);
-		if (list.length !== last) {
-			last = list.length;
-			stableSince = Date.now();
-		}
-		if (done.length >= n && done.length === list.length && Date.now() - stableSince >= quietMs)
-			return list;
-		if (process.env.STORM_VERBOSE)
-			process.stderr.write(`[storm] ${list.length} executions listed, ${done.length} done\n`);
-		if (Date.now() > deadline) return list;
-		await new Promise((r) => setTimeout(r, 500));
-	}
-}
-
 /**
  * How long to wait for the executions of `requests` deliveries, derived from this run's own speed: the time the
  * requests took to be answered, times a wide margin (executions are saved after their answer), never below 60 s.
  */
 function settleBudgetMs(sendMs: number): number {
 	return Math.max(60_000, 10 * sendMs);
+}
+
+/** Waits (bounded) until the workflow has at least `n` executions, all finished: the storm's, before its marker. */
+async function stormFinished(workflowId: string, n: number, timeoutMs: number): Promise<void> {
+	await waitFor(
+		`${n} finished executions`,
+		async () => {
+			const list = await allExecutions(workflowId);
+			return list.length >= n && list.every((e) => e.status !== 'new' && e.status !== 'running');
+		},
+		{ timeoutMs, intervalMs: 500 },
+	);
 }
 
 /** The executions in which the node after the trigger ran (copies' executions stop at the trigger), with their items. */
@@ -123,10 +112,10 @@ async function runsOf(executions: Array<{ id: string }>) {
 		);
 }
 
-describe('retry storm: 3 copies of every delivery, 16 in flight', () => {
+describe.concurrent('retry storm: 3 copies of every delivery, 16 in flight', () => {
 	// Bounded by counts; the waits derive from the answer rate measured in the same run (settleBudgetMs), and the
 	// vitest timeouts below are only a net for a hung n8n.
-	it('SMP: N deliveries × 3 → the workflow runs exactly N times, once per envelope id, each with its payload', async () => {
+	it.sequential('SMP: N deliveries × 3 → the workflow runs exactly N times, once per envelope id, each with its payload', async () => {
 		const N = Number(process.env.STORM_N ?? 200);
 		const secret = `smp_storm_${randomUUID().replace(/-/g, '')}`;
 		const cred = await createCredential('smpWebhookApi', { secret });
@@ -162,7 +151,12 @@ describe('retry storm: 3 copies of every delivery, 16 in flight', () => {
 		// copies answered as such started no execution; every other request started one
 		const answeredAsCopy = answers.filter((a) => a.copy).length;
 
-		const executions = await settleExecutions(wf.id, 3 * N - answeredAsCopy, settleBudgetMs(sendMs));
+		// every storm execution finished, then a marker delivery: once it has run, no storm execution can still appear
+		await stormFinished(wf.id, 3 * N - answeredAsCopy, settleBudgetMs(sendMs));
+		const markerId = `evt_storm_${run}_marker`;
+		const markerBody = serializePayload(providers.smp.sample('project.completed', { id: markerId }));
+		expect((await post(wf.productionUrl, markerBody, sign('smp', markerBody, secret))).status).toBe(200);
+		const executions = await executionsBeforeMarker(wf.id, markerId, { timeoutMs: settleBudgetMs(sendMs) });
 		const settleMs = Date.now() - t0 - sendMs;
 		expect(executions.length).toBe(3 * N - answeredAsCopy);
 		expect(executions.every((e) => e.status === 'success')).toBe(true);
@@ -184,7 +178,7 @@ describe('retry storm: 3 copies of every delivery, 16 in flight', () => {
 		await deactivate(wf.id);
 	}, 1_800_000);
 
-	it('SmartMaintenance: N deliveries × 3 keyed by X-SMTM-Delivery → the workflow runs exactly N times', async () => {
+	it.sequential('SmartMaintenance: N deliveries × 3 keyed by X-SMTM-Delivery → the workflow runs exactly N times', async () => {
 		const N = Math.max(10, Math.round(Number(process.env.STORM_N ?? 200) / 4));
 		const secret = `smtm_storm_${randomUUID().replace(/-/g, '')}`;
 		const cred = await createCredential('smartMaintenanceWebhookApi', { secret });
@@ -218,7 +212,12 @@ describe('retry storm: 3 copies of every delivery, 16 in flight', () => {
 		const sendMs = Date.now() - t0;
 		expect(answers.filter((a) => a.status === 200)).toHaveLength(3 * N);
 		const answeredAsCopy = answers.filter((a) => a.json?.ignored === 'duplicate delivery').length;
-		const executions = await settleExecutions(wf.id, 3 * N - answeredAsCopy, settleBudgetMs(sendMs));
+		await stormFinished(wf.id, 3 * N - answeredAsCopy, settleBudgetMs(sendMs));
+		const marker = randomUUID();
+		const markerBody = serializePayload({ ...providers.smartMaintenance.sample('task.completed'), data: { task_id: 99_999 } });
+		const markerHeaders = sign('smartMaintenance', markerBody, secret, { deliveryId: marker });
+		expect((await post(wf.productionUrl, markerBody, markerHeaders)).status).toBe(200);
+		const executions = await executionsBeforeMarker(wf.id, marker, { timeoutMs: settleBudgetMs(sendMs) });
 		expect(executions.length).toBe(3 * N - answeredAsCopy);
 		const items = await runsOf(executions);
 		expect(items).toHaveLength(N);
@@ -252,6 +251,15 @@ async function fakeSecrets(): Promise<{ apiKey: string; signingSecrets: string[]
 
 async function endpointsFor(url: string) {
 	return (await fakeState()).endpoints.filter((e) => e.url === url);
+}
+
+/** Waits (bounded) until the fake has carried out and answered every SmartComply API call it received (late ones too). */
+async function everyApiCallAnswered(): Promise<void> {
+	await waitFor(
+		'every SmartComply API call answered',
+		async () => (await fakeState()).requests.every((r) => r.answered),
+		{ timeoutMs: 30_000 },
+	);
 }
 
 /**
@@ -314,8 +322,8 @@ async function expectRecovered(wf: TriggerWorkflow) {
 		const list = await endpointsFor(wf.productionUrl);
 		return list.length > 0 && list;
 	});
-	// a stray late registration from a failed attempt would show up here
-	await new Promise((r) => setTimeout(r, 1000));
+	// a failed attempt's registration still under way would show up once the fake has answered every call it got
+	await everyApiCallAnswered();
 	expect(await endpointsFor(wf.productionUrl)).toHaveLength(1);
 	const sent = await fakeSendTest(endpoints[0].id);
 	expect(sent).toMatchObject({ delivered: true, response_status: 200 });
@@ -333,7 +341,7 @@ function expectPlainAndKeyless(message: string, ...keys: string[]) {
 	expect(message).not.toMatch(/whsec_[A-Za-z0-9]/);
 }
 
-describe('SmartComply API failing while n8n activates the workflow', () => {
+describe.concurrent('SmartComply API failing while n8n activates the workflow', () => {
 	let cred: { id: string; name: string };
 
 	beforeAll(async () => {
@@ -347,7 +355,7 @@ describe('SmartComply API failing while n8n activates the workflow', () => {
 		await fakeResetFailures();
 	});
 
-	it('SmartComply answering 500 on every attempt: activation fails saying so, naming no key; once it recovers, activating leaves one endpoint', async () => {
+	it.sequential('SmartComply answering 500 on every attempt: activation fails saying so, naming no key; once it recovers, activating leaves one endpoint', async () => {
 		const wf = await smartComplyWorkflow(cred, ['notice.created']);
 		await fakeFailNext({ status: 500, match: 'POST /webhooks/endpoints', count: 20 });
 		const refused = await activationOutcome(wf.id);
@@ -361,7 +369,7 @@ describe('SmartComply API failing while n8n activates the workflow', () => {
 		await expectRecovered(wf);
 	}, 180_000);
 
-	it('an endpoint created but its answer lost to the 10 s timeout: no second endpoint is left behind', async () => {
+	it.sequential('an endpoint created but its answer lost to the 10 s timeout: no second endpoint is left behind', async () => {
 		const wf = await smartComplyWorkflow(cred, ['test.submitted']);
 		await fakeFailNext({
 			late: true,
@@ -378,7 +386,7 @@ describe('SmartComply API failing while n8n activates the workflow', () => {
 		} else {
 			// 2.x retried by itself: its next attempt removed the orphan and registered anew
 			expect(outcome).toBeUndefined();
-			await new Promise((r) => setTimeout(r, 3000)); // the late answer has arrived by now
+			await everyApiCallAnswered(); // the late answer included
 			expect(await endpointsFor(wf.productionUrl)).toHaveLength(1);
 			await deactivate(wf.id);
 			await waitFor(
@@ -388,7 +396,7 @@ describe('SmartComply API failing while n8n activates the workflow', () => {
 		}
 	}, 180_000);
 
-	it('a wrong API key: activation fails saying the key was refused, naming no key; after the credential is fixed it activates', async () => {
+	it.sequential('a wrong API key: activation fails saying the key was refused, naming no key; after the credential is fixed it activates', async () => {
 		const wrongKey = `sc_live_wrong_${randomUUID().replace(/-/g, '')}`;
 		const bad = await createCredential('smartComplyApi', {
 			apiKey: wrongKey,
@@ -413,7 +421,7 @@ describe('SmartComply API failing while n8n activates the workflow', () => {
 		await expectRecovered(wf);
 	}, 180_000);
 
-	it('deactivating when the endpoint is already gone at SmartComply succeeds', async () => {
+	it.sequential('deactivating when the endpoint is already gone at SmartComply succeeds', async () => {
 		const wf = await smartComplyWorkflow(cred, ['notice.created']);
 		await activate(wf.id);
 		const [endpoint] = await waitFor('the endpoint', async () => {

@@ -169,13 +169,30 @@ export async function waitForExecutions(
 	}
 }
 
-/** Waits quietMs and returns the executions then (for "nothing ran" checks after a request was answered). */
-export async function executionsAfter(
+/**
+ * "Nothing else ran" as a count with a positive control. Call it after sending a marker: one more delivery that runs
+ * the workflow, sent once every earlier request was answered, carrying `marker` (an id) in its payload. Waits
+ * (bounded) until the workflow's newest execution has finished with the marker in its trigger items — n8n starts
+ * executions in the order it answered their requests, so by then every execution an earlier request started exists
+ * — and returns the executions before the marker's, oldest first.
+ */
+export async function executionsBeforeMarker(
 	workflowId: string,
-	quietMs = 1500,
+	marker: string,
+	{ timeoutMs = 20_000 } = {},
 ): Promise<ExecutionSummary[]> {
-	await sleep(quietMs);
-	return await listExecutions(workflowId);
+	return await waitFor(
+		`the execution of the marker delivery ${marker}`,
+		async () => {
+			const list = await allExecutions(workflowId);
+			if (list.length === 0 || !list.every(isDone)) return false;
+			const sorted = [...list].sort((a, b) => Number(a.id) - Number(b.id));
+			const newest = sorted[sorted.length - 1];
+			const items = await executionItems(newest.id).catch(() => []);
+			return items.some((item) => JSON.stringify(item).includes(marker)) && sorted.slice(0, -1);
+		},
+		{ timeoutMs, intervalMs: 250 },
+	);
 }
 
 /** The full run data of an execution; n8n keeps `data` in flatted form (both lines). */

@@ -8,7 +8,8 @@ import {
 	createCredential,
 	createTriggerWorkflow,
 	executionData,
-	executionsAfter,
+	executionsBeforeMarker,
+	listExecutions,
 	listenForTestEvent,
 	post,
 	stopListening,
@@ -49,13 +50,19 @@ describe('bodies n8n’s parser refused or changed', () => {
 	});
 
 	it('invalid JSON gets the trigger’s 400 and reason (no stack trace, no server path); nothing runs', async () => {
-		const before = (await executionsAfter(wf.id, 0)).length;
+		const before = (await listExecutions(wf.id)).length;
 		const garbage = Buffer.from('{"id": "evt_x", "type": "project.completed", ');
 		const answer = await post(wf.productionUrl, garbage, sign('smp', garbage, secret));
 		expect(answer.status, answer.text).toBe(400);
 		expect(answer.json).toEqual({ error: 'body is not valid JSON' });
 		expect(answer.text).not.toMatch(/node_modules|\/dist\/|at [A-Za-z]+ \(/);
-		expect(await executionsAfter(wf.id)).toHaveLength(before);
+		// positive control: a genuine delivery after it runs; the executions before it are the ones there were
+		const marker = providers.smp.sample('project.completed');
+		const markerBody = serializePayload(marker);
+		expect((await post(wf.productionUrl, markerBody, sign('smp', markerBody, secret))).status).toBe(
+			200,
+		);
+		expect(await executionsBeforeMarker(wf.id, marker.id as string)).toHaveLength(before);
 	});
 
 	it('a payload’s own json, binary and pairedItem keys stay payload fields; the item is exactly the payload', async () => {
@@ -65,7 +72,7 @@ describe('bodies n8n’s parser refused or changed', () => {
 			binary: { data: { data: 'PGgxPmhpPC9oMT4=', mimeType: 'text/html', fileName: 'evil.html' } },
 			pairedItem: 3,
 		};
-		const before = (await executionsAfter(wf.id, 0)).length;
+		const before = (await listExecutions(wf.id)).length;
 		const body = serializePayload(payload);
 		expect((await post(wf.productionUrl, body, sign('smp', body, secret))).status).toBe(200);
 		const executions = await waitForExecutions(wf.id, before + 1);
@@ -75,7 +82,7 @@ describe('bodies n8n’s parser refused or changed', () => {
 
 	it('"json": "a string" does not turn the item into a string', async () => {
 		const payload = { ...providers.smp.sample('project.completed'), json: 'a string' };
-		const before = (await executionsAfter(wf.id, 0)).length;
+		const before = (await listExecutions(wf.id)).length;
 		const body = serializePayload(payload);
 		expect((await post(wf.productionUrl, body, sign('smp', body, secret))).status).toBe(200);
 		const runs = await workflowRuns((await waitForExecutions(wf.id, before + 1)).slice(before));

@@ -14,7 +14,7 @@ import {
 	deactivate,
 	env,
 	executionItems,
-	executionsAfter,
+	executionsBeforeMarker,
 	fakeSendTest,
 	fakeState,
 	listExecutions,
@@ -80,10 +80,11 @@ describe('SmartComply Trigger, automatic registration (fake SmartComply API)', (
 		// production (README, Decisions), so SmartComply counts it delivered and nothing runs.
 		const result = await fakeSendTest(productionEndpointId);
 		expect(result).toMatchObject({ delivered: true, response_status: 200 });
-		expect(await executionsAfter(wf.id)).toHaveLength(0);
-		// A genuine notice.created signed by the fake with the registered secret runs the workflow once.
+		// A genuine notice.created signed by the fake with the registered secret runs the workflow once; sent after the
+		// test call, it is also the control that the test call ran nothing (no execution before it).
 		const sent = await fakeDeliver(productionEndpointId, 'notice.created');
 		expect(sent).toMatchObject({ delivered: true, response_status: 200 });
+		expect(await executionsBeforeMarker(wf.id, sent.event_id)).toHaveLength(0);
 		const [execution] = await waitForExecutions(wf.id, 1);
 		const items = await executionItems(execution.id);
 		expect(items).toHaveLength(1);
@@ -97,7 +98,10 @@ describe('SmartComply Trigger, automatic registration (fake SmartComply API)', (
 		const forged = await post(wf.productionUrl, body, sign('smartComply', body, 'whsec_guessed'));
 		expect(forged.status, forged.text).toBe(401);
 		expect(forged.text).not.toMatch(/whsec_/);
-		expect(await executionsAfter(wf.id)).toHaveLength(before);
+		// positive control: a genuine delivery after it runs, and nothing ran between
+		const sent = await fakeDeliver(productionEndpointId, 'notice.created');
+		expect(sent).toMatchObject({ delivered: true, response_status: 200 });
+		expect(await executionsBeforeMarker(wf.id, sent.event_id)).toHaveLength(before);
 	});
 
 	it('listening for a test event registers a separate endpoint for the Test URL; one test delivery runs it and removes it', async () => {

@@ -160,7 +160,15 @@ export async function startFakeSmartComply(options = {}) {
 
 		const route = path.slice(PREFIX.length);
 		const authorized = req.headers.authorization === `Bearer ${apiKey}`;
-		requests.push({ method, path: route, authorized });
+		// `answered` turns true once the call has been carried out and its answer sent (a late one too, even to a client
+		// that gave up): tests wait for that instead of sleeping
+		const request = { method, path: route, authorized, answered: false };
+		requests.push(request);
+		const answer = res.end.bind(res);
+		res.end = (...args) => {
+			request.answered = true;
+			return answer(...args);
+		};
 
 		const failure = failures.find(
 			(f) => f.count > 0 && (!f.match || `${method} ${route}`.includes(f.match)),

@@ -11,15 +11,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-	DedupeStore,
 	providerIds,
 	receive,
 	serializePayload,
 	providers,
 	SMARTERMEASURE_KEY_HEADER,
 	SMARTERMEASURE_KEY_QUERY,
+	type KeyStore,
 	type ProviderId,
 } from '../../src';
+import { memoryKeyStore } from '../key-store';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI_PACKAGE = path.join(ROOT, 'cli');
@@ -73,7 +74,7 @@ interface Seen {
 let server: Server;
 let base: string;
 let seen: Seen[] = [];
-let stores = new Map<ProviderId, DedupeStore>();
+let stores = new Map<ProviderId, KeyStore>();
 
 beforeAll(async () => {
 	packAndInstall();
@@ -85,7 +86,7 @@ beforeAll(async () => {
 			const provider = url.pathname.slice(1) as ProviderId;
 			const body = Buffer.concat(chunks);
 			const query = Object.fromEntries(url.searchParams);
-			if (!stores.has(provider)) stores.set(provider, new DedupeStore());
+			if (!stores.has(provider)) stores.set(provider, memoryKeyStore());
 			const result = receive(
 				provider,
 				{ headers: req.headers, query, rawBody: body },

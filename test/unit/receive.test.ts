@@ -1,7 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-	DedupeStore,
 	providerIds,
 	providers,
 	receive,
@@ -10,6 +9,7 @@ import {
 	type ProviderId,
 	type ReceiveResult,
 } from '../../src';
+import { memoryKeyStore } from '../key-store';
 import { idsWhere, row } from '../providers';
 import {
 	AUTH_HEADER,
@@ -755,7 +755,7 @@ describe('malformed bodies are refused with 400 after verification', () => {
 
 describe('duplicates', () => {
 	it.each(providerIds)('%s: the same delivery twice through one store runs once', (id) => {
-		const store = new DedupeStore();
+		const store = memoryKeyStore();
 		const { body, headers } = delivery(id, eventsOf(id)[0]);
 		const first = run(id, headers, body, { dedupe: store });
 		expect(first.status).toBe(200);
@@ -772,7 +772,7 @@ describe('duplicates', () => {
 	});
 
 	it.each(providerIds)('%s: different deliveries through one store both run', (id) => {
-		const store = new DedupeStore();
+		const store = memoryKeyStore();
 		const a = delivery(id, eventsOf(id)[0]);
 		const b = delivery(id, eventsOf(id)[1]);
 		expect(run(id, a.headers, a.body, { dedupe: store }).items).toHaveLength(1);
@@ -782,7 +782,7 @@ describe('duplicates', () => {
 	it.each(idsWhere((p) => p.dedupeKey === 'payloadId'))(
 		'%s is keyed by the envelope id (a re-signed retry with another body is a duplicate)',
 		(id) => {
-			const store = new DedupeStore();
+			const store = memoryKeyStore();
 			const payload = providers[id].sample(eventsOf(id)[0], {
 				id: 'evt_RETRY1',
 				now: new Date(NOW_MS),
@@ -803,7 +803,7 @@ describe('duplicates', () => {
 	);
 
 	it('SmartMaintenance is keyed by X-SMTM-Delivery and by the body', () => {
-		const store = new DedupeStore();
+		const store = memoryKeyStore();
 		const a = delivery('smartMaintenance', 'task.completed', { deliveryId: 'd-1' });
 		const first = run('smartMaintenance', a.headers, a.body, { dedupe: store });
 		expect(first.deliveryId).toBe('d-1');
@@ -823,7 +823,7 @@ describe('duplicates', () => {
 	});
 
 	it('very long delivery ids are hashed, so two that share a 256-character prefix stay distinct', () => {
-		const store = new DedupeStore();
+		const store = memoryKeyStore();
 		const prefix = 'x'.repeat(300);
 		const a = delivery('smartMaintenance', 'task.completed', { deliveryId: `${prefix}-a` });
 		const b = delivery('smartMaintenance', 'task.completed', {
@@ -837,7 +837,7 @@ describe('duplicates', () => {
 	});
 
 	it('SmartMaintenance without X-SMTM-Delivery falls back to the body hash', () => {
-		const store = new DedupeStore();
+		const store = memoryKeyStore();
 		const a = delivery('smartMaintenance', 'task.completed');
 		const headers = withHeader(a.headers, 'X-SMTM-Delivery', undefined) as Record<string, string>;
 		const first = run('smartMaintenance', headers, a.body, { dedupe: store });
@@ -848,7 +848,7 @@ describe('duplicates', () => {
 	it.each(idsWhere((p) => p.dedupeKey === 'bodyHash'))(
 		'%s is keyed by the SHA-256 of the body (a re-signed retry is a duplicate)',
 		(id) => {
-			const store = new DedupeStore();
+			const store = memoryKeyStore();
 			const a = delivery(id, eventsOf(id)[0]);
 			const first = run(id, a.headers, a.body, { dedupe: store });
 			expect(first.deliveryId).toBe(`sha256:${sha256(a.body)}`);
@@ -866,7 +866,7 @@ describe('duplicates', () => {
 	);
 
 	it('a refused delivery is not remembered (the genuine one still runs afterwards)', () => {
-		const store = new DedupeStore();
+		const store = memoryKeyStore();
 		const genuine = delivery('smp', 'project.completed');
 		const forged = delivery('smp', '', { payload: genuine.payload, secret: 'forger' });
 		expect(run('smp', forged.headers, forged.body, { dedupe: store }).status).toBe(401);
@@ -875,7 +875,7 @@ describe('duplicates', () => {
 	});
 
 	it('a filtered delivery is not remembered', () => {
-		const store = new DedupeStore();
+		const store = memoryKeyStore();
 		const d = delivery('smp', 'project.completed');
 		expect(
 			run('smp', d.headers, d.body, { dedupe: store, events: ['webhook.delivery_failed'] })
