@@ -1,5 +1,7 @@
-/** Identifiers of the providers this package understands. */
-export type ProviderId = 'smp' | 'smartComply' | 'smartlyQ' | 'smartMaintenance' | 'smarterMeasure';
+import type { providers } from './providers';
+
+/** Identifiers of the providers this package understands: the keys of `providers` (src/providers/index.ts). */
+export type ProviderId = keyof typeof providers;
 
 export type HeaderValue = string | string[] | undefined;
 export type HeaderBag = Record<string, HeaderValue>;

@@ -20,7 +20,13 @@ import {
 	type SmartComplyErrorCode,
 } from '../../src';
 import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
-import { handleWebhook, selectedEvents, SetupProblem, triggerExecute } from '../shared/webhook';
+import {
+	credentialSecret,
+	handleWebhook,
+	selectedEvents,
+	SetupProblem,
+	triggerExecute,
+} from '../shared/webhook';
 import { smartComplyClient } from './n8n-transport';
 
 const provider = providers.smartComply;
@@ -204,10 +210,8 @@ export class SmartComplyTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		if (!isAutomatic.call(this)) {
-			return await handleWebhook.call(this, provider, async function () {
-				const credential = await this.getCredentials('smartComplyApi');
-				return typeof credential.secret === 'string' ? [credential.secret] : [];
-			});
+			// a dashboard endpoint: its signing secret sits in the credential, as every hand-registered trigger's does
+			return await handleWebhook.call(this, provider, credentialSecret('smartComplyApi'));
 		}
 		const state = this.getWorkflowStaticData('node') as RegistrationState;
 		return await handleWebhook.call(

@@ -6,13 +6,14 @@ import { smartlyQ } from './smartlyQ';
 import { smartMaintenance } from './smartMaintenance';
 import { smarterMeasure } from './smarterMeasure';
 
-export const providers: Readonly<Record<ProviderId, ProviderDefinition>> = {
+/** Every provider, by id: the one list of them (ProviderId is its keys). */
+export const providers = {
 	smp,
 	smartComply,
 	smartlyQ,
 	smartMaintenance,
 	smarterMeasure,
-};
+} as const satisfies Readonly<Record<string, ProviderDefinition>>;
 
 export const providerIds = Object.keys(providers) as ProviderId[];
 

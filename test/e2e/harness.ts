@@ -273,6 +273,8 @@ export async function fakeState(): Promise<{
 	endpoints: any[];
 	deliveries: any[];
 	requests: any[];
+	/** API calls received whose answer has not been sent yet */
+	pendingCalls: number;
 }> {
 	const res = await fetch(`${env.fakeOrigin}/__control/state`, {
 		signal: AbortSignal.timeout(5000),

@@ -144,7 +144,11 @@ describe.each(CASES)('$provider trigger in n8n', (c) => {
 		// positive control: the next genuine delivery starts the second execution
 		const marker = provider.sample(c.event);
 		const markerBody = serializePayload(marker);
-		const markerAnswer = await post(wf.productionUrl, markerBody, sign(c.provider, markerBody, secret));
+		const markerAnswer = await post(
+			wf.productionUrl,
+			markerBody,
+			sign(c.provider, markerBody, secret),
+		);
 		expect(markerAnswer.status, markerAnswer.text).toBe(200);
 
 		// two executions: the first delivery's and the marker's; the copy started none

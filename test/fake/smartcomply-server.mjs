@@ -64,6 +64,7 @@ export async function startFakeSmartComply(options = {}) {
 	const deliveries = [];
 	/** @type {Array<{ method: string, path: string, authorized: boolean }>} */
 	const requests = [];
+	let pendingCalls = 0;
 	/**
 	 * Failures to inject, consumed in order: { status?, delayMs?, late?, match?: string (substring of "METHOD path"), count }.
 	 * `late: true` carries the call out and delays only its answer (an endpoint created, the answer lost to a timeout).
@@ -154,19 +155,21 @@ export async function startFakeSmartComply(options = {}) {
 				endpoints: [...endpoints.values()].map(publicView),
 				deliveries,
 				requests,
+				pendingCalls,
 			});
 		}
 		if (!path.startsWith(PREFIX)) return send(res, 404, { error: { message: 'Not found' } });
 
 		const route = path.slice(PREFIX.length);
 		const authorized = req.headers.authorization === `Bearer ${apiKey}`;
-		// `answered` turns true once the call has been carried out and its answer sent (a late one too, even to a client
-		// that gave up): tests wait for that instead of sleeping
-		const request = { method, path: route, authorized, answered: false };
-		requests.push(request);
+		requests.push({ method, path: route, authorized });
+		// counted until the call has been carried out and its answer sent (a late one too, even to a client that gave
+		// up): tests wait for none pending instead of sleeping
+		pendingCalls++;
 		const answer = res.end.bind(res);
 		res.end = (...args) => {
-			request.answered = true;
+			pendingCalls--;
+			res.end = answer;
 			return answer(...args);
 		};
 
