@@ -129,13 +129,27 @@ describe('SmartMaintenance replays under a fresh X-SMTM-Delivery', () => {
 		const headers = sign('smartMaintenance', body, secret);
 		expect((await post(wf.productionUrl, body, headers)).status).toBe(200);
 		await waitForExecutions(wf.id, 1);
+		// copies of a delivery this process ran are answered as copies, with no execution (by the body's hash)
 		const fresh = { ...headers, 'X-SMTM-Delivery': randomUUID() };
-		expect((await post(wf.productionUrl, body, fresh)).status).toBe(200);
-		await waitForExecutions(wf.id, 2);
 		const { 'X-SMTM-Delivery': _id, ...noId } = headers;
-		expect((await post(wf.productionUrl, body, noId)).status).toBe(200);
-		const runs = await workflowRuns(await waitForExecutions(wf.id, 3));
-		expect(runs.map((r) => r.items)).toEqual([[payload]]);
+		for (const replay of [fresh, noId]) {
+			const res = await post(wf.productionUrl, body, replay);
+			expect(res.status, res.text).toBe(200);
+			expect(res.json).toEqual({ received: true, ignored: 'duplicate delivery' });
+		}
+		// positive control: the next genuine delivery starts the second execution, and only it ran besides the first
+		const marker = providers.smartMaintenance.sample('task.completed');
+		const markerBody = serializePayload(marker);
+		const markerRes = await post(
+			wf.productionUrl,
+			markerBody,
+			sign('smartMaintenance', markerBody, secret),
+		);
+		expect(markerRes.status, markerRes.text).toBe(200);
+		const executions = await waitForExecutions(wf.id, 2);
+		expect(executions).toHaveLength(2);
+		const runs = await workflowRuns(executions);
+		expect(runs.map((r) => r.items)).toEqual([[payload], [marker]]);
 	});
 });
 
