@@ -1,7 +1,8 @@
 // n8n 1.x's editor shows a trigger's output schema (dist/nodes/<Node>/__schema__/v1.0.0.json, scripts/build-schemas.ts)
 // before any delivery: the node after the trigger lists the trigger's fields in its input panel's Schema view, ready
 // to map. n8n 2.x's editor shows no preview for triggers, so this file runs under N8N_LINE=1 only (npm test:
-// browser-n8n1) and the 2.x files skip themselves there. The screenshot goes through shot() (docs/screenshots/).
+// browser-n8n1) and the 2.x files skip themselves there. The screenshot goes through shot(): docs/screenshots/
+// schema-preview-n8n1.png only with UPDATE_SCREENSHOTS=1.
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 // @ts-expect-error plain ESM helper without types
 import { N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
