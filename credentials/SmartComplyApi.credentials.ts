@@ -27,6 +27,7 @@ export class SmartComplyApi implements ICredentialType {
 			placeholder: 'sc_live_…',
 			description:
 				'Your SmartComply API key (sc_live_…). Used to create and remove the webhook endpoint.',
+			hint: 'From your SmartComply account (starts with sc_live_)',
 		},
 		{
 			displayName: 'Base URL',
@@ -44,6 +45,7 @@ export class SmartComplyApi implements ICredentialType {
 			placeholder: 'whsec_…',
 			description:
 				'Only when the trigger’s Registration is "Endpoint Made in the SmartComply Dashboard": the signing secret SmartComply showed once when the endpoint was created. Automatic registration keeps its own secret.',
+			hint: 'Only for an endpoint made under Settings → Webhooks → Add endpoint: the whsec_… secret shown once there',
 		},
 	];
 

@@ -21,6 +21,7 @@ export class SmartMaintenanceWebhookApi implements ICredentialType {
 			default: '',
 			description:
 				'The Secret you typed in SmartMaintenance (Configuration → Webhooks → your webhook → Secret). Optional there, but without it (or the header below) deliveries are unsigned and anyone who knows the URL can start the workflow.',
+			hint: 'The Secret you typed on the webhook in SmartMaintenance (Configuration → Webhooks); optional',
 		},
 		{
 			displayName: 'Header Name',
@@ -30,6 +31,7 @@ export class SmartMaintenanceWebhookApi implements ICredentialType {
 			placeholder: 'e.g. Authorization',
 			description:
 				'A header SmartMaintenance must send with every delivery: the name of the one you added under Headers on its webhook form. Deliveries without it, or with another value, are refused (401). Works with or without the Secret; leave empty for none.',
+			hint: 'A header you added under Headers (optional) on the same webhook form; empty for none',
 		},
 		{
 			displayName: 'Header Value',
@@ -40,6 +42,7 @@ export class SmartMaintenanceWebhookApi implements ICredentialType {
 			placeholder: 'e.g. Bearer 7f3c…',
 			description:
 				'That header’s value, exactly as typed in SmartMaintenance (for Authorization: the whole value, e.g. Bearer followed by a long random token)',
+			hint: 'Its value, as typed on the webhook form',
 			displayOptions: { hide: { headerName: [''] } },
 		},
 	];

@@ -23,6 +23,7 @@ export class SmarterMeasureWebhookApi implements ICredentialType {
 			default: '',
 			description:
 				'The key SmarterMeasure assigns when it provisions your webhooks (ask developers@smartermeasure.com). It arrives in the X-SmarterMeasure-Verification-Key header or the VerificationKey query parameter.',
+			hint: 'SmarterMeasure has no dashboard for this: its team gives you the key when it sets up your webhooks (developers@smartermeasure.com)',
 		},
 	];
 }

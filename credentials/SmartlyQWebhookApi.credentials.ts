@@ -19,6 +19,7 @@ export class SmartlyQWebhookApi implements ICredentialType {
 			default: '',
 			description:
 				'The webhook secret shown once in the SmartlyQ Developer Dashboard (Webhooks tab) when you add the endpoint',
+			hint: 'From the SmartlyQ Developer Dashboard → Webhooks tab: shown once, when you add the endpoint',
 		},
 	];
 }

@@ -19,6 +19,7 @@ export class SmpWebhookApi implements ICredentialType {
 			default: '',
 			description:
 				'The secret generated in the SMP admin portal when you create the webhook (Organisation settings → Webhooks → New webhook → Generate a signing secret)',
+			hint: 'From the SMP admin portal: Organisation settings → Webhooks → your webhook → Generate a signing secret',
 		},
 	];
 }
