@@ -34,6 +34,10 @@ export function setupNotice(provider: ProviderDefinition): INodeProperties[] {
 /** The editor's button that makes a trigger wait for one test delivery: renamed in n8n 2.x. */
 const LISTEN = '<i>Execute step</i> (n8n 1.x: <i>Listen for test event</i>)';
 
+/** While it listens, n8n folds and dims the Webhook URLs section, so the hint says where the Test URL is. */
+const TEST_URL_WHERE =
+	'. The Test URL is under <i>Webhook URLs</i> at the top of this panel: while n8n listens that section is folded and dimmed, click it open';
+
 /**
  * How to send a signed sample delivery to this trigger with the sender (smart-webhooks-cli, cli/ in the repository),
  * shown under the event filter: the npx command once the package is on npm, the clone's command until then.
@@ -43,9 +47,9 @@ function tryItHint(provider: ProviderDefinition, event: string, extraFlags = '')
 		`<code>npx smart-webhooks-cli send ${provider.id} ${event}${extraFlags} --url &lt;Test URL&gt; --secret &lt;${secret}&gt;</code> (before smart-webhooks-cli is on npm: <code>node cli/dist/cli.js</code> with the same arguments, in a clone of n8n-nodes-smart-webhooks after <code>npm run build</code>)`;
 	if (provider.registration.kind === 'api') {
 		// With automatic registration the signing secret lives in the trigger, so the provider's own test call is the way.
-		return `To try it: click ${LISTEN}. With automatic registration the trigger registers a test endpoint: use <i>Send test event</i> on it in ${provider.displayName}. With a dashboard endpoint, send its test event, or run ${cli('signing secret')}`;
+		return `To try it: click ${LISTEN}. With automatic registration the trigger registers a test endpoint: use <i>Send test event</i> on it in ${provider.displayName}. With a dashboard endpoint, send its test event, or run ${cli('signing secret')}${TEST_URL_WHERE}`;
 	}
-	return `To try it before ${provider.displayName} is set up: click ${LISTEN}, then run ${cli(provider.scheme.kind === 'staticKey' ? 'key' : 'secret')}`;
+	return `To try it before ${provider.displayName} is set up: click ${LISTEN}, then run ${cli(provider.scheme.kind === 'staticKey' ? 'key' : 'secret')}${TEST_URL_WHERE}`;
 }
 
 /** The event filter: a multi-select of the documented catalogue, plus names it does not list yet. */
