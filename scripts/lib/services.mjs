@@ -1,5 +1,5 @@
 // Throwaway services for the queue-mode suite, on 127.0.0.1 only: a PostgreSQL 15 cluster, a redis-server, and
-// an n8n queue-mode topology (one main, two webhook processors, one worker) on the line-2 runtime.
+// an n8n queue-mode topology (one main, two webhook processors, two workers) on the line-2 runtime.
 // node: builtins only. Every wait is bounded; every process started here runs in its own process group and is
 // stopped by its own stop(); a process 'exit' hook SIGKILLs whatever is left (a crashed test run leaks nothing).
 import { execFileSync, spawn } from 'node:child_process';
@@ -302,14 +302,15 @@ export async function startRedis({ port, logFile, readyTimeoutMs = 60_000 } = {}
  *   main      `n8n start`    editor/REST, activations (trigger create()/delete() hooks), also serves /webhook/
  *   webhook1  `n8n webhook`  production webhooks; main's WEBHOOK_URL points here, so node panels and SmartComply
  *   webhook2  `n8n webhook`  registrations show webhook1's URL
- *   worker    `n8n worker`   runs the executions the others enqueue in Redis (Bull)
+ *   worker    `n8n worker`   run the executions the others enqueue in Redis (Bull); two by default (`workers`), as
+ *   worker2   `n8n worker`   users scale out: two workers record into n8n's processed-data store at once
  * Each process has its own N8N_USER_FOLDER with the tarball installed the README's way (installPackage), its own
  * N8N_PORT and task-runner broker port (N8N_RUNNERS_BROKER_PORT, default 5679 for all), the worker its own health
  * port (QUEUE_HEALTH_CHECK_PORT defaults to 5678, main's default port); one N8N_ENCRYPTION_KEY for all (credentials
  * written by main are decrypted by the others). Logs at debug level, one file per process start in logDir.
  *
  * @param {{ tarball: string, logDir: string, line?: '2'|'1', env?: Record<string,string>, echo?: boolean,
- *           readyTimeoutMs?: number }} o
+ *           readyTimeoutMs?: number, workers?: 1|2 }} o
  */
 export async function startQueueTopology({
 	tarball,
@@ -318,6 +319,7 @@ export async function startQueueTopology({
 	env: extraEnv = {},
 	echo = false,
 	readyTimeoutMs = 240_000,
+	workers = 2,
 }) {
 	if (!tarball) throw new Error('startQueueTopology: tarball is required');
 	mkdirSync(logDir, { recursive: true });
@@ -489,12 +491,13 @@ export async function startQueueTopology({
 		const main = await define('main', 'start', { extra: webhookUrl });
 		await define('webhook1', 'webhook', { extra: webhookUrl });
 		await define('webhook2', 'webhook', { extra: webhookUrl });
-		await define('worker', 'worker');
+		const workerNames = workers >= 2 ? ['worker', 'worker2'] : ['worker'];
+		for (const name of workerNames) await define(name, 'worker');
 
 		// main first: it runs the database migrations the others need
 		await launch(main.name);
 		// then the others one after the other (2 shared cores; parallel starts only trade one wait for another)
-		for (const name of ['webhook1', 'webhook2', 'worker']) await launch(name);
+		for (const name of ['webhook1', 'webhook2', ...workerNames]) await launch(name);
 	} catch (error) {
 		await topology.stopAll();
 		throw error;
