@@ -1,0 +1,262 @@
+/**
+ * `npm run bench:queue`: what recognising copies costs in n8n 2.x queue mode on PostgreSQL, with the record protocol
+ * of nodes/shared/record.ts (record, wait, check) and two workers: the topology of the queue suite (main, two webhook
+ * processors, two workers; scripts/lib/services.mjs), the packed tarball installed in each process.
+ *
+ *   1. Per delivery, a trigger whose processed-data row is a full Retry Memory (seeded in PostgreSQL with
+ *      2 × DEFAULT_RETRY_MEMORY entries, n8n's own md5/base64 hashes) against a fresh trigger: time from the first
+ *      send of a batch until its last execution finished, and bytes of WAL PostgreSQL wrote meanwhile
+ *      (pg_current_wal_lsn() before and after), interleaved rounds of sequential deliveries through webhook processor 1.
+ *   2. Throughput through webhook processor 1 (sequential answers) and the executions' duration: the SMP Trigger →
+ *      No Operation against n8n's Webhook node v1 → No Operation, interleaved rounds.
+ * Every delivery must be answered 200 and give one execution in which the node after the trigger ran. Ratios from
+ * the same run are the figures to read. Prints only; `--write` also puts the summary in bench/RESULTS.md (between
+ * its queue-pg markers). Bounded: request timeouts, every wait bounded by counts or a stall limit, all stopped in finally.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_RETRY_MEMORY } from '../nodes/shared/record';
+import { MAX_DEDUPE_KEYS, providers, serializePayload, sign } from '../src/index';
+// @ts-expect-error plain ESM helper without types
+import { startQueueTopology, PG_BIN_DIR } from '../scripts/lib/services.mjs';
+// @ts-expect-error plain ESM helper without types
+import { tarballForRun } from '../scripts/lib/n8n-process.mjs';
+import {
+	activate,
+	allExecutions,
+	createCredential,
+	createWorkflow,
+	details,
+	ownerClient,
+	post,
+	secretData,
+	settle,
+	type ExecutionSummary,
+	type RestClient,
+	type Workflow,
+} from '../test/queue/harness';
+import { median } from './e2e';
+
+const REPO = path.resolve(__dirname, '..');
+const ROUNDS = Number(process.env.ROUNDS ?? 4);
+const PER_BATCH = Number(process.env.PER_BATCH ?? 30);
+const ENTRIES = MAX_DEDUPE_KEYS * DEFAULT_RETRY_MEMORY;
+const STALL_MS = 120_000;
+const WRITE = process.argv.includes('--write');
+
+interface Pg {
+	host: string;
+	port: number;
+	user: string;
+	database: string;
+}
+
+function psql(pg: Pg, sql: string, input?: string): string {
+	return execFileSync(
+		path.join(PG_BIN_DIR, 'psql'),
+		[
+			'-h',
+			pg.host,
+			'-p',
+			String(pg.port),
+			'-U',
+			pg.user,
+			'-d',
+			pg.database,
+			'-Atq',
+			'-v',
+			'ON_ERROR_STOP=1',
+			...(input === undefined ? ['-c', sql] : []),
+		],
+		{ encoding: 'utf8', timeout: 60_000, input: input ?? undefined },
+	).trim();
+}
+const walLsn = (pg: Pg) => psql(pg, 'select pg_current_wal_lsn()');
+const walBytes = (pg: Pg, from: string, to: string) =>
+	Number(psql(pg, `select pg_wal_lsn_diff('${to}', '${from}')`));
+
+let counter = 0;
+function smpDelivery(secret: string) {
+	const id = `evt_qpg_${randomUUID().slice(0, 8)}_${counter++}`;
+	const body = serializePayload(providers.smp.sample('project.completed', { id }));
+	return { body, headers: sign('smp', body, secret) };
+}
+
+/** Milliseconds each finished execution took (n8n's own startedAt → stoppedAt). */
+function durations(list: ExecutionSummary[]): number[] {
+	return (
+		list as Array<ExecutionSummary & { startedAt?: string | null; stoppedAt?: string | null }>
+	)
+		.map((e) => Date.parse(String(e.stoppedAt ?? '')) - Date.parse(String(e.startedAt ?? '')))
+		.filter((ms) => Number.isFinite(ms));
+}
+
+async function main() {
+	const work = mkdtempSync(path.join(os.tmpdir(), 'bench-queue-pg-'));
+	const tarball = await tarballForRun(path.join(work, 'pack'));
+	const topo = await startQueueTopology({ tarball, logDir: path.join(work, 'logs') });
+	const say = (m: string) => console.log(`queue-pg: ${m}`);
+	try {
+		const pg: Pg = topo.pg;
+		const hook1 = topo.url('webhook1') as string;
+		const client: RestClient = await ownerClient(topo.url('main'));
+		const procs = ['main', 'webhook1', 'webhook2'].map((p) => topo.url(p) as string);
+		const secret = `whsec_queuepg_${randomUUID().replace(/-/g, '')}`;
+		const cred = await createCredential(
+			client,
+			'smpWebhookApi',
+			secretData('smpWebhookApi', secret),
+		);
+		const trigger = async (name: string) => {
+			const wf = await createWorkflow(client, {
+				nodeType: 'smpTrigger',
+				parameters: { events: ['project.completed'] },
+				credentials: { smpWebhookApi: cred },
+				name,
+			});
+			await activate(client, wf, procs);
+			return wf;
+		};
+		const fresh = await trigger('bench fresh');
+		const full = await trigger('bench full');
+		const hookPath = `queue-pg-${randomUUID().slice(0, 8)}`;
+		const v1 = await createWorkflow(client, {
+			nodeType: 'n8n-nodes-base.webhook',
+			typeVersion: 1,
+			parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived', options: {} },
+			name: 'bench Webhook v1',
+			path: () => hookPath,
+		});
+		await activate(client, v1, [hook1]);
+		const plain = serializePayload(providers.smp.sample('project.completed'));
+
+		const sent = new Map<string, number>();
+		const send = async (wf: Workflow, n: number, smp: boolean) => {
+			for (let i = 0; i < n; i++) {
+				const d = smp
+					? smpDelivery(secret)
+					: { body: plain, headers: { 'Content-Type': 'application/json' } };
+				const res = await post(wf.urlOn(hook1), d.body, d.headers);
+				if (res.status !== 200) throw new Error(`${wf.name}: answered ${res.status} ${res.text}`);
+				sent.set(wf.id, (sent.get(wf.id) ?? 0) + 1);
+			}
+		};
+		const finished = async (wf: Workflow) =>
+			await settle(client, wf.id, sent.get(wf.id) ?? 0, STALL_MS, 100);
+		// first deliveries make the rows (an INSERT); then the full one is seeded
+		for (const wf of [fresh, full]) {
+			await send(wf, 1, true);
+			await finished(wf);
+		}
+		const data = Array.from({ length: ENTRIES }, (_, i) =>
+			createHash('md5').update(`seed-${i}`).digest('base64'),
+		);
+		const value = JSON.stringify({ mode: 'entries', data });
+		const changed = psql(
+			pg,
+			'',
+			`UPDATE processed_data SET value = $seed$${value}$seed$ WHERE "workflowId" = '${full.id}' RETURNING 1;\n`,
+		);
+		if (changed !== '1') throw new Error(`seeding changed ${JSON.stringify(changed)} (want 1 row)`);
+		say(`full row seeded with ${ENTRIES} entries (${value.length} bytes)`);
+
+		// 1. per delivery: fresh vs full, time until the batch's executions finished and WAL written
+		const per = { fresh: [] as number[], full: [] as number[] };
+		const wal = { fresh: [] as number[], full: [] as number[] };
+		const batch = async (which: 'fresh' | 'full') => {
+			const wf = which === 'fresh' ? fresh : full;
+			const lsn0 = walLsn(pg);
+			const t0 = performance.now();
+			await send(wf, PER_BATCH, true);
+			await finished(wf);
+			per[which].push((performance.now() - t0) / PER_BATCH);
+			wal[which].push(walBytes(pg, lsn0, walLsn(pg)) / PER_BATCH);
+		};
+		await batch('fresh');
+		await batch('full');
+		per.fresh.length = per.full.length = wal.fresh.length = wal.full.length = 0; // warm-up
+		for (let r = 0; r < ROUNDS; r++) {
+			for (const which of r % 2 ? (['full', 'fresh'] as const) : (['fresh', 'full'] as const))
+				await batch(which);
+			say(
+				`round ${r + 1}/${ROUNDS}: fresh ${per.fresh[r].toFixed(1)} ms ${(wal.fresh[r] / 1024).toFixed(0)} KiB WAL, ` +
+					`full ${per.full[r].toFixed(1)} ms ${(wal.full[r] / 1024).toFixed(0)} KiB WAL per delivery`,
+			);
+		}
+		const rowAfter = psql(
+			pg,
+			`select length(value) from processed_data where "workflowId" = '${full.id}'`,
+		);
+
+		// 2. throughput through webhook processor 1, and how long the executions took
+		const rates = { ours: [] as number[], v1: [] as number[] };
+		const firstIds = new Map<string, number>();
+		for (const wf of [fresh, v1]) firstIds.set(wf.id, (await allExecutions(client, wf.id)).length);
+		await send(v1, 5, false);
+		await finished(v1);
+		for (let r = 0; r < ROUNDS; r++) {
+			for (const [key, wf] of r % 2
+				? ([
+						['v1', v1],
+						['ours', fresh],
+					] as const)
+				: ([
+						['ours', fresh],
+						['v1', v1],
+					] as const)) {
+				const t0 = performance.now();
+				await send(wf, PER_BATCH, key === 'ours');
+				rates[key].push((PER_BATCH * 1000) / (performance.now() - t0));
+			}
+		}
+		const oursList = await finished(fresh);
+		const v1List = await finished(v1);
+		for (const [wf, list] of [
+			[fresh, oursList],
+			[full, await finished(full)],
+			[v1, v1List],
+		] as const) {
+			const ran = (await details(client, list)).filter((e) => e.ran).length;
+			if (list.length !== sent.get(wf.id) || ran !== sent.get(wf.id))
+				throw new Error(
+					`${wf.name}: ${list.length} executions, ${ran} ran, for ${sent.get(wf.id)} deliveries`,
+				);
+		}
+		const oursMs = median(durations(oursList.slice(firstIds.get(fresh.id))));
+		const v1Ms = median(durations(v1List.slice(firstIds.get(v1.id))));
+
+		const ratio = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]));
+		const lines = [
+			`n8n 2.41.1 queue mode (PostgreSQL 15, main + 2 webhook processors + 2 workers), ${ROUNDS} interleaved rounds × ${PER_BATCH} sequential SMP deliveries through webhook processor 1:`,
+			`- per delivery, send → execution finished: fresh trigger ${median(per.fresh).toFixed(1)} ms, full Retry Memory (${ENTRIES} entries, row ${rowAfter} bytes) ${median(per.full).toFixed(1)} ms; full/fresh ${ratio(per.full, per.fresh).toFixed(2)} (per round ${per.full.map((x, i) => (x / per.fresh[i]).toFixed(2)).join(' ')})`,
+			`- WAL per delivery: fresh ${(median(wal.fresh) / 1024).toFixed(1)} KiB, full ${(median(wal.full) / 1024).toFixed(1)} KiB; full/fresh ${ratio(wal.full, wal.fresh).toFixed(1)}`,
+			`- answers through webhook processor 1: SMP Trigger ${median(rates.ours).toFixed(1)}/s, Webhook v1 ${median(rates.v1).toFixed(1)}/s; ratio ${ratio(rates.ours, rates.v1).toFixed(2)} (per round ${rates.ours.map((x, i) => (x / rates.v1[i]).toFixed(2)).join(' ')})`,
+			`- execution duration (n8n's startedAt → stoppedAt, median): SMP Trigger ${oursMs.toFixed(0)} ms, Webhook v1 ${v1Ms.toFixed(0)} ms: the record protocol adds ${(oursMs - v1Ms).toFixed(0)} ms`,
+			`- every delivery answered 200 and ran once: ${[fresh, full, v1].map((wf) => `${wf.name} ${sent.get(wf.id)}`).join(', ')}`,
+		];
+		for (const line of lines) console.log(line);
+		if (WRITE) {
+			const file = path.join(REPO, 'bench', 'RESULTS.md');
+			const start = '<!-- queue-pg:start -->';
+			const end = '<!-- queue-pg:end -->';
+			const text = readFileSync(file, 'utf8');
+			const block = `${start}\n## Queue mode on PostgreSQL (\`npm run bench:queue\`, ${new Date().toISOString().slice(0, 10)})\n\n${lines.join('\n')}\n${end}`;
+			const next = text.includes(start)
+				? text.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block)
+				: `${text.trimEnd()}\n\n${block}\n`;
+			writeFileSync(file, next);
+			console.log(`written to ${path.relative(REPO, file)}`);
+		}
+	} finally {
+		await topo.stopAll();
+		rmSync(work, { recursive: true, force: true });
+	}
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exitCode = 1;
+});
