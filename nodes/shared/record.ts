@@ -113,8 +113,7 @@ export function settleWaitMs(): number {
 }
 
 export type Outcome =
-	| { fresh: true; confirmedAfterRounds: number | undefined }
-	| { fresh: false; present: string[] };
+	{ fresh: true; confirmedAfterRounds: number | undefined } | { fresh: false; present: string[] };
 
 /**
  * Records a delivery's keys and, when they were new, keeps them recorded against other processes' writes.
