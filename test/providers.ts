@@ -1,4 +1,4 @@
-// The providers as the tests expect them, one row each, written once (from PROVIDERS.md and the README) instead of
+// The providers as the tests expect them, one row each, written once (from docs/providers.md and the README) instead of
 // a list per test file. Adding a provider adds a row here; the suites that iterate over providers pick it up.
 import path from 'node:path';
 import type { ICredentialType, INodeType } from 'n8n-workflow';
@@ -18,7 +18,7 @@ export interface ProviderRow {
 	authHeader: string;
 	/** Deliveries without a signature are refused (SmartMaintenance lets admins leave the secret out). */
 	secretRequired: boolean;
-	/** The provider refuses http:// webhook URLs (PROVIDERS.md "URL rules"; SmartMaintenance only warns). */
+	/** The provider refuses http:// webhook URLs (docs/providers.md, URL row; SmartMaintenance only warns). */
 	httpsOnly: boolean;
 	/** What a retry is recognised by: the envelope's id, the X-SMTM-Delivery header, or the SHA-256 of the body. */
 	dedupeKey: 'payloadId' | 'deliveryHeader' | 'bodyHash';

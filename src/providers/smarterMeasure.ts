@@ -8,7 +8,7 @@ export const SMARTERMEASURE_KEY_HEADER = 'X-SmarterMeasure-Verification-Key';
 export const SMARTERMEASURE_KEY_QUERY = 'VerificationKey';
 export const SMARTERMEASURE_CONTACT = 'developers@smartermeasure.com';
 
-/** Field names that may carry the event name, in the order they are tried (PROVIDERS.md decision). */
+/** Field names that may carry the event name, in the order they are tried (docs/providers.md). */
 const SMARTERMEASURE_EVENT_FIELDS = ['event', 'type', 'eventType', 'EventType'] as const;
 
 /** The event name from the payload itself, or from the single root element of an XML document. */
@@ -39,7 +39,7 @@ export const smarterMeasure: ProviderDefinition = {
 	// The catalogue is not public: any object is accepted and its fields pass through.
 	schema: looseObject,
 	facts(payload, _headers, rawBody) {
-		// No delivery id is documented: the body's hash stands in for one (PROVIDERS.md decision).
+		// No delivery id is documented: the body's hash stands in for one (docs/providers.md).
 		return {
 			event: smarterMeasureEventName(payload),
 			deliveryId: `sha256:${sha256Hex(rawBody)}`,

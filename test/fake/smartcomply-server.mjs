@@ -1,5 +1,5 @@
 // A real HTTP fake of the SmartComply webhook-endpoint API, on 127.0.0.1 only.
-// It implements the documented calls (create, test, rotate-secret) and the REST decisions in PROVIDERS.md
+// It implements the documented calls (create, test, rotate-secret) and the REST decisions in docs/providers.md
 // (list, read, delete), checks the bearer key, signs its `webhook.test` deliveries exactly as SmartComply
 // documents (t=<unix>,v1=HMAC-SHA256(secret, `${t}.${body}`)) with its own code, and fails on demand.
 // Used by unit tests, end-to-end tests and `npm run dev -- --demo`. Plain ESM so every one of those can load it.
