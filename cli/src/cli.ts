@@ -63,6 +63,8 @@ send options:
   --tamper             change one byte after signing (for SmarterMeasure, whose key does not cover the body,
                        one character of the key) to see the receiver refuse it
   --query-key          SmarterMeasure: put the key in the URL's ${SMARTERMEASURE_KEY_QUERY} parameter instead of the header
+  --header "Name: value"  add this header to every request, e.g. the one a SmartMaintenance credential requires
+                       (its Header Name and Header Value); the value is never printed
 
 sample: prints the item the n8n trigger emits for that event (a realistic payload, parsed as the trigger parses
   it), e.g. for n8n's "Set mock data" / pinning, before the provider is wired. --metadata adds the _delivery field
@@ -145,6 +147,7 @@ interface SendArgs {
 	times: number;
 	tamper: boolean;
 	queryKey: boolean;
+	header?: { name: string; value: string };
 }
 
 /** The options, for node:util's parseArgs. `help` also answers to -h. */
@@ -157,6 +160,7 @@ const OPTIONS = {
 	metadata: { type: 'boolean' },
 	tamper: { type: 'boolean' },
 	'query-key': { type: 'boolean' },
+	header: { type: 'string' },
 	help: { type: 'boolean', short: 'h' },
 } as const;
 type OptionName = keyof typeof OPTIONS;
@@ -246,7 +250,30 @@ function sendArgs(positional: string[], flags: Flags, env: CliIo['env']): SendAr
 	if (queryKey && provider.scheme.kind !== 'staticKey')
 		throw new UsageError('--query-key is for SmarterMeasure only (the others sign in a header)');
 
-	return { provider, event, url, secret, file, format, times: Number(timesFlag), tamper, queryKey };
+	const header = headerArg(flags.get('header') as string | undefined);
+	return {
+		provider,
+		event,
+		url,
+		secret,
+		file,
+		format,
+		times: Number(timesFlag),
+		tamper,
+		queryKey,
+		header,
+	};
+}
+
+/** `--header "Name: value"`: an HTTP token as the name (RFC 9110 §5.1), a value without line breaks. */
+function headerArg(raw: string | undefined): SendArgs['header'] {
+	if (raw === undefined) return undefined;
+	const colon = raw.indexOf(':');
+	const name = colon < 0 ? '' : raw.slice(0, colon).trim();
+	const value = colon < 0 ? '' : raw.slice(colon + 1).trim();
+	if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || value === '' || /[\r\n]/.test(value))
+		throw new UsageError('--header is "Name: value", e.g. --header "X-Webhook-Token: abc123"');
+	return { name, value };
 }
 
 /** Changes one letter's case in the second half of the body (a change that keeps it parseable where it can). */
@@ -303,6 +330,7 @@ async function send(args: SendArgs, io: CliIo): Promise<number> {
 	}
 
 	const headers = sign(provider.id, body, args.secret, { contentType });
+	if (args.header) headers[args.header.name] = args.header.value;
 	const url = new URL(args.url);
 	if (args.queryKey) {
 		for (const name of Object.keys(headers))
@@ -328,7 +356,7 @@ async function send(args: SendArgs, io: CliIo): Promise<number> {
 		shownUrl.searchParams.set(SMARTERMEASURE_KEY_QUERY, KEY_SHOWN_AS);
 	const what = args.event ?? `${args.file} (${body.length} bytes)`;
 	io.out(
-		`${provider.displayName} ${what} → ${shownUrl.toString()}${args.secret === '' ? ' (unsigned)' : ''}`,
+		`${provider.displayName} ${what} → ${shownUrl.toString()}${args.secret === '' ? ' (unsigned)' : ''}${args.header ? ` (with header ${args.header.name})` : ''}`,
 	);
 
 	let failures = 0;

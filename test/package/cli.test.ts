@@ -266,6 +266,44 @@ describe('smart-webhooks send', () => {
 		);
 	});
 
+	it('--header adds the header a SmartMaintenance credential requires, and never prints its value', async () => {
+		const value = 'hdr-value-4f1c9e';
+		const { code, out } = await run([
+			'send',
+			'smtm',
+			'task.completed',
+			'--url',
+			`${base}/smartMaintenance`,
+			'--secret',
+			SECRET,
+			'--header',
+			`X-Webhook-Token: ${value}`,
+		]);
+		expect(code).toBe(0);
+		expect(out).toContain('(with header X-Webhook-Token)');
+		expect(out).not.toContain(value);
+		expect(seen[0].status).toBe(200);
+		expect(seen[0].headers['x-webhook-token']).toBe(value);
+	});
+
+	it.each(['X-Token', 'Bad Name: v', ': v', 'X-Token:'])(
+		'--header %j is refused as a usage error (exit 2)',
+		async (header) => {
+			const { code, err } = await run([
+				'send',
+				'smtm',
+				'task.completed',
+				'--url',
+				`${base}/smartMaintenance`,
+				'--header',
+				header,
+			]);
+			expect(code).toBe(2);
+			expect(err).toContain('--header is "Name: value"');
+			expect(seen).toHaveLength(0);
+		},
+	);
+
 	it('SmarterMeasure: any event name works (no public catalogue)', async () => {
 		const { code } = await run([
 			'send',
