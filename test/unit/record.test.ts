@@ -3,7 +3,7 @@
 // calls from several "processes" interleave. Each process is its own instance of the node modules (vi.resetModules),
 // as each n8n worker has its own module state.
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProviderDefinition } from '../../src';
 
 /** n8n's DeduplicationHelper.handleHashedItems in 'entries' mode, as a read-modify-write with a pause inside. */
@@ -108,13 +108,32 @@ async function inFlight<T>(count: number, limit: number, work: (i: number) => Pr
 	return results;
 }
 
+// Virtual time: the store's pauses, the protocol's waits and its measured call durations (performance.now) all run
+// on vitest's fake clock, so no verdict depends on how fast or loaded the machine is.
+beforeEach(() => {
+	vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
+});
+afterEach(() => {
+	vi.useRealTimers();
+});
+
+/** Advances the fake clock 1 ms at a time until `work` settles (bounded: 10 virtual minutes). */
+async function settled<T>(work: Promise<T>): Promise<T> {
+	let done = false;
+	const tracked = work.finally(() => (done = true));
+	for (let ms = 0; !done && ms < 600_000; ms++) await vi.advanceTimersByTimeAsync(1);
+	return await tracked;
+}
+
 describe('recording a delivery with several processes writing n8n’s row at once', () => {
 	it('distinct deliveries on two processes, then every one retried: each ran once, none lost', async () => {
 		const store = new InterleavingStore(() => 1 + Math.random() * 6);
 		const a = await process_();
 		const b = await process_();
 		const total = 120;
-		const first = await inFlight(total, 16, (i) => execute(i % 2 ? a.webhook : b.webhook, store, i));
+		const first = await settled(
+			inFlight(total, 16, (i) => execute(i % 2 ? a.webhook : b.webhook, store, i)),
+		);
 		expect(first.filter(Boolean)).toHaveLength(total);
 		// every delivery is still recorded once all executions finished…
 		const lost = Array.from({ length: total }, (_, i) => i).filter(
@@ -122,7 +141,9 @@ describe('recording a delivery with several processes writing n8n’s row at onc
 		);
 		expect(lost).toEqual([]);
 		// …so every retry, on the other process, is recognised
-		const again = await inFlight(total, 16, (i) => execute(i % 2 ? b.webhook : a.webhook, store, i));
+		const again = await settled(
+			inFlight(total, 16, (i) => execute(i % 2 ? b.webhook : a.webhook, store, i)),
+		);
 		expect(again.filter(Boolean)).toHaveLength(0);
 	});
 
@@ -130,27 +151,31 @@ describe('recording a delivery with several processes writing n8n’s row at onc
 		const store = new InterleavingStore(() => 5);
 		const a = await process_();
 		const b = await process_();
-		const ran = await Promise.all([execute(a.webhook, store, 7), execute(b.webhook, store, 7)]);
+		const ran = await settled(
+			Promise.all([execute(a.webhook, store, 7), execute(b.webhook, store, 7)]),
+		);
 		// both may run (both read the row before either wrote: n8n has no atomic claim), never neither
 		expect(ran.filter(Boolean).length).toBeGreaterThanOrEqual(1);
 		const c = await process_();
-		expect(await execute(c.webhook, store, 7)).toBe(false);
+		expect(await settled(execute(c.webhook, store, 7))).toBe(false);
 	});
 
 	it('a copy whose original ran in another process emits nothing and says whose copy it is', async () => {
 		const store = new InterleavingStore(() => 0);
 		const a = await process_();
 		const b = await process_();
-		expect(await execute(a.webhook, store, 1)).toBe(true);
+		expect(await settled(execute(a.webhook, store, 1))).toBe(true);
 		const customData: Record<string, string> = {};
-		expect(await execute(b.webhook, store, 1, [], customData)).toBe(false);
+		expect(await settled(execute(b.webhook, store, 1, [], customData))).toBe(false);
 		expect(customData).toEqual({ duplicateOf: 'id-1' });
 	});
 
 	it('one process batches the calls that queue up into one row write', async () => {
 		const store = new InterleavingStore(() => 2);
 		const a = await process_(0);
-		const ran = await Promise.all(Array.from({ length: 20 }, (_, i) => execute(a.webhook, store, 100 + i)));
+		const ran = await settled(
+			Promise.all(Array.from({ length: 20 }, (_, i) => execute(a.webhook, store, 100 + i))),
+		);
 		expect(ran.every(Boolean)).toBe(true);
 		// 20 deliveries, each recorded and checked once: without batching 40 writes
 		expect(store.writes).toBeLessThan(20);
@@ -161,7 +186,7 @@ describe('recording a delivery with several processes writing n8n’s row at onc
 		forgetful.checkProcessedAndRecord = async (items) => ({ new: items, processed: [] });
 		const a = await process_(0);
 		const logs: string[] = [];
-		expect(await execute(a.webhook, forgetful, 9, logs)).toBe(true);
+		expect(await settled(execute(a.webhook, forgetful, 9, logs))).toBe(true);
 		expect(logs.join('\n')).toMatch(/kept being overwritten/);
 		expect(a.record.SETTLE.maxRounds).toBeGreaterThan(1);
 	});
