@@ -87,7 +87,7 @@ const secretCache = new SecretCache<TriggerKeys>();
 const refusals = new RefusalLog();
 const ranHere = new RanHere();
 
-/** The trigger a delivery belongs to, as both the webhook phase and execute() can name it (see RanHere). */
+/** The trigger a delivery belongs to, as both the webhook phase and execute() can name it (RanHere; the secret cache adds the secret version). */
 function triggerScope(
 	workflow: { id?: string },
 	node: { id?: string; name: string; credentials?: unknown },
@@ -145,7 +145,7 @@ export async function handleWebhook(
 		);
 	}
 
-	const scope = `${workflow.id ?? 'unsaved'}:${node.id ?? node.name}:${JSON.stringify(node.credentials ?? {})}:${secretVersion ?? ''}`;
+	const scope = `${triggerScope(workflow, node)}:${secretVersion ?? ''}`;
 	// Everything but the secret is read once: a failed check against a kept secret may verify a second time.
 	const received = {
 		headers: request.headers,
