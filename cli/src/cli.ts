@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
+	HEADER_NAME_PATTERN,
 	providerIds,
 	providers,
 	receive,
@@ -265,13 +266,13 @@ function sendArgs(positional: string[], flags: Flags, env: CliIo['env']): SendAr
 	};
 }
 
-/** `--header "Name: value"`: an HTTP token as the name (RFC 9110 §5.1), a value without line breaks. */
+/** `--header "Name: value"`: a header name as the SmartMaintenance credential accepts it, a value without line breaks. */
 function headerArg(raw: string | undefined): SendArgs['header'] {
 	if (raw === undefined) return undefined;
 	const colon = raw.indexOf(':');
 	const name = colon < 0 ? '' : raw.slice(0, colon).trim();
 	const value = colon < 0 ? '' : raw.slice(colon + 1).trim();
-	if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || value === '' || /[\r\n]/.test(value))
+	if (!HEADER_NAME_PATTERN.test(name) || value === '' || /[\r\n]/.test(value))
 		throw new UsageError('--header is "Name: value", e.g. --header "X-Webhook-Token: abc123"');
 	return { name, value };
 }
