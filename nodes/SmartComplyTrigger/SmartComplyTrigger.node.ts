@@ -107,46 +107,7 @@ export class SmartComplyTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'smartComplyApi', required: true }],
 		webhooks: TRIGGER_WEBHOOKS,
-		properties: triggerProperties(provider, {
-			leading: [
-				{
-					displayName: 'Registration',
-					name: 'registration',
-					type: 'options',
-					default: 'api',
-					options: [
-						{
-							name: 'Automatic (SmartComply API)',
-							value: 'api',
-							description:
-								'Activating the workflow creates the endpoint through the API and keeps its signing secret; deactivating removes it',
-						},
-						{
-							name: 'Endpoint Made in the SmartComply Dashboard',
-							value: 'manual',
-							description:
-								'You create the endpoint yourself and paste its signing secret into the credential',
-						},
-					],
-				},
-				{
-					displayName:
-						'When this workflow is activated, or while the editor waits for a test event, the trigger creates its own endpoint in SmartComply for the selected events (a test endpoint for the Test URL, a separate one for the Production URL), and stores the signing secret SmartComply returns. Deactivating removes the endpoint. Nothing to copy by hand.',
-					name: 'apiNotice',
-					type: 'notice',
-					default: '',
-					displayOptions: { show: { registration: ['api'] } },
-				},
-				{
-					displayName:
-						'Register the endpoint in SmartComply:<ul><li>Open Settings → Webhooks → Add endpoint.</li><li>Paste the Production URL from Webhook URLs at the top of this panel (HTTPS).</li><li>Select the events (they should match the Events below).</li><li>Copy the signing secret (whsec_…, shown only once) into the Signing Secret (Dashboard Endpoints Only) field of the SmartComply credential.</li><li>Click Send test event on the endpoint page to check the wiring.</li></ul>',
-					name: 'manualNotice',
-					type: 'notice',
-					default: '',
-					displayOptions: { show: { registration: ['manual'] } },
-				},
-			],
-		}),
+		properties: triggerProperties(provider),
 	};
 
 	webhookMethods = {

@@ -1,6 +1,12 @@
 import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
 import type { ProviderDefinition } from '../../src';
-import { eventProperties, optionsProperty, rawBodyParameter, setupNotice } from './properties';
+import {
+	eventProperties,
+	formatProperties,
+	optionsProperty,
+	rawBodyParameter,
+	setupNotice,
+} from './properties';
 
 /*
  * Shared pieces of every trigger's description. Each node class still writes its description as an object literal
@@ -10,9 +16,9 @@ import { eventProperties, optionsProperty, rawBodyParameter, setupNotice } from 
  * that are the same for every provider, or derived from the provider definition, come from here.
  */
 
-/** The events the user picked (multi-select, typed names, or SmarterMeasure's free list), shown under the node's name. */
+/** The events the user picked (multi-select, typed names, or the names typed for a provider without a catalogue). */
 export const EVENTS_SUBTITLE =
-	'={{ ([].concat($parameter["events"] || [], ($parameter["otherEvents"] || $parameter["eventNames"] || "").split(",").map(s => s.trim()).filter(s => s))).join(", ") || "All events" }}';
+	'={{ ($parameter["eventFilter"] === "all" ? [] : [].concat($parameter["events"] || [], ($parameter["otherEvents"] || $parameter["eventNames"] || "").split(",").map(s => s.trim()).filter(s => s))).join(", ") || "All events" }}';
 
 /**
  * One POST webhook per trigger, answered by the node itself (it verifies before anything runs).
@@ -29,22 +35,15 @@ export const TRIGGER_WEBHOOKS: IWebhookDescription[] = [
 	},
 ];
 
-export interface TriggerPropertiesInput {
-	/** Properties shown before the events (registration mode, instructions); default: the hand-registration steps. */
-	leading?: INodeProperties[];
-	/** Properties shown after the events (format options and the like). */
-	trailing?: INodeProperties[];
-}
-
-/** One property list for every provider's trigger: setup notice, event filter, extras, shared options. */
-export function triggerProperties(
-	provider: ProviderDefinition,
-	input: TriggerPropertiesInput = {},
-): INodeProperties[] {
+/**
+ * One property list for every provider's trigger, built from its definition alone: set-up text (and the registration
+ * mode, for an API), event filter, payload format where there is a choice, shared options.
+ */
+export function triggerProperties(provider: ProviderDefinition): INodeProperties[] {
 	return [
-		...(input.leading ?? setupNotice(provider)),
+		...setupNotice(provider),
 		...eventProperties(provider),
-		...(input.trailing ?? []),
+		...formatProperties(provider),
 		optionsProperty(provider),
 		rawBodyParameter,
 	];

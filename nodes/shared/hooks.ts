@@ -40,7 +40,7 @@ export function manualWebhookMethods(provider: ProviderDefinition) {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				const url = this.getNodeWebhookUrl('default') ?? '';
 				if (
-					provider.registration.kind === 'manual' &&
+					provider.registration.kind !== 'api' &&
 					provider.registration.httpsRequired &&
 					url.startsWith('http://')
 				) {

@@ -1,34 +1,122 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import type { ProviderDefinition } from '../../src';
 import { DEFAULT_RETRY_MEMORY } from './record';
 
-/** The panel text that tells a user how to register the webhook with the provider. */
+// n8n 2.x's notices keep <a>, <ul> and <li> and strip every other tag (line breaks, bold): lists and plain text only.
+const list = (items: readonly string[]) =>
+	`<ul>${items.map((item) => `<li>${item}</li>`).join('')}</ul>`;
+
+function notice(name: string, text: string, show?: Record<string, string[]>): INodeProperties {
+	return {
+		displayName: text,
+		name,
+		type: 'notice',
+		default: '',
+		...(show ? { displayOptions: { show } } : {}),
+	};
+}
+
+/** For a key the provider may send in a header or a query parameter: where it will be, which decides what to ask for. */
+function keyLocationProperty(provider: ProviderDefinition): INodeProperties[] {
+	const { header, queryParameter } = provider.scheme;
+	if (queryParameter === undefined) return [];
+	// Options named after the provider's own header and parameter: built apart, as n8n's lint reads only literal names.
+	const locations: INodePropertyOptions[] = [
+		{ name: `Header (${header})`, value: 'header' },
+		{ name: `URL Query Parameter (${queryParameter})`, value: 'query' },
+	];
+	return [
+		{
+			displayName: 'Verification Key Sent In',
+			name: 'keyLocation',
+			type: 'options',
+			default: 'header',
+			description: `Where ${provider.displayName} puts the verification key; either is accepted, this only changes what to ask them for`,
+			options: locations,
+		},
+	];
+}
+
+/** What to e-mail the provider, with the URL as the key location needs it. */
+function emailNotice(
+	provider: ProviderDefinition & { registration: { kind: 'email' } },
+	location: 'header' | 'query',
+): string {
+	const { address, include, reply, httpsNote } = provider.registration;
+	const { header, queryParameter } = provider.scheme;
+	const name = provider.displayName;
+	const url =
+		'The URL: the Production URL from Webhook URLs at the top of this panel' +
+		(location === 'query'
+			? `, followed by ?${queryParameter}={${queryParameter}} exactly as written (e.g. https://n8n.example.com/webhook/…/webhook?${queryParameter}={${queryParameter}}); ${name} replaces {${queryParameter}} with your key on every call.`
+			: ` as it is; ${name} sends your key in the ${header} header.`);
+	return `${name} sets up webhooks by e-mail only. Write to <a href="mailto:${address}">${address}</a> and send:${list([url, ...include])}${reply} ${httpsNote}`;
+}
+
+/** The panel text that tells a user how to register the webhook with the provider, from its registration alone. */
 export function setupNotice(provider: ProviderDefinition): INodeProperties[] {
 	const registration = provider.registration;
+	const name = provider.displayName;
 	if (registration.kind === 'manual') {
-		// Lists only: n8n 2.x's notice keeps <a>, <ul> and <li> and strips every other tag (line breaks, bold).
-		const steps = registration.steps.map((step) => `<li>${step}</li>`).join('');
 		return [
-			{
-				displayName:
-					`Register this webhook in ${provider.displayName} by hand, with the Production URL from Webhook URLs at the top of this panel ` +
-					`(the Test URL only answers while the editor waits for a test event):<ul>${steps}</ul>`,
-				name: 'setupNotice',
-				type: 'notice',
-				default: '',
-			},
-			{
-				displayName: registration.httpsRequired
+			notice(
+				'setupNotice',
+				`Register this webhook in ${name} by hand, with the Production URL from Webhook URLs at the top of this panel ` +
+					`(the Test URL only answers while the editor waits for a test event):${list(registration.steps)}`,
+			),
+			notice(
+				'httpsNotice',
+				registration.httpsRequired
 					? `HTTPS required: ${registration.httpsNote}`
 					: registration.httpsNote,
-				name: 'httpsNotice',
-				type: 'notice',
-				default: '',
-			},
+			),
 		];
 	}
-	if (registration.kind === 'email') return [];
-	return [];
+	if (registration.kind === 'email') {
+		const email = provider as ProviderDefinition & { registration: { kind: 'email' } };
+		if (provider.scheme.queryParameter === undefined)
+			return [notice('contactNotice', emailNotice(email, 'header'))];
+		return [
+			...keyLocationProperty(provider),
+			notice('contactHeader', emailNotice(email, 'header'), { keyLocation: ['header'] }),
+			notice('contactQuery', emailNotice(email, 'query'), { keyLocation: ['query'] }),
+		];
+	}
+	const modes: INodePropertyOptions[] = [
+		{
+			name: `Automatic (${name} API)`,
+			value: 'api',
+			description:
+				'Activating the workflow creates the endpoint through the API and keeps its signing secret; deactivating removes it',
+		},
+		{
+			name: `Endpoint Made in the ${name} Dashboard`,
+			value: 'manual',
+			description:
+				'You create the endpoint yourself and paste its signing secret into the credential',
+		},
+	];
+	return [
+		{
+			displayName: 'Registration',
+			name: 'registration',
+			type: 'options',
+			default: 'api',
+			options: modes,
+		},
+		notice(
+			'apiNotice',
+			`When this workflow is activated, or while the editor waits for a test event, the trigger creates its own endpoint in ${name} for the selected events (a test endpoint for the Test URL, a separate one for the Production URL), and stores the signing secret ${name} returns. Deactivating removes the endpoint. Nothing to copy by hand.`,
+			{ registration: ['api'] },
+		),
+		notice(
+			'manualNotice',
+			`Register the endpoint in ${name}:${list(registration.dashboardSteps)}`,
+			{
+				registration: ['manual'],
+			},
+		),
+	];
 }
 
 /** The editor's button that makes a trigger wait for one test delivery: renamed in n8n 2.x. */
@@ -42,32 +130,60 @@ const TEST_URL_WHERE =
  * How to send a signed sample delivery to this trigger with the sender (smart-webhooks-cli, cli/ in the repository),
  * shown under the event filter: the npx command once the package is on npm, the clone's command until then.
  */
-function tryItHint(provider: ProviderDefinition, event: string, extraFlags = ''): string {
+function tryItHint(provider: ProviderDefinition, event: string): string {
 	const cli = (secret: string) =>
-		`<code>npx smart-webhooks-cli send ${provider.id} ${event}${extraFlags} --url &lt;Test URL&gt; --secret &lt;${secret}&gt;</code> (before smart-webhooks-cli is on npm: <code>node cli/dist/cli.js</code> with the same arguments, in a clone of n8n-nodes-smart-webhooks after <code>npm run build</code>)`;
+		`<code>npx smart-webhooks-cli send ${provider.id} ${event} --url &lt;Test URL&gt; --secret &lt;${secret}&gt;</code> (before smart-webhooks-cli is on npm: <code>node cli/dist/cli.js</code> with the same arguments, in a clone of n8n-nodes-smart-webhooks after <code>npm run build</code>)`;
 	if (provider.registration.kind === 'api') {
 		// With automatic registration the signing secret lives in the trigger, so the provider's own test call is the way.
 		return `To try it: click ${LISTEN}. With automatic registration the trigger registers a test endpoint: use <i>Send test event</i> on it in ${provider.displayName}. With a dashboard endpoint, send its test event, or run ${cli('signing secret')}${TEST_URL_WHERE}`;
 	}
-	return `To try it before ${provider.displayName} is set up: click ${LISTEN}, then run ${cli(provider.scheme.kind === 'staticKey' ? 'key' : 'secret')}${TEST_URL_WHERE}`;
+	const inQuery =
+		provider.scheme.queryParameter === undefined
+			? ''
+			: ` (add <code>--query-key</code> to send the key in the URL's ${provider.scheme.queryParameter} parameter instead of the header)`;
+	return `To try it before ${provider.displayName} is set up: click ${LISTEN}, then run ${cli(provider.scheme.kind === 'staticKey' ? 'key' : 'secret')}${inQuery}${TEST_URL_WHERE}`;
 }
 
 /** The event filter: a multi-select of the documented catalogue, plus names it does not list yet. */
 export function eventProperties(provider: ProviderDefinition): INodeProperties[] {
+	const example = provider.moreEventsExample ?? 'event.name';
 	if (!provider.events) {
-		// Two copies of one field, one shown per key location, so the hint's command sends the key where the user
-		// said SmarterMeasure will put it (n8n keeps one value for both: they share the name).
-		const field = (location: 'header' | 'query'): INodeProperties => ({
-			displayName: 'Events',
-			name: 'eventNames',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. AssessmentCompleted, AssessmentStarted',
-			hint: tryItHint(provider, 'AssessmentCompleted', location === 'query' ? ' --query-key' : ''),
-			description: `Comma-separated event names to accept; empty accepts every event. ${provider.displayName} does not publish its catalogue, so the name is read from the payload's event, type, eventType or EventType field.`,
-			displayOptions: { show: { keyLocation: [location] } },
-		});
-		return [field('header'), field('query')];
+		// No catalogue to list: a choice between every event and the ones typed in, so that n8n's nodes panel lists
+		// two trigger actions here as it lists the catalogue's events for the others (it reads the options of the
+		// property called "Events").
+		const name = provider.displayName;
+		return [
+			{
+				displayName: 'Events',
+				name: 'eventFilter',
+				type: 'options',
+				default: 'all',
+				hint: tryItHint(provider, example),
+				options: [
+					{
+						name: 'All Events',
+						value: 'all',
+						action: `On every ${name} event`,
+						description: `Every event ${name} sends starts the workflow`,
+					},
+					{
+						name: 'Only the Events Named Below',
+						value: 'named',
+						action: `On ${name} events you name`,
+						description: 'Only the events typed in Event Names start the workflow',
+					},
+				],
+			},
+			{
+				displayName: 'Event Names',
+				name: 'eventNames',
+				type: 'string',
+				default: '',
+				placeholder: `e.g. ${example}`,
+				description: `Comma-separated event names to accept; empty accepts every event. ${name} does not publish its catalogue, so the name is read from ${provider.eventNameSource ?? 'the payload'}.`,
+				displayOptions: { show: { eventFilter: ['named'] } },
+			},
+		];
 	}
 	return [
 		{
@@ -92,8 +208,27 @@ export function eventProperties(provider: ProviderDefinition): INodeProperties[]
 			name: 'otherEvents',
 			type: 'string',
 			default: '',
-			placeholder: `e.g. ${provider.moreEventsExample ?? 'event.name'}`,
+			placeholder: `e.g. ${example}`,
 			description: `Comma-separated event names that are not in the list above (${provider.displayName} may offer more than its guide names)`,
+		},
+	];
+}
+
+/** For a provider that sends more than one body format: which one to read (SmarterMeasure: JSON or XML). */
+export function formatProperties(provider: ProviderDefinition): INodeProperties[] {
+	if (provider.formats.length < 2) return [];
+	return [
+		{
+			displayName: 'Payload Format',
+			name: 'format',
+			type: 'options',
+			default: 'auto',
+			options: [
+				{ name: 'Automatic (From Content-Type)', value: 'auto' },
+				...provider.formats.map((format) => ({ name: format.toUpperCase(), value: format })),
+			],
+			description:
+				'How to read the body; automatic uses the Content-Type header and falls back to looking at the body',
 		},
 	];
 }

@@ -79,7 +79,10 @@ export function selectedEvents(this: {
 	return [
 		...(Array.isArray(picked) ? picked.filter((e): e is string => typeof e === 'string') : []),
 		...splitNames(this.getNodeParameter('otherEvents', '')),
-		...splitNames(this.getNodeParameter('eventNames', '')),
+		// without a catalogue (properties.ts): the typed names count only when the user chose them over every event
+		...(this.getNodeParameter('eventFilter', 'all') === 'named'
+			? splitNames(this.getNodeParameter('eventNames', ''))
+			: []),
 	];
 }
 
@@ -121,7 +124,7 @@ export async function handleWebhook(
 	this: IWebhookFunctions,
 	provider: ProviderDefinition,
 	loadSecrets: SecretLoader,
-	extra: Partial<ReceiveOptions> & { secretVersion?: string } = {},
+	{ secretVersion }: { secretVersion?: string } = {},
 ): Promise<IWebhookResponseData> {
 	const request = this.getRequestObject();
 	const listening = this.getMode() === 'manual';
@@ -129,7 +132,11 @@ export async function handleWebhook(
 	const node = this.getNode();
 	const settings = this.getNodeParameter('settings', {}) as TriggerSettings;
 	const receivedAt = new Date();
-	const { secretVersion, ...receiveExtra } = extra;
+	// A provider that sends more than one format has the panel's Payload Format (properties.ts formatProperties).
+	const format =
+		provider.formats.length > 1
+			? (this.getNodeParameter('format', 'auto') as ReceiveOptions['format'])
+			: undefined;
 
 	let rawBody: Buffer | undefined;
 	try {
@@ -160,7 +167,7 @@ export async function handleWebhook(
 		now: receivedAt,
 		// Copies are recognised in execute(), in n8n's database, where every n8n process sees them.
 		dedupe: false,
-		...receiveExtra,
+		format,
 	};
 	const verifyWith = (keys: TriggerKeys): ReceiveResult =>
 		receive(provider.id, received, {
@@ -431,17 +438,10 @@ export function credentialSecret(type: string) {
 	};
 }
 
-/**
- * A trigger's `webhook` as a class property: n8n calls it with its webhook context as `this`. `extra` reads
- * per-node options for receive() (SmarterMeasure's payload format).
- */
-export function triggerWebhook(
-	provider: ProviderDefinition,
-	loadSecrets: SecretLoader,
-	extra?: (this: IWebhookFunctions) => Partial<ReceiveOptions>,
-) {
+/** A trigger's `webhook` as a class property: n8n calls it with its webhook context as `this`. */
+export function triggerWebhook(provider: ProviderDefinition, loadSecrets: SecretLoader) {
 	return async function (this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await handleWebhook.call(this, provider, loadSecrets, extra?.call(this));
+		return await handleWebhook.call(this, provider, loadSecrets);
 	};
 }
 

@@ -47,7 +47,16 @@ export const smartComply: ProviderDefinition = {
 			test: true,
 		},
 	],
-	registration: { kind: 'api' },
+	registration: {
+		kind: 'api',
+		dashboardSteps: [
+			'Open Settings → Webhooks → Add endpoint.',
+			'Paste the Production URL from Webhook URLs at the top of this panel (HTTPS).',
+			'Select the events (they should match the Events below).',
+			'Copy the signing secret (whsec_…, shown only once) into the Signing Secret (Dashboard Endpoints Only) field of the SmartComply credential.',
+			'Click Send test event on the endpoint page to check the wiring.',
+		],
+	},
 	schema: smartComplyEnvelope.passthrough(),
 	facts: idTypeEnvelopeFacts,
 	sample(event, { id, now = new Date() } = {}) {

@@ -27,14 +27,20 @@ export const smarterMeasure: ProviderDefinition = {
 	signature: 'required',
 	formats: ['json', 'xml'],
 	events: null,
+	eventNameSource: `the payload's ${SMARTERMEASURE_EVENT_FIELDS.slice(0, -1).join(', ')} or ${SMARTERMEASURE_EVENT_FIELDS.at(-1)} field (or that of the XML document's root element)`,
+	// The guide's only example is "assessment completion"; the name is illustrative (its catalogue is not public).
+	moreEventsExample: 'AssessmentCompleted',
 	registration: {
 		kind: 'email',
 		address: SMARTERMEASURE_CONTACT,
 		include: [
-			'the URL endpoint where you want to receive webhook notifications (the Production URL below)',
-			'the specific events you want to subscribe to (e.g. assessment completion)',
-			'the format you prefer: JSON or XML',
+			'The events you want (e.g. assessment completion); the names in the Event Names field below must match the names they send.',
+			'The format you prefer: JSON or XML (this trigger reads both).',
 		],
+		reply:
+			'They reply with the verification key: paste it into this node’s SmarterMeasure credential.',
+		httpsRequired: false,
+		httpsNote: 'HTTP and HTTPS both work, but use HTTPS: the key travels with every request.',
 	},
 	// The catalogue is not public: any object is accepted and its fields pass through.
 	schema: looseObject,

@@ -9,11 +9,29 @@ export interface EventInfo {
 	test?: boolean;
 }
 
-/** How a webhook gets registered with the provider, which decides what the node panel shows. */
+/**
+ * How a webhook gets registered with the provider: the node panel's set-up text is built from this alone
+ * (nodes/shared/properties.ts), so a provider's instructions live in its own file.
+ */
 export type Registration =
-	| { kind: 'api' }
+	| {
+			/** Through the provider's API (its client and the node's webhookMethods do it); or by hand in its dashboard. */
+			kind: 'api';
+			/** The steps for an endpoint made by hand in the dashboard instead. */
+			dashboardSteps: readonly string[];
+	  }
 	| { kind: 'manual'; steps: readonly string[]; httpsRequired: boolean; httpsNote: string }
-	| { kind: 'email'; address: string; include: readonly string[] };
+	| {
+			/** By writing to the provider: the panel lists what to send (the URL first, built from the scheme). */
+			kind: 'email';
+			address: string;
+			/** What to send besides the URL. */
+			include: readonly string[];
+			/** What comes back, and where it goes in n8n. */
+			reply: string;
+			httpsRequired: boolean;
+			httpsNote: string;
+	  };
 
 export interface DeliveryFacts {
 	event?: string;
@@ -33,7 +51,12 @@ export interface ProviderDefinition {
 	formats: readonly BodyFormat[];
 	/** The documented catalogue; null when the provider does not publish one. */
 	events: readonly EventInfo[] | null;
-	/** An event name the provider's prose mentions but its list does not, shown as the "Other Event Names" example. */
+	/** Without a catalogue: where `facts()` reads the event name, as the panel says it (e.g. "the payload's type field"). */
+	eventNameSource?: string;
+	/**
+	 * An event name the provider's prose mentions but its list does not, shown as the "Other Event Names" example;
+	 * without a catalogue, an illustrative name for the Event Names field and the try-it command.
+	 */
 	moreEventsExample?: string;
 	registration: Registration;
 	/** Zod schema of the payload; unknown fields must pass through. */

@@ -23,6 +23,8 @@ export interface SignatureScheme {
 	kind: SchemeKind;
 	/** The header that carries the signature or key, as the provider spells it. */
 	header: string;
+	/** The query parameter that may carry the key instead, for senders that cannot set headers (static keys only). */
+	queryParameter?: string;
 	verify(request: WebhookRequest, body: Buffer, context: VerifyContext): Verification;
 	/** The headers the provider would send for this body. */
 	sign(body: Buffer, secret: string, options?: SignOptions): Record<string, string>;
@@ -156,6 +158,7 @@ export function staticKeyScheme(header: string, queryParameter: string): Signatu
 	return {
 		kind: 'staticKey',
 		header,
+		queryParameter,
 		verify(request, _body, { secrets }) {
 			const candidates = present([
 				...valuesOf(request.headers, header),

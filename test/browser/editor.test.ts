@@ -146,9 +146,10 @@ const PROVIDERS: Provider[] = [
 	{
 		file: 'smartermeasure',
 		search: 'SmarterMeasure',
-		// no actions (its Events is free text), so n8n lists it under its full name
-		listName: 'SmarterMeasure Trigger',
+		// no catalogue: its Events choice (every event, or the ones typed in) gives the two actions
+		listName: 'SmarterMeasure',
 		displayName: 'SmarterMeasure Trigger',
+		action: 'On SmarterMeasure events you name',
 		panelTexts: [
 			'Verification Key Sent In',
 			'SmarterMeasure sets up webhooks by e-mail only',
@@ -270,7 +271,7 @@ describe.skipIf(line !== '2')('n8n 2.x editor: the five triggers as a user sees 
 				await page.keyboard.press('Escape');
 				await options.first().waitFor({ state: 'hidden', timeout: SHORT });
 			} else {
-				// SmarterMeasure: free-text Events with the payload fields named
+				// SmarterMeasure: the action chose typed names, so the free-text Event Names field shows
 				await params
 					.locator('[data-test-id="parameter-input-eventNames"]')
 					.waitFor({ timeout: SHORT });

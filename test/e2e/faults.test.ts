@@ -511,7 +511,9 @@ describe("no secret, key or signature in n8n's debug log or in execution data", 
 				nodeType: c.nodeType,
 				parameters: {
 					...('parameters' in c ? c.parameters : {}),
-					...(c.provider === 'smarterMeasure' ? { eventNames: c.event } : { events: [c.event] }),
+					...(c.provider === 'smarterMeasure'
+						? { eventFilter: 'named', eventNames: c.event }
+						: { events: [c.event] }),
 					settings: { includeMetadata: true },
 				},
 				credentials: { [c.credType]: cred },

@@ -171,7 +171,12 @@ describe('smarterMeasure trigger in n8n', () => {
 		const cred = await createCredential('smarterMeasureWebhookApi', { secret: key });
 		wf = await createTriggerWorkflow({
 			nodeType: 'smarterMeasureTrigger',
-			parameters: { keyLocation: 'query', eventNames: 'AssessmentCompleted', format: 'auto' },
+			parameters: {
+				keyLocation: 'query',
+				eventFilter: 'named',
+				eventNames: 'AssessmentCompleted',
+				format: 'auto',
+			},
 			credentials: { smarterMeasureWebhookApi: cred },
 		});
 	});

@@ -212,7 +212,7 @@ describe('SmarterMeasure XML in UTF-16 through n8n (as .NET writes it)', () => {
 		const smCred = await createCredential('smarterMeasureWebhookApi', { secret: key });
 		const wf = await createTriggerWorkflow({
 			nodeType: 'smarterMeasureTrigger',
-			parameters: { eventNames: 'AssessmentCompleted', format: 'auto' },
+			parameters: { eventFilter: 'named', eventNames: 'AssessmentCompleted', format: 'auto' },
 			credentials: { smarterMeasureWebhookApi: smCred },
 		});
 		const xml = (id: string) =>

@@ -106,9 +106,12 @@ describe.each(pkg.n8n.nodes)('%s', (file) => {
 				`${a}, ${b}, custom.event`,
 			);
 		} else {
-			expect(subtitle(type, { eventNames: 'AssessmentCompleted, AssessmentStarted' })).toBe(
+			const typed = { eventNames: 'AssessmentCompleted, AssessmentStarted' };
+			expect(subtitle(type, { eventFilter: 'named', ...typed })).toBe(
 				'AssessmentCompleted, AssessmentStarted',
 			);
+			// names left behind by a switch back to every event do not show
+			expect(subtitle(type, { eventFilter: 'all', ...typed })).toBe('All events');
 		}
 	});
 });

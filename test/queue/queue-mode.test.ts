@@ -92,7 +92,12 @@ const SMM: ProviderCase = {
 	nodeType: 'smarterMeasureTrigger',
 	credType: 'smarterMeasureWebhookApi',
 	event: 'AssessmentCompleted',
-	parameters: { keyLocation: 'header', eventNames: 'AssessmentCompleted', format: 'auto' },
+	parameters: {
+		keyLocation: 'header',
+		eventFilter: 'named',
+		eventNames: 'AssessmentCompleted',
+		format: 'auto',
+	},
 };
 const SQ: ProviderCase = {
 	provider: 'smartlyQ',

@@ -119,6 +119,60 @@ describe.each(expected)('$displayName description', (e) => {
 		}
 	});
 
+	// n8n's nodes panel (editor-ui useActionsGeneration `triggersCategory`) lists a trigger's actions from the options of
+	// the first property whose display name is "Events", and shows none for a node with fewer than two.
+	it("lists at least two trigger actions in n8n's nodes panel, each setting the event filter", async () => {
+		const props = (await loadClass<INodeType>(nodeFor(e.file))).description.properties;
+		const matched = props.find((p) => p.displayName.toLowerCase() === 'events');
+		const options = (matched?.options ?? []) as Array<{ name: string; value: string }>;
+		expect(options.length).toBeGreaterThanOrEqual(2);
+		expect(matched?.type).toMatch(/^(multiOptions|options)$/);
+		if (!providers[e.id].events) {
+			expect(matched?.name).toBe('eventFilter');
+			expect(options.map((o) => o.value)).toEqual(['all', 'named']);
+			// the typed names show only once the user chose them over every event
+			const names = props.find((p) => p.name === 'eventNames');
+			expect(names?.displayOptions).toEqual({ show: { eventFilter: ['named'] } });
+		}
+	});
+
+	it('builds its set-up text from the provider definition alone', async () => {
+		const props = (await loadClass<INodeType>(nodeFor(e.file))).description.properties;
+		const notices = props
+			.filter((p) => p.type === 'notice')
+			.map((p) => p.displayName)
+			.join(' ');
+		const registration = providers[e.id].registration;
+		const texts =
+			registration.kind === 'manual'
+				? [...registration.steps, registration.httpsNote]
+				: registration.kind === 'api'
+					? registration.dashboardSteps
+					: [
+							registration.address,
+							...registration.include,
+							registration.reply,
+							registration.httpsNote,
+						];
+		for (const text of texts) expect(notices).toContain(text);
+		const scheme = providers[e.id].scheme;
+		expect(props.some((p) => p.name === 'keyLocation')).toBe(scheme.queryParameter !== undefined);
+		if (scheme.queryParameter !== undefined)
+			expect(notices).toContain(`?${scheme.queryParameter}={${scheme.queryParameter}}`);
+	});
+
+	it('offers a payload format only when the provider sends more than one', async () => {
+		const props = (await loadClass<INodeType>(nodeFor(e.file))).description.properties;
+		const format = props.find((p) => p.name === 'format');
+		const formats = providers[e.id].formats;
+		if (formats.length < 2) expect(format).toBeUndefined();
+		else
+			expect((format?.options as Array<{ value: string }>).map((o) => o.value)).toEqual([
+				'auto',
+				...formats,
+			]);
+	});
+
 	it('has the shared options, with a timestamp tolerance only for timestamped signatures', async () => {
 		const props = (await loadClass<INodeType>(nodeFor(e.file))).description.properties;
 		const options = props.find((p) => p.name === 'settings');

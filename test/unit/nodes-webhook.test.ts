@@ -79,7 +79,9 @@ function signed(
 
 /** Selecting events in the node panel: the multi-select, or SmarterMeasure's typed names. */
 function selecting(id: ProviderId, events: string[]): Record<string, unknown> {
-	return providers[id].events ? { events } : { eventNames: events.join(', ') };
+	return providers[id].events
+		? { events }
+		: { eventFilter: 'named', eventNames: events.join(', ') };
 }
 
 async function call(
@@ -143,7 +145,9 @@ function expectRan(
 
 /** A copy of a delivery this process ran: answered as a duplicate, and no execution was started for it. */
 function expectCopy(result: { out: IWebhookResponseData; emitted?: INodeExecutionData[][] }) {
-	expect(result.out).toEqual({ webhookResponse: { received: true, ignored: 'duplicate delivery' } });
+	expect(result.out).toEqual({
+		webhookResponse: { received: true, ignored: 'duplicate delivery' },
+	});
 	expect(result.emitted).toBeUndefined();
 }
 
