@@ -266,6 +266,17 @@ function admitLine(this: IWebhookFunctions) {
 	);
 }
 
+/** A log line's metadata (n8n's JSON log output keeps it; its default console prints the line, which says it all). */
+function logMetadata(place: RefusalPlace, suppressed: number): Record<string, unknown> {
+	return {
+		workflowId: place.workflowId,
+		workflowName: place.workflowName,
+		node: place.nodeName,
+		remoteAddress: place.from,
+		...(suppressed > 0 ? { refusalsNotLogged: suppressed } : {}),
+	};
+}
+
 /**
  * The trigger cannot verify anything (its credential or registration needs the user): 500, and one error line that
  * says everything itself (workflow, node, sender, why), rate-limited like refusals; the same fields as metadata.
@@ -282,13 +293,7 @@ function failSetup(
 		const why = detail ? ` (${detail.replace(/\s+/g, ' ').slice(0, 200)})` : '';
 		this.logger.error(
 			`${provider.displayName} Trigger: ${reason}${why}; ${describePlace(place, line.suppressed)}`,
-			{
-				workflowId: place.workflowId,
-				workflowName: place.workflowName,
-				node: place.nodeName,
-				remoteAddress: place.from,
-				...(detail ? { error: detail } : {}),
-			},
+			{ ...logMetadata(place, line.suppressed), ...(detail ? { error: detail } : {}) },
 		);
 	}
 	answer.call(this, 500, reason);
@@ -312,13 +317,7 @@ function refuse(
 	if (line.log) {
 		this.logger.warn(
 			`${provider.displayName} Trigger refused a delivery (${status}): ${reason}; ${describePlace(place, line.suppressed)}`,
-			{
-				workflowId: place.workflowId,
-				workflowName: place.workflowName,
-				node: place.nodeName,
-				remoteAddress: place.from,
-				...(line.suppressed > 0 ? { refusalsNotLogged: line.suppressed } : {}),
-			},
+			logMetadata(place, line.suppressed),
 		);
 	}
 	answer.call(this, status, reason);
