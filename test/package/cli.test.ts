@@ -73,6 +73,18 @@ interface Seen {
 
 let server: Server;
 let base: string;
+
+/** `send <provider> <event> --url <the fake receiver's path for it> --secret SECRET`, then any more flags. */
+const sendArgs = (id: string, event: string, ...flags: string[]) => [
+	'send',
+	id,
+	event,
+	'--url',
+	`${base}/${id}`,
+	'--secret',
+	SECRET,
+	...flags,
+];
 let seen: Seen[] = [];
 let stores = new Map<ProviderId, KeyStore>();
 
@@ -156,15 +168,7 @@ const firstEvent = (id: ProviderId) =>
 describe('smart-webhooks send', () => {
 	it.each(providerIds)('%s: a genuine delivery is accepted (exit 0)', async (id) => {
 		const event = firstEvent(id);
-		const { code, out } = await run([
-			'send',
-			id,
-			event,
-			'--url',
-			`${base}/${id}`,
-			'--secret',
-			SECRET,
-		]);
+		const { code, out } = await run(sendArgs(id, event));
 		expect(out).toMatch(/accepted: 200/);
 		expect(code).toBe(0);
 		expect(seen).toHaveLength(1);
@@ -177,16 +181,7 @@ describe('smart-webhooks send', () => {
 	});
 
 	it.each(providerIds)('%s: --tamper is refused with 401 (exit 1)', async (id) => {
-		const { code, out } = await run([
-			'send',
-			id,
-			firstEvent(id),
-			'--url',
-			`${base}/${id}`,
-			'--secret',
-			SECRET,
-			'--tamper',
-		]);
+		const { code, out } = await run(sendArgs(id, firstEvent(id), '--tamper'));
 		expect(out).toMatch(/tampered/);
 		expect(out).toMatch(/refused: 401 /);
 		expect(code).toBe(1);
@@ -196,17 +191,7 @@ describe('smart-webhooks send', () => {
 	it.each(providerIds)(
 		'%s: --times 3 resends the same delivery: one accepted, two duplicates',
 		async (id) => {
-			const { code, out } = await run([
-				'send',
-				id,
-				firstEvent(id),
-				'--url',
-				`${base}/${id}`,
-				'--secret',
-				SECRET,
-				'--times',
-				'3',
-			]);
+			const { code, out } = await run(sendArgs(id, firstEvent(id), '--times', '3'));
 			expect(code).toBe(0);
 			expect(out).toMatch(/#1 accepted: 200 \{"received":true\}\n/);
 			expect(out).toMatch(/#2 accepted: 200 not run: duplicate delivery/);
