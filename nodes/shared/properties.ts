@@ -1,5 +1,5 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import type { ProviderDefinition } from '../../src';
+import type { ProviderDefinition, Registration } from '../../src';
 import { DEFAULT_RETRY_MEMORY } from './record';
 
 // n8n 2.x's notices keep <a>, <ul> and <li> and strip every other tag (line breaks, bold): lists and plain text only.
@@ -39,10 +39,10 @@ function keyLocationProperty(provider: ProviderDefinition): INodeProperties[] {
 
 /** What to e-mail the provider, with the URL as the key location needs it. */
 function emailNotice(
-	provider: ProviderDefinition & { registration: { kind: 'email' } },
+	provider: ProviderDefinition,
+	{ address, include, reply, httpsNote }: Extract<Registration, { kind: 'email' }>,
 	location: 'header' | 'query',
 ): string {
-	const { address, include, reply, httpsNote } = provider.registration;
 	const { header, queryParameter } = provider.scheme;
 	const name = provider.displayName;
 	const url =
@@ -73,13 +73,16 @@ export function setupNotice(provider: ProviderDefinition): INodeProperties[] {
 		];
 	}
 	if (registration.kind === 'email') {
-		const email = provider as ProviderDefinition & { registration: { kind: 'email' } };
 		if (provider.scheme.queryParameter === undefined)
-			return [notice('contactNotice', emailNotice(email, 'header'))];
+			return [notice('contactNotice', emailNotice(provider, registration, 'header'))];
 		return [
 			...keyLocationProperty(provider),
-			notice('contactHeader', emailNotice(email, 'header'), { keyLocation: ['header'] }),
-			notice('contactQuery', emailNotice(email, 'query'), { keyLocation: ['query'] }),
+			notice('contactHeader', emailNotice(provider, registration, 'header'), {
+				keyLocation: ['header'],
+			}),
+			notice('contactQuery', emailNotice(provider, registration, 'query'), {
+				keyLocation: ['query'],
+			}),
 		];
 	}
 	const modes: INodePropertyOptions[] = [
