@@ -1,6 +1,7 @@
 import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
 import type { ProviderDefinition } from '../../src';
 import {
+	EVENT_FILTER,
 	eventProperties,
 	formatProperties,
 	optionsProperty,
@@ -18,7 +19,8 @@ import {
 
 /** The events the user picked (multi-select, typed names, or the names typed for a provider without a catalogue). */
 export const EVENTS_SUBTITLE =
-	'={{ ($parameter["eventFilter"] === "all" ? [] : [].concat($parameter["events"] || [], ($parameter["otherEvents"] || $parameter["eventNames"] || "").split(",").map(s => s.trim()).filter(s => s))).join(", ") || "All events" }}';
+	`={{ ($parameter["eventFilter"] === "${EVENT_FILTER.all}" ? [] : [].concat(` +
+	'$parameter["events"] || [], ($parameter["otherEvents"] || $parameter["eventNames"] || "").split(",").map(s => s.trim()).filter(s => s))).join(", ") || "All events" }}';
 
 /**
  * One POST webhook per trigger, answered by the node itself (it verifies before anything runs).

@@ -147,6 +147,9 @@ function tryItHint(provider: ProviderDefinition, event: string): string {
 	return `To try it before ${provider.displayName} is set up: click ${LISTEN}, then run ${cli(provider.scheme.kind === 'staticKey' ? 'key' : 'secret')}${inQuery}${TEST_URL_WHERE}`;
 }
 
+/** The values of the Events choice of a provider without a catalogue; webhook.ts and the node subtitle read them too. */
+export const EVENT_FILTER = { all: 'all', named: 'named' } as const;
+
 /** The event filter: a multi-select of the documented catalogue, plus names it does not list yet. */
 export function eventProperties(provider: ProviderDefinition): INodeProperties[] {
 	const example = provider.moreEventsExample ?? 'event.name';
@@ -160,18 +163,19 @@ export function eventProperties(provider: ProviderDefinition): INodeProperties[]
 				displayName: 'Events',
 				name: 'eventFilter',
 				type: 'options',
+				// EVENT_FILTER.all, written out: n8n's lint reads a parameter's default from the literal only
 				default: 'all',
 				hint: tryItHint(provider, example),
 				options: [
 					{
 						name: 'All Events',
-						value: 'all',
+						value: EVENT_FILTER.all,
 						action: `On every ${name} event`,
 						description: `Every event ${name} sends starts the workflow`,
 					},
 					{
 						name: 'Only the Events Named Below',
-						value: 'named',
+						value: EVENT_FILTER.named,
 						action: `On ${name} events you name`,
 						description: 'Only the events typed in Event Names start the workflow',
 					},
@@ -184,7 +188,7 @@ export function eventProperties(provider: ProviderDefinition): INodeProperties[]
 				default: '',
 				placeholder: `e.g. ${example}`,
 				description: `Comma-separated event names to accept; empty accepts every event. ${name} does not publish its catalogue, so the name is read from ${provider.eventNameSource ?? 'the payload'}.`,
-				displayOptions: { show: { eventFilter: ['named'] } },
+				displayOptions: { show: { eventFilter: [EVENT_FILTER.named] } },
 			},
 		];
 	}
@@ -217,9 +221,14 @@ export function eventProperties(provider: ProviderDefinition): INodeProperties[]
 	];
 }
 
+/** Whether the panel asks which body format to read: the panel (formatProperties) and the webhook both ask this. */
+export function offersFormatChoice(provider: ProviderDefinition): boolean {
+	return provider.formats.length > 1;
+}
+
 /** For a provider that sends more than one body format: which one to read (SmarterMeasure: JSON or XML). */
 export function formatProperties(provider: ProviderDefinition): INodeProperties[] {
-	if (provider.formats.length < 2) return [];
+	if (!offersFormatChoice(provider)) return [];
 	return [
 		{
 			displayName: 'Payload Format',

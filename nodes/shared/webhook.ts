@@ -16,6 +16,7 @@ import {
 	type ReceiveResult,
 	type RequiredHeader,
 } from '../../src';
+import { EVENT_FILTER, offersFormatChoice } from './properties';
 import { DEFAULT_RETRY_MEMORY, RanHere, recordDurably, type RecordCall } from './record';
 import { describePlace, RefusalLog, type RefusalPlace } from './refusal-log';
 import { SecretCache } from './secret-cache';
@@ -80,7 +81,7 @@ export function selectedEvents(this: {
 		...(Array.isArray(picked) ? picked.filter((e): e is string => typeof e === 'string') : []),
 		...splitNames(this.getNodeParameter('otherEvents', '')),
 		// without a catalogue (properties.ts): the typed names count only when the user chose them over every event
-		...(this.getNodeParameter('eventFilter', 'all') === 'named'
+		...(this.getNodeParameter('eventFilter', EVENT_FILTER.all) === EVENT_FILTER.named
 			? splitNames(this.getNodeParameter('eventNames', ''))
 			: []),
 	];
@@ -132,11 +133,9 @@ export async function handleWebhook(
 	const node = this.getNode();
 	const settings = this.getNodeParameter('settings', {}) as TriggerSettings;
 	const receivedAt = new Date();
-	// A provider that sends more than one format has the panel's Payload Format (properties.ts formatProperties).
-	const format =
-		provider.formats.length > 1
-			? (this.getNodeParameter('format', 'auto') as ReceiveOptions['format'])
-			: undefined;
+	const format = offersFormatChoice(provider)
+		? (this.getNodeParameter('format', 'auto') as ReceiveOptions['format'])
+		: undefined;
 
 	let rawBody: Buffer | undefined;
 	try {

@@ -11,6 +11,7 @@ import type {
 import { describe, expect, it } from 'vitest';
 import { providers } from '../../src';
 import { PROVIDERS, nodeName } from '../providers';
+import { EVENT_FILTER, setupNotice } from '../../nodes/shared/properties';
 import { freshNode, hookContext } from './n8n-doubles';
 
 const root = join(__dirname, '..', '..');
@@ -130,6 +131,8 @@ describe.each(expected)('$displayName description', (e) => {
 		if (!providers[e.id].events) {
 			expect(matched?.name).toBe('eventFilter');
 			expect(options.map((o) => o.value)).toEqual(['all', 'named']);
+			// the default is written out as a literal for n8n's lint (properties.ts): it must stay EVENT_FILTER.all
+			expect(matched?.default).toBe(EVENT_FILTER.all);
 			// the typed names show only once the user chose them over every event
 			const names = props.find((p) => p.name === 'eventNames');
 			expect(names?.displayOptions).toEqual({ show: { eventFilter: ['named'] } });
@@ -274,5 +277,26 @@ describe('hand-registered triggers: local credential tests', () => {
 		expect((await run('"quoted"')).status).toBe('Error');
 		// SmartMaintenance allows no secret at all; the others need one.
 		expect((await run('')).status).toBe(e.secretRequired ? 'Error' : 'OK');
+	});
+});
+
+describe('set-up text for an e-mail provider whose key comes in a header only', () => {
+	// No provider of ours is one today (SmarterMeasure also takes its key in the URL); a sixth one may be.
+	const smarterMeasure = providers.smarterMeasure;
+	const headerOnly = {
+		...smarterMeasure,
+		scheme: { ...smarterMeasure.scheme, queryParameter: undefined },
+	};
+
+	it('is one notice with the address, what to send and the header, and no key-location choice', () => {
+		const props = setupNotice(headerOnly);
+		expect(props.map((p) => p.name)).toEqual(['contactNotice']);
+		const text = props[0].displayName;
+		const registration = smarterMeasure.registration;
+		if (registration.kind !== 'email') throw new Error('SmarterMeasure registers by e-mail');
+		for (const part of [registration.address, ...registration.include, registration.reply])
+			expect(text).toContain(part);
+		expect(text).toContain(`sends your key in the ${smarterMeasure.scheme.header} header`);
+		expect(text).not.toContain('?');
 	});
 });
