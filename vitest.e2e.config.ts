@@ -7,6 +7,8 @@ export default defineConfig({
 		include: ['test/e2e/**/*.test.ts'],
 		globalSetup: ['test/e2e/global-setup.ts'],
 		fileParallelism: false,
+		// the cases of a describe.concurrent (faults, smartcomply-hostile) all at once: at most 8 there
+		maxConcurrency: 8,
 		pool: 'forks',
 		testTimeout: 60_000,
 		hookTimeout: 240_000,

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { parse as parseFlatted } from 'flatted';
 import { inject } from 'vitest';
+import type { FailureSpec } from '../fake/smartcomply-server.mjs';
 import { listAllExecutions } from './executions';
 // @ts-expect-error plain ESM helper without types
 import { N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
@@ -362,14 +363,11 @@ export async function itemsOfExecutions(
 	);
 }
 
-/** Make the global SmartComply fake's next matching API call fail (its HTTP control route; see failNext in the fake). */
-export async function fakeFailNext(spec: {
-	status?: number;
-	delayMs?: number;
-	late?: boolean;
-	match?: string;
-	count?: number;
-}) {
+/**
+ * Make the global SmartComply fake's next matching API call fail (its HTTP control route; see failNext in the fake).
+ * `url` scopes the failure to calls about one webhook URL, so tests running side by side keep their failures apart.
+ */
+export async function fakeFailNext(spec: FailureSpec) {
 	const res = await fetch(`${env.fakeOrigin}/__control/fail`, {
 		method: 'POST',
 		body: JSON.stringify(spec),
@@ -378,10 +376,11 @@ export async function fakeFailNext(spec: {
 	if (res.status !== 204) throw new Error(`fake /__control/fail -> ${res.status}`);
 }
 
-/** Clears the global fake's pending injected failures. */
-export async function fakeResetFailures() {
+/** Clears the global fake's pending injected failures: those scoped to `url`, or all of them. */
+export async function fakeResetFailures(url?: string) {
 	await fetch(`${env.fakeOrigin}/__control/reset`, {
 		method: 'POST',
+		body: url === undefined ? undefined : JSON.stringify({ url }),
 		signal: AbortSignal.timeout(5000),
 	});
 }

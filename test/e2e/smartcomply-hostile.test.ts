@@ -4,7 +4,7 @@
 // Each case checks what n8n shows (the activation error: 1.x's REST answer, 2.x's publication status), what it logs
 // (its log file, at debug level), and what is left at the API. Bounds are asserted in bytes and counts.
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startHostileSmartComply, type HostileSmartComply } from '../fake/hostile-smartcomply.mjs';
 import { randomUUID } from 'node:crypto';
 import { providers, serializePayload } from '../../src';
@@ -20,20 +20,26 @@ import {
 	waitForExecutions,
 } from './harness';
 
-let api: HostileSmartComply;
-let cred: { id: string; name: string };
+const started: HostileSmartComply[] = [];
+afterAll(async () => {
+	await Promise.all(started.map((api) => api.close()));
+});
 
-beforeAll(async () => {
+/**
+ * A hostile API of the case's own and a credential pointing at it: what one case makes it do, and what it records,
+ * stays apart from the cases running beside it.
+ */
+async function hostileApi() {
 	// A self-hosted key of no recognisable shape: redaction cannot rely on a sc_live_ prefix.
-	api = await startHostileSmartComply();
-	cred = await createCredential('smartComplyApi', {
+	const api = await startHostileSmartComply();
+	started.push(api);
+	const cred = await createCredential('smartComplyApi', {
 		apiKey: api.apiKey,
 		baseUrl: api.url,
 		secret: '',
 	});
-});
-afterAll(async () => api?.close());
-afterEach(() => api.reset());
+	return { api, cred };
+}
 
 /**
  * Activates over REST and resolves to the error n8n reports, or undefined when activation worked. 1.x runs create()
@@ -63,17 +69,17 @@ async function activationError(id: string): Promise<string | undefined> {
 		.join('; ');
 }
 
-function expectNoSecret(text: string) {
+function expectNoSecret(api: HostileSmartComply, text: string) {
 	expect(text).not.toContain(api.apiKey);
 	for (const secret of api.issuedSecrets) expect(text).not.toContain(secret);
 }
 
 /** n8n's log from this suite's start: the key and every secret the API issued are absent from all of it. */
-function expectLogClean() {
-	expectNoSecret(readFileSync(inject('n8nLogFile'), 'utf8'));
+function expectLogClean(api: HostileSmartComply) {
+	expectNoSecret(api, readFileSync(inject('n8nLogFile'), 'utf8'));
 }
 
-async function workflow() {
+async function workflow(cred: { id: string; name: string }) {
 	return await createTriggerWorkflow({
 		nodeType: 'smartComplyTrigger',
 		parameters: { registration: 'api', events: ['notice.created'] },
@@ -86,8 +92,31 @@ async function settleDeactivated(id: string) {
 	await deactivate(id).catch(() => {});
 }
 
-describe('SmartComply Trigger against a hostile management API', () => {
+// Side by side: most of each case is n8n waiting (2.x retries a failing publication 1, 2, 4 and 8 s apart; the trickle
+// takes 10 s an attempt), and every case has its own API, credential and workflow.
+describe.concurrent('SmartComply Trigger against a hostile management API', () => {
+	// the longest case (10 s an attempt, 5 attempts on 2.x) first, so that the others run beside it
+	it('a trickle of one byte every 500 ms is given up at the 10 s deadline, not kept alive', async () => {
+		const { api, cred } = await hostileApi();
+		const wf = await workflow(cred);
+		// 1000 bytes at 500 ms: 500 s if the client kept reading; ~20 bytes at a 10 s deadline.
+		api.behave({ list: 'trickle' }, { trickleMs: 500, maxBytes: 1000 });
+		const error = await activationError(wf.id);
+		expect(error).toMatch(/did not answer within 10 s/);
+		const lists = api.exchanges.filter((e) => e.op === 'list');
+		expect(lists.length).toBeGreaterThanOrEqual(1);
+		for (const exchange of lists) {
+			expect(exchange.clientHungUp).toBe(true);
+			expect(exchange.bytesWritten).toBeLessThan(100);
+		}
+		process.stderr.write(
+			`[smartcomply-hostile] n8n ${env.line}.x trickle: bytes written before hang-up ${lists.map((e) => e.bytesWritten).join(', ')}\n`,
+		);
+		await settleDeactivated(wf.id);
+	}, 240_000);
+
 	it('the credential test follows no redirect: it fails saying so, and the other origin never sees the key', async () => {
+		const { api, cred } = await hostileApi();
 		api.behave({ list: 'redirect' }, { redirectStatus: 307 });
 		const client = await rest();
 		const result = await client.request('POST', '/rest/credentials/test', {
@@ -119,30 +148,33 @@ describe('SmartComply Trigger against a hostile management API', () => {
 	});
 
 	it('activation redirected to another origin fails saying so; the key and the registration stay home', async () => {
-		const wf = await workflow();
+		const { api, cred } = await hostileApi();
+		const wf = await workflow(cred);
 		api.behave({ list: 'redirect', create: 'redirect' }, { redirectStatus: 307 });
 		const error = await activationError(wf.id);
 		expect(error).toMatch(/redirect \(307\) to http:\/\/127\.0\.0\.1:\d+, which is not followed/);
-		expectNoSecret(error!);
+		expectNoSecret(api, error!);
 		expect(api.exchanges.length).toBeGreaterThan(0);
 		expect(api.elsewhereRequests).toHaveLength(0);
 		expect(api.endpoints.size).toBe(0);
 		await settleDeactivated(wf.id);
-		expectLogClean();
+		expectLogClean(api);
 	}, 180_000);
 
 	it('an error answer echoing the Authorization header is shown with the key masked, nowhere in the log', async () => {
-		const wf = await workflow();
+		const { api, cred } = await hostileApi();
+		const wf = await workflow(cred);
 		api.behave({ list: 'echo' });
 		const error = await activationError(wf.id);
 		expect(error).toContain('Request rejected by policy (Authorization: Bearer …)');
-		expectNoSecret(error!);
+		expectNoSecret(api, error!);
 		await settleDeactivated(wf.id);
-		expectLogClean();
+		expectLogClean(api);
 	}, 180_000);
 
 	it('a create answer without signing_secret fails clearly and leaves no endpoint, however often n8n retries', async () => {
-		const wf = await workflow();
+		const { api, cred } = await hostileApi();
+		const wf = await workflow(cred);
 		api.behave({ create: 'noSecret' });
 		const error = await activationError(wf.id);
 		expect(error).toMatch(/no signing_secret; the endpoint it may have created was removed again/);
@@ -154,11 +186,12 @@ describe('SmartComply Trigger against a hostile management API', () => {
 			`[smartcomply-hostile] n8n ${env.line}.x no signing_secret: ${creates} create(s), ${creates} delete(s), ${api.endpoints.size} endpoint(s) left\n`,
 		);
 		await settleDeactivated(wf.id);
-		expectLogClean();
+		expectLogClean(api);
 	}, 180_000);
 
 	it('a create answer with id ".." is refused by name; no DELETE ever leaves /webhooks/endpoints/{id}', async () => {
-		const wf = await workflow();
+		const { api, cred } = await hostileApi();
+		const wf = await workflow(cred);
 		api.behave({ create: 'oddId' });
 		const error = await activationError(wf.id);
 		expect(error).toContain('".."');
@@ -167,11 +200,12 @@ describe('SmartComply Trigger against a hostile management API', () => {
 			true,
 		);
 		await settleDeactivated(wf.id);
-		expectLogClean();
+		expectLogClean(api);
 	}, 180_000);
 
 	it('an endless answer is given up past the cap: a bounded number of bytes read per attempt', async () => {
-		const wf = await workflow();
+		const { api, cred } = await hostileApi();
+		const wf = await workflow(cred);
 		api.behave({ list: 'endless' }, { maxBytes: 256 * 1024 * 1024 });
 		const error = await activationError(wf.id);
 		expect(error).toMatch(/larger than 2 MiB; it was not read further/);
@@ -186,24 +220,6 @@ describe('SmartComply Trigger against a hostile management API', () => {
 		);
 		await settleDeactivated(wf.id);
 	}, 180_000);
-
-	it('a trickle of one byte every 500 ms is given up at the 10 s deadline, not kept alive', async () => {
-		const wf = await workflow();
-		// 1000 bytes at 500 ms: 500 s if the client kept reading; ~20 bytes at a 10 s deadline.
-		api.behave({ list: 'trickle' }, { trickleMs: 500, maxBytes: 1000 });
-		const error = await activationError(wf.id);
-		expect(error).toMatch(/did not answer within 10 s/);
-		const lists = api.exchanges.filter((e) => e.op === 'list');
-		expect(lists.length).toBeGreaterThanOrEqual(1);
-		for (const exchange of lists) {
-			expect(exchange.clientHungUp).toBe(true);
-			expect(exchange.bytesWritten).toBeLessThan(100);
-		}
-		process.stderr.write(
-			`[smartcomply-hostile] n8n ${env.line}.x trickle: bytes written before hang-up ${lists.map((e) => e.bytesWritten).join(', ')}\n`,
-		);
-		await settleDeactivated(wf.id);
-	}, 240_000);
 });
 
 describe('SmarterMeasure XML in UTF-16 through n8n (as .NET writes it)', () => {

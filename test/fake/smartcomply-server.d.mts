@@ -20,6 +20,8 @@ export interface FailureSpec {
 	/** carry the call out, answer only after delayMs */
 	late?: boolean;
 	match?: string;
+	/** only calls about this webhook URL (the create's `url`, or the named endpoint's) */
+	url?: string;
 	count?: number;
 }
 export interface FakeSmartComply {

@@ -66,8 +66,10 @@ export async function startFakeSmartComply(options = {}) {
 	const requests = [];
 	let pendingCalls = 0;
 	/**
-	 * Failures to inject, consumed in order: { status?, delayMs?, late?, match?: string (substring of "METHOD path"), count }.
-	 * `late: true` carries the call out and delays only its answer (an endpoint created, the answer lost to a timeout).
+	 * Failures to inject, consumed in order: { status?, delayMs?, late?, match?: string (substring of "METHOD path"),
+	 * url?: string, count }. `late: true` carries the call out and delays only its answer (an endpoint created, the
+	 * answer lost to a timeout). `url` scopes a failure to the calls about one webhook URL (the `url` a create sends,
+	 * or the URL of the endpoint a call names), so tests that run side by side do not consume each other's failures.
 	 */
 	let failures = [];
 	/** Every signing secret this fake ever issued (create, rotate), for tests that check no secret leaks. */
@@ -118,6 +120,19 @@ export async function startFakeSmartComply(options = {}) {
 		return record;
 	}
 
+	/** The webhook URL an API call is about: the `url` a create sends, or the URL of the endpoint the path names. */
+	function webhookUrlOf(route, body) {
+		if (route === '/webhooks/endpoints') {
+			try {
+				return JSON.parse(body.toString())?.url;
+			} catch {
+				return undefined;
+			}
+		}
+		const id = /^\/webhooks\/endpoints\/([^/]+)/.exec(route)?.[1];
+		return id === undefined ? undefined : endpoints.get(decodeURIComponent(id))?.url;
+	}
+
 	async function handle(req, res) {
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 		const path = url.pathname;
@@ -129,7 +144,9 @@ export async function startFakeSmartComply(options = {}) {
 			return send(res, 204);
 		}
 		if (path === '/__control/reset' && method === 'POST') {
-			failures = [];
+			// { url } drops only the failures scoped to that webhook URL; no body drops them all
+			const { url: only } = JSON.parse((await readBody(req)).toString() || '{}');
+			failures = only === undefined ? [] : failures.filter((f) => f.url !== only);
 			return send(res, 204);
 		}
 		if (path === '/__control/secrets' && method === 'GET') {
@@ -173,8 +190,14 @@ export async function startFakeSmartComply(options = {}) {
 			return answer(...args);
 		};
 
+		// read once here: a failure scoped to a webhook URL is matched against the create call's body
+		const body = method === 'POST' ? await readBody(req) : Buffer.alloc(0);
+		const aboutUrl = webhookUrlOf(route, body);
 		const failure = failures.find(
-			(f) => f.count > 0 && (!f.match || `${method} ${route}`.includes(f.match)),
+			(f) =>
+				f.count > 0 &&
+				(!f.match || `${method} ${route}`.includes(f.match)) &&
+				(f.url === undefined || f.url === aboutUrl),
 		);
 		if (failure) {
 			failure.count--;
@@ -201,7 +224,7 @@ export async function startFakeSmartComply(options = {}) {
 		if (route === '/webhooks/endpoints' && method === 'POST') {
 			let input;
 			try {
-				input = JSON.parse((await readBody(req)).toString());
+				input = JSON.parse(body.toString());
 			} catch {
 				return send(res, 400, { error: { message: 'Body must be JSON' } });
 			}
