@@ -385,6 +385,35 @@ export async function fakeResetFailures(url?: string) {
 	});
 }
 
+/**
+ * Activates over REST and resolves to why the trigger could not be activated, or undefined when it was.
+ * n8n 1.x runs the trigger's create() inside the activate call and answers with its error. n8n 2.x answers the call at
+ * once and publishes in the background ("publication outbox"), retrying a failing trigger up to 5 times (1, 2, 4, 8 s
+ * apart); GET /rest/workflows/:id/publication-status then reports 'published', or 'failed' with each trigger's error.
+ */
+export async function activationError(id: string): Promise<string | undefined> {
+	const client = await rest();
+	try {
+		await client.activateWorkflow(id, { settleMs: 0 });
+	} catch (error) {
+		const e = error as { body?: any; message: string };
+		return typeof e.body === 'object' && e.body
+			? String(e.body.message ?? JSON.stringify(e.body))
+			: String(e.body ?? e.message);
+	}
+	if (env.line === '1') return undefined;
+	const status = await waitFor(
+		'the publication to settle',
+		async () => {
+			const s = await client.request('GET', `/rest/workflows/${id}/publication-status`);
+			return s?.status !== 'in_progress' && s;
+		},
+		{ timeoutMs: 150_000, intervalMs: 500 },
+	);
+	if (status.status === 'published') return undefined;
+	return `${status.status}: ${(status.triggers ?? []).map((t: { errorMessage?: string }) => t.errorMessage ?? '').join('; ')}`;
+}
+
 /** "Execute step" / "Listen for test event" on the trigger, as the editor asks for it (the body differs per line). */
 export async function listenForTestEvent(wf: TriggerWorkflow) {
 	const client = await rest();

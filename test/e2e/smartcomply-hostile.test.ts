@@ -9,6 +9,7 @@ import { startHostileSmartComply, type HostileSmartComply } from '../fake/hostil
 import { randomUUID } from 'node:crypto';
 import { providers, serializePayload } from '../../src';
 import {
+	activationError,
 	createCredential,
 	createTriggerWorkflow,
 	deactivate,
@@ -16,7 +17,6 @@ import {
 	executionItems,
 	post,
 	rest,
-	waitFor,
 	waitForExecutions,
 } from './harness';
 
@@ -39,34 +39,6 @@ async function hostileApi() {
 		secret: '',
 	});
 	return { api, cred };
-}
-
-/**
- * Activates over REST and resolves to the error n8n reports, or undefined when activation worked. 1.x runs create()
- * inside the activate call; 2.x publishes in the background, retrying a failing trigger (up to 5 attempts), and
- * reports the outcome at /publication-status.
- */
-async function activationError(id: string): Promise<string | undefined> {
-	const client = await rest();
-	try {
-		await client.activateWorkflow(id, { settleMs: 0 });
-	} catch (error) {
-		const e = error as { body?: any; message: string };
-		return typeof e.body === 'object' && e.body ? String(e.body.message ?? '') : String(e.message);
-	}
-	if (env.line === '1') return undefined;
-	const status = await waitFor(
-		'the publication to settle',
-		async () => {
-			const s = await client.request('GET', `/rest/workflows/${id}/publication-status`);
-			return s?.status !== 'in_progress' && s;
-		},
-		{ timeoutMs: 150_000, intervalMs: 500 },
-	);
-	if (status.status === 'published') return undefined;
-	return (status.triggers ?? [])
-		.map((t: { errorMessage?: string }) => t.errorMessage ?? '')
-		.join('; ');
 }
 
 function expectNoSecret(api: HostileSmartComply, text: string) {
