@@ -27,9 +27,16 @@ interface Pending {
 
 const queues = new Map<string, { pending: Pending[]; running: boolean }>();
 
-/** Durations of this process's recent store calls (ms), the measure the settle wait is derived from. */
-const recentCalls: number[] = [];
+/**
+ * This process's recent store calls (when each ended, and how long it took, in ms): the measure the settle wait is
+ * derived from. Recent means the last RECENT_CALLS calls that ended within RECENT_MS. Without the age bound a burst of
+ * slow calls (a retry storm, a stalled database) kept every later execution waiting the 5 s cap until 32 newer calls
+ * had pushed it out, which on a quiet trigger took hours. What tells how long another process's call takes now is
+ * how long ours take now; the call each delivery has just made is always among them.
+ */
+const recentCalls: Array<{ endedAt: number; ms: number }> = [];
 const RECENT_CALLS = 32;
+export const RECENT_MS = 60_000;
 
 /**
  * One store call at a time per row in this process (two at once would drop each other's keys, like two workers),
@@ -91,7 +98,7 @@ function pump(row: string): void {
 }
 
 function noteDuration(ms: number): void {
-	recentCalls.push(ms);
+	recentCalls.push({ endedAt: performance.now(), ms });
 	if (recentCalls.length > RECENT_CALLS) recentCalls.shift();
 }
 
@@ -99,7 +106,10 @@ function noteDuration(ms: number): void {
 export const SETTLE = { floorMs: 250, gapFloorMs: 10, capMs: 5_000, factor: 4, maxRounds: 5 };
 
 function slowestRecentMs(): number {
-	return recentCalls.length ? Math.max(...recentCalls) : 0;
+	const since = performance.now() - RECENT_MS;
+	let slowest = 0;
+	for (const call of recentCalls) if (call.endedAt >= since) slowest = Math.max(slowest, call.ms);
+	return slowest;
 }
 
 /** The pause between two calls of this process on one row: longer than another process's call should take. */

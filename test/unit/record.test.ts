@@ -181,6 +181,22 @@ describe('recording a delivery with several processes writing n8n’s row at onc
 		expect(store.writes).toBeLessThan(20);
 	});
 
+	it('a burst of slow store calls lengthens the waits only while it is recent (RECENT_MS)', async () => {
+		let pauseMs = 1_000;
+		const store = new InterleavingStore(() => pauseMs);
+		const a = await process_();
+		expect(await settled(execute(a.webhook, store, 1))).toBe(true);
+		expect(a.record.settleWaitMs()).toBe(4_000); // 4 × the slowest recent call
+		pauseMs = 1;
+		// within the window the slow calls still count, whatever came after them…
+		expect(await settled(execute(a.webhook, store, 2))).toBe(true);
+		expect(a.record.settleWaitMs()).toBe(4_000);
+		// …once they are older than it, the waits follow the calls made since
+		await vi.advanceTimersByTimeAsync(a.record.RECENT_MS);
+		expect(await settled(execute(a.webhook, store, 3))).toBe(true);
+		expect(a.record.settleWaitMs()).toBe(a.record.SETTLE.floorMs);
+	});
+
 	it('warns, and still runs the delivery, when its record keeps being dropped past the bound', async () => {
 		const forgetful = new InterleavingStore(() => 0);
 		forgetful.checkProcessedAndRecord = async (items) => ({ new: items, processed: [] });
