@@ -376,11 +376,11 @@ export async function fakeFailNext(spec: FailureSpec) {
 	if (res.status !== 204) throw new Error(`fake /__control/fail -> ${res.status}`);
 }
 
-/** Clears the global fake's pending injected failures: those scoped to `url`, or all of them. */
-export async function fakeResetFailures(url?: string) {
+/** Clears the global fake's pending injected failures scoped to `url` (the cases beside it keep theirs). */
+export async function fakeResetFailures(url: string) {
 	await fetch(`${env.fakeOrigin}/__control/reset`, {
 		method: 'POST',
-		body: url === undefined ? undefined : JSON.stringify({ url }),
+		body: JSON.stringify({ url }),
 		signal: AbortSignal.timeout(5000),
 	});
 }
