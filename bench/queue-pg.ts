@@ -18,7 +18,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_RETRY_MEMORY } from '../nodes/shared/record';
+import { DEFAULT_RETRY_MEMORY } from '../nodes/shared/copies';
 import { MAX_DEDUPE_KEYS, providers, serializePayload, sign } from '../src/index';
 // @ts-expect-error plain ESM helper without types
 import { startQueueTopology, PG_BIN_DIR } from '../scripts/lib/services.mjs';

@@ -1,6 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import type { ProviderDefinition, Registration } from '../../src';
-import { DEFAULT_RETRY_MEMORY } from './record';
+import { DEFAULT_RETRY_MEMORY } from './copies';
 
 // n8n 2.x's notices keep <a>, <ul> and <li> and strip every other tag (line breaks, bold): lists and plain text only.
 const list = (items: readonly string[]) =>

@@ -17,9 +17,16 @@ import {
 	type RequiredHeader,
 } from '../../src';
 import { EVENT_FILTER, offersFormatChoice } from './properties';
-import { DEFAULT_RETRY_MEMORY, RanHere, recordDurably, type RecordCall } from './record';
+import {
+	claimDelivery,
+	DEFAULT_RETRY_MEMORY,
+	ranHere,
+	THIS_PROCESS,
+	type RecordCall,
+} from './copies';
 import { describePlace, RefusalLog, type RefusalPlace } from './refusal-log';
 import { SecretCache } from './secret-cache';
+import { triggerId } from './trigger-id';
 
 export { DEFAULT_RETRY_MEMORY };
 
@@ -42,6 +49,8 @@ export const DELIVERY_FIELD = 'smartWebhooksDelivery';
 interface DeliveryNote extends IDataObject {
 	/** The delivery's duplicate keys (see ReceiveResult.dedupeKeys). */
 	keys?: string[];
+	/** The process whose webhook took it (copies' THIS_PROCESS). */
+	via?: string;
 	/** Only while the editor listens: a refused delivery, shown there as the trigger's error. */
 	refused?: { status: number; reason: string };
 }
@@ -89,15 +98,6 @@ export function selectedEvents(this: {
 
 const secretCache = new SecretCache<TriggerKeys>();
 const refusals = new RefusalLog();
-const ranHere = new RanHere();
-
-/** The trigger a delivery belongs to, as both the webhook phase and execute() can name it (RanHere; the secret cache adds the secret version). */
-function triggerScope(
-	workflow: { id?: string },
-	node: { id?: string; name: string; credentials?: unknown },
-) {
-	return `${workflow.id ?? 'unsaved'}:${node.id ?? node.name}:${JSON.stringify(node.credentials ?? {})}`;
-}
 
 /** Answers with a status and a short reason, and tells n8n not to answer itself. */
 function answer(this: IWebhookFunctions, status: number, reason: string): void {
@@ -151,7 +151,8 @@ export async function handleWebhook(
 		);
 	}
 
-	const scope = `${triggerScope(workflow, node)}:${secretVersion ?? ''}`;
+	// the secrets a trigger verifies with change with its credentials and, for SmartComply, its registration
+	const scope = `${triggerId(workflow, node)}:${JSON.stringify(node.credentials ?? {})}:${secretVersion ?? ''}`;
 	// Everything but the secret is read once: a failed check against a kept secret may verify a second time.
 	const received = {
 		headers: request.headers,
@@ -209,12 +210,12 @@ export async function handleWebhook(
 	if (
 		!listening &&
 		settings.deduplicate !== false &&
-		ranHere.ran(triggerScope(workflow, node), result.dedupeKeys)
+		ranHere(triggerId(workflow, node), result.dedupeKeys)
 	)
 		return { webhookResponse: { received: true, ignored: 'duplicate delivery' } };
 	// Wrapped by hand: n8n's returnJsonArray() takes any object with a `json` key as already wrapped, so a payload's
 	// own `json` (or `binary`) field would have replaced the item.
-	const delivery: DeliveryNote = { keys: result.dedupeKeys };
+	const delivery: DeliveryNote = { keys: result.dedupeKeys, via: THIS_PROCESS };
 	return { workflowData: [[{ json: item as IDataObject, [DELIVERY_FIELD]: delivery }]] };
 }
 
@@ -258,11 +259,7 @@ function placeOf(this: IWebhookFunctions): RefusalPlace {
 
 /** The rate limit of refusals and setup failures: per trigger (see RefusalLog). */
 function admitLine(this: IWebhookFunctions) {
-	const node = this.getNode();
-	return refusals.admit(
-		`${this.getWorkflow().id ?? 'unsaved'}:${node.id ?? node.name}`,
-		Date.now(),
-	);
+	return refusals.admit(triggerId(this.getWorkflow(), this.getNode()), Date.now());
 }
 
 /** A log line's metadata (n8n's JSON log output keeps it; its default console prints the line, which says it all). */
@@ -364,11 +361,10 @@ export async function emitOnce(
 	for (let index = 0; index < items.length; index++) {
 		const note = items[index][DELIVERY_FIELD] as DeliveryNote | undefined;
 		if (note?.refused) throw refusalError(node, note.refused);
-		const keys = note?.keys;
 		const fresh =
-			this.getMode() === 'manual' || settings.deduplicate === false || !keys?.length
+			this.getMode() === 'manual' || settings.deduplicate === false || !note?.keys?.length
 				? true
-				: await firstTime.call(this, provider, keys, settings);
+				: await firstTime.call(this, provider, { ...note, keys: note.keys }, settings);
 		if (fresh) out.push({ json: items[index].json, pairedItem: { item: index } });
 	}
 	return [out];
@@ -377,10 +373,11 @@ export async function emitOnce(
 /** n8n 2.x gives every node the execution's custom data; 1.x only to expressions (and so to the Code node). */
 type WithCustomData = { customData?: { set(key: string, value: string): void } };
 
+/** Whether this delivery runs for the first time: one store call decides (see ./copies). */
 async function firstTime(
 	this: IExecuteFunctions,
 	provider: ProviderDefinition,
-	keys: string[],
+	note: DeliveryNote & { keys: string[] },
 	settings: TriggerSettings,
 ): Promise<boolean> {
 	const helpers = this.helpers;
@@ -390,19 +387,29 @@ async function firstTime(
 		);
 		return true;
 	}
-	// n8n's store counts entries, and a delivery records up to MAX_DEDUPE_KEYS of them (its id and its body's hash,
-	// receive()'s dedupeKeys): sized in entries = deliveries, it forgot deliveries at half the promised count.
+	// n8n's store counts entries: a delivery records up to MAX_DEDUPE_KEYS keys (its id and its body's hash,
+	// receive()'s dedupeKeys) and the claiming execution's marker, so a Retry Memory of N deliveries is N × that.
 	const maxEntries =
-		MAX_DEDUPE_KEYS * Math.max(1, Math.floor(settings.retryMemory ?? DEFAULT_RETRY_MEMORY));
+		(MAX_DEDUPE_KEYS + 1) * Math.max(1, Math.floor(settings.retryMemory ?? DEFAULT_RETRY_MEMORY));
 	const call: RecordCall = async (batch) =>
 		await helpers.checkProcessedAndRecord(batch, 'node', { mode: 'entries', maxEntries });
 	const workflow = this.getWorkflow();
 	const node = this.getNode();
+	const logger = this.logger;
 	let outcome;
 	try {
-		outcome = await recordDurably(`${workflow.id}:${node.id}`, keys, call, {
-			// Remembered as soon as it is known to run, so a copy arriving while the record settles starts no execution.
-			onFresh: () => ranHere.remember(triggerScope(workflow, node), keys, maxEntries),
+		outcome = await claimDelivery({
+			trigger: triggerId(workflow, node),
+			keys: note.keys,
+			executionId: this.getExecutionId(),
+			call,
+			maxEntries,
+			sameProcess: note.via === THIS_PROCESS,
+			warn: (message) =>
+				logger.warn(`${provider.displayName} Trigger: ${message}`, {
+					workflowId: workflow.id,
+					node: node.name,
+				}),
 		});
 	} catch (error) {
 		// Losing a delivery is worse than running a copy: run it, and say so.
@@ -414,17 +421,12 @@ async function firstTime(
 	}
 	if (!outcome.fresh) {
 		try {
-			(this as WithCustomData).customData?.set('duplicateOf', keys[0]);
+			(this as WithCustomData).customData?.set('duplicateOf', outcome.copyOf);
 		} catch {
 			// Custom data is a label for the executions list; an execution without it is still right.
 		}
 		return false;
 	}
-	if (outcome.confirmedAfterRounds === undefined)
-		this.logger.warn(
-			`${provider.displayName} Trigger: the record of this delivery kept being overwritten by other n8n processes; a retry of it may run again`,
-			{ workflowId: workflow.id, node: node.name },
-		);
 	return true;
 }
 

@@ -202,10 +202,18 @@ export class ProcessedStore {
 
 type ExecuteDouble = Pick<
 	IExecuteFunctions,
-	'getInputData' | 'getNodeParameter' | 'getNode' | 'getWorkflow' | 'getMode' | 'logger'
+	| 'getInputData'
+	| 'getNodeParameter'
+	| 'getNode'
+	| 'getWorkflow'
+	| 'getMode'
+	| 'getExecutionId'
+	| 'logger'
 > & {
 	helpers: Pick<IExecuteFunctions['helpers'], 'checkProcessedAndRecord'>;
 };
+
+let executions = 0;
 
 /** The context n8n gives a trigger's execute(): the webhook phase's items as input, the processed-data helper. */
 export function executeContext(options: {
@@ -215,9 +223,12 @@ export function executeContext(options: {
 	parameters?: Record<string, unknown>;
 	store: ProcessedStore;
 	mode?: 'webhook' | 'manual';
+	executionId?: string;
 }): { context: IExecuteFunctions; logs: LogEntry[] } {
 	const logs: LogEntry[] = [];
 	const get = parameterGetter(options.parameters ?? {});
+	// every execution has its own id, as in n8n; a test re-running one passes the same id
+	const executionId = options.executionId ?? `execution-${++executions}`;
 	const double: ExecuteDouble = {
 		getInputData: () => structuredClone(options.items),
 		getNodeParameter: ((name: string, _index: number, ...fallback: unknown[]) =>
@@ -225,6 +236,7 @@ export function executeContext(options: {
 		getNode: () => options.node,
 		getWorkflow: () => options.workflow,
 		getMode: () => options.mode ?? 'webhook',
+		getExecutionId: () => executionId,
 		logger: recordingLogger(logs),
 		helpers: {
 			checkProcessedAndRecord: async (items, scope, processedOptions) =>

@@ -303,6 +303,7 @@ describe.each(cases)('$id trigger webhook()', (c) => {
 		// The duplicate keys travel beside the payload, never inside it.
 		expect(ran.out.workflowData![0][0][DELIVERY_FIELD]).toEqual({
 			keys: expect.arrayContaining([expect.stringMatching(/^sha256:[0-9a-f]{64}$/)]),
+			via: expect.any(String),
 		});
 		const withMeta = await call(c, request, {
 			parameters: { settings: { includeMetadata: true } },

@@ -1,7 +1,7 @@
 // The unit suites run many deliveries one after another: the record protocol's waits (nodes/shared/record.ts) are
 // bounded below for real databases; here they only follow the in-memory store's call durations.
 // test/unit/record.test.ts sets its own floors.
-import { SETTLE } from '../../nodes/shared/record';
+import { SETTLE } from '../../nodes/shared/copies';
 
 SETTLE.floorMs = 0;
 SETTLE.gapFloorMs = 0;

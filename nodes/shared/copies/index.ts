@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { DeliveryMemory } from './memory';
+import { check, claim, type RecordCall, type Warn } from './store';
+
+export {
+	LIMITS,
+	pendingCheckCount,
+	RECENT_MS,
+	settleWaitMs,
+	SETTLE,
+	type RecordCall,
+} from './store';
+
+/**
+ * Copy detection, the one place that decides whether a delivery already ran: the webhook phase asks ranHere(), the
+ * execute phase claims the delivery in n8n's processed-data store with claimDelivery(). State lives here and in
+ * ./store, reached only through these functions.
+ */
+
+/** Deliveries remembered per trigger to recognise copies, by default: the one place this figure lives. */
+export const DEFAULT_RETRY_MEMORY = 10_000;
+
+/**
+ * This process (this load of the node's code), as the webhook phase writes it on a delivery: when execute() finds
+ * its own, the execution runs where the delivery was taken (regular mode), every store call on the trigger's row
+ * is this process's own and queued one at a time, so no other process can drop a record and none is checked.
+ * n8n gives a node no other sign of its mode; a random id needs no environment access. Several regular-mode n8n
+ * processes on one database (which n8n does not support) each take this path: their writes can drop each other's
+ * records unchecked, and a retry of a dropped delivery runs again.
+ */
+export const THIS_PROCESS = randomUUID();
+
+const memory = new DeliveryMemory();
+
+/** Whether an execution of this process already claimed one of these keys for the trigger. */
+export function ranHere(trigger: string, keys: string[] | undefined): boolean {
+	return memory.knows(trigger, keys);
+}
+
+export interface ClaimRequest {
+	/** The trigger (triggerId): n8n keeps one processed-data row per trigger node. */
+	trigger: string;
+	/** The delivery's copy keys (receive()'s dedupeKeys). */
+	keys: string[];
+	/** The execution claiming it: a re-run of that same execution (n8n 1.x re-runs a stalled job) is not a copy. */
+	executionId?: string;
+	call: RecordCall;
+	/** Entries n8n keeps in the row: the keys and execution marker of Retry Memory deliveries. */
+	maxEntries: number;
+	/** The execution runs in the process whose webhook took the delivery (see THIS_PROCESS). */
+	sameProcess: boolean;
+	warn: Warn;
+}
+
+export type ClaimOutcome = { fresh: true } | { fresh: false; copyOf: string };
+
+/**
+ * One store call decides: new keys run; keys already there are a copy, unless this very execution recorded them
+ * (its marker is there too). A new record is then checked in the background when other processes write the row.
+ */
+export async function claimDelivery(request: ClaimRequest): Promise<ClaimOutcome> {
+	const { trigger, keys, call } = request;
+	const marker = request.executionId ? `execution:${request.executionId}` : undefined;
+	const entries = marker ? [...keys, marker] : keys;
+	const present = await claimRetryingInsert(trigger, entries, call);
+	const rerun = marker !== undefined && present.has(marker);
+	if (!rerun && keys.some((key) => present.has(key))) return { fresh: false, copyOf: keys[0] };
+	// as many delivery keys as n8n's row keeps beside their markers: the memory never outlives the store
+	memory.remember(trigger, keys, Math.floor((request.maxEntries * keys.length) / entries.length));
+	if (!request.sameProcess) check(trigger, entries, call, request.warn);
+	return { fresh: true };
+}
+
+async function claimRetryingInsert(row: string, keys: string[], call: RecordCall) {
+	try {
+		return await claim(row, keys, call);
+	} catch {
+		// A trigger's first record is an INSERT; another process inserting at the same moment makes it fail once.
+		return await claim(row, keys, call);
+	}
+}

@@ -1,0 +1,308 @@
+// Copy detection (nodes/shared/copies) against a double of n8n's processed-data store that behaves like n8n's (read
+// the row, change it in memory, write it back: no lock), with a delay between read and write so that calls from
+// several "processes" interleave. Each process is its own instance of the node modules (vi.resetModules), as each
+// n8n worker has its own module state.
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ProviderDefinition } from '../../src';
+
+/** n8n's DeduplicationHelper.handleHashedItems in 'entries' mode, as a read-modify-write with a pause inside. */
+class InterleavingStore {
+	private row: string[] = [];
+	writes = 0;
+	constructor(private readonly pauseMs: () => number) {}
+
+	async checkProcessedAndRecord(items: string[], maxEntries: number) {
+		const read = [...this.row];
+		await new Promise((r) => setTimeout(r, this.pauseMs()));
+		const seen = new Set(read);
+		const out = { new: [] as string[], processed: [] as string[] };
+		for (const item of items) {
+			if (seen.has(item)) out.processed.push(item);
+			else {
+				out.new.push(item);
+				read.push(item);
+			}
+		}
+		read.splice(0, Math.max(0, read.length - maxEntries));
+		this.row = read; // the whole row, as n8n's update() writes it: whatever landed since our read is gone
+		this.writes++;
+		return out;
+	}
+
+	has(key: string): boolean {
+		return this.row.includes(key);
+	}
+}
+
+type Webhook = typeof import('../../nodes/shared/webhook');
+type Copies = typeof import('../../nodes/shared/copies');
+interface Process {
+	webhook: Webhook;
+	copies: Copies;
+}
+
+/** A fresh copy of the node modules: one n8n process. */
+async function process_(floorMs = 20): Promise<Process> {
+	vi.resetModules();
+	const copies = await import('../../nodes/shared/copies');
+	copies.SETTLE.floorMs = floorMs;
+	copies.SETTLE.gapFloorMs = 10;
+	const webhook = await import('../../nodes/shared/webhook');
+	return { webhook, copies };
+}
+
+const provider = { displayName: 'SMP' } as ProviderDefinition;
+const workflow = { id: 'wf-record', name: 'Record', active: true };
+const node = {
+	id: 'node-record',
+	name: 'SMP Trigger',
+	type: 'x',
+	typeVersion: 1,
+	position: [0, 0] as [number, number],
+	parameters: {},
+};
+
+function keysOf(n: number): string[] {
+	return [`id-${n}`, `sha256:body-${n}`];
+}
+
+let executions = 0;
+
+/**
+ * Runs one delivery's execution on a process: true when the trigger emitted it (the workflow's nodes ran). `via` is
+ * the process whose webhook took it (default: another one, as in queue mode); `executionId` a new one by default.
+ */
+async function execute(
+	on: Process,
+	store: InterleavingStore,
+	n: number,
+	options: {
+		logs?: string[];
+		customData?: Record<string, string>;
+		via?: Process;
+		executionId?: string;
+	} = {},
+): Promise<boolean> {
+	const note = {
+		keys: keysOf(n),
+		...(options.via ? { via: options.via.copies.THIS_PROCESS } : {}),
+	};
+	const items: INodeExecutionData[] = [
+		{ json: { n }, [on.webhook.DELIVERY_FIELD]: note } as INodeExecutionData,
+	];
+	const executionId = options.executionId ?? `exec-${++executions}`;
+	const context = {
+		getInputData: () => items,
+		getNodeParameter: () => ({ retryMemory: 1_000 }),
+		getNode: () => node,
+		getWorkflow: () => workflow,
+		getMode: () => 'webhook',
+		getExecutionId: () => executionId,
+		logger: { warn: (m: string) => options.logs?.push(m), error() {}, info() {}, debug() {} },
+		customData: { set: (k: string, v: string) => void ((options.customData ?? {})[k] = v) },
+		helpers: {
+			checkProcessedAndRecord: async (
+				batch: string[],
+				_scope: string,
+				processed: { maxEntries: number },
+			) => await store.checkProcessedAndRecord(batch, processed.maxEntries),
+		},
+	} as unknown as IExecuteFunctions;
+	const [out] = await on.webhook.emitOnce.call(context, provider);
+	return out.length === 1;
+}
+
+async function inFlight<T>(count: number, limit: number, work: (i: number) => Promise<T>) {
+	const results: T[] = new Array<T>(count);
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: limit }, async () => {
+			while (next < count) {
+				const i = next++;
+				results[i] = await work(i);
+			}
+		}),
+	);
+	return results;
+}
+
+// Virtual time: the store's pauses, the protocol's waits and its measured call durations (performance.now) all run
+// on vitest's fake clock, so no verdict depends on how fast or loaded the machine is.
+beforeEach(() => {
+	vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
+});
+afterEach(() => {
+	vi.useRealTimers();
+});
+
+const LIMIT_MS = 600_000;
+
+/** Advances the fake clock 1 ms at a time until `work` settles (bounded: 10 virtual minutes); returns its value and the virtual ms it took. */
+async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
+	let done = false;
+	const tracked = work.finally(() => (done = true));
+	let ms = 0;
+	for (; !done && ms < LIMIT_MS; ms++) await vi.advanceTimersByTimeAsync(1);
+	return { value: await tracked, ms };
+}
+
+async function settled<T>(work: Promise<T>): Promise<T> {
+	return (await timed(work)).value;
+}
+
+/** Advances the fake clock until every process's background checks are done (bounded like timed()). */
+async function checksDone(...processes: Process[]): Promise<void> {
+	let ms = 0;
+	for (; processes.some((p) => p.copies.pendingCheckCount() > 0) && ms < LIMIT_MS; ms++)
+		await vi.advanceTimersByTimeAsync(1);
+	expect(processes.map((p) => p.copies.pendingCheckCount())).toEqual(processes.map(() => 0));
+}
+
+describe('recording a delivery with several processes writing n8n’s row at once', () => {
+	it('distinct deliveries on two processes, then every one retried once the checks are done: each ran once, none lost', async () => {
+		const store = new InterleavingStore(() => 1 + Math.random() * 6);
+		const a = await process_();
+		const b = await process_();
+		const total = 120;
+		const first = await settled(inFlight(total, 16, (i) => execute(i % 2 ? a : b, store, i)));
+		expect(first.filter(Boolean)).toHaveLength(total);
+		await checksDone(a, b);
+		// every delivery is still recorded once the background checks are done…
+		const lost = Array.from({ length: total }, (_, i) => i).filter(
+			(i) => !keysOf(i).every((k) => store.has(k)),
+		);
+		expect(lost).toEqual([]);
+		// …so every retry, on the other process, is recognised
+		const again = await settled(inFlight(total, 16, (i) => execute(i % 2 ? b : a, store, i)));
+		expect(again.filter(Boolean)).toHaveLength(0);
+	});
+
+	it('copies at the same moment on two processes: at least one runs, and a retry after they settled runs none', async () => {
+		const store = new InterleavingStore(() => 5);
+		const a = await process_();
+		const b = await process_();
+		const ran = await settled(Promise.all([execute(a, store, 7), execute(b, store, 7)]));
+		// both may run (both read the row before either wrote: n8n has no atomic claim), never neither
+		expect(ran.filter(Boolean).length).toBeGreaterThanOrEqual(1);
+		await checksDone(a, b);
+		const c = await process_();
+		expect(await settled(execute(c, store, 7))).toBe(false);
+	});
+
+	it('a copy whose original ran in another process emits nothing and says whose copy it is', async () => {
+		const store = new InterleavingStore(() => 0);
+		const a = await process_();
+		const b = await process_();
+		expect(await settled(execute(a, store, 1))).toBe(true);
+		const customData: Record<string, string> = {};
+		expect(await settled(execute(b, store, 1, { customData }))).toBe(false);
+		expect(customData).toEqual({ duplicateOf: 'id-1' });
+	});
+
+	it('one process batches the claims that queue up into one row write', async () => {
+		const store = new InterleavingStore(() => 2);
+		const a = await process_(0);
+		const ran = await settled(
+			Promise.all(Array.from({ length: 20 }, (_, i) => execute(a, store, 100 + i))),
+		);
+		expect(ran.every(Boolean)).toBe(true);
+		// 20 deliveries claimed: without batching 20 writes (one in flight, the other 19 share the next)
+		expect(store.writes).toBeLessThan(20);
+	});
+});
+
+describe('what an execution waits for', () => {
+	it('one store call: the execution goes on as soon as its claim is written; the check follows in the background', async () => {
+		const store = new InterleavingStore(() => 5);
+		const a = await process_();
+		const run = await timed(execute(a, store, 1));
+		expect(run.value).toBe(true);
+		expect(store.writes).toBe(1);
+		expect(run.ms).toBeLessThanOrEqual(6); // the one call's 5 ms
+		expect(a.copies.pendingCheckCount()).toBe(1);
+		await checksDone(a);
+		expect(store.writes).toBe(2); // the check: recorded again after the settle wait, found there
+	});
+
+	it('a claim waits for nothing but the call in flight on its row (no pause between calls)', async () => {
+		const store = new InterleavingStore(() => 5);
+		const a = await process_();
+		const first = execute(a, store, 1);
+		await vi.advanceTimersByTimeAsync(1);
+		// the second claim is queued behind the first call (in flight) and is written right after it
+		const second = await timed(Promise.all([first, execute(a, store, 2)]));
+		expect(second.value).toEqual([true, true]);
+		expect(second.ms).toBeLessThanOrEqual(11);
+		expect(store.writes).toBe(2);
+	});
+
+	it('in the process that took the delivery (regular mode): one call, no check; another process’s delivery is checked (control)', async () => {
+		const store = new InterleavingStore(() => 5);
+		const a = await process_();
+		const run = await timed(execute(a, store, 1, { via: a }));
+		expect(run.value).toBe(true);
+		expect(a.copies.pendingCheckCount()).toBe(0);
+		// control: a delivery taken by another process's webhook is checked in this same time frame
+		const b = await process_();
+		expect(await settled(execute(a, store, 2, { via: b }))).toBe(true);
+		expect(a.copies.pendingCheckCount()).toBe(1);
+		await checksDone(a);
+		expect(store.writes).toBe(3); // delivery 1: one call; delivery 2: its claim and its check
+	});
+
+	it('a burst of slow store calls lengthens the settle wait only while it is recent (RECENT_MS)', async () => {
+		let pauseMs = 1_000;
+		const store = new InterleavingStore(() => pauseMs);
+		const a = await process_();
+		expect(await settled(execute(a, store, 1))).toBe(true);
+		expect(a.copies.settleWaitMs()).toBe(4_000); // 4 × the slowest recent call
+		pauseMs = 1;
+		// within the window the slow calls still count, whatever came after them…
+		expect(await settled(execute(a, store, 2))).toBe(true);
+		expect(a.copies.settleWaitMs()).toBe(4_000);
+		// …once they are older than it, the waits follow the calls made since
+		await vi.advanceTimersByTimeAsync(a.copies.RECENT_MS);
+		expect(await settled(execute(a, store, 3))).toBe(true);
+		expect(a.copies.settleWaitMs()).toBe(a.copies.SETTLE.floorMs);
+	});
+
+	it('warns, once the execution is over, when its record keeps being dropped past the bound', async () => {
+		const forgetful = new InterleavingStore(() => 0);
+		forgetful.checkProcessedAndRecord = async (items) => ({ new: items, processed: [] });
+		const a = await process_(0);
+		const logs: string[] = [];
+		expect(await settled(execute(a, forgetful, 9, { logs }))).toBe(true);
+		expect(logs).toEqual([]);
+		await checksDone(a);
+		expect(logs.join('\n')).toMatch(/kept being overwritten/);
+		expect(a.copies.SETTLE.maxRounds).toBeGreaterThan(1);
+	});
+
+	it('holds at most LIMITS.maxPendingChecks checks and warns for a record it cannot check', async () => {
+		const store = new InterleavingStore(() => 1);
+		const a = await process_();
+		a.copies.LIMITS.maxPendingChecks = 2;
+		const logs: string[] = [];
+		const ran = await settled(Promise.all([1, 2, 3].map((n) => execute(a, store, n, { logs }))));
+		expect(ran).toEqual([true, true, true]);
+		expect(a.copies.pendingCheckCount()).toBe(2);
+		expect(logs.join('\n')).toMatch(/records are waiting for their check/);
+	});
+});
+
+describe('the same execution running again (n8n 1.x re-runs a stalled job from the trigger)', () => {
+	it('runs again; a copy in another execution does not', async () => {
+		const store = new InterleavingStore(() => 2);
+		const a = await process_();
+		const b = await process_();
+		expect(await settled(execute(a, store, 5, { executionId: 'exec-stalled' }))).toBe(true);
+		await checksDone(a);
+		// the worker died; another worker runs the same execution from the trigger
+		expect(await settled(execute(b, store, 5, { executionId: 'exec-stalled' }))).toBe(true);
+		// a provider's retry is another execution
+		const customData: Record<string, string> = {};
+		expect(await settled(execute(b, store, 5, { customData }))).toBe(false);
+		expect(customData).toEqual({ duplicateOf: 'id-5' });
+	});
+});
