@@ -1,7 +1,10 @@
 // Helpers for the queue-mode suite: a REST client on the topology's main, workflows "trigger → NoOp", deliveries to a
 // chosen process, and executions read back over REST (every page) with what ran in each.
-import { randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { parse as parseFlatted } from 'flatted';
+import { receive, type ProviderId } from '../../src';
 import { listAllExecutions } from '../e2e/executions';
 import {
 	NEXT_NAME,
@@ -16,6 +19,8 @@ import {
 } from '../e2e/harness';
 // @ts-expect-error plain ESM helper without types
 import { DEFAULT_OWNER, N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
+// @ts-expect-error plain ESM helper without types
+import { PG_BIN_DIR } from '../../scripts/lib/services.mjs';
 
 export const TRIGGER = TRIGGER_NAME;
 export const AFTER = NEXT_NAME;
@@ -242,4 +247,81 @@ export function whereIn(text: string, value: string): string {
 		.slice(-4)
 		.map((m) => m[1])
 		.join(' > ');
+}
+
+/** The topology's PostgreSQL (scripts/lib/services.mjs startPostgres). */
+export interface Pg {
+	host: string;
+	port: number;
+	user: string;
+	database: string;
+}
+
+/**
+ * The entries of a trigger's processed-data row, as n8n stores them (md5/base64 of each key, n8n's
+ * DeduplicationHelper.createValueHash); empty before its first record.
+ */
+export function processedEntries(pg: Pg, workflowId: string): Set<string> {
+	const out = execFileSync(
+		path.join(PG_BIN_DIR, 'psql'),
+		[
+			'-h',
+			pg.host,
+			'-p',
+			String(pg.port),
+			'-U',
+			pg.user,
+			'-d',
+			pg.database,
+			'-Atq',
+			'-v',
+			'ON_ERROR_STOP=1',
+			'-c',
+			`select value from processed_data where "workflowId" = '${workflowId}'`,
+		],
+		{ encoding: 'utf8', timeout: 60_000 },
+	).trim();
+	return new Set(out ? (JSON.parse(out) as { data: string[] }).data : []);
+}
+
+/** A copy key as n8n stores it in the row. */
+export const storedKey = (key: string) => createHash('md5').update(key).digest('base64');
+
+/** A delivery's copy keys, as the trigger computes them (receive()'s dedupeKeys). */
+export function copyKeys(
+	provider: ProviderId,
+	d: { body: Buffer; headers: Record<string, string> },
+	secret: string,
+) {
+	return (
+		receive(provider, { headers: lower(d.headers), query: {}, rawBody: d.body }, { secret })
+			.dedupeKeys ?? []
+	);
+}
+
+const lower = (headers: Record<string, string>) =>
+	Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+
+/**
+ * Waits until the trigger's row holds every given key (its background checks re-recorded whatever another worker's
+ * write dropped). Bounded: fails when no key was added for `stallMs`.
+ */
+export async function rowHolds(pg: Pg, workflowId: string, keys: string[], stallMs: number) {
+	const want = keys.map(storedKey);
+	let missing = want.length;
+	let lastProgress = Date.now();
+	for (;;) {
+		const row = processedEntries(pg, workflowId);
+		const now = want.filter((k) => !row.has(k)).length;
+		if (now === 0) return;
+		if (now < missing) {
+			missing = now;
+			lastProgress = Date.now();
+		}
+		if (Date.now() - lastProgress > stallMs)
+			throw new Error(
+				`workflow ${workflowId}: ${now} of ${want.length} keys missing from its row for ${stallMs} ms`,
+			);
+		await sleep(300);
+	}
 }

@@ -2,7 +2,7 @@
 // workers (scripts/lib/services.mjs), each process with this package's packed tarball installed the README's way.
 // The design checked here: the webhook phase (main or a webhook processor) verifies and answers; deduplication runs
 // inside the execution, on a worker, through n8n's database (checkProcessedAndRecord, kept durable against the other
-// worker's writes by nodes/shared/record.ts). A copy already seen still gets an execution there (a webhook
+// worker's writes by nodes/shared/copies). A copy already seen still gets an execution there (a webhook
 // processor runs no executions, so it cannot know), whose trigger emits no item, so the node after the trigger does
 // not run. So the counts are
 // "executions in which the node after the trigger ran" (must be exactly one per delivery), and the total executions
@@ -25,6 +25,7 @@ import {
 	accepted,
 	activate,
 	allExecutions,
+	copyKeys,
 	countWithSentinel,
 	createCredential,
 	createWorkflow,
@@ -35,6 +36,7 @@ import {
 	pool,
 	post,
 	relogin,
+	rowHolds,
 	secretData,
 	settle,
 	sleep,
@@ -212,6 +214,12 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 2 workers', () => {
 		);
 		const firstStarted = firsts.filter(accepted).length;
 		const afterFirsts = await details(client, await settle(client, wf.id, firstStarted, stallMs));
+		// A retry comes later than the background checks take (settle wait × rounds): every delivery's keys are in the
+		// row again by then, whatever one worker's write dropped of the other's.
+		const checked = Date.now();
+		const keys = deliveries.flatMap((d) => copyKeys('smp', d, secret));
+		await rowHolds(topo.pg, wf.id, keys, stallMs);
+		const checksMs = Date.now() - checked;
 		// the retries go to the other webhook processor, and so usually to a worker that did not run the first
 		const retries = await pool(
 			deliveries.map((d, i) => async () => await post(wf.urlOn(hook(i + 1)), d.body, d.headers)),
@@ -226,7 +234,7 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 2 workers', () => {
 		const non200 = answers.filter((a) => a.status !== 200).length;
 		say(
 			`case 0: ${N} distinct deliveries × 2 (16 in flight, two workers): ran twice ${ranTwice}, lost ${lost}, non-200 ${non200}; ` +
-				`${afterFirsts.filter((e) => e.ran).length} ran after the first sends, ${all.length} executions in total`,
+				`${afterFirsts.filter((e) => e.ran).length} ran after the first sends, every key in the row ${checksMs} ms after the last finished, ${all.length} executions in total`,
 		);
 		expect({ ranTwice, lost, non200 }).toEqual({ ranTwice: 0, lost: 0, non200: 0 });
 		expect(all.every((e) => e.status === 'success')).toBe(true);

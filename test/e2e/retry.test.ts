@@ -1,0 +1,106 @@
+// The editor's Retry of a failed execution (POST /rest/executions/:id/retry, the executions list's "Retry" button):
+// n8n resumes at the failed node with the saved run data, so the trigger is not asked again and the delivery it
+// emitted reaches the node after it once more. The copy check must not stand in the way, on either n8n line.
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { providers, serializePayload, sign } from '../../src';
+import {
+	activate,
+	createCredential,
+	env,
+	executionData,
+	NODE_TYPE_PREFIX,
+	post,
+	rest,
+	waitForExecutions,
+} from './harness';
+
+/** Answers 500 to the first request and 200 after: a downstream service that was down once. */
+let flaky: Server;
+const calls: unknown[] = [];
+
+beforeAll(async () => {
+	flaky = createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => {
+			calls.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+			res.writeHead(calls.length === 1 ? 500 : 200, { 'content-type': 'application/json' });
+			res.end(calls.length === 1 ? '{"error":"down"}' : '{"ok":true}');
+		});
+	});
+	await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+});
+
+afterAll(async () => {
+	await new Promise((resolve) => flaky?.close(resolve));
+});
+
+describe(`editor Retry on n8n ${env.line}.x`, () => {
+	it('a failed execution retried from the executions list runs the node after the trigger with the delivery', async () => {
+		const client = await rest();
+		const secret = `smpRetry${randomUUID().replace(/-/g, '')}`;
+		const cred = await createCredential('smpWebhookApi', { secret });
+		const webhookId = randomUUID();
+		const created = await client.createWorkflow({
+			name: `e2e retry ${webhookId.slice(0, 8)}`,
+			nodes: [
+				{
+					id: randomUUID(),
+					name: 'Trigger',
+					type: `${NODE_TYPE_PREFIX}smpTrigger`,
+					typeVersion: 1,
+					position: [0, 0],
+					webhookId,
+					parameters: { events: ['project.completed'] },
+					credentials: { smpWebhookApi: cred },
+				},
+				{
+					id: randomUUID(),
+					name: 'Downstream',
+					type: 'n8n-nodes-base.httpRequest',
+					typeVersion: 4.2,
+					position: [240, 0],
+					parameters: {
+						method: 'POST',
+						url: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/effect`,
+						sendBody: true,
+						specifyBody: 'json',
+						jsonBody: '={{ JSON.stringify($json) }}',
+						options: {},
+					},
+				},
+			],
+			connections: { Trigger: { main: [[{ node: 'Downstream', type: 'main', index: 0 }]] } },
+			settings: {
+				executionOrder: 'v1',
+				saveDataSuccessExecution: 'all',
+				saveDataErrorExecution: 'all',
+			},
+		});
+		const id = String(created.id);
+		await activate(id);
+		const payload = providers.smp.sample('project.completed', {
+			id: `evt_retry_${randomUUID().slice(0, 8)}`,
+		});
+		const body = serializePayload(payload);
+		const answer = await post(
+			`${env.n8nUrl}/webhook/${webhookId}/webhook`,
+			body,
+			sign('smp', body, secret),
+		);
+		expect(answer.status, answer.text).toBe(200);
+		const [failed] = await waitForExecutions(id, 1);
+		expect(failed.status).toBe('error');
+		expect(calls).toEqual([payload]);
+
+		await client.request('POST', `/rest/executions/${failed.id}/retry`, { loadWorkflow: false });
+		const [, retried] = await waitForExecutions(id, 2);
+		expect(retried.status).toBe('success');
+		expect(calls).toEqual([payload, payload]);
+		const runData = (await executionData(retried.id)).data.resultData.runData;
+		expect(runData.Downstream[0].data.main[0].map((i: any) => i.json)).toEqual([{ ok: true }]);
+	});
+});

@@ -1,0 +1,178 @@
+// n8n 1.x queue mode: a worker killed while an execution waits in a Wait node. n8n 1.x (QUEUE_WORKER_MAX_STALLED_COUNT
+// 1 by default) hands the stalled job to another worker, which runs the same execution again from the trigger node
+// with the items the webhook phase enqueued. The trigger must emit them again (the record it finds is this very
+// execution's), so the node after the Wait runs once with the payload; a provider's retry, a new execution, must not.
+// The lock and stalled-check intervals are shortened so the hand-over takes seconds, not minutes.
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { providers, serializePayload, sign } from '../../src';
+// @ts-expect-error plain ESM helper without types
+import { startQueueTopology } from '../../scripts/lib/services.mjs';
+// @ts-expect-error plain ESM helper without types
+import { tarballForRun } from '../../scripts/lib/n8n-process.mjs';
+import {
+	accepted,
+	activate,
+	allExecutions,
+	copyKeys,
+	createCredential,
+	NODE_TYPE_PREFIX,
+	ownerClient,
+	post,
+	rowHolds,
+	settle,
+	type RestClient,
+} from './harness';
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'queue-line1-crash-'));
+const WAIT_SECONDS = 15;
+let topo: any;
+let client: RestClient;
+let recorder: Server;
+const received: unknown[] = [];
+
+const say = (msg: string) => process.stderr.write(`[queue] ${msg}\n`);
+
+beforeAll(async () => {
+	recorder = createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => {
+			received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+			res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+		});
+	});
+	await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
+	const tarball = await tarballForRun(path.join(work, 'pack'));
+	topo = await startQueueTopology({
+		tarball,
+		logDir: path.join(work, 'logs'),
+		line: '1',
+		workers: 1,
+		env: {
+			QUEUE_WORKER_LOCK_DURATION: '5000',
+			QUEUE_WORKER_LOCK_RENEW_TIME: '2000',
+			QUEUE_WORKER_STALLED_INTERVAL: '5000',
+		},
+	});
+	client = await ownerClient(topo.url('main'));
+});
+
+afterAll(async () => {
+	await topo?.stopAll();
+	await new Promise((resolve) => recorder?.close(resolve));
+	if (process.env.N8N_QUEUE_KEEP === '1') say(`kept ${work}`);
+	else rmSync(work, { recursive: true, force: true });
+});
+
+/** SMP Trigger → Wait → HTTP Request posting the item to the recorder: the side effect counted. */
+async function waitingWorkflow(credential: { id: string; name: string }) {
+	const webhookId = randomUUID();
+	const port = (recorder.address() as AddressInfo).port;
+	const created = await client.createWorkflow({
+		name: `line 1 worker crash ${webhookId.slice(0, 8)}`,
+		nodes: [
+			{
+				id: randomUUID(),
+				name: 'Trigger',
+				type: `${NODE_TYPE_PREFIX}smpTrigger`,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId,
+				parameters: { events: ['project.completed'] },
+				credentials: { smpWebhookApi: credential },
+			},
+			{
+				id: randomUUID(),
+				name: 'Wait',
+				type: 'n8n-nodes-base.wait',
+				typeVersion: 1.1,
+				position: [240, 0],
+				webhookId: randomUUID(),
+				parameters: { resume: 'timeInterval', amount: WAIT_SECONDS, unit: 'seconds' },
+			},
+			{
+				id: randomUUID(),
+				name: 'Side Effect',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				position: [480, 0],
+				parameters: {
+					method: 'POST',
+					url: `http://127.0.0.1:${port}/effect`,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: '={{ JSON.stringify($json) }}',
+					options: {},
+				},
+			},
+		],
+		connections: {
+			Trigger: { main: [[{ node: 'Wait', type: 'main', index: 0 }]] },
+			Wait: { main: [[{ node: 'Side Effect', type: 'main', index: 0 }]] },
+		},
+		settings: {
+			executionOrder: 'v1',
+			saveDataSuccessExecution: 'all',
+			saveDataErrorExecution: 'all',
+		},
+	});
+	return {
+		id: String(created.id),
+		webhookId,
+		name: created.name as string,
+		urlOn: (base: string) => `${base}/webhook/${webhookId}/webhook`,
+	};
+}
+
+describe('n8n 1.x queue mode: a worker dies during an execution', () => {
+	it('the stalled execution runs again from the trigger on another worker: the node after the Wait runs once with the payload; a retry does not run it again', async () => {
+		const secret = `smpCrash${randomUUID().replace(/-/g, '')}`;
+		const cred = await createCredential(client, 'smpWebhookApi', { secret });
+		const wf = await waitingWorkflow(cred);
+		const hook = topo.url('webhook1');
+		await activate(client, wf, [hook]);
+		const delivery = (id: string) => {
+			const payload = providers.smp.sample('project.completed', { id });
+			const body = serializePayload(payload);
+			return { payload, body, headers: sign('smp', body, secret) };
+		};
+		const d = delivery(`evt_crash_${randomUUID().slice(0, 8)}`);
+		const first = await post(wf.urlOn(hook), d.body, d.headers);
+		expect(accepted(first), first.text).toBe(true);
+		// the trigger has claimed the delivery once its keys are in the row; then the execution sits in the Wait
+		await rowHolds(topo.pg, wf.id, copyKeys('smp', d, secret), 120_000);
+		const victim = topo.get('worker').n8n;
+		process.kill(-victim.child.pid, 'SIGKILL');
+		await topo.stop('worker');
+		expect(
+			received,
+			'the side effect ran before the worker was killed: the Wait was too short',
+		).toEqual([]);
+		const t0 = Date.now();
+		await topo.addWorker('worker2');
+		const [execution] = await settle(client, wf.id, 1, 180_000);
+		say(
+			`line 1 worker crash: execution ${execution.id} ${execution.status} ${Date.now() - t0} ms after the second worker started`,
+		);
+		expect(execution.status).toBe('success');
+		expect(received).toEqual([d.payload]);
+
+		// a provider's retry of it is a new execution whose trigger emits nothing; then a new delivery (the marker
+		// that anything the retry would have run has run)
+		const retry = await post(wf.urlOn(hook), d.body, d.headers);
+		expect(accepted(retry), retry.text).toBe(true);
+		const d2 = delivery(`evt_crash_next_${randomUUID().slice(0, 8)}`);
+		const next = await post(wf.urlOn(hook), d2.body, d2.headers);
+		expect(accepted(next), next.text).toBe(true);
+		const all = await settle(client, wf.id, 3, 180_000);
+		expect(all.map((e) => e.status)).toEqual(['success', 'success', 'success']);
+		expect(received).toEqual([d.payload, d2.payload]);
+		expect((await allExecutions(client, wf.id)).length).toBe(3);
+	});
+});
