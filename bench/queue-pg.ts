@@ -19,22 +19,29 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_RETRY_MEMORY } from '../nodes/shared/copies';
-import { MAX_DEDUPE_KEYS, providers, serializePayload, sign } from '../src/index';
+import { MAX_DEDUPE_KEYS, providers, serializePayload } from '../src/index';
 // @ts-expect-error plain ESM helper without types
 import { startQueueTopology, PG_BIN_DIR } from '../scripts/lib/services.mjs';
 // @ts-expect-error plain ESM helper without types
 import { tarballForRun } from '../scripts/lib/n8n-process.mjs';
-import { listAllExecutions } from '../test/e2e/executions';
-import { triggerWorkflowBody } from '../test/e2e/workflows';
-// @ts-expect-error plain ESM helper without types
-import { DEFAULT_OWNER, N8nRestClient } from '../scripts/lib/n8n-api.mjs';
 import { median } from './e2e';
+import {
+	activate,
+	createWorkflow,
+	DEFAULT_OWNER,
+	durations,
+	N8nRestClient,
+	post,
+	settle,
+	smpDelivery,
+	type Client,
+	type Workflow,
+} from './n8n-rest';
 
 const REPO = path.resolve(__dirname, '..');
 const ROUNDS = Number(process.env.ROUNDS ?? 4);
 const PER_BATCH = Number(process.env.PER_BATCH ?? 30);
 const ENTRIES = MAX_DEDUPE_KEYS * DEFAULT_RETRY_MEMORY;
-const STALL_MS = 120_000;
 const WRITE = process.argv.includes('--write');
 
 interface Pg {
@@ -67,98 +74,6 @@ function psql(pg: Pg, sql: string, input?: string): string {
 const walLsn = (pg: Pg) => psql(pg, 'select pg_current_wal_lsn()');
 const walBytes = (pg: Pg, from: string, to: string) =>
 	Number(psql(pg, `select pg_wal_lsn_diff('${to}', '${from}')`));
-
-// The queue suite's helpers (test/queue/harness.ts) import vitest through the e2e harness; a bench runs outside
-// vitest, so the few it needs are here, on the same n8n REST client and workflow bodies.
-type Client = InstanceType<typeof N8nRestClient>;
-interface Workflow {
-	id: string;
-	name: string;
-	urlOn(base: string): string;
-}
-interface ExecutionSummary {
-	id: string;
-	status?: string;
-	finished?: boolean;
-	startedAt?: string | null;
-	stoppedAt?: string | null;
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function createWorkflow(
-	client: Client,
-	input: Parameters<typeof triggerWorkflowBody>[0] & { path?: string },
-): Promise<Workflow> {
-	const { webhookId, body } = triggerWorkflowBody(input);
-	const created = await client.createWorkflow(body);
-	const p = input.path ?? `${webhookId}/webhook`;
-	return { id: String(created.id), name: body.name, urlOn: (base) => `${base}/webhook/${p}` };
-}
-
-/** Activates on main; waits (bounded) until each process answers a GET with n8n's "POST request" hint. */
-async function activate(client: Client, wf: Workflow, bases: string[]) {
-	await client.activateWorkflow(wf.id, { settleMs: 0 });
-	for (const base of bases) {
-		for (let i = 0; ; i++) {
-			const res = await fetch(wf.urlOn(base), { signal: AbortSignal.timeout(10_000) }).catch(
-				() => undefined,
-			);
-			if (res && /POST request/i.test(await res.text())) break;
-			if (i > 150) throw new Error(`${wf.name}: webhook not registered on ${base}`);
-			await sleep(200);
-		}
-	}
-}
-
-async function post(url: string, body: Buffer | string, headers: Record<string, string>) {
-	const res = await fetch(url, {
-		method: 'POST',
-		headers,
-		body: new Uint8Array(Buffer.from(body)),
-		signal: AbortSignal.timeout(60_000),
-	});
-	return { status: res.status, text: await res.text() };
-}
-
-const isDone = (e: ExecutionSummary) =>
-	e.status ? !['new', 'running', 'waiting', 'unknown'].includes(e.status) : e.finished === true;
-
-/** Polls until the workflow has `n` finished executions (every one successful), failing after STALL_MS without progress. */
-async function settle(client: Client, wf: Workflow, n: number): Promise<ExecutionSummary[]> {
-	let best = -1;
-	let since = Date.now();
-	for (;;) {
-		const list = ((await listAllExecutions(client, wf.id)) as ExecutionSummary[]).sort(
-			(a, b) => Number(a.id) - Number(b.id),
-		);
-		const done = list.filter(isDone);
-		if (done.length >= n && done.length === list.length) {
-			const failed = done.filter((e) => e.status && e.status !== 'success');
-			if (failed.length) throw new Error(`${wf.name}: ${failed.length} executions did not succeed`);
-			return done;
-		}
-		if (done.length > best) [best, since] = [done.length, Date.now()];
-		if (Date.now() - since > STALL_MS)
-			throw new Error(`${wf.name}: ${done.length} of ${n} executions finished, no progress`);
-		await sleep(100);
-	}
-}
-
-let counter = 0;
-function smpDelivery(secret: string) {
-	const id = `evt_qpg_${randomUUID().slice(0, 8)}_${counter++}`;
-	const body = serializePayload(providers.smp.sample('project.completed', { id }));
-	return { body, headers: sign('smp', body, secret) };
-}
-
-/** Milliseconds each finished execution took (n8n's own startedAt → stoppedAt). */
-function durations(list: ExecutionSummary[]): number[] {
-	return (
-		list as Array<ExecutionSummary & { startedAt?: string | null; stoppedAt?: string | null }>
-	)
-		.map((e) => Date.parse(String(e.stoppedAt ?? '')) - Date.parse(String(e.startedAt ?? '')))
-		.filter((ms) => Number.isFinite(ms));
-}
 
 async function main() {
 	const work = mkdtempSync(path.join(os.tmpdir(), 'bench-queue-pg-'));
