@@ -57,6 +57,22 @@ describe('GitHub workflows', () => {
 		expect(ci).toMatch(/^ {6}- run: bash \.ci\/run$/m);
 	});
 
+	it('a fast lane (lint, typecheck, format, unit, package) runs first; the full .ci/run job waits for it', () => {
+		const ci = read('ci.yml');
+		const fast = ci.slice(ci.indexOf('\n  fast:\n'), ci.indexOf('\n  ci:\n'));
+		const steps = [
+			'npm ci',
+			'npm run lint',
+			'npm run typecheck',
+			'npm run format:check',
+			'npm run test:unit',
+			'npm run test:package',
+		].map((command) => fast.indexOf(`run: ${command}`));
+		expect(steps.every((at) => at > 0)).toBe(true);
+		expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+		expect(ci.slice(ci.indexOf('\n  ci:\n'))).toMatch(/^ {4}needs: fast$/m);
+	});
+
 	it('a version tag publishes both packages with provenance, after lint, tests and build', () => {
 		const release = read('release.yml');
 		expect(release).toMatch(/^ {4}tags:\n {6}- 'v\*\.\*\.\*'$/m);
