@@ -56,8 +56,9 @@ function addEventData(envelope: JsonSchema, parts: EventDataParts): void {
 
 /**
  * The JSON Schema (draft-07) of what a zod schema accepts (`io: 'input'`: the payload as sent, which is what the
- * trigger outputs). zod stops on a type JSON Schema cannot hold (a date, a transform); a refinement it would leave
- * out silently, making the schema looser than the check, so any refinement but envelopeWithEventData's stops here.
+ * trigger outputs). zod stops on a type JSON Schema cannot hold (a date, a bigint); a refinement it would leave out
+ * silently, making the schema looser than the check, so any refinement but envelopeWithEventData's stops here (its
+ * kind read through `_zod`, the interface zod 4 keeps for tools that inspect schemas).
  */
 export function toJsonSchema(schema: z.ZodType): JsonSchema {
 	const { $schema: _, ...json } = z.toJSONSchema(schema, {
