@@ -57,16 +57,18 @@ export type * from './e2e/types';
 
 // ------------------------------------------------------------------------------------------------------------------
 // `npm run bench:e2e [-- --quick] [--settings=default,lazy] [--no-flood] [--write]`; `-- --table` re-renders the
-// tables of the report kept in bench/results.json without running anything. Only `--write` touches the tracked
-// bench/results.json and bench/RESULTS.md: a plain run prints its tables and leaves the files alone.
+// tables of the report kept in bench/out/results.json (by an earlier `--write` on this machine) without running
+// anything. Only `--write` touches bench/out/results.json and the tracked bench/RESULTS.md: a plain run prints its
+// tables and leaves the files alone.
 
 if (require.main === module) {
 	const args = process.argv.slice(2);
 	const write = args.includes('--write');
 	if (args.includes('--table')) {
-		// re-render the tables of the last report in bench/results.json (no n8n started)
+		// re-render the tables of the last report in bench/out/results.json (no n8n started)
 		const last = loadE2e();
-		if (!last) throw new Error('bench/results.json holds no e2e report');
+		if (!last)
+			throw new Error('bench/out/results.json holds no e2e report (a run with --write keeps one)');
 		last.figures = figuresOf(last);
 		if (write) persistE2e(last);
 		console.log(e2eTable(last));
@@ -89,7 +91,7 @@ if (require.main === module) {
 				console.log(`${f.id}: ${v}  ${f.pass === null ? '' : f.pass ? 'PASS' : 'MISS'}`);
 			}
 			console.log(
-				`bench e2e: ${report.meta.durationSeconds} s${write ? '; wrote bench/results.json (key e2e) and the e2e section of bench/RESULTS.md' : ' (files untouched; --write keeps it in bench/results.json and bench/RESULTS.md)'}`,
+				`bench e2e: ${report.meta.durationSeconds} s${write ? '; wrote bench/out/results.json (key e2e) and the e2e section of bench/RESULTS.md' : ' (files untouched; --write keeps it in bench/out/results.json and bench/RESULTS.md)'}`,
 			);
 			if (report.settings.some((s) => s.error)) process.exitCode = 1;
 		})

@@ -3,6 +3,19 @@
  * rotating order within each round, and the figure is the median of the per-round time ratios, so clock
  * drift, thermal throttling and GC pressure hit both sides alike.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Where `--write` keeps the figures of the last run, machine-readable: generated data, not a source, so it is not
+ * tracked (.gitignore); bench/RESULTS.md keeps the tables people read.
+ */
+export const RESULTS_JSON = path.join(__dirname, 'out', 'results.json');
+
+export function writeResultsJson(doc: unknown, file = RESULTS_JSON): void {
+	mkdirSync(path.dirname(file), { recursive: true });
+	writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
+}
 
 export interface Contender {
 	name: string;
@@ -101,7 +114,7 @@ export function summarise(
 	};
 }
 
-/** One reported figure, as printed and written to bench/results.json. */
+/** One reported figure, as printed and written to bench/out/results.json. */
 export interface Figure {
 	id: string;
 	name: string;

@@ -8,7 +8,7 @@
  * The code under test is src/index.ts bundled by esbuild the way tsup builds dist/ (CommonJS, zod and
  * fast-xml-parser inlined), written under node_modules/.cache.
  * BENCH_QUICK=1 takes fewer samples (smoke run); BENCH_ONLY=accept,reject,e2e picks sections. Prints one line per
- * figure; only with `-- --write` does it keep them in bench/results.json and between the markers of bench/RESULTS.md
+ * figure; only with `-- --write` does it keep them in bench/out/results.json and between the markers of bench/RESULTS.md
  * (the prose around them is written by hand; the e2e report is merged the same way, a run without the e2e section
  * keeps the last one). A plain run leaves every tracked file as it is.
  */
@@ -17,7 +17,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { e2eTable, loadE2e, persistE2e, runE2e, type E2eReport } from './e2e';
 import { SECRET, smpDelivery } from './e2e/contenders';
-import { consume, sample, summarise, type Contender, type Figure } from './harness';
+import {
+	consume,
+	sample,
+	summarise,
+	writeResultsJson,
+	type Contender,
+	type Figure,
+} from './harness';
 import type * as SrcApi from '../src/index';
 
 const here = __dirname; // tsx runs this file as CommonJS (the package is not "type": "module")
@@ -142,7 +149,7 @@ const GENERATED_START =
 	'<!-- generated:start (bench/run.ts rewrites what is between these markers) -->';
 const GENERATED_END = '<!-- generated:end -->';
 
-/** bench/results.json (figures) and the generated table of bench/RESULTS.md; the hand-written parts stay. */
+/** bench/out/results.json (figures) and the generated table of bench/RESULTS.md; the hand-written parts stay. */
 function writeResults(totalMs: number): void {
 	const meta = {
 		date: new Date().toISOString(),
@@ -154,7 +161,7 @@ function writeResults(totalMs: number): void {
 		batchMs: opts.batchMs,
 		durationSeconds: +(totalMs / 1000).toFixed(1),
 	};
-	writeFileSync(join(here, 'results.json'), `${JSON.stringify({ meta, figures }, null, 2)}\n`);
+	writeResultsJson({ meta, figures });
 	const rows = figures.map(
 		(f) =>
 			`| ${f.name} | ${f.ratio === null ? '—' : `${f.ratio.toFixed(3)}×`} | ${f.ours && f.baseline ? `${fmtOps(f.ours.opsPerSec)} / ${fmtOps(f.baseline.opsPerSec)}` : ''} | ${f.target} | ${f.pass === null ? 'not measured' : f.pass ? 'pass' : '**miss**'} |`,
@@ -203,7 +210,7 @@ async function main(): Promise<void> {
 	}
 	if (e2eReport) console.log(`\n${e2eTable(e2eReport)}\n`);
 	console.log(
-		`bench: ${((Date.now() - t0) / 1000).toFixed(1)} s; ${write ? 'wrote bench/results.json and bench/RESULTS.md' : 'files untouched (-- --write keeps the figures in bench/results.json and bench/RESULTS.md)'}`,
+		`bench: ${((Date.now() - t0) / 1000).toFixed(1)} s; ${write ? 'wrote bench/out/results.json and bench/RESULTS.md' : 'files untouched (-- --write keeps the figures in bench/out/results.json and bench/RESULTS.md)'}`,
 	);
 }
 

@@ -1,4 +1,5 @@
-import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { ICredentialType } from 'n8n-workflow';
+import { secretField } from './secret-field';
 
 export class SmarterMeasureWebhookApi implements ICredentialType {
 	name = 'smarterMeasureWebhookApi';
@@ -12,18 +13,10 @@ export class SmarterMeasureWebhookApi implements ICredentialType {
 
 	documentationUrl = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#smartermeasure';
 
-	properties: INodeProperties[] = [
-		{
-			displayName: 'Verification Key',
-			// 'Secret' in the name: n8n's scanner decides from the field name whether masking is right (a key is a secret).
-			name: 'secret',
-			type: 'string',
-			typeOptions: { password: true },
-			required: true,
-			default: '',
-			description:
-				'The key SmarterMeasure assigns when it provisions your webhooks (ask developers@smartermeasure.com). It arrives in the X-SmarterMeasure-Verification-Key header or the VerificationKey query parameter.',
-			hint: 'SmarterMeasure has no dashboard for this: its team gives you the key when it sets up your webhooks (developers@smartermeasure.com)',
-		},
-	];
+	properties = secretField({
+		displayName: 'Verification Key',
+		description:
+			'The key SmarterMeasure assigns when it provisions your webhooks (ask developers@smartermeasure.com). It arrives in the X-SmarterMeasure-Verification-Key header or the VerificationKey query parameter.',
+		hint: 'SmarterMeasure has no dashboard for this: its team gives you the key when it sets up your webhooks (developers@smartermeasure.com)',
+	});
 }

@@ -1,4 +1,5 @@
-import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { ICredentialType } from 'n8n-workflow';
+import { secretField } from './secret-field';
 
 export class SmartlyQWebhookApi implements ICredentialType {
 	name = 'smartlyQWebhookApi';
@@ -9,17 +10,10 @@ export class SmartlyQWebhookApi implements ICredentialType {
 
 	documentationUrl = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#smartlyq';
 
-	properties: INodeProperties[] = [
-		{
-			displayName: 'Signing Secret',
-			name: 'secret',
-			type: 'string',
-			typeOptions: { password: true },
-			required: true,
-			default: '',
-			description:
-				'The webhook secret shown once in the SmartlyQ Developer Dashboard (Webhooks tab) when you add the endpoint',
-			hint: 'From the SmartlyQ Developer Dashboard → Webhooks tab: shown once, when you add the endpoint',
-		},
-	];
+	properties = secretField({
+		displayName: 'Signing Secret',
+		description:
+			'The webhook secret shown once in the SmartlyQ Developer Dashboard (Webhooks tab) when you add the endpoint',
+		hint: 'From the SmartlyQ Developer Dashboard → Webhooks tab: shown once, when you add the endpoint',
+	});
 }

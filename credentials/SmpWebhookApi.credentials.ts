@@ -1,4 +1,5 @@
-import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { ICredentialType } from 'n8n-workflow';
+import { secretField } from './secret-field';
 
 export class SmpWebhookApi implements ICredentialType {
 	name = 'smpWebhookApi';
@@ -9,17 +10,10 @@ export class SmpWebhookApi implements ICredentialType {
 
 	documentationUrl = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#smp';
 
-	properties: INodeProperties[] = [
-		{
-			displayName: 'Signing Secret',
-			name: 'secret',
-			type: 'string',
-			typeOptions: { password: true },
-			required: true,
-			default: '',
-			description:
-				'The secret generated in the SMP admin portal when you create the webhook (Organisation settings → Webhooks → New webhook → Generate a signing secret)',
-			hint: 'From the SMP admin portal: Organisation settings → Webhooks → your webhook → Generate a signing secret',
-		},
-	];
+	properties = secretField({
+		displayName: 'Signing Secret',
+		description:
+			'The secret generated in the SMP admin portal when you create the webhook (Organisation settings → Webhooks → New webhook → Generate a signing secret)',
+		hint: 'From the SMP admin portal: Organisation settings → Webhooks → your webhook → Generate a signing secret',
+	});
 }

@@ -11,6 +11,7 @@ export type {
 	Verified,
 } from './types';
 export { HEADER_NAME_PATTERN, type RequiredHeader } from './signatures/required-header';
+export { pastedValueProblem } from './pasted-value';
 export { MAX_DEDUPE_KEYS, receive, type KeyStore, type ReceiveOptions } from './receive';
 export { sign, type ProviderSignOptions } from './sign';
 export { serializePayload } from './serialize';

@@ -1,69 +1,24 @@
 // The JSON Schema of each trigger's output item, made from the same zod schemas that check deliveries
-// (providers/*.ts), so the schema n8n serves (dist/nodes/<Node>/__schema__/v<version>.json, written by
-// scripts/build-schemas.ts at build time) cannot drift from the checks. A walker for the zod types the providers
-// use, not a general converter: any other zod type stops the build with its name, so a provider that starts using
-// one gets it added here rather than a silently wrong schema. Build-time only: not part of the bundled core.
-import { z, type ZodTypeAny } from 'zod';
+// (providers/*.ts) by zod's own converter, so the schema n8n serves (dist/nodes/<Node>/__schema__/v<version>.json,
+// written by scripts/build-schemas.ts at build time) cannot drift from the checks. Build-time only: not part of the
+// bundled core.
+import * as z from 'zod/v4';
 import type { DeliveryMetadata } from './output';
 import { METADATA_FIELD, SCHEMA_ISSUES_FIELD } from './output';
 import { getProvider } from './providers';
-import { eventDataPartsOf } from './providers/schema';
+import { eventDataPartsOf, type EventDataParts } from './providers/schema';
 import type { ProviderId, Verified } from './types';
 
 export type JsonSchema = { [key: string]: unknown };
 
-const Kind = z.ZodFirstPartyTypeKind;
-
 const ANY_TYPE = ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'];
 
-function stringSchema(def: z.ZodStringDef): JsonSchema {
-	const out: JsonSchema = { type: 'string' };
-	for (const check of def.checks) {
-		if (check.kind === 'min') out.minLength = check.value;
-		else if (check.kind === 'max') out.maxLength = check.value;
-		else throw new Error(`json-schema: z.string().${check.kind}() is not translated yet`);
-	}
-	return out;
-}
-
-function numberSchema(def: z.ZodNumberDef): JsonSchema {
-	const out: JsonSchema = { type: 'number' };
-	for (const check of def.checks) {
-		if (check.kind === 'int') out.type = 'integer';
-		else if (check.kind === 'min')
-			out[check.inclusive ? 'minimum' : 'exclusiveMinimum'] = check.value;
-		else if (check.kind === 'max')
-			out[check.inclusive ? 'maximum' : 'exclusiveMaximum'] = check.value;
-		else throw new Error(`json-schema: z.number().${check.kind}() is not translated yet`);
-	}
-	return out;
-}
-
-function objectSchema(schema: z.ZodObject<z.ZodRawShape>): JsonSchema {
-	const properties: Record<string, JsonSchema> = {};
-	const required: string[] = [];
-	for (const [key, field] of Object.entries(schema.shape)) {
-		properties[key] = toJsonSchema(field);
-		if (!field.isOptional()) required.push(key);
-	}
-	// 'passthrough' keeps unknown fields and 'strip' drops them without an error: both accept them.
-	const additional = schema._def.unknownKeys === 'strict' ? false : true;
-	return {
-		type: 'object',
-		properties,
-		...(required.length ? { required } : {}),
-		additionalProperties: additional,
-	};
-}
-
 /**
- * An envelope checked per event (envelopeWithEventData): the envelope, its `data` with the fields of every documented
- * event (what an editor can show before any delivery), and one if/then per event with that event's own rules.
+ * envelopeWithEventData's per-event rules, which zod holds as code: the envelope's `data` gets the fields of every
+ * documented event (what an editor can show before any delivery), and the envelope one if/then per event with that
+ * event's own rules.
  */
-function eventEnvelopeSchema(schema: ZodTypeAny): JsonSchema | undefined {
-	const parts = eventDataPartsOf(schema);
-	if (!parts) return undefined;
-	const envelope = objectSchema(parts.envelope.passthrough());
+function addEventData(envelope: JsonSchema, parts: EventDataParts): void {
 	const properties = envelope.properties as Record<string, JsonSchema>;
 	const perEvent = Object.entries(parts.dataSchemas).map(([event, data]) => ({
 		event,
@@ -91,58 +46,34 @@ function eventEnvelopeSchema(schema: ZodTypeAny): JsonSchema | undefined {
 			description: `Documented for ${events.join(', ')}`,
 		};
 	}
+	// A new object rather than an edit: zod's converter may share one JSON object between schemas it saw twice.
 	properties.data = { ...properties.data, properties: dataFields };
-	return {
-		...envelope,
-		allOf: perEvent.map(({ event, data }) => ({
-			if: { properties: { [parts.eventKey]: { const: event } }, required: [parts.eventKey] },
-			then: { properties: { data } },
-		})),
-	};
+	envelope.allOf = perEvent.map(({ event, data }) => ({
+		if: { properties: { [parts.eventKey]: { const: event } }, required: [parts.eventKey] },
+		then: { properties: { data } },
+	}));
 }
 
-/** The JSON Schema (draft-07) of what a zod schema accepts. */
-export function toJsonSchema(schema: ZodTypeAny): JsonSchema {
-	const def = schema._def as { typeName: z.ZodFirstPartyTypeKind };
-	switch (def.typeName) {
-		case Kind.ZodString:
-			return stringSchema(schema._def as z.ZodStringDef);
-		case Kind.ZodNumber:
-			return numberSchema(schema._def as z.ZodNumberDef);
-		case Kind.ZodBoolean:
-			return { type: 'boolean' };
-		case Kind.ZodUnknown:
-		case Kind.ZodAny:
-			return {};
-		case Kind.ZodOptional:
-			return toJsonSchema((schema as z.ZodOptional<ZodTypeAny>).unwrap());
-		case Kind.ZodNullable: {
-			const inner = toJsonSchema((schema as z.ZodNullable<ZodTypeAny>).unwrap());
-			return { anyOf: [inner, { type: 'null' }] };
-		}
-		case Kind.ZodLiteral:
-			return { const: (schema as z.ZodLiteral<unknown>).value };
-		case Kind.ZodEnum:
-			return { type: 'string', enum: [...(schema as z.ZodEnum<[string]>).options] };
-		case Kind.ZodArray:
-			return { type: 'array', items: toJsonSchema((schema as z.ZodArray<ZodTypeAny>).element) };
-		case Kind.ZodObject:
-			return objectSchema(schema as z.ZodObject<z.ZodRawShape>);
-		case Kind.ZodRecord:
-			return {
-				type: 'object',
-				additionalProperties: toJsonSchema((schema as z.ZodRecord).valueSchema),
-			};
-		case Kind.ZodEffects: {
-			const translated = eventEnvelopeSchema(schema);
-			if (translated) return translated;
-			throw new Error(
-				'json-schema: a refinement other than envelopeWithEventData is not translated',
-			);
-		}
-		default:
-			throw new Error(`json-schema: ${def.typeName} is not translated yet`);
-	}
+/**
+ * The JSON Schema (draft-07) of what a zod schema accepts (`io: 'input'`: the payload as sent, which is what the
+ * trigger outputs). zod stops on a type JSON Schema cannot hold (a date, a bigint); a refinement it would leave out
+ * silently, making the schema looser than the check, so any refinement but envelopeWithEventData's stops here (its
+ * kind read through `_zod`, the interface zod 4 keeps for tools that inspect schemas).
+ */
+export function toJsonSchema(schema: z.ZodType): JsonSchema {
+	const { $schema: _, ...json } = z.toJSONSchema(schema, {
+		target: 'draft-7',
+		io: 'input',
+		override({ zodSchema, jsonSchema }) {
+			const parts = eventDataPartsOf(zodSchema);
+			if (parts) return addEventData(jsonSchema as JsonSchema, parts);
+			if (zodSchema._zod.def.checks?.some((check) => check._zod.def.check === 'custom'))
+				throw new Error(
+					'json-schema: a refinement other than envelopeWithEventData is not translated',
+				);
+		},
+	}) as JsonSchema;
+	return json;
 }
 
 const VERIFIED = [

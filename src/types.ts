@@ -1,7 +1,9 @@
-import type { providers } from './providers';
-
-/** Identifiers of the providers this package understands: the keys of `providers` (src/providers/index.ts). */
-export type ProviderId = keyof typeof providers;
+/**
+ * Identifiers of the providers this package understands. Written out rather than taken from `providers`
+ * (src/providers/index.ts), whose modules import this file; that table is checked against this list: a provider
+ * missing from either is a type error there.
+ */
+export type ProviderId = 'smp' | 'smartComply' | 'smartlyQ' | 'smartMaintenance' | 'smarterMeasure';
 
 export type HeaderValue = string | string[] | undefined;
 export type HeaderBag = Record<string, HeaderValue>;

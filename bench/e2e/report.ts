@@ -1,15 +1,14 @@
 /**
  * Reporting an e2e run: its figures in bench/harness.ts's shape, the markdown tables, and — only when asked (`--write`)
- * — keeping them in bench/results.json (key `e2e`) and between the e2e markers of bench/RESULTS.md.
+ * — keeping them in bench/out/results.json (key `e2e`) and between the e2e markers of bench/RESULTS.md.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Figure } from '../harness';
+import { RESULTS_JSON, writeResultsJson, type Figure } from '../harness';
 import { round3 } from './client';
 import { CONTENDERS, TARGETS, type ContenderId, type SettingId } from './contenders';
 import type { E2eReport, SettingReport, ThroughputBlock } from './types';
 
-const RESULTS_JSON = path.join(__dirname, '..', 'results.json');
 const RESULTS_MD = path.join(__dirname, '..', 'RESULTS.md');
 export const MD_START = '<!-- e2e:start -->';
 export const MD_END = '<!-- e2e:end -->';
@@ -238,12 +237,12 @@ export function e2eTable(report: E2eReport): string {
 			`The bench's own REST polling and /metrics reads took ${idle.every((x) => x === 0) ? 'no isolates' : `${idle.join('/')} isolates`} (checked with no delivery in flight).`,
 		);
 	lines.push(
-		'Integrity: every contender\'s executions (counted through the REST API, paged past the 100-row cap) equal the requests it answered 200, all successful ("ok"); full counts in bench/results.json under `e2e.settings[].integrity`.',
+		'Integrity: every contender\'s executions (counted through the REST API, paged past the 100-row cap) equal the requests it answered 200, all successful ("ok"); full counts in bench/out/results.json of the run that wrote this, under `e2e.settings[].integrity`.',
 	);
 	return lines.join('\n');
 }
 
-/** The last e2e report kept in bench/results.json, if any. */
+/** The last e2e report kept in bench/out/results.json, if any. */
 export function loadE2e(file = RESULTS_JSON): E2eReport | undefined {
 	try {
 		return JSON.parse(readFileSync(file, 'utf8')).e2e as E2eReport | undefined;
@@ -253,7 +252,7 @@ export function loadE2e(file = RESULTS_JSON): E2eReport | undefined {
 }
 
 /**
- * Merges the report into bench/results.json (its figures replace earlier `e2e.*` figures; everything else stays; the
+ * Merges the report into bench/out/results.json (its figures replace earlier `e2e.*` figures; everything else stays; the
  * whole report under the key `e2e`) and rewrites only the part of bench/RESULTS.md between the e2e markers (appended
  * at the end when the markers are missing).
  */
@@ -270,7 +269,7 @@ export function persistE2e(
 		: [];
 	doc.figures = [...others, ...report.figures];
 	doc.e2e = report;
-	writeFileSync(files.json, `${JSON.stringify(doc, null, 2)}\n`);
+	writeResultsJson(doc, files.json);
 
 	const section = [
 		MD_START,

@@ -1,4 +1,4 @@
-/** The shapes of an e2e run: its options, its plan (sizes), and the report kept in bench/results.json under `e2e`. */
+/** The shapes of an e2e run: its options, its plan (sizes), and the report kept in bench/out/results.json under `e2e`. */
 import type { Figure } from '../harness';
 import type { ContenderId, SettingId } from './contenders';
 

@@ -5,6 +5,8 @@ import {
 	readBounded,
 	SmartComplyClient,
 	TransportError,
+	type HttpRequest,
+	type HttpResponse,
 	type Transport,
 } from '../../src';
 
@@ -39,6 +41,23 @@ function isBodyStream(body: unknown): body is BodyStream {
 export async function smartComplyClient(context: IHookFunctions): Promise<SmartComplyClient> {
 	const credential = await context.getCredentials('smartComplyApi');
 	const transport: Transport = async (request) => {
+		// Its own controller, aborted at the deadline or when an answer is refused: aborting is what closes the
+		// connection whatever stream n8n's helper hands back (a stream piped from the response closes only itself).
+		const controller = new AbortController();
+		const stop = () => controller.abort();
+		if (request.signal.aborted) stop();
+		else request.signal.addEventListener('abort', stop, { once: true });
+		try {
+			return await exchange(request, controller.signal, stop);
+		} finally {
+			request.signal.removeEventListener('abort', stop);
+		}
+	};
+	const exchange = async (
+		request: HttpRequest,
+		abortSignal: AbortSignal,
+		stop: () => void,
+	): Promise<HttpResponse> => {
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url: request.url,
@@ -46,7 +65,7 @@ export async function smartComplyClient(context: IHookFunctions): Promise<SmartC
 			body: request.body as IHttpRequestOptions['body'],
 			json: true,
 			timeout: request.timeoutMs,
-			abortSignal: request.signal,
+			abortSignal,
 			disableFollowRedirect: true,
 			encoding: 'stream',
 			returnFullResponse: true,
@@ -65,8 +84,8 @@ export async function smartComplyClient(context: IHookFunctions): Promise<SmartC
 				options,
 			)) as FullResponse;
 		} catch (error) {
-			const timedOut = request.signal.aborted || isTimeout(error);
-			const code = errorCode(error);
+			const { timedOut: chainTimedOut, code } = failureOf(error);
+			const timedOut = request.signal.aborted || chainTimedOut;
 			failure = new TransportError(
 				timedOut ? 'timeout' : 'network',
 				timedOut ? 'request timed out' : `could not connect${code ? ` (${code})` : ''}`,
@@ -89,12 +108,12 @@ export async function smartComplyClient(context: IHookFunctions): Promise<SmartC
 				body: typeof body === 'string' ? parseAnswer(new TextEncoder().encode(body)) : body,
 			};
 		}
-		const declared = Number(response.headers?.['content-length']);
-		if (Number.isFinite(declared) && declared > request.maxBytes) {
+		const release = () => {
 			body.destroy();
-			checkDeclaredLength(declared, request.maxBytes); // throws the 'too_large' TransportError
-		}
-		const bytes = await readBounded(body, request, () => body.destroy());
+			stop();
+		};
+		checkDeclaredLength(response.headers?.['content-length'], request.maxBytes, release);
+		const bytes = await readBounded(body, request, release);
 		return { ...answer, body: parseAnswer(bytes) };
 	};
 	return new SmartComplyClient({
@@ -106,17 +125,6 @@ export async function smartComplyClient(context: IHookFunctions): Promise<SmartC
 	});
 }
 
-/** A system error code (ECONNREFUSED, ENOTFOUND…) somewhere in n8n's error chain: safe to show, unlike its message. */
-function errorCode(error: unknown): string | undefined {
-	let link: unknown = error;
-	for (let depth = 0; depth < 5 && link && typeof link === 'object'; depth++) {
-		const { code, cause, errorResponse } = link as Record<string, unknown>;
-		if (typeof code === 'string' && /^E[A-Z_]{2,30}$/.test(code)) return code;
-		link = cause ?? errorResponse;
-	}
-	return undefined;
-}
-
 const TIMEOUT_CODES = new Set([
 	'ECONNABORTED',
 	'ETIMEDOUT',
@@ -126,23 +134,32 @@ const TIMEOUT_CODES = new Set([
 ]);
 
 /**
- * Whether a failed request ran out of time. n8n 1.x wraps the HTTP library's error in a NodeApiError whose message
- * reads "The connection was aborted, perhaps the server is offline" and keeps the original (code ECONNABORTED,
- * "timeout of 10000ms exceeded") as `errorResponse`, with `cause` left undefined; 2.x passes it through. So the chain
- * through `cause` and `errorResponse` is looked at, a few links deep.
+ * What n8n's error chain says about a failed request: whether it ran out of time, and the first system error code
+ * (ECONNREFUSED, ENOTFOUND…), which is safe to show, unlike its messages. n8n 1.x wraps the HTTP library's error in a
+ * NodeApiError whose message reads "The connection was aborted, perhaps the server is offline" and keeps the original
+ * (code ECONNABORTED, "timeout of 10000ms exceeded") as `errorResponse`, with `cause` left undefined; 2.x passes it
+ * through. So the chain through `cause` and `errorResponse` is looked at, a few links deep.
  */
-export function isTimeout(error: unknown): boolean {
+export function failureOf(error: unknown): { timedOut: boolean; code?: string } {
+	let timedOut = false;
+	let code: string | undefined;
 	let link: unknown = error;
 	for (let depth = 0; depth < 5 && link && typeof link === 'object'; depth++) {
-		const { code, name, message, messages, cause, errorResponse } = link as Record<string, unknown>;
-		if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return true;
-		if (name === 'TimeoutError') return true;
-		const texts = [message, ...(Array.isArray(messages) ? messages : [])];
+		const fields = link as Record<string, unknown>;
+		const texts = [fields.message, ...(Array.isArray(fields.messages) ? fields.messages : [])];
 		if (
+			(typeof fields.code === 'string' && TIMEOUT_CODES.has(fields.code)) ||
+			fields.name === 'TimeoutError' ||
 			texts.some((t) => typeof t === 'string' && /\btime(?:d)?\s?out\b|timeout of \d+ms/i.test(t))
 		)
-			return true;
-		link = cause ?? errorResponse;
+			timedOut = true;
+		if (
+			code === undefined &&
+			typeof fields.code === 'string' &&
+			/^E[A-Z_]{2,30}$/.test(fields.code)
+		)
+			code = fields.code;
+		link = fields.cause ?? fields.errorResponse;
 	}
-	return false;
+	return code === undefined ? { timedOut } : { timedOut, code };
 }

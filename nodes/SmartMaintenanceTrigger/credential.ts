@@ -4,7 +4,7 @@ import type {
 	INodeCredentialTestResult,
 	IWebhookFunctions,
 } from 'n8n-workflow';
-import { HEADER_NAME_PATTERN } from '../../src';
+import { HEADER_NAME_PATTERN, pastedValueProblem } from '../../src';
 import { localSecretTest } from '../shared/hooks';
 import { SetupProblem, type TriggerKeys } from '../shared/webhook';
 
@@ -24,10 +24,7 @@ export function headerSettingProblem(name: string, value: string): string | unde
 	if (PROVIDER_HEADERS.test(name))
 		return `Header Name ${name} is a header SmartMaintenance sets itself; choose another (e.g. Authorization)`;
 	if (value.trim() === '') return `Header Value is empty: type the value of the ${name} header`;
-	if (value !== value.trim())
-		return 'Header Value starts or ends with spaces; paste it without them';
-	if (/^["'].*["']$/.test(value)) return 'Header Value is wrapped in quotes; paste it without them';
-	return undefined;
+	return pastedValueProblem('Header Value', value);
 }
 
 /** The trigger's loader: one credential read gives the secret and the required header. */

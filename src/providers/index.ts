@@ -6,14 +6,14 @@ import { smartlyQ } from './smartlyQ';
 import { smartMaintenance } from './smartMaintenance';
 import { smarterMeasure } from './smarterMeasure';
 
-/** Every provider, by id: the one list of them (ProviderId is its keys). */
+/** Every provider, by id: exactly the ids of ProviderId (an id missing here, or one not in it, fails to compile). */
 export const providers = {
 	smp,
 	smartComply,
 	smartlyQ,
 	smartMaintenance,
 	smarterMeasure,
-} as const satisfies Readonly<Record<string, ProviderDefinition>>;
+} as const satisfies Readonly<Record<ProviderId, ProviderDefinition>>;
 
 export const providerIds = Object.keys(providers) as ProviderId[];
 

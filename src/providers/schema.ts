@@ -1,17 +1,21 @@
-import { z, type ZodTypeAny } from 'zod';
+import * as z from 'zod/v4';
+import { en } from 'zod/v4/locales';
 import type { SchemaIssue } from '../types';
+
+// zod sets its English messages as a side effect of a module the bundler drops (zod's package declares no side
+// effects), which would leave every _schemaIssues message "Invalid input": set them here, where the bundle keeps it.
+z.config(en());
 
 /** What envelopeWithEventData built each schema from, for the JSON Schema generator (src/json-schema.ts). */
 export interface EventDataParts {
-	envelope: z.ZodObject<z.ZodRawShape>;
 	eventKey: string;
-	dataSchemas: Record<string, ZodTypeAny>;
+	dataSchemas: Record<string, z.ZodType>;
 }
 
-const eventDataParts = new WeakMap<ZodTypeAny, EventDataParts>();
+const eventDataParts = new WeakMap<object, EventDataParts>();
 
 /** The parts of a schema made by envelopeWithEventData (its refinement is code, not something zod can describe). */
-export function eventDataPartsOf(schema: ZodTypeAny): EventDataParts | undefined {
+export function eventDataPartsOf(schema: object): EventDataParts | undefined {
 	return eventDataParts.get(schema);
 }
 
@@ -22,9 +26,9 @@ export function eventDataPartsOf(schema: ZodTypeAny): EventDataParts | undefined
 export function envelopeWithEventData<T extends z.ZodRawShape>(
 	envelope: z.ZodObject<T>,
 	eventKey: string,
-	dataSchemas: Record<string, ZodTypeAny>,
+	dataSchemas: Record<string, z.ZodType>,
 ) {
-	const schema = envelope.passthrough().superRefine((value, ctx) => {
+	const schema = z.looseObject(envelope.shape).superRefine((value, ctx) => {
 		const event = (value as Record<string, unknown>)[eventKey];
 		// Own keys only: an event named "constructor" or "toString" must not pick up Object.prototype's members
 		// (that made safeParse throw out of receive() for a genuinely signed delivery).
@@ -37,22 +41,22 @@ export function envelopeWithEventData<T extends z.ZodRawShape>(
 		if (result.success) return;
 		for (const issue of result.error.issues) {
 			ctx.addIssue({
-				code: z.ZodIssueCode.custom,
+				code: 'custom',
 				path: ['data', ...issue.path],
 				message: issue.message,
 			});
 		}
 	});
-	eventDataParts.set(schema, { envelope, eventKey, dataSchemas });
+	eventDataParts.set(schema, { eventKey, dataSchemas });
 	return schema;
 }
 
 /** Validates without throwing; returns the problems in a form a workflow can read, or undefined. */
-export function schemaIssues(schema: ZodTypeAny, payload: unknown): SchemaIssue[] | undefined {
+export function schemaIssues(schema: z.ZodType, payload: unknown): SchemaIssue[] | undefined {
 	const result = schema.safeParse(payload);
 	if (result.success) return undefined;
 	return result.error.issues.slice(0, 20).map((issue) => ({
-		path: issue.path.length ? issue.path.join('.') : '(root)',
+		path: issue.path.length ? issue.path.map(String).join('.') : '(root)',
 		message: issue.message,
 	}));
 }
@@ -69,7 +73,7 @@ export function stringField(source: unknown, ...names: string[]): string | undef
 	return undefined;
 }
 
-export const looseObject = z.object({}).passthrough();
+export const looseObject = z.looseObject({});
 
 /** The facts of an `{ id, type, … }` envelope whose test event is `webhook.test`: how SMP and SmartComply both send. */
 export function idTypeEnvelopeFacts(payload: Record<string, unknown>): {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/v4';
 import { hmacTimestampedScheme } from '../signatures/schemes';
 import { isoSeconds, newId } from '../ids';
 import type { ProviderDefinition } from './types';
@@ -57,7 +57,7 @@ export const smartComply: ProviderDefinition = {
 			'Click Send test event on the endpoint page to check the wiring.',
 		],
 	},
-	schema: smartComplyEnvelope.passthrough(),
+	schema: smartComplyEnvelope.loose(),
 	facts: idTypeEnvelopeFacts,
 	sample(event, { id, now = new Date() } = {}) {
 		return {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/v4';
 import { hmacPrefixedHexScheme } from '../signatures/schemes';
 import { firstValue } from '../headers';
 import { newUuid } from '../ids';
@@ -11,7 +11,7 @@ const smartMaintenanceTaskData = z
 		asset_id: z.number().optional(),
 		technician_id: z.number().optional(),
 	})
-	.passthrough();
+	.loose();
 
 /** Every SmartMaintenance event: `{ event, timestamp, company_id, company_name, data, test? }`. */
 const smartMaintenanceEnvelope = z.object({

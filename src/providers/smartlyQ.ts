@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/v4';
 import { hmacTimestampedScheme } from '../signatures/schemes';
 import { sha256Hex } from '../signatures/hmac';
 import { isoSeconds, newId } from '../ids';
@@ -7,7 +7,7 @@ import { envelopeWithEventData, looseObject, stringField } from './schema';
 
 const smartlyQJobData = z
 	.object({ job_id: z.string(), type: z.string(), status: z.string() })
-	.passthrough();
+	.loose();
 
 /** Every SmartlyQ event: `{ event, timestamp, data }`. */
 const smartlyQEnvelope = z.object({

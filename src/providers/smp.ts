@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/v4';
 import { hmacHexScheme } from '../signatures/schemes';
 import type { ProviderDefinition } from './types';
 import { envelopeWithEventData, idTypeEnvelopeFacts, looseObject } from './schema';
@@ -6,7 +6,7 @@ import { isoSeconds, newId } from '../ids';
 
 const smpProjectCompletedData = z
 	.object({ projectId: z.string(), name: z.string(), completedAt: z.string() })
-	.passthrough();
+	.loose();
 
 /** Every SMP event: `{ id, type, createdAt, data }`. */
 const smpEnvelope = z.object({

@@ -1,4 +1,4 @@
-import type { ZodTypeAny } from 'zod';
+import type * as z from 'zod/v4';
 import type { SignatureScheme } from '../signatures/schemes';
 import type { BodyFormat, HeaderBag, ProviderId } from '../types';
 
@@ -60,7 +60,7 @@ export interface ProviderDefinition {
 	moreEventsExample?: string;
 	registration: Registration;
 	/** Zod schema of the payload; unknown fields must pass through. */
-	schema: ZodTypeAny;
+	schema: z.ZodType;
 	/** Reads event name, idempotency key and test flag from a verified, parsed delivery. */
 	facts(payload: Record<string, unknown>, headers: HeaderBag, rawBody: Buffer): DeliveryFacts;
 	/** Headers the provider sends with every delivery besides the signature (used by `sign`). */

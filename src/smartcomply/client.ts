@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/v4';
 import {
 	fetchTransport,
 	MAX_ANSWER_BYTES,
@@ -29,7 +29,7 @@ export const endpointSchema = z
 		status: z.string().optional(),
 		created_at: z.string().optional(),
 	})
-	.passthrough();
+	.loose();
 
 export type SmartComplyEndpoint = z.infer<typeof endpointSchema>;
 export type CreatedSmartComplyEndpoint = SmartComplyEndpoint & { signing_secret: string };
@@ -38,7 +38,7 @@ const createdSchema = endpointSchema.extend({
 	id: z.string().regex(ENDPOINT_ID),
 	signing_secret: z.string().min(1),
 });
-const secretSchema = z.object({ signing_secret: z.string().min(1) }).passthrough();
+const secretSchema = z.object({ signing_secret: z.string().min(1) }).loose();
 
 export type SmartComplyErrorCode =
 	| 'unauthorized'
@@ -356,7 +356,7 @@ export class SmartComplyClient {
 		);
 	}
 
-	private shape<S extends z.ZodTypeAny>(schema: S, body: unknown, action: string): z.output<S> {
+	private shape<S extends z.ZodType>(schema: S, body: unknown, action: string): z.output<S> {
 		const result = schema.safeParse(body);
 		if (!result.success)
 			throw new SmartComplyApiError(

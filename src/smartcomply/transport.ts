@@ -42,11 +42,20 @@ export class TransportError extends Error {
 /** The largest management answer read (a list of thousands of endpoints fits; a hostile endless body does not). */
 export const MAX_ANSWER_BYTES = 2 * 1024 * 1024;
 
-/** Refuses an answer whose declared Content-Length is already over the cap, before a byte of it is read. */
-export function checkDeclaredLength(contentLength: unknown, maxBytes: number): void {
+/**
+ * Refuses an answer whose declared Content-Length is already over the cap, before a byte of it is read. `release`
+ * closes its connection first: the server goes on writing into a socket nobody reads, and what it wrote sits in the
+ * buffers of both ends until the connection closes.
+ */
+export function checkDeclaredLength(
+	contentLength: unknown,
+	maxBytes: number,
+	release: () => void,
+): void {
 	const declared = Number(contentLength);
-	if (Number.isFinite(declared) && declared > maxBytes)
-		throw new TransportError('too_large', `answer of ${declared} bytes declared`);
+	if (!Number.isFinite(declared) || declared <= maxBytes) return;
+	release();
+	throw new TransportError('too_large', `answer of ${declared} bytes declared`);
 }
 
 /**
@@ -138,7 +147,7 @@ export const fetchTransport: Transport = async (request) => {
 	}
 	let bytes: Uint8Array;
 	try {
-		checkDeclaredLength(response.headers.get('content-length'), request.maxBytes);
+		checkDeclaredLength(response.headers.get('content-length'), request.maxBytes, stop);
 		bytes = response.body
 			? await readBounded(response.body as unknown as AsyncIterable<Uint8Array>, request, stop)
 			: new Uint8Array(0);

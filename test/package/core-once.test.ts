@@ -31,6 +31,14 @@ describe('dist/index.js, the one core bundle', () => {
 		expect(core).not.toMatch(/require\("(zod|fast-xml-parser)"\)/);
 	});
 
+	it("keeps zod's English messages, which _schemaIssues carries to workflows", () => {
+		const { providers } = require(path.join(DIST, 'index.js')) as typeof import('../../src');
+		const result = providers.smp.schema.safeParse({ id: 'e', type: 'x', data: {} });
+		expect(result.error?.issues.map((i) => i.message)).toEqual([
+			'Invalid input: expected string, received undefined',
+		]);
+	});
+
 	it('keeps all JS in dist/ under 900 KB', () => {
 		const total = jsFiles(DIST).reduce((sum, file) => sum + statSync(file).size, 0);
 		expect(total).toBeLessThan(900 * KB);

@@ -24,6 +24,14 @@ function actionlint(dir: string): { code: number | null; out: string } {
 
 const read = (name: string) => readFileSync(path.join(WORKFLOWS, name), 'utf8');
 
+/** Where each `run: <command>` step is in the text; fails unless every one is there, in this order. */
+function stepsInOrder(text: string, commands: string[]): number[] {
+	const steps = commands.map((command) => text.indexOf(`run: ${command}`));
+	expect(steps.every((at) => at > 0)).toBe(true);
+	expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+	return steps;
+}
+
 describe('GitHub workflows', () => {
 	it('actionlint passes both workflow files', () => {
 		const { code, out } = actionlint(ROOT);
@@ -57,19 +65,31 @@ describe('GitHub workflows', () => {
 		expect(ci).toMatch(/^ {6}- run: bash \.ci\/run$/m);
 	});
 
+	it('a fast lane (lint, typecheck, format, unit, package) runs first; the full .ci/run job waits for it', () => {
+		const ci = read('ci.yml');
+		const fast = ci.slice(ci.indexOf('\n  fast:\n'), ci.indexOf('\n  ci:\n'));
+		stepsInOrder(fast, [
+			'npm ci',
+			'npm run lint',
+			'npm run typecheck',
+			'npm run format:check',
+			'npm run test:unit',
+			'npm run test:package',
+		]);
+		expect(ci.slice(ci.indexOf('\n  ci:\n'))).toMatch(/^ {4}needs: fast$/m);
+	});
+
 	it('a version tag publishes both packages with provenance, after lint, tests and build', () => {
 		const release = read('release.yml');
 		expect(release).toMatch(/^ {4}tags:\n {6}- 'v\*\.\*\.\*'$/m);
 		expect(release).toMatch(/^ {6}id-token: write\b/m);
-		const steps = [
+		const steps = stepsInOrder(release, [
 			'npm ci',
 			'npm run lint',
 			'npm test -- --unit',
 			'npm run build',
 			'node scripts/scan.mjs',
-		].map((command) => release.indexOf(`run: ${command}`));
-		expect(steps.every((at) => at > 0)).toBe(true);
-		expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+		]);
 		const publishes = [...release.matchAll(/run: npm publish --provenance --access public/g)];
 		expect(publishes).toHaveLength(2);
 		expect(publishes[0].index).toBeGreaterThan(steps[steps.length - 1]);

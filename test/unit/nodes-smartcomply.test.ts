@@ -384,9 +384,10 @@ describe('SmartComply Trigger registration (manual, endpoint made in the dashboa
 	});
 });
 
-describe('isTimeout (how the node tells a timeout from an unreachable API, on both n8n lines)', () => {
+describe('failureOf (how the node tells a timeout from an unreachable API, on both n8n lines)', () => {
 	it('finds the timeout in the error itself or down its cause chain', async () => {
-		const { isTimeout } = await import('../../nodes/SmartComplyTrigger/n8n-transport');
+		const { failureOf } = await import('../../nodes/SmartComplyTrigger/n8n-transport');
+		const isTimeout = (error: unknown) => failureOf(error).timedOut;
 		const axiosTimeout = Object.assign(new Error('timeout of 10000ms exceeded'), {
 			code: 'ECONNABORTED',
 		});
@@ -423,6 +424,27 @@ describe('isTimeout (how the node tells a timeout from an unreachable API, on bo
 		const a: { cause?: unknown; message: string } = { message: 'a' };
 		a.cause = a;
 		expect(isTimeout(a)).toBe(false);
+	});
+
+	it('names the first system error code down the same chain, in the same walk', async () => {
+		const { failureOf } = await import('../../nodes/SmartComplyTrigger/n8n-transport');
+		const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {
+			code: 'ECONNREFUSED',
+		});
+		const wrapped = {
+			message: 'The service refused the connection',
+			cause: undefined,
+			errorResponse: refused,
+		};
+		expect(failureOf(wrapped)).toEqual({ timedOut: false, code: 'ECONNREFUSED' });
+		const timeout = Object.assign(new Error('timeout of 10000ms exceeded'), {
+			code: 'ECONNABORTED',
+		});
+		expect(failureOf({ message: 'aborted', cause: timeout })).toEqual({
+			timedOut: true,
+			code: 'ECONNABORTED',
+		});
+		expect(failureOf({ code: 'not-a-system-code' })).toEqual({ timedOut: false });
 	});
 });
 
