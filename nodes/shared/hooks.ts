@@ -4,7 +4,7 @@ import type {
 	IHookFunctions,
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
-import type { ProviderDefinition } from '../../src';
+import { pastedValueProblem, type ProviderDefinition } from '../../src';
 
 /** What was already said in this process: n8n calls checkExists more than once per activation and per listen. */
 const said = new Set<string>();
@@ -87,16 +87,8 @@ export function localSecretTest(label: string, optional = false) {
 				? { status: 'OK', message: `No ${label} set: deliveries will be accepted unsigned` }
 				: { status: 'Error', message: `The ${label} is empty` };
 		}
-		if (value !== value.trim())
-			return {
-				status: 'Error',
-				message: `The ${label} starts or ends with spaces; paste it without them`,
-			};
-		if (/^["'].*["']$/.test(value))
-			return {
-				status: 'Error',
-				message: `The ${label} is wrapped in quotes; paste it without them`,
-			};
+		const problem = pastedValueProblem(`The ${label}`, value);
+		if (problem) return { status: 'Error', message: problem };
 		return {
 			status: 'OK',
 			message: `The ${label} looks right; the first signed delivery confirms it`,
