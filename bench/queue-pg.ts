@@ -1,10 +1,10 @@
 /**
  * `npm run bench:queue`: what recognising copies costs in n8n 2.x queue mode on PostgreSQL, with the record protocol
- * of nodes/shared/record.ts (record, wait, check) and two workers: the topology of the queue suite (main, two webhook
+ * of nodes/shared/copies (claim; check in the background) and two workers: the topology of the queue suite (main, two webhook
  * processors, two workers; scripts/lib/services.mjs), the packed tarball installed in each process.
  *
  *   1. Per delivery, a trigger whose processed-data row is a full Retry Memory (seeded in PostgreSQL with
- *      2 × DEFAULT_RETRY_MEMORY entries, n8n's own md5/base64 hashes) against a fresh trigger: time from the first
+ *      3 × DEFAULT_RETRY_MEMORY entries, n8n's own md5/base64 hashes) against a fresh trigger: time from the first
  *      send of a batch until its last execution finished, and bytes of WAL PostgreSQL wrote meanwhile
  *      (pg_current_wal_lsn() before and after), interleaved rounds of sequential deliveries through webhook processor 1.
  *   2. Throughput through webhook processor 1 (sequential answers) and the executions' duration: the SMP Trigger →
@@ -41,7 +41,8 @@ import {
 const REPO = path.resolve(__dirname, '..');
 const ROUNDS = Number(process.env.ROUNDS ?? 4);
 const PER_BATCH = Number(process.env.PER_BATCH ?? 30);
-const ENTRIES = MAX_DEDUPE_KEYS * DEFAULT_RETRY_MEMORY;
+// a delivery records its keys and the execution that claimed it
+const ENTRIES = (MAX_DEDUPE_KEYS + 1) * DEFAULT_RETRY_MEMORY;
 const WRITE = process.argv.includes('--write');
 
 interface Pg {

@@ -20,13 +20,10 @@ import {
 	type SmartComplyErrorCode,
 } from '../../src';
 import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
-import {
-	credentialSecret,
-	handleWebhook,
-	selectedEvents,
-	SetupProblem,
-	triggerExecute,
-} from '../shared/webhook';
+import { triggerExecute } from '../shared/execute-phase';
+import { credentialSecret, SetupProblem, type TriggerKeys } from '../shared/secrets';
+import { selectedEvents } from '../shared/settings';
+import { handleWebhook } from '../shared/webhook-phase';
 import { smartComplyClient } from './n8n-transport';
 
 const provider = providers.smartComply;
@@ -178,8 +175,9 @@ export class SmartComplyTrigger implements INodeType {
 		return await handleWebhook.call(
 			this,
 			provider,
-			async function () {
-				if (!state.sealedSecret) return []; // not registered (yet): answered "signing secret is not configured"
+			async function (this: IWebhookFunctions): Promise<TriggerKeys | SetupProblem> {
+				// not registered (yet): answered "signing secret is not configured"
+				if (!state.sealedSecret) return { secrets: [] };
 				const { apiKey } = await this.getCredentials('smartComplyApi');
 				const secret = openSealedSecret(
 					state.sealedSecret,
@@ -191,7 +189,7 @@ export class SmartComplyTrigger implements INodeType {
 						'the SmartComply API key was changed after this workflow was activated; deactivate and activate the workflow once to register the endpoint again',
 					);
 				}
-				return [secret];
+				return { secrets: [secret] };
 			},
 			// A new registration seals a new secret: the kept one is dropped at once.
 			{ secretVersion: state.sealedSecret ?? '' },

@@ -2,7 +2,8 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from '
 import { providers } from '../../src';
 import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
 import { manualWebhookMethods } from '../shared/hooks';
-import { triggerExecute, triggerWebhook } from '../shared/webhook';
+import { triggerExecute } from '../shared/execute-phase';
+import { triggerWebhook } from '../shared/webhook-phase';
 import { smartMaintenanceCredentialTest, smartMaintenanceKeys } from './credential';
 
 const provider = providers.smartMaintenance;

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { HEADER_NAME_PATTERN, pastedValueProblem } from '../../src';
 import { localSecretTest } from '../shared/hooks';
-import { SetupProblem, type TriggerKeys } from '../shared/webhook';
+import { SetupProblem, type TriggerKeys } from '../shared/secrets';
 
 /** Headers SmartMaintenance sets itself: a custom header of the same name would be theirs, not the admin's. */
 const PROVIDER_HEADERS = /^(content-type|content-length|user-agent|host|x-smtm-.*)$/i;

@@ -2,7 +2,9 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from '
 import { providers } from '../../src';
 import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
 import { localSecretTest, manualWebhookMethods } from '../shared/hooks';
-import { credentialSecret, triggerExecute, triggerWebhook } from '../shared/webhook';
+import { triggerExecute } from '../shared/execute-phase';
+import { credentialSecret } from '../shared/secrets';
+import { triggerWebhook } from '../shared/webhook-phase';
 
 const provider = providers.smp;
 

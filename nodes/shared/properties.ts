@@ -147,7 +147,7 @@ function tryItHint(provider: ProviderDefinition, event: string): string {
 	return `To try it before ${provider.displayName} is set up: click ${LISTEN}, then run ${cli(provider.scheme.kind === 'staticKey' ? 'key' : 'secret')}${inQuery}${TEST_URL_WHERE}`;
 }
 
-/** The values of the Events choice of a provider without a catalogue; webhook.ts and the node subtitle read them too. */
+/** The values of the Events choice of a provider without a catalogue; settings.ts and the node subtitle read them too. */
 export const EVENT_FILTER = { all: 'all', named: 'named' } as const;
 
 /** The event filter: a multi-select of the documented catalogue, plus names it does not list yet. */
@@ -250,7 +250,7 @@ export function formatProperties(provider: ProviderDefinition): INodeProperties[
  * webhook node: when it is true, n8n does not parse the body itself (webhook-helpers.js `parseRequestBody`, n8n 1.x
  * and 2.x). n8n's parser answered 422 before the trigger ran for charset labels it does not know
  * (`application/json; charset=iso-8859-1`), answered invalid JSON with its own stack trace, lower-cases XML tags, and
- * parsed every body once for nothing. The trigger reads the raw bytes itself (webhook.ts `rawBodyOf`). That is also
+ * parsed every body once for nothing. The trigger reads the raw bytes itself (webhook-phase.ts `rawBodyOf`). That is also
  * why the user's options live in a collection called `settings`.
  */
 export const rawBodyParameter: INodeProperties = {

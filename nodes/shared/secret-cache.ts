@@ -17,7 +17,7 @@ interface Entry<T> {
 
 /**
  * The secrets each trigger verified with lately, in this process's memory only (never in static data). `T` is what
- * a trigger verifies with (webhook.ts `TriggerKeys`: its secrets and an optional required header).
+ * a trigger verifies with (secrets.ts `TriggerKeys`: its secrets and an optional required header).
  */
 export class SecretCache<T = string[]> {
 	private readonly entries = new Map<string, Entry<T>>();

@@ -114,7 +114,7 @@ beforeAll(async () => {
 				duplicate: result.duplicate,
 			});
 			res.writeHead(result.status, { 'Content-Type': 'application/json' });
-			// The shapes the n8n triggers answer with (nodes/shared/webhook.ts).
+			// The shapes the n8n triggers answer with (nodes/shared/webhook-phase.ts).
 			res.end(
 				JSON.stringify(
 					result.status !== 200

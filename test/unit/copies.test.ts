@@ -4,6 +4,7 @@
 // n8n worker has its own module state.
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DELIVERY_FIELD } from '../../nodes/shared/delivery-note';
 import type { ProviderDefinition } from '../../src';
 
 /** n8n's DeduplicationHelper.handleHashedItems in 'entries' mode, as a read-modify-write with a pause inside. */
@@ -35,10 +36,10 @@ class InterleavingStore {
 	}
 }
 
-type Webhook = typeof import('../../nodes/shared/webhook');
+type ExecutePhase = typeof import('../../nodes/shared/execute-phase');
 type Copies = typeof import('../../nodes/shared/copies');
 interface Process {
-	webhook: Webhook;
+	execute: ExecutePhase;
 	copies: Copies;
 }
 
@@ -48,8 +49,8 @@ async function process_(floorMs = 20): Promise<Process> {
 	const copies = await import('../../nodes/shared/copies');
 	copies.SETTLE.floorMs = floorMs;
 	copies.SETTLE.gapFloorMs = 10;
-	const webhook = await import('../../nodes/shared/webhook');
-	return { webhook, copies };
+	const execute = await import('../../nodes/shared/execute-phase');
+	return { execute, copies };
 }
 
 const provider = { displayName: 'SMP' } as ProviderDefinition;
@@ -89,7 +90,7 @@ async function execute(
 		...(options.via ? { via: options.via.copies.THIS_PROCESS } : {}),
 	};
 	const items: INodeExecutionData[] = [
-		{ json: { n }, [on.webhook.DELIVERY_FIELD]: note } as INodeExecutionData,
+		{ json: { n }, [DELIVERY_FIELD]: note } as INodeExecutionData,
 	];
 	const executionId = options.executionId ?? `exec-${++executions}`;
 	const context = {
@@ -109,7 +110,7 @@ async function execute(
 			) => await store.checkProcessedAndRecord(batch, processed.maxEntries),
 		},
 	} as unknown as IExecuteFunctions;
-	const [out] = await on.webhook.emitOnce.call(context, provider);
+	const [out] = await on.execute.emitOnce.call(context, provider);
 	return out.length === 1;
 }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { providers, sealSecret, sign } from '../../src';
 import { SmpTrigger } from '../../nodes/SmpTrigger/SmpTrigger.node';
 import { SmartComplyTrigger } from '../../nodes/SmartComplyTrigger/SmartComplyTrigger.node';
-import { DELIVERY_FIELD } from '../../nodes/shared/webhook';
+import { DELIVERY_FIELD } from '../../nodes/shared/delivery-note';
 import {
 	describePlace,
 	REFUSALS_LOGGED_PER_MINUTE,
