@@ -2,7 +2,15 @@ import { firstValue, valuesOf } from '../headers';
 import type { WebhookRequest } from '../types';
 import { hexDigestMatches, hmacSha256, secretsMatch } from './hmac';
 
-export type SchemeKind = 'hmacHex' | 'hmacPrefixedHex' | 'hmacTimestamped' | 'staticKey';
+export type SchemeKind =
+	| 'hmacHex'
+	| 'hmacPrefixedHex'
+	| 'hmacTimestamped'
+	| 'staticKey'
+	// The user-configured schemes of a signed webhook (src/signed/).
+	| 'standardWebhooks'
+	| 'bodyHmac'
+	| 'templateHmac';
 
 export interface VerifyContext {
 	/** Every secret that may have signed the delivery (more than one while a secret is rotated). */
@@ -17,6 +25,8 @@ export type Verification = { ok: true } | { ok: false; reason: string };
 export interface SignOptions {
 	/** Unix seconds to sign with (timestamped schemes only); defaults to now. */
 	timestamp?: number;
+	/** The delivery's id, for schemes that sign one (Standard Webhooks' webhook-id); a fresh one by default. */
+	deliveryId?: string;
 }
 
 export interface SignatureScheme {
