@@ -1,6 +1,7 @@
 import { firstValue, valuesOf } from '../headers';
 import { newId } from '../ids';
 import { encodedDigestMatches, hmacDigest } from './hmac';
+import type { HeaderBag } from '../types';
 import type { SignatureScheme, Verification } from './schemes';
 
 // The Standard Webhooks specification (standardwebhooks.com, spec v1), which Svix and others implement.
@@ -8,6 +9,15 @@ export const STANDARD_WEBHOOKS_HEADERS = {
 	id: 'webhook-id',
 	timestamp: 'webhook-timestamp',
 	signature: 'webhook-signature',
+} as const;
+/**
+ * Svix sends the same scheme under `svix-` names unless an account has them white-labelled to `webhook-`; its
+ * library reads each `svix-` header first and falls back to the `webhook-` one, and so does this scheme.
+ */
+export const SVIX_HEADERS = {
+	id: 'svix-id',
+	timestamp: 'svix-timestamp',
+	signature: 'svix-signature',
 } as const;
 export const STANDARD_WEBHOOKS_SECRET_PREFIX = 'whsec_';
 /** The specification's default tolerance, five minutes either way. */
@@ -32,6 +42,20 @@ export function standardWebhooksKey(secret: string): Buffer | undefined {
 	return Buffer.from(encoded, 'base64');
 }
 
+type Part = keyof typeof STANDARD_WEBHOOKS_HEADERS;
+
+/** The header a part is read from: Svix's name when the delivery has it, else the specification's. */
+function headerFor(headers: HeaderBag, part: Part): string {
+	return valuesOf(headers, SVIX_HEADERS[part]).some((v) => v.trim() !== '')
+		? SVIX_HEADERS[part]
+		: STANDARD_WEBHOOKS_HEADERS[part];
+}
+
+/** The delivery's message id (`svix-id`, else `webhook-id`): signed, so a safe copy key. */
+export function standardWebhooksId(headers: HeaderBag): string | undefined {
+	return firstValue(headers, headerFor(headers, 'id'));
+}
+
 /** The `v1,<base64>` signatures of the header's copies; other versions (`v1a,` asymmetric ones) are ignored. */
 function v1Signatures(values: readonly string[]): string[] {
 	const out: string[] = [];
@@ -54,18 +78,21 @@ function sign(key: Buffer, id: string, timestamp: number, body: Buffer): string 
  * with the decoded secret. The id and timestamp are signed, so the id is a safe copy key.
  */
 export function standardWebhooksScheme(): SignatureScheme {
-	const { id: idHeader, timestamp: timestampHeader, signature: header } = STANDARD_WEBHOOKS_HEADERS;
+	const { id: idName, timestamp: timestampName, signature: header } = STANDARD_WEBHOOKS_HEADERS;
 	return {
 		kind: 'standardWebhooks',
 		header,
 		verify(request, body, { secrets, nowSeconds, toleranceSeconds }): Verification {
+			const idHeader = headerFor(request.headers, 'id');
+			const timestampHeader = headerFor(request.headers, 'timestamp');
+			const signatureHeader = headerFor(request.headers, 'signature');
 			const id = firstValue(request.headers, idHeader);
 			const rawTimestamp = firstValue(request.headers, timestampHeader);
-			const values = valuesOf(request.headers, header);
+			const values = valuesOf(request.headers, signatureHeader);
 			for (const [name, value] of [
 				[idHeader, id],
 				[timestampHeader, rawTimestamp],
-				[header, values.join('').trim() || undefined],
+				[signatureHeader, values.join('').trim() || undefined],
 			] as const) {
 				if (value === undefined) return { ok: false, reason: `missing ${name} header` };
 			}
@@ -73,7 +100,8 @@ export function standardWebhooksScheme(): SignatureScheme {
 				return { ok: false, reason: `malformed ${timestampHeader} header` };
 			const timestamp = Number(rawTimestamp);
 			const candidates = v1Signatures(values);
-			if (candidates.length === 0) return { ok: false, reason: `no v1 signature in ${header}` };
+			if (candidates.length === 0)
+				return { ok: false, reason: `no v1 signature in ${signatureHeader}` };
 			let matched = false;
 			for (const secret of secrets) {
 				const key = standardWebhooksKey(secret);
@@ -98,8 +126,8 @@ export function standardWebhooksScheme(): SignatureScheme {
 			const id = options.deliveryId ?? newId('msg_');
 			const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
 			return {
-				[idHeader]: id,
-				[timestampHeader]: String(timestamp),
+				[idName]: id,
+				[timestampName]: String(timestamp),
 				[header]: `v1,${sign(key, id, timestamp, body)}`,
 			};
 		},

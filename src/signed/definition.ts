@@ -3,7 +3,7 @@ import { looseObject } from '../providers/schema';
 import type { ReceivingDefinition } from '../providers/types';
 import { HEADER_NAME_PATTERN } from '../signatures/required-header';
 import { HMAC_ALGORITHMS, isHmacAlgorithm } from '../signatures/hmac';
-import { STANDARD_WEBHOOKS_HEADERS, standardWebhooksKey } from '../signatures/standard-webhooks';
+import { standardWebhooksId, standardWebhooksKey } from '../signatures/standard-webhooks';
 import type { HeaderBag } from '../types';
 import { buildSignedScheme } from './build-scheme';
 import { parseJsonPath, readJsonPath } from './json-path';
@@ -29,13 +29,13 @@ function readerOf(source: FieldSource | undefined, what: string): Reader | strin
 	return `${what} comes from a header or a JSON path`;
 }
 
-/** The copy key's source: the user's, or Standard Webhooks' signed `webhook-id` by default. */
-function copyKeySource(settings: SignedWebhookSettings): FieldSource | undefined {
-	const copyKey = settings.copyKey;
+/** The copy key's reader: the user's source, or by default Standard Webhooks' signed message id. */
+function copyKeyReader(settings: SignedWebhookSettings | undefined): Reader | string | undefined {
+	const copyKey = settings?.copyKey;
 	if (copyKey?.from === 'bodyHash') return undefined;
-	if (copyKey) return copyKey;
-	return settings.scheme?.kind === 'standardWebhooks'
-		? { from: 'header', name: STANDARD_WEBHOOKS_HEADERS.id }
+	if (copyKey) return readerOf(copyKey, 'copy key');
+	return settings?.scheme?.kind === 'standardWebhooks'
+		? (_payload, headers) => standardWebhooksId(headers)
 		: undefined;
 }
 
@@ -49,7 +49,7 @@ export type BuiltDefinition =
 export function signedWebhookDefinition(settings: SignedWebhookSettings): BuiltDefinition {
 	const built = buildSignedScheme(settings?.scheme);
 	const problems = built.problems ? [...built.problems] : [];
-	const idReader = readerOf(settings ? copyKeySource(settings) : undefined, 'copy key');
+	const idReader = copyKeyReader(settings);
 	const eventReader = readerOf(settings?.eventName, 'event name');
 	for (const reader of [idReader, eventReader])
 		if (typeof reader === 'string') problems.push(reader);

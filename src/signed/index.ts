@@ -26,4 +26,5 @@ export { HMAC_ALGORITHMS, type DigestEncoding, type HmacAlgorithm } from '../sig
 export {
 	STANDARD_WEBHOOKS_HEADERS,
 	STANDARD_WEBHOOKS_SECRET_PREFIX,
+	SVIX_HEADERS,
 } from '../signatures/standard-webhooks';

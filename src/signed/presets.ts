@@ -19,7 +19,7 @@ export const SIGNED_PRESETS = {
 		displayName: 'Standard Webhooks (Svix and others)',
 		settings: {
 			scheme: { kind: 'standardWebhooks' },
-			copyKey: { from: 'header', name: 'webhook-id' },
+			// No copyKey: the default is the signed message id, webhook-id or Svix's svix-id.
 			eventName: { from: 'jsonPath', path: 'type' },
 		},
 		exampleEvent: 'invoice.paid',

@@ -53,7 +53,8 @@ export interface SignedWebhookSettings {
 	scheme: SignedSchemeSettings;
 	/**
 	 * The delivery's id, so a retry is recognised as a copy. The body's hash is always a copy key as well; `bodyHash`
-	 * makes it the only one. Default: `webhook-id` for Standard Webhooks, else the body's hash.
+	 * makes it the only one. Default: the signed message id for Standard Webhooks (`webhook-id`, or Svix's `svix-id`),
+	 * else the body's hash.
 	 */
 	copyKey?: FieldSource | { from: 'bodyHash' };
 	/** Where the event name is, for the events filter; absent: deliveries have no event name (filter with none). */
