@@ -158,16 +158,40 @@ export function signedSendArgs(positional: string[], flags: Flags, secret: strin
 	};
 }
 
-/** A small body: the preset's sample, or an `{ id, type, created_at, data }` envelope. */
+/** Sets `value` at a dotted path (`event.type`, an optional leading `$.`), making the objects on the way. */
+function setAtPath(target: Record<string, unknown>, path: string, value: unknown): void {
+	const segments = path.trim().replace(/^\$\./, '').split('.');
+	const last = segments.pop() as string;
+	let at = target;
+	for (const segment of segments) {
+		const next = at[segment];
+		if (next === null || typeof next !== 'object' || Array.isArray(next)) at[segment] = {};
+		at = at[segment] as Record<string, unknown>;
+	}
+	at[last] = value;
+}
+
+/**
+ * A small body: the preset's sample, or an `{ id, type, created_at, data }` envelope that also carries the event
+ * name at --event-path and a fresh id at --id-path, so the receiver finds both where it is told to look.
+ */
 function sampleBody(args: SignedSendArgs): Buffer {
-	const payload = args.preset
-		? SIGNED_PRESETS[args.preset].sample(args.event ?? SIGNED_PRESETS[args.preset].exampleEvent)
-		: {
-				id: `evt_${randomUUID()}`,
-				type: args.event ?? 'test.delivery',
-				created_at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-				data: { message: 'A test delivery from smart-webhooks' },
-			};
+	if (args.preset)
+		return Buffer.from(
+			JSON.stringify(
+				SIGNED_PRESETS[args.preset].sample(args.event ?? SIGNED_PRESETS[args.preset].exampleEvent),
+			),
+		);
+	const payload: Record<string, unknown> = {
+		id: `evt_${randomUUID()}`,
+		type: args.event ?? 'test.delivery',
+		created_at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+		data: { message: 'A test delivery from smart-webhooks' },
+	};
+	const { copyKey, eventName } = args.settings;
+	if (copyKey?.from === 'jsonPath') setAtPath(payload, copyKey.path, `evt_${randomUUID()}`);
+	if (eventName?.from === 'jsonPath' && args.event !== undefined)
+		setAtPath(payload, eventName.path, args.event);
 	return Buffer.from(JSON.stringify(payload));
 }
 

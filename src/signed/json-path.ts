@@ -1,13 +1,15 @@
 /**
  * A path into a parsed body, written `data.object.id` (an optional leading `$.` is allowed, as people copy paths
  * from JSONPath tools); array items by index, `items.0.id`. Returns the segments, or undefined when the path has
- * an empty segment.
+ * an empty segment or a `__proto__` one (parsed bodies never have that key, so such a path could never match).
  */
 export function parseJsonPath(path: string): string[] | undefined {
 	const trimmed = path.trim().replace(/^\$\./, '');
 	if (trimmed === '') return undefined;
 	const segments = trimmed.split('.');
-	return segments.every((s) => s.trim() === s && s !== '') ? segments : undefined;
+	return segments.every((s) => s.trim() === s && s !== '' && s !== '__proto__')
+		? segments
+		: undefined;
 }
 
 /**
