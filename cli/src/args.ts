@@ -2,6 +2,9 @@
 import { HEADER_NAME_PATTERN } from '../../src';
 import { UsageError } from './usage';
 
+/** Where a secret may come from instead of --secret, to keep it out of shell history. */
+export const SECRET_ENV = 'SMART_WEBHOOKS_SECRET';
+
 /** The options given, by name: a value, or true for a switch. */
 export type Flags = Map<string, string | true>;
 

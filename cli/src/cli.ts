@@ -10,105 +10,25 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
-	providerIds,
-	providers,
-	receive,
 	serializePayload,
 	sign,
 	SMARTERMEASURE_KEY_QUERY,
-	toOutputItem,
 	type BodyFormat,
 	type ProviderDefinition,
-	type ProviderId,
 } from '../../src';
 import { postDeliveries, tamperBody, EXIT_OK, EXIT_REFUSED, EXIT_USAGE } from './post';
-import { headerArg, timesArg, urlArg, type ExtraHeader, type Flags } from './args';
-import { SIGNED_HELP, SIGNED_OPTIONS, sendSigned, signedSendArgs } from './send-signed';
+import { headerArg, SECRET_ENV, timesArg, urlArg, type ExtraHeader, type Flags } from './args';
+import { HELP } from './help';
+import { listEvents, printSample } from './inspect';
+import { checkEvent, findProvider } from './provider-lookup';
+import { SIGNED_OPTIONS, sendSigned, signedSendArgs } from './send-signed';
 import { closest, UsageError, type CliIo } from './usage';
 
-const SECRET_ENV = 'SMART_WEBHOOKS_SECRET';
 /** What the CLI prints instead of a SmarterMeasure key in a URL. */
 const KEY_SHOWN_AS = '***';
 
-/** Other names people use for the providers. */
-const ALIASES: Record<string, ProviderId> = { smtm: 'smartMaintenance', sm: 'smarterMeasure' };
-
 export { EXIT_OK, EXIT_REFUSED, EXIT_USAGE };
 export type { CliIo };
-
-/** The providers' display names, for the help text. */
-const namesOf = (ids: readonly ProviderId[]) => ids.map((id) => providers[id].displayName);
-const allNames = namesOf(providerIds);
-const isStaticKey = (id: ProviderId) => providers[id].scheme.kind === 'staticKey';
-
-const HELP = `smart-webhooks: send signed test deliveries as ${allNames.slice(0, -1).join(', ')} or ${allNames[allNames.length - 1]} would,
-or as any signed-webhook sender would (Standard Webhooks, GitHub, Shopify, Stripe, Slack, or your scheme's settings)
-
-Usage:
-  smart-webhooks send <provider> <event> --url <webhook URL> --secret <secret or key> [options]
-  smart-webhooks send <provider> --file <payload.json|payload.xml> --url <URL> --secret <secret> [options]
-  smart-webhooks sample <provider> <event> [--format json|xml] [--metadata]
-  smart-webhooks events [provider]
-${SIGNED_HELP.split('\n\n')[0]}
-  smart-webhooks --help
-
-Providers: ${providerIds.join(', ')} (case-insensitive; smtm = smartMaintenance)
-
-send options:
-  --url <URL>          where to POST (the Test or Production URL of the n8n trigger)
-  --secret <value>     the signing secret (${namesOf(providerIds.filter((id) => !isStaticKey(id))).join(', ')}) or verification key
-                       (${namesOf(providerIds.filter(isStaticKey)).join(', ')}); or set ${SECRET_ENV} to keep it out of your shell history.
-                       SmartMaintenance without a secret sends an unsigned delivery, as SMTM does.
-  --file <path>        send this file's bytes as the body instead of the built-in sample for <event>
-                       (.xml files are sent as XML; the event is read from the file, so <event> may be left out)
-  --format json|xml    body format (XML only for SmarterMeasure; default json, or the --file extension)
-  --times <N>          send the same delivery N times (same body, same ids, same signature), as a provider
-                       retrying it would: the receiver should accept one and answer the rest as duplicates
-  --tamper             change one byte after signing (for SmarterMeasure, whose key does not cover the body,
-                       one character of the key) to see the receiver refuse it
-  --query-key          SmarterMeasure: put the key in the URL's ${SMARTERMEASURE_KEY_QUERY} parameter instead of the header
-  --header "Name: value"  add this header to every request, e.g. the one a SmartMaintenance credential requires
-                       (its Header Name and Header Value); the value is never printed
-
-${SIGNED_HELP.split('\n\n')[1]}
-
-sample: prints the item the n8n trigger emits for that event (a realistic payload, parsed as the trigger parses
-  it), e.g. for n8n's "Set mock data" / pinning, before the provider is wired. --metadata adds the _delivery field
-  as the trigger's "Include Delivery Metadata" option does.
-
-Exit codes: 0 every delivery answered 2xx; 1 a delivery was refused or could not be sent; 2 usage error.
-
-Examples:
-  smart-webhooks events smartlyQ
-  smart-webhooks sample smartMaintenance task.completed
-  smart-webhooks send smp project.completed --url https://n8n.example.com/webhook-test/…/webhook --secret "$SMP_SECRET"
-  smart-webhooks send signed --preset github --event push --url http://localhost:5678/webhook-test/…/webhook --secret "$GITHUB_SECRET"
-  smart-webhooks send smarterMeasure AssessmentCompleted --format xml --query-key --url http://localhost:5678/webhook-test/…/webhook --secret key123
-`;
-
-function findProvider(name: string | undefined): ProviderDefinition {
-	if (!name) throw new UsageError(`name a provider: ${providerIds.join(', ')}`);
-	const lower = name.toLowerCase();
-	const id =
-		providerIds.find(
-			(p) => p.toLowerCase() === lower || providers[p].displayName.toLowerCase() === lower,
-		) ?? ALIASES[lower];
-	if (id) return providers[id];
-	const guess = closest(name, [...providerIds, ...Object.keys(ALIASES)]);
-	throw new UsageError(
-		`unknown provider "${name}"${guess ? `; did you mean ${ALIASES[guess] ?? guess}?` : '.'} Known providers: ${providerIds.join(', ')}.`,
-	);
-}
-
-function checkEvent(provider: ProviderDefinition, event: string): void {
-	if (!provider.events) return; // SmarterMeasure: no public catalogue, any name is sent as given
-	const names = provider.events.map((e) => e.name);
-	if (names.includes(event)) return;
-	const guess = closest(event, names);
-	throw new UsageError(
-		`unknown ${provider.displayName} event "${event}"${guess ? `; did you mean ${guess}?` : '.'} Known events: ${names.join(', ')} (smart-webhooks events ${provider.id}).`,
-	);
-}
 
 interface SendArgs {
 	provider: ProviderDefinition;
@@ -282,60 +202,6 @@ async function send(args: SendArgs, io: CliIo): Promise<number> {
 	);
 
 	return postDeliveries(url, headers, body, args.times, io);
-}
-
-function listEvents(name: string | undefined, io: CliIo): number {
-	const list = name ? [findProvider(name)] : providerIds.map((id) => providers[id]);
-	for (const provider of list) {
-		io.out(`${provider.displayName} (${provider.id}):`);
-		if (!provider.events) {
-			io.out(
-				`  ${provider.displayName} does not publish its event catalogue: any event name works (e.g. AssessmentCompleted).` +
-					'\n  The sample carries it in EventType; the trigger reads event, type, eventType or EventType from the payload.' +
-					`\n  Formats: ${provider.formats.join(', ')} (--format xml).`,
-			);
-		} else {
-			const width = Math.max(...provider.events.map((e) => e.name.length));
-			for (const event of provider.events)
-				io.out(
-					`  ${event.name.padEnd(width)}  ${event.description}${event.test ? ' (test event)' : ''}`,
-				);
-		}
-		if (list.length > 1) io.out('');
-	}
-	return EXIT_OK;
-}
-
-/** The item the trigger would emit for a sample of `event`: built, signed, and received by the same pipeline. */
-function printSample(positional: string[], flags: Flags, io: CliIo): number {
-	const provider = findProvider(positional[0]);
-	const event = positional[1];
-	if (!event)
-		throw new UsageError(
-			`name an event: smart-webhooks sample ${provider.id} <event> (smart-webhooks events ${provider.id})`,
-		);
-	if (positional.length > 2) throw new UsageError(`unexpected argument "${positional[2]}"`);
-	checkEvent(provider, event);
-	for (const name of flags.keys())
-		if (name !== 'format' && name !== 'metadata')
-			throw new UsageError(`sample takes --format and --metadata, not --${name}`);
-	const format = flags.get('format') ?? 'json';
-	if (format !== 'json' && format !== 'xml') throw new UsageError('--format is json or xml');
-	if (!provider.formats.includes(format))
-		throw new UsageError(
-			`${provider.displayName} sends ${provider.formats.join(' or ').toUpperCase()} only`,
-		);
-	const secret = 'sample-secret-0123456789';
-	const rawBody = serializePayload(provider.sample(event), format);
-	const result = receive(
-		provider.id,
-		{ headers: sign(provider.id, rawBody, secret), rawBody },
-		{ secret, format },
-	);
-	const item = toOutputItem(provider.id, result, { includeMetadata: flags.has('metadata') });
-	if (!item) throw new Error(`the sample for ${event} was not accepted: ${result.reason}`);
-	io.out(JSON.stringify(item, null, 2));
-	return EXIT_OK;
 }
 
 /** Runs the command line; returns the exit code. */
