@@ -1,6 +1,7 @@
 import { firstValue, valuesOf } from '../headers';
 import type { WebhookRequest } from '../types';
 import { hexDigestMatches, hmacSha256, secretsMatch } from './hmac';
+import { checkTolerance } from './tolerance';
 
 export type SchemeKind =
 	| 'hmacHex'
@@ -148,13 +149,7 @@ export function hmacTimestampedScheme(header: string): SignatureScheme {
 			// The signature is checked before the clock, so a stale-but-genuine delivery is told apart from a forgery.
 			if (!anyDigestMatches(parsed.signatures, secrets, [`${parsed.timestamp}.`, body]))
 				return mismatch;
-			if (toleranceSeconds > 0 && Math.abs(nowSeconds - parsed.timestamp) > toleranceSeconds) {
-				return {
-					ok: false,
-					reason: `timestamp is ${parsed.timestamp < nowSeconds ? 'older' : 'newer'} than the ${toleranceSeconds} s tolerance`,
-				};
-			}
-			return { ok: true };
+			return checkTolerance(parsed.timestamp, nowSeconds, toleranceSeconds);
 		},
 		sign(body, secret, options = {}) {
 			const t = options.timestamp ?? Math.floor(Date.now() / 1000);

@@ -2,6 +2,7 @@ import { firstValue, valuesOf } from '../headers';
 import { hmacDigest } from './hmac';
 import { anyEncodedDigestMatches, prefixedValues, type DigestFormat } from './body-hmac';
 import type { SignatureScheme, Verification } from './schemes';
+import { checkTolerance } from './tolerance';
 
 export const TEMPLATE_TIMESTAMP = '{timestamp}';
 export const TEMPLATE_BODY = '{body}';
@@ -129,13 +130,7 @@ export function templateHmacScheme(o: TemplateHmacOptions): SignatureScheme {
 			// The signature is checked before the clock, so a stale-but-genuine delivery is told apart from a forgery.
 			if (!anyEncodedDigestMatches(read.signatures, secrets, o, parts))
 				return { ok: false, reason: 'signature does not match' };
-			if (toleranceSeconds > 0 && Math.abs(nowSeconds - timestamp) > toleranceSeconds) {
-				return {
-					ok: false,
-					reason: `timestamp is ${timestamp < nowSeconds ? 'older' : 'newer'} than the ${toleranceSeconds} s tolerance`,
-				};
-			}
-			return { ok: true };
+			return checkTolerance(timestamp, nowSeconds, toleranceSeconds);
 		},
 		sign(body, secret, options = {}) {
 			const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
