@@ -1,4 +1,5 @@
 import { firstValue, valuesOf } from '../headers';
+import type { HeaderBag } from '../types';
 import { hmacDigest } from './hmac';
 import { anyEncodedDigestMatches, prefixedValues, type DigestFormat } from './body-hmac';
 import type { SignatureScheme, Verification } from './schemes';
@@ -86,15 +87,18 @@ function fromList(value: string, timestampKey: string, signatureKey: string): Si
 	return timestamp === undefined || signatures.length === 0 ? undefined : { timestamp, signatures };
 }
 
-function readSigned(request: { headers: Parameters<typeof valuesOf>[0] }, o: TemplateHmacOptions) {
+type Read = Signed | { missing: string } | { malformed: string };
+
+/** The timestamp and candidate signatures of a delivery, or which header is missing or malformed. */
+function readSigned(headers: HeaderBag, o: TemplateHmacOptions): Read {
 	if (o.timestampHeader === undefined) {
-		const value = firstValue(request.headers, o.header);
+		const value = firstValue(headers, o.header);
 		if (value === undefined) return { missing: o.header };
 		return fromList(value, o.timestampKey, o.signatureKey) ?? { malformed: o.header };
 	}
-	const values = valuesOf(request.headers, o.header);
+	const values = valuesOf(headers, o.header);
 	if (values.every((v) => v.trim() === '')) return { missing: o.header };
-	const stamps = [...new Set(valuesOf(request.headers, o.timestampHeader).map((v) => v.trim()))];
+	const stamps = [...new Set(valuesOf(headers, o.timestampHeader).map((v) => v.trim()))];
 	if (stamps.length === 0 || stamps[0] === '') return { missing: o.timestampHeader };
 	// Copies that disagree leave no one timestamp to check.
 	if (stamps.length > 1) return { malformed: o.timestampHeader };
@@ -117,7 +121,7 @@ export function templateHmacScheme(o: TemplateHmacOptions): SignatureScheme {
 		kind: 'templateHmac',
 		header: o.header,
 		verify(request, body, { secrets, nowSeconds, toleranceSeconds }): Verification {
-			const read = readSigned(request, o);
+			const read = readSigned(request.headers, o);
 			if ('missing' in read) return { ok: false, reason: `missing ${read.missing} header` };
 			if ('malformed' in read) return { ok: false, reason: `malformed ${read.malformed} header` };
 			if (!UNIX_SECONDS.test(read.timestamp))

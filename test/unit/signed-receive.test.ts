@@ -74,6 +74,34 @@ describe('body HMAC', () => {
 	});
 });
 
+describe('Standard Webhooks', () => {
+	const settings = SIGNED_PRESETS.standardWebhooks.settings;
+	const secret = 'whsec_' + Buffer.from(SECRET).toString('base64');
+
+	it('a repeated signature header: every copy’s v1 entries are candidates, as Node joins them or as an array', () => {
+		const headers = signSigned(settings, BODY, secret, { timestamp: NOW_S });
+		const genuine = headers['webhook-signature'];
+		const other = `v1,${Buffer.alloc(32).toString('base64')}`;
+		const as = (value: string | string[]) =>
+			run(settings, { ...headers, 'webhook-signature': value }, BODY, { secret }).status;
+		expect(as(`${other}, ${genuine}`)).toBe(200);
+		expect(as([other, genuine])).toBe(200);
+		expect(as([other, `v2,${genuine.slice(3)}`])).toBe(401);
+		expect(as('')).toBe(401);
+	});
+
+	it('a missing id or timestamp, or a timestamp that is not Unix seconds, is named', () => {
+		const headers = signSigned(settings, BODY, secret, { timestamp: NOW_S });
+		const { 'webhook-id': _, ...noId } = headers;
+		expect(run(settings, noId, BODY, { secret }).reason).toBe('missing webhook-id header');
+		// Milliseconds (13 digits) are not seconds: named as malformed rather than failing as a mismatch.
+		const ms = { ...headers, 'webhook-timestamp': `${NOW_S}000` };
+		expect(run(settings, ms, BODY, { secret }).reason).toBe('malformed webhook-timestamp header');
+		const iso = { ...headers, 'webhook-timestamp': '2026-05-01T00:00:00Z' };
+		expect(run(settings, iso, BODY, { secret }).reason).toBe('malformed webhook-timestamp header');
+	});
+});
+
 describe('timestamped HMAC', () => {
 	const stripe = SIGNED_PRESETS.stripe.settings;
 	const slack = SIGNED_PRESETS.slack.settings;
