@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+	receiveSigned,
 	SIGNED_PRESETS,
 	signedWebhookDefinition,
 	signSigned,
@@ -121,6 +122,32 @@ describe('fuzz signed webhook schemes', () => {
 					expect(verify(settings, headers, body, secret)).toEqual({ ok: true });
 				}),
 				params(21),
+			);
+			c.report();
+		},
+		TEST_TIMEOUT_MS,
+	);
+
+	it(
+		'through receiveSigned, any JSON object round-trips: 200 and the item is the parsed body',
+		() => {
+			const c = counter('signed: JSON round trip');
+			const objectArb = fc
+				.object({ key: fc.string().filter((k) => k !== '__proto__'), maxDepth: 3 })
+				.map((o) => Buffer.from(JSON.stringify(o)));
+			fc.assert(
+				fc.property(caseArb, objectArb, ({ settings, secret, skew }, body) => {
+					c.tick();
+					const headers = signSigned(settings, body, secret, { timestamp: NOW_S + skew });
+					const result = receiveSigned(
+						settings,
+						{ headers, rawBody: body },
+						{ secret, now: NOW_S * 1000 },
+					);
+					expect(result.status, result.reason).toBe(200);
+					expect(result.items).toEqual([JSON.parse(body.toString())]);
+				}),
+				params(24),
 			);
 			c.report();
 		},
