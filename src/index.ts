@@ -29,3 +29,4 @@ export {
 	SMARTERMEASURE_KEY_QUERY,
 } from './providers/smarterMeasure';
 export * from './smartcomply';
+export * from './signed';

@@ -3,6 +3,7 @@ import { checkRequiredHeader, type RequiredHeader } from './signatures/required-
 import { detectFormat, MAX_BODY_BYTES, parseBody, type FormatChoice } from './parse';
 import { getProvider } from './providers';
 import { schemaIssues as findSchemaIssues } from './providers/schema';
+import type { ReceivingDefinition } from './providers/types';
 import type { ProviderId, ReceiveResult, Verified, WebhookRequest } from './types';
 
 /**
@@ -77,7 +78,18 @@ export function receive(
 	request: WebhookRequest,
 	options: ReceiveOptions = {},
 ): ReceiveResult {
-	const provider = getProvider(providerId);
+	return receiveAs(getProvider(providerId), request, options);
+}
+
+/**
+ * receive() for a definition that is not in the providers list: a signed webhook's, built from the user's scheme
+ * settings (src/signed/). Same pipeline, same guarantees.
+ */
+export function receiveAs(
+	provider: ReceivingDefinition,
+	request: WebhookRequest,
+	options: ReceiveOptions = {},
+): ReceiveResult {
 	const body = toBuffer(request?.rawBody);
 	if (!body) return reject(400, 'request body is missing');
 	if (body.length > (options.maxBodyBytes ?? MAX_BODY_BYTES))

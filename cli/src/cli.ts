@@ -10,133 +10,25 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
-	HEADER_NAME_PATTERN,
-	providerIds,
-	providers,
-	receive,
 	serializePayload,
 	sign,
 	SMARTERMEASURE_KEY_QUERY,
-	toOutputItem,
 	type BodyFormat,
 	type ProviderDefinition,
-	type ProviderId,
 } from '../../src';
+import { postDeliveries, tamperBody, EXIT_OK, EXIT_REFUSED, EXIT_USAGE } from './post';
+import { headerArg, SECRET_ENV, timesArg, urlArg, type ExtraHeader, type Flags } from './args';
+import { HELP } from './help';
+import { listEvents, printSample } from './inspect';
+import { checkEvent, findProvider } from './provider-lookup';
+import { SIGNED_OPTIONS, sendSigned, signedSendArgs } from './send-signed';
+import { closest, UsageError, type CliIo } from './usage';
 
-const SECRET_ENV = 'SMART_WEBHOOKS_SECRET';
-const TIMEOUT_MS = 30_000;
 /** What the CLI prints instead of a SmarterMeasure key in a URL. */
 const KEY_SHOWN_AS = '***';
 
-/** Other names people use for the providers. */
-const ALIASES: Record<string, ProviderId> = { smtm: 'smartMaintenance', sm: 'smarterMeasure' };
-
-export const EXIT_OK = 0;
-export const EXIT_REFUSED = 1;
-export const EXIT_USAGE = 2;
-
-/** The providers' display names, for the help text. */
-const namesOf = (ids: readonly ProviderId[]) => ids.map((id) => providers[id].displayName);
-const allNames = namesOf(providerIds);
-const isStaticKey = (id: ProviderId) => providers[id].scheme.kind === 'staticKey';
-
-const HELP = `smart-webhooks: send signed test deliveries as ${allNames.slice(0, -1).join(', ')} or ${allNames[allNames.length - 1]} would
-
-Usage:
-  smart-webhooks send <provider> <event> --url <webhook URL> --secret <secret or key> [options]
-  smart-webhooks send <provider> --file <payload.json|payload.xml> --url <URL> --secret <secret> [options]
-  smart-webhooks sample <provider> <event> [--format json|xml] [--metadata]
-  smart-webhooks events [provider]
-  smart-webhooks --help
-
-Providers: ${providerIds.join(', ')} (case-insensitive; smtm = smartMaintenance)
-
-send options:
-  --url <URL>          where to POST (the Test or Production URL of the n8n trigger)
-  --secret <value>     the signing secret (${namesOf(providerIds.filter((id) => !isStaticKey(id))).join(', ')}) or verification key
-                       (${namesOf(providerIds.filter(isStaticKey)).join(', ')}); or set ${SECRET_ENV} to keep it out of your shell history.
-                       SmartMaintenance without a secret sends an unsigned delivery, as SMTM does.
-  --file <path>        send this file's bytes as the body instead of the built-in sample for <event>
-                       (.xml files are sent as XML; the event is read from the file, so <event> may be left out)
-  --format json|xml    body format (XML only for SmarterMeasure; default json, or the --file extension)
-  --times <N>          send the same delivery N times (same body, same ids, same signature), as a provider
-                       retrying it would: the receiver should accept one and answer the rest as duplicates
-  --tamper             change one byte after signing (for SmarterMeasure, whose key does not cover the body,
-                       one character of the key) to see the receiver refuse it
-  --query-key          SmarterMeasure: put the key in the URL's ${SMARTERMEASURE_KEY_QUERY} parameter instead of the header
-  --header "Name: value"  add this header to every request, e.g. the one a SmartMaintenance credential requires
-                       (its Header Name and Header Value); the value is never printed
-
-sample: prints the item the n8n trigger emits for that event (a realistic payload, parsed as the trigger parses
-  it), e.g. for n8n's "Set mock data" / pinning, before the provider is wired. --metadata adds the _delivery field
-  as the trigger's "Include Delivery Metadata" option does.
-
-Exit codes: 0 every delivery answered 2xx; 1 a delivery was refused or could not be sent; 2 usage error.
-
-Examples:
-  smart-webhooks events smartlyQ
-  smart-webhooks sample smartMaintenance task.completed
-  smart-webhooks send smp project.completed --url https://n8n.example.com/webhook-test/…/webhook --secret "$SMP_SECRET"
-  smart-webhooks send smarterMeasure AssessmentCompleted --format xml --query-key --url http://localhost:5678/webhook-test/…/webhook --secret key123
-`;
-
-class UsageError extends Error {}
-
-export interface CliIo {
-	out(line: string): void;
-	err(line: string): void;
-	env: Record<string, string | undefined>;
-	fetch: typeof fetch;
-}
-
-/** Edit distance, for "did you mean". */
-function distance(a: string, b: string): number {
-	const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-	for (let i = 1; i <= a.length; i++) {
-		let previous = row[0];
-		row[0] = i;
-		for (let j = 1; j <= b.length; j++) {
-			const current = row[j];
-			row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-			previous = current;
-		}
-	}
-	return row[b.length];
-}
-
-function closest(input: string, candidates: readonly string[]): string | undefined {
-	const lower = input.toLowerCase();
-	let best: { name: string; d: number } | undefined;
-	for (const name of candidates) {
-		const d = distance(lower, name.toLowerCase());
-		if (!best || d < best.d) best = { name, d };
-	}
-	return best && best.d <= Math.max(2, Math.floor(input.length / 3)) ? best.name : undefined;
-}
-
-function findProvider(name: string | undefined): ProviderDefinition {
-	if (!name) throw new UsageError(`name a provider: ${providerIds.join(', ')}`);
-	const lower = name.toLowerCase();
-	const id =
-		providerIds.find(
-			(p) => p.toLowerCase() === lower || providers[p].displayName.toLowerCase() === lower,
-		) ?? ALIASES[lower];
-	if (id) return providers[id];
-	const guess = closest(name, [...providerIds, ...Object.keys(ALIASES)]);
-	throw new UsageError(
-		`unknown provider "${name}"${guess ? `; did you mean ${ALIASES[guess] ?? guess}?` : '.'} Known providers: ${providerIds.join(', ')}.`,
-	);
-}
-
-function checkEvent(provider: ProviderDefinition, event: string): void {
-	if (!provider.events) return; // SmarterMeasure: no public catalogue, any name is sent as given
-	const names = provider.events.map((e) => e.name);
-	if (names.includes(event)) return;
-	const guess = closest(event, names);
-	throw new UsageError(
-		`unknown ${provider.displayName} event "${event}"${guess ? `; did you mean ${guess}?` : '.'} Known events: ${names.join(', ')} (smart-webhooks events ${provider.id}).`,
-	);
-}
+export { EXIT_OK, EXIT_REFUSED, EXIT_USAGE };
+export type { CliIo };
 
 interface SendArgs {
 	provider: ProviderDefinition;
@@ -148,7 +40,7 @@ interface SendArgs {
 	times: number;
 	tamper: boolean;
 	queryKey: boolean;
-	header?: { name: string; value: string };
+	header?: ExtraHeader;
 }
 
 /** The options, for node:util's parseArgs. `help` also answers to -h. */
@@ -163,9 +55,9 @@ const OPTIONS = {
 	'query-key': { type: 'boolean' },
 	header: { type: 'string' },
 	help: { type: 'boolean', short: 'h' },
+	...SIGNED_OPTIONS,
 } as const;
 type OptionName = keyof typeof OPTIONS;
-type Flags = Map<string, string | true>;
 
 /**
  * node:util's parseArgs, non-strict so that it returns its tokens and each mistake gets a message of ours with a
@@ -206,21 +98,14 @@ function sendArgs(positional: string[], flags: Flags, env: CliIo['env']): SendAr
 	const provider = findProvider(positional[0]);
 	const event = positional[1];
 	if (positional.length > 2) throw new UsageError(`unexpected argument "${positional[2]}"`);
+	for (const name of flags.keys())
+		if (name in SIGNED_OPTIONS) throw new UsageError(`--${name} is for send signed`);
 	const file = flags.get('file') as string | undefined;
 	if (!event && !file)
 		throw new UsageError(`name an event (smart-webhooks events ${provider.id}) or give --file`);
 	if (event) checkEvent(provider, event);
 
-	const rawUrl = flags.get('url') as string | undefined;
-	if (!rawUrl) throw new UsageError('--url is required: the webhook URL to send to');
-	let url: URL;
-	try {
-		url = new URL(rawUrl);
-	} catch {
-		throw new UsageError(`--url "${rawUrl}" is not a URL`);
-	}
-	if (url.protocol !== 'http:' && url.protocol !== 'https:')
-		throw new UsageError('--url must be http:// or https://');
+	const url = urlArg(flags);
 
 	const secret = (flags.get('secret') as string | undefined) ?? env[SECRET_ENV] ?? '';
 	if (secret === '' && provider.signature === 'required') {
@@ -237,10 +122,6 @@ function sendArgs(positional: string[], flags: Flags, env: CliIo['env']): SendAr
 			`${provider.displayName} sends ${provider.formats.join(' or ').toUpperCase()}, not ${format.toUpperCase()}`,
 		);
 	}
-
-	const timesFlag = (flags.get('times') as string | undefined) ?? '1';
-	if (!/^\d+$/.test(timesFlag) || Number(timesFlag) < 1 || Number(timesFlag) > 100)
-		throw new UsageError('--times is a whole number from 1 to 100');
 
 	const tamper = flags.get('tamper') === true;
 	if (tamper && secret === '')
@@ -259,56 +140,16 @@ function sendArgs(positional: string[], flags: Flags, env: CliIo['env']): SendAr
 		secret,
 		file,
 		format,
-		times: Number(timesFlag),
+		times: timesArg(flags),
 		tamper,
 		queryKey,
 		header,
 	};
 }
 
-/** `--header "Name: value"`: a header name as the SmartMaintenance credential accepts it, a value without line breaks. */
-function headerArg(raw: string | undefined): SendArgs['header'] {
-	if (raw === undefined) return undefined;
-	const colon = raw.indexOf(':');
-	const name = colon < 0 ? '' : raw.slice(0, colon).trim();
-	const value = colon < 0 ? '' : raw.slice(colon + 1).trim();
-	if (!HEADER_NAME_PATTERN.test(name) || value === '' || /[\r\n]/.test(value))
-		throw new UsageError('--header is "Name: value", e.g. --header "X-Webhook-Token: abc123"');
-	return { name, value };
-}
-
-/** Changes one letter's case in the second half of the body (a change that keeps it parseable where it can). */
-function tamperBody(body: Buffer): Buffer {
-	const copy = Buffer.from(body);
-	for (let i = Math.floor(copy.length / 2); i < copy.length + Math.floor(copy.length / 2); i++) {
-		const at = i % copy.length;
-		const c = copy[at];
-		if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
-			copy[at] = c ^ 0x20;
-			return copy;
-		}
-	}
-	if (copy.length > 0) copy[copy.length - 1] ^= 0x01;
-	return copy;
-}
-
 function tamperKey(key: string): string {
 	const last = key.charCodeAt(key.length - 1);
 	return key.slice(0, -1) + String.fromCharCode(last === 0x41 ? 0x42 : 0x41);
-}
-
-function describeResponse(status: number, text: string): string {
-	const trimmed = text.trim();
-	let detail = trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed;
-	try {
-		const json = JSON.parse(trimmed) as Record<string, unknown>;
-		if (typeof json.error === 'string') detail = json.error;
-		else if (typeof json.ignored === 'string') detail = `not run: ${json.ignored}`;
-		else if (typeof json.message === 'string') detail = json.message;
-	} catch {
-		// not JSON: the body as it came
-	}
-	return detail === '' ? String(status) : `${status} ${detail}`;
 }
 
 async function send(args: SendArgs, io: CliIo): Promise<number> {
@@ -360,86 +201,7 @@ async function send(args: SendArgs, io: CliIo): Promise<number> {
 		`${provider.displayName} ${what} → ${shownUrl.toString()}${args.secret === '' ? ' (unsigned)' : ''}${args.header ? ` (with header ${args.header.name})` : ''}`,
 	);
 
-	let failures = 0;
-	for (let attempt = 1; attempt <= args.times; attempt++) {
-		const label = args.times > 1 ? `#${attempt} ` : '';
-		try {
-			const response = await io.fetch(url, {
-				method: 'POST',
-				headers,
-				body: new Uint8Array(body),
-				signal: AbortSignal.timeout(TIMEOUT_MS),
-			});
-			const text = await response.text();
-			const ok = response.status >= 200 && response.status < 300;
-			if (!ok) failures++;
-			io.out(`${label}${ok ? 'accepted' : 'refused'}: ${describeResponse(response.status, text)}`);
-		} catch (error) {
-			failures++;
-			const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-			const name = (error as Error).name;
-			const why =
-				name === 'TimeoutError'
-					? `no answer within ${TIMEOUT_MS / 1000} s`
-					: (cause?.code ?? cause?.message ?? (error as Error).message);
-			io.out(`${label}FAILED: could not send (${why})`);
-		}
-	}
-	return failures === 0 ? EXIT_OK : EXIT_REFUSED;
-}
-
-function listEvents(name: string | undefined, io: CliIo): number {
-	const list = name ? [findProvider(name)] : providerIds.map((id) => providers[id]);
-	for (const provider of list) {
-		io.out(`${provider.displayName} (${provider.id}):`);
-		if (!provider.events) {
-			io.out(
-				`  ${provider.displayName} does not publish its event catalogue: any event name works (e.g. AssessmentCompleted).` +
-					'\n  The sample carries it in EventType; the trigger reads event, type, eventType or EventType from the payload.' +
-					`\n  Formats: ${provider.formats.join(', ')} (--format xml).`,
-			);
-		} else {
-			const width = Math.max(...provider.events.map((e) => e.name.length));
-			for (const event of provider.events)
-				io.out(
-					`  ${event.name.padEnd(width)}  ${event.description}${event.test ? ' (test event)' : ''}`,
-				);
-		}
-		if (list.length > 1) io.out('');
-	}
-	return EXIT_OK;
-}
-
-/** The item the trigger would emit for a sample of `event`: built, signed, and received by the same pipeline. */
-function printSample(positional: string[], flags: Flags, io: CliIo): number {
-	const provider = findProvider(positional[0]);
-	const event = positional[1];
-	if (!event)
-		throw new UsageError(
-			`name an event: smart-webhooks sample ${provider.id} <event> (smart-webhooks events ${provider.id})`,
-		);
-	if (positional.length > 2) throw new UsageError(`unexpected argument "${positional[2]}"`);
-	checkEvent(provider, event);
-	for (const name of flags.keys())
-		if (name !== 'format' && name !== 'metadata')
-			throw new UsageError(`sample takes --format and --metadata, not --${name}`);
-	const format = flags.get('format') ?? 'json';
-	if (format !== 'json' && format !== 'xml') throw new UsageError('--format is json or xml');
-	if (!provider.formats.includes(format))
-		throw new UsageError(
-			`${provider.displayName} sends ${provider.formats.join(' or ').toUpperCase()} only`,
-		);
-	const secret = 'sample-secret-0123456789';
-	const rawBody = serializePayload(provider.sample(event), format);
-	const result = receive(
-		provider.id,
-		{ headers: sign(provider.id, rawBody, secret), rawBody },
-		{ secret, format },
-	);
-	const item = toOutputItem(provider.id, result, { includeMetadata: flags.has('metadata') });
-	if (!item) throw new Error(`the sample for ${event} was not accepted: ${result.reason}`);
-	io.out(JSON.stringify(item, null, 2));
-	return EXIT_OK;
+	return postDeliveries(url, headers, body, args.times, io);
 }
 
 /** Runs the command line; returns the exit code. */
@@ -459,6 +221,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 			if (flags.size > 0) throw new UsageError('events takes no options');
 			if (positional.length > 1) throw new UsageError(`unexpected argument "${positional[1]}"`);
 			return listEvents(positional[0], io);
+		}
+		if (command === 'send' && positional[0]?.toLowerCase() === 'signed') {
+			const secret = (flags.get('secret') as string | undefined) ?? io.env[SECRET_ENV] ?? '';
+			return await sendSigned(signedSendArgs(positional.slice(1), flags, secret), io);
 		}
 		if (command === 'send') return await send(sendArgs(positional, flags, io.env), io);
 		if (command === 'sample') return printSample(positional, flags, io);

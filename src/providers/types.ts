@@ -71,3 +71,9 @@ export interface ProviderDefinition {
 	/** A realistic payload for an event, used by `sign`-based tools, tests and the CLI. */
 	sample(event: string, overrides?: { id?: string; now?: Date }): Record<string, unknown>;
 }
+
+/** What receive() needs of a definition: a provider's, or one built from a signed webhook's settings (src/signed/). */
+export type ReceivingDefinition = Pick<
+	ProviderDefinition,
+	'displayName' | 'scheme' | 'signature' | 'toleranceSeconds' | 'formats' | 'schema' | 'facts'
+>;

@@ -1,8 +1,17 @@
 import { firstValue, valuesOf } from '../headers';
 import type { WebhookRequest } from '../types';
 import { hexDigestMatches, hmacSha256, secretsMatch } from './hmac';
+import { checkTolerance } from './tolerance';
 
-export type SchemeKind = 'hmacHex' | 'hmacPrefixedHex' | 'hmacTimestamped' | 'staticKey';
+export type SchemeKind =
+	| 'hmacHex'
+	| 'hmacPrefixedHex'
+	| 'hmacTimestamped'
+	| 'staticKey'
+	// The user-configured schemes of a signed webhook (src/signed/).
+	| 'standardWebhooks'
+	| 'bodyHmac'
+	| 'templateHmac';
 
 export interface VerifyContext {
 	/** Every secret that may have signed the delivery (more than one while a secret is rotated). */
@@ -17,6 +26,8 @@ export type Verification = { ok: true } | { ok: false; reason: string };
 export interface SignOptions {
 	/** Unix seconds to sign with (timestamped schemes only); defaults to now. */
 	timestamp?: number;
+	/** The delivery's id, for schemes that sign one (Standard Webhooks' webhook-id); a fresh one by default. */
+	deliveryId?: string;
 }
 
 export interface SignatureScheme {
@@ -138,13 +149,7 @@ export function hmacTimestampedScheme(header: string): SignatureScheme {
 			// The signature is checked before the clock, so a stale-but-genuine delivery is told apart from a forgery.
 			if (!anyDigestMatches(parsed.signatures, secrets, [`${parsed.timestamp}.`, body]))
 				return mismatch;
-			if (toleranceSeconds > 0 && Math.abs(nowSeconds - parsed.timestamp) > toleranceSeconds) {
-				return {
-					ok: false,
-					reason: `timestamp is ${parsed.timestamp < nowSeconds ? 'older' : 'newer'} than the ${toleranceSeconds} s tolerance`,
-				};
-			}
-			return { ok: true };
+			return checkTolerance(parsed.timestamp, nowSeconds, toleranceSeconds);
 		},
 		sign(body, secret, options = {}) {
 			const t = options.timestamp ?? Math.floor(Date.now() / 1000);

@@ -2,8 +2,7 @@
 // tarball into a temporary prefix, and its `smart-webhooks` bin run against a receiver on 127.0.0.1 that decides
 // with the core's receive(): genuine sends are accepted, tampered ones refused, retries recognised.
 // Needs `npm run build` first (npm test builds): the pack takes cli/dist/cli.js.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,9 +20,8 @@ import {
 	type ProviderId,
 } from '../../src';
 import { memoryKeyStore } from '../key-store';
+import { CLI_PACKAGE, installCli, ROOT, runCli } from './cli-install';
 
-const ROOT = path.resolve(__dirname, '../..');
-const CLI_PACKAGE = path.join(ROOT, 'cli');
 const SECRET = 'whsec_cli-test-secret-0123456789';
 
 /** The installed bin (node_modules/.bin/smart-webhooks in the temporary prefix) and what `npm pack` listed. */
@@ -32,33 +30,7 @@ let installDir: string;
 let packedFiles: string[];
 
 function packAndInstall(): void {
-	if (!existsSync(path.join(CLI_PACKAGE, 'dist/cli.js')))
-		throw new Error('cli/dist/cli.js is missing: run npm run build first');
-	installDir = mkdtempSync(path.join(tmpdir(), 'sw-cli-install-'));
-	const [packed] = JSON.parse(
-		execFileSync('npm', ['pack', '--json', '--pack-destination', installDir], {
-			cwd: CLI_PACKAGE,
-			encoding: 'utf8',
-			stdio: ['ignore', 'pipe', 'ignore'],
-		}),
-	) as Array<{ filename: string; files: Array<{ path: string }> }>;
-	packedFiles = packed.files.map((f) => f.path).sort();
-	// No dependencies, so this needs no registry: --offline makes sure of it.
-	execFileSync(
-		'npm',
-		[
-			'install',
-			'--offline',
-			'--no-audit',
-			'--no-fund',
-			'--no-save',
-			'--prefix',
-			installDir,
-			path.join(installDir, packed.filename),
-		],
-		{ cwd: installDir, stdio: ['ignore', 'ignore', 'pipe'] },
-	);
-	CLI = path.join(installDir, 'node_modules/.bin/smart-webhooks');
+	({ cli: CLI, installDir, packedFiles } = installCli());
 }
 
 interface Seen {
@@ -140,27 +112,7 @@ beforeEach(() => {
 	stores = new Map();
 });
 
-function run(
-	args: string[],
-	env: Record<string, string> = {},
-): Promise<{ code: number | null; out: string; err: string }> {
-	return new Promise((resolve, reject) => {
-		// The bin itself (its #!/usr/bin/env node line), as a shell runs it.
-		const child = spawn(CLI, args, {
-			env: {
-				PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`,
-				...env,
-			},
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let out = '';
-		let err = '';
-		child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-		child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-		child.on('error', reject);
-		child.on('close', (code) => resolve({ code, out, err }));
-	});
-}
+const run = (args: string[], env: Record<string, string> = {}) => runCli(CLI, args, env);
 
 const firstEvent = (id: ProviderId) =>
 	providers[id].events?.find((e) => !e.test)?.name ?? 'AssessmentCompleted';
