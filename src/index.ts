@@ -12,7 +12,7 @@ export type {
 } from './types';
 export { HEADER_NAME_PATTERN, type RequiredHeader } from './signatures/required-header';
 export { pastedValueProblem } from './pasted-value';
-export { MAX_DEDUPE_KEYS, receive, type KeyStore, type ReceiveOptions } from './receive';
+export { MAX_DEDUPE_KEYS, receive, receiveAs, type KeyStore, type ReceiveOptions } from './receive';
 export { sign, type ProviderSignOptions } from './sign';
 export { serializePayload } from './serialize';
 export { toOutputItem, type DeliveryMetadata } from './output';
@@ -20,6 +20,7 @@ export {
 	providers,
 	providerIds,
 	type ProviderDefinition,
+	type ReceivingDefinition,
 	type EventInfo,
 	type Registration,
 } from './providers';

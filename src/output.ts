@@ -1,8 +1,9 @@
-import type { ProviderId, ReceiveResult, SchemaIssue, Verified } from './types';
+import type { ReceiveResult, SchemaIssue, Verified } from './types';
 
 /** Metadata about a delivery, added to the item as `_delivery` when the node option asks for it. */
 export interface DeliveryMetadata {
-	provider: ProviderId;
+	/** A provider's id, or `signedWebhook`. */
+	provider: string;
 	event: string | null;
 	deliveryId: string | null;
 	verified: Verified;
@@ -20,7 +21,7 @@ export const SCHEMA_ISSUES_FIELD = '_schemaIssues';
  * so a workflow can route such items with an IF node instead of losing them.
  */
 export function toOutputItem(
-	provider: ProviderId,
+	provider: string,
 	result: ReceiveResult,
 	{
 		includeMetadata = false,

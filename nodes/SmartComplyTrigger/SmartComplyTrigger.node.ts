@@ -23,10 +23,12 @@ import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/
 import { triggerExecute } from '../shared/execute-phase';
 import { credentialSecret, SetupProblem, type TriggerKeys } from '../shared/secrets';
 import { selectedEvents } from '../shared/settings';
+import { providerReceiver } from '../shared/receiver';
 import { handleWebhook } from '../shared/webhook-phase';
 import { smartComplyClient } from './n8n-transport';
 
 const provider = providers.smartComply;
+const receiver = providerReceiver(provider);
 
 /** With no event selected, every documented non-test event is subscribed (SmartComply sends test events regardless). */
 function eventsToRegister(this: IHookFunctions): string[] {
@@ -169,12 +171,12 @@ export class SmartComplyTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		if (!isAutomatic.call(this)) {
 			// a dashboard endpoint: its signing secret sits in the credential, as every hand-registered trigger's does
-			return await handleWebhook.call(this, provider, credentialSecret('smartComplyApi'));
+			return await handleWebhook.call(this, receiver, credentialSecret('smartComplyApi'));
 		}
 		const state = this.getWorkflowStaticData('node') as RegistrationState;
 		return await handleWebhook.call(
 			this,
-			provider,
+			receiver,
 			async function (this: IWebhookFunctions): Promise<TriggerKeys | SetupProblem> {
 				// not registered (yet): answered "signing secret is not configured"
 				if (!state.sealedSecret) return { secrets: [] };

@@ -4,7 +4,7 @@ import {
 	type INode,
 	type INodeExecutionData,
 } from 'n8n-workflow';
-import { MAX_DEDUPE_KEYS, type ProviderDefinition } from '../../src';
+import { MAX_DEDUPE_KEYS } from '../../src';
 import { claimDelivery, DEFAULT_RETRY_MEMORY, THIS_PROCESS, type RecordCall } from './copies';
 import { DELIVERY_FIELD, type DeliveryNote } from './delivery-note';
 import type { TriggerSettings } from './settings';
@@ -40,7 +40,7 @@ function refusalError(
  */
 export async function emitOnce(
 	this: IExecuteFunctions,
-	provider: ProviderDefinition,
+	provider: { displayName: string },
 ): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const settings = this.getNodeParameter('settings', 0, {}) as TriggerSettings;
@@ -64,7 +64,7 @@ type WithCustomData = { customData?: { set(key: string, value: string): void } }
 /** Whether this delivery runs for the first time: one store call decides (see ./copies). */
 async function firstTime(
 	this: IExecuteFunctions,
-	provider: ProviderDefinition,
+	provider: { displayName: string },
 	note: DeliveryNote & { keys: string[] },
 	settings: TriggerSettings,
 ): Promise<boolean> {
@@ -119,7 +119,7 @@ async function firstTime(
 }
 
 /** A trigger's `execute` as a class property: n8n calls it, inside the execution, with the webhook phase's items. */
-export function triggerExecute(provider: ProviderDefinition) {
+export function triggerExecute(provider: { displayName: string }) {
 	return async function (this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await emitOnce.call(this, provider);
 	};

@@ -1,5 +1,4 @@
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import type { ProviderDefinition } from '../../src';
 import { DELIVERY_FIELD, type DeliveryNote } from './delivery-note';
 import { describePlace, RefusalLog, type RefusalPlace } from './refusal-log';
 import { triggerId } from './trigger-id';
@@ -45,7 +44,7 @@ function logMetadata(place: RefusalPlace, suppressed: number): Record<string, un
  */
 export function failSetup(
 	this: IWebhookFunctions,
-	provider: ProviderDefinition,
+	provider: { displayName: string },
 	reason: string,
 	detail?: string,
 ): IWebhookResponseData {
@@ -73,7 +72,7 @@ export function failSetup(
  */
 export function refuse(
 	this: IWebhookFunctions,
-	provider: ProviderDefinition,
+	provider: { displayName: string },
 	status: number,
 	reason: string,
 	listening: boolean,

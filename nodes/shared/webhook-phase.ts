@@ -1,6 +1,5 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import {
-	receive,
 	toOutputItem,
 	type ProviderDefinition,
 	type ReceiveOptions,
@@ -8,7 +7,7 @@ import {
 } from '../../src';
 import { ranHere, THIS_PROCESS } from './copies';
 import { DELIVERY_FIELD, type DeliveryNote } from './delivery-note';
-import { offersFormatChoice } from './properties';
+import { providerReceiver, type Receiver } from './receiver';
 import { failSetup, refuse } from './refusals';
 import { SetupProblem, verifyWithKeys, type SecretLoader } from './secrets';
 import { selectedEvents, type TriggerSettings } from './settings';
@@ -33,7 +32,7 @@ async function rawBodyOf(
  */
 export async function handleWebhook(
 	this: IWebhookFunctions,
-	provider: ProviderDefinition,
+	receiver: Receiver,
 	loadSecrets: SecretLoader,
 	{ secretVersion }: { secretVersion?: string } = {},
 ): Promise<IWebhookResponseData> {
@@ -49,7 +48,7 @@ export async function handleWebhook(
 	} catch (error) {
 		// n8n's reader refuses bodies over N8N_PAYLOAD_SIZE_MAX and aborted streams.
 		const reason = `body could not be read: ${(error as Error).message}`;
-		return refuse.call(this, provider, 400, reason, listening);
+		return refuse.call(this, receiver, 400, reason, listening);
 	}
 
 	const options: ReceiveOptions = {
@@ -60,7 +59,7 @@ export async function handleWebhook(
 		now: receivedAt,
 		// Copies are recognised in execute(), in n8n's database, where every n8n process sees them.
 		dedupe: false,
-		format: offersFormatChoice(provider)
+		format: receiver.formatChoice
 			? (this.getNodeParameter('format', 'auto') as ReceiveOptions['format'])
 			: undefined,
 	};
@@ -75,7 +74,7 @@ export async function handleWebhook(
 	let result: ReceiveResult | SetupProblem;
 	try {
 		result = await verifyWithKeys.call(this, scope, loadSecrets, receivedAt, (keys) =>
-			receive(provider.id, received, {
+			receiver.receive(received, {
 				...options,
 				secret: keys.secrets,
 				requiredHeader: keys.requiredHeader,
@@ -83,13 +82,13 @@ export async function handleWebhook(
 		);
 	} catch (error) {
 		const reason = 'trigger credential could not be loaded';
-		return failSetup.call(this, provider, reason, (error as Error).message);
+		return failSetup.call(this, receiver, reason, (error as Error).message);
 	}
-	if (result instanceof SetupProblem) return failSetup.call(this, provider, result.message);
+	if (result instanceof SetupProblem) return failSetup.call(this, receiver, result.message);
 	if (result.status !== 200)
-		return refuse.call(this, provider, result.status, result.reason ?? 'refused', listening);
+		return refuse.call(this, receiver, result.status, result.reason ?? 'refused', listening);
 
-	const item = toOutputItem(provider.id, result, {
+	const item = toOutputItem(receiver.id, result, {
 		includeMetadata: settings.includeMetadata === true,
 		receivedAt,
 	});
@@ -106,7 +105,8 @@ export async function handleWebhook(
 
 /** A trigger's `webhook` as a class property: n8n calls it with its webhook context as `this`. */
 export function triggerWebhook(provider: ProviderDefinition, loadSecrets: SecretLoader) {
+	const receiver = providerReceiver(provider);
 	return async function (this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await handleWebhook.call(this, provider, loadSecrets);
+		return await handleWebhook.call(this, receiver, loadSecrets);
 	};
 }

@@ -24,4 +24,10 @@ export function getProvider(id: string): ProviderDefinition {
 	return providers[id as ProviderId];
 }
 
-export type { ProviderDefinition, EventInfo, Registration, DeliveryFacts } from './types';
+export type {
+	ProviderDefinition,
+	ReceivingDefinition,
+	EventInfo,
+	Registration,
+	DeliveryFacts,
+} from './types';

@@ -2,6 +2,7 @@ import { firstValue, valuesOf } from '../headers';
 import type { WebhookRequest } from '../types';
 import { hexDigestMatches, hmacSha256, secretsMatch } from './hmac';
 import { checkTolerance } from './tolerance';
+import type { Verification } from './verification';
 
 export type SchemeKind =
 	| 'hmacHex'
@@ -21,7 +22,7 @@ export interface VerifyContext {
 	toleranceSeconds: number;
 }
 
-export type Verification = { ok: true } | { ok: false; reason: string };
+export type { Verification };
 
 export interface SignOptions {
 	/** Unix seconds to sign with (timestamped schemes only); defaults to now. */

@@ -1,4 +1,4 @@
-import type { Verification } from './schemes';
+import type { Verification } from './verification';
 
 /**
  * Whether a signed timestamp (Unix seconds) is within the tolerance of now, either way; a tolerance of 0 accepts
