@@ -14,7 +14,7 @@ export { HEADER_NAME_PATTERN, type RequiredHeader } from './signatures/required-
 export { MAX_DEDUPE_KEYS, receive, type KeyStore, type ReceiveOptions } from './receive';
 export { sign, type ProviderSignOptions } from './sign';
 export { serializePayload } from './serialize';
-export { toOutputItem, type DeliveryMetadata } from './output';
+export { SIGNED_WEBHOOK_SOURCE, toOutputItem, type DeliveryMetadata } from './output';
 export {
 	providers,
 	providerIds,

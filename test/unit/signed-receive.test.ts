@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import {
 	receiveSigned,
 	SIGNED_PRESETS,
+	SIGNED_WEBHOOK_SOURCE,
 	signSigned,
+	toOutputItem,
 	type HmacAlgorithm,
 	type ReceiveOptions,
 	type SignedWebhookSettings,
@@ -189,6 +191,21 @@ describe('copy keys, event names and the pipeline', () => {
 		const byPath = { ...bodyHmac('sha256', 'hex'), eventName: { from: 'jsonPath', path: 'type' } };
 		const signed = signSigned(byPath as SignedWebhookSettings, BODY, SECRET);
 		expect(run(byPath as SignedWebhookSettings, signed).event).toBe('thing.happened');
+	});
+
+	it('the item, with delivery metadata naming the signed webhook as its source', () => {
+		const settings = SIGNED_PRESETS.stripe.settings;
+		const result = run(settings, signSigned(settings, BODY, SECRET, { timestamp: NOW_S }));
+		const item = toOutputItem(SIGNED_WEBHOOK_SOURCE, result, { includeMetadata: true });
+		expect(item).toMatchObject({
+			id: 'evt_1',
+			_delivery: {
+				provider: 'signedWebhook',
+				event: 'thing.happened',
+				deliveryId: 'evt_1',
+				verified: 'signature',
+			},
+		});
 	});
 
 	it('XML bodies are parsed after the signature; a body that does not parse is 400', () => {
