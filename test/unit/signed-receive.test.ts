@@ -4,6 +4,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
 	receiveSigned,
+	SIGNED_PRESET_IDS,
 	SIGNED_PRESETS,
 	SIGNED_WEBHOOK_SOURCE,
 	signSigned,
@@ -151,6 +152,22 @@ describe('timestamped HMAC', () => {
 		const { 'X-Slack-Request-Timestamp': _, ...without } = headers;
 		expect(run(slack, without).reason).toBe('missing X-Slack-Request-Timestamp header');
 	});
+});
+
+describe('rotation', () => {
+	it.each(SIGNED_PRESET_IDS)(
+		'%s: signed with the previous secret, verified while both are set',
+		(id) => {
+			const settings = SIGNED_PRESETS[id].settings;
+			const current = 'whsec_' + Buffer.from(SECRET).toString('base64');
+			const previous = 'whsec_' + Buffer.from(OLD_SECRET).toString('base64');
+			const headers = signSigned(settings, BODY, previous, { timestamp: NOW_S });
+			expect(run(settings, headers, BODY, { secret: [current, previous] }).status).toBe(200);
+			expect(run(settings, headers, BODY, { secret: current }).reason).toBe(
+				'signature does not match',
+			);
+		},
+	);
 });
 
 describe('copy keys, event names and the pipeline', () => {
