@@ -15,7 +15,7 @@ export { pastedValueProblem } from './pasted-value';
 export { MAX_DEDUPE_KEYS, receive, receiveAs, type KeyStore, type ReceiveOptions } from './receive';
 export { sign, type ProviderSignOptions } from './sign';
 export { serializePayload } from './serialize';
-export { toOutputItem, type DeliveryMetadata } from './output';
+export { SIGNED_WEBHOOK_SOURCE, toOutputItem, type DeliveryMetadata } from './output';
 export {
 	providers,
 	providerIds,

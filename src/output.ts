@@ -1,9 +1,11 @@
-import type { ReceiveResult, SchemaIssue, Verified } from './types';
+import type { ProviderId, ReceiveResult, SchemaIssue, Verified } from './types';
+
+/** What `_delivery.provider` says for a signed webhook (src/signed/), which is not one of the providers. */
+export const SIGNED_WEBHOOK_SOURCE = 'signedWebhook';
 
 /** Metadata about a delivery, added to the item as `_delivery` when the node option asks for it. */
 export interface DeliveryMetadata {
-	/** A provider's id, or `signedWebhook`. */
-	provider: string;
+	provider: ProviderId | typeof SIGNED_WEBHOOK_SOURCE;
 	event: string | null;
 	deliveryId: string | null;
 	verified: Verified;
@@ -21,7 +23,7 @@ export const SCHEMA_ISSUES_FIELD = '_schemaIssues';
  * so a workflow can route such items with an IF node instead of losing them.
  */
 export function toOutputItem(
-	provider: string,
+	provider: DeliveryMetadata['provider'],
 	result: ReceiveResult,
 	{
 		includeMetadata = false,

@@ -46,18 +46,20 @@ export const SIGNED_HELP = `  smart-webhooks send signed --preset <sender> --url
   smart-webhooks send signed --scheme <scheme> [scheme options] --url <URL> --secret <secret> [options]
 
 send signed: a delivery signed as any signed-webhook sender would (see docs/signed-webhooks.md)
-  --preset <sender>    ${SIGNED_PRESET_IDS.join(', ')}: that sender's scheme, copy key, event name and sample body
+  --preset <sender>    ${SIGNED_PRESET_IDS.join(', ')}:
+                       that sender's scheme, copy key, event name and sample body
   --scheme <scheme>    ${SIGNED_SCHEME_KINDS.join(', ')}, with:
     --signature-header <name>  the header with the signature (bodyHmac, timestampedHmac)
     --algorithm sha256|sha512|sha1   --encoding hex|base64   (default sha256, hex)
     --prefix <text>            before the digest, e.g. sha256= (GitHub) or v0= (Slack)
     --template <text>          timestampedHmac: what is signed, e.g. "{timestamp}.{body}"
-    --timestamp-header <name>  timestampedHmac: the timestamp in its own header (Slack); without it the
-                               signature header is "t=<timestamp>,v1=<digest>" (Stripe; --timestamp-key,
-                               --signature-key change t and v1)
-    --id-header <name> | --id-path <path>        where the receiver reads the copy key (a fresh id is sent in the header)
-    --event-header <name> | --event-path <path>  where the receiver reads the event name
-  --event <name>       the event name: sent in --event-header, and in the sample body
+    --timestamp-header <name>  timestampedHmac: the timestamp in its own header (Slack); without it
+                               the signature header is "t=<timestamp>,v1=<digest>" (Stripe;
+                               --timestamp-key and --signature-key change t and v1)
+    --id-header <name>, --id-path <path>        where the receiver reads the copy key
+                                                (a fresh id is sent there)
+    --event-header <name>, --event-path <path>  where the receiver reads the event name
+  --event <name>       the event name: sent in the event header, or in the sample body at --event-path
   --file, --times, --tamper, --header as for providers; Standard Webhooks secrets are whsec_<base64>`;
 
 export interface SignedSendArgs {

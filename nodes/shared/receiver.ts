@@ -1,5 +1,6 @@
 import {
 	receiveAs,
+	type DeliveryMetadata,
 	type ProviderDefinition,
 	type ReceiveOptions,
 	type ReceiveResult,
@@ -16,7 +17,7 @@ export interface Receiver {
 	/** As users read it: "SMP", "Signed Webhook". */
 	displayName: string;
 	/** `_delivery.provider` on the item. */
-	id: string;
+	id: DeliveryMetadata['provider'];
 	/** The node has a Payload Format choice (parameter `format`). */
 	formatChoice: boolean;
 	receive(request: WebhookRequest, options: ReceiveOptions): ReceiveResult;
@@ -30,7 +31,7 @@ export function providerReceiver(provider: ProviderDefinition): Receiver {
 /** A receiver for any receiving definition (a signed webhook's is built from the node's settings). */
 export function definitionReceiver(
 	definition: ReceivingDefinition,
-	id: string,
+	id: DeliveryMetadata['provider'],
 	formatChoice = false,
 ): Receiver {
 	return {

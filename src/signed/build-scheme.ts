@@ -108,6 +108,8 @@ export function buildSignedScheme(settings: SignedSchemeSettings | undefined): B
 	);
 	if (timestampHeader === undefined && timestampKey === signatureKey)
 		problems.push('timestamp key and signature key must differ');
+	if (timestampHeader !== undefined && timestampHeader.toLowerCase() === header.toLowerCase())
+		problems.push('timestamp header and signature header must differ');
 	const prefix = prefixOf(settings.prefix, problems);
 	if (problems.length || 'problem' in compiled) return { problems };
 	return {

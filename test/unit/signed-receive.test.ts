@@ -4,8 +4,11 @@ import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
 	receiveSigned,
+	SIGNED_PRESET_IDS,
 	SIGNED_PRESETS,
+	SIGNED_WEBHOOK_SOURCE,
 	signSigned,
+	toOutputItem,
 	type HmacAlgorithm,
 	type ReceiveOptions,
 	type SignedWebhookSettings,
@@ -151,6 +154,22 @@ describe('timestamped HMAC', () => {
 	});
 });
 
+describe('rotation', () => {
+	it.each(SIGNED_PRESET_IDS)(
+		'%s: signed with the previous secret, verified while both are set',
+		(id) => {
+			const settings = SIGNED_PRESETS[id].settings;
+			const current = 'whsec_' + Buffer.from(SECRET).toString('base64');
+			const previous = 'whsec_' + Buffer.from(OLD_SECRET).toString('base64');
+			const headers = signSigned(settings, BODY, previous, { timestamp: NOW_S });
+			expect(run(settings, headers, BODY, { secret: [current, previous] }).status).toBe(200);
+			expect(run(settings, headers, BODY, { secret: current }).reason).toBe(
+				'signature does not match',
+			);
+		},
+	);
+});
+
 describe('copy keys, event names and the pipeline', () => {
 	it('header, JSON path and body hash copy keys; the body hash is always a key', () => {
 		const bodyKey = `sha256:${createHash('sha256').update(BODY).digest('hex')}`;
@@ -189,6 +208,21 @@ describe('copy keys, event names and the pipeline', () => {
 		const byPath = { ...bodyHmac('sha256', 'hex'), eventName: { from: 'jsonPath', path: 'type' } };
 		const signed = signSigned(byPath as SignedWebhookSettings, BODY, SECRET);
 		expect(run(byPath as SignedWebhookSettings, signed).event).toBe('thing.happened');
+	});
+
+	it('the item, with delivery metadata naming the signed webhook as its source', () => {
+		const settings = SIGNED_PRESETS.stripe.settings;
+		const result = run(settings, signSigned(settings, BODY, SECRET, { timestamp: NOW_S }));
+		const item = toOutputItem(SIGNED_WEBHOOK_SOURCE, result, { includeMetadata: true });
+		expect(item).toMatchObject({
+			id: 'evt_1',
+			_delivery: {
+				provider: 'signedWebhook',
+				event: 'thing.happened',
+				deliveryId: 'evt_1',
+				verified: 'signature',
+			},
+		});
 	});
 
 	it('XML bodies are parsed after the signature; a body that does not parse is 400', () => {

@@ -63,6 +63,16 @@ const incomplete: Array<[string, SignedSchemeSettings | undefined, RegExp]> = [
 		/must differ/,
 	],
 	[
+		'the timestamp in the signature header’s own name',
+		{
+			kind: 'timestampedHmac',
+			header: 'X-Sig',
+			template: '{timestamp}.{body}',
+			timestampHeader: 'x-sig',
+		},
+		/timestamp header and signature header must differ/,
+	],
+	[
 		'a negative tolerance',
 		{ kind: 'standardWebhooks', toleranceSeconds: -1 },
 		/tolerance must be a whole number/,
