@@ -19,7 +19,12 @@ import {
 	type RegistrationState,
 	type SmartComplyErrorCode,
 } from '../../src';
-import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
+import {
+	EVENTS_SUBTITLE,
+	TRIGGER_PANEL,
+	TRIGGER_WEBHOOKS,
+	triggerProperties,
+} from '../shared/description';
 import {
 	credentialSecret,
 	handleWebhook,
@@ -107,6 +112,7 @@ export class SmartComplyTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'smartComplyApi', required: true }],
 		webhooks: TRIGGER_WEBHOOKS,
+		triggerPanel: TRIGGER_PANEL,
 		properties: triggerProperties(provider),
 	};
 
