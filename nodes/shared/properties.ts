@@ -129,8 +129,12 @@ const LISTEN = '<i>Execute step</i> (n8n 1.x: <i>Listen for test event</i>)';
  * Where the Test URL is once the editor listens. The node declares no trigger panel (description.ts), so n8n leaves
  * this panel usable while it listens and the Webhook URLs section can be opened then.
  */
-export const TEST_URL_WHERE =
-	'Then open <i>Webhook URLs</i> at the top of this panel, choose <i>Test URL</i> and click the URL to copy it. The Test URL takes one delivery per click on Execute step; click it again for the next one';
+export const TEST_URL_STEPS =
+	'open <i>Webhook URLs</i> at the top of this panel, choose <i>Test URL</i> and click the URL to copy it';
+
+/** The Test URL is registered for one delivery per listen (n8n removes it once a delivery arrived). */
+const ONE_PER_LISTEN =
+	'The Test URL takes one delivery per click on Execute step: click it again before the next one.';
 
 /** The sender's command for one event (or a payload file), as the panel shows it. */
 function senderCommand(provider: ProviderDefinition, eventArg: string): string {
@@ -143,15 +147,16 @@ function senderCommand(provider: ProviderDefinition, eventArg: string): string {
  * `eventArg` is an event this node runs for with the events it shows beside (tryItNotices picks it).
  */
 export function tryItText(provider: ProviderDefinition, eventArg: string): string {
+	const listen = `click ${LISTEN} (the button then reads <i>Stop Listening</i>), ${TEST_URL_STEPS}`;
 	if (provider.registration.kind === 'api') {
 		// With automatic registration the signing secret lives in the trigger, so the provider's own test call is the way.
-		return `To try it: click ${LISTEN}. With automatic registration the trigger registers a test endpoint: use <i>Send test event</i> on it in ${provider.displayName}. With a dashboard endpoint, send its test event, or run ${senderCommand(provider, eventArg)}. ${TEST_URL_WHERE}.`;
+		return `To try it: click ${LISTEN}. With automatic registration the trigger registers a test endpoint: use <i>Send test event</i> on it in ${provider.displayName}. With a dashboard endpoint, send its test event, or ${listen}, and run ${senderCommand(provider, eventArg)}. ${ONE_PER_LISTEN}`;
 	}
 	const inQuery =
 		provider.scheme.queryParameter === undefined
 			? ''
 			: ` (add <code>--query-key</code> to send the key in the URL's ${provider.scheme.queryParameter} parameter instead of the header)`;
-	return `To try it before ${provider.displayName} is set up: click ${LISTEN}, then run ${senderCommand(provider, eventArg)}${inQuery}. ${TEST_URL_WHERE}.`;
+	return `To try it before ${provider.displayName} is set up: ${listen}, and run ${senderCommand(provider, eventArg)}${inQuery}. ${ONE_PER_LISTEN}`;
 }
 
 /** Matches a parameter that is set and not empty (n8n-workflow's displayOptions condition). */
