@@ -14,6 +14,14 @@ export class SmartMaintenanceWebhookApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName:
+				'Fill in the Secret, a header (Header Name and Header Value), or both, as set on the webhook in SmartMaintenance (Configuration → Webhooks). With neither, the trigger accepts unsigned deliveries from anyone who knows its URL.',
+			name: 'nothingSetNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { secret: [''], headerName: [''] } },
+		},
+		{
 			displayName: 'Secret',
 			name: 'secret',
 			type: 'string',
