@@ -140,7 +140,7 @@ export type Outcome =
  * Where it stops holding: a read-modify-write slower than the wait (a stalled database connection, a long pause of
  * the other process) can still drop a key after we saw it; so can a chain of overlapping writes that keeps dropping
  * it for more than maxRounds checks (logged as a warning by the caller). Two copies of one delivery that both read
- * the row before either wrote both see "new" and both run: n8n offers nodes no atomic claim (see the README).
+ * the row before either wrote both see "new" and both run: n8n offers nodes no atomic claim (see docs/duplicates-and-queue-mode.md).
  */
 export async function recordDurably(
 	row: string,

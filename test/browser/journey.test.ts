@@ -1,11 +1,13 @@
-// A new user's first SMP workflow in the real n8n 2.x editor, step by step as the README's "First steps in the
-// editor" tells it: a new workflow; the SMP trigger from the nodes panel; its credential created in the credential
-// dialog; Edit Fields (Set) added after it; Execute step (listen); a signed delivery sent to the Test URL with the
-// package's own sender (cli/dist/cli.js, smart-webhooks-cli's bin, as a child process); the item in the trigger's output; one of its fields
-// dragged into Edit Fields, with the preview and the step's output showing the value; saved and published; a
-// delivery to the Production URL runs the workflow exactly once with that payload (checked through n8n's REST API
-// and shown in the Executions view). And a delivery with the wrong secret while listening shows as the trigger's
-// error in the editor. Every step is done in the UI; only the checks of what n8n stored use the REST API.
+// A new user's first SMP workflow in the real n8n 2.x editor, step by step and in the order of the README's "Quick
+// start": a new workflow; the SMP trigger from the nodes panel; its credential created in the credential dialog; Edit
+// Fields (Set) added after it; Execute step (n8n listens); then, while it listens, the Test URL from the trigger's
+// Webhook URLs section, where the panel's try-it notice says it is (a click something covers fails the step); a signed
+// delivery sent there with the package's own sender (cli/dist/cli.js, smart-webhooks-cli's bin, as a child process);
+// the item in the trigger's output; one of its fields dragged into Edit Fields, with the preview and the step's output
+// showing the value; saved and published; the Production URL from the same section; a delivery there runs the
+// workflow exactly once with that payload (checked through n8n's REST API and shown in the Executions view). And a
+// delivery with the wrong secret while listening shows as the trigger's error in the editor. Every step is done in
+// the UI; only the checks of what n8n stored use the REST API.
 //
 // Screenshots: docs/screenshots/journey-1-listening.png, journey-2-item.png, journey-3-mapped.png,
 // journey-4-execution.png, journey-refused.png.

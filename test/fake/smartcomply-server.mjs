@@ -47,7 +47,7 @@ const wait = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * @param {{ port?: number, apiKey?: string, deliveryTimeoutMs?: number }} [options]
  */
-/** The `data` of each event the fake sends (SmartComply's catalogue is not public: shapes as in the README). */
+/** The `data` of each event the fake sends (SmartComply's catalogue is not public: shapes as in docs/providers/smartcomply.md). */
 function sampleData(type, endpoint) {
 	if (type === 'test.submitted')
 		return { test_id: `tst_${hex(3)}`, result: 'passed', submitted_by: 'auditor@example.com' };
