@@ -10,7 +10,8 @@ export class SmartMaintenanceWebhookApi implements ICredentialType {
 		dark: 'file:../icons/smartmaintenance.dark.svg',
 	} as const;
 
-	documentationUrl = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks/blob/main/docs/providers/smartmaintenance.md';
+	documentationUrl =
+		'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks/blob/main/docs/providers/smartmaintenance.md';
 
 	properties: INodeProperties[] = [
 		{

@@ -7,7 +7,8 @@ export class SmartlyQWebhookApi implements ICredentialType {
 
 	icon = { light: 'file:../icons/smartlyq.svg', dark: 'file:../icons/smartlyq.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks/blob/main/docs/providers/smartlyq.md';
+	documentationUrl =
+		'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks/blob/main/docs/providers/smartlyq.md';
 
 	properties: INodeProperties[] = [
 		{
