@@ -84,7 +84,8 @@ function demoNote(fake) {
 		`\n    a SmartComply trigger registers an endpoint there when its workflow is published or listening; list them:` +
 		`\n      curl -s -H 'Authorization: Bearer ${fake.apiKey}' ${fake.url}/webhooks/endpoints` +
 		`\n    make it send an event (test.submitted, notice.created or webhook.test) to one, whe_… = an "id" from that list:` +
-		`\n      curl -s -X POST ${fake.origin}/__control/deliver -H 'Content-Type: application/json' -d '{"endpointId":"whe_…","type":"notice.created"}'`
+		`\n      curl -s -X POST ${fake.origin}/__control/deliver -H 'Content-Type: application/json' -d '{"endpointId":"whe_…","type":"notice.created"}'` +
+		'\n    its answer\'s "trigger" says what the trigger made of it: "ran: …", "ignored: <why> (nothing ran)" or "refused …"'
 	);
 }
 
