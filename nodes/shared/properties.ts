@@ -147,16 +147,17 @@ function senderCommand(provider: ProviderDefinition, eventArg: string): string {
  * `eventArg` is an event this node runs for with the events it shows beside (tryItNotices picks it).
  */
 export function tryItText(provider: ProviderDefinition, eventArg: string): string {
-	const listen = `click ${LISTEN} (the button then reads <i>Stop Listening</i>), ${TEST_URL_STEPS}`;
+	const listen = `click ${LISTEN}; the button then reads <i>Stop Listening</i>`;
+	const send = `${TEST_URL_STEPS}, and run ${senderCommand(provider, eventArg)}`;
 	if (provider.registration.kind === 'api') {
 		// With automatic registration the signing secret lives in the trigger, so the provider's own test call is the way.
-		return `To try it: click ${LISTEN}. With automatic registration the trigger registers a test endpoint: use <i>Send test event</i> on it in ${provider.displayName}. With a dashboard endpoint, send its test event, or ${listen}, and run ${senderCommand(provider, eventArg)}. ${ONE_PER_LISTEN}`;
+		return `To try it: ${listen}. With automatic registration the trigger registers a test endpoint in ${provider.displayName}: use <i>Send test event</i> on it there. With a dashboard endpoint, send its test event, or ${send}. ${ONE_PER_LISTEN}`;
 	}
 	const inQuery =
 		provider.scheme.queryParameter === undefined
 			? ''
 			: ` (add <code>--query-key</code> to send the key in the URL's ${provider.scheme.queryParameter} parameter instead of the header)`;
-	return `To try it before ${provider.displayName} is set up: ${listen}, and run ${senderCommand(provider, eventArg)}${inQuery}. ${ONE_PER_LISTEN}`;
+	return `To try it before ${provider.displayName} is set up: ${listen}. Then ${send}${inQuery}. ${ONE_PER_LISTEN}`;
 }
 
 /** Matches a parameter that is set and not empty (n8n-workflow's displayOptions condition). */
