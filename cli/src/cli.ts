@@ -319,7 +319,7 @@ function describeResponse(status: number, text: string): string {
 export function nextStep(url: URL, status: number): string | undefined {
 	if (status !== 404 && status !== 410) return undefined;
 	const listen =
-		'the Test URL answers only while the editor listens, one delivery per listen: click Execute step on the trigger (n8n 1.x: Listen for test event), then send again';
+		'the Test URL answers only while the editor listens, one delivery per listen: click Execute step on the trigger, then send again';
 	const publish =
 		'the Production URL answers only while the workflow is published (n8n 1.x: active): publish it, then send again';
 	if (url.pathname.includes('/webhook-test/')) return `next: ${listen}.`;

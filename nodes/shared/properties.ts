@@ -122,8 +122,11 @@ export function setupNotice(provider: ProviderDefinition): INodeProperties[] {
 	];
 }
 
-/** The editor's button that makes a trigger wait for one test delivery: renamed in n8n 2.x. */
-const LISTEN = '<i>Execute step</i> (n8n 1.x: <i>Listen for test event</i>)';
+/**
+ * The editor's button that makes a trigger wait for one test delivery. Without a trigger panel it is the panel's
+ * own Execute step on both lines (1.123.81 labels only n8n's Webhook node "Listen for test event").
+ */
+const LISTEN = '<i>Execute step</i>';
 
 /**
  * Where the Test URL is once the editor listens. The node declares no trigger panel (description.ts), so n8n leaves
