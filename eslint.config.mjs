@@ -10,7 +10,7 @@
 //   dist/index.js, which the scanner's tarball leg lints as **/*.js).
 // Tests, benches, scripts and the CLI package (cli/) never ship in the n8n tarball and are not code n8n loads: they
 // start servers, read files and print by design, so n8n's rules would only report that. They are type-checked by
-// tsc and formatted by prettier. Why not n8n's untouched default config (what n8n Cloud requires): README, Decisions.
+// tsc and formatted by prettier. Why not n8n's untouched default config (what n8n Cloud requires): docs/development.md, n8n's verification.
 //
 // The tarball itself (dist/**/*.js) is checked by `npm run scan`, not by this file.
 import { createRequire } from 'node:module';

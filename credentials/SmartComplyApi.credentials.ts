@@ -15,7 +15,8 @@ export class SmartComplyApi implements ICredentialType {
 		dark: 'file:../icons/smartcomply.dark.svg',
 	} as const;
 
-	documentationUrl = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#smartcomply';
+	documentationUrl =
+		'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks/blob/main/docs/providers/smartcomply.md';
 
 	properties: INodeProperties[] = [
 		{

@@ -10,9 +10,18 @@ export class SmartMaintenanceWebhookApi implements ICredentialType {
 		dark: 'file:../icons/smartmaintenance.dark.svg',
 	} as const;
 
-	documentationUrl = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#smartmaintenance';
+	documentationUrl =
+		'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks/blob/main/docs/providers/smartmaintenance.md';
 
 	properties: INodeProperties[] = [
+		{
+			displayName:
+				'Fill in the Secret, a header (Header Name and Header Value), or both, as set on the webhook in SmartMaintenance (Configuration → Webhooks). With neither, the trigger accepts unsigned deliveries from anyone who knows its URL.',
+			name: 'nothingSetNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { secret: [''], headerName: [''] } },
+		},
 		{
 			displayName: 'Secret',
 			name: 'secret',

@@ -11,7 +11,8 @@ export class SmarterMeasureWebhookApi implements ICredentialType {
 		dark: 'file:../icons/smartermeasure.dark.svg',
 	} as const;
 
-	documentationUrl = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#smartermeasure';
+	documentationUrl =
+		'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks/blob/main/docs/providers/smartermeasure.md';
 
 	properties = secretField({
 		displayName: 'Verification Key',

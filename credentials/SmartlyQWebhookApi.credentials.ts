@@ -8,7 +8,8 @@ export class SmartlyQWebhookApi implements ICredentialType {
 
 	icon = { light: 'file:../icons/smartlyq.svg', dark: 'file:../icons/smartlyq.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#smartlyq';
+	documentationUrl =
+		'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks/blob/main/docs/providers/smartlyq.md';
 
 	properties = secretField({
 		displayName: 'Signing Secret',

@@ -8,7 +8,8 @@ export class SmpWebhookApi implements ICredentialType {
 
 	icon = { light: 'file:../icons/smp.svg', dark: 'file:../icons/smp.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#smp';
+	documentationUrl =
+		'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks/blob/main/docs/providers/smp.md';
 
 	properties = secretField({
 		displayName: 'Signing Secret',

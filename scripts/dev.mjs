@@ -84,7 +84,8 @@ function demoNote(fake) {
 		`\n    a SmartComply trigger registers an endpoint there when its workflow is published or listening; list them:` +
 		`\n      curl -s -H 'Authorization: Bearer ${fake.apiKey}' ${fake.url}/webhooks/endpoints` +
 		`\n    make it send an event (test.submitted, notice.created or webhook.test) to one, whe_… = an "id" from that list:` +
-		`\n      curl -s -X POST ${fake.origin}/__control/deliver -H 'Content-Type: application/json' -d '{"endpointId":"whe_…","type":"notice.created"}'`
+		`\n      curl -s -X POST ${fake.origin}/__control/deliver -H 'Content-Type: application/json' -d '{"endpointId":"whe_…","type":"notice.created"}'` +
+		'\n    its answer\'s "trigger" says what the trigger made of it: "ran: …", "ignored: <why> (nothing ran)" or "refused …"'
 	);
 }
 
@@ -140,6 +141,24 @@ async function ownerHint(url) {
 		: '';
 }
 
+/**
+ * n8n 2.x in internal runner mode looks for its Python task runner at every start and, on a machine without its
+ * virtual environment (every npm install of n8n), logs a warning that reads like a failure. n8n 2.41.1 has no setting
+ * that skips the check (TaskRunnerModule.startInternalTaskRunners always runs it), so the terminal gets one line
+ * that says what it means instead; n8n.log keeps n8n's own words.
+ */
+let pythonNoteShown = false;
+function quietPythonRunner(chunk) {
+	return chunk.replace(
+		/^.*Failed to start Python task runner in internal mode\..*(\r?\n|$)/m,
+		() => {
+			if (pythonNoteShown) return '';
+			pythonNoteShown = true;
+			return '(n8n runs no Python Code nodes here: its Python runner is not installed. JavaScript Code nodes and these triggers are unaffected.)\n';
+		},
+	);
+}
+
 async function main() {
 	const opts = parseArgs(process.argv.slice(2));
 	const t0 = Date.now();
@@ -153,7 +172,7 @@ async function main() {
 
 	if (!existsSync(path.join(REPO_ROOT, 'node_modules'))) {
 		await step(
-			"node_modules missing: npm ci (this package's build tools, about 350 packages)",
+			"node_modules missing: npm ci (this package's build tools, about 670 packages)",
 			() =>
 				runVisible('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
 					timeoutMs: 15 * 60_000,
@@ -227,6 +246,7 @@ async function main() {
 					port: opts.port,
 					dataDir,
 					echo: true,
+					echoFilter: quietPythonRunner,
 					logFile: path.join(dataDir, 'n8n.log'),
 				}),
 		);

@@ -6,7 +6,7 @@
 // "tests: N passed, M failed" and exits non-zero if anything failed or nothing ran.
 // After the build the package is packed ONCE (`npm pack`, the tarball users get) and every n8n of every suite
 // installs that tarball the README's way (SMART_WEBHOOKS_TARBALL; scripts/lib/n8n-process.mjs installPackage).
-// Order: unit, package, e2e on n8n 2.x, e2e on n8n 1.x, browser (2.x; 1.x: the schema preview), queue mode (PostgreSQL + Redis + n8n 2.x
+// Order: unit, package, e2e on n8n 2.x, e2e on n8n 1.x, browser (2.x; 1.x: listening and the schema preview), queue mode (PostgreSQL + Redis + n8n 2.x
 // main, 2 webhook processors, 1 worker; and an n8n 1.x restart).
 //   --unit        unit and package suites only (no n8n)
 //   --e2e-only    end-to-end suites only (e2e, browser, queue)
@@ -111,9 +111,11 @@ if (runE2e) {
 		// The editor in a real browser: screenshots and on-screen checks, once, on the current n8n line.
 		if (lines.includes('2'))
 			vitest('browser-n8n2', 'test/browser/vitest.config.ts', { ...suiteEnv, N8N_LINE: '2' });
-		// n8n 1.x's editor: only the schema preview (2.x's editor shows none for triggers), one file, one n8n start.
+		// n8n 1.x's editor: the Test URL while listening and the schema preview (2.x's editor shows none for
+		// triggers), one n8n start.
 		if (lines.includes('1'))
 			vitest('browser-n8n1', 'test/browser/vitest.config.ts', { ...suiteEnv, N8N_LINE: '1' }, [
+				'test/browser/listening-n8n1.test.ts',
 				'test/browser/schema-preview.test.ts',
 			]);
 	}

@@ -1,4 +1,4 @@
-// The package's main export: the n8n-free core the README documents ("Using the core without n8n") and what the
+// The package's main export: the n8n-free core docs/core-api.md documents and what the
 // nodes, credentials and the CLI import. Tests reach other internals through their own modules.
 export type {
 	ProviderId,

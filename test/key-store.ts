@@ -2,7 +2,7 @@ import type { KeyStore } from '../src';
 
 /**
  * A store for receive()'s `dedupe` option in tests: it remembers every key, as a table with a unique key does (the
- * package ships no store: in n8n the trigger records keys in n8n's database; see the README).
+ * package ships no store: in n8n the trigger records keys in n8n's database; see docs/core-api.md).
  */
 export function memoryKeyStore(): KeyStore & { readonly size: number } {
 	const seen = new Set<string>();

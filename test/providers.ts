@@ -1,4 +1,4 @@
-// The providers as the tests expect them, one row each, written once (from docs/providers.md and the README) instead of
+// The providers as the tests expect them, one row each, written once (from docs/providers.md and docs/providers/) instead of
 // a list per test file. Adding a provider adds a row here; the suites that iterate over providers pick it up.
 import path from 'node:path';
 import type { ICredentialType, INodeType } from 'n8n-workflow';
@@ -11,7 +11,7 @@ export interface ProviderRow {
 	displayName: string;
 	/** The credential type's name; its class and file are the same name capitalised (credentials/<Name>.credentials.ts). */
 	credential: string;
-	/** icons/<slug>.svg and icons/<slug>.dark.svg, and the README section anchor (#<slug>). */
+	/** icons/<slug>.svg and icons/<slug>.dark.svg, and the provider's page docs/providers/<slug>.md. */
 	slug: string;
 	scheme: 'hmacHex' | 'hmacPrefixedHex' | 'hmacTimestamped' | 'staticKey';
 	/** The header that carries the signature or key. */

@@ -37,6 +37,22 @@ function describeResponse(status: number, text: string): string {
 }
 
 /**
+ * What to do after n8n answered that nothing listens at the URL (404; 410 from anything in front that reports the
+ * webhook gone). A Test URL is registered for one delivery per listen, a Production URL while the workflow is
+ * published; n8n's own hint names only the canvas button.
+ */
+export function nextStep(url: URL, status: number): string | undefined {
+	if (status !== 404 && status !== 410) return undefined;
+	const listen =
+		'the Test URL answers only while the editor listens, one delivery per listen: click Execute step on the trigger, then send again';
+	const publish =
+		'the Production URL answers only while the workflow is published (n8n 1.x: active): publish it, then send again';
+	if (url.pathname.includes('/webhook-test/')) return `next: ${listen}.`;
+	if (url.pathname.includes('/webhook/')) return `next: ${publish}.`;
+	return `next: ${listen}; or ${publish}.`;
+}
+
+/**
  * POSTs the same delivery (same body, same headers) `times` times, as a sender retrying it would, printing each
  * answer; exit 0 when every one was 2xx.
  */
@@ -61,6 +77,8 @@ export async function postDeliveries(
 			const ok = response.status >= 200 && response.status < 300;
 			if (!ok) failures++;
 			io.out(`${label}${ok ? 'accepted' : 'refused'}: ${describeResponse(response.status, text)}`);
+			const next = nextStep(url, response.status);
+			if (next) io.out(next);
 		} catch (error) {
 			failures++;
 			const cause = (error as { cause?: { code?: string; message?: string } }).cause;

@@ -19,11 +19,16 @@ import {
 	type RegistrationState,
 	type SmartComplyErrorCode,
 } from '../../src';
-import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
+import {
+	EVENTS_SUBTITLE,
+	TRIGGER_PANEL,
+	TRIGGER_WEBHOOKS,
+	triggerProperties,
+} from '../shared/description';
 import { triggerExecute } from '../shared/execute-phase';
+import { providerReceiver } from '../shared/receiver';
 import { credentialSecret, SetupProblem, type TriggerKeys } from '../shared/secrets';
 import { selectedEvents } from '../shared/settings';
-import { providerReceiver } from '../shared/receiver';
 import { handleWebhook } from '../shared/webhook-phase';
 import { smartComplyClient } from './n8n-transport';
 
@@ -106,6 +111,7 @@ export class SmartComplyTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'smartComplyApi', required: true }],
 		webhooks: TRIGGER_WEBHOOKS,
+		triggerPanel: TRIGGER_PANEL,
 		properties: triggerProperties(provider),
 	};
 

@@ -46,12 +46,24 @@ export async function smartMaintenanceKeys(
 
 const secretTest = localSecretTest('secret', true);
 
+/**
+ * SmartMaintenance lets an admin leave both the Secret and the header out, and so does the trigger (unsigned
+ * deliveries are accepted); an empty credential is still far more often a step missed than a choice, so the test says
+ * what is missing. n8n saves the credential either way.
+ */
+export const NOTHING_SET =
+	'Nothing is set: type the Secret from the webhook in SmartMaintenance, or a Header Name and Header Value, or both. Saved empty, the trigger accepts unsigned deliveries from anyone who knows its URL.';
+
 /** The credential test: the secret's local checks, then the header pair's, saying what a delivery must carry. */
 export async function smartMaintenanceCredentialTest(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	const name = text(credential.data?.headerName).trim();
+	const nothing = [name, credential.data?.secret, credential.data?.headerSecret].every(
+		(value) => text(value) === '',
+	);
+	if (nothing) return { status: 'Error', message: NOTHING_SET };
 	const problem = headerSettingProblem(name, text(credential.data?.headerSecret));
 	if (problem) return { status: 'Error', message: problem };
 	const secretResult = await secretTest.call(this, credential);

@@ -1,6 +1,11 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { providers } from '../../src';
-import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
+import {
+	EVENTS_SUBTITLE,
+	TRIGGER_PANEL,
+	TRIGGER_WEBHOOKS,
+	triggerProperties,
+} from '../shared/description';
 import { localSecretTest, manualWebhookMethods } from '../shared/hooks';
 import { triggerExecute } from '../shared/execute-phase';
 import { credentialSecret } from '../shared/secrets';
@@ -27,6 +32,7 @@ export class SmarterMeasureTrigger implements INodeType {
 			{ name: 'smarterMeasureWebhookApi', required: true, testedBy: 'smarterMeasureKey' },
 		],
 		webhooks: TRIGGER_WEBHOOKS,
+		triggerPanel: TRIGGER_PANEL,
 		properties: triggerProperties(provider),
 	};
 

@@ -1,6 +1,11 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { providers } from '../../src';
-import { EVENTS_SUBTITLE, TRIGGER_WEBHOOKS, triggerProperties } from '../shared/description';
+import {
+	EVENTS_SUBTITLE,
+	TRIGGER_PANEL,
+	TRIGGER_WEBHOOKS,
+	triggerProperties,
+} from '../shared/description';
 import { localSecretTest, manualWebhookMethods } from '../shared/hooks';
 import { triggerExecute } from '../shared/execute-phase';
 import { credentialSecret } from '../shared/secrets';
@@ -22,6 +27,7 @@ export class SmpTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'smpWebhookApi', required: true, testedBy: 'smpSecret' }],
 		webhooks: TRIGGER_WEBHOOKS,
+		triggerPanel: TRIGGER_PANEL,
 		properties: triggerProperties(provider),
 	};
 

@@ -4,9 +4,11 @@ import {
 	EVENT_FILTER,
 	eventProperties,
 	formatProperties,
+	optionsNotice,
 	optionsProperty,
 	rawBodyParameter,
 	setupNotice,
+	tryItNotices,
 } from './properties';
 
 /*
@@ -21,6 +23,15 @@ import {
 export const EVENTS_SUBTITLE =
 	`={{ ($parameter["eventFilter"] === "${EVENT_FILTER.all}" ? [] : [].concat(` +
 	'$parameter["events"] || [], ($parameter["otherEvents"] || $parameter["eventNames"] || "").split(",").map(s => s.trim()).filter(s => s))).join(", ") || "All events" }}';
+
+/**
+ * No trigger panel. With one (n8n's default for a webhook trigger), n8n covers the whole parameter panel while the
+ * editor listens (NodeDetailsView `blockUI`: listening and a trigger panel shown), so the Webhook URLs section, the only
+ * place n8n shows a community trigger's Test URL, cannot be opened at the moment the URL is needed; n8n's listening
+ * view shows the URL for its own Webhook node only. Without it the parameters stay usable while listening; the
+ * listening state shows in the output panel and on the Execute step button.
+ */
+export const TRIGGER_PANEL = false;
 
 /**
  * One POST webhook per trigger, answered by the node itself (it verifies before anything runs).
@@ -45,7 +56,9 @@ export function triggerProperties(provider: ProviderDefinition): INodeProperties
 	return [
 		...setupNotice(provider),
 		...eventProperties(provider),
+		...tryItNotices(provider),
 		...formatProperties(provider),
+		optionsNotice(provider),
 		optionsProperty(provider),
 		rawBodyParameter,
 	];

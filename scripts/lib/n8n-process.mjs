@@ -269,9 +269,9 @@ async function httpStatus(url, timeoutMs = 2000) {
  * Spawn an n8n process (`n8n start` by default; `webhook` / `worker` for queue mode) and wait until it is ready.
  * @param {{ line?: '2'|'1', command?: 'start'|'webhook'|'worker', port?: number, dataDir: string,
  *           env?: Record<string,string>, readyTimeoutMs?: number, logFile?: string, echo?: boolean,
- *           label?: string }} opts
+ *           echoFilter?: (chunk: string) => string, label?: string }} opts
  *   echo: also copy n8n's output to this process's stderr (default false; always kept in memory
- *   and, if given, in logFile).
+ *   and, if given, in logFile); echoFilter rewrites what is echoed.
  *   worker: readiness needs QUEUE_HEALTH_CHECK_ACTIVE=true and QUEUE_HEALTH_CHECK_PORT in env (its /healthz/readiness).
  * @returns {Promise<{ url: string, port: number, line: string, version: string, readyMs: number, command: string,
  *                     child: import('node:child_process').ChildProcess, output: () => string,
@@ -286,6 +286,7 @@ export async function startN8n({
 	readyTimeoutMs = 120_000,
 	logFile,
 	echo = false,
+	echoFilter,
 	label,
 } = {}) {
 	if (!dataDir) throw new Error('startN8n: dataDir is required');
@@ -315,6 +316,7 @@ export async function startN8n({
 	const output = teeOutput(child, {
 		log,
 		echo,
+		echoFilter,
 		prefix: label ? `[${label}] ` : '',
 		maxChars: 4_000_000,
 	});

@@ -70,16 +70,21 @@ export function runBounded(cmd, args, opts = {}) {
 /**
  * Tees a child's stdout and stderr to `log` and, with `echo`, to this process's stderr (`prefix` before every line),
  * and keeps them in memory: once past `maxChars`, only the newest half. Returns a getter for what is kept. Every
- * child these scripts start is read this way (runBounded, startN8n, the queue suite's services).
+ * child these scripts start is read this way (runBounded, startN8n, the queue suite's services). `echoFilter` rewrites
+ * what is echoed (not what is logged or kept), one chunk at a time.
  */
-export function teeOutput(child, { log, echo = false, prefix = '', maxChars = 2_000_000 } = {}) {
+export function teeOutput(
+	child,
+	{ log, echo = false, echoFilter = (s) => s, prefix = '', maxChars = 2_000_000 } = {},
+) {
 	let output = '';
 	const onData = (chunk) => {
 		const s = chunk.toString();
 		output += s;
 		if (output.length > maxChars) output = output.slice(-maxChars / 2);
 		log?.write(s);
-		if (echo) process.stderr.write(prefix ? s.replace(/^(?=.)/gm, prefix) : s);
+		const shown = echo ? echoFilter(s) : '';
+		if (shown) process.stderr.write(prefix ? shown.replace(/^(?=.)/gm, prefix) : shown);
 	};
 	child.stdout.on('data', onData);
 	child.stderr.on('data', onData);

@@ -34,7 +34,7 @@ export const smarterMeasure: ProviderDefinition = {
 		kind: 'email',
 		address: SMARTERMEASURE_CONTACT,
 		include: [
-			'The events you want (e.g. assessment completion); the names in the Event Names field below must match the names they send.',
+			'The events you want (e.g. assessment completion); to start the workflow on some of them only, choose Only the Events Named Below under Events and type their names exactly as they send them.',
 			'The format you prefer: JSON or XML (this trigger reads both).',
 		],
 		reply:

@@ -86,7 +86,7 @@ export const smartlyQ: ProviderDefinition = {
 	}),
 	facts(payload, _headers, rawBody) {
 		const event = stringField(payload, 'event');
-		// Decision (README Decisions; the earlier contract used the signature header value): SmartlyQ sends no delivery id, and a retry
+		// Decision (docs/decisions.md; the earlier contract used the signature header value): SmartlyQ sends no delivery id, and a retry
 		// re-signed with a new `t=` would carry a new signature header; the body's hash is the same for every retry.
 		return { event, deliveryId: `sha256:${sha256Hex(rawBody)}`, test: false };
 	},

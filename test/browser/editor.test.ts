@@ -50,7 +50,7 @@ interface Provider {
 	panelTexts: string[];
 	/** text the panel must not show */
 	panelAbsent?: string[];
-	credential: { type: string; fields: string[] };
+	credential: { type: string; fields: string[]; texts?: string[] };
 }
 
 const PROVIDERS: Provider[] = [
@@ -63,6 +63,8 @@ const PROVIDERS: Provider[] = [
 		preselected: 'project.completed',
 		events: ['project.completed', 'webhook.delivery_failed', 'webhook.test'],
 		panelTexts: [
+			// the try-it notice names the event the action chose
+			'send smp project.completed --url',
 			'Register this webhook in SMP by hand',
 			'Organisation settings → Webhooks',
 			'Generate a signing secret',
@@ -79,6 +81,8 @@ const PROVIDERS: Provider[] = [
 		preselected: 'test.submitted',
 		events: ['test.submitted', 'notice.created', 'webhook.test'],
 		panelTexts: [
+			// the try-it notice names the event the action chose
+			'send smartComply test.submitted --url',
 			'Registration',
 			'the trigger creates its own endpoint in SmartComply',
 			'Nothing to copy by hand',
@@ -105,6 +109,8 @@ const PROVIDERS: Provider[] = [
 			'wallet.low',
 		],
 		panelTexts: [
+			// the try-it notice names the event the action chose
+			'send smartlyQ job.completed --url',
 			'Register this webhook in SmartlyQ by hand',
 			'Developer Dashboard',
 			'Webhooks tab',
@@ -133,6 +139,8 @@ const PROVIDERS: Provider[] = [
 			'audit.exported',
 		],
 		panelTexts: [
+			// the try-it notice names the event the action chose
+			'send smartMaintenance task.completed --url',
 			'Register this webhook in SmartMaintenance by hand',
 			'Configuration → Webhooks',
 			'Send test event',
@@ -141,7 +149,12 @@ const PROVIDERS: Provider[] = [
 		],
 		// HTTPS is recommended, not required, for SmartMaintenance
 		panelAbsent: ['HTTPS required'],
-		credential: { type: 'SmartMaintenance Webhook API', fields: ['Secret', 'Header Name'] },
+		credential: {
+			type: 'SmartMaintenance Webhook API',
+			fields: ['Secret', 'Header Name'],
+			// shown while nothing is typed: what is missing
+			texts: ['Fill in the Secret, a header (Header Name and Header Value), or both'],
+		},
 	},
 	{
 		file: 'smartermeasure',
@@ -151,6 +164,8 @@ const PROVIDERS: Provider[] = [
 		displayName: 'SmarterMeasure Trigger',
 		action: 'On SmarterMeasure events you name',
 		panelTexts: [
+			// the try-it notice names the event the action chose
+			'send smarterMeasure <one of the Event Names> --url',
 			'Verification Key Sent In',
 			'SmarterMeasure sets up webhooks by e-mail only',
 			'developers@smartermeasure.com',
@@ -339,6 +354,7 @@ describe.skipIf(line !== '2')('n8n 2.x editor: the five triggers as a user sees 
 					.first()
 					.waitFor({ timeout: SHORT });
 			}
+			for (const text of p.credential.texts ?? []) await sees(dialog, text);
 			if (p.file === 'smartcomply') {
 				await expect
 					.poll(

@@ -1,11 +1,13 @@
-// A new user's first SMP workflow in the real n8n 2.x editor, step by step as the README's "First steps in the
-// editor" tells it: a new workflow; the SMP trigger from the nodes panel; its credential created in the credential
-// dialog; Edit Fields (Set) added after it; Execute step (listen); a signed delivery sent to the Test URL with the
-// package's own sender (cli/dist/cli.js, smart-webhooks-cli's bin, as a child process); the item in the trigger's output; one of its fields
-// dragged into Edit Fields, with the preview and the step's output showing the value; saved and published; a
-// delivery to the Production URL runs the workflow exactly once with that payload (checked through n8n's REST API
-// and shown in the Executions view). And a delivery with the wrong secret while listening shows as the trigger's
-// error in the editor. Every step is done in the UI; only the checks of what n8n stored use the REST API.
+// A new user's first SMP workflow in the real n8n 2.x editor, step by step and in the order of the README's "Quick
+// start": a new workflow; the SMP trigger from the nodes panel; its credential created in the credential dialog; Edit
+// Fields (Set) added after it; Execute step (n8n listens); then, while it listens, the Test URL from the trigger's
+// Webhook URLs section, where the panel's try-it notice says it is (a click something covers fails the step); a signed
+// delivery sent there with the package's own sender (cli/dist/cli.js, smart-webhooks-cli's bin, as a child process);
+// the item in the trigger's output; one of its fields dragged into Edit Fields, with the preview and the step's output
+// showing the value; saved and published; the Production URL from the same section; a delivery there runs the
+// workflow exactly once with that payload (checked through n8n's REST API and shown in the Executions view). And a
+// delivery with the wrong secret while listening shows as the trigger's error in the editor. Every step is done in
+// the UI; only the checks of what n8n stored use the REST API.
 //
 // Screenshots: docs/screenshots/journey-1-listening.png, journey-2-item.png, journey-3-mapped.png,
 // journey-4-execution.png, journey-refused.png.
@@ -21,6 +23,7 @@ import { type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 // @ts-expect-error plain ESM helper without types
 import { N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
+import { TEST_URL_STEPS } from '../../nodes/shared/properties';
 import {
 	escapeRe,
 	keepFailure,
@@ -41,6 +44,8 @@ const SECRET = 'journey-signing-secret-0123456789';
 /** the project name in the sender's project.completed sample (src/providers/smp.ts) */
 const PROJECT_NAME = 'Authentication accessibility audit';
 const TRIGGER = 'SMP Trigger';
+/** the try-it notice's directions to the Test URL, as the panel renders them (no tags) */
+const TEST_URL_WHERE = TEST_URL_STEPS.replace(/<[^>]+>/g, '');
 const NEXT = 'Edit Fields';
 // no step starts after BUDGET_MS from the file's start (each is capped by its own timeout)
 const BUDGET_MS = 180_000;
@@ -148,6 +153,33 @@ async function closeNdv() {
 	await ndv().waitFor({ state: 'hidden', timeout: SHORT });
 }
 
+/** n8n 2.x listens: the node's Execute step button reads "Stop Listening" (the panel's notice says so). */
+async function listening() {
+	await expect
+		.poll(
+			async () => (await ndv().locator('[data-test-id="node-execute-button"]').innerText()).trim(),
+			{ timeout: WAIT },
+		)
+		.toBe('Stop Listening');
+}
+
+/**
+ * The URL the trigger's Webhook URLs section shows for `which`, the way a user gets it: open the section (folded by
+ * default), pick the tab, click the URL (n8n copies it). Every click fails if something covers the section.
+ */
+async function webhookUrl(params: Locator, which: 'test' | 'production'): Promise<string> {
+	const shown = params.locator('.webhook-url');
+	if (!(await shown.isVisible()))
+		await params.locator('.webhooks .headline').click({ timeout: SHORT });
+	await params.locator(`[data-test-id="radio-button-${which}"]`).click({ timeout: SHORT });
+	const path = which === 'test' ? 'webhook-test' : 'webhook';
+	await expect
+		.poll(async () => (await shown.innerText()).trim(), { timeout: SHORT })
+		.toMatch(new RegExp(`/${path}/[0-9a-f-]{36}/webhook$`));
+	await shown.click({ timeout: SHORT });
+	return (await shown.innerText()).trim();
+}
+
 /** Shows a run-data pane (input or output) as JSON, where every field of the item is on screen. */
 async function asJson(pane: Locator) {
 	await pane.locator('[data-test-id="radio-button-json"]').click({ timeout: SHORT });
@@ -222,20 +254,6 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 				})
 				.toBe('SMP Webhook account');
 
-			// the Webhook URLs the panel shows: Production and Test
-			await params.locator('.webhooks .headline').click({ timeout: SHORT });
-			const shownUrl = params.locator('.webhook-url');
-			await params.locator('[data-test-id="radio-button-production"]').click({ timeout: SHORT });
-			await expect
-				.poll(async () => (await shownUrl.innerText()).trim(), { timeout: SHORT })
-				.toMatch(new RegExp(`^${escapeRe(n8nUrl)}/webhook/[0-9a-f-]{36}/webhook$`));
-			state.productionUrl = (await shownUrl.innerText()).trim();
-			await params.locator('[data-test-id="radio-button-test"]').click({ timeout: SHORT });
-			await expect
-				.poll(async () => (await shownUrl.innerText()).trim(), { timeout: SHORT })
-				.toMatch(new RegExp(`^${escapeRe(n8nUrl)}/webhook-test/[0-9a-f-]{36}/webhook$`));
-			state.testUrl = (await shownUrl.innerText()).trim();
-			expect(state.testUrl.replace('/webhook-test/', '/webhook/')).toBe(state.productionUrl);
 			await closeNdv();
 			step(t0, 'addTrigger');
 		},
@@ -284,15 +302,20 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 			withinBudget();
 			const t0 = Date.now();
 			onTestFailed(() => keepFailure(page, 'journey-listen'));
-			const testUrl = need(state.testUrl, 'the Test URL');
 			await openNode(TRIGGER);
-			// the Test URL in view for the screenshot
-			await ndv()
-				.locator('[data-test-id="node-parameters"] .webhooks .headline')
-				.click({ timeout: SHORT });
+			const params = ndv().locator('[data-test-id="node-parameters"]');
+			// the documented order: Execute step first ...
 			await ndv().locator('[data-test-id="node-execute-button"]').click({ timeout: SHORT });
-			await sees(ndv(), 'Listening for test event', WAIT);
+			await listening();
+			// ... then, while n8n listens, the Test URL where the panel's try-it notice says it is. A click that
+			// something covers (n8n's listening overlay) fails here after SHORT.
+			await sees(params, TEST_URL_WHERE);
+			state.testUrl = await webhookUrl(params, 'test');
+			expect(state.testUrl).toMatch(
+				new RegExp(`^${escapeRe(n8nUrl)}/webhook-test/[0-9a-f-]{36}/webhook$`),
+			);
 			await shot('journey-1-listening');
+			const testUrl = state.testUrl;
 			await waitForRegistration(testUrl);
 
 			const sent = await sendWithCli(testUrl, SECRET);
@@ -379,7 +402,6 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 			const t0 = Date.now();
 			onTestFailed(() => keepFailure(page, 'journey-publish'));
 			const workflowId = need(state.workflowId, 'the workflow id');
-			const productionUrl = need(state.productionUrl, 'the Production URL');
 			await closeNdv();
 			await page.keyboard.press('Control+s');
 			// stored: the trigger with its credential and event, Edit Fields with the mapping
@@ -429,6 +451,17 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 					interval: 500,
 				})
 				.toBe(true);
+			// the Production URL, from the trigger's Webhook URLs as the README says
+			await openNode(TRIGGER);
+			const productionUrl = await webhookUrl(
+				ndv().locator('[data-test-id="node-parameters"]'),
+				'production',
+			);
+			expect(productionUrl).toBe(
+				need(state.testUrl, 'the Test URL').replace('/webhook-test/', '/webhook/'),
+			);
+			state.productionUrl = productionUrl;
+			await closeNdv();
 			await waitForRegistration(productionUrl);
 			expect(await productionExecutions(workflowId)).toEqual([]);
 
@@ -494,7 +527,7 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 			await page.locator('[data-test-id="radio-button-workflow"]').click({ timeout: SHORT });
 			await openNode(TRIGGER);
 			await ndv().locator('[data-test-id="node-execute-button"]').click({ timeout: SHORT });
-			await sees(ndv(), 'Listening for test event', WAIT);
+			await listening();
 			await waitForRegistration(testUrl);
 
 			const sent = await sendWithCli(testUrl, 'not-the-signing-secret');

@@ -223,7 +223,7 @@ export async function executionItems(
 /**
  * The executions in which the workflow's nodes ran (the node after the trigger got an item), oldest first, with the
  * trigger's items. A copy that n8n's webhook phase could not recognise (queue mode, or racing its original) starts
- * an execution too, but its trigger emits nothing (see the README's "Retries and duplicates"), so these are the ones
+ * an execution too, but its trigger emits nothing (see "Retries and duplicates" in docs/duplicates-and-queue-mode.md), so these are the ones
  * that count as runs.
  */
 export async function workflowRuns(

@@ -77,7 +77,7 @@ describe('SmartComply Trigger, automatic registration (fake SmartComply API)', (
 
 	it("SmartComply's test call (POST /webhooks/endpoints/{id}/test) is verified and answered 200, and follows the Events filter in production", async () => {
 		// The trigger selects notice.created and test.submitted only: webhook.test is an event like any other in
-		// production (README, Decisions), so SmartComply counts it delivered and nothing runs.
+		// production (docs/decisions.md), so SmartComply counts it delivered and nothing runs.
 		const result = await fakeSendTest(productionEndpointId);
 		expect(result).toMatchObject({ delivered: true, response_status: 200 });
 		// A genuine notice.created signed by the fake with the registered secret runs the workflow once; sent after the

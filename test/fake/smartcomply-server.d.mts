@@ -40,3 +40,5 @@ export function startFakeSmartComply(options?: {
 	apiKey?: string;
 	deliveryTimeoutMs?: number;
 }): Promise<FakeSmartComply>;
+/** What the trigger made of a delivery, from its answer ("ran: …", "ignored: …", "refused 401: …"). */
+export function triggerOutcome(status: number, body: string): string;

@@ -47,13 +47,33 @@ const wait = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * @param {{ port?: number, apiKey?: string, deliveryTimeoutMs?: number }} [options]
  */
-/** The `data` of each event the fake sends (SmartComply's catalogue is not public: shapes as in the README). */
+/** The `data` of each event the fake sends (SmartComply's catalogue is not public: shapes as in docs/providers/smartcomply.md). */
 function sampleData(type, endpoint) {
 	if (type === 'test.submitted')
 		return { test_id: `tst_${hex(3)}`, result: 'passed', submitted_by: 'auditor@example.com' };
 	if (type === 'notice.created')
 		return { notice_id: `ntc_${hex(3)}`, title: 'New regulatory notice', severity: 'medium' };
 	return { endpoint_id: endpoint.id, message: 'This is a test event from SmartComply' };
+}
+
+/**
+ * What the trigger made of a delivery, from its answer: the fake's own report for `npm run dev -- --demo` users, who
+ * otherwise see a 200 for a workflow that ran and for one the trigger left alone alike.
+ */
+export function triggerOutcome(status, body) {
+	if (status === 0) return `not delivered: ${body}`;
+	let json;
+	try {
+		json = JSON.parse(body);
+	} catch {
+		json = undefined;
+	}
+	if (status >= 200 && status < 300) {
+		if (typeof json?.ignored === 'string') return `ignored: ${json.ignored} (nothing ran)`;
+		return 'ran: the trigger accepted it and started the workflow';
+	}
+	const reason = json?.error ?? json?.message ?? body;
+	return `refused ${status}: ${typeof reason === 'string' ? reason : JSON.stringify(reason)}`;
 }
 
 export async function startFakeSmartComply(options = {}) {
@@ -164,6 +184,7 @@ export async function startFakeSmartComply(options = {}) {
 			return send(res, 202, {
 				delivered: record.status >= 200 && record.status < 300,
 				response_status: record.status,
+				trigger: triggerOutcome(record.status, record.body),
 				event_id: record.eventId,
 			});
 		}

@@ -1,5 +1,5 @@
 // The built nodes and credentials as n8n loads them from dist/: icons in dist/icons/, codex files beside the nodes, codex pointing at
-// the node and its README section, and the subtitle evaluated by n8n-workflow's own expression engine.
+// the node and its provider page (docs/providers/<slug>.md), and the subtitle evaluated by n8n-workflow's own expression engine.
 // Needs `npm run build` first (npm test builds).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +17,9 @@ const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as
 	name: string;
 	n8n: { nodes: string[]; credentials: string[] };
 };
-const README_ANCHORS = Object.fromEntries(PROVIDERS.map((p) => [nodeName(p), p.slug]));
+const SLUGS = Object.fromEntries(PROVIDERS.map((p) => [nodeName(p), p.slug]));
+/** Where a node's and its credential's documentation links point: the provider's page on the default branch. */
+const PAGE = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks/blob/main/docs/providers/';
 
 function load<T>(file: string): T {
 	const exported = require(path.join(ROOT, file)) as Record<string, new () => T>;
@@ -68,7 +70,7 @@ describe.each(pkg.n8n.nodes)('%s', (file) => {
 		expect(readFileSync(light, 'utf8')).not.toBe(readFileSync(dark, 'utf8'));
 	});
 
-	it('has a codex file naming it, with categories and its README section', () => {
+	it('has a codex file naming it, with categories and its provider page', () => {
 		const codexPath = path.join(ROOT, file.replace(/\.js$/, '.json'));
 		const codex = JSON.parse(readFileSync(codexPath, 'utf8')) as Record<string, unknown>;
 		expect(codex).toMatchObject({
@@ -77,22 +79,12 @@ describe.each(pkg.n8n.nodes)('%s', (file) => {
 			codexVersion: '1.0',
 		});
 		expect((codex.categories as string[]).length).toBeGreaterThan(0);
+		const page = `docs/providers/${SLUGS[description.name]}.md`;
 		expect(codex.resources).toMatchObject({
-			primaryDocumentation: [
-				{
-					url: `https://github.com/smart-webhooks/n8n-nodes-smart-webhooks#${README_ANCHORS[description.name]}`,
-				},
-			],
+			primaryDocumentation: [{ url: `${PAGE}${SLUGS[description.name]}.md` }],
+			credentialDocumentation: [{ url: `${PAGE}${SLUGS[description.name]}.md` }],
 		});
-		const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-		const headings = [...readme.matchAll(/^#+ (.+)$/gm)].map((m) =>
-			m[1]
-				.trim()
-				.toLowerCase()
-				.replace(/[^a-z0-9 -]/g, '')
-				.replace(/ /g, '-'),
-		);
-		expect(headings).toContain(README_ANCHORS[description.name]);
+		expect(existsSync(path.join(ROOT, page))).toBe(true);
 	});
 
 	it('shows the chosen events as its subtitle (n8n expression engine)', () => {
@@ -123,13 +115,13 @@ describe.each(pkg.n8n.credentials)('%s', (file) => {
 		properties: Array<{ typeOptions?: { password?: boolean } }>;
 	}>(file);
 
-	it('has distinct light and dark icons and a README documentation link', () => {
+	it('has distinct light and dark icons and a documentation link to its provider page', () => {
 		const [light, dark] = iconFiles(file, credential.icon);
 		expect(path.dirname(light)).toBe(path.join(ROOT, 'dist/icons'));
 		expect(existsSync(light) && existsSync(dark)).toBe(true);
 		expect(readFileSync(light, 'utf8')).not.toBe(readFileSync(dark, 'utf8'));
-		expect(credential.documentationUrl).toMatch(
-			/^https:\/\/github\.com\/smart-webhooks\/n8n-nodes-smart-webhooks#[a-z]+$/,
-		);
+		expect(credential.documentationUrl.startsWith(PAGE)).toBe(true);
+		const page = credential.documentationUrl.slice(PAGE.length);
+		expect(existsSync(path.join(ROOT, 'docs/providers', page))).toBe(true);
 	});
 });

@@ -348,7 +348,7 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 2 workers', () => {
 			`case 1b: ${M} deliveries × 3 copies together on webhook2: ${oneAll.length} executions, ran ${oneRan.length}; ` +
 				`× 3 copies together on webhook1, webhook2, main: ${spreadAll.length} executions, ran ${spreadRan.length}`,
 		);
-		// two workers take the jobs of one webhook processor: same-moment copies can reach both (reported, README)
+		// two workers take the jobs of one webhook processor: same-moment copies can reach both (reported in docs/duplicates-and-queue-mode.md)
 		expect(new Set(oneRan.map((e) => e.afterItems[0]?.id))).toEqual(
 			new Set(one.map((d) => d.payload.id)),
 		);

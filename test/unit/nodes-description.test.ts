@@ -275,8 +275,11 @@ describe('hand-registered triggers: local credential tests', () => {
 		expect((await run('a-good-secret')).status).toBe('OK');
 		expect((await run(' padded ')).status).toBe('Error');
 		expect((await run('"quoted"')).status).toBe('Error');
-		// SmartMaintenance allows no secret at all; the others need one.
-		expect((await run('')).status).toBe(e.secretRequired ? 'Error' : 'OK');
+		// SmartMaintenance allows no secret, but an empty credential is answered with what is missing
+		const empty = await run('');
+		expect(empty.status).toBe('Error');
+		if (!e.secretRequired)
+			expect(empty.message).toMatch(/^Nothing is set: type the Secret .* Header Name/);
 	});
 });
 

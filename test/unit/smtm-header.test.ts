@@ -162,7 +162,13 @@ describe('SmartMaintenance Trigger with a Header Name and Header Value', () => {
 	});
 
 	it('has the fields in the credential (value as a password field) and a credential test that checks the pair', async () => {
-		const fields = new SmartMaintenanceWebhookApi().properties;
+		const all = new SmartMaintenanceWebhookApi().properties;
+		// a notice first, shown while the Secret and Header Name are both empty
+		expect(all[0]).toMatchObject({
+			type: 'notice',
+			displayOptions: { show: { secret: [''], headerName: [''] } },
+		});
+		const fields = all.filter((f) => f.type !== 'notice');
 		expect(fields.map((f) => f.name)).toEqual(['secret', 'headerName', 'headerSecret']);
 		expect(fields[2].typeOptions?.password).toBe(true);
 		const test = new SmartMaintenanceTrigger().methods.credentialTest.smartMaintenanceSecret;
@@ -188,9 +194,10 @@ describe('SmartMaintenance Trigger with a Header Name and Header Value', () => {
 			expect(result.status, JSON.stringify(bad)).toBe('Error');
 			expect(result.message).not.toContain('smtm-hdr');
 		}
+		// saved empty: n8n shows the test's answer, which says what is missing
 		expect(await run({ secret: '', headerName: '', headerSecret: '' })).toMatchObject({
-			status: 'OK',
-			message: expect.stringContaining('unsigned'),
+			status: 'Error',
+			message: expect.stringMatching(/^Nothing is set: .*unsigned deliveries/),
 		});
 	});
 
