@@ -13,7 +13,6 @@
  * the same run are the figures to read. Prints only; `--write` also puts the summary in bench/RESULTS.md (between
  * its queue-pg markers). Bounded: request timeouts, every wait bounded by counts or a stall limit, all stopped in finally.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,7 +20,7 @@ import path from 'node:path';
 import { DEFAULT_RETRY_MEMORY } from '../nodes/shared/copies';
 import { MAX_DEDUPE_KEYS, providers, serializePayload } from '../src/index';
 // @ts-expect-error plain ESM helper without types
-import { startQueueTopology, PG_BIN_DIR } from '../scripts/lib/services.mjs';
+import { psql, startQueueTopology } from '../scripts/lib/services.mjs';
 // @ts-expect-error plain ESM helper without types
 import { tarballForRun } from '../scripts/lib/n8n-process.mjs';
 import { median } from './e2e';
@@ -52,26 +51,6 @@ interface Pg {
 	database: string;
 }
 
-function psql(pg: Pg, sql: string, input?: string): string {
-	return execFileSync(
-		path.join(PG_BIN_DIR, 'psql'),
-		[
-			'-h',
-			pg.host,
-			'-p',
-			String(pg.port),
-			'-U',
-			pg.user,
-			'-d',
-			pg.database,
-			'-Atq',
-			'-v',
-			'ON_ERROR_STOP=1',
-			...(input === undefined ? ['-c', sql] : []),
-		],
-		{ encoding: 'utf8', timeout: 60_000, input: input ?? undefined },
-	).trim();
-}
 const walLsn = (pg: Pg) => psql(pg, 'select pg_current_wal_lsn()');
 const walBytes = (pg: Pg, from: string, to: string) =>
 	Number(psql(pg, `select pg_wal_lsn_diff('${to}', '${from}')`));

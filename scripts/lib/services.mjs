@@ -14,6 +14,25 @@ import { runBounded, teeOutput } from './run.mjs';
 
 /** Debian's PostgreSQL 15 binaries (apt-get install postgresql); PG_BIN_DIR overrides. */
 export const PG_BIN_DIR = process.env.PG_BIN_DIR || '/usr/lib/postgresql/15/bin';
+/**
+ * Runs SQL (or a script on stdin) with psql against a started PostgreSQL ({ host, port, user, database }) and returns
+ * its unaligned, tuples-only output, trimmed.
+ * @param {{ host: string, port: number, user: string, database: string }} pg
+ * @param {string} sql
+ * @param {string} [input]
+ */
+export function psql(pg, sql, input) {
+	return execFileSync(
+		path.join(PG_BIN_DIR, 'psql'),
+		[
+			...['-h', pg.host, '-p', String(pg.port), '-U', pg.user, '-d', pg.database],
+			...['-Atq', '-v', 'ON_ERROR_STOP=1'],
+			...(input === undefined ? ['-c', sql] : []),
+		],
+		{ encoding: 'utf8', timeout: 60_000, input },
+	).trim();
+}
+
 export const REDIS_SERVER = process.env.REDIS_SERVER || 'redis-server';
 
 /** Process groups started here and not yet stopped; killed on exit as a safety net. */

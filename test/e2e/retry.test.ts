@@ -2,8 +2,6 @@
 // n8n resumes at the failed node with the saved run data, so the trigger is not asked again and the delivery it
 // emitted reaches the node after it once more. The copy check must not stand in the way, on either n8n line.
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providers, serializePayload, sign } from '../../src';
 import {
@@ -16,26 +14,17 @@ import {
 	rest,
 	waitForExecutions,
 } from './harness';
+import { sideEffectNode, startRecorder } from './workflows';
 
-/** Answers 500 to the first request and 200 after: a downstream service that was down once. */
-let flaky: Server;
-const calls: unknown[] = [];
+/** A downstream service that was down once: 500 to the first request, 200 after. */
+let flaky: Awaited<ReturnType<typeof startRecorder>>;
 
 beforeAll(async () => {
-	flaky = createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			calls.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-			res.writeHead(calls.length === 1 ? 500 : 200, { 'content-type': 'application/json' });
-			res.end(calls.length === 1 ? '{"error":"down"}' : '{"ok":true}');
-		});
-	});
-	await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+	flaky = await startRecorder((n) => (n === 1 ? 500 : 200));
 });
 
 afterAll(async () => {
-	await new Promise((resolve) => flaky?.close(resolve));
+	await flaky?.close();
 });
 
 describe(`editor Retry on n8n ${env.line}.x`, () => {
@@ -57,21 +46,7 @@ describe(`editor Retry on n8n ${env.line}.x`, () => {
 					parameters: { events: ['project.completed'] },
 					credentials: { smpWebhookApi: cred },
 				},
-				{
-					id: randomUUID(),
-					name: 'Downstream',
-					type: 'n8n-nodes-base.httpRequest',
-					typeVersion: 4.2,
-					position: [240, 0],
-					parameters: {
-						method: 'POST',
-						url: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/effect`,
-						sendBody: true,
-						specifyBody: 'json',
-						jsonBody: '={{ JSON.stringify($json) }}',
-						options: {},
-					},
-				},
+				sideEffectNode('Downstream', flaky.url, [240, 0]),
 			],
 			connections: { Trigger: { main: [[{ node: 'Downstream', type: 'main', index: 0 }]] } },
 			settings: {
@@ -94,12 +69,12 @@ describe(`editor Retry on n8n ${env.line}.x`, () => {
 		expect(answer.status, answer.text).toBe(200);
 		const [failed] = await waitForExecutions(id, 1);
 		expect(failed.status).toBe('error');
-		expect(calls).toEqual([payload]);
+		expect(flaky.received).toEqual([payload]);
 
 		await client.request('POST', `/rest/executions/${failed.id}/retry`, { loadWorkflow: false });
 		const [, retried] = await waitForExecutions(id, 2);
 		expect(retried.status).toBe('success');
-		expect(calls).toEqual([payload, payload]);
+		expect(flaky.received).toEqual([payload, payload]);
 		const runData = (await executionData(retried.id)).data.resultData.runData;
 		expect(runData.Downstream[0].data.main[0].map((i: any) => i.json)).toEqual([{ ok: true }]);
 	});

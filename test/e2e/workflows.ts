@@ -1,6 +1,8 @@
 // What the e2e and queue suites and the benchmarks share about n8n, free of vitest (bench/ runs outside it): the
 // REST client's shape and the "trigger → NoOp" workflow body. Listing executions is in executions.ts.
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 // @ts-expect-error plain ESM helper without types
 import { NODE_TYPE_PREFIX as PREFIX } from '../../scripts/lib/n8n-process.mjs';
 
@@ -80,6 +82,49 @@ export function triggerWorkflowBody(input: {
 				saveDataErrorExecution: 'all',
 				saveManualExecutions: true,
 			},
+		},
+	};
+}
+
+/**
+ * A downstream service on 127.0.0.1 that records every JSON body posted to it: what a workflow's side effect reached.
+ * `status(n)` is the answer to the n-th request (1-based); 200 by default.
+ */
+export async function startRecorder(status: (n: number) => number = () => 200) {
+	const received: unknown[] = [];
+	const server = createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => {
+			received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+			const code = status(received.length);
+			res.writeHead(code, { 'content-type': 'application/json' });
+			res.end(code === 200 ? '{"ok":true}' : '{"error":"down"}');
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		received,
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/effect`,
+		close: () => new Promise((resolve) => server.close(resolve)),
+	};
+}
+
+/** An HTTP Request node (v4.2) that POSTs its item as JSON to `url`: a side effect a test can count. */
+export function sideEffectNode(name: string, url: string, position: [number, number]) {
+	return {
+		id: randomUUID(),
+		name,
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position,
+		parameters: {
+			method: 'POST',
+			url,
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: '={{ JSON.stringify($json) }}',
+			options: {},
 		},
 	};
 }

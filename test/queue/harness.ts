@@ -1,8 +1,6 @@
 // Helpers for the queue-mode suite: a REST client on the topology's main, workflows "trigger → NoOp", deliveries to a
 // chosen process, and executions read back over REST (every page) with what ran in each.
-import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { parse as parseFlatted } from 'flatted';
 import { receive, type ProviderId } from '../../src';
 import { listAllExecutions } from '../e2e/executions';
@@ -20,7 +18,7 @@ import {
 // @ts-expect-error plain ESM helper without types
 import { DEFAULT_OWNER, N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
 // @ts-expect-error plain ESM helper without types
-import { PG_BIN_DIR } from '../../scripts/lib/services.mjs';
+import { psql } from '../../scripts/lib/services.mjs';
 
 export const TRIGGER = TRIGGER_NAME;
 export const AFTER = NEXT_NAME;
@@ -262,25 +260,7 @@ export interface Pg {
  * DeduplicationHelper.createValueHash); empty before its first record.
  */
 export function processedEntries(pg: Pg, workflowId: string): Set<string> {
-	const out = execFileSync(
-		path.join(PG_BIN_DIR, 'psql'),
-		[
-			'-h',
-			pg.host,
-			'-p',
-			String(pg.port),
-			'-U',
-			pg.user,
-			'-d',
-			pg.database,
-			'-Atq',
-			'-v',
-			'ON_ERROR_STOP=1',
-			'-c',
-			`select value from processed_data where "workflowId" = '${workflowId}'`,
-		],
-		{ encoding: 'utf8', timeout: 60_000 },
-	).trim();
+	const out = psql(pg, `select value from processed_data where "workflowId" = '${workflowId}'`);
 	return new Set(out ? (JSON.parse(out) as { data: string[] }).data : []);
 }
 

@@ -4,8 +4,6 @@
 // execution's), so the node after the Wait runs once with the payload; a provider's retry, a new execution, must not.
 // The lock and stalled-check intervals are shortened so the hand-over takes seconds, not minutes.
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,26 +26,18 @@ import {
 	settle,
 	type RestClient,
 } from './harness';
+import { sideEffectNode, startRecorder } from '../e2e/workflows';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'queue-line1-crash-'));
 const WAIT_SECONDS = 15;
 let topo: any;
 let client: RestClient;
-let recorder: Server;
-const received: unknown[] = [];
+let recorder: Awaited<ReturnType<typeof startRecorder>>;
 
 const say = (msg: string) => process.stderr.write(`[queue] ${msg}\n`);
 
 beforeAll(async () => {
-	recorder = createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-			res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-		});
-	});
-	await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
+	recorder = await startRecorder();
 	const tarball = await tarballForRun(path.join(work, 'pack'));
 	topo = await startQueueTopology({
 		tarball,
@@ -65,7 +55,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await topo?.stopAll();
-	await new Promise((resolve) => recorder?.close(resolve));
+	await recorder?.close();
 	if (process.env.N8N_QUEUE_KEEP === '1') say(`kept ${work}`);
 	else rmSync(work, { recursive: true, force: true });
 });
@@ -73,7 +63,6 @@ afterAll(async () => {
 /** SMP Trigger → Wait → HTTP Request posting the item to the recorder: the side effect counted. */
 async function waitingWorkflow(credential: { id: string; name: string }) {
 	const webhookId = randomUUID();
-	const port = (recorder.address() as AddressInfo).port;
 	const created = await client.createWorkflow({
 		name: `line 1 worker crash ${webhookId.slice(0, 8)}`,
 		nodes: [
@@ -96,21 +85,7 @@ async function waitingWorkflow(credential: { id: string; name: string }) {
 				webhookId: randomUUID(),
 				parameters: { resume: 'timeInterval', amount: WAIT_SECONDS, unit: 'seconds' },
 			},
-			{
-				id: randomUUID(),
-				name: 'Side Effect',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				position: [480, 0],
-				parameters: {
-					method: 'POST',
-					url: `http://127.0.0.1:${port}/effect`,
-					sendBody: true,
-					specifyBody: 'json',
-					jsonBody: '={{ JSON.stringify($json) }}',
-					options: {},
-				},
-			},
+			sideEffectNode('Side Effect', recorder.url, [480, 0]),
 		],
 		connections: {
 			Trigger: { main: [[{ node: 'Wait', type: 'main', index: 0 }]] },
@@ -151,7 +126,7 @@ describe('n8n 1.x queue mode: a worker dies during an execution', () => {
 		process.kill(-victim.child.pid, 'SIGKILL');
 		await topo.stop('worker');
 		expect(
-			received,
+			recorder.received,
 			'the side effect ran before the worker was killed: the Wait was too short',
 		).toEqual([]);
 		const t0 = Date.now();
@@ -161,7 +136,7 @@ describe('n8n 1.x queue mode: a worker dies during an execution', () => {
 			`line 1 worker crash: execution ${execution.id} ${execution.status} ${Date.now() - t0} ms after the second worker started`,
 		);
 		expect(execution.status).toBe('success');
-		expect(received).toEqual([d.payload]);
+		expect(recorder.received).toEqual([d.payload]);
 
 		// a provider's retry of it is a new execution whose trigger emits nothing; then a new delivery (the marker
 		// that anything the retry would have run has run)
@@ -172,7 +147,7 @@ describe('n8n 1.x queue mode: a worker dies during an execution', () => {
 		expect(accepted(next), next.text).toBe(true);
 		const all = await settle(client, wf.id, 3, 180_000);
 		expect(all.map((e) => e.status)).toEqual(['success', 'success', 'success']);
-		expect(received).toEqual([d.payload, d2.payload]);
+		expect(recorder.received).toEqual([d.payload, d2.payload]);
 		expect((await allExecutions(client, wf.id)).length).toBe(3);
 	});
 });
