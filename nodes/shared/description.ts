@@ -7,9 +7,9 @@ import {
 	optionsNotice,
 	optionsProperty,
 	rawBodyParameter,
-	setupNotice,
-	tryItNotices,
 } from './properties';
+import { setupNotice } from './setup-notice';
+import { tryItNotices } from './try-it';
 
 /*
  * Shared pieces of every trigger's description. Each node class still writes its description as an object literal

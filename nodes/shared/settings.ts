@@ -1,4 +1,5 @@
-import { EVENT_FILTER } from './properties';
+/** The values of the Events choice of a provider without a catalogue; the panel (properties.ts) and the node subtitle read them too. */
+export const EVENT_FILTER = { all: 'all', named: 'named' } as const;
 
 /** The trigger's Options collection (parameter `settings`; see `properties.ts` for why it is not called `options`). */
 export interface TriggerSettings {

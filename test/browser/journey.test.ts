@@ -23,7 +23,7 @@ import { type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 // @ts-expect-error plain ESM helper without types
 import { N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
-import { TEST_URL_STEPS } from '../../nodes/shared/properties';
+import { TEST_URL_STEPS } from '../../nodes/shared/try-it';
 import {
 	escapeRe,
 	keepFailure,

@@ -11,7 +11,8 @@ import type {
 import { describe, expect, it } from 'vitest';
 import { providers } from '../../src';
 import { PROVIDERS, nodeName } from '../providers';
-import { EVENT_FILTER, setupNotice } from '../../nodes/shared/properties';
+import { EVENT_FILTER } from '../../nodes/shared/settings';
+import { setupNotice } from '../../nodes/shared/setup-notice';
 import { freshNode, hookContext } from './n8n-doubles';
 
 const root = join(__dirname, '..', '..');
