@@ -10,8 +10,8 @@ export class SignedWebhookApi implements ICredentialType {
 	displayName = 'Signed Webhook API';
 
 	icon = {
-		light: 'file:../icons/signed-webhook.svg',
-		dark: 'file:../icons/signed-webhook.dark.svg',
+		light: 'file:../icons/signedwebhook.svg',
+		dark: 'file:../icons/signedwebhook.dark.svg',
 	} as const;
 
 	documentationUrl =

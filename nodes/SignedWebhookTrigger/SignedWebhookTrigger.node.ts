@@ -15,8 +15,8 @@ export class SignedWebhookTrigger implements INodeType {
 		displayName: 'Signed Webhook Trigger',
 		name: 'signedWebhookTrigger',
 		icon: {
-			light: 'file:../../icons/signed-webhook.svg',
-			dark: 'file:../../icons/signed-webhook.dark.svg',
+			light: 'file:../../icons/signedwebhook.svg',
+			dark: 'file:../../icons/signedwebhook.dark.svg',
 		},
 		group: ['trigger'],
 		version: 1,
