@@ -152,6 +152,21 @@ describe.each(SIGNED_PRESET_IDS)('Sender %s', (id) => {
 	});
 });
 
+describe('Include Delivery Metadata', () => {
+	it('adds _delivery naming the signed webhook source, the event and the verification', async () => {
+		const d = presetDelivery('github');
+		const parameters = { sender: 'github', settings: { includeMetadata: true } };
+		const { emitted } = await deliver(d, { parameters });
+		const { _delivery, ...rest } = emitted![0][0].json;
+		expect(rest).toEqual(d.payload);
+		expect(_delivery).toMatchObject({
+			provider: 'signedWebhook',
+			event: 'push',
+			verified: 'signature',
+		});
+	});
+});
+
 describe.each(TIMED)('Sender %s (signs a timestamp)', (id) => {
 	it('refuses a delivery signed ten minutes ago (401), and accepts it with a wider tolerance', async () => {
 		const d = presetDelivery(id, SECRET, nowSeconds() - 600);
