@@ -39,7 +39,7 @@ function loaderFor(settings: SignedWebhookSettings): SecretLoader {
 		const problems = signedSetupProblems(settings, secrets);
 		if (problems.length)
 			return new SetupProblem(
-				`Signed Webhook Trigger is not set up: ${problems.join('; ')} (Signed Webhook API credential)`,
+				`signed webhook is not set up: ${problems.join('; ')} (Signed Webhook API credential)`,
 			);
 		return { secrets };
 	};
@@ -66,7 +66,7 @@ export async function signedWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		return failSetup.call(
 			this,
 			receiver,
-			`Signed Webhook Trigger is not set up: ${problems.join('; ')}`,
+			`signed webhook is not set up: ${problems.join('; ')}`,
 		);
 	return await handleWebhook.call(
 		this,
