@@ -63,11 +63,7 @@ export async function signedWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const problems = [...(built.problems ?? []), ...panelProblems.call(this, settings)];
 	const receiver = { displayName: DISPLAY_NAME };
 	if (built.problems || problems.length)
-		return failSetup.call(
-			this,
-			receiver,
-			`signed webhook is not set up: ${problems.join('; ')}`,
-		);
+		return failSetup.call(this, receiver, `signed webhook is not set up: ${problems.join('; ')}`);
 	return await handleWebhook.call(
 		this,
 		{ ...definitionReceiver(built.definition, SIGNED_WEBHOOK_SOURCE), displayName: DISPLAY_NAME },
