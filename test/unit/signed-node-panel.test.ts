@@ -1,7 +1,8 @@
 // The Signed Webhook Trigger's description as n8n reads it: name and shape, Sender choice, try-it commands, the raw
 // body parameter, the hand-registered webhook methods, and the credential test.
+import { NodeHelpers, type INode, type INodeProperties } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { SIGNED_PRESET_IDS } from '../../src';
+import { SIGNED_PRESET_IDS, SIGNED_PRESETS } from '../../src';
 import { SignedWebhookTrigger } from '../../nodes/SignedWebhookTrigger/SignedWebhookTrigger.node';
 import { freshNode, hookContext } from './n8n-doubles';
 
@@ -68,5 +69,21 @@ describe('Panel and credential test', () => {
 			message: /previous signing secret is wrapped in quotes/,
 		});
 		expect(await run({ secret: 's', previousSecret: 'p' })).toMatchObject({ status: 'OK' });
+	});
+	it("shows Timestamp Tolerance (n8n's own display rules) only where the scheme signs a timestamp", () => {
+		const options = description.properties.find((p) => p.name === 'settings')!
+			.options as INodeProperties[];
+		const tolerance = options.find((o) => o.name === 'toleranceSeconds')!;
+		expect(options.map((o) => o.name)).not.toContain('ignoreTestEvents');
+		const node = { typeVersion: 1 } as INode;
+		const shown = (root: Record<string, unknown>) =>
+			NodeHelpers.displayParameter({}, tolerance, node, description, root as never);
+		for (const id of SIGNED_PRESET_IDS)
+			expect(shown({ sender: id }), id).toBe(
+				SIGNED_PRESETS[id].settings.scheme.kind !== 'bodyHmac',
+			);
+		expect(shown({ sender: 'custom', scheme: 'standardWebhooks' })).toBe(true);
+		expect(shown({ sender: 'custom', scheme: 'timestampedHmac' })).toBe(true);
+		expect(shown({ sender: 'custom', scheme: 'bodyHmac' })).toBe(false);
 	});
 });
