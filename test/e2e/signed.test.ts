@@ -11,6 +11,7 @@ import {
 	executionItems,
 	executionsBeforeMarker,
 	post,
+	rest,
 	waitForExecutions,
 	workflowRuns,
 	type TriggerWorkflow,
@@ -116,5 +117,43 @@ describe.each(CASES)('Signed Webhook Trigger in n8n, Sender $sender', (c) => {
 		expect(await executionItems(runs[0].id, 'After Trigger')).toEqual([
 			JSON.parse(body.toString('utf8')),
 		]);
+	});
+});
+
+describe('Signed Webhook Trigger in n8n, failing closed', () => {
+	it('answers 500 naming the missing secret (the credential holds only spaces) and runs nothing; once the credential has one, a delivery runs', async () => {
+		const settings = SIGNED_PRESETS.github.settings;
+		const secret = `gh_e2e_${randomUUID().replace(/-/g, '')}`;
+		// spaces only (n8n 1.x refuses an empty mandatory field): no secret once a paste's spaces are dropped
+		const cred = await createCredential('signedWebhookApi', { secret: '   ' });
+		const wf = await createTriggerWorkflow({
+			nodeType: 'signedWebhookTrigger',
+			parameters: { sender: 'github' },
+			credentials: { signedWebhookApi: cred },
+		});
+		const body = oddlyWritten('push', `d_${randomUUID()}`);
+		// signed with the secret the credential lacks: still not let through
+		const unset = await post(wf.productionUrl, body, signSigned(settings, body, secret));
+		expect(unset.status, unset.text).toBe(500);
+		expect(unset.json).toEqual({
+			error: expect.stringMatching(/not set up: signing secret is not set/),
+		});
+
+		// the user fills in the secret (PATCH, as the credential dialog's Save does); the positive control
+		const client = await rest();
+		await client.request('PATCH', `/rest/credentials/${cred.id}`, {
+			name: cred.name,
+			type: 'signedWebhookApi',
+			data: { secret },
+		});
+		const marker = `marker_${randomUUID()}`;
+		const markerBody = oddlyWritten('push', marker);
+		const answer = await post(
+			wf.productionUrl,
+			markerBody,
+			signSigned(settings, markerBody, secret),
+		);
+		expect(answer.status, answer.text).toBe(200);
+		expect(await executionsBeforeMarker(wf.id, marker)).toHaveLength(0);
 	});
 });
