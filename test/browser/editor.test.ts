@@ -207,200 +207,197 @@ let n8nUrl = '';
 
 const shot = (name: string) => shotOf(page, name);
 
-describe.skipIf(line !== '2')(
-	'n8n 2.x editor: the five triggers and the Signed Webhook Trigger as a user sees them',
-	() => {
-		beforeAll(async () => {
-			suiteStart = Date.now();
-			n8nUrl = inject('n8nUrl');
-			browser = await launchBrowser();
-			page = browser.page;
-			timings.browserStart = Date.now() - suiteStart;
-		});
+describe.skipIf(line !== '2')('n8n 2.x editor: every trigger as a user sees it', () => {
+	beforeAll(async () => {
+		suiteStart = Date.now();
+		n8nUrl = inject('n8nUrl');
+		browser = await launchBrowser();
+		page = browser.page;
+		timings.browserStart = Date.now() - suiteStart;
+	});
 
-		afterAll(async () => {
-			await browser?.close();
-			console.log(`[browser] editor timings (ms): ${JSON.stringify(timings)}`);
-		});
+	afterAll(async () => {
+		await browser?.close();
+		console.log(`[browser] editor timings (ms): ${JSON.stringify(timings)}`);
+	});
 
-		it('sets up the owner account through the form (or logs in)', async () => {
+	it('sets up the owner account through the form (or logs in)', async () => {
+		withinBudget();
+		const t0 = Date.now();
+		await signIn(page, n8nUrl);
+		timings.owner = Date.now() - t0;
+	});
+
+	for (const p of PROVIDERS) {
+		it(`${p.displayName}: found in the nodes panel; panel shows events, URLs and setup; credential fields`, async () => {
 			withinBudget();
 			const t0 = Date.now();
-			await signIn(page, n8nUrl);
-			timings.owner = Date.now() - t0;
-		});
+			onTestFailed(() => keepFailure(page, p.file));
+			// a new, empty workflow
+			await page.goto(`${n8nUrl}/workflow/new`);
+			await page.locator('[data-test-id="canvas-add-button"]').click({ timeout: WAIT });
 
-		for (const p of PROVIDERS) {
-			it(`${p.displayName}: found in the nodes panel; panel shows events, URLs and setup; credential fields`, async () => {
-				withinBudget();
-				const t0 = Date.now();
-				onTestFailed(() => keepFailure(page, p.file));
-				// a new, empty workflow
-				await page.goto(`${n8nUrl}/workflow/new`);
-				await page.locator('[data-test-id="canvas-add-button"]').click({ timeout: WAIT });
-
-				// the nodes panel: search by name and pick the trigger
-				const search = page.locator('[data-test-id="node-creator-search-bar"]');
-				await search.waitFor({ timeout: SHORT });
-				await search.fill(p.search);
-				const item = page
-					.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]')
-					.filter({
-						has: page.locator('[data-test-id="node-creator-item-name"]', {
-							hasText: new RegExp(`^\\s*${escapeRe(p.listName)}\\s*$`),
-						}),
-					});
-				await item.first().waitFor({ timeout: SHORT });
-				await item.first().click();
-				if (p.action) {
-					// n8n turns the Events options into trigger actions ("On project completed", ...)
-					const action = page.locator(
-						'[data-test-id="node-creator"] [data-test-id="item-iterator-item"]',
-						{ hasText: p.action },
-					);
-					await action.first().click({ timeout: SHORT });
-				} else {
-					// n8n 2.41 opens a community package's node (one installed in ~/.n8n/nodes) on its "Node details" view; one
-					// without actions is added from there
-					await sees(page.locator('[data-test-id="node-creator"]'), 'Node details');
-					await page
-						.locator('[data-test-id="node-creator"]')
-						.getByRole('button', { name: 'Add to workflow' })
-						.click({ timeout: SHORT });
-				}
-
-				// the node panel (NDV) opens on the new node
-				const ndv = page.locator('[data-test-id="ndv"]');
-				await ndv.waitFor({ timeout: WAIT });
-				await sees(ndv, p.displayName);
-				const params = ndv.locator('[data-test-id="node-parameters"]');
-
-				// Webhook URLs: expand, switch to Production URL, read it
-				await params.locator('.webhooks .headline').click();
-				await params.locator('[data-test-id="radio-button-production"]').click({ timeout: SHORT });
-				const url = params.locator('.webhook-url');
-				await expect
-					.poll(async () => ((await url.innerText()) || '').trim(), { timeout: SHORT })
-					.toMatch(new RegExp(`^${escapeRe(n8nUrl)}/webhook/[0-9a-f-]{36}/webhook$`));
-
-				for (const text of p.panelTexts) await sees(params, text);
-				const panelText = await params.innerText();
-				for (const text of p.panelAbsent ?? []) expect(panelText).not.toContain(text);
-
-				if (p.events) {
-					// the chosen action preselected its event
-					await sees(params.locator('[data-test-id="parameter-input-events"]'), p.preselected!);
-					// open the Events dropdown: every documented event is listed
-					await params.locator('[data-test-id="parameter-input-events"]').click();
-					const options = page.locator('.el-select-dropdown__item:visible');
-					for (const event of p.events) {
-						await options
-							.filter({
-								has: page.locator('.option-headline', {
-									hasText: new RegExp(`^\\s*${escapeRe(event)}\\s*$`),
-								}),
-							})
-							.first()
-							.waitFor({ timeout: SHORT });
-					}
-					expect(await options.count()).toBe(p.events.length);
-					await page.keyboard.press('Escape');
-					await options.first().waitFor({ state: 'hidden', timeout: SHORT });
-				} else {
-					// SmarterMeasure: the action chose typed names, so the free-text Event Names field shows
-					await params
-						.locator('[data-test-id="parameter-input-eventNames"]')
-						.waitFor({ timeout: SHORT });
-				}
-
-				if (p.file === 'smartcomply') {
-					// both registration options, and the manual steps once the dashboard option is chosen
-					await params.locator('[data-test-id="parameter-input-registration"]').click();
-					const reg = page.locator('.el-select-dropdown__item:visible');
-					await reg
-						.filter({ hasText: 'Automatic (SmartComply API)' })
-						.first()
-						.waitFor({ timeout: SHORT });
-					await reg
-						.filter({ hasText: 'Endpoint Made in the SmartComply Dashboard' })
-						.first()
-						.click({ timeout: SHORT });
-					await sees(params, 'Register the endpoint in SmartComply');
-					await sees(params, 'Settings → Webhooks → Add endpoint');
-					await sees(params, 'signing secret (whsec_');
-					await shot(`${p.file}-panel-manual`);
-					// back to the default
-					await params.locator('[data-test-id="parameter-input-registration"]').click();
-					await page
-						.locator('.el-select-dropdown__item:visible')
-						.filter({ hasText: 'Automatic (SmartComply API)' })
-						.first()
-						.click({ timeout: SHORT });
-					await sees(params, 'Nothing to copy by hand');
-				}
-
-				if (p.file === 'smartermeasure') {
-					await shot(`${p.file}-panel`);
-					// the URL to e-mail changes when the key goes in the query string
-					await params.locator('[data-test-id="parameter-input-keyLocation"]').click();
-					await page
-						.locator('.el-select-dropdown__item:visible')
-						.filter({ hasText: 'URL Query Parameter (VerificationKey)' })
-						.first()
-						.click({ timeout: SHORT });
-					await sees(params, 'VerificationKey={VerificationKey}');
-					await sees(params, 'replaces {VerificationKey} with your key on every call');
-					await params
-						.getByText('VerificationKey={VerificationKey}')
-						.first()
-						.scrollIntoViewIfNeeded();
-					await shot(`${p.file}-panel-query`);
-				} else {
-					await params.locator('.webhooks').scrollIntoViewIfNeeded();
-					await shot(`${p.file}-panel`);
-				}
-
-				// the credential: "Connect to ..." (2.x's empty state) opens the new-credential dialog
-				await params
-					.locator('[data-test-id="node-credentials-empty-state"] button')
+			// the nodes panel: search by name and pick the trigger
+			const search = page.locator('[data-test-id="node-creator-search-bar"]');
+			await search.waitFor({ timeout: SHORT });
+			await search.fill(p.search);
+			const item = page
+				.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]')
+				.filter({
+					has: page.locator('[data-test-id="node-creator-item-name"]', {
+						hasText: new RegExp(`^\\s*${escapeRe(p.listName)}\\s*$`),
+					}),
+				});
+			await item.first().waitFor({ timeout: SHORT });
+			await item.first().click();
+			if (p.action) {
+				// n8n turns the Events options into trigger actions ("On project completed", ...)
+				const action = page.locator(
+					'[data-test-id="node-creator"] [data-test-id="item-iterator-item"]',
+					{ hasText: p.action },
+				);
+				await action.first().click({ timeout: SHORT });
+			} else {
+				// n8n 2.41 opens a community package's node (one installed in ~/.n8n/nodes) on its "Node details" view; one
+				// without actions is added from there
+				await sees(page.locator('[data-test-id="node-creator"]'), 'Node details');
+				await page
+					.locator('[data-test-id="node-creator"]')
+					.getByRole('button', { name: 'Add to workflow' })
 					.click({ timeout: SHORT });
-				const dialog = page.locator('[data-test-id="editCredential-modal"]');
-				await dialog.waitFor({ timeout: WAIT });
-				await sees(dialog, p.credential.type);
-				for (const field of p.credential.fields) {
-					await dialog
-						.locator('[data-test-id="credential-connection-parameter"] label span.n8n-text', {
-							hasText: new RegExp(`^\\s*${escapeRe(field)}\\s*\\*?\\s*$`),
+			}
+
+			// the node panel (NDV) opens on the new node
+			const ndv = page.locator('[data-test-id="ndv"]');
+			await ndv.waitFor({ timeout: WAIT });
+			await sees(ndv, p.displayName);
+			const params = ndv.locator('[data-test-id="node-parameters"]');
+
+			// Webhook URLs: expand, switch to Production URL, read it
+			await params.locator('.webhooks .headline').click();
+			await params.locator('[data-test-id="radio-button-production"]').click({ timeout: SHORT });
+			const url = params.locator('.webhook-url');
+			await expect
+				.poll(async () => ((await url.innerText()) || '').trim(), { timeout: SHORT })
+				.toMatch(new RegExp(`^${escapeRe(n8nUrl)}/webhook/[0-9a-f-]{36}/webhook$`));
+
+			for (const text of p.panelTexts) await sees(params, text);
+			const panelText = await params.innerText();
+			for (const text of p.panelAbsent ?? []) expect(panelText).not.toContain(text);
+
+			if (p.events) {
+				// the chosen action preselected its event
+				await sees(params.locator('[data-test-id="parameter-input-events"]'), p.preselected!);
+				// open the Events dropdown: every documented event is listed
+				await params.locator('[data-test-id="parameter-input-events"]').click();
+				const options = page.locator('.el-select-dropdown__item:visible');
+				for (const event of p.events) {
+					await options
+						.filter({
+							has: page.locator('.option-headline', {
+								hasText: new RegExp(`^\\s*${escapeRe(event)}\\s*$`),
+							}),
 						})
 						.first()
 						.waitFor({ timeout: SHORT });
 				}
-				for (const text of p.credential.texts ?? []) await sees(dialog, text);
-				if (p.file === 'smartcomply') {
-					await expect
-						.poll(
-							() => dialog.locator('[data-test-id="parameter-input-baseUrl"] input').inputValue(),
-							{ timeout: SHORT },
-						)
-						.toBe('https://app.smartcomply.app/api/v1');
-				}
-				await shot(`${p.file}-credential`);
+				expect(await options.count()).toBe(p.events.length);
 				await page.keyboard.press('Escape');
-				await dialog.waitFor({ state: 'hidden', timeout: SHORT });
-				if (await ndv.isVisible()) await page.keyboard.press('Escape');
-				await ndv.waitFor({ state: 'hidden', timeout: SHORT });
+				await options.first().waitFor({ state: 'hidden', timeout: SHORT });
+			} else {
+				// SmarterMeasure: the action chose typed names, so the free-text Event Names field shows
+				await params
+					.locator('[data-test-id="parameter-input-eventNames"]')
+					.waitFor({ timeout: SHORT });
+			}
 
-				// the canvas node's subtitle: the selected event (or "All events"), not an expression error
-				const node = page.locator('[data-test-id="canvas-node"]', { hasText: p.displayName });
-				await node.waitFor({ timeout: SHORT });
-				// (n8n 2.40 renders it as <div class="_subtitle_…"> under the node's label)
-				const subtitle = (
-					await node.locator('[class*="_subtitle_"]').first().innerText({ timeout: SHORT })
-				).trim();
-				expect(subtitle).not.toMatch(/ERROR|\[|\{\{|undefined/i);
-				expect(subtitle).toBe(p.preselected ?? 'All events');
-				timings[p.file] = Date.now() - t0;
-			});
-		}
-	},
-);
+			if (p.file === 'smartcomply') {
+				// both registration options, and the manual steps once the dashboard option is chosen
+				await params.locator('[data-test-id="parameter-input-registration"]').click();
+				const reg = page.locator('.el-select-dropdown__item:visible');
+				await reg
+					.filter({ hasText: 'Automatic (SmartComply API)' })
+					.first()
+					.waitFor({ timeout: SHORT });
+				await reg
+					.filter({ hasText: 'Endpoint Made in the SmartComply Dashboard' })
+					.first()
+					.click({ timeout: SHORT });
+				await sees(params, 'Register the endpoint in SmartComply');
+				await sees(params, 'Settings → Webhooks → Add endpoint');
+				await sees(params, 'signing secret (whsec_');
+				await shot(`${p.file}-panel-manual`);
+				// back to the default
+				await params.locator('[data-test-id="parameter-input-registration"]').click();
+				await page
+					.locator('.el-select-dropdown__item:visible')
+					.filter({ hasText: 'Automatic (SmartComply API)' })
+					.first()
+					.click({ timeout: SHORT });
+				await sees(params, 'Nothing to copy by hand');
+			}
+
+			if (p.file === 'smartermeasure') {
+				await shot(`${p.file}-panel`);
+				// the URL to e-mail changes when the key goes in the query string
+				await params.locator('[data-test-id="parameter-input-keyLocation"]').click();
+				await page
+					.locator('.el-select-dropdown__item:visible')
+					.filter({ hasText: 'URL Query Parameter (VerificationKey)' })
+					.first()
+					.click({ timeout: SHORT });
+				await sees(params, 'VerificationKey={VerificationKey}');
+				await sees(params, 'replaces {VerificationKey} with your key on every call');
+				await params
+					.getByText('VerificationKey={VerificationKey}')
+					.first()
+					.scrollIntoViewIfNeeded();
+				await shot(`${p.file}-panel-query`);
+			} else {
+				await params.locator('.webhooks').scrollIntoViewIfNeeded();
+				await shot(`${p.file}-panel`);
+			}
+
+			// the credential: "Connect to ..." (2.x's empty state) opens the new-credential dialog
+			await params
+				.locator('[data-test-id="node-credentials-empty-state"] button')
+				.click({ timeout: SHORT });
+			const dialog = page.locator('[data-test-id="editCredential-modal"]');
+			await dialog.waitFor({ timeout: WAIT });
+			await sees(dialog, p.credential.type);
+			for (const field of p.credential.fields) {
+				await dialog
+					.locator('[data-test-id="credential-connection-parameter"] label span.n8n-text', {
+						hasText: new RegExp(`^\\s*${escapeRe(field)}\\s*\\*?\\s*$`),
+					})
+					.first()
+					.waitFor({ timeout: SHORT });
+			}
+			for (const text of p.credential.texts ?? []) await sees(dialog, text);
+			if (p.file === 'smartcomply') {
+				await expect
+					.poll(
+						() => dialog.locator('[data-test-id="parameter-input-baseUrl"] input').inputValue(),
+						{ timeout: SHORT },
+					)
+					.toBe('https://app.smartcomply.app/api/v1');
+			}
+			await shot(`${p.file}-credential`);
+			await page.keyboard.press('Escape');
+			await dialog.waitFor({ state: 'hidden', timeout: SHORT });
+			if (await ndv.isVisible()) await page.keyboard.press('Escape');
+			await ndv.waitFor({ state: 'hidden', timeout: SHORT });
+
+			// the canvas node's subtitle: the selected event (or "All events"), not an expression error
+			const node = page.locator('[data-test-id="canvas-node"]', { hasText: p.displayName });
+			await node.waitFor({ timeout: SHORT });
+			// (n8n 2.40 renders it as <div class="_subtitle_…"> under the node's label)
+			const subtitle = (
+				await node.locator('[class*="_subtitle_"]').first().innerText({ timeout: SHORT })
+			).trim();
+			expect(subtitle).not.toMatch(/ERROR|\[|\{\{|undefined/i);
+			expect(subtitle).toBe(p.preselected ?? 'All events');
+			timings[p.file] = Date.now() - t0;
+		});
+	}
+});
