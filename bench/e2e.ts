@@ -13,6 +13,9 @@
  *   E0 (default setting only) E with "Ignore Retried Deliveries" off: no check in n8n's database, what exactly-once costs
  *   E2 (default and lazy settings only) E declared as version 2, in a bench-only copy of the package (makeV2Probe):
  *      what the version-1 choice costs under lazy acquire, and what version 2 would buy
+ *   S  (default setting only) the Signed Webhook Trigger, Sender Custom set up as SMP signs (HMAC-SHA256 hex of the
+ *      body in X-SMP-Signature, copy key the envelope id, event at type): the same deliveries as E; S/E is what
+ *      reading the scheme from the panel costs
  * (An "F" — E keeping the secret — is E itself since the trigger keeps its secret for 10 s.)
  *
  * Each setting is its own n8n start (fresh data dir): default, N8N_EXPRESSION_ENGINE_POOL_SIZE=4,

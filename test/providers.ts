@@ -134,3 +134,15 @@ export async function loadCredential(p: ProviderRow): Promise<ICredentialType> {
 	>;
 	return new module[name]();
 }
+
+/** The one node that is not a provider's: the Signed Webhook Trigger, documented in docs/signed-webhooks.md. */
+export const SIGNED_NODE = {
+	node: 'SignedWebhookTrigger',
+	name: 'signedWebhookTrigger',
+	displayName: 'Signed Webhook Trigger',
+	credential: 'signedWebhookApi',
+	credentialClass: 'SignedWebhookApi',
+	slug: 'signedwebhook',
+	/** Its documentation page, under docs/. */
+	page: 'signed-webhooks.md',
+} as const;

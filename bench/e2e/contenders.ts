@@ -15,7 +15,7 @@ const AUTH_HEADER = 'X-Bench-Auth';
 const AUTH_VALUE = 'bench-header-auth-3f9a1c7e5b2d4a6c';
 const BODY_BYTES = 1024;
 
-export type ContenderId = 'A' | 'B' | 'C' | 'C1' | 'D' | 'E' | 'E0' | 'E2';
+export type ContenderId = 'A' | 'B' | 'C' | 'C1' | 'D' | 'E' | 'E0' | 'E2' | 'S';
 export const CONTENDERS: Record<ContenderId, string> = {
 	A: 'Webhook v2, no auth',
 	B: 'Webhook v1, no auth',
@@ -25,12 +25,15 @@ export const CONTENDERS: Record<ContenderId, string> = {
 	E: 'SMP Trigger (this package)',
 	E0: 'SMP Trigger with Ignore Retried Deliveries off (no check in n8n’s database)',
 	E2: 'SMP Trigger declared as version 2 (bench-only copy; n8n parses the body first)',
+	S: 'Signed Webhook Trigger (this package), Custom scheme set up as SMP signs',
 };
 export const ALL: ContenderId[] = ['A', 'B', 'C', 'D', 'E'];
 /** Settings in which E2 (the version-2 probe) runs beside E: the two where a version-1 node's expression matters or not. */
 export const E2_SETTINGS: SettingId[] = ['default', 'lazy'];
 /** Settings in which E0 (E without its check for copies) runs beside E: what exactly-once costs per delivery. */
 export const E0_SETTINGS: SettingId[] = ['default'];
+/** Settings in which S (the Signed Webhook Trigger) runs beside E: what a scheme read from the panel costs. */
+export const S_SETTINGS: SettingId[] = ['default'];
 /** The probe's package name: a copy of the installed package with the SMP node declared as version 2 (makeV2Probe). */
 const V2_PROBE_PACKAGE = 'n8n-nodes-smart-webhooks-v2probe';
 
@@ -288,6 +291,34 @@ export async function buildWorkflows(
 			});
 			ids[c] = String(wf.id);
 			urls[c] = new URL(`${baseUrl}/webhook/${p}`);
+		} else if (c === 'S') {
+			const cred = await client.createCredential({
+				name: 'Signed webhook bench S',
+				type: 'signedWebhookApi',
+				data: { secret: SECRET },
+			});
+			const hook = randomUUID();
+			// the same deliveries as E: SMP's X-SMP-Signature is a hex HMAC-SHA256 of the body, its envelope id the copy key
+			await simple(c, {
+				type: `${nodeTypePrefix}signedWebhookTrigger`,
+				typeVersion: 1,
+				webhookId: hook,
+				parameters: {
+					sender: 'custom',
+					scheme: 'bodyHmac',
+					signatureHeader: 'X-SMP-Signature',
+					algorithm: 'sha256',
+					encoding: 'hex',
+					copyKeyFrom: 'jsonPath',
+					copyKeyPath: 'id',
+					eventNameFrom: 'jsonPath',
+					eventNamePath: 'type',
+					eventFilter: 'named',
+					eventNames: 'project.completed',
+				},
+				credentials: { signedWebhookApi: { id: String(cred.id), name: cred.name } },
+			});
+			urls[c] = new URL(`${baseUrl}/webhook/${hook}/webhook`);
 		} else {
 			const cred = await client.createCredential({
 				name: `SMP bench ${c}`,

@@ -112,13 +112,13 @@ export function e2eTable(report: E2eReport): string {
 		'Each cell: deliveries/s (isolates per delivery). Ratios are deliveries/s ratios, the median of per-round ratios (contenders interleaved, order rotated each round). ' +
 			'E is the SMP Trigger as shipped; it keeps the credential secret for 10 s, so "F" (E keeping the secret) is E itself. Isolates: n8n\'s own counter `n8n_expression_pool_acquired_total` (each acquired isolate is disposed and replaced); `+n cold` = isolates built synchronously on the request path (lazy acquire with an empty pool).',
 		'',
-		'| setting | in flight | A Webhook v2 | B Webhook v1 | C v2 + Header Auth | D v2 → Code HMAC → IF | E SMP Trigger | E0 E without copy check | E2 SMP Trigger as v2 (probe) | E/B (≥ 1.0) | E/D (≥ 0.65) | E/A (lazy: ≥ 0.8) | E2/A | integrity |',
-		'|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+		'| setting | in flight | A Webhook v2 | B Webhook v1 | C v2 + Header Auth | D v2 → Code HMAC → IF | E SMP Trigger | E0 E without copy check | E2 SMP Trigger as v2 (probe) | S Signed Webhook Trigger | E/B (≥ 1.0) | E/D (≥ 0.65) | E/A (lazy: ≥ 0.8) | E2/A | S/E | integrity |',
+		'|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
 	);
 	for (const s of report.settings) {
 		if (s.error && !s.throughput.length) {
 			lines.push(
-				`| ${s.label} | — | not measured: ${s.error.replace(/\|/g, '/')} |  |  |  |  |  |  |  |  |  |  |  |`,
+				`| ${s.label} | — | not measured: ${s.error.replace(/\|/g, '/')} |  |  |  |  |  |  |  |  |  |  |  |  |  |`,
 			);
 			continue;
 		}
@@ -141,7 +141,7 @@ export function e2eTable(report: E2eReport): string {
 			};
 			const integ = integrityOk(s) ? 'ok' : `**${s.error ? 'error' : 'mismatch'}**`;
 			lines.push(
-				`| ${s.label} | ${b.inFlight} | ${cell('A')} | ${cell('B')} | ${cell('C')} | ${cell('D')} | ${cell('E')} | ${cell('E0')} | ${cell('E2')} | ${ratio('E/B', TARGETS.EoverB)} | ${ratio('E/D', TARGETS.EoverD)} | ${ratio('E/A', s.id === 'lazy' ? TARGETS.EoverAlazy : undefined)} | ${ratio('E2/A')} | ${integ} |`,
+				`| ${s.label} | ${b.inFlight} | ${cell('A')} | ${cell('B')} | ${cell('C')} | ${cell('D')} | ${cell('E')} | ${cell('E0')} | ${cell('E2')} | ${cell('S')} | ${ratio('E/B', TARGETS.EoverB)} | ${ratio('E/D', TARGETS.EoverD)} | ${ratio('E/A', s.id === 'lazy' ? TARGETS.EoverAlazy : undefined)} | ${ratio('E2/A')} | ${ratio('S/E')} | ${integ} |`,
 			);
 		}
 	}

@@ -24,6 +24,7 @@ import {
 	deliveryFactory,
 	E0_SETTINGS,
 	E2_SETTINGS,
+	S_SETTINGS,
 	forgedFor,
 	buildWorkflows,
 	makeV2Probe,
@@ -161,6 +162,7 @@ async function throughputBlock(
 		['E2', 'E'],
 		['E', 'E0'],
 		['E0', 'B'],
+		['S', 'E'],
 		['B', 'A'],
 		['C', 'A'],
 		['D', 'A'],
@@ -357,7 +359,7 @@ async function runSetting(
 			built,
 			agent,
 			next: deps.next,
-			answered: { A: {}, B: {}, C: {}, C1: {}, D: {}, E: {}, E0: {}, E2: {} },
+			answered: { A: {}, B: {}, C: {}, C1: {}, D: {}, E: {}, E0: {}, E2: {}, S: {} },
 			log,
 		};
 
@@ -547,6 +549,7 @@ export async function runE2e({
 				: (['A', 'B', 'E'] as ContenderId[])),
 			...(E0_SETTINGS.includes(id) ? (['E0'] as ContenderId[]) : []),
 			...(E2_SETTINGS.includes(id) ? (['E2'] as ContenderId[]) : []),
+			...(S_SETTINGS.includes(id) ? (['S'] as ContenderId[]) : []),
 		];
 		const flood = !noFlood && (id === 'default' || id === 'lazy');
 		const modes = variant ? [1] : [1, plan.concurrency];

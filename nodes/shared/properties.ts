@@ -132,7 +132,9 @@ export function optionsNotice(provider: ProviderDefinition): INodeProperties {
 }
 
 /** Options every trigger shares; the tolerance only where the provider signs a timestamp. */
-export function optionsProperty(provider: ProviderDefinition): INodeProperties {
+export function optionsProperty(
+	provider: Pick<ProviderDefinition, 'displayName' | 'toleranceSeconds'>,
+): INodeProperties {
 	const options: INodeProperties[] = [
 		{
 			displayName: 'Ignore Retried Deliveries',

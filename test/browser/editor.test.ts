@@ -179,6 +179,25 @@ const PROVIDERS: Provider[] = [
 		panelAbsent: ['VerificationKey={VerificationKey}'],
 		credential: { type: 'SmarterMeasure Webhook API', fields: ['Verification Key'] },
 	},
+	{
+		file: 'signedwebhook',
+		search: 'Signed Webhook',
+		listName: 'Signed Webhook',
+		displayName: 'Signed Webhook Trigger',
+		action: 'On signed webhook events you name',
+		panelTexts: [
+			// the try-it notice for the default Sender
+			'send signed --preset standardWebhooks --event invoice.paid --url',
+			'Give the sender the Production URL',
+			'Previous Signing Secret',
+			'Include Delivery Metadata: off',
+		],
+		panelAbsent: ['Signature Header'],
+		credential: {
+			type: 'Signed Webhook API',
+			fields: ['Signing Secret', 'Previous Signing Secret'],
+		},
+	},
 ];
 
 const timings: Record<string, number> = {};
@@ -188,7 +207,7 @@ let n8nUrl = '';
 
 const shot = (name: string) => shotOf(page, name);
 
-describe.skipIf(line !== '2')('n8n 2.x editor: the five triggers as a user sees them', () => {
+describe.skipIf(line !== '2')('n8n 2.x editor: every trigger as a user sees it', () => {
 	beforeAll(async () => {
 		suiteStart = Date.now();
 		n8nUrl = inject('n8nUrl');

@@ -13,7 +13,7 @@ import * as n8nProcess from '../../scripts/lib/n8n-process.mjs';
 // @ts-expect-error plain ESM helper without types
 import { DEFAULT_OWNER, N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
 import { startFakeSmartComply } from '../fake/smartcomply-server.mjs';
-import { PROVIDERS, nodeName } from '../providers';
+import { PROVIDERS, SIGNED_NODE, nodeName } from '../providers';
 
 // (a namespace import: prettier would split a long named import away from its @ts-expect-error line)
 const { getFreePort, installPackage, NODE_TYPE_PREFIX, startN8n, tarballForRun } = n8nProcess;
@@ -52,7 +52,7 @@ export default async function setup(project: TestProject) {
 		await client.ensureOwner(DEFAULT_OWNER);
 		await client.login(DEFAULT_OWNER);
 		const types: string[] = await client.nodeTypeNames();
-		for (const name of PROVIDERS.map(nodeName)) {
+		for (const name of [...PROVIDERS.map(nodeName), SIGNED_NODE.name]) {
 			if (!types.includes(`${NODE_TYPE_PREFIX}${name}`))
 				throw new Error(
 					`n8n ${n8n.version} did not load ${NODE_TYPE_PREFIX}${name}; log: ${logFile}`,

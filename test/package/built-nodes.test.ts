@@ -1,5 +1,6 @@
-// The built nodes and credentials as n8n loads them from dist/: icons in dist/icons/, codex files beside the nodes, codex pointing at
-// the node and its provider page (docs/providers/<slug>.md), and the subtitle evaluated by n8n-workflow's own expression engine.
+// The built nodes and credentials as n8n loads them from dist/: icons in dist/icons/, codex files beside the nodes, codex
+// pointing at the node and its page (docs/providers/<slug>.md; the Signed Webhook Trigger: docs/signed-webhooks.md),
+// and the subtitle evaluated by n8n-workflow's own expression engine.
 // Needs `npm run build` first (npm test builds).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,16 +11,20 @@ import {
 	type INodeParameters,
 } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { PROVIDERS, nodeName } from '../providers';
+import { PROVIDERS, SIGNED_NODE, nodeName } from '../providers';
 
 const ROOT = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
 	name: string;
 	n8n: { nodes: string[]; credentials: string[] };
 };
-const SLUGS = Object.fromEntries(PROVIDERS.map((p) => [nodeName(p), p.slug]));
-/** Where a node's and its credential's documentation links point: the provider's page on the default branch. */
-const PAGE = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks/blob/main/docs/providers/';
+/** Each node's documentation page under docs/: the provider's page, or the signed webhooks page. */
+const PAGES: Record<string, string> = {
+	...Object.fromEntries(PROVIDERS.map((p) => [nodeName(p), `providers/${p.slug}.md`])),
+	[SIGNED_NODE.name]: SIGNED_NODE.page,
+};
+/** Where a node's and its credential's documentation links point: docs/ on the default branch. */
+const DOCS = 'https://github.com/smart-webhooks/n8n-nodes-smart-webhooks/blob/main/docs/';
 
 function load<T>(file: string): T {
 	const exported = require(path.join(ROOT, file)) as Record<string, new () => T>;
@@ -70,7 +75,7 @@ describe.each(pkg.n8n.nodes)('%s', (file) => {
 		expect(readFileSync(light, 'utf8')).not.toBe(readFileSync(dark, 'utf8'));
 	});
 
-	it('has a codex file naming it, with categories and its provider page', () => {
+	it('has a codex file naming it, with categories and its documentation page', () => {
 		const codexPath = path.join(ROOT, file.replace(/\.js$/, '.json'));
 		const codex = JSON.parse(readFileSync(codexPath, 'utf8')) as Record<string, unknown>;
 		expect(codex).toMatchObject({
@@ -79,12 +84,13 @@ describe.each(pkg.n8n.nodes)('%s', (file) => {
 			codexVersion: '1.0',
 		});
 		expect((codex.categories as string[]).length).toBeGreaterThan(0);
-		const page = `docs/providers/${SLUGS[description.name]}.md`;
+		const page = PAGES[description.name];
+		expect(page).toBeDefined();
 		expect(codex.resources).toMatchObject({
-			primaryDocumentation: [{ url: `${PAGE}${SLUGS[description.name]}.md` }],
-			credentialDocumentation: [{ url: `${PAGE}${SLUGS[description.name]}.md` }],
+			primaryDocumentation: [{ url: `${DOCS}${page}` }],
+			credentialDocumentation: [{ url: `${DOCS}${page}` }],
 		});
-		expect(existsSync(path.join(ROOT, page))).toBe(true);
+		expect(existsSync(path.join(ROOT, 'docs', page))).toBe(true);
 	});
 
 	it('shows the chosen events as its subtitle (n8n expression engine)', () => {
@@ -115,13 +121,15 @@ describe.each(pkg.n8n.credentials)('%s', (file) => {
 		properties: Array<{ typeOptions?: { password?: boolean } }>;
 	}>(file);
 
-	it('has distinct light and dark icons and a documentation link to its provider page', () => {
+	it('has distinct light and dark icons and a documentation link to its page under docs/', () => {
 		const [light, dark] = iconFiles(file, credential.icon);
 		expect(path.dirname(light)).toBe(path.join(ROOT, 'dist/icons'));
 		expect(existsSync(light) && existsSync(dark)).toBe(true);
 		expect(readFileSync(light, 'utf8')).not.toBe(readFileSync(dark, 'utf8'));
-		expect(credential.documentationUrl.startsWith(PAGE)).toBe(true);
-		const page = credential.documentationUrl.slice(PAGE.length);
-		expect(existsSync(path.join(ROOT, 'docs/providers', page))).toBe(true);
+		expect(Object.values(PAGES).map((page) => `${DOCS}${page}`)).toContain(
+			credential.documentationUrl,
+		);
+		const page = credential.documentationUrl.slice(DOCS.length);
+		expect(existsSync(path.join(ROOT, 'docs', page))).toBe(true);
 	});
 });

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDERS, credentialClass } from '../providers';
+import { PROVIDERS, SIGNED_NODE, credentialClass } from '../providers';
 
 const ROOT = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
@@ -61,7 +61,7 @@ describe('the packed tarball', () => {
 		]);
 	});
 
-	it('holds exactly the built core, nodes (with codex and output schema), credentials and one pair of icons per provider', () => {
+	it('holds exactly the built core, nodes (with codex and output schema), credentials and one pair of icons per provider and for the signed node', () => {
 		const expected = [
 			'dist/index.js',
 			...PROVIDERS.flatMap((p) => [
@@ -73,6 +73,12 @@ describe('the packed tarball', () => {
 				`dist/icons/${p.slug}.svg`,
 				`dist/icons/${p.slug}.dark.svg`,
 			]),
+			// the Signed Webhook Trigger has no output schema: its payload is whatever the sender sends
+			`dist/nodes/${SIGNED_NODE.node}/${SIGNED_NODE.node}.node.js`,
+			`dist/nodes/${SIGNED_NODE.node}/${SIGNED_NODE.node}.node.json`,
+			`dist/credentials/${SIGNED_NODE.credentialClass}.credentials.js`,
+			`dist/icons/${SIGNED_NODE.slug}.svg`,
+			`dist/icons/${SIGNED_NODE.slug}.dark.svg`,
 		].sort();
 		expect(files.filter((f) => f.startsWith('dist/'))).toEqual(expected);
 	});
@@ -92,7 +98,7 @@ describe('the packed tarball', () => {
 
 	it('none of its code touches process, fs, child_process or console', () => {
 		const code = files.filter((f) => f.endsWith('.js'));
-		expect(code.length).toBe(1 + 2 * PROVIDERS.length);
+		expect(code.length).toBe(1 + 2 * (PROVIDERS.length + 1));
 		const found = code.flatMap((f) =>
 			forbiddenIn(readFileSync(path.join(unpacked, 'package', f), 'utf8')).map(
 				(what) => `${f}: ${what}`,

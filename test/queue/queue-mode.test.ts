@@ -15,7 +15,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { providers, serializePayload, sign, type ProviderId } from '../../src';
+import {
+	providers,
+	serializePayload,
+	sign,
+	SIGNED_PRESETS,
+	signSigned,
+	type ProviderId,
+} from '../../src';
 // @ts-expect-error plain ESM helper without types
 import { startQueueTopology } from '../../scripts/lib/services.mjs';
 // @ts-expect-error plain ESM helper without types
@@ -168,6 +175,7 @@ beforeAll(async () => {
 		'smartlyQTrigger',
 		'smartMaintenanceTrigger',
 		'smarterMeasureTrigger',
+		'signedWebhookTrigger',
 	]) {
 		expect(types, `main loaded ${NODE_TYPE_PREFIX}${name}`).toContain(`${NODE_TYPE_PREFIX}${name}`);
 	}
@@ -421,6 +429,45 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 2 workers', () => {
 			expect(ran[0].afterItems).toHaveLength(1);
 			record(m.wf, `case 2 ${m.c.provider}`, 1, () => started);
 		}
+	});
+
+	it('case 2s: Signed Webhook Trigger (Standard Webhooks): a delivery to each webhook processor, webhook processor 1 restarted, to each again → ran once', async () => {
+		const secret = `whsec_${Buffer.from(`queue-${run}-${randomUUID()}`).toString('base64')}`;
+		watched.add(secret);
+		const cred = await createCredential(client, 'signedWebhookApi', { secret });
+		const wf = await createWorkflow(client, {
+			nodeType: 'signedWebhookTrigger',
+			parameters: { sender: 'standardWebhooks' },
+			credentials: { signedWebhookApi: cred },
+			name: 'queue case 2s signed webhook restart',
+		});
+		await activate(client, wf, allProcUrls());
+		const preset = SIGNED_PRESETS.standardWebhooks;
+		const payload = preset.sample(preset.exampleEvent);
+		const body = Buffer.from(JSON.stringify(payload));
+		const headers = signSigned(preset.settings, body, secret);
+		watched.add(headers['webhook-signature']);
+		const answers: Delivery[] = [];
+		const send = async () => {
+			for (const proc of ['webhook1', 'webhook2'] as const)
+				answers.push(await post(wf.urlOn(url(proc)), body, headers));
+		};
+		await send();
+		const t0 = Date.now();
+		await topo.restart('webhook1');
+		say(`case 2s: webhook1 restarted in ${Date.now() - t0} ms`);
+		await send();
+		expect(
+			answers.map((a) => a.status),
+			answers.map((a) => a.text).join(' | '),
+		).toEqual([200, 200, 200, 200]);
+		const started = answers.filter(accepted).length;
+		const all = await details(client, await settle(client, wf.id, started, stallMs));
+		const ran = all.filter((e) => e.ran);
+		say(`case 2s: 4 copies, ${all.length} executions, ran ${ran.length}`);
+		expect(ran).toHaveLength(1);
+		expect(ran[0].afterItems).toEqual([payload]);
+		record(wf, 'case 2s signed webhook', 1, () => started);
 	});
 
 	it('case 2b: SMP: a delivery twice to main, main restarted, twice again to main → ran once', async () => {

@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { providers } from '../../src';
-import { PROVIDERS, nodeName } from '../providers';
+import { PROVIDERS, SIGNED_NODE, nodeName } from '../providers';
 import { EVENT_FILTER } from '../../nodes/shared/settings';
 import { setupNotice } from '../../nodes/shared/setup-notice';
 import { freshNode, hookContext } from './n8n-doubles';
@@ -36,9 +36,13 @@ const expected = PROVIDERS.map((p) => ({ ...p, name: nodeName(p), file: p.node }
 const nodeFor = (file: string) => pkg.n8n.nodes.find((p) => p.includes(`/${file}/`))!;
 
 describe('package.json lists every node and credential, and their sources exist', () => {
-	it('has one node and one credential per provider', () => {
-		expect(pkg.n8n.nodes).toHaveLength(PROVIDERS.length);
-		expect(pkg.n8n.credentials).toHaveLength(PROVIDERS.length);
+	it('has one node and one credential per provider, and the Signed Webhook Trigger with its credential', () => {
+		expect(pkg.n8n.nodes).toHaveLength(PROVIDERS.length + 1);
+		expect(pkg.n8n.credentials).toHaveLength(PROVIDERS.length + 1);
+		expect(pkg.n8n.nodes).toContain(`dist/nodes/${SIGNED_NODE.node}/${SIGNED_NODE.node}.node.js`);
+		expect(pkg.n8n.credentials).toContain(
+			`dist/credentials/${SIGNED_NODE.credentialClass}.credentials.js`,
+		);
 		for (const path of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
 			expect(path.startsWith('dist/')).toBe(true);
 			expect(existsSync(sourceOf(path))).toBe(true);
