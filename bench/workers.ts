@@ -84,7 +84,7 @@ async function pool<T>(
 }
 
 /** The two contenders' workflows on one n8n: SMP Trigger → NoOp and Webhook v1 → NoOp, active on `bases`. */
-async function contenders(client: Client, bases: string[]) {
+async function contenders(client: Client, bases: string[], settings?: Record<string, unknown>) {
 	const secret = `whsec_workers_${randomUUID().replace(/-/g, '')}`;
 	const created = await client.createCredential({
 		name: `bench workers ${randomUUID().slice(0, 8)}`,
@@ -96,6 +96,7 @@ async function contenders(client: Client, bases: string[]) {
 		parameters: { events: ['project.completed'] },
 		credentials: { smpWebhookApi: { id: String(created.id), name: String(created.name) } },
 		name: 'bench workers SMP Trigger',
+		settings,
 	});
 	const hookPath = `workers-${randomUUID().slice(0, 8)}`;
 	const v1 = await createWorkflow(client, {
@@ -104,6 +105,7 @@ async function contenders(client: Client, bases: string[]) {
 		parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived', options: {} },
 		name: 'bench workers Webhook v1',
 		path: hookPath,
+		settings,
 	});
 	for (const wf of [ours, v1]) await activate(client, wf, bases);
 	return { secret, workflows: { ours, v1 } as Record<Contender, Workflow> };
@@ -268,7 +270,10 @@ async function benchRss(work: string, tarball: string): Promise<string[]> {
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none',
 		});
 		try {
-			const { secret, workflows } = await contenders(client, [n8n.url]);
+			// successful executions not kept, so a finished one leaves the list (drained())
+			const { secret, workflows } = await contenders(client, [n8n.url], {
+				saveDataSuccessExecution: 'none',
+			});
 			const wf = workflows[who];
 			const send = async (count: number) =>
 				await pool(count, 16, async () => {

@@ -46,6 +46,8 @@ export function triggerWorkflowBody(input: {
 	credentials?: Record<string, { id: string; name: string }>;
 	webhookId?: string;
 	name?: string;
+	/** Workflow settings over the defaults below (every execution saved). */
+	settings?: Record<string, unknown>;
 }) {
 	const webhookId = input.webhookId ?? randomUUID();
 	const nodeType = input.nodeType.includes('.')
@@ -81,6 +83,7 @@ export function triggerWorkflowBody(input: {
 				saveDataSuccessExecution: 'all',
 				saveDataErrorExecution: 'all',
 				saveManualExecutions: true,
+				...input.settings,
 			},
 		},
 	};
