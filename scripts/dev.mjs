@@ -73,7 +73,7 @@ function nodesNote() {
 	const names = providerIds.map((id) => `"${providers[id].displayName}"`);
 	return (
 		`nodes: in a workflow click + and search a provider's name: ${names.slice(0, -1).join(', ')} or ${names.at(-1)}` +
-		` (one trigger each; "Smart" alone does not list SMP)`
+		` (one trigger each; "Smart" alone does not list SMP), or "Signed Webhook" for any other HMAC-signed sender`
 	);
 }
 
