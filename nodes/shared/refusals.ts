@@ -27,6 +27,11 @@ function placeOf(this: IWebhookFunctions): RefusalPlace {
 	};
 }
 
+/** Whether this refusal gets its log line: the rate limit is per trigger (see RefusalLog). */
+function admitLine(this: IWebhookFunctions) {
+	return log.admit(triggerId(this.getWorkflow(), this.getNode()), Date.now());
+}
+
 /** A log line's metadata (n8n's JSON log output keeps it; its default console prints the line, which says it all). */
 function logMetadata(place: RefusalPlace, suppressed: number): Record<string, unknown> {
 	return {
@@ -49,7 +54,7 @@ export function failSetup(
 	detail?: string,
 ): IWebhookResponseData {
 	const place = placeOf.call(this);
-	const line = log.admit(triggerId(this.getWorkflow(), this.getNode()), Date.now());
+	const line = admitLine.call(this);
 	if (line.log) {
 		const why = detail ? ` (${detail.replace(/\s+/g, ' ').slice(0, 200)})` : '';
 		this.logger.error(
@@ -78,7 +83,7 @@ export function refuse(
 	listening: boolean,
 ): IWebhookResponseData {
 	const place = placeOf.call(this);
-	const line = log.admit(triggerId(this.getWorkflow(), this.getNode()), Date.now());
+	const line = admitLine.call(this);
 	if (line.log) {
 		this.logger.warn(
 			`${provider.displayName} Trigger refused a delivery (${status}): ${reason}; ${describePlace(place, line.suppressed)}`,
