@@ -9,12 +9,11 @@ import {
 	createCredential,
 	env,
 	executionData,
-	NODE_TYPE_PREFIX,
 	post,
 	rest,
 	waitForExecutions,
 } from './harness';
-import { sideEffectNode, startRecorder } from './workflows';
+import { sideEffectNode, smpTriggerNode, startRecorder } from './workflows';
 
 /** A downstream service that was down once: 500 to the first request, 200 after. */
 let flaky: Awaited<ReturnType<typeof startRecorder>>;
@@ -36,16 +35,7 @@ describe(`editor Retry on n8n ${env.line}.x`, () => {
 		const created = await client.createWorkflow({
 			name: `e2e retry ${webhookId.slice(0, 8)}`,
 			nodes: [
-				{
-					id: randomUUID(),
-					name: 'Trigger',
-					type: `${NODE_TYPE_PREFIX}smpTrigger`,
-					typeVersion: 1,
-					position: [0, 0],
-					webhookId,
-					parameters: { events: ['project.completed'] },
-					credentials: { smpWebhookApi: cred },
-				},
+				smpTriggerNode('Trigger', webhookId, cred),
 				sideEffectNode('Downstream', flaky.url, [240, 0]),
 			],
 			connections: { Trigger: { main: [[{ node: 'Downstream', type: 'main', index: 0 }]] } },

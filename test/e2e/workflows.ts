@@ -113,6 +113,24 @@ export async function startRecorder(status: (n: number) => number = () => 200) {
 	};
 }
 
+/** This package's SMP Trigger for project.completed at the canvas origin, for workflows built by hand. */
+export function smpTriggerNode(
+	name: string,
+	webhookId: string,
+	credential: { id: string; name: string },
+) {
+	return {
+		id: randomUUID(),
+		name,
+		type: `${NODE_TYPE_PREFIX}smpTrigger`,
+		typeVersion: 1,
+		position: [0, 0],
+		webhookId,
+		parameters: { events: ['project.completed'] },
+		credentials: { smpWebhookApi: credential },
+	};
+}
+
 /** An HTTP Request node (v4.2) that POSTs its item as JSON to `url`: a side effect a test can count. */
 export function sideEffectNode(name: string, url: string, position: [number, number]) {
 	return {

@@ -19,14 +19,13 @@ import {
 	allExecutions,
 	copyKeys,
 	createCredential,
-	NODE_TYPE_PREFIX,
 	ownerClient,
 	post,
 	rowHolds,
 	settle,
 	type RestClient,
 } from './harness';
-import { sideEffectNode, startRecorder } from '../e2e/workflows';
+import { sideEffectNode, smpTriggerNode, startRecorder } from '../e2e/workflows';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'queue-line1-crash-'));
 const WAIT_SECONDS = 15;
@@ -66,16 +65,7 @@ async function waitingWorkflow(credential: { id: string; name: string }) {
 	const created = await client.createWorkflow({
 		name: `line 1 worker crash ${webhookId.slice(0, 8)}`,
 		nodes: [
-			{
-				id: randomUUID(),
-				name: 'Trigger',
-				type: `${NODE_TYPE_PREFIX}smpTrigger`,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId,
-				parameters: { events: ['project.completed'] },
-				credentials: { smpWebhookApi: credential },
-			},
+			smpTriggerNode('Trigger', webhookId, credential),
 			{
 				id: randomUUID(),
 				name: 'Wait',
