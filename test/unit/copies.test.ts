@@ -44,11 +44,11 @@ interface Process {
 }
 
 /** A fresh copy of the node modules: one n8n process. */
-async function process_(floorMs = 20): Promise<Process> {
+async function process_(): Promise<Process> {
 	vi.resetModules();
 	const copies = await import('../../nodes/shared/copies');
-	copies.SETTLE.floorMs = floorMs;
-	copies.SETTLE.gapFloorMs = 10;
+	copies.SETTLE.paceFloorMs = 10;
+	copies.SETTLE.settleFloorMs = 20;
 	const execute = await import('../../nodes/shared/execute-phase');
 	return { execute, copies };
 }
@@ -179,6 +179,35 @@ describe('recording a delivery with several processes writing n8n’s row at onc
 		expect(again.filter(Boolean)).toHaveLength(0);
 	});
 
+	it('deliveries flowing on two processes, each copied to the other process 200 ms later: each ran once', async () => {
+		// what n8n's queue mode does to a provider's retry while other deliveries keep both workers' calls going: a
+		// record dropped by the other process's overlapping write must be back before the copy reads the row
+		const store = new InterleavingStore(() => 1 + Math.random() * 6);
+		const a = await process_();
+		const b = await process_();
+		const total = 150;
+		const runs = new Array<number>(total).fill(0);
+		const work: Array<Promise<void>> = [];
+		const at = (ms: number, on: Process, i: number) =>
+			work.push(
+				new Promise<void>((resolve) =>
+					setTimeout(
+						() =>
+							void execute(on, store, i)
+								.then((ran) => void (runs[i] += ran ? 1 : 0), resolve)
+								.then(resolve),
+						ms,
+					),
+				),
+			);
+		for (let i = 0; i < total; i++) {
+			at(i * 2, i % 2 ? a : b, i);
+			at(i * 2 + 200, i % 2 ? b : a, i);
+		}
+		await settled(Promise.all(work));
+		expect(runs.filter((n) => n !== 1)).toEqual([]);
+	});
+
 	it('copies at the same moment on two processes: at least one runs, and a retry after they settled runs none', async () => {
 		const store = new InterleavingStore(() => 5);
 		const a = await process_();
@@ -203,7 +232,7 @@ describe('recording a delivery with several processes writing n8n’s row at onc
 
 	it('one process batches the claims that queue up into one row write', async () => {
 		const store = new InterleavingStore(() => 2);
-		const a = await process_(0);
+		const a = await process_();
 		const ran = await settled(
 			Promise.all(Array.from({ length: 20 }, (_, i) => execute(a, store, 100 + i))),
 		);
@@ -223,19 +252,26 @@ describe('what an execution waits for', () => {
 		expect(run.ms).toBeLessThanOrEqual(6); // the one call's 5 ms
 		expect(a.copies.pendingCheckCount()).toBe(1);
 		await checksDone(a);
-		expect(store.writes).toBe(2); // the check: recorded again after the settle wait, found there
+		expect(store.writes).toBe(2); // the check: recorded again after the pause, found there
 	});
 
-	it('a claim waits for nothing but the call in flight on its row (no pause between calls)', async () => {
+	it('a claim waits for the call in flight on its row and the pause after it; in the process that took it, not the pause', async () => {
 		const store = new InterleavingStore(() => 5);
 		const a = await process_();
 		const first = execute(a, store, 1);
 		await vi.advanceTimersByTimeAsync(1);
-		// the second claim is queued behind the first call (in flight) and is written right after it
+		// queued behind the first call (in flight), then the pause (4 × 5 ms, up to twice that), then its own call
 		const second = await timed(Promise.all([first, execute(a, store, 2)]));
 		expect(second.value).toEqual([true, true]);
-		expect(second.ms).toBeLessThanOrEqual(11);
-		expect(store.writes).toBe(2);
+		expect(second.ms).toBeGreaterThanOrEqual(4 + a.copies.paceMs() + 5);
+		expect(second.ms).toBeLessThanOrEqual(4 + 2 * a.copies.paceMs() + 5 + 2);
+		// regular mode: a claim of the process that took the delivery goes while the others wait for the pause
+		const third = execute(a, store, 3);
+		await vi.advanceTimersByTimeAsync(1);
+		const fourth = await timed(execute(a, store, 4, { via: a }));
+		expect(fourth.value).toBe(true);
+		expect(fourth.ms).toBeLessThanOrEqual(5 + 1);
+		expect(await settled(third)).toBe(true);
 	});
 
 	it('in the process that took the delivery (regular mode): one call, no check; another process’s delivery is checked (control)', async () => {
@@ -257,21 +293,21 @@ describe('what an execution waits for', () => {
 		const store = new InterleavingStore(() => pauseMs);
 		const a = await process_();
 		expect(await settled(execute(a, store, 1))).toBe(true);
-		expect(a.copies.settleWaitMs()).toBe(4_000); // 4 × the slowest recent call
+		expect(a.copies.settleMs()).toBe(4_000); // 4 × the slowest recent call
 		pauseMs = 1;
 		// within the window the slow calls still count, whatever came after them…
 		expect(await settled(execute(a, store, 2))).toBe(true);
-		expect(a.copies.settleWaitMs()).toBe(4_000);
-		// …once they are older than it, the waits follow the calls made since
+		expect(a.copies.settleMs()).toBe(4_000);
+		// …once they are older than it, the wait follows the calls made since
 		await vi.advanceTimersByTimeAsync(a.copies.RECENT_MS);
 		expect(await settled(execute(a, store, 3))).toBe(true);
-		expect(a.copies.settleWaitMs()).toBe(a.copies.SETTLE.floorMs);
+		expect(a.copies.settleMs()).toBe(a.copies.SETTLE.settleFloorMs);
 	});
 
 	it('warns, once the execution is over, when its record keeps being dropped past the bound', async () => {
 		const forgetful = new InterleavingStore(() => 0);
 		forgetful.checkProcessedAndRecord = async (items) => ({ new: items, processed: [] });
-		const a = await process_(0);
+		const a = await process_();
 		const logs: string[] = [];
 		expect(await settled(execute(a, forgetful, 9, { logs }))).toBe(true);
 		expect(logs).toEqual([]);
@@ -283,11 +319,12 @@ describe('what an execution waits for', () => {
 	it('holds at most LIMITS.maxPendingChecks checks and warns for a record it cannot check', async () => {
 		const store = new InterleavingStore(() => 1);
 		const a = await process_();
-		a.copies.LIMITS.maxPendingChecks = 2;
+		a.copies.LIMITS.maxPendingChecks = 1;
 		const logs: string[] = [];
 		const ran = await settled(Promise.all([1, 2, 3].map((n) => execute(a, store, n, { logs }))));
 		expect(ran).toEqual([true, true, true]);
-		expect(a.copies.pendingCheckCount()).toBe(2);
+		// delivery 1's check was confirmed by the call that claimed 2 and 3; 2 took the one place, 3 found none
+		expect(a.copies.pendingCheckCount()).toBe(1);
 		expect(logs.join('\n')).toMatch(/records are waiting for their check/);
 	});
 });

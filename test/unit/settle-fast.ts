@@ -3,5 +3,5 @@
 // test/unit/record.test.ts sets its own floors.
 import { SETTLE } from '../../nodes/shared/copies';
 
-SETTLE.floorMs = 0;
-SETTLE.gapFloorMs = 0;
+SETTLE.paceFloorMs = 0;
+SETTLE.settleFloorMs = 0;

@@ -4,10 +4,11 @@ import { check, claim, type RecordCall, type Warn } from './store';
 
 export {
 	LIMITS,
+	paceMs,
 	pendingCheckCount,
 	RECENT_MS,
-	settleWaitMs,
 	SETTLE,
+	settleMs,
 	type RecordCall,
 } from './store';
 
@@ -23,7 +24,8 @@ export const DEFAULT_RETRY_MEMORY = 10_000;
 /**
  * This process (this load of the node's code), as the webhook phase writes it on a delivery: when execute() finds
  * its own, the execution runs where the delivery was taken (regular mode), every store call on the trigger's row
- * is this process's own and queued one at a time, so no other process can drop a record and none is checked.
+ * is this process's own and queued one at a time, so no other process can drop a record: the claim does not wait for
+ * the pause between calls and none is checked.
  * n8n gives a node no other sign of its mode; a random id needs no environment access. Several regular-mode n8n
  * processes on one database (which n8n does not support) each take this path: their writes can drop each other's
  * records unchecked, and a retry of a dropped delivery runs again.
@@ -62,7 +64,7 @@ export async function claimDelivery(request: ClaimRequest): Promise<ClaimOutcome
 	const { trigger, keys, call } = request;
 	const marker = request.executionId ? `execution:${request.executionId}` : undefined;
 	const entries = marker ? [...keys, marker] : keys;
-	const present = await claimRetryingInsert(trigger, entries, call);
+	const present = await claimRetryingInsert(trigger, entries, call, !request.sameProcess);
 	const rerun = marker !== undefined && present.has(marker);
 	if (!rerun && keys.some((key) => present.has(key))) return { fresh: false, copyOf: keys[0] };
 	// as many delivery keys as n8n's row keeps beside their markers: the memory never outlives the store
@@ -71,11 +73,11 @@ export async function claimDelivery(request: ClaimRequest): Promise<ClaimOutcome
 	return { fresh: true };
 }
 
-async function claimRetryingInsert(row: string, keys: string[], call: RecordCall) {
+async function claimRetryingInsert(row: string, keys: string[], call: RecordCall, paced: boolean) {
 	try {
-		return await claim(row, keys, call);
+		return await claim(row, keys, call, paced);
 	} catch {
 		// A trigger's first record is an INSERT; another process inserting at the same moment makes it fail once.
-		return await claim(row, keys, call);
+		return await claim(row, keys, call, paced);
 	}
 }

@@ -9,12 +9,20 @@ import { sleep } from 'n8n-workflow';
  * the whole row even when every key was already there. There is no read-only check of a key, so checking a key is
  * recording it again. Entries past maxEntries are dropped oldest first.
  *
- * The protocol has two parts:
- * - the claim (claim()): one store call that says whether a delivery's keys were there. It is all an execution
- *   waits for; it queues behind nothing but this process's call in flight on the same row (requests that queue
- *   meanwhile share the next call).
- * - the check (check()): after the execution has gone on, in the background, the keys are recorded again once every
- *   other process's write that could have dropped them has landed, until a call finds them all still there.
+ * The protocol:
+ * - the claim (claim()): one store call that says whether a delivery's keys were there; all an execution waits for.
+ *   Requests that queue meanwhile share the next call.
+ * - the pace (paceMs()): a short pause after each call of this process on a row, a few times a typical call, at
+ *   random up to twice that. Without it two workers busy with deliveries call back to back, and once a call of one
+ *   overlaps a call of the other, the next ones do too: each write drops the keys the other just wrote, again and
+ *   again, and a provider's retry a second later finds its delivery missing and runs again (measured: 22 of 150 in
+ *   test/unit/copies.test.ts without a pause, some with a pause of the same length in both; 3 of 60 in the queue
+ *   suite on a 2-core machine). A claim whose execution runs where its webhook took it (regular mode) does not wait
+ *   for it: no other process writes the row.
+ * - the check (check()): the keys this process claimed ride along with its next calls until they are confirmed. A
+ *   call that finds one missing records it again at once (repair); a call that finds them all there long enough after
+ *   they were last added (settleMs(), longer than another process's call can take) confirms them. When no claim
+ *   comes, the check makes its own calls: one a pace after the claim (so that a drop is repaired soon), one to confirm.
  */
 
 /** n8n's checkProcessedAndRecord bound to the trigger's row and size: returns the keys that were already there. */
@@ -23,8 +31,17 @@ export type RecordCall = (keys: string[]) => Promise<{ processed: Array<string |
 /** Where a check that gave up says so (the logger of the execution that claimed the keys). */
 export type Warn = (message: string) => void;
 
-/** Bounds of the check's waits (ms), how many times slower than our slowest recent call another process's may be. */
-export const SETTLE = { floorMs: 250, gapFloorMs: 10, capMs: 5_000, factor: 4, maxRounds: 5 };
+/**
+ * The waits (ms): the pace is `factor` × a typical recent call and the settle wait `factor` × the slowest, each with
+ * a floor and a cap; a check that finds its keys dropped `maxRounds` times gives up (warned).
+ */
+export const SETTLE = {
+	paceFloorMs: 10,
+	settleFloorMs: 250,
+	capMs: 5_000,
+	factor: 4,
+	maxRounds: 5,
+};
 
 /**
  * Checks waiting in this process, at most. Each holds only its keys (about 3 short strings) and a number or two, so
@@ -38,17 +55,20 @@ const RECENT_CALLS = 32;
 
 interface Claim {
 	keys: string[];
+	/** Waits for the pause between calls: another process may write the row (queue mode). */
+	paced: boolean;
 	resolve(present: Set<string>): void;
 	reject(error: unknown): void;
 }
 
 interface Check {
 	keys: string[];
-	dueAt: number;
-	/** Calls that could confirm it (made after the pause between calls) so far. */
-	rounds: number;
-	/** Calls that re-recorded it so far, confirming or not: the bound in time. */
-	tries: number;
+	/** When the call that last added one of the keys ended (performance.now()): they are confirmed settleMs() after. */
+	addedAt: number;
+	/** Whether a call after that one has looked (and found them all there). */
+	probed: boolean;
+	/** Times a call found a key dropped, or failed: the bound. */
+	drops: number;
 	warn: Warn;
 }
 
@@ -56,9 +76,9 @@ interface Row {
 	claims: Claim[];
 	checks: Check[];
 	running: boolean;
-	/** When this process's last call on the row ended (performance.now()). */
-	lastEndedAt: number;
-	/** When the timer that pumps the row's due checks fires, if one is set. */
+	/** When this process may start its next paced call on the row (performance.now()): a pace after the last. */
+	readyAt: number;
+	/** When the timer that pumps the row fires, if one is set. */
 	wakeAt?: number;
 	/** The newest claim's call: every call on a row names the same row; its options (size) are the latest. */
 	call: RecordCall;
@@ -76,13 +96,19 @@ export function pendingCheckCount(): number {
 /**
  * Records `keys` in the row and returns those that were already there. A key asked for by two requests of one call
  * counts as present for the later one (n8n's helper would call both new). Two calls of one process on one row never
- * overlap: they would drop each other's keys, as two processes do.
+ * overlap: they would drop each other's keys, as two processes do. `paced`: wait for the pause between calls (see
+ * the top of this file); false only where no other process writes the row.
  */
-export async function claim(row: string, keys: string[], call: RecordCall): Promise<Set<string>> {
+export async function claim(
+	row: string,
+	keys: string[],
+	call: RecordCall,
+	paced = true,
+): Promise<Set<string>> {
 	return await new Promise<Set<string>>((resolve, reject) => {
 		const state = rowState(row, call);
 		state.call = call;
-		state.claims.push({ keys, resolve, reject });
+		state.claims.push({ keys, paced, resolve, reject });
 		pump(row);
 	});
 }
@@ -91,18 +117,18 @@ export async function claim(row: string, keys: string[], call: RecordCall): Prom
  * Keeps `keys` (just claimed as new) recorded against other processes' writes, off the execution's path.
  *
  * Why it holds: another process drops our keys only with a read-modify-write that read the row before a write of
- * ours that had them landed, and wrote after it. A check waits longer than any such call takes (settle wait) AND
- * reads only after a pause since this process's previous call on the row (gap): then every call that read before our
- * last write has landed, so a key still there stays, and a key missing was dropped; the same call records it again
- * (n8n has no read-only check) and the check goes another round. A call made without that pause (the row busy with
- * claims) still records the keys again but confirms nothing. Another process's check drops nothing for good: the
- * keys it may overwrite are re-recorded by their own check.
+ * ours that added them landed, and wrote after it. A call that finds every key there shows they stayed there since
+ * the call that last added them ended (only we add them; a drop would show). Once that is longer ago than another
+ * process's call takes (settleMs()), every call that read before the add has landed and every later one read the
+ * keys and keeps them: the record is there to stay. A key found missing was dropped; the same call records it again
+ * (n8n has no read-only check), and the wait starts over. Another process's check drops nothing for good: the keys
+ * it may overwrite are re-recorded by their own check.
  *
- * Where it stops holding: a read-modify-write slower than the wait (a stalled database connection); a chain of
- * overlapping writes that drops the keys at every one of maxRounds checks, or a row kept busy for 4 × maxRounds
- * tries (warned); a process that exits before its checks ran (its pending checks are lost: a key another process
- * dropped meanwhile is not recorded again, and a retry of that delivery runs once more). n8n tells a node nothing
- * when it shuts down, so the checks cannot be finished or handed over then.
+ * Where it stops holding: a read-modify-write slower than the settle wait (a stalled database connection); a
+ * provider's retry that reads the row between a drop and our next call (a pace and a call: tens of ms on a healthy
+ * database); keys dropped maxRounds times (warned); a process that exits before its checks ran (its pending checks
+ * are lost: a key another process dropped meanwhile is not recorded again, and a retry of that delivery runs once
+ * more). n8n tells a node nothing when it shuts down, so the checks cannot be finished or handed over then.
  */
 export function check(row: string, keys: string[], call: RecordCall, warn: Warn): void {
 	if (pendingChecks >= LIMITS.maxPendingChecks) {
@@ -112,11 +138,12 @@ export function check(row: string, keys: string[], call: RecordCall, warn: Warn)
 		return;
 	}
 	pendingChecks++;
+	// the claim's call, which added the keys, ended just now
 	rowState(row, call).checks.push({
 		keys,
-		dueAt: performance.now() + settleWaitMs(),
-		rounds: 0,
-		tries: 0,
+		addedAt: performance.now(),
+		probed: false,
+		drops: 0,
 		warn,
 	});
 	pump(row);
@@ -125,7 +152,7 @@ export function check(row: string, keys: string[], call: RecordCall, warn: Warn)
 function rowState(row: string, call: RecordCall): Row {
 	let state = rows.get(row);
 	if (!state) {
-		state = { claims: [], checks: [], running: false, lastEndedAt: -Infinity, call };
+		state = { claims: [], checks: [], running: false, readyAt: -Infinity, call };
 		rows.set(row, state);
 	}
 	return state;
@@ -135,66 +162,96 @@ function pump(row: string): void {
 	const state = rows.get(row);
 	if (!state || state.running) return;
 	const now = performance.now();
-	const due = state.checks.filter((c) => c.dueAt <= now);
-	const claims = state.claims.splice(0);
-	if (claims.length === 0 && due.length === 0) {
-		if (state.checks.length === 0) rows.delete(row);
-		else wakeAt(row, state, Math.min(...state.checks.map((c) => c.dueAt)));
+	if (state.claims.length === 0 && state.checks.length === 0) {
+		// kept until its pace is over: a claim now would otherwise skip it
+		if (now >= state.readyAt) rows.delete(row);
+		else wakeAt(row, state, state.readyAt);
 		return;
 	}
-	// A due check waits for the pause since our last call unless claims make a call now anyway: it rides along.
-	const canConfirm = now >= state.lastEndedAt + gapMs();
-	if (claims.length === 0 && !canConfirm) {
-		wakeAt(row, state, state.lastEndedAt + gapMs());
-		return;
+	const ready = now >= state.readyAt;
+	// before the pace is over, only claims of the process that took their delivery go; the others wait for it
+	const claims = ready ? state.claims.splice(0) : takeUnpaced(state);
+	if (claims.length === 0) {
+		// paced claims wait for the pace; checks alone for their next due call, and the pace
+		const due = state.claims.length > 0 ? -Infinity : Math.min(...state.checks.map(checkDueAt));
+		const next = Math.max(state.readyAt, due);
+		if (now < next) {
+			wakeAt(row, state, next);
+			return;
+		}
 	}
-	state.checks = state.checks.filter((c) => c.dueAt > now);
+	const checks = state.checks.splice(0);
 	state.running = true;
 	// checks first: a claim of a copy in the same call sees their keys as already there
-	const keys = [...new Set([...due.flatMap((c) => c.keys), ...claims.flatMap((c) => c.keys)])];
+	const keys = [...new Set([...checks.flatMap((c) => c.keys), ...claims.flatMap((c) => c.keys)])];
 	const started = performance.now();
 	void state
 		.call(keys)
 		.then(
 			(outcome) => {
-				noteDuration(performance.now() - started);
+				const ended = performance.now();
+				noteDuration(ended - started);
 				const present = new Set(outcome.processed.map(String));
-				for (const c of due)
-					settleCheck(state, c, canConfirm && c.keys.every((k) => present.has(k)), canConfirm);
-				const asked = new Set(due.flatMap((c) => c.keys));
+				for (const c of checks) settleCheck(state, c, started, ended, present);
+				const asked = new Set(checks.flatMap((c) => c.keys));
 				for (const request of claims) {
 					request.resolve(new Set(request.keys.filter((k) => present.has(k) || asked.has(k))));
 					for (const key of request.keys) asked.add(key);
 				}
 			},
 			(error: unknown) => {
-				for (const c of due) settleCheck(state, c, false, false);
+				for (const c of checks) settleCheck(state, c, started, performance.now(), undefined);
 				for (const request of claims) request.reject(error);
 			},
 		)
 		.finally(() => {
 			state.running = false;
-			state.lastEndedAt = performance.now();
+			// a random share on top: two workers whose calls overlapped once, with the same pace, would keep
+			// overlapping call after call and drop each other's keys every time (seen in test/unit/copies.test.ts)
+			state.readyAt = performance.now() + paceMs() * (1 + Math.random());
 			pump(row);
 		});
 }
 
-/** After a call that carried a check: done, another round, or given up (warned). */
-function settleCheck(state: Row, c: Check, confirmed: boolean, couldConfirm: boolean): void {
-	c.tries++;
-	if (couldConfirm) c.rounds++;
-	if (confirmed) {
+/** When a check needs a call of its own: a pace after its keys were added (to repair a drop), then to confirm. */
+function checkDueAt(c: Check): number {
+	return c.probed ? c.addedAt + settleMs() : -Infinity;
+}
+
+function takeUnpaced(state: Row): Claim[] {
+	const unpaced = state.claims.filter((c) => !c.paced);
+	state.claims = state.claims.filter((c) => c.paced);
+	return unpaced;
+}
+
+/** After a call that carried a check (`present` undefined: the call failed): confirmed, waiting, or given up. */
+function settleCheck(
+	state: Row,
+	c: Check,
+	started: number,
+	ended: number,
+	present: Set<string> | undefined,
+): void {
+	const allThere = present !== undefined && c.keys.every((k) => present.has(k));
+	if (allThere && started >= c.addedAt + settleMs()) {
 		pendingChecks--;
 		return;
 	}
-	if (c.rounds >= SETTLE.maxRounds || c.tries >= 4 * SETTLE.maxRounds) {
+	if (allThere) {
+		c.probed = true;
+	} else {
+		// dropped (or not known): this call recorded the keys again, the wait starts over
+		c.drops++;
+		c.addedAt = ended;
+		c.probed = false;
+	}
+	if (c.drops >= SETTLE.maxRounds) {
 		pendingChecks--;
 		c.warn(
 			'the record of this delivery kept being overwritten by other n8n processes; a retry of it may run again',
 		);
 		return;
 	}
-	c.dueAt = performance.now() + settleWaitMs();
 	state.checks.push(c);
 }
 
@@ -213,19 +270,22 @@ function noteDuration(ms: number): void {
 	if (recentCalls.length > RECENT_CALLS) recentCalls.shift();
 }
 
-function slowestRecentMs(): number {
+function recentDurations(): number[] {
 	const since = performance.now() - RECENT_MS;
-	let slowest = 0;
-	for (const call of recentCalls) if (call.endedAt >= since) slowest = Math.max(slowest, call.ms);
-	return slowest;
+	return recentCalls.filter((call) => call.endedAt >= since).map((call) => call.ms);
 }
 
-/** The pause since this process's previous call before a check may confirm: longer than another process's call. */
-function gapMs(): number {
-	return Math.min(SETTLE.capMs, Math.max(SETTLE.gapFloorMs, SETTLE.factor * slowestRecentMs()));
+function bounded(floorMs: number, ms: number): number {
+	return Math.min(SETTLE.capMs, Math.max(floorMs, SETTLE.factor * ms));
 }
 
-/** How long after a write its keys are checked: longer than any read-modify-write should take, measured, bounded. */
-export function settleWaitMs(): number {
-	return Math.min(SETTLE.capMs, Math.max(SETTLE.floorMs, SETTLE.factor * slowestRecentMs()));
+/** The pause after a call before this process's next on the row (before the random share): a few typical calls. */
+export function paceMs(): number {
+	const durations = recentDurations().sort((x, y) => x - y);
+	return bounded(SETTLE.paceFloorMs, durations[Math.floor(durations.length / 2)] ?? 0);
+}
+
+/** How long keys must have stayed since they were added to stay for good: longer than another process's call. */
+export function settleMs(): number {
+	return bounded(SETTLE.settleFloorMs, Math.max(0, ...recentDurations()));
 }
