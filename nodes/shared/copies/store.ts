@@ -33,14 +33,18 @@ export type Warn = (message: string) => void;
 
 /**
  * The waits (ms): the pace is `factor` × a typical recent call and the settle wait `factor` × the slowest, each with
- * a floor and a cap; a check that finds its keys dropped `maxRounds` times gives up (warned).
+ * a floor and a cap. Our calls stand for the other workers' (n8n tells a node nothing about them); the settle wait is
+ * off every execution's path, so its floor is generous: a worker that has made few calls yet, or whose calls are
+ * quick while another's event loop is stalled, still waits longer than the other's call takes. A check gives up (warned) after `maxDrops` drops of its keys: a key is dropped only by a call
+ * of another worker that was in flight when ours added it, so a long run of drops means the row is overwritten
+ * constantly (the database far slower than measured), not a busy moment.
  */
 export const SETTLE = {
 	paceFloorMs: 10,
-	settleFloorMs: 250,
-	capMs: 5_000,
+	settleFloorMs: 2_000,
+	capMs: 10_000,
 	factor: 4,
-	maxRounds: 5,
+	maxDrops: 20,
 };
 
 /**
@@ -126,7 +130,7 @@ export async function claim(
  *
  * Where it stops holding: a read-modify-write slower than the settle wait (a stalled database connection); a
  * provider's retry that reads the row between a drop and our next call (a pace and a call: tens of ms on a healthy
- * database); keys dropped maxRounds times (warned); a process that exits before its checks ran (its pending checks
+ * database); keys dropped maxDrops times (warned); a process that exits before its checks ran (its pending checks
  * are lost: a key another process dropped meanwhile is not recorded again, and a retry of that delivery runs once
  * more). n8n tells a node nothing when it shuts down, so the checks cannot be finished or handed over then.
  */
@@ -245,7 +249,7 @@ function settleCheck(
 		c.addedAt = ended;
 		c.probed = false;
 	}
-	if (c.drops >= SETTLE.maxRounds) {
+	if (c.drops >= SETTLE.maxDrops) {
 		pendingChecks--;
 		c.warn(
 			'the record of this delivery kept being overwritten by other n8n processes; a retry of it may run again',
