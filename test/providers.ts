@@ -2,7 +2,7 @@
 // a list per test file. Adding a provider adds a row here; the suites that iterate over providers pick it up.
 import path from 'node:path';
 import type { ICredentialType, INodeType } from 'n8n-workflow';
-import type { ProviderId } from '../src';
+import type { ProviderId } from '../src/internal';
 
 export interface ProviderRow {
 	id: ProviderId;

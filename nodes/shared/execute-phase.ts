@@ -4,7 +4,7 @@ import {
 	type INode,
 	type INodeExecutionData,
 } from 'n8n-workflow';
-import { MAX_DEDUPE_KEYS } from '../../src';
+import { MAX_DEDUPE_KEYS } from '../../src/internal';
 import { claimDelivery, DEFAULT_RETRY_MEMORY, THIS_PROCESS, type RecordCall } from './copies';
 import { DELIVERY_FIELD, type DeliveryNote } from './delivery-note';
 import type { TriggerSettings } from './settings';

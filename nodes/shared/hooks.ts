@@ -4,7 +4,7 @@ import type {
 	IHookFunctions,
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
-import { pastedValueProblem, type ProviderDefinition } from '../../src';
+import { pastedValueProblem, type ProviderDefinition } from '../../src/internal';
 
 /** What was already said in this process: n8n calls checkExists more than once per activation and per listen. */
 const said = new Set<string>();

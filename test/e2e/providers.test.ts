@@ -2,7 +2,7 @@
 // A genuine delivery is built the way the provider builds it: providers[p].sample(event) → serializePayload → sign().
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { providers, receive, serializePayload, sign, type ProviderId } from '../../src';
+import { providers, receive, serializePayload, sign, type ProviderId } from '../../src/internal';
 import {
 	createCredential,
 	createTriggerWorkflow,

@@ -12,7 +12,7 @@ import {
 	SIGNED_PRESETS,
 	type KeyStore,
 	type SignedWebhookSettings,
-} from '../../src';
+} from '../../src/internal';
 import { memoryKeyStore } from '../key-store';
 import { installCli, runCli, type InstalledCli } from './cli-install';
 

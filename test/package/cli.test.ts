@@ -14,11 +14,11 @@ import {
 	receive,
 	serializePayload,
 	providers,
-	SMARTERMEASURE_KEY_HEADER,
 	SMARTERMEASURE_KEY_QUERY,
 	type KeyStore,
 	type ProviderId,
-} from '../../src';
+} from '../../src/internal';
+import { SMARTERMEASURE_KEY_HEADER } from '../../src/providers/smarterMeasure';
 import { memoryKeyStore } from '../key-store';
 import { CLI_PACKAGE, installCli, ROOT, runCli } from './cli-install';
 

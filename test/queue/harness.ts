@@ -2,7 +2,7 @@
 // chosen process, and executions read back over REST (every page) with what ran in each.
 import { createHash, randomUUID } from 'node:crypto';
 import { parse as parseFlatted } from 'flatted';
-import { receive, type ProviderId } from '../../src';
+import { receive, type ProviderId } from '../../src/internal';
 import { listAllExecutions } from '../e2e/executions';
 import {
 	NEXT_NAME,

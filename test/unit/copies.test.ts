@@ -5,7 +5,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DELIVERY_FIELD } from '../../nodes/shared/delivery-note';
-import type { ProviderDefinition } from '../../src';
+import type { ProviderDefinition } from '../../src/internal';
 
 /** n8n's DeduplicationHelper.handleHashedItems in 'entries' mode, as a read-modify-write with a pause inside. */
 class InterleavingStore {
