@@ -82,7 +82,7 @@ interface Row {
 	running: boolean;
 	/** When this process may start its next paced call on the row (performance.now()): a pace after the last. */
 	readyAt: number;
-	/** When the timer that pumps the row fires, if one is set. */
+	/** When the timer that starts the row's next call fires, if one is set. */
 	wakeAt?: number;
 	/** The newest claim's call: every call on a row names the same row; its options (size) are the latest. */
 	call: RecordCall;
@@ -113,7 +113,7 @@ export async function claim(
 		const state = rowState(row, call);
 		state.call = call;
 		state.claims.push({ keys, paced, resolve, reject });
-		pump(row);
+		startNextCall(row);
 	});
 }
 
@@ -150,7 +150,7 @@ export function check(row: string, keys: string[], call: RecordCall, warn: Warn)
 		drops: 0,
 		warn,
 	});
-	pump(row);
+	startNextCall(row);
 }
 
 function rowState(row: string, call: RecordCall): Row {
@@ -162,7 +162,7 @@ function rowState(row: string, call: RecordCall): Row {
 	return state;
 }
 
-function pump(row: string): void {
+function startNextCall(row: string): void {
 	const state = rows.get(row);
 	if (!state || state.running) return;
 	const now = performance.now();
@@ -213,7 +213,7 @@ function pump(row: string): void {
 			// a random share on top: two workers whose calls overlapped once, with the same pace, would keep
 			// overlapping call after call and drop each other's keys every time (seen in test/unit/copies.test.ts)
 			state.readyAt = performance.now() + paceMs() * (1 + Math.random());
-			pump(row);
+			startNextCall(row);
 		});
 }
 
@@ -265,7 +265,7 @@ function wakeAt(row: string, state: Row, at: number): void {
 	state.wakeAt = at;
 	void sleep(Math.max(0, at - performance.now())).then(() => {
 		if (state.wakeAt === at) state.wakeAt = undefined;
-		pump(row);
+		startNextCall(row);
 	});
 }
 
