@@ -139,17 +139,9 @@ async function loads(name, { nodeBin, dir, logFile }) {
 
 /** Environment for running npm / node-gyp non-interactively against a given Node. */
 function buildEnv({ nodeBin, nodeDir }) {
-	const binDir = path.dirname(nodeBin);
-	const env = { ...process.env };
-	// Don't let a parent `npm run` leak its config (e.g. npm_config_prefix, npm_package_*) into the install.
-	for (const k of Object.keys(env)) {
-		if (/^npm_(config|package|lifecycle)_/i.test(k) || k === 'INIT_CWD') delete env[k];
-	}
-	Object.assign(env, {
-		PATH: `${binDir}${path.delimiter}${process.env.PATH || ''}`,
-		CI: 'true',
+	return cleanNpmEnv({
+		PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH || ''}`,
 		npm_config_yes: 'true',
-		npm_config_update_notifier: 'false',
 		npm_config_fund: 'false',
 		npm_config_audit: 'false',
 		// native addons: a compile builds against the headers of the Node that will run n8n (nothing downloaded for
@@ -157,7 +149,20 @@ function buildEnv({ nodeBin, nodeDir }) {
 		npm_config_nodedir: nodeDir,
 		JOBS: process.env.JOBS || 'max',
 	});
-	return env;
+}
+
+/** npm's environment without what a parent `npm run`/`npm test` exports (npm_config_local_prefix would send an
+ *  install into this repository, npm_config_legacy_peer_deps would hide a missing flag), non-interactive, + `extra`. */
+export function cleanNpmEnv(extra = {}) {
+	const env = { ...process.env };
+	for (const k of Object.keys(env)) {
+		if (
+			/^npm_(config|package|lifecycle)_/i.test(k) ||
+			/^(INIT_CWD|npm_(command|execpath|node_execpath))$/.test(k)
+		)
+			delete env[k];
+	}
+	return { ...env, CI: 'true', npm_config_update_notifier: 'false', ...extra };
 }
 
 /** Ensure the Node binary for a line. Returns { nodeBin, nodeDir, nodeVersion }. */

@@ -1,21 +1,10 @@
 // Start / stop a local n8n (pinned by scripts/n8n-runtime.mjs) on loopback, with everything that
 // phones home switched off. node: builtins only. See docs/n8n-runtime.md.
-import { spawn } from 'node:child_process';
-import {
-	createWriteStream,
-	existsSync,
-	lstatSync,
-	mkdirSync,
-	readFileSync,
-	rmSync,
-	symlinkSync,
-	writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ensureN8n, REPO_ROOT } from '../n8n-runtime.mjs';
-import { runBounded, teeOutput } from './run.mjs';
+import { cleanNpmEnv, ensureN8n, REPO_ROOT } from '../n8n-runtime.mjs';
+import { runBounded, spawnGroup, waitUntil } from './run.mjs';
 
 const PACKAGE_JSON = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 /** This package's npm name; n8n names its node types `<package name>.<description.name>`. */
@@ -39,40 +28,15 @@ export const NODE_TYPE_PREFIX = `${PACKAGE_NAME}.`;
  */
 export const INSTALL_ARGS = Object.freeze(['install', '--legacy-peer-deps']);
 
-/** npm's environment without what a parent `npm run`/`npm test` exports (npm_config_local_prefix would send the
- *  install into this repository, npm_config_legacy_peer_deps would hide a missing flag). */
-function cleanNpmEnv(extra = {}) {
-	const env = { ...process.env };
-	for (const k of Object.keys(env)) {
-		if (
-			/^npm_(config|package|lifecycle)_/i.test(k) ||
-			k === 'INIT_CWD' ||
-			k === 'npm_command' ||
-			k === 'npm_execpath' ||
-			k === 'npm_node_execpath'
-		)
-			delete env[k];
-	}
-	return { ...env, CI: 'true', npm_config_update_notifier: 'false', ...extra };
-}
-
-/**
- * `npm pack` this package (build first) into destDir, as `npm publish` would pack it. Returns the tarball's path.
- * @param {{ destDir: string, packageDir?: string }} o
- */
-export async function packPackage({ destDir, packageDir = REPO_ROOT }) {
-	if (!existsSync(path.join(packageDir, 'dist')))
-		throw new Error(`packPackage: ${path.join(packageDir, 'dist')} missing (npm run build first)`);
+/** `npm pack` this package (build first) into destDir, as `npm publish` would pack it. Returns the tarball's path. */
+export async function packPackage({ destDir }) {
+	if (!existsSync(path.join(REPO_ROOT, 'dist')))
+		throw new Error(`packPackage: ${path.join(REPO_ROOT, 'dist')} missing (npm run build first)`);
 	mkdirSync(destDir, { recursive: true });
 	const { output } = await runBounded(
 		'npm',
 		['pack', '--json', '--pack-destination', path.resolve(destDir)],
-		{
-			cwd: packageDir,
-			env: cleanNpmEnv(),
-			timeoutMs: 120_000,
-			label: 'npm pack',
-		},
+		{ cwd: REPO_ROOT, env: cleanNpmEnv(), timeoutMs: 120_000, label: 'npm pack' },
 	);
 	const json = JSON.parse(output.slice(output.indexOf('[')));
 	const tarball = path.join(path.resolve(destDir), json[0].filename);
@@ -83,11 +47,7 @@ export async function packPackage({ destDir, packageDir = REPO_ROOT }) {
 /** `npm test` packs once per run and hands the tarball to every suite through this variable. */
 export const TARBALL_ENV = 'SMART_WEBHOOKS_TARBALL';
 
-/**
- * The tarball of this run: $SMART_WEBHOOKS_TARBALL when `npm test` set it, else a fresh `npm pack` into destDir
- * (a suite run on its own).
- * @param {string} destDir
- */
+/** The tarball of this run: $SMART_WEBHOOKS_TARBALL when `npm test` set it, else a fresh `npm pack` into destDir. */
 export async function tarballForRun(destDir) {
 	const given = process.env[TARBALL_ENV];
 	if (given) {
@@ -149,24 +109,11 @@ export async function installPackage({ userFolder, tarball, line, timeoutMs = 30
 		const runtimeDir = (rt ?? (await ensureN8n(String(line ?? '2')))).dir;
 		const link = path.join(path.resolve(userFolder), 'node_modules', 'n8n-workflow');
 		mkdirSync(path.dirname(link), { recursive: true });
-		try {
-			lstatSync(link);
-			rmSync(link, { recursive: true, force: true });
-		} catch {}
+		rmSync(link, { recursive: true, force: true }); // an earlier run's link (rmSync does not follow it)
 		symlinkSync(path.join(runtimeDir, 'node_modules', 'n8n-workflow'), link, 'dir');
 	}
 	return { nodesDir, packageDir, version: installed.version, ms };
 }
-
-/** Process groups of n8n processes started by startN8n and not stopped yet: SIGKILLed when this process exits. */
-const liveGroups = new Set();
-process.once('exit', () => {
-	for (const pgid of liveGroups) {
-		try {
-			process.kill(-pgid, 'SIGKILL');
-		} catch {}
-	}
-});
 
 /** A free TCP port on 127.0.0.1 (asks the OS). */
 export function getFreePort() {
@@ -255,6 +202,16 @@ export function n8nEnv({ port = 5678, dataDir, runnersBrokerPort, line = '2' }) 
 	return env;
 }
 
+/** n8n's REST API answers JSON (before that, n8n answers 200 "n8n is starting up. Please wait"). */
+async function restAnswers(url) {
+	try {
+		const res = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) });
+		return res.status === 200 && (await res.text()).startsWith('{');
+	} catch {
+		return false;
+	}
+}
+
 async function httpStatus(url, timeoutMs = 2000) {
 	try {
 		const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
@@ -303,106 +260,46 @@ export async function startN8n({
 		...extraEnv,
 	};
 	const started = Date.now();
-	const child = spawn(rt.nodeBin, [rt.n8nBin, command], {
+	// own process group: stop() reaps what n8n started (task runners), and so does the exit hook if this process ends
+	// without stopping it; SIGTERM goes to n8n alone, which stops its runners itself
+	const proc = spawnGroup(rt.nodeBin, [rt.n8nBin, command], {
 		cwd: path.resolve(dataDir),
 		env,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		// own process group: stop() can reap what n8n started (task runners) and the exit hook below kills the whole
-		// group if this process ends without stopping it
-		detached: true,
-	});
-	liveGroups.add(child.pid);
-	const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
-	const output = teeOutput(child, {
-		log,
+		logFile,
+		signalLeader: true,
 		echo,
 		echoFilter,
 		prefix: label ? `[${label}] ` : '',
 		maxChars: 4_000_000,
 	});
-	let exited = null;
-	const exitPromise = new Promise((resolve) => {
-		child.on('exit', (code, signal) => {
-			exited = { code, signal };
-			resolve(code);
-		});
-	});
-	// the log stream is closed once the pipes are drained (after 'exit' some output may still be buffered)
-	child.on('close', () => log?.end());
-
-	const stop = async (graceMs = 15_000) => {
-		if (!exited) {
-			child.kill('SIGTERM');
-			const t = sleep(graceMs).then(() => 'timeout');
-			if ((await Promise.race([exitPromise, t])) === 'timeout' && !exited) {
-				child.kill('SIGKILL');
-				await Promise.race([exitPromise, sleep(5000)]);
-			}
-		}
-		// whatever n8n left in its group (a task runner it did not wait for)
-		try {
-			process.kill(-child.pid, 'SIGKILL');
-		} catch {}
-		liveGroups.delete(child.pid);
-		return exited?.code ?? null;
-	};
-
+	const { child, output } = proc;
+	const stop = async (graceMs = 15_000) => (await proc.stop('SIGTERM', graceMs))?.code ?? null;
 	const url = `http://127.0.0.1:${port}`;
-	const deadline = started + readyTimeoutMs;
-	const fail = async (why) => {
-		if (!exited) await stop();
-		throw new Error(
-			`n8n ${rt.version} ${command}${label ? ` (${label})` : ''} ${why}\n` +
-				output().trimEnd().split('\n').slice(-40).join('\n'),
-		);
-	};
 	const logs = ['info', 'debug'].includes(env.N8N_LOG_LEVEL || 'info');
-	/** @type {Array<() => Promise<boolean>>} */
-	let checks;
-	if (command === 'start') {
-		// Readiness, in order (all bounded by readyTimeoutMs):
-		//  1. GET /healthz -> 200 (answers as soon as the HTTP server listens -- even during DB migrations)
-		//  2. GET /healthz/readiness -> 200 (DB connected and migrated)
-		//  3. GET /rest/settings -> JSON (before that, n8n answers 200 "n8n is starting up. Please wait")
-		//  4. the "Editor is now accessible via" log line (printed after active workflows are registered),
-		//     when the log level prints it
-		checks = [
-			async () => (await httpStatus(`${url}/healthz`)) === 200,
-			async () => (await httpStatus(`${url}/healthz/readiness`)) === 200,
-			async () => {
-				try {
-					const res = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) });
-					const body = await res.text();
-					return res.status === 200 && body.startsWith('{');
-				} catch {
-					return false;
-				}
-			},
-			async () => !logs || output().includes('Editor is now accessible via'),
-		];
-	} else if (command === 'webhook') {
-		// `n8n webhook` (queue mode): /healthz, /healthz/readiness, then "Webhook listener waiting for requests."
-		checks = [
-			async () => (await httpStatus(`${url}/healthz`)) === 200,
-			async () => (await httpStatus(`${url}/healthz/readiness`)) === 200,
-			async () => !logs || output().includes('Webhook listener waiting for requests'),
-		];
-	} else {
-		// `n8n worker`: its health server (QUEUE_HEALTH_CHECK_*) answers /healthz/readiness once the queue is set up;
-		// "n8n worker is now ready" is logged after it takes jobs.
-		const hp = env.QUEUE_HEALTH_CHECK_ACTIVE === 'true' ? env.QUEUE_HEALTH_CHECK_PORT : undefined;
-		checks = [
-			async () => !hp || (await httpStatus(`http://127.0.0.1:${hp}/healthz/readiness`)) === 200,
-			async () => !logs || output().includes('n8n worker is now ready'),
-		];
-	}
-	for (const check of checks) {
-		while (!(await check())) {
-			if (exited)
-				await fail(`exited before becoming ready (code ${exited.code}, signal ${exited.signal})`);
-			if (Date.now() > deadline) await fail(`not ready on ${url} after ${readyTimeoutMs / 1000} s`);
-			await sleep(200);
-		}
+	const logged = (line) => async () => !logs || output().includes(line);
+	const answers200 = (u) => async () => (await httpStatus(u)) === 200;
+	const hp = env.QUEUE_HEALTH_CHECK_ACTIVE === 'true' ? env.QUEUE_HEALTH_CHECK_PORT : undefined;
+	const health = [answers200(`${url}/healthz`), answers200(`${url}/healthz/readiness`)];
+	// Readiness, in order, all bounded by readyTimeoutMs. /healthz answers as soon as the HTTP server listens (even
+	// during DB migrations), /healthz/readiness once the DB is connected and migrated; `n8n start` then answers
+	// /rest/settings with JSON and logs "Editor is now accessible via" after active workflows are registered. A
+	// worker's health server (QUEUE_HEALTH_CHECK_*) answers once the queue is set up; it logs "n8n worker is now
+	// ready" after it takes jobs. Log lines only count at a log level that prints them.
+	const checks = {
+		start: [...health, () => restAnswers(url), logged('Editor is now accessible via')],
+		webhook: [...health, logged('Webhook listener waiting for requests')],
+		worker: [
+			async () => !hp || (await answers200(`http://127.0.0.1:${hp}/healthz/readiness`)()),
+			logged('n8n worker is now ready'),
+		],
+	}[command];
+	const what = `n8n ${rt.version} ${command}${label ? ` (${label})` : ''} on ${url}`;
+	try {
+		for (const check of checks)
+			await waitUntil(what, check, { timeoutMs: readyTimeoutMs, since: started, proc });
+	} catch (error) {
+		await stop();
+		throw error;
 	}
 	const readyMs = Date.now() - started;
 	return {
@@ -416,7 +313,7 @@ export async function startN8n({
 		env,
 		output,
 		stop,
-		exited: () => exited,
+		exited: proc.exited,
 	};
 }
 

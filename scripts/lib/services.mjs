@@ -1,19 +1,18 @@
 // Throwaway services for the queue-mode suite, on 127.0.0.1 only: a PostgreSQL 15 cluster, a redis-server, and
 // an n8n queue-mode topology (one main, two webhook processors, two workers) on the line-2 runtime.
-// node: builtins only. Every wait is bounded; every process started here runs in its own process group and is
-// stopped by its own stop(); a process 'exit' hook SIGKILLs whatever is left (a crashed test run leaks nothing).
-import { execFileSync, spawn } from 'node:child_process';
+// node: builtins only. Every wait is bounded; every process started here runs in its own process group (spawnGroup:
+// stopped by its own stop(), SIGKILLed when this process exits).
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { getFreePort, installPackage, startN8n } from './n8n-process.mjs';
-import { runBounded, teeOutput } from './run.mjs';
+import { runBounded, spawnGroup, waitUntil } from './run.mjs';
 
 /** Debian's PostgreSQL 15 binaries (apt-get install postgresql); PG_BIN_DIR overrides. */
-export const PG_BIN_DIR = process.env.PG_BIN_DIR || '/usr/lib/postgresql/15/bin';
+const PG_BIN_DIR = process.env.PG_BIN_DIR || '/usr/lib/postgresql/15/bin';
 /**
  * Runs SQL (or a script on stdin) with psql against a started PostgreSQL ({ host, port, user, database }) and returns
  * its unaligned, tuples-only output, trimmed.
@@ -33,74 +32,7 @@ export function psql(pg, sql, input) {
 	).trim();
 }
 
-export const REDIS_SERVER = process.env.REDIS_SERVER || 'redis-server';
-
-/** Process groups started here and not yet stopped; killed on exit as a safety net. */
-const groups = new Set();
-process.once('exit', () => {
-	for (const pgid of groups) {
-		try {
-			process.kill(-pgid, 'SIGKILL');
-		} catch {}
-	}
-});
-
-/**
- * A long-running child in its own process group, output teed to logFile and kept (tail) in memory.
- * @returns {{ child, pid: number, output: () => string, exited: () => null | { code: number|null, signal: string|null },
- *             exitPromise: Promise<void>, stop: (signal?: string, graceMs?: number) => Promise<object|null> }}
- */
-function spawnGroup(
-	cmd,
-	args,
-	{ env = process.env, cwd, logFile, uid, gid, label = path.basename(cmd) } = {},
-) {
-	const child = spawn(cmd, args, {
-		cwd,
-		env,
-		uid,
-		gid,
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	const pgid = child.pid;
-	if (pgid) groups.add(pgid);
-	const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
-	const output = teeOutput(child, { log });
-	let exited = null;
-	const exitPromise = new Promise((resolve) => {
-		child.on('error', (error) => {
-			exited = { code: null, signal: null, error: error.message };
-			resolve();
-		});
-		child.on('exit', (code, signal) => {
-			exited = { code, signal };
-			resolve();
-		});
-	});
-	child.on('close', () => log?.end());
-	const stop = async (signal = 'SIGTERM', graceMs = 20_000) => {
-		if (!exited && pgid) {
-			try {
-				process.kill(-pgid, signal);
-			} catch {}
-			const t = sleep(graceMs).then(() => 'timeout');
-			if ((await Promise.race([exitPromise, t])) === 'timeout') {
-				try {
-					process.kill(-pgid, 'SIGKILL');
-				} catch {}
-				await Promise.race([exitPromise, sleep(5000)]);
-			}
-		}
-		// children of the group that outlived the leader
-		try {
-			process.kill(-pgid, 'SIGKILL');
-		} catch {}
-		groups.delete(pgid);
-		return exited;
-	};
-	return { child, pid: pgid, output, exited: () => exited, exitPromise, stop, label };
-}
+const REDIS_SERVER = process.env.REDIS_SERVER || 'redis-server';
 
 /** uid/gid of a system user (`id -u/-g`; node has no getpwnam). */
 function systemUser(name) {
@@ -125,22 +57,6 @@ function tcpProbe(port, send, expect, timeoutMs = 2000) {
 			if (buf.includes(expect)) done(true);
 		});
 	});
-}
-
-async function waitUntil(what, fn, { timeoutMs, intervalMs = 200, proc }) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		if (await fn()) return;
-		if (proc?.exited())
-			throw new Error(
-				`${what}: process exited (${JSON.stringify(proc.exited())})\n${proc.output().split('\n').slice(-30).join('\n')}`,
-			);
-		if (Date.now() > deadline)
-			throw new Error(
-				`${what}: not ready after ${timeoutMs / 1000} s\n${proc ? proc.output().split('\n').slice(-30).join('\n') : ''}`,
-			);
-		await sleep(intervalMs);
-	}
 }
 
 /**
@@ -171,28 +87,19 @@ export async function startPostgres({
 	const user = 'postgres';
 	// bounded, as the cluster's owner; a tiny env (HOME must be readable by that user)
 	const pgEnv = { PATH: process.env.PATH, HOME: dir, LANG: 'C', LC_ALL: 'C', TZ: 'UTC' };
-	const runAs = (cmd, args, label, timeoutMs = 120_000) =>
-		new Promise((resolve, reject) => {
-			const p = spawnGroup(cmd, args, { env: pgEnv, cwd: dir, logFile, ...asUser, label });
-			const timer = setTimeout(() => void p.stop('SIGKILL', 0), timeoutMs);
-			p.exitPromise.then(() => {
-				clearTimeout(timer);
-				groups.delete(p.pid);
-				const e = p.exited();
-				if (e?.code === 0) resolve(p.output());
-				else
-					reject(
-						new Error(
-							`${label} failed (${JSON.stringify(e)}):\n${p.output().split('\n').slice(-20).join('\n')}`,
-						),
-					);
-			});
-		});
 	try {
-		await runAs(
+		await runBounded(
 			bin('initdb'),
 			['-D', dataDir, '-U', user, '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
-			'initdb',
+			{
+				env: pgEnv,
+				cwd: dir,
+				logFile,
+				...asUser,
+				label: 'initdb',
+				timeoutMs: 120_000,
+				tailLines: 20,
+			},
 		);
 	} catch (error) {
 		rmSync(dir, { recursive: true, force: true });
@@ -202,24 +109,12 @@ export async function startPostgres({
 	const server = spawnGroup(
 		bin('postgres'),
 		[
-			'-D',
-			dataDir,
-			'-p',
-			String(pgPort),
-			'-h',
-			'127.0.0.1',
-			'-k',
-			dir, // unix socket in our temp dir, not /var/run/postgresql (a system cluster may own it)
-			'-c',
-			'fsync=off',
-			'-c',
-			'synchronous_commit=off',
-			'-c',
-			'full_page_writes=off',
-			'-c',
-			'max_connections=100',
+			...['-D', dataDir, '-p', String(pgPort), '-h', '127.0.0.1'],
+			// unix socket in our temp dir, not /var/run/postgresql (a system cluster may own it)
+			...['-k', dir, '-c', 'fsync=off', '-c', 'synchronous_commit=off'],
+			...['-c', 'full_page_writes=off', '-c', 'max_connections=100'],
 		],
-		{ env: pgEnv, cwd: dir, logFile, ...asUser, label: 'postgres' },
+		{ env: pgEnv, cwd: dir, logFile, ...asUser },
 	);
 	const stop = async () => {
 		await server.stop('SIGINT', 20_000); // SIGINT = fast shutdown
@@ -240,7 +135,7 @@ export async function startPostgres({
 					return false;
 				}
 			},
-			{ timeoutMs: readyTimeoutMs, intervalMs: 300, proc: server },
+			{ timeoutMs: readyTimeoutMs, since: t0, intervalMs: 300, proc: server },
 		);
 		await runBounded(
 			bin('createdb'),
@@ -275,22 +170,10 @@ export async function startRedis({ port, logFile, readyTimeoutMs = 60_000 } = {}
 	const server = spawnGroup(
 		REDIS_SERVER,
 		[
-			'--bind',
-			'127.0.0.1',
-			'--port',
-			String(redisPort),
-			'--save',
-			'',
-			'--appendonly',
-			'no',
-			'--dir',
-			dir,
-			'--protected-mode',
-			'yes',
-			'--daemonize',
-			'no',
+			...['--bind', '127.0.0.1', '--port', String(redisPort), '--save', '', '--appendonly', 'no'],
+			...['--dir', dir, '--protected-mode', 'yes', '--daemonize', 'no'],
 		],
-		{ cwd: dir, logFile, label: 'redis-server' },
+		{ cwd: dir, logFile },
 	);
 	const stop = async () => {
 		await server.stop('SIGTERM', 10_000);
@@ -300,7 +183,7 @@ export async function startRedis({ port, logFile, readyTimeoutMs = 60_000 } = {}
 		await waitUntil(
 			`redis on 127.0.0.1:${redisPort}`,
 			() => tcpProbe(redisPort, 'PING\r\n', '+PONG'),
-			{ timeoutMs: readyTimeoutMs, proc: server },
+			{ timeoutMs: readyTimeoutMs, since: t0, proc: server },
 		);
 	} catch (error) {
 		await stop();
@@ -373,18 +256,6 @@ export async function startQueueTopology({
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 		...extraEnv,
 	};
-	/** userFolder → has the package? (installed once per folder) */
-	const folders = new Map();
-	async function userFolder(name, withPackage) {
-		const dir = path.join(root, name);
-		if (!folders.has(dir)) {
-			mkdirSync(dir, { recursive: true });
-			if (withPackage) await installPackage({ userFolder: dir, tarball, line });
-			folders.set(dir, withPackage);
-		}
-		return dir;
-	}
-
 	/** role → { name, command, port, dataDir, extra } and its running n8n (or undefined) */
 	const procs = {};
 	let starts = 0;
@@ -406,16 +277,15 @@ export async function startQueueTopology({
 		p.url = p.n8n.url;
 		return p;
 	}
-	async function define(
-		name,
-		command,
-		{ withPackage = true, folderName = name, extra = () => ({}) } = {},
-	) {
+	async function define(name, command, { withPackage = true, extra = () => ({}) } = {}) {
+		const dataDir = path.join(root, name);
+		mkdirSync(dataDir, { recursive: true });
+		if (withPackage) await installPackage({ userFolder: dataDir, tarball, line });
 		const p = {
 			name,
 			command,
 			port: await getFreePort(),
-			dataDir: await userFolder(folderName, withPackage),
+			dataDir,
 			withPackage,
 			extra,
 			logFiles: [],
@@ -426,7 +296,6 @@ export async function startQueueTopology({
 			// QUEUE_HEALTH_CHECK_PORT defaults to 5678 (main's default port): each worker its own; its /healthz/readiness
 			// is how startN8n knows the worker is up
 			const healthPort = await getFreePort();
-			p.healthPort = healthPort;
 			// (its default address is '::', every interface: loopback only here)
 			p.extra = () => ({
 				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
@@ -461,10 +330,6 @@ export async function startQueueTopology({
 			const code = await p.n8n.stop();
 			p.n8n = undefined;
 			return code;
-		},
-		async start(name) {
-			if (procs[name]?.n8n) throw new Error(`queue topology: ${name} already running`);
-			return await launch(name);
 		},
 		async restart(name) {
 			await topology.stop(name);
