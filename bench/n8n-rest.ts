@@ -1,14 +1,24 @@
-// What the queue and workers benchmarks share about n8n, outside vitest (the queue suite's helpers in
-// test/queue/harness.ts import vitest through the e2e harness): workflows, activation, deliveries and executions on
-// the same n8n REST client and workflow bodies as the suites.
+// What the benches share about n8n, outside vitest (the queue suite's helpers in test/queue/harness.ts import vitest
+// through the e2e harness): starting one, workflows, activation, deliveries and executions on the same n8n REST
+// client and workflow bodies as the suites.
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { providers, serializePayload, sign } from '../src/index';
 import { listAllExecutions } from '../test/e2e/executions';
 import { triggerWorkflowBody } from '../test/e2e/workflows';
+import { webhookRegistered } from './e2e/client';
 // @ts-expect-error plain ESM helper without types
 import { DEFAULT_OWNER, N8nRestClient } from '../scripts/lib/n8n-api.mjs';
+// @ts-expect-error plain ESM helper without types
+import * as n8nProcess from '../scripts/lib/n8n-process.mjs';
+// @ts-expect-error plain ESM helper without types
+import { ensureN8n } from '../scripts/n8n-runtime.mjs';
 
-export { DEFAULT_OWNER, N8nRestClient };
+export { ensureN8n };
+
+export const { getFreePort, installPackage, NODE_TYPE_PREFIX, startN8n, tarballForRun } =
+	n8nProcess;
 
 /** No progress for this long fails a wait. */
 export const STALL_MS = 120_000;
@@ -25,7 +35,25 @@ export interface ExecutionSummary {
 	startedAt?: string | null;
 	stoppedAt?: string | null;
 }
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A REST client logged in as the owner (made first if the instance has none). */
+export async function ownerClient(url: string): Promise<Client> {
+	const client = new N8nRestClient(url);
+	await client.ensureOwner(DEFAULT_OWNER);
+	await client.login(DEFAULT_OWNER);
+	return client;
+}
+
+/** One n8n 2.x in regular mode (SQLite) on a free port, its log in dataDir/n8n.log (installPackage there first). */
+export async function startRegularN8n(dataDir: string, env: Record<string, string> = {}) {
+	return await startN8n({
+		line: '2',
+		port: await getFreePort(),
+		dataDir,
+		logFile: path.join(dataDir, 'n8n.log'),
+		env: { NODE_ENV: 'production', N8N_LOG_LEVEL: 'warn', ...env },
+	});
+}
 
 export async function createWorkflow(
 	client: Client,
@@ -40,16 +68,9 @@ export async function createWorkflow(
 /** Activates on main; waits (bounded) until each process answers a GET with n8n's "POST request" hint. */
 export async function activate(client: Client, wf: Workflow, bases: string[]) {
 	await client.activateWorkflow(wf.id, { settleMs: 0 });
-	for (const base of bases) {
-		for (let i = 0; ; i++) {
-			const res = await fetch(wf.urlOn(base), { signal: AbortSignal.timeout(10_000) }).catch(
-				() => undefined,
-			);
-			if (res && /POST request/i.test(await res.text())) break;
-			if (i > 150) throw new Error(`${wf.name}: webhook not registered on ${base}`);
-			await sleep(200);
-		}
-	}
+	for (const base of bases)
+		if (!(await webhookRegistered(wf.urlOn(base), 30_000)))
+			throw new Error(`${wf.name}: webhook not registered on ${base}`);
 }
 
 export async function post(url: string, body: Buffer | string, headers: Record<string, string>) {
@@ -62,11 +83,15 @@ export async function post(url: string, body: Buffer | string, headers: Record<s
 	return { status: res.status, text: await res.text() };
 }
 
-export const isDone = (e: ExecutionSummary) =>
+const isDone = (e: ExecutionSummary) =>
 	e.status ? !['new', 'running', 'waiting', 'unknown'].includes(e.status) : e.finished === true;
 
 /** Polls until the workflow has `n` finished executions (every one successful), failing after STALL_MS without progress. */
-export async function settle(client: Client, wf: Workflow, n: number): Promise<ExecutionSummary[]> {
+export async function settle(
+	client: Client,
+	wf: Pick<Workflow, 'id' | 'name'>,
+	n: number,
+): Promise<ExecutionSummary[]> {
 	let best = -1;
 	let since = Date.now();
 	for (;;) {
@@ -87,6 +112,7 @@ export async function settle(client: Client, wf: Workflow, n: number): Promise<E
 }
 
 let counter = 0;
+/** A genuine SMP delivery with a distinct envelope id. */
 export function smpDelivery(secret: string) {
 	const id = `evt_qpg_${randomUUID().slice(0, 8)}_${counter++}`;
 	const body = serializePayload(providers.smp.sample('project.completed', { id }));
@@ -94,10 +120,7 @@ export function smpDelivery(secret: string) {
 }
 
 /** Milliseconds each finished execution took (n8n's own startedAt → stoppedAt). */
-export function durations(list: ExecutionSummary[]): number[] {
-	return (
-		list as Array<ExecutionSummary & { startedAt?: string | null; stoppedAt?: string | null }>
-	)
+export const durations = (list: ExecutionSummary[]): number[] =>
+	list
 		.map((e) => Date.parse(String(e.stoppedAt ?? '')) - Date.parse(String(e.startedAt ?? '')))
 		.filter((ms) => Number.isFinite(ms));
-}

@@ -14,43 +14,34 @@
  * its queue-pg markers). Bounded: request timeouts, every wait bounded by counts or a stall limit, all stopped in finally.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_RETRY_MEMORY } from '../nodes/shared/copies';
 import { MAX_DEDUPE_KEYS, providers, serializePayload } from '../src/index';
 // @ts-expect-error plain ESM helper without types
 import { psql, startQueueTopology } from '../scripts/lib/services.mjs';
-// @ts-expect-error plain ESM helper without types
-import { tarballForRun } from '../scripts/lib/n8n-process.mjs';
-import { median } from './e2e';
+import { median, writeBetweenMarkers } from './harness';
 import {
 	activate,
 	createWorkflow,
-	DEFAULT_OWNER,
 	durations,
-	N8nRestClient,
+	ownerClient,
 	post,
 	settle,
 	smpDelivery,
+	tarballForRun,
 	type Client,
 	type Workflow,
 } from './n8n-rest';
 
-const REPO = path.resolve(__dirname, '..');
 const ROUNDS = Number(process.env.ROUNDS ?? 4);
 const PER_BATCH = Number(process.env.PER_BATCH ?? 30);
 // a delivery records its keys and the execution that claimed it
 const ENTRIES = (MAX_DEDUPE_KEYS + 1) * DEFAULT_RETRY_MEMORY;
 const WRITE = process.argv.includes('--write');
 
-interface Pg {
-	host: string;
-	port: number;
-	user: string;
-	database: string;
-}
-
+type Pg = object; // scripts/lib/services.mjs startPostgres(): { host, port, user, database, ... }
 const walLsn = (pg: Pg) => psql(pg, 'select pg_current_wal_lsn()');
 const walBytes = (pg: Pg, from: string, to: string) =>
 	Number(psql(pg, `select pg_wal_lsn_diff('${to}', '${from}')`));
@@ -63,9 +54,7 @@ async function main() {
 	try {
 		const pg: Pg = topo.pg;
 		const hook1 = topo.url('webhook1') as string;
-		const client: Client = new N8nRestClient(topo.url('main'));
-		await client.ensureOwner(DEFAULT_OWNER);
-		await client.login(DEFAULT_OWNER);
+		const client: Client = await ownerClient(topo.url('main'));
 		const procs = ['main', 'webhook1', 'webhook2'].map((p) => topo.url(p) as string);
 		const secret = `whsec_queuepg_${randomUUID().replace(/-/g, '')}`;
 		const created = await client.createCredential({
@@ -199,16 +188,11 @@ async function main() {
 		];
 		for (const line of lines) console.log(line);
 		if (WRITE) {
-			const file = path.join(REPO, 'bench', 'RESULTS.md');
-			const start = '<!-- queue-pg:start -->';
-			const end = '<!-- queue-pg:end -->';
-			const text = readFileSync(file, 'utf8');
-			const block = `${start}\n## Queue mode on PostgreSQL (\`npm run bench:queue\`, ${new Date().toISOString().slice(0, 10)})\n\n${lines.join('\n')}\n${end}`;
-			const next = text.includes(start)
-				? text.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block)
-				: `${text.trimEnd()}\n\n${block}\n`;
-			writeFileSync(file, next);
-			console.log(`written to ${path.relative(REPO, file)}`);
+			const [start, end] = ['<!-- queue-pg:start -->', '<!-- queue-pg:end -->'];
+			const date = new Date().toISOString().slice(0, 10);
+			const title = `## Queue mode on PostgreSQL (\`npm run bench:queue\`, ${date})`;
+			writeBetweenMarkers(start, end, `${start}\n${title}\n\n${lines.join('\n')}\n${end}`);
+			console.log('written to bench/RESULTS.md');
 		}
 	} finally {
 		await topo.stopAll();

@@ -13,14 +13,16 @@
  * keeps the last one). A plain run leaves every tracked file as it is.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { e2eTable, loadE2e, persistE2e, runE2e, type E2eReport } from './e2e';
 import { SECRET, smpDelivery } from './e2e/contenders';
+import { e2eTable, loadE2e, persistE2e } from './e2e/report';
+import { runE2e } from './e2e/run';
+import type { E2eReport } from './e2e/types';
 import {
-	consume,
 	sample,
 	summarise,
+	writeBetweenMarkers,
 	writeResultsJson,
 	type Contender,
 	type Figure,
@@ -70,17 +72,16 @@ function measure(id: string, name: string, limit: number, contenders: Contender[
 	const sessions = Array.from({ length: PASSES }, () =>
 		sample(contenders, { ...opts, rounds: Math.ceil(opts.rounds / PASSES) }),
 	);
-	const cmp = summarise(contenders, sessions);
-	const [ours, base] = cmp.contenders;
+	const cmp = summarise(sessions);
 	const fig: Figure = {
 		id,
 		name,
 		target: `≤ ${limit}× the baseline's time`,
-		ratio: +cmp.ratios[0].toFixed(3),
+		ratio: +cmp.ratio.toFixed(3),
 		limit,
-		pass: cmp.ratios[0] <= limit,
-		ours: { name: ours.name, opsPerSec: ours.opsPerSec },
-		baseline: { name: base.name, opsPerSec: base.opsPerSec },
+		pass: cmp.ratio <= limit,
+		ours: { name: contenders[0].name, opsPerSec: cmp.opsPerSec[0] },
+		baseline: { name: contenders[1].name, opsPerSec: cmp.opsPerSec[1] },
 		...(PASSES > 1 ? { detail: { passRatios: cmp.passRatios.map((r) => +r.toFixed(3)) } } : {}),
 	};
 	figures.push(fig);
@@ -174,16 +175,10 @@ function writeResults(totalMs: number): void {
 		'|---|---|---|---|---|',
 		...rows,
 	].join('\n');
-	const file = join(here, 'RESULTS.md');
-	const md = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
-	const start = md.indexOf(GENERATED_START);
-	const end = md.indexOf(GENERATED_END);
-	const block = `${GENERATED_START}\n${generated}\n${GENERATED_END}`;
-	writeFileSync(
-		file,
-		start === -1 || end < start
-			? `${md.trimEnd()}\n\n${block}\n`
-			: md.slice(0, start) + block + md.slice(end + GENERATED_END.length),
+	writeBetweenMarkers(
+		GENERATED_START,
+		GENERATED_END,
+		`${GENERATED_START}\n${generated}\n${GENERATED_END}`,
 	);
 }
 
@@ -201,7 +196,6 @@ async function main(): Promise<void> {
 		e2eReport = await runE2e({ quick });
 		for (const fig of e2eReport.figures) printFigure(fig);
 	}
-	consume(figures);
 	const write = process.argv.slice(2).includes('--write');
 	if (write) {
 		writeResults(Date.now() - t0);

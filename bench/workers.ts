@@ -20,28 +20,27 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 // @ts-expect-error plain ESM helper without types
 import { startQueueTopology } from '../scripts/lib/services.mjs';
-// @ts-expect-error plain ESM helper without types
-import * as n8nProcess from '../scripts/lib/n8n-process.mjs';
 import { listAllExecutions } from '../test/e2e/executions';
 import {
 	activate,
 	createWorkflow,
-	DEFAULT_OWNER,
 	durations,
-	N8nRestClient,
+	installPackage,
+	ownerClient,
 	post,
 	settle,
-	sleep,
 	smpDelivery,
 	STALL_MS,
+	startRegularN8n,
+	tarballForRun,
 	type Client,
-	type ExecutionSummary,
 	type Workflow,
 } from './n8n-rest';
 
-const REPO = path.resolve(__dirname, '..');
+const RESULTS_MD = path.join(__dirname, 'RESULTS.md');
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const QUEUE_N = Number(process.env.QUEUE_N ?? 300);
 const REGULAR_N = Number(process.env.REGULAR_N ?? 200);
@@ -65,22 +64,14 @@ function quantile(values: number[], q: number): number {
 }
 const median = (values: number[]) => quantile(values, 0.5);
 
-async function pool<T>(
-	count: number,
-	limit: number,
-	work: (i: number) => Promise<T>,
-): Promise<T[]> {
-	const out = new Array<T>(count);
+/** work(0 … count-1), at most `limit` at once. */
+async function pool(count: number, limit: number, work: (i: number) => Promise<void>) {
 	let next = 0;
 	await Promise.all(
 		Array.from({ length: Math.min(limit, count) }, async () => {
-			while (next < count) {
-				const i = next++;
-				out[i] = await work(i);
-			}
+			while (next < count) await work(next++);
 		}),
 	);
-	return out;
 }
 
 /** The two contenders' workflows on one n8n: SMP Trigger → NoOp and Webhook v1 → NoOp, active on `bases`. */
@@ -108,7 +99,15 @@ async function contenders(client: Client, bases: string[], settings?: Record<str
 		settings,
 	});
 	for (const wf of [ours, v1]) await activate(client, wf, bases);
-	return { secret, workflows: { ours, v1 } as Record<Contender, Workflow> };
+	const workflows: Record<Contender, Workflow> = { ours, v1 };
+	/** Posts a delivery to `who` on `base`; Webhook v1 gets the same body, unsigned. */
+	const send = async (who: Contender, base: string, d = smpDelivery(secret)) => {
+		const headers = who === 'ours' ? d.headers : { 'Content-Type': 'application/json' };
+		const res = await post(workflows[who].urlOn(base), d.body, headers);
+		if (res.status !== 200)
+			throw new Error(`${workflows[who].name}: answered ${res.status} ${res.text}`);
+	};
+	return { secret, workflows, send };
 }
 
 /**
@@ -121,18 +120,13 @@ async function rounds(
 	n: number,
 	inFlight: number,
 ): Promise<Record<Contender, Round[]>> {
-	const { secret, workflows } = await contenders(client, sendTo);
+	const { secret, workflows, send } = await contenders(client, sendTo);
 	const sent: Record<Contender, number> = { ours: 0, v1: 0 };
 	const run = async (who: Contender, count: number): Promise<Round> => {
 		const wf = workflows[who];
 		const deliveries = Array.from({ length: count }, () => smpDelivery(secret));
 		const t0 = Date.now();
-		await pool(count, inFlight, async (i) => {
-			const d = deliveries[i];
-			const headers = who === 'ours' ? d.headers : { 'Content-Type': 'application/json' };
-			const res = await post(wf.urlOn(sendTo[i % sendTo.length]), d.body, headers);
-			if (res.status !== 200) throw new Error(`${wf.name}: answered ${res.status} ${res.text}`);
-		});
+		await pool(count, inFlight, (i) => send(who, sendTo[i % sendTo.length], deliveries[i]));
 		const before = sent[who];
 		sent[who] += count;
 		const list = (await settle(client, wf, sent[who])).slice(before);
@@ -192,9 +186,7 @@ function summary(
 async function benchQueue(work: string, tarball: string): Promise<string[]> {
 	const topo = await startQueueTopology({ tarball, logDir: path.join(work, 'queue-logs') });
 	try {
-		const client: Client = new N8nRestClient(topo.url('main'));
-		await client.ensureOwner(DEFAULT_OWNER);
-		await client.login(DEFAULT_OWNER);
+		const client = await ownerClient(topo.url('main'));
 		say(`queue topology up in ${(topo.readyMs / 1000).toFixed(0)} s`);
 		const result = await rounds(client, [topo.url('webhook1'), topo.url('webhook2')], QUEUE_N, 32);
 		return summary(
@@ -215,18 +207,9 @@ async function regularN8n(
 	env: Record<string, string> = {},
 ) {
 	const dataDir = path.join(work, name);
-	await n8nProcess.installPackage({ userFolder: dataDir, tarball, line: '2' });
-	const n8n = await n8nProcess.startN8n({
-		line: '2',
-		port: await n8nProcess.getFreePort(),
-		dataDir,
-		logFile: path.join(work, `${name}.log`),
-		env: { NODE_ENV: 'production', N8N_LOG_LEVEL: 'warn', ...env },
-	});
-	const client: Client = new N8nRestClient(n8n.url);
-	await client.ensureOwner(DEFAULT_OWNER);
-	await client.login(DEFAULT_OWNER);
-	return { n8n, client };
+	await installPackage({ userFolder: dataDir, tarball, line: '2' });
+	const n8n = await startRegularN8n(dataDir, env);
+	return { n8n, client: await ownerClient(n8n.url) };
 }
 
 async function benchRegular(work: string, tarball: string): Promise<string[]> {
@@ -251,7 +234,7 @@ async function drained(client: Client, wf: Workflow) {
 	let since = Date.now();
 	let last = Infinity;
 	for (;;) {
-		const list = (await listAllExecutions(client, wf.id)) as ExecutionSummary[];
+		const list = await listAllExecutions(client, wf.id);
 		if (list.length === 0) return;
 		if (list.length < last) [last, since] = [list.length, Date.now()];
 		if (Date.now() - since > STALL_MS)
@@ -271,22 +254,15 @@ async function benchRss(work: string, tarball: string): Promise<string[]> {
 		});
 		try {
 			// successful executions not kept, so a finished one leaves the list (drained())
-			const { secret, workflows } = await contenders(client, [n8n.url], {
+			const { workflows, send } = await contenders(client, [n8n.url], {
 				saveDataSuccessExecution: 'none',
 			});
 			const wf = workflows[who];
-			const send = async (count: number) =>
-				await pool(count, 16, async () => {
-					const d = smpDelivery(secret);
-					const headers = who === 'ours' ? d.headers : { 'Content-Type': 'application/json' };
-					const res = await post(wf.urlOn(n8n.url), d.body, headers);
-					if (res.status !== 200) throw new Error(`${wf.name}: answered ${res.status} ${res.text}`);
-				});
-			await send(200);
+			await pool(200, 16, () => send(who, n8n.url));
 			await drained(client, wf);
 			out[who].before = rssMiB(n8n.child.pid);
 			const t0 = Date.now();
-			await send(RSS_N);
+			await pool(RSS_N, 16, () => send(who, n8n.url));
 			await drained(client, wf);
 			out[who].after = rssMiB(n8n.child.pid);
 			say(
@@ -305,7 +281,7 @@ async function benchRss(work: string, tarball: string): Promise<string[]> {
 async function main() {
 	const work = mkdtempSync(path.join(os.tmpdir(), 'bench-workers-'));
 	try {
-		const tarball = await n8nProcess.tarballForRun(path.join(work, 'pack'));
+		const tarball = await tarballForRun(path.join(work, 'pack'));
 		const lines: string[] = [];
 		if (ONLY.includes('queue')) lines.push(...(await benchQueue(work, tarball)), '');
 		if (ONLY.includes('regular')) lines.push(...(await benchRegular(work, tarball)), '');
@@ -313,11 +289,10 @@ async function main() {
 		for (const line of lines) console.log(line);
 		if (WRITE) {
 			// appended, not replaced: the issue's targets are read over several runs
-			const file = path.join(REPO, 'bench', 'RESULTS.md');
 			const command = `npm run bench:workers${ONLY.join(',') === 'queue,regular' ? '' : ` -- --only=${ONLY.join(',')}`}`;
 			const block = `## Workers: \`${command}\`, ${new Date().toISOString().slice(0, 16)}Z\n\n${lines.join('\n').trimEnd()}\n`;
-			writeFileSync(file, `${readFileSync(file, 'utf8').trimEnd()}\n\n${block}`);
-			console.log(`appended to ${path.relative(REPO, file)}`);
+			writeFileSync(RESULTS_MD, `${readFileSync(RESULTS_MD, 'utf8').trimEnd()}\n\n${block}`);
+			console.log('appended to bench/RESULTS.md');
 		}
 	} finally {
 		rmSync(work, { recursive: true, force: true });

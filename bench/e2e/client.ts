@@ -5,15 +5,8 @@
  * Every request has a timeout and every wait a deadline.
  */
 import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { listAllExecutions } from '../../test/e2e/executions';
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = sorted.length >> 1;
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 export const round3 = (x: number) => +x.toFixed(3);
 
@@ -111,16 +104,7 @@ export async function drain(client: Client, timeoutMs = 30_000): Promise<number 
 	return null;
 }
 
-const STATUSES = [
-	'success',
-	'error',
-	'crashed',
-	'canceled',
-	'waiting',
-	'unknown',
-	'new',
-	'running',
-];
+const STATUSES = 'success error crashed canceled waiting unknown new running'.split(' ');
 
 /**
  * Executions of a workflow by status (listAllExecutions pages past n8n's 100-row cap). Distinct ids are counted;

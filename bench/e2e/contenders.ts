@@ -8,6 +8,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseFlatted } from 'flatted';
 import { providers, serializePayload, sign } from '../../src/index';
+import { NODE_TYPE_PREFIX } from '../../test/e2e/workflows';
 import { activateAndWait, type Client, type Delivery } from './client';
 
 export const SECRET = 'whsec_e2eBench0123456789abcdefghijklmnop';
@@ -195,12 +196,11 @@ export interface Built {
 	urls: Record<ContenderId, URL>;
 }
 
-/** Creates and activates the contenders' workflows; `nodeTypePrefix` is the installed package's (scripts/lib/n8n-process.mjs). */
+/** Creates and activates the contenders' workflows. */
 export async function buildWorkflows(
 	client: Client,
 	baseUrl: string,
 	which: ContenderId[],
-	nodeTypePrefix: string,
 ): Promise<Built> {
 	const ids = {} as Record<ContenderId, string>;
 	const urls = {} as Record<ContenderId, URL>;
@@ -300,7 +300,7 @@ export async function buildWorkflows(
 			const hook = randomUUID();
 			// the same deliveries as E: SMP's X-SMP-Signature is a hex HMAC-SHA256 of the body, its envelope id the copy key
 			await simple(c, {
-				type: `${nodeTypePrefix}signedWebhookTrigger`,
+				type: `${NODE_TYPE_PREFIX}signedWebhookTrigger`,
 				typeVersion: 1,
 				webhookId: hook,
 				parameters: {
@@ -327,7 +327,7 @@ export async function buildWorkflows(
 			});
 			const hook = randomUUID();
 			await simple(c, {
-				type: c === 'E2' ? `${V2_PROBE_PACKAGE}.smpTrigger` : `${nodeTypePrefix}smpTrigger`,
+				type: c === 'E2' ? `${V2_PROBE_PACKAGE}.smpTrigger` : `${NODE_TYPE_PREFIX}smpTrigger`,
 				typeVersion: c === 'E2' ? 2 : 1,
 				webhookId: hook,
 				parameters: {
@@ -343,24 +343,14 @@ export async function buildWorkflows(
 	return { ids, urls };
 }
 
-export async function newestExecution(
+/** The nodes that ran in the workflow's newest execution, and D's Code node output there. */
+export async function newestRun(
 	client: Client,
 	workflowId: string,
-): Promise<string | undefined> {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId) }));
-	const page = await client.request('GET', `/rest/executions?filter=${filter}&limit=1`);
-	const results: any[] = page?.results ?? page ?? [];
-	return results[0] ? String(results[0].id) : undefined;
-}
-
-export async function nodesThatRan(
-	client: Client,
-	executionId: string,
 ): Promise<{ nodes: string[]; codeOut?: any }> {
-	const execution = await client.getExecution(executionId);
-	const raw = execution?.data;
-	const data = typeof raw === 'string' ? parseFlatted(raw) : raw;
-	const runData = data?.resultData?.runData ?? {};
+	const [newest] = await client.listExecutions(workflowId, { limit: 1 });
+	const raw = (await client.getExecution(String(newest.id)))?.data;
+	const runData = (typeof raw === 'string' ? parseFlatted(raw) : raw)?.resultData?.runData ?? {};
 	return {
 		nodes: Object.keys(runData),
 		codeOut: runData['Verify HMAC']?.[0]?.data?.main?.[0]?.[0]?.json,

@@ -2,16 +2,14 @@
  * Reporting an e2e run: its figures in bench/harness.ts's shape, the markdown tables, and — only when asked (`--write`)
  * — keeping them in bench/out/results.json (key `e2e`) and between the e2e markers of bench/RESULTS.md.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { RESULTS_JSON, writeResultsJson, type Figure } from '../harness';
+import { readFileSync } from 'node:fs';
+import { RESULTS_JSON, writeBetweenMarkers, writeResultsJson, type Figure } from '../harness';
 import { round3 } from './client';
 import { CONTENDERS, TARGETS, type ContenderId, type SettingId } from './contenders';
 import type { E2eReport, SettingReport, ThroughputBlock } from './types';
 
-const RESULTS_MD = path.join(__dirname, '..', 'RESULTS.md');
-export const MD_START = '<!-- e2e:start -->';
-export const MD_END = '<!-- e2e:end -->';
+const MD_START = '<!-- e2e:start -->';
+const MD_END = '<!-- e2e:end -->';
 
 function integrityOk(s: SettingReport): boolean {
 	return !s.error && Object.values(s.integrity).every((r) => r?.ok);
@@ -243,9 +241,9 @@ export function e2eTable(report: E2eReport): string {
 }
 
 /** The last e2e report kept in bench/out/results.json, if any. */
-export function loadE2e(file = RESULTS_JSON): E2eReport | undefined {
+export function loadE2e(): E2eReport | undefined {
 	try {
-		return JSON.parse(readFileSync(file, 'utf8')).e2e as E2eReport | undefined;
+		return JSON.parse(readFileSync(RESULTS_JSON, 'utf8')).e2e as E2eReport | undefined;
 	} catch {
 		return undefined;
 	}
@@ -256,32 +254,17 @@ export function loadE2e(file = RESULTS_JSON): E2eReport | undefined {
  * whole report under the key `e2e`) and rewrites only the part of bench/RESULTS.md between the e2e markers (appended
  * at the end when the markers are missing).
  */
-export function persistE2e(
-	report: E2eReport,
-	files = { json: RESULTS_JSON, md: RESULTS_MD },
-): void {
+export function persistE2e(report: E2eReport): void {
 	let doc: Record<string, any> = {};
 	try {
-		doc = JSON.parse(readFileSync(files.json, 'utf8'));
+		doc = JSON.parse(readFileSync(RESULTS_JSON, 'utf8'));
 	} catch {}
 	const others = Array.isArray(doc.figures)
 		? doc.figures.filter((f: Figure) => !String(f.id).startsWith('e2e.'))
 		: [];
 	doc.figures = [...others, ...report.figures];
 	doc.e2e = report;
-	writeResultsJson(doc, files.json);
-
-	const section = [
-		MD_START,
-		'## End to end through n8n: deliveries/s, isolates, flood',
-		'',
-		e2eTable(report),
-		MD_END,
-	].join('\n');
-	let md = existsSync(files.md) ? readFileSync(files.md, 'utf8') : '';
-	const a = md.indexOf(MD_START);
-	const b = md.indexOf(MD_END);
-	if (a !== -1 && b > a) md = md.slice(0, a) + section + md.slice(b + MD_END.length);
-	else md = `${md.replace(/\s*$/, '')}\n\n${section}\n`;
-	writeFileSync(files.md, md);
+	writeResultsJson(doc);
+	const title = '## End to end through n8n: deliveries/s, isolates, flood';
+	writeBetweenMarkers(MD_START, MD_END, [MD_START, title, '', e2eTable(report), MD_END].join('\n'));
 }

@@ -6,16 +6,22 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { median } from '../harness';
+import {
+	ensureN8n,
+	installPackage,
+	ownerClient,
+	startRegularN8n,
+	tarballForRun,
+} from '../n8n-rest';
 import {
 	batch,
 	countExecutions,
 	drain,
 	isolateCounters,
-	median,
 	post,
 	round3,
-	sleep,
 	type Client,
 	type Delivery,
 } from './client';
@@ -28,8 +34,7 @@ import {
 	forgedFor,
 	buildWorkflows,
 	makeV2Probe,
-	newestExecution,
-	nodesThatRan,
+	newestRun,
 	SETTINGS,
 	type Built,
 	type ContenderId,
@@ -48,7 +53,7 @@ import type {
 
 const REPO = path.resolve(__dirname, '..', '..');
 
-export const PLANS: Record<'full' | 'quick', Plan> = {
+const PLANS: Record<'full' | 'quick', Plan> = {
 	full: {
 		rounds: 5,
 		seq: 60,
@@ -285,6 +290,18 @@ async function flood(ctx: Ctx, c: ContenderId, plan: Plan): Promise<FloodResult>
 	}
 }
 
+const emptySetting = (id: SettingId, contenders: ContenderId[]): SettingReport => ({
+	id,
+	label: SETTINGS[id].label,
+	env: SETTINGS[id].env,
+	contenders,
+	throughput: [],
+	flood: [],
+	probes: {},
+	integrity: {},
+	seconds: 0,
+});
+
 async function runSetting(
 	id: SettingId,
 	which: ContenderId[],
@@ -295,17 +312,7 @@ async function runSetting(
 	const t0 = Date.now();
 	const { log } = opts;
 	const setting = SETTINGS[id];
-	const report: SettingReport = {
-		id,
-		label: setting.label,
-		env: setting.env,
-		contenders: which,
-		throughput: [],
-		flood: [],
-		probes: {},
-		integrity: {},
-		seconds: 0,
-	};
+	const report = emptySetting(id, which);
 	const dataDir = mkdtempSync(path.join(os.tmpdir(), 'n8n-bench-'));
 	const logFile = path.join(dataDir, 'n8n.log');
 	let n8n: any;
@@ -317,40 +324,28 @@ async function runSetting(
 	let keep = false;
 	try {
 		// the packed tarball, installed in the user folder's .n8n/nodes the README's way (as users install it)
-		await deps.proc.installPackage({ userFolder: dataDir, tarball: deps.tarball, line: '2' });
+		await installPackage({ userFolder: dataDir, tarball: deps.tarball, line: '2' });
 		if (which.includes('E2')) makeV2Probe(dataDir);
-		const port = await deps.proc.getFreePort();
-		n8n = await deps.proc.startN8n({
-			line: '2',
-			port,
-			dataDir,
-			logFile,
-			env: {
-				NODE_ENV: 'production',
-				N8N_LOG_LEVEL: 'warn',
-				// the isolate counters (n8n registers them whatever this says; this only serves /metrics)
-				N8N_METRICS: 'true',
-				N8N_METRICS_INCLUDE_DEFAULT_METRICS: 'false',
-				N8N_METRICS_INCLUDE_WORKFLOW_EXECUTION_DURATION: 'false',
-				// D's Code node needs crypto, as every user who checks an HMAC in a Code node sets
-				NODE_FUNCTION_ALLOW_BUILTIN: 'crypto',
-				...setting.env,
-			},
+		n8n = await startRegularN8n(dataDir, {
+			// the isolate counters (n8n registers them whatever this says; this only serves /metrics)
+			N8N_METRICS: 'true',
+			N8N_METRICS_INCLUDE_DEFAULT_METRICS: 'false',
+			N8N_METRICS_INCLUDE_WORKFLOW_EXECUTION_DURATION: 'false',
+			// D's Code node needs crypto, as every user who checks an HMAC in a Code node sets
+			NODE_FUNCTION_ALLOW_BUILTIN: 'crypto',
+			...setting.env,
 		});
 		report.n8nVersion = n8n.version;
 		report.readyMs = n8n.readyMs;
 		log(
 			`bench e2e: [${id}] n8n ${n8n.version} ready in ${(n8n.readyMs / 1000).toFixed(1)} s on ${n8n.url} (${setting.label})`,
 		);
-		const client: Client = new deps.api.N8nRestClient(n8n.url);
-		await client.ensureOwner(deps.api.DEFAULT_OWNER);
-		await client.login(deps.api.DEFAULT_OWNER);
+		const client: Client = await ownerClient(n8n.url);
 		// C1 (Webhook v1 + Header Auth) only takes part in the flood: it tells what version 1 costs there.
 		const built = await buildWorkflows(
 			client,
 			n8n.url,
 			opts.flood && which.includes('C') ? [...which, 'C1'] : which,
-			deps.proc.NODE_TYPE_PREFIX,
 		);
 		const builtIds = Object.keys(built.ids) as ContenderId[];
 		const ctx: Ctx = {
@@ -382,11 +377,11 @@ async function runSetting(
 			report.probes.forgedToC = s;
 		}
 		if (which.includes('D')) {
-			const genuineRun = await nodesThatRan(client, (await newestExecution(client, built.ids.D))!);
+			const genuineRun = await newestRun(client, built.ids.D);
 			const s = await post(agent, built.urls.D, forgedFor('D', ctx.next(1)[0]));
 			tally(ctx, 'D', { [s]: 1 });
 			await drain(client);
-			const forgedRun = await nodesThatRan(client, (await newestExecution(client, built.ids.D))!);
+			const forgedRun = await newestRun(client, built.ids.D);
 			const ok =
 				genuineRun.nodes.includes('Verified') &&
 				!genuineRun.nodes.includes('Rejected') &&
@@ -456,10 +451,7 @@ async function runSetting(
 }
 
 interface Deps {
-	rt: { dir: string; version: string };
 	tarball: string;
-	proc: any;
-	api: any;
 	next: (n: number) => Delivery[];
 }
 
@@ -494,27 +486,20 @@ export async function runE2e({
 	};
 	const distIndex = path.join(REPO, 'dist', 'index.js');
 	const fail = (why: string) => {
-		report.settings = wanted.map((id) => ({
-			id,
-			label: SETTINGS[id].label,
-			env: SETTINGS[id].env,
-			contenders: [],
-			throughput: [],
-			flood: [],
-			probes: {},
-			integrity: {},
-			error: why,
-			seconds: 0,
-		}));
+		report.settings = wanted.map((id) => ({ ...emptySetting(id, []), error: why }));
 		report.figures = figuresOf(report);
 		return report;
 	};
 	if (!existsSync(distIndex))
 		return fail('dist/ missing; run `npm run build` first (n8n loads the built package)');
-	const srcNewest = ['src', 'nodes', 'credentials']
-		.map((d) => newestMtime(path.join(REPO, d)))
-		.reduce((a, b) => Math.max(a, b), 0);
-	if (srcNewest > statSync(distIndex).mtimeMs) {
+	const builtMs = statSync(distIndex).mtimeMs;
+	const newer = (dir: string) =>
+		existsSync(dir) &&
+		(readdirSync(dir, { recursive: true }) as string[]).some((name) => {
+			const st = statSync(path.join(dir, name));
+			return st.isFile() && st.mtimeMs > builtMs;
+		});
+	if (['src', 'nodes', 'credentials'].some((d) => newer(path.join(REPO, d)))) {
 		report.meta.distStale = true;
 		log(
 			'bench e2e: warning: dist/ is older than src/, nodes/ or credentials/ (n8n loads dist/; run `npm run build`)',
@@ -522,21 +507,13 @@ export async function runE2e({
 	}
 	let deps: Deps;
 	try {
-		const runtime = await import(pathToFileURL(path.join(REPO, 'scripts', 'n8n-runtime.mjs')).href);
-		const proc = await import(
-			pathToFileURL(path.join(REPO, 'scripts', 'lib', 'n8n-process.mjs')).href
-		);
-		const api = await import(pathToFileURL(path.join(REPO, 'scripts', 'lib', 'n8n-api.mjs')).href);
 		log(
 			'bench e2e: ensureN8n(2) (cached after the first install, which takes ~6 min on 2 cores) ...',
 		);
-		const rt = await runtime.ensureN8n('2');
+		await ensureN8n('2');
 		deps = {
-			rt,
-			proc,
-			api,
 			next: deliveryFactory(),
-			tarball: await proc.tarballForRun(mkdtempSync(path.join(os.tmpdir(), 'bench-pack-'))),
+			tarball: await tarballForRun(mkdtempSync(path.join(os.tmpdir(), 'bench-pack-'))),
 		};
 	} catch (error) {
 		return fail(`n8n line 2 runtime not available: ${(error as Error).message.split('\n')[0]}`);
@@ -562,14 +539,4 @@ export async function runE2e({
 	report.meta.durationSeconds = Math.round((Date.now() - t0) / 1000);
 	report.figures = figuresOf(report);
 	return report;
-}
-
-function newestMtime(dir: string): number {
-	if (!existsSync(dir)) return 0;
-	let newest = 0;
-	for (const name of readdirSync(dir, { recursive: true }) as string[]) {
-		const st = statSync(path.join(dir, name));
-		if (st.isFile()) newest = Math.max(newest, st.mtimeMs);
-	}
-	return newest;
 }
