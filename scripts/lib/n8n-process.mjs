@@ -1,10 +1,10 @@
 // Start / stop a local n8n (pinned by scripts/n8n-runtime.mjs) on loopback, with everything that
 // phones home switched off. node: builtins only. See docs/n8n-runtime.md.
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { cleanNpmEnv, ensureN8n, REPO_ROOT } from '../n8n-runtime.mjs';
-import { runBounded, spawnGroup, waitUntil } from './run.mjs';
+import { runBounded, spawnGroup, waitUntil, writeJson } from './run.mjs';
 
 const PACKAGE_JSON = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 /** This package's npm name; n8n names its node types `<package name>.<description.name>`. */
@@ -81,10 +81,7 @@ export async function installPackage({ userFolder, tarball, line, timeoutMs = 30
 	mkdirSync(nodesDir, { recursive: true });
 	const manifest = path.join(nodesDir, 'package.json');
 	if (!existsSync(manifest))
-		writeFileSync(
-			manifest,
-			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2) + '\n',
-		);
+		writeJson(manifest, { name: 'installed-nodes', private: true, dependencies: {} });
 	let extra = {};
 	let rt;
 	if (line) {

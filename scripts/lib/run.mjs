@@ -1,6 +1,6 @@
 // Bounded, non-interactive child processes (node: builtins only).
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Process groups started by spawnGroup and not stopped yet: SIGKILLed when this process exits (a crash leaks nothing). */
@@ -14,6 +14,10 @@ function killGroup(pgid, signal) {
 		process.kill(-pgid, signal);
 	} catch {}
 }
+
+/** A JSON file as npm writes package.json: two-space indents, a final newline. */
+export const writeJson = (file, value) =>
+	writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
 
 const tail = (text, n) => text.trimEnd().split('\n').slice(-n).join('\n');
 
