@@ -196,6 +196,51 @@ export interface Built {
 	urls: Record<ContenderId, URL>;
 }
 
+const to = (name: string) => [[{ node: name, type: 'main', index: 0 }]];
+
+/** D after its trigger: Code (verify the HMAC) → IF → NoOp "Verified" (true) or "Rejected" (false). */
+const dNodes = () => [
+	node(
+		'Verify HMAC',
+		{
+			type: 'n8n-nodes-base.code',
+			typeVersion: 2,
+			parameters: { mode: 'runOnceForAllItems', language: 'javaScript', jsCode: D_CODE },
+		},
+		240,
+	),
+	node(
+		'Signature OK?',
+		{
+			type: 'n8n-nodes-base.if',
+			typeVersion: 2.2,
+			parameters: {
+				conditions: {
+					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+					conditions: [
+						{
+							id: randomUUID(),
+							leftValue: '={{ $json.verified }}',
+							rightValue: '',
+							operator: { type: 'boolean', operation: 'true', singleValue: true },
+						},
+					],
+					combinator: 'and',
+				},
+				options: {},
+			},
+		},
+		480,
+	),
+	noOp('Verified', 720, -100),
+	noOp('Rejected', 720, 100),
+];
+const D_CONNECTIONS = {
+	Trigger: { main: to('Verify HMAC') },
+	'Verify HMAC': { main: to('Signature OK?') },
+	'Signature OK?': { main: [...to('Verified'), ...to('Rejected')] },
+};
+
 /** Creates and activates the contenders' workflows. */
 export async function buildWorkflows(
 	client: Client,
@@ -204,129 +249,40 @@ export async function buildWorkflows(
 ): Promise<Built> {
 	const ids = {} as Record<ContenderId, string>;
 	const urls = {} as Record<ContenderId, URL>;
-	const simple = async (c: ContenderId, trigger: Record<string, unknown>) => {
-		const wf = await client.createWorkflow({
-			name: `bench ${c}: ${CONTENDERS[c]}`,
-			nodes: [node('Trigger', trigger, 0), noOp('NoOp', 240)],
-			connections: { Trigger: { main: [[{ node: 'NoOp', type: 'main', index: 0 }]] } },
-			settings: SETTINGS_JSON,
-		});
-		ids[c] = String(wf.id);
+	const credentials = async (type: string, name: string, data: Record<string, unknown>) => {
+		const cred = await client.createCredential({ name, type, data });
+		return { credentials: { [type]: { id: String(cred.id), name: cred.name } } };
 	};
 	for (const c of which) {
 		const p = `bench-${c.toLowerCase()}-${randomUUID().slice(0, 8)}`;
-		if (c === 'A') {
-			await simple(c, webhookV(2, p));
-			urls[c] = new URL(`${baseUrl}/webhook/${p}`);
-		} else if (c === 'B') {
-			await simple(c, webhookV(1, p));
-			urls[c] = new URL(`${baseUrl}/webhook/${p}`);
-		} else if (c === 'C' || c === 'C1') {
-			const cred = await client.createCredential({
-				name: `bench header auth ${c}`,
-				type: 'httpHeaderAuth',
-				data: { name: AUTH_HEADER, value: AUTH_VALUE },
-			});
-			await simple(c, {
+		const hook = randomUUID(); // the webhookId of this package's triggers (S, E*)
+		let trigger: Record<string, unknown>;
+		if (c === 'A' || c === 'B') trigger = webhookV(c === 'A' ? 2 : 1, p);
+		else if (c === 'C' || c === 'C1')
+			trigger = {
 				...webhookV(c === 'C' ? 2 : 1, p, { authentication: 'headerAuth' }),
-				credentials: { httpHeaderAuth: { id: String(cred.id), name: cred.name } },
-			});
-			urls[c] = new URL(`${baseUrl}/webhook/${p}`);
-		} else if (c === 'D') {
-			const wf = await client.createWorkflow({
-				name: `bench D: ${CONTENDERS.D}`,
-				nodes: [
-					node('Trigger', webhookV(2, p, {}, { rawBody: true }), 0),
-					node(
-						'Verify HMAC',
-						{
-							type: 'n8n-nodes-base.code',
-							typeVersion: 2,
-							parameters: { mode: 'runOnceForAllItems', language: 'javaScript', jsCode: D_CODE },
-						},
-						240,
-					),
-					node(
-						'Signature OK?',
-						{
-							type: 'n8n-nodes-base.if',
-							typeVersion: 2.2,
-							parameters: {
-								conditions: {
-									options: {
-										caseSensitive: true,
-										leftValue: '',
-										typeValidation: 'strict',
-										version: 2,
-									},
-									conditions: [
-										{
-											id: randomUUID(),
-											leftValue: '={{ $json.verified }}',
-											rightValue: '',
-											operator: { type: 'boolean', operation: 'true', singleValue: true },
-										},
-									],
-									combinator: 'and',
-								},
-								options: {},
-							},
-						},
-						480,
-					),
-					noOp('Verified', 720, -100),
-					noOp('Rejected', 720, 100),
-				],
-				connections: {
-					Trigger: { main: [[{ node: 'Verify HMAC', type: 'main', index: 0 }]] },
-					'Verify HMAC': { main: [[{ node: 'Signature OK?', type: 'main', index: 0 }]] },
-					'Signature OK?': {
-						main: [
-							[{ node: 'Verified', type: 'main', index: 0 }],
-							[{ node: 'Rejected', type: 'main', index: 0 }],
-						],
-					},
-				},
-				settings: SETTINGS_JSON,
-			});
-			ids[c] = String(wf.id);
-			urls[c] = new URL(`${baseUrl}/webhook/${p}`);
-		} else if (c === 'S') {
-			const cred = await client.createCredential({
-				name: 'Signed webhook bench S',
-				type: 'signedWebhookApi',
-				data: { secret: SECRET },
-			});
-			const hook = randomUUID();
+				...(await credentials('httpHeaderAuth', `bench header auth ${c}`, {
+					name: AUTH_HEADER,
+					value: AUTH_VALUE,
+				})),
+			};
+		else if (c === 'D') trigger = webhookV(2, p, {}, { rawBody: true });
+		else if (c === 'S')
 			// the same deliveries as E: SMP's X-SMP-Signature is a hex HMAC-SHA256 of the body, its envelope id the copy key
-			await simple(c, {
+			trigger = {
 				type: `${NODE_TYPE_PREFIX}signedWebhookTrigger`,
 				typeVersion: 1,
 				webhookId: hook,
 				parameters: {
-					sender: 'custom',
-					scheme: 'bodyHmac',
-					signatureHeader: 'X-SMP-Signature',
-					algorithm: 'sha256',
-					encoding: 'hex',
-					copyKeyFrom: 'jsonPath',
-					copyKeyPath: 'id',
-					eventNameFrom: 'jsonPath',
-					eventNamePath: 'type',
-					eventFilter: 'named',
+					...{ sender: 'custom', scheme: 'bodyHmac', signatureHeader: 'X-SMP-Signature' },
+					...{ algorithm: 'sha256', encoding: 'hex', copyKeyFrom: 'jsonPath', copyKeyPath: 'id' },
+					...{ eventNameFrom: 'jsonPath', eventNamePath: 'type', eventFilter: 'named' },
 					eventNames: 'project.completed',
 				},
-				credentials: { signedWebhookApi: { id: String(cred.id), name: cred.name } },
-			});
-			urls[c] = new URL(`${baseUrl}/webhook/${hook}/webhook`);
-		} else {
-			const cred = await client.createCredential({
-				name: `SMP bench ${c}`,
-				type: 'smpWebhookApi',
-				data: { secret: SECRET },
-			});
-			const hook = randomUUID();
-			await simple(c, {
+				...(await credentials('signedWebhookApi', 'Signed webhook bench S', { secret: SECRET })),
+			};
+		else
+			trigger = {
 				type: c === 'E2' ? `${V2_PROBE_PACKAGE}.smpTrigger` : `${NODE_TYPE_PREFIX}smpTrigger`,
 				typeVersion: c === 'E2' ? 2 : 1,
 				webhookId: hook,
@@ -334,10 +290,17 @@ export async function buildWorkflows(
 					events: ['project.completed'],
 					...(c === 'E0' ? { settings: { deduplicate: false } } : {}),
 				},
-				credentials: { smpWebhookApi: { id: String(cred.id), name: cred.name } },
-			});
-			urls[c] = new URL(`${baseUrl}/webhook/${hook}/webhook`);
-		}
+				...(await credentials('smpWebhookApi', `SMP bench ${c}`, { secret: SECRET })),
+			};
+		const wf = await client.createWorkflow({
+			name: `bench ${c}: ${CONTENDERS[c]}`,
+			nodes: [node('Trigger', trigger, 0), ...(c === 'D' ? dNodes() : [noOp('NoOp', 240)])],
+			connections: c === 'D' ? D_CONNECTIONS : { Trigger: { main: to('NoOp') } },
+			settings: SETTINGS_JSON,
+		});
+		ids[c] = String(wf.id);
+		const ours = c === 'S' || c.startsWith('E');
+		urls[c] = new URL(`${baseUrl}/webhook/${ours ? `${hook}/webhook` : p}`);
 	}
 	for (const c of which) await activateAndWait(client, ids[c], urls[c].href);
 	return { ids, urls };

@@ -41,46 +41,32 @@ import {
 	type SettingId,
 } from './contenders';
 import { figuresOf } from './report';
-import type {
-	CellStats,
-	E2eOptions,
-	E2eReport,
-	FloodResult,
-	Plan,
-	SettingReport,
-	ThroughputBlock,
-} from './types';
+import type { CellStats, E2eOptions, E2eReport, SettingReport, ThroughputBlock } from './types';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
+const FULL = {
+	rounds: 5,
+	seq: 60,
+	conc: 160,
+	warmSeq: 15,
+	warmConc: 48,
+	concurrency: 16,
+	floodInFlight: 100,
+	floodGenuine: 8,
+	floodIntervalMs: 1000,
+	floodSettleMs: 2000,
+	floodGenuineTimeoutMs: 60_000,
+	/** Variant settings (pool4, lazy, legacy) measure C and D too while the run is younger than this. */
+	allContendersUntilMs: 15 * 60_000,
+};
+export type Plan = typeof FULL;
 const PLANS: Record<'full' | 'quick', Plan> = {
-	full: {
-		rounds: 5,
-		seq: 60,
-		conc: 160,
-		warmSeq: 15,
-		warmConc: 48,
-		concurrency: 16,
-		floodInFlight: 100,
-		floodGenuine: 8,
-		floodIntervalMs: 1000,
-		floodSettleMs: 2000,
-		floodGenuineTimeoutMs: 60_000,
-		allContendersUntilMs: 15 * 60_000,
-	},
+	full: FULL,
 	quick: {
-		rounds: 2,
-		seq: 12,
-		conc: 32,
-		warmSeq: 4,
-		warmConc: 16,
-		concurrency: 16,
-		floodInFlight: 100,
-		floodGenuine: 3,
-		floodIntervalMs: 1000,
-		floodSettleMs: 1500,
-		floodGenuineTimeoutMs: 30_000,
-		allContendersUntilMs: 0,
+		...FULL,
+		...{ rounds: 2, seq: 12, conc: 32, warmSeq: 4, warmConc: 16, floodGenuine: 3 },
+		...{ floodSettleMs: 1500, floodGenuineTimeoutMs: 30_000, allContendersUntilMs: 0 },
 	},
 };
 
@@ -158,20 +144,9 @@ async function throughputBlock(
 		};
 	}
 	const ratios: ThroughputBlock['ratios'] = {};
-	for (const [x, y] of [
-		['E', 'B'],
-		['E', 'D'],
-		['E', 'A'],
-		['E', 'C'],
-		['E2', 'A'],
-		['E2', 'E'],
-		['E', 'E0'],
-		['E0', 'B'],
-		['S', 'E'],
-		['B', 'A'],
-		['C', 'A'],
-		['D', 'A'],
-	] as Array<[ContenderId, ContenderId]>) {
+	for (const [x, y] of 'E/B E/D E/A E/C E2/A E2/E E/E0 E0/B S/E B/A C/A D/A'
+		.split(' ')
+		.map((k) => k.split('/') as [ContenderId, ContenderId])) {
 		if (!times[x] || !times[y]) continue;
 		const per = times[x].map((tx, i) => times[y][i] / tx);
 		ratios[`${x}/${y}`] = { median: round3(median(per)), rounds: per.map(round3) };
@@ -187,7 +162,10 @@ async function throughputBlock(
 	};
 }
 
-async function flood(ctx: Ctx, c: ContenderId, plan: Plan): Promise<FloodResult> {
+/** What a flood measured, kept in the report. */
+export type FloodResult = Awaited<ReturnType<typeof flood>>;
+
+async function flood(ctx: Ctx, c: ContenderId, plan: Plan) {
 	const url = ctx.built.urls[c];
 	const gAgent = new http.Agent({ keepAlive: true, maxSockets: plan.floodGenuine + 2 });
 	const fAgent = new http.Agent({ keepAlive: true, maxSockets: plan.floodInFlight });
@@ -255,7 +233,7 @@ async function flood(ctx: Ctx, c: ContenderId, plan: Plan): Promise<FloodResult>
 		// a genuine delivery not accepted (no answer, or not 200) counts as the longest wait (the timeout): it pushes the median up
 		const forMedian = ms.map((x) => x ?? plan.floodGenuineTimeoutMs);
 		const medianS = forMedian.length ? round3(median(forMedian) / 1000) : null;
-		const result: FloodResult = {
+		const result = {
 			contender: c,
 			inFlight: plan.floodInFlight,
 			idleAnswerMs: idle,

@@ -1,6 +1,7 @@
 /** The shapes of an e2e run: its options, its plan (sizes), and the report kept in bench/out/results.json under `e2e`. */
 import type { Figure } from '../harness';
 import type { ContenderId, SettingId } from './contenders';
+import type { FloodResult, Plan } from './run';
 
 export interface E2eOptions {
 	quick?: boolean;
@@ -9,22 +10,6 @@ export interface E2eOptions {
 	settings?: SettingId[];
 	/** Skip the flood measurements. */
 	noFlood?: boolean;
-}
-
-export interface Plan {
-	rounds: number;
-	seq: number;
-	conc: number;
-	warmSeq: number;
-	warmConc: number;
-	concurrency: number;
-	floodInFlight: number;
-	floodGenuine: number;
-	floodIntervalMs: number;
-	floodSettleMs: number;
-	floodGenuineTimeoutMs: number;
-	/** Variant settings (pool4, lazy, legacy) measure C and D too while the run is younger than this. */
-	allContendersUntilMs: number;
 }
 
 export interface CellStats {
@@ -45,32 +30,6 @@ export interface ThroughputBlock {
 	ratios: Record<string, { median: number; rounds: number[] }>;
 	/** Batches after which n8n still had executions running after 30 s. */
 	drainTimeouts?: number;
-}
-
-export interface FloodResult {
-	contender: ContenderId;
-	inFlight: number;
-	idleAnswerMs: number[];
-	idleMedianMs: number | null;
-	/** time until each genuine delivery was answered 200 (null: not accepted within the timeout) */
-	genuineAnswerMs: Array<number | null>;
-	genuineStatuses: number[];
-	medianS: number | null;
-	maxS: number | null;
-	/** median under flood / median idle */
-	slowdown: number | null;
-	floodSeconds: number;
-	forgedSent: number;
-	forgedStatuses: Record<string, number>;
-	/** the first answer body per status (200 characters) */
-	forgedAnswerSamples?: Record<string, string>;
-	forgedPerSec: number;
-	executionsFromForged: number;
-	executionsFromForgedByStatus: Record<string, number>;
-	isolatesDuringFlood: number | null;
-	/** forged requests answered (or timed out) + genuine deliveries sent while the flood ran */
-	requestsDuringFlood: number;
-	drainedAfterMs: number | null;
 }
 
 export interface IntegrityRow {
