@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { RESULTS_JSON, writeBetweenMarkers, writeResultsJson, type Figure } from '../harness';
 import { round3 } from './client';
 import { CONTENDERS, TARGETS, type ContenderId, type SettingId } from './contenders';
-import type { E2eReport, SettingReport, ThroughputBlock } from './types';
+import type { ThroughputBlock } from './run';
+import type { E2eReport, SettingReport } from './types';
 
 const MD_START = '<!-- e2e:start -->';
 const MD_END = '<!-- e2e:end -->';
@@ -15,13 +16,13 @@ function integrityOk(s: SettingReport): boolean {
 	return !s.error && Object.values(s.integrity).every((r) => r?.ok);
 }
 
-/** The flood target for a contender in a setting, in seconds: only E has one, under the defaults and lazy acquire. */
-function floodTargetS(setting: SettingId, contender: ContenderId): number | null {
-	if (contender !== 'E') return null;
-	if (setting === 'lazy') return TARGETS.floodLazyS;
-	if (setting === 'default') return TARGETS.floodDefaultS;
-	return null;
-}
+/** The flood target in seconds: only E has one, under the defaults and lazy acquire. */
+const FLOOD_TARGET_S: Partial<Record<SettingId, number>> = {
+	default: TARGETS.floodDefaultS,
+	lazy: TARGETS.floodLazyS,
+};
+const floodTargetS = (setting: SettingId, contender: ContenderId): number | null =>
+	contender === 'E' ? (FLOOD_TARGET_S[setting] ?? null) : null;
 
 /** Figures in bench/harness.ts's shape: ratio = E's time / the baseline's time (lower is better), as every bench figure. */
 export function figuresOf(report: E2eReport): Figure[] {
@@ -35,26 +36,19 @@ export function figuresOf(report: E2eReport): Figure[] {
 			] as Array<[ContenderId, number]>) {
 				const r = b.ratios?.[`E/${base}`];
 				const limit = round3(1 / target);
-				const id = `e2e.${s.id}.inflight${b.inFlight}.E_vs_${base}`;
-				const name = `e2e n8n ${s.n8nVersion ?? '2.x'} (${s.label}), ${b.inFlight} in flight: SMP Trigger vs ${CONTENDERS[base]}`;
-				const text = `E ≥ ${target}× ${base}'s deliveries/s, i.e. E time / ${base} time ≤ ${limit}`;
+				const fig = {
+					id: `e2e.${s.id}.inflight${b.inFlight}.E_vs_${base}`,
+					name: `e2e n8n ${s.n8nVersion ?? '2.x'} (${s.label}), ${b.inFlight} in flight: SMP Trigger vs ${CONTENDERS[base]}`,
+					target: `E ≥ ${target}× ${base}'s deliveries/s, i.e. E time / ${base} time ≤ ${limit}`,
+				};
 				if (!r || !b.cells?.E || !b.cells?.[base]) {
-					figs.push({
-						id,
-						name,
-						target: text,
-						ratio: null,
-						limit,
-						pass: null,
-						note: s.error ? `not measured: ${s.error}` : 'not measured in this run',
-					});
+					const note = s.error ? `not measured: ${s.error}` : 'not measured in this run';
+					figs.push({ ...fig, ratio: null, limit, pass: null, note });
 					continue;
 				}
 				const ok = integrityOk(s);
 				figs.push({
-					id,
-					name,
-					target: text,
+					...fig,
 					ratio: round3(1 / r.median),
 					limit,
 					pass: ok ? 1 / r.median <= limit : false,

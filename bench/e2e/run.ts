@@ -41,7 +41,7 @@ import {
 	type SettingId,
 } from './contenders';
 import { figuresOf } from './report';
-import type { CellStats, E2eOptions, E2eReport, SettingReport, ThroughputBlock } from './types';
+import type { E2eOptions, E2eReport, SettingReport } from './types';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -88,12 +88,10 @@ function tally(ctx: Ctx, c: ContenderId, statuses: Record<number, number>): void
 		ctx.answered[c][Number(s)] = (ctx.answered[c][Number(s)] ?? 0) + n;
 }
 
-async function throughputBlock(
-	ctx: Ctx,
-	which: ContenderId[],
-	inFlight: number,
-	plan: Plan,
-): Promise<ThroughputBlock> {
+/** Throughput at `inFlight`: per contender deliveries/s and isolates per delivery, and the ratios between them. */
+export type ThroughputBlock = Awaited<ReturnType<typeof throughputBlock>>;
+
+async function throughputBlock(ctx: Ctx, which: ContenderId[], inFlight: number, plan: Plan) {
 	const perBatch = inFlight === 1 ? plan.seq : plan.conc;
 	const warm = inFlight === 1 ? plan.warmSeq : plan.warmConc;
 	const times: Record<string, number[]> = {};
@@ -133,17 +131,18 @@ async function throughputBlock(
 			`bench e2e:   ${inFlight} in flight, round ${r + 1}/${plan.rounds}: ${rot.map((c) => `${c} ${(1e9 / times[c][r]).toFixed(1)}/s`).join(', ')}`,
 		);
 	}
-	const cells: Partial<Record<ContenderId, CellStats>> = {};
-	for (const c of which) {
-		cells[c] = {
-			perSec: round3(1e9 / median(times[c])),
-			msPerDelivery: times[c].map((ns) => +(ns / 1e6).toFixed(2)),
-			isolatesPerDelivery: iso[c].known ? round3(iso[c].acquired / iso[c].n) : null,
-			coldStartsPerDelivery: iso[c].known ? round3(iso[c].cold / iso[c].n) : null,
-			deliveries: iso[c].n,
-		};
-	}
-	const ratios: ThroughputBlock['ratios'] = {};
+	const cell = (c: ContenderId) => ({
+		perSec: round3(1e9 / median(times[c])),
+		msPerDelivery: times[c].map((ns) => +(ns / 1e6).toFixed(2)),
+		isolatesPerDelivery: iso[c].known ? round3(iso[c].acquired / iso[c].n) : null,
+		coldStartsPerDelivery: iso[c].known ? round3(iso[c].cold / iso[c].n) : null,
+		deliveries: iso[c].n,
+	});
+	const cells: Partial<Record<ContenderId, ReturnType<typeof cell>>> = Object.fromEntries(
+		which.map((c) => [c, cell(c)]),
+	);
+	/** X/Y deliveries/s ratio, median of per-round (Y time / X time); keys like "E/B". */
+	const ratios: Record<string, { median: number; rounds: number[] }> = {};
 	for (const [x, y] of 'E/B E/D E/A E/C E2/A E2/E E/E0 E0/B S/E B/A C/A D/A'
 		.split(' ')
 		.map((k) => k.split('/') as [ContenderId, ContenderId])) {

@@ -1,7 +1,7 @@
 /** The shapes of an e2e run: its options, its plan (sizes), and the report kept in bench/out/results.json under `e2e`. */
 import type { Figure } from '../harness';
 import type { ContenderId, SettingId } from './contenders';
-import type { FloodResult, Plan } from './run';
+import type { FloodResult, Plan, ThroughputBlock } from './run';
 
 export interface E2eOptions {
 	quick?: boolean;
@@ -10,26 +10,6 @@ export interface E2eOptions {
 	settings?: SettingId[];
 	/** Skip the flood measurements. */
 	noFlood?: boolean;
-}
-
-export interface CellStats {
-	perSec: number;
-	msPerDelivery: number[];
-	isolatesPerDelivery: number | null;
-	coldStartsPerDelivery: number | null;
-	deliveries: number;
-}
-
-export interface ThroughputBlock {
-	inFlight: number;
-	rounds: number;
-	perBatch: number;
-	order: ContenderId[][];
-	cells: Partial<Record<ContenderId, CellStats>>;
-	/** X/Y deliveries/s ratio, median of per-round (Y time / X time); keys like "E/B". */
-	ratios: Record<string, { median: number; rounds: number[] }>;
-	/** Batches after which n8n still had executions running after 30 s. */
-	drainTimeouts?: number;
 }
 
 export interface IntegrityRow {

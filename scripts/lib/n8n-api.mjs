@@ -12,6 +12,14 @@ export const DEFAULT_OWNER = Object.freeze({
 	lastName: 'Owner',
 });
 
+function parseJson(text) {
+	try {
+		return text ? JSON.parse(text) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 /** Minimal cookie-carrying REST client for n8n's internal API (/rest/...). */
 export class N8nRestClient {
 	constructor(baseUrl) {
@@ -39,12 +47,7 @@ export class N8nRestClient {
 		const auth = setCookie.map((c) => c.split(';')[0]).find((c) => c.startsWith('n8n-auth='));
 		if (auth) this.cookie = auth;
 		const text = await res.text();
-		let json;
-		try {
-			json = text ? JSON.parse(text) : undefined;
-		} catch {
-			json = undefined;
-		}
+		const json = parseJson(text);
 		const ok = okStatuses ? okStatuses.includes(res.status) : res.ok;
 		if (!ok) {
 			const err = new Error(`${method} ${p} -> HTTP ${res.status}: ${text.slice(0, 500)}`);
@@ -57,12 +60,8 @@ export class N8nRestClient {
 
 	/** Create the instance owner (only possible once per data dir); logs the client in. Same on 1.x and 2.x. */
 	async setupOwner({ email, firstName, lastName, password } = DEFAULT_OWNER) {
-		return await this.request('POST', '/rest/owner/setup', {
-			email,
-			firstName,
-			lastName,
-			password,
-		});
+		const owner = { email, firstName, lastName, password };
+		return await this.request('POST', '/rest/owner/setup', owner);
 	}
 
 	/** POST /rest/login {emailOrLdapLoginId, password} (1.x since ~1.70 and 2.x). */

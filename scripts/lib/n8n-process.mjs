@@ -70,8 +70,7 @@ export async function tarballForRun(destDir) {
  * - A user folder inside this repository (`npm run dev`'s .n8n-data/) would let the package resolve
  *   `n8n-workflow` from the repo's node_modules (the 1.x devDependency) before n8n's NODE_PATH, so then
  *   <userFolder>/node_modules/n8n-workflow links to the runtime's copy (nearer than the repo's).
- * @param {{ userFolder: string, tarball: string, line?: '1'|'2', timeoutMs?: number }} o
- * @returns {Promise<{ nodesDir: string, packageDir: string, version: string, ms: number }>}
+ * Resolves { nodesDir, packageDir, version, ms }.
  */
 export async function installPackage({ userFolder, tarball, line, timeoutMs = 300_000 }) {
 	if (!userFolder) throw new Error('installPackage: userFolder is required');
@@ -146,7 +145,6 @@ export function isPortInUse(port) {
  * The environment n8n runs with. Exported so CLI commands (import:workflow, ...) use the same
  * user folder / settings as the server.
  * This package is loaded from <dataDir>/.n8n/nodes (see installPackage), where every n8n looks.
- * @param {{ port?: number, dataDir: string, runnersBrokerPort?: number, line?: string }} o
  */
 export function n8nEnv({ port = 5678, dataDir, runnersBrokerPort, line = '2' }) {
 	const env = {
@@ -221,15 +219,10 @@ async function httpStatus(url, timeoutMs = 2000) {
 
 /**
  * Spawn an n8n process (`n8n start` by default; `webhook` / `worker` for queue mode) and wait until it is ready.
- * @param {{ line?: '2'|'1', command?: 'start'|'webhook'|'worker', port?: number, dataDir: string,
- *           env?: Record<string,string>, readyTimeoutMs?: number, logFile?: string, echo?: boolean,
- *           echoFilter?: (chunk: string) => string, label?: string }} opts
- *   echo: also copy n8n's output to this process's stderr (default false; always kept in memory
- *   and, if given, in logFile); echoFilter rewrites what is echoed.
- *   worker: readiness needs QUEUE_HEALTH_CHECK_ACTIVE=true and QUEUE_HEALTH_CHECK_PORT in env (its /healthz/readiness).
- * @returns {Promise<{ url: string, port: number, line: string, version: string, readyMs: number, command: string,
- *                     child: import('node:child_process').ChildProcess, output: () => string,
- *                     env: Record<string,string>, stop: () => Promise<number|null>, exited: () => any }>}
+ * Its output is always kept in memory and, if given, in logFile; `echo` also copies it to this process's stderr
+ * (`echoFilter` rewrites what is echoed). A worker's readiness needs QUEUE_HEALTH_CHECK_ACTIVE=true and
+ * QUEUE_HEALTH_CHECK_PORT in env. Resolves { url, port, line, version, command, readyMs, child, env, output(),
+ * stop() (→ exit code), exited() }.
  */
 export async function startN8n({
 	line = '2',
@@ -315,11 +308,8 @@ export async function startN8n({
 }
 
 /**
- * Run an n8n CLI command (import:workflow, publish:workflow, ...) against a data dir.
- * Use the same dataDir as the server (the encryption key lives in <dataDir>/.n8n/config).
- * @param {{ line?: '2'|'1', dataDir: string, args: string[], env?: Record<string,string>,
- *           timeoutMs?: number }} o
- * @returns {Promise<{ output: string, ms: number }>} rejects with the last output lines on failure
+ * Run an n8n CLI command (import:credentials, ...) against a data dir: the same dataDir as the server (the
+ * encryption key lives in <dataDir>/.n8n/config). Resolves { output, ms }; rejects with the last output lines.
  */
 export async function n8nCli({
 	line = '2',

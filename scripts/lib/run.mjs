@@ -22,14 +22,9 @@ export const writeJson = (file, value) =>
 const tail = (text, n) => text.trimEnd().split('\n').slice(-n).join('\n');
 
 /**
- * Run a command with stdin closed, a hard timeout, and output teed to a log file.
+ * Run a command with stdin closed, a hard timeout, and output teed to a log file (`uid`/`gid`: as another user).
  * Resolves { code, output, ms } on exit code 0; otherwise rejects with an Error whose
  * message contains the last `tailLines` lines of combined stdout/stderr.
- *
- * @param {string} cmd
- * @param {string[]} args
- * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs?: number, logFile?: string,
- *           label?: string, tailLines?: number, echo?: boolean, uid?: number, gid?: number }} [opts]
  */
 export function runBounded(cmd, args, opts = {}) {
 	const {

@@ -14,11 +14,8 @@ import { runBounded, spawnGroup, waitUntil } from './run.mjs';
 /** Debian's PostgreSQL 15 binaries (apt-get install postgresql); PG_BIN_DIR overrides. */
 const PG_BIN_DIR = process.env.PG_BIN_DIR || '/usr/lib/postgresql/15/bin';
 /**
- * Runs SQL (or a script on stdin) with psql against a started PostgreSQL ({ host, port, user, database }) and returns
- * its unaligned, tuples-only output, trimmed.
- * @param {{ host: string, port: number, user: string, database: string }} pg
- * @param {string} sql
- * @param {string} [input]
+ * Runs SQL (or a script on stdin, `input`) with psql against a started PostgreSQL ({ host, port, user, database })
+ * and returns its unaligned, tuples-only output, trimmed.
  */
 export function psql(pg, sql, input) {
 	return execFileSync(
@@ -63,10 +60,8 @@ function tcpProbe(port, send, expect, timeoutMs = 2000) {
  * A throwaway PostgreSQL 15 cluster on 127.0.0.1:<free port>, in a temp dir, trust authentication (loopback only),
  * durability off (fsync, synchronous_commit, full_page_writes: a test database), with one database.
  * initdb refuses to run as root, so as root every server binary runs as the `postgres` system user (spawn's
- * uid/gid) in a temp dir it owns; as another user it runs as that user.
- * @param {{ port?: number, database?: string, logFile?: string, readyTimeoutMs?: number }} [o]
- * @returns {Promise<{ host: string, port: number, user: string, password: string, database: string, dir: string,
- *                     readyMs: number, output: () => string, stop: () => Promise<void> }>}
+ * uid/gid) in a temp dir it owns; as another user it runs as that user. Resolves { host, port, user, password,
+ * database, dir, readyMs, output(), stop() }.
  */
 export async function startPostgres({
 	port,
@@ -161,7 +156,6 @@ export async function startPostgres({
 
 /**
  * A throwaway redis-server on 127.0.0.1:<free port>: no persistence (--save '' --appendonly no), its dir a temp dir.
- * @param {{ port?: number, logFile?: string, readyTimeoutMs?: number }} [o]
  */
 export async function startRedis({ port, logFile, readyTimeoutMs = 60_000 } = {}) {
 	const t0 = Date.now();
@@ -210,9 +204,7 @@ export async function startRedis({ port, logFile, readyTimeoutMs = 60_000 } = {}
  * N8N_PORT and task-runner broker port (N8N_RUNNERS_BROKER_PORT, default 5679 for all), the worker its own health
  * port (QUEUE_HEALTH_CHECK_PORT defaults to 5678, main's default port); one N8N_ENCRYPTION_KEY for all (credentials
  * written by main are decrypted by the others). Logs at debug level, one file per process start in logDir.
- *
- * @param {{ tarball: string, logDir: string, line?: '2'|'1', env?: Record<string,string>, echo?: boolean,
- *           readyTimeoutMs?: number, workers?: 1|2 }} o
+ * `workers`: 1 or 2; `env` is added to every process's.
  */
 export async function startQueueTopology({
 	tarball,
@@ -235,7 +227,6 @@ export async function startQueueTopology({
 		await pg.stop();
 		throw error;
 	}
-	const encryptionKey = randomBytes(24).toString('hex');
 	const common = {
 		NODE_ENV: 'production', // vitest sets NODE_ENV=test, with which n8n exits at start
 		N8N_LOG_LEVEL: 'debug',
@@ -248,7 +239,7 @@ export async function startQueueTopology({
 		EXECUTIONS_MODE: 'queue',
 		QUEUE_BULL_REDIS_HOST: redis.host,
 		QUEUE_BULL_REDIS_PORT: String(redis.port),
-		N8N_ENCRYPTION_KEY: encryptionKey,
+		N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
 		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 		EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 		EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
@@ -263,12 +254,14 @@ export async function startQueueTopology({
 		const p = procs[name];
 		const logFile = path.join(logDir, `${String(++starts).padStart(2, '0')}-${name}.log`);
 		p.logFiles.push(logFile);
+		const { command, port, dataDir } = p;
+		const env = { ...common, ...p.extra() };
 		p.n8n = await startN8n({
 			line,
-			command: p.command,
-			port: p.port,
-			dataDir: p.dataDir,
-			env: { ...common, ...p.extra() },
+			command,
+			port,
+			dataDir,
+			env,
 			logFile,
 			echo,
 			label: name,
@@ -309,11 +302,8 @@ export async function startQueueTopology({
 	}
 
 	const topology = {
-		root,
-		logDir,
 		pg,
 		redis,
-		encryptionKey,
 		procs,
 		/** The running process of a role. */
 		get(name) {
