@@ -23,20 +23,9 @@
  * every round. After each batch the bench waits until n8n has no execution left running, so one contender's trailing
  * executions do not land in the next one's batch. A ratio X/Y = median over rounds of (Y's batch time / X's).
  *
- * Isolates: n8n 2.41 counts every expression isolate it hands out (n8n_expression_pool_acquired_total on /metrics;
- * each is disposed on release, so acquired = created) and those built synchronously on the request path
- * (n8n_expression_pool_cold_start_sync_total); read before each batch and after its executions finished, per
- * delivery. The legacy engine has no isolates.
- *
- * Integrity: every contender's executions (GET /rest/executions, every page) must equal the requests it answered
- * 200, all successful. D must really verify: a forged delivery ends in its false branch, a genuine one in the true.
- *
- * Flood: 100 forged requests in flight (E, D: a wrong signature; C: a wrong auth header), each re-sent as soon as it
- * is answered; meanwhile genuine deliveries start at a fixed interval and the median time until each is answered is
- * the figure, beside the same contender's answer time with no flood, measured just before.
- *
- * Bounded: every request has a timeout, every wait a deadline, each n8n is stopped in a finally block. One n8n at a
- * time, 127.0.0.1 only.
+ * Isolates per delivery are n8n's own counters (/metrics) read around each batch; every contender's executions must
+ * equal the requests it answered 200, all successful; a flood sends 100 forged requests in flight while genuine
+ * deliveries are timed (the tables printed say more). One n8n at a time, 127.0.0.1 only, everything bounded.
  *
  * `npm run bench:e2e [-- --quick] [--settings=default,lazy] [--no-flood] [--write]`; `-- --table` re-renders the
  * tables of the report kept in bench/out/results.json (by an earlier `--write` on this machine) without running

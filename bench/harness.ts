@@ -19,9 +19,10 @@ export function writeResultsJson(doc: unknown): void {
 	writeFileSync(RESULTS_JSON, `${JSON.stringify(doc, null, 2)}\n`);
 }
 
-/** Puts `block` (which begins with `start` and ends with `end`) in place of those markers' part of bench/RESULTS.md,
- *  or at its end when they are missing; the hand-written text around them stays. */
-export function writeBetweenMarkers(start: string, end: string, block: string) {
+/** Puts `text` between the markers `start` and `end` of bench/RESULTS.md (markers and text appended when they are
+ *  missing); the hand-written text around them stays. */
+export function writeBetweenMarkers(start: string, end: string, text: string) {
+	const block = `${start}\n${text}\n${end}`;
 	const md = existsSync(RESULTS_MD) ? readFileSync(RESULTS_MD, 'utf8') : '';
 	const a = md.indexOf(start);
 	const b = a === -1 ? -1 : md.indexOf(end, a);

@@ -65,6 +65,30 @@ export async function createWorkflow(
 	return { id: String(created.id), name: body.name, urlOn: (base) => `${base}/webhook/${p}` };
 }
 
+/** An SMP credential with `secret`, as a node's `credentials`. */
+export async function smpCredential(client: Client, name: string, secret: string) {
+	const cred = await client.createCredential({ name, type: 'smpWebhookApi', data: { secret } });
+	return { smpWebhookApi: { id: String(cred.id), name: String(cred.name) } };
+}
+
+/** n8n's own Webhook node v1 (POST, answers on receipt) → NoOp, at /webhook/<pathPrefix>-<random>. */
+export async function webhookV1Workflow(
+	client: Client,
+	name: string,
+	pathPrefix: string,
+	settings?: Record<string, unknown>,
+) {
+	const hookPath = `${pathPrefix}-${randomUUID().slice(0, 8)}`;
+	return await createWorkflow(client, {
+		nodeType: 'n8n-nodes-base.webhook',
+		typeVersion: 1,
+		parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived', options: {} },
+		name,
+		path: hookPath,
+		settings,
+	});
+}
+
 /** Activates on main; waits (bounded) until each process answers a GET with n8n's "POST request" hint. */
 export async function activate(client: Client, wf: Workflow, bases: string[]) {
 	await client.activateWorkflow(wf.id, { settleMs: 0 });

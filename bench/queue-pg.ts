@@ -29,8 +29,10 @@ import {
 	ownerClient,
 	post,
 	settle,
+	smpCredential,
 	smpDelivery,
 	tarballForRun,
+	webhookV1Workflow,
 	type Client,
 	type Workflow,
 } from './n8n-rest';
@@ -57,17 +59,12 @@ async function main() {
 		const client: Client = await ownerClient(topo.url('main'));
 		const procs = ['main', 'webhook1', 'webhook2'].map((p) => topo.url(p) as string);
 		const secret = `whsec_queuepg_${randomUUID().replace(/-/g, '')}`;
-		const created = await client.createCredential({
-			name: 'bench queue-pg',
-			type: 'smpWebhookApi',
-			data: { secret },
-		});
-		const cred = { id: String(created.id), name: String(created.name) };
+		const cred = await smpCredential(client, 'bench queue-pg', secret);
 		const trigger = async (name: string) => {
 			const wf = await createWorkflow(client, {
 				nodeType: 'smpTrigger',
 				parameters: { events: ['project.completed'] },
-				credentials: { smpWebhookApi: cred },
+				credentials: cred,
 				name,
 			});
 			await activate(client, wf, procs);
@@ -75,14 +72,7 @@ async function main() {
 		};
 		const fresh = await trigger('bench fresh');
 		const full = await trigger('bench full');
-		const hookPath = `queue-pg-${randomUUID().slice(0, 8)}`;
-		const v1 = await createWorkflow(client, {
-			nodeType: 'n8n-nodes-base.webhook',
-			typeVersion: 1,
-			parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived', options: {} },
-			name: 'bench Webhook v1',
-			path: hookPath,
-		});
+		const v1 = await webhookV1Workflow(client, 'bench Webhook v1', 'queue-pg');
 		await activate(client, v1, [hook1]);
 		const plain = serializePayload(providers.smp.sample('project.completed'));
 
@@ -148,16 +138,9 @@ async function main() {
 		await send(v1, 5, false);
 		const firstIds = new Map<string, number>();
 		for (const wf of [fresh, v1]) firstIds.set(wf.id, (await finished(wf)).length);
+		const pair = [['ours', fresh] as const, ['v1', v1] as const];
 		for (let r = 0; r < ROUNDS; r++) {
-			for (const [key, wf] of r % 2
-				? ([
-						['v1', v1],
-						['ours', fresh],
-					] as const)
-				: ([
-						['ours', fresh],
-						['v1', v1],
-					] as const)) {
+			for (const [key, wf] of r % 2 ? [...pair].reverse() : pair) {
 				const t0 = performance.now();
 				await send(wf, PER_BATCH, key === 'ours');
 				rates[key].push((PER_BATCH * 1000) / (performance.now() - t0));
@@ -191,7 +174,7 @@ async function main() {
 			const [start, end] = ['<!-- queue-pg:start -->', '<!-- queue-pg:end -->'];
 			const date = new Date().toISOString().slice(0, 10);
 			const title = `## Queue mode on PostgreSQL (\`npm run bench:queue\`, ${date})`;
-			writeBetweenMarkers(start, end, `${start}\n${title}\n\n${lines.join('\n')}\n${end}`);
+			writeBetweenMarkers(start, end, `${title}\n\n${lines.join('\n')}`);
 			console.log('written to bench/RESULTS.md');
 		}
 	} finally {

@@ -32,10 +32,12 @@ import {
 	ownerClient,
 	post,
 	settle,
+	smpCredential,
 	smpDelivery,
 	STALL_MS,
 	startRegularN8n,
 	tarballForRun,
+	webhookV1Workflow,
 	type Client,
 	type Workflow,
 } from './n8n-rest';
@@ -77,27 +79,14 @@ async function pool(count: number, limit: number, work: (i: number) => Promise<v
 /** The two contenders' workflows on one n8n: SMP Trigger → NoOp and Webhook v1 → NoOp, active on `bases`. */
 async function contenders(client: Client, bases: string[], settings?: Record<string, unknown>) {
 	const secret = `whsec_workers_${randomUUID().replace(/-/g, '')}`;
-	const created = await client.createCredential({
-		name: `bench workers ${randomUUID().slice(0, 8)}`,
-		type: 'smpWebhookApi',
-		data: { secret },
-	});
 	const ours = await createWorkflow(client, {
 		nodeType: 'smpTrigger',
 		parameters: { events: ['project.completed'] },
-		credentials: { smpWebhookApi: { id: String(created.id), name: String(created.name) } },
+		credentials: await smpCredential(client, `bench workers ${randomUUID().slice(0, 8)}`, secret),
 		name: 'bench workers SMP Trigger',
 		settings,
 	});
-	const hookPath = `workers-${randomUUID().slice(0, 8)}`;
-	const v1 = await createWorkflow(client, {
-		nodeType: 'n8n-nodes-base.webhook',
-		typeVersion: 1,
-		parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived', options: {} },
-		name: 'bench workers Webhook v1',
-		path: hookPath,
-		settings,
-	});
+	const v1 = await webhookV1Workflow(client, 'bench workers Webhook v1', 'workers', settings);
 	for (const wf of [ours, v1]) await activate(client, wf, bases);
 	const workflows: Record<Contender, Workflow> = { ours, v1 };
 	/** Posts a delivery to `who` on `base`; Webhook v1 gets the same body, unsigned. */

@@ -1,12 +1,13 @@
 /**
- * Talking to one running n8n for the e2e bench (and the benches beside it, e.g. bench/processed-row.ts): POST a
- * delivery on a keep-alive agent, send batches with a bound on requests in flight, wait until n8n has no execution
- * running, count a workflow's executions, read n8n's isolate counters, wait for a production webhook to register.
- * Every request has a timeout and every wait a deadline.
+ * Talking to one running n8n for the e2e bench (and the benches beside it): deliveries on a keep-alive agent, waits,
+ * execution counts, isolate counters. Every request has a timeout and every wait a deadline.
  */
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listAllExecutions } from '../../test/e2e/executions';
+import type { Client } from '../n8n-rest';
+
+export type { Client };
 
 export const round3 = (x: number) => +x.toFixed(3);
 
@@ -26,14 +27,8 @@ export function post(
 	timeoutMs = 30_000,
 	samples?: Record<string, string>,
 ): Promise<number> {
-	return new Promise((resolve) => {
-		let done = false;
-		const finish = (s: number) => {
-			if (!done) {
-				done = true;
-				resolve(s);
-			}
-		};
+	return new Promise((finish) => {
+		// the first of these settles it: a status, or 0 on an error or timeout
 		const req = http.request(
 			{
 				agent,
@@ -82,12 +77,6 @@ export async function batch(
 	await Promise.all(Array.from({ length: Math.min(inFlight, list.length) }, worker));
 	return { ns: Number(process.hrtime.bigint() - start), statuses };
 }
-
-export type Client = {
-	baseUrl: string;
-	request(method: string, p: string, body?: unknown, o?: { timeoutMs?: number }): Promise<any>;
-	[k: string]: any;
-};
 
 /** Waits (bounded) until n8n reports no execution in status new/running. Returns the ms waited, or null on timeout. */
 export async function drain(client: Client, timeoutMs = 30_000): Promise<number | null> {

@@ -260,5 +260,5 @@ export function persistE2e(report: E2eReport): void {
 	doc.e2e = report;
 	writeResultsJson(doc);
 	const title = '## End to end through n8n: deliveries/s, isolates, flood';
-	writeBetweenMarkers(MD_START, MD_END, [MD_START, title, '', e2eTable(report), MD_END].join('\n'));
+	writeBetweenMarkers(MD_START, MD_END, `${title}\n\n${e2eTable(report)}`);
 }
