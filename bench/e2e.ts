@@ -1,7 +1,7 @@
 /**
  * End to end through one real n8n (line 2, pinned in scripts/n8n-runtime.mjs): `npm run bench:e2e`, and the e2e
  * section of `npm run bench` (bench/run.ts calls runE2e()). The parts: e2e/contenders.ts (what is measured),
- * client.ts (talking to n8n), run.ts (one setting, and the whole run), report.ts (figures, tables, files).
+ * run.ts (one setting, and the whole run), report.ts (figures, tables, files); talking to n8n: bench/n8n-rest.ts.
  *
  * Contenders, each an active workflow ending in a No Operation node, all fed the very same 1 KiB SMP deliveries
  * (a genuine signature, a distinct envelope id each, and C's auth header), pre-built before timing:

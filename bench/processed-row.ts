@@ -18,7 +18,6 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { post, webhookRegistered } from './e2e/client';
 import { median } from './harness';
 import {
 	activate,
@@ -26,10 +25,12 @@ import {
 	ensureN8n,
 	installPackage,
 	ownerClient,
+	send,
 	settle,
 	smpDelivery,
 	startRegularN8n,
 	tarballForRun,
+	webhookRegistered,
 	type Workflow,
 } from './n8n-rest';
 
@@ -76,7 +77,7 @@ async function main() {
 				credentials: { smpWebhookApi: { id: String(cred.id), name: cred.name } },
 			});
 			await activate(client, wfs[which], [n8n.url]);
-			if ((await post(agent, new URL(wfs[which].urlOn(n8n.url)), delivery())) !== 200)
+			if ((await send(agent, new URL(wfs[which].urlOn(n8n.url)), delivery())) !== 200)
 				throw new Error(`first ${which} delivery not 200`);
 		}
 		await sleep(2000); // the first executions record their keys
@@ -111,7 +112,7 @@ async function main() {
 		const batch = async (which: Which, n: number) => {
 			const t0 = performance.now();
 			for (let i = 0; i < n; i++) {
-				const status = await post(agent, url(which), delivery());
+				const status = await send(agent, url(which), delivery());
 				if (status !== 200) throw new Error(`${which}: answered ${status}`);
 				sent[which]++;
 			}

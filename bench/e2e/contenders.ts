@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parse as parseFlatted } from 'flatted';
 import { providers, serializePayload, sign } from '../../src/index';
 import { NODE_TYPE_PREFIX } from '../../test/e2e/workflows';
-import { activateAndWait, type Client, type Delivery } from './client';
+import { activateAndWait, type Client, type Delivery } from '../n8n-rest';
 
 export const SECRET = 'whsec_e2eBench0123456789abcdefghijklmnop';
 const AUTH_HEADER = 'X-Bench-Auth';

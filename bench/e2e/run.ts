@@ -9,22 +9,20 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { median } from '../harness';
 import {
-	ensureN8n,
-	installPackage,
-	ownerClient,
-	startRegularN8n,
-	tarballForRun,
-} from '../n8n-rest';
-import {
 	batch,
 	countExecutions,
 	drain,
+	ensureN8n,
+	installPackage,
 	isolateCounters,
-	post,
+	ownerClient,
 	round3,
+	send,
+	startRegularN8n,
+	tarballForRun,
 	type Client,
 	type Delivery,
-} from './client';
+} from '../n8n-rest';
 import {
 	ALL,
 	deliveryFactory,
@@ -173,7 +171,7 @@ async function flood(ctx: Ctx, c: ContenderId, plan: Plan) {
 		const idle: number[] = [];
 		for (const d of ctx.next(3)) {
 			const t = performance.now();
-			const s = await post(gAgent, url, d, plan.floodGenuineTimeoutMs);
+			const s = await send(gAgent, url, d, plan.floodGenuineTimeoutMs);
 			tally(ctx, c, { [s]: 1 });
 			idle.push(+(performance.now() - t).toFixed(1));
 			await sleep(100);
@@ -191,7 +189,7 @@ async function flood(ctx: Ctx, c: ContenderId, plan: Plan) {
 		const loops = Array.from({ length: plan.floodInFlight }, async () => {
 			while (!stop) {
 				forgedSent++;
-				const s = await post(fAgent, url, forged, plan.floodGenuineTimeoutMs, forgedAnswerSamples);
+				const s = await send(fAgent, url, forged, plan.floodGenuineTimeoutMs, forgedAnswerSamples);
 				forgedStatuses[s] = (forgedStatuses[s] ?? 0) + 1;
 			}
 		});
@@ -200,7 +198,7 @@ async function flood(ctx: Ctx, c: ContenderId, plan: Plan) {
 		const genuine = genuineList.map(async (d, i) => {
 			await sleep(i * plan.floodIntervalMs);
 			const t = performance.now();
-			const s = await post(gAgent, url, d, plan.floodGenuineTimeoutMs);
+			const s = await send(gAgent, url, d, plan.floodGenuineTimeoutMs);
 			// only an acceptance counts as answered (n8n may answer 503 to everything while its DB ping fails)
 			return { s, ms: s === 200 ? +(performance.now() - t).toFixed(1) : null };
 		});
@@ -336,27 +334,25 @@ async function runSetting(
 		};
 
 		// Probes: each contender answers a genuine delivery 200; E refuses a forged one (401); D really verifies.
-		for (const c of builtIds) {
-			const s = await post(agent, built.urls[c], ctx.next(1)[0]);
+		const probe = async (c: ContenderId, forged: boolean) => {
+			const d = ctx.next(1)[0];
+			const s = await send(agent, built.urls[c], forged ? forgedFor(c, d) : d);
 			tally(ctx, c, { [s]: 1 });
+			return s;
+		};
+		for (const c of builtIds) {
+			const s = await probe(c, false);
 			if (s !== 200) throw new Error(`probe: contender ${c} answered ${s} to a genuine delivery`);
 		}
 		await drain(client);
 		for (const c of (['E', 'E2'] as ContenderId[]).filter((x) => which.includes(x))) {
-			const s = await post(agent, built.urls[c], forgedFor(c, ctx.next(1)[0]));
-			tally(ctx, c, { [s]: 1 });
-			report.probes[`forgedTo${c}`] = s;
+			const s = (report.probes[`forgedTo${c}`] = await probe(c, true));
 			if (s !== 401) throw new Error(`probe: ${c} answered ${s} to a forged delivery (want 401)`);
 		}
-		if (which.includes('C')) {
-			const s = await post(agent, built.urls.C, forgedFor('C', ctx.next(1)[0]));
-			tally(ctx, 'C', { [s]: 1 });
-			report.probes.forgedToC = s;
-		}
+		if (which.includes('C')) report.probes.forgedToC = await probe('C', true);
 		if (which.includes('D')) {
 			const genuineRun = await newestRun(client, built.ids.D);
-			const s = await post(agent, built.urls.D, forgedFor('D', ctx.next(1)[0]));
-			tally(ctx, 'D', { [s]: 1 });
+			const s = await probe('D', true);
 			await drain(client);
 			const forgedRun = await newestRun(client, built.ids.D);
 			const ok =
