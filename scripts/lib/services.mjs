@@ -57,18 +57,33 @@ function tcpProbe(port, send, expect, timeoutMs = 2000) {
 }
 
 /**
+ * `server` (a spawnGroup in temp dir `dir`) once `ready()` (then `setUp()`), bounded; else stopped and thrown.
+ * Its stop() stops it with `signal` (SIGKILL after graceMs) and removes the dir.
+ */
+async function serve(what, server, dir, { ready, setUp, signal, graceMs, timeoutMs, intervalMs }) {
+	const t0 = Date.now();
+	const stop = async () => {
+		await server.stop(signal, graceMs);
+		rmSync(dir, { recursive: true, force: true });
+	};
+	try {
+		await waitUntil(what, ready, { timeoutMs, intervalMs, proc: server });
+		await setUp?.();
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+	return { host: '127.0.0.1', dir, readyMs: Date.now() - t0, output: server.output, stop };
+}
+
+/**
  * A throwaway PostgreSQL 15 cluster on 127.0.0.1:<free port>, in a temp dir, trust authentication (loopback only),
  * durability off (fsync, synchronous_commit, full_page_writes: a test database), with one database.
  * initdb refuses to run as root, so as root every server binary runs as the `postgres` system user (spawn's
  * uid/gid) in a temp dir it owns; as another user it runs as that user. Resolves { host, port, user, password,
  * database, dir, readyMs, output(), stop() }.
  */
-export async function startPostgres({
-	port,
-	database = 'n8n',
-	logFile,
-	readyTimeoutMs = 120_000,
-} = {}) {
+export async function startPostgres({ logFile } = {}) {
 	const t0 = Date.now();
 	const bin = (name) => path.join(PG_BIN_DIR, name);
 	if (!existsSync(bin('initdb')))
@@ -79,118 +94,72 @@ export async function startPostgres({
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'pg15-'));
 	if (asUser.uid !== undefined) chownSync(dir, asUser.uid, asUser.gid);
 	const dataDir = path.join(dir, 'data');
-	const user = 'postgres';
+	const [user, database] = ['postgres', 'n8n'];
 	// bounded, as the cluster's owner; a tiny env (HOME must be readable by that user)
-	const pgEnv = { PATH: process.env.PATH, HOME: dir, LANG: 'C', LC_ALL: 'C', TZ: 'UTC' };
+	const env = { PATH: process.env.PATH, HOME: dir, LANG: 'C', LC_ALL: 'C', TZ: 'UTC' };
 	try {
 		await runBounded(
 			bin('initdb'),
 			['-D', dataDir, '-U', user, '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
-			{
-				env: pgEnv,
-				cwd: dir,
-				logFile,
-				...asUser,
-				label: 'initdb',
-				timeoutMs: 120_000,
-				tailLines: 20,
-			},
+			{ env, cwd: dir, logFile, ...asUser, label: 'initdb', timeoutMs: 120_000, tailLines: 20 },
 		);
 	} catch (error) {
 		rmSync(dir, { recursive: true, force: true });
 		throw error;
 	}
-	const pgPort = port ?? (await getFreePort());
+	const port = await getFreePort();
 	const server = spawnGroup(
 		bin('postgres'),
 		[
-			...['-D', dataDir, '-p', String(pgPort), '-h', '127.0.0.1'],
+			...['-D', dataDir, '-p', String(port), '-h', '127.0.0.1'],
 			// unix socket in our temp dir, not /var/run/postgresql (a system cluster may own it)
 			...['-k', dir, '-c', 'fsync=off', '-c', 'synchronous_commit=off'],
 			...['-c', 'full_page_writes=off', '-c', 'max_connections=100'],
 		],
-		{ env: pgEnv, cwd: dir, logFile, ...asUser },
+		{ env, cwd: dir, logFile, ...asUser },
 	);
-	const stop = async () => {
-		await server.stop('SIGINT', 20_000); // SIGINT = fast shutdown
-		rmSync(dir, { recursive: true, force: true });
-	};
-	try {
-		await waitUntil(
-			`postgres on 127.0.0.1:${pgPort}`,
-			async () => {
-				try {
-					await runBounded(
-						bin('pg_isready'),
-						['-h', '127.0.0.1', '-p', String(pgPort), '-U', user, '-t', '2'],
-						{ env: pgEnv, timeoutMs: 10_000 },
-					);
-					return true;
-				} catch {
-					return false;
-				}
-			},
-			{ timeoutMs: readyTimeoutMs, since: t0, intervalMs: 300, proc: server },
-		);
-		await runBounded(
-			bin('createdb'),
-			['-h', '127.0.0.1', '-p', String(pgPort), '-U', user, database],
-			{ env: pgEnv, timeoutMs: 30_000 },
-		);
-	} catch (error) {
-		await stop();
-		throw error;
-	}
-	return {
-		host: '127.0.0.1',
-		port: pgPort,
-		user,
-		password: 'trust-auth-unused',
-		database,
-		dir,
-		readyMs: Date.now() - t0,
-		output: server.output,
-		stop,
-	};
+	const client = (name, args, timeoutMs) =>
+		runBounded(bin(name), ['-h', '127.0.0.1', '-p', String(port), '-U', user, ...args], {
+			env,
+			timeoutMs,
+		});
+	const pg = await serve(`postgres on 127.0.0.1:${port}`, server, dir, {
+		ready: () =>
+			client('pg_isready', ['-t', '2'], 10_000).then(
+				() => true,
+				() => false,
+			),
+		setUp: () => client('createdb', [database], 30_000),
+		signal: 'SIGINT', // fast shutdown
+		graceMs: 20_000,
+		timeoutMs: 120_000,
+		intervalMs: 300,
+	});
+	return { ...pg, port, user, password: 'trust-auth-unused', database, readyMs: Date.now() - t0 };
 }
 
 /**
  * A throwaway redis-server on 127.0.0.1:<free port>: no persistence (--save '' --appendonly no), its dir a temp dir.
  */
-export async function startRedis({ port, logFile, readyTimeoutMs = 60_000 } = {}) {
-	const t0 = Date.now();
+export async function startRedis({ logFile } = {}) {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'redis-'));
-	const redisPort = port ?? (await getFreePort());
+	const port = await getFreePort();
 	const server = spawnGroup(
 		REDIS_SERVER,
 		[
-			...['--bind', '127.0.0.1', '--port', String(redisPort), '--save', '', '--appendonly', 'no'],
+			...['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'],
 			...['--dir', dir, '--protected-mode', 'yes', '--daemonize', 'no'],
 		],
 		{ cwd: dir, logFile },
 	);
-	const stop = async () => {
-		await server.stop('SIGTERM', 10_000);
-		rmSync(dir, { recursive: true, force: true });
-	};
-	try {
-		await waitUntil(
-			`redis on 127.0.0.1:${redisPort}`,
-			() => tcpProbe(redisPort, 'PING\r\n', '+PONG'),
-			{ timeoutMs: readyTimeoutMs, since: t0, proc: server },
-		);
-	} catch (error) {
-		await stop();
-		throw error;
-	}
-	return {
-		host: '127.0.0.1',
-		port: redisPort,
-		dir,
-		readyMs: Date.now() - t0,
-		output: server.output,
-		stop,
-	};
+	const redis = await serve(`redis on 127.0.0.1:${port}`, server, dir, {
+		ready: () => tcpProbe(port, 'PING\r\n', '+PONG'),
+		signal: 'SIGTERM',
+		graceMs: 10_000,
+		timeoutMs: 60_000,
+		intervalMs: 200,
+	});
+	return { ...redis, port };
 }
 
 /**
