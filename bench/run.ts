@@ -17,8 +17,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SECRET, smpDelivery } from './e2e/contenders';
 import { e2eTable, loadE2e, persistE2e } from './e2e/report';
-import { runE2e } from './e2e/run';
-import type { E2eReport } from './e2e/types';
+import { runE2e, type E2eReport } from './e2e/run';
 import {
 	sample,
 	summarise,

@@ -6,8 +6,7 @@ import { readFileSync } from 'node:fs';
 import { RESULTS_JSON, writeBetweenMarkers, writeResultsJson, type Figure } from '../harness';
 import { round3 } from '../n8n-rest';
 import { CONTENDERS, TARGETS, type ContenderId, type SettingId } from './contenders';
-import type { ThroughputBlock } from './run';
-import type { E2eReport, SettingReport } from './types';
+import type { E2eReport, SettingReport, ThroughputBlock } from './run';
 
 const MD_START = '<!-- e2e:start -->';
 const MD_END = '<!-- e2e:end -->';

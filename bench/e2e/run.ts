@@ -7,7 +7,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { median } from '../harness';
+import { median, type Figure } from '../harness';
 import {
 	batch,
 	countExecutions,
@@ -39,7 +39,56 @@ import {
 	type SettingId,
 } from './contenders';
 import { figuresOf } from './report';
-import type { E2eOptions, E2eReport, SettingReport } from './types';
+
+// The shapes of an e2e run: its options and the report kept in bench/out/results.json under `e2e`.
+export interface E2eOptions {
+	quick?: boolean;
+	log?: (line: string) => void;
+	/** Settings to run (default: BENCH_E2E_SETTINGS=default,pool4,... or all four). */
+	settings?: SettingId[];
+	/** Skip the flood measurements. */
+	noFlood?: boolean;
+}
+
+export interface IntegrityRow {
+	answered200: number;
+	otherAnswers: Record<string, number>;
+	executions: number;
+	byStatus: Record<string, number>;
+	reportedCount: number | null;
+	ok: boolean;
+}
+
+export interface SettingReport {
+	id: SettingId;
+	label: string;
+	env: Record<string, string>;
+	n8nVersion?: string;
+	readyMs?: number;
+	contenders: ContenderId[];
+	throughput: ThroughputBlock[];
+	flood: FloodResult[];
+	probes: Record<string, unknown>;
+	integrity: Partial<Record<ContenderId, IntegrityRow>>;
+	isolatesIdleCheck?: number | null;
+	error?: string;
+	seconds: number;
+}
+
+export interface E2eReport {
+	meta: {
+		date: string;
+		node: string;
+		platform: string;
+		n8n?: string;
+		quick: boolean;
+		plan: Plan;
+		durationSeconds: number;
+		distStale?: boolean;
+	};
+	settings: SettingReport[];
+	figures: Figure[];
+}
 
 const REPO = path.resolve(__dirname, '..', '..');
 
