@@ -21,9 +21,9 @@ const args = new Set(process.argv.slice(2));
 const lineArg = [...args].find((a) => a.startsWith('--line='))?.slice(7);
 const lines = lineArg ? [lineArg] : ['2', '1'];
 
-function run(command, commandArgs, env = {}) {
-	const env2 = { ...process.env, ...env };
-	return spawnSync(command, commandArgs, { stdio: 'inherit', env: env2 }).status ?? 1;
+function run(command, commandArgs, extraEnv = {}) {
+	const env = { ...process.env, ...extraEnv };
+	return spawnSync(command, commandArgs, { stdio: 'inherit', env }).status ?? 1;
 }
 
 function must(command, commandArgs) {
