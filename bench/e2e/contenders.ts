@@ -29,37 +29,33 @@ export const CONTENDERS: Record<ContenderId, string> = {
 	S: 'Signed Webhook Trigger (this package), Custom scheme set up as SMP signs',
 };
 export const ALL: ContenderId[] = ['A', 'B', 'C', 'D', 'E'];
-/** Settings in which E2 (the version-2 probe) runs beside E: the two where a version-1 node's expression matters or not. */
-export const E2_SETTINGS: SettingId[] = ['default', 'lazy'];
-/** Settings in which E0 (E without its check for copies) runs beside E: what exactly-once costs per delivery. */
-export const E0_SETTINGS: SettingId[] = ['default'];
-/** Settings in which S (the Signed Webhook Trigger) runs beside E: what a scheme read from the panel costs. */
-export const S_SETTINGS: SettingId[] = ['default'];
+/**
+ * Who runs beside E in which setting: E0 (E without its check for copies: what exactly-once costs per delivery) and S
+ * (the Signed Webhook Trigger: what a scheme read from the panel costs) under the defaults, E2 (the version-2 probe)
+ * in the two settings where a version-1 node's expression matters or not.
+ */
+export const BESIDE_E: Partial<Record<SettingId, ContenderId[]>> = {
+	default: ['E0', 'E2', 'S'],
+	lazy: ['E2'],
+};
 /** The probe's package name: a copy of the installed package with the SMP node declared as version 2 (makeV2Probe). */
 const V2_PROBE_PACKAGE = 'n8n-nodes-smart-webhooks-v2probe';
 
 export type SettingId = 'default' | 'pool4' | 'lazy' | 'legacy';
+const envSetting = (name: string, value: string) => ({
+	label: `${name}=${value}`,
+	env: { [name]: value } as Record<string, string>,
+});
 export const SETTINGS: Record<SettingId, { label: string; env: Record<string, string> }> = {
 	default: { label: 'n8n defaults (vm engine, pool size 1, eager acquire)', env: {} },
-	pool4: {
-		label: 'N8N_EXPRESSION_ENGINE_POOL_SIZE=4',
-		env: { N8N_EXPRESSION_ENGINE_POOL_SIZE: '4' },
-	},
-	lazy: {
-		label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true',
-		env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
-	},
-	legacy: { label: 'N8N_EXPRESSION_ENGINE=legacy', env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
+	pool4: envSetting('N8N_EXPRESSION_ENGINE_POOL_SIZE', '4'),
+	lazy: envSetting('N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE', 'true'),
+	legacy: envSetting('N8N_EXPRESSION_ENGINE', 'legacy'),
 };
 
-/** Targets (deliveries/s ratios; flood: median answer time of a genuine delivery to E). */
-export const TARGETS = {
-	EoverB: 1.0,
-	EoverD: 0.65,
-	EoverAlazy: 0.8,
-	floodDefaultS: 5,
-	floodLazyS: 1,
-};
+/** Targets: deliveries/s ratios; under a flood, the median answer time of a genuine delivery to E. */
+export const TARGETS = { EoverB: 1.0, EoverD: 0.65, EoverAlazy: 0.8 };
+export const FLOOD_TARGET_S: Partial<Record<SettingId, number>> = { default: 5, lazy: 1 };
 
 // ------------------------------------------------------------------------------------------------------------------
 // the deliveries

@@ -5,7 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { RESULTS_JSON, writeBetweenMarkers, writeResultsJson, type Figure } from '../harness';
 import { round3 } from '../n8n-rest';
-import { CONTENDERS, TARGETS, type ContenderId, type SettingId } from './contenders';
+import {
+	CONTENDERS,
+	FLOOD_TARGET_S,
+	TARGETS,
+	type ContenderId,
+	type SettingId,
+} from './contenders';
 import type { E2eReport, SettingReport, ThroughputBlock } from './run';
 
 const MD_START = '<!-- e2e:start -->';
@@ -16,10 +22,6 @@ function integrityOk(s: SettingReport): boolean {
 }
 
 /** The flood target in seconds: only E has one, under the defaults and lazy acquire. */
-const FLOOD_TARGET_S: Partial<Record<SettingId, number>> = {
-	default: TARGETS.floodDefaultS,
-	lazy: TARGETS.floodLazyS,
-};
 const floodTargetS = (setting: SettingId, contender: ContenderId): number | null =>
 	contender === 'E' ? (FLOOD_TARGET_S[setting] ?? null) : null;
 

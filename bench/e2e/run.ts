@@ -26,9 +26,7 @@ import {
 import {
 	ALL,
 	deliveryFactory,
-	E0_SETTINGS,
-	E2_SETTINGS,
-	S_SETTINGS,
+	BESIDE_E,
 	forgedFor,
 	buildWorkflows,
 	makeV2Probe,
@@ -546,9 +544,7 @@ export async function runE2e({
 			...(!variant || quick || Date.now() - t0 < plan.allContendersUntilMs
 				? ALL
 				: (['A', 'B', 'E'] as ContenderId[])),
-			...(E0_SETTINGS.includes(id) ? (['E0'] as ContenderId[]) : []),
-			...(E2_SETTINGS.includes(id) ? (['E2'] as ContenderId[]) : []),
-			...(S_SETTINGS.includes(id) ? (['S'] as ContenderId[]) : []),
+			...(BESIDE_E[id] ?? []),
 		];
 		const flood = !noFlood && (id === 'default' || id === 'lazy');
 		const modes = variant ? [1] : [1, plan.concurrency];
