@@ -199,23 +199,23 @@ export function send(
 	});
 }
 
-/** Sends `list` with at most `inFlight` requests outstanding; returns elapsed ns and the status counts. */
-export async function batch(
-	agent: http.Agent,
-	url: URL,
-	list: Delivery[],
-	inFlight: number,
-): Promise<{ ns: number; statuses: Record<number, number> }> {
-	const statuses: Record<number, number> = {};
+/** work(0 … count-1), at most `limit` at once. */
+export async function pool(count: number, limit: number, work: (i: number) => Promise<void>) {
 	let next = 0;
+	const worker = async () => {
+		while (next < count) await work(next++);
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+}
+
+/** Sends `list` with at most `inFlight` requests outstanding; returns elapsed ns and the status counts. */
+export async function batch(agent: http.Agent, url: URL, list: Delivery[], inFlight: number) {
+	const statuses: Record<number, number> = {};
 	const start = process.hrtime.bigint();
-	async function worker() {
-		while (next < list.length) {
-			const status = await send(agent, url, list[next++]);
-			statuses[status] = (statuses[status] ?? 0) + 1;
-		}
-	}
-	await Promise.all(Array.from({ length: Math.min(inFlight, list.length) }, worker));
+	await pool(list.length, inFlight, async (i) => {
+		const status = await send(agent, url, list[i]);
+		statuses[status] = (statuses[status] ?? 0) + 1;
+	});
 	return { ns: Number(process.hrtime.bigint() - start), statuses };
 }
 
@@ -254,10 +254,10 @@ export async function countExecutions(client: Client, workflowId: string) {
 }
 
 /** n8n's isolate counters from /metrics (null when absent: legacy engine, or metrics off). */
-export async function isolateCounters(baseUrl: string) {
-	const res = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(10_000) }).catch(
-		() => undefined,
-	);
+export async function isolateCounters(client: Client) {
+	const res = await fetch(`${client.baseUrl}/metrics`, {
+		signal: AbortSignal.timeout(10_000),
+	}).catch(() => undefined);
 	if (!res || !res.ok) return { acquired: null, coldSync: null };
 	const text = await res.text();
 	const read = (name: string): number | null => {

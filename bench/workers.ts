@@ -30,6 +30,7 @@ import {
 	durations,
 	installPackage,
 	ownerClient,
+	pool,
 	post,
 	settle,
 	smpCredential,
@@ -65,16 +66,6 @@ function quantile(values: number[], q: number): number {
 	return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
 }
 const median = (values: number[]) => quantile(values, 0.5);
-
-/** work(0 … count-1), at most `limit` at once. */
-async function pool(count: number, limit: number, work: (i: number) => Promise<void>) {
-	let next = 0;
-	await Promise.all(
-		Array.from({ length: Math.min(limit, count) }, async () => {
-			while (next < count) await work(next++);
-		}),
-	);
-}
 
 /** The two contenders' workflows on one n8n: SMP Trigger → NoOp and Webhook v1 → NoOp, active on `bases`. */
 async function contenders(client: Client, bases: string[], settings?: Record<string, unknown>) {

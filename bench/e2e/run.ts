@@ -41,7 +41,6 @@ import { figuresOf } from './report';
 // The shapes of an e2e run: its options and the report kept in bench/out/results.json under `e2e`.
 export interface E2eOptions {
 	quick?: boolean;
-	log?: (line: string) => void;
 	/** Settings to run (default: BENCH_E2E_SETTINGS=default,pool4,... or all four). */
 	settings?: SettingId[];
 	/** Skip the flood measurements. */
@@ -118,14 +117,14 @@ const PLANS: Record<'full' | 'quick', Plan> = {
 // ------------------------------------------------------------------------------------------------------------------
 // one setting = one n8n start
 
+const log = (line: string) => console.log(line);
+
 interface Ctx {
 	client: Client;
-	baseUrl: string;
 	built: Built;
 	agent: http.Agent;
 	next: (n: number) => Delivery[];
 	answered: Record<ContenderId, Record<number, number>>;
-	log: (l: string) => void;
 }
 
 function tally(ctx: Ctx, c: ContenderId, statuses: Record<number, number>): void {
@@ -147,12 +146,12 @@ async function throughputBlock(ctx: Ctx, which: ContenderId[], inFlight: number,
 	}
 	let drainTimeouts = 0;
 	const runOne = async (c: ContenderId, list: Delivery[], timed: boolean) => {
-		const before = await isolateCounters(ctx.baseUrl);
+		const before = await isolateCounters(ctx.client);
 		const r = await batch(ctx.agent, ctx.built.urls[c], list, inFlight);
 		tally(ctx, c, r.statuses);
 		if ((await drain(ctx.client)) === null) drainTimeouts++;
 		if (!timed) return;
-		const after = await isolateCounters(ctx.baseUrl);
+		const after = await isolateCounters(ctx.client);
 		times[c].push(r.ns / list.length);
 		if (before.acquired === null || after.acquired === null) iso[c].known = false;
 		else {
@@ -161,7 +160,7 @@ async function throughputBlock(ctx: Ctx, which: ContenderId[], inFlight: number,
 		}
 		iso[c].n += list.length;
 		const bad = Object.entries(r.statuses).filter(([s]) => s !== '200');
-		if (bad.length) ctx.log(`bench e2e:   ${c} batch answered ${JSON.stringify(r.statuses)}`);
+		if (bad.length) log(`bench e2e:   ${c} batch answered ${JSON.stringify(r.statuses)}`);
 	};
 	// warm-up: every contender, same mode (JIT, sockets, SQLite pages, the trigger's kept secret)
 	const warmList = ctx.next(warm);
@@ -172,7 +171,7 @@ async function throughputBlock(ctx: Ctx, which: ContenderId[], inFlight: number,
 		const rot = which.map((_, k) => which[(k + r) % which.length]);
 		order.push(rot);
 		for (const c of rot) await runOne(c, list, true);
-		ctx.log(
+		log(
 			`bench e2e:   ${inFlight} in flight, round ${r + 1}/${plan.rounds}: ${rot.map((c) => `${c} ${(1e9 / times[c][r]).toFixed(1)}/s`).join(', ')}`,
 		);
 	}
@@ -225,7 +224,7 @@ async function flood(ctx: Ctx, c: ContenderId, plan: Plan) {
 		}
 		await drain(ctx.client);
 		const execBefore = await countExecutions(ctx.client, ctx.built.ids[c]);
-		const isoBefore = await isolateCounters(ctx.baseUrl);
+		const isoBefore = await isolateCounters(ctx.client);
 
 		const forged = forgedFor(c, ctx.next(1)[0]);
 		const forgedStatuses: Record<number, number> = {};
@@ -258,7 +257,7 @@ async function flood(ctx: Ctx, c: ContenderId, plan: Plan) {
 		for (const a of answers) tally(ctx, c, { [a.s]: 1 });
 		tally(ctx, c, forgedStatuses);
 		const drainedAfterMs = await drain(ctx.client, 240_000);
-		const isoAfter = await isolateCounters(ctx.baseUrl);
+		const isoAfter = await isolateCounters(ctx.client);
 		const execAfter = await countExecutions(ctx.client, ctx.built.ids[c]);
 		const genuineOk = answers.filter((a) => a.s === 200).length;
 		const forgedAnswered = Object.values(forgedStatuses).reduce((a, b) => a + b, 0);
@@ -301,7 +300,7 @@ async function flood(ctx: Ctx, c: ContenderId, plan: Plan) {
 			requestsDuringFlood: forgedAnswered + answers.length,
 			drainedAfterMs,
 		};
-		ctx.log(
+		log(
 			`bench e2e:   flood ${c}: genuine answered in ${ms.map((x) => (x === null ? 'timeout' : `${(x / 1000).toFixed(2)} s`)).join(', ')} (median ${medianS} s; idle ${idleMedianMs} ms); ` +
 				`${forgedSent} forged sent (${result.forgedPerSec}/s) ${JSON.stringify(forgedStatuses)}; executions from forged: ${fromForged}`,
 		);
@@ -328,11 +327,10 @@ async function runSetting(
 	id: SettingId,
 	which: ContenderId[],
 	plan: Plan,
-	opts: { flood: boolean; modes: number[]; log: (l: string) => void },
+	opts: { flood: boolean; modes: number[] },
 	deps: Deps,
 ): Promise<SettingReport> {
 	const t0 = Date.now();
-	const { log } = opts;
 	const setting = SETTINGS[id];
 	const report = emptySetting(id, which);
 	const dataDir = mkdtempSync(path.join(os.tmpdir(), 'n8n-bench-'));
@@ -372,12 +370,10 @@ async function runSetting(
 		const builtIds = Object.keys(built.ids) as ContenderId[];
 		const ctx: Ctx = {
 			client,
-			baseUrl: n8n.url,
 			built,
 			agent,
 			next: deps.next,
 			answered: { A: {}, B: {}, C: {}, C1: {}, D: {}, E: {}, E0: {}, E2: {}, S: {} },
-			log,
 		};
 
 		// Probes: each contender answers a genuine delivery 200; E refuses a forged one (401); D really verifies.
@@ -414,10 +410,10 @@ async function runSetting(
 			if (!ok) throw new Error('probe: D does not tell a forged signature from a genuine one');
 		}
 		// Isolates taken by the bench's own REST polling and metric reads alone (should be 0).
-		const i0 = await isolateCounters(n8n.url);
+		const i0 = await isolateCounters(client);
 		await drain(client);
 		await countExecutions(client, built.ids[which[0]]);
-		const i1 = await isolateCounters(n8n.url);
+		const i1 = await isolateCounters(client);
 		report.isolatesIdleCheck =
 			i0.acquired === null || i1.acquired === null ? null : i1.acquired - i0.acquired;
 
@@ -480,7 +476,6 @@ interface Deps {
 
 export async function runE2e({
 	quick = false,
-	log = (l) => console.log(l),
 	settings,
 	noFlood = false,
 }: E2eOptions = {}): Promise<E2eReport> {
@@ -548,7 +543,7 @@ export async function runE2e({
 		];
 		const flood = !noFlood && (id === 'default' || id === 'lazy');
 		const modes = variant ? [1] : [1, plan.concurrency];
-		report.settings.push(await runSetting(id, which, plan, { flood, modes, log }, deps));
+		report.settings.push(await runSetting(id, which, plan, { flood, modes }, deps));
 		report.meta.n8n ??= report.settings.at(-1)?.n8nVersion;
 		log(
 			`bench e2e: [${id}] done in ${report.settings.at(-1)!.seconds} s (run ${((Date.now() - t0) / 1000).toFixed(0)} s)`,
