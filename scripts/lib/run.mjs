@@ -1,6 +1,6 @@
 // Bounded, non-interactive child processes (node: builtins only).
 import { spawn } from 'node:child_process';
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { appendFileSync, createWriteStream, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Process groups started by spawnGroup and not stopped yet: SIGKILLed when this process exits (a crash leaks nothing). */
@@ -22,66 +22,41 @@ export const writeJson = (file, value) =>
 const tail = (text, n) => text.trimEnd().split('\n').slice(-n).join('\n');
 
 /**
- * Run a command with stdin closed, a hard timeout, and output teed to a log file (`uid`/`gid`: as another user).
- * Resolves { code, output, ms } on exit code 0; otherwise rejects with an Error whose
- * message contains the last `tailLines` lines of combined stdout/stderr.
+ * Run a command with stdin closed, a hard timeout (SIGKILL to its process group), and output teed to a log file
+ * (`uid`/`gid`: as another user; `echo`: to stderr too). Resolves { code, output, ms } on exit code 0; otherwise
+ * rejects with an Error whose message contains the last `tailLines` lines of combined stdout/stderr.
  */
-export function runBounded(cmd, args, opts = {}) {
+export async function runBounded(cmd, args, opts = {}) {
 	const {
-		cwd,
-		env = process.env,
 		timeoutMs = 10 * 60_000,
 		logFile,
 		label = `${cmd} ${args.join(' ')}`,
 		tailLines = 40,
-		echo = false,
-		uid,
-		gid,
 	} = opts;
 	const started = Date.now();
-	return new Promise((resolve, reject) => {
-		const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
-		log?.write(`\n$ ${label}\n`);
-		const child = spawn(cmd, args, {
-			cwd,
-			env,
-			uid,
-			gid,
-			stdio: ['ignore', 'pipe', 'pipe'],
-			detached: true, // own process group, so a timeout can kill the whole tree
-		});
-		const kept = teeOutput(child, { log, echo });
-		let timedOut = false;
-		const timer = setTimeout(() => {
-			timedOut = true;
-			try {
-				process.kill(-child.pid, 'SIGKILL');
-			} catch {
-				child.kill('SIGKILL');
-			}
-		}, timeoutMs);
-		child.on('error', (err) => {
-			clearTimeout(timer);
-			log?.end();
-			reject(new Error(`${label}: failed to spawn: ${err.message}`));
-		});
-		child.on('close', (code, signal) => {
-			clearTimeout(timer);
-			log?.end();
-			const ms = Date.now() - started;
-			const output = kept();
-			if (code === 0 && !timedOut) return resolve({ code, output, ms });
-			const why = timedOut
-				? `timed out after ${Math.round(timeoutMs / 1000)} s`
-				: `exited with ${signal ? `signal ${signal}` : `code ${code}`}`;
-			const err = new Error(
-				`${label} ${why}${logFile ? ` (full log: ${logFile})` : ''}\n--- last ${tailLines} lines ---\n${tail(output, tailLines)}`,
-			);
-			err.output = output;
-			err.code = code;
-			reject(err);
-		});
-	});
+	if (logFile) appendFileSync(logFile, `\n$ ${label}\n`);
+	const { cwd, env, uid, gid, echo } = opts;
+	const proc = spawnGroup(cmd, args, { cwd, env, uid, gid, echo, logFile, track: false });
+	let timedOut = false;
+	const timer = setTimeout(() => {
+		timedOut = true;
+		void proc.stop('SIGKILL', 0);
+	}, timeoutMs);
+	const { code, signal } = await proc.closed;
+	clearTimeout(timer);
+	const error = proc.exited()?.error;
+	if (error) throw new Error(`${label}: failed to spawn: ${error}`);
+	const output = proc.output();
+	if (code === 0 && !timedOut) return { code, output, ms: Date.now() - started };
+	const why = timedOut
+		? `timed out after ${Math.round(timeoutMs / 1000)} s`
+		: `exited with ${signal ? `signal ${signal}` : `code ${code}`}`;
+	const err = new Error(
+		`${label} ${why}${logFile ? ` (full log: ${logFile})` : ''}\n--- last ${tailLines} lines ---\n${tail(output, tailLines)}`,
+	);
+	err.output = output;
+	err.code = code;
+	throw err;
 }
 
 /**
@@ -114,7 +89,11 @@ export function teeOutput(
  * started), SIGKILLs the group after graceMs, and always SIGKILLs what is left of the group (children that outlived
  * the leader). Resolves with exited(): null while it runs, then { code, signal } (or { error } if it never spawned).
  */
-export function spawnGroup(cmd, args, { env, cwd, uid, gid, logFile, signalLeader, ...tee } = {}) {
+export function spawnGroup(
+	cmd,
+	args,
+	{ env, cwd, uid, gid, logFile, signalLeader, track = true, ...tee } = {},
+) {
 	const child = spawn(cmd, args, {
 		cwd,
 		env,
@@ -124,7 +103,7 @@ export function spawnGroup(cmd, args, { env, cwd, uid, gid, logFile, signalLeade
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	const pgid = child.pid;
-	if (pgid) liveGroups.add(pgid);
+	if (pgid && track) liveGroups.add(pgid);
 	const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
 	const output = teeOutput(child, { log, ...tee });
 	let exited = null;
@@ -138,8 +117,14 @@ export function spawnGroup(cmd, args, { env, cwd, uid, gid, logFile, signalLeade
 			resolve();
 		});
 	});
-	// the log stream is closed once the pipes are drained (after 'exit' some output may still be buffered)
-	child.on('close', () => log?.end());
+	// the log stream is closed once the pipes are drained (after 'exit' some output may still be buffered); 'close'
+	// also follows a failed spawn's 'error'
+	const closed = new Promise((resolve) =>
+		child.on('close', (code, signal) => {
+			log?.end();
+			resolve({ code, signal });
+		}),
+	);
 	const stop = async (signal = 'SIGTERM', graceMs = 20_000) => {
 		if (!exited && pgid) {
 			if (signalLeader) child.kill(signal);
@@ -153,7 +138,7 @@ export function spawnGroup(cmd, args, { env, cwd, uid, gid, logFile, signalLeade
 		liveGroups.delete(pgid);
 		return exited;
 	};
-	return { child, pid: pgid, output, exited: () => exited, exitPromise, stop };
+	return { child, pid: pgid, output, exited: () => exited, exitPromise, closed, stop };
 }
 
 /**
