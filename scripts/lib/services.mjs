@@ -223,19 +223,9 @@ export async function startQueueTopology({
 		const p = procs[name];
 		const logFile = path.join(logDir, `${String(++starts).padStart(2, '0')}-${name}.log`);
 		p.logFiles.push(logFile);
-		const { command, port, dataDir } = p;
 		const env = { ...common, ...p.extra() };
-		p.n8n = await startN8n({
-			line,
-			command,
-			port,
-			dataDir,
-			env,
-			logFile,
-			echo,
-			label: name,
-			readyTimeoutMs,
-		});
+		// p's command, port and dataDir
+		p.n8n = await startN8n({ ...p, line, env, logFile, echo, label: name, readyTimeoutMs });
 		p.url = p.n8n.url;
 		return p;
 	}
@@ -251,8 +241,6 @@ export async function startQueueTopology({
 			withPackage,
 			extra,
 			logFiles: [],
-			n8n: undefined,
-			url: undefined,
 		};
 		if (command === 'worker') {
 			// QUEUE_HEALTH_CHECK_PORT defaults to 5678 (main's default port): each worker its own; its /healthz/readiness
