@@ -108,26 +108,30 @@ export function getFreePort() {
 	});
 }
 
-/** true if something already listens on 127.0.0.1:port */
-export function isPortInUse(port) {
+/** Connects to 127.0.0.1:port; true once connected (with `send`: once the answer holds `expect`), else false. */
+export function tcpProbe(port, send, expect, timeoutMs = 2000) {
 	return new Promise((resolve) => {
 		const sock = net.connect({ port, host: '127.0.0.1' });
-		sock.setTimeout(1000);
-		sock.once('connect', () => {
+		let buf = '';
+		const done = (v) => {
 			sock.destroy();
-			resolve(true);
+			resolve(v);
+		};
+		sock.setTimeout(timeoutMs, () => done(false));
+		sock.once('error', () => done(false));
+		sock.once('connect', () => (send ? sock.write(send) : done(true)));
+		sock.on('data', (d) => {
+			buf += d.toString();
+			if (buf.includes(expect)) done(true);
 		});
-		sock.once('timeout', () => {
-			sock.destroy();
-			resolve(false);
-		});
-		sock.once('error', () => resolve(false));
 	});
 }
 
+/** true if something already listens on 127.0.0.1:port */
+export const isPortInUse = (port) => tcpProbe(port, null, null, 1000);
+
 /**
- * The environment n8n runs with. Exported so CLI commands (import:workflow, ...) use the same
- * user folder / settings as the server.
+ * The environment n8n runs with, the server's and its CLI commands' (n8nCli): the same user folder and settings.
  * This package is loaded from <dataDir>/.n8n/nodes (see installPackage), where every n8n looks.
  */
 export function n8nEnv({ port = 5678, dataDir, runnersBrokerPort, line = '2' }) {

@@ -8,7 +8,7 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { getFreePort, installPackage, startN8n } from './n8n-process.mjs';
+import { getFreePort, installPackage, startN8n, tcpProbe } from './n8n-process.mjs';
 import { runBounded, spawnGroup, waitUntil } from './run.mjs';
 
 /** Debian's PostgreSQL 15 binaries (apt-get install postgresql); PG_BIN_DIR overrides. */
@@ -36,24 +36,6 @@ function systemUser(name) {
 	const id = (flag) =>
 		Number(execFileSync('id', [flag, name], { encoding: 'utf8', timeout: 10_000 }).trim());
 	return { uid: id('-u'), gid: id('-g') };
-}
-
-function tcpProbe(port, send, expect, timeoutMs = 2000) {
-	return new Promise((resolve) => {
-		const sock = net.connect({ port, host: '127.0.0.1' });
-		let buf = '';
-		const done = (v) => {
-			sock.destroy();
-			resolve(v);
-		};
-		sock.setTimeout(timeoutMs, () => done(false));
-		sock.once('error', () => done(false));
-		sock.once('connect', () => (send ? sock.write(send) : done(true)));
-		sock.on('data', (d) => {
-			buf += d.toString();
-			if (buf.includes(expect)) done(true);
-		});
-	});
 }
 
 /**
