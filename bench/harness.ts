@@ -14,6 +14,15 @@ import path from 'node:path';
 export const RESULTS_JSON = path.join(__dirname, 'out', 'results.json');
 const RESULTS_MD = path.join(__dirname, 'RESULTS.md');
 
+/** What bench/out/results.json holds ({} when there is none). */
+export function readResultsJson(): Record<string, any> {
+	try {
+		return JSON.parse(readFileSync(RESULTS_JSON, 'utf8'));
+	} catch {
+		return {};
+	}
+}
+
 export function writeResultsJson(doc: unknown): void {
 	mkdirSync(path.dirname(RESULTS_JSON), { recursive: true });
 	writeFileSync(RESULTS_JSON, `${JSON.stringify(doc, null, 2)}\n`);

@@ -1,16 +1,11 @@
 /**
- * `npm run bench:processed-row`: what n8n's processed-data row costs the trigger once its Retry Memory is full.
- *
- * The trigger recognises copies with n8n's `checkProcessedAndRecord` ('entries' mode), which keeps a trigger's
- * entries as ONE row that n8n reads, parses, extends and writes back for every delivery. bench/e2e.ts measures fresh
- * workflows (a few hundred entries); this measures the steady state a busy trigger reaches:
- *   - "fresh": an SMP Trigger → NoOp workflow whose row holds only what this bench sends;
- *   - "full":  the same workflow, its row seeded (n8n stopped, SQLite edited, n8n started again) with
- *              2 × 10,000 entries: the default Retry Memory, full (a delivery with an id records two entries).
- * One n8n (line 2, default settings, SQLite, the packed tarball installed as users install it). Interleaved rounds of
- * sequential deliveries; the figure is the median per-round ratio full time / fresh time. Every delivery must be
- * answered 200 and give one execution (counted through the REST API). Printed, and written to nothing: run it when
- * you change the Retry Memory default. Bounded: request timeouts, a deadline on every wait, n8n stopped in finally.
+ * `npm run bench:processed-row`: what n8n's processed-data row costs the trigger once its Retry Memory is full. n8n's
+ * `checkProcessedAndRecord` ('entries' mode) keeps a trigger's entries as ONE row that it reads, parses, extends and
+ * writes back for every delivery; bench/e2e.ts measures fresh workflows, this the steady state a busy trigger
+ * reaches: "fresh" (an SMP Trigger → NoOp whose row holds only what this bench sends) against "full" (the same, its
+ * row seeded with ENTRIES entries while n8n is stopped). One n8n 2.x on SQLite; interleaved rounds of sequential
+ * deliveries, the figure the median per-round ratio full time / fresh time; every delivery answered 200 and run once.
+ * Prints only: run it when you change the Retry Memory default.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';

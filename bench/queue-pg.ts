@@ -1,17 +1,12 @@
 /**
- * `npm run bench:queue`: what recognising copies costs in n8n 2.x queue mode on PostgreSQL, with the record protocol
- * of nodes/shared/copies (claim; check in the background) and two workers: the topology of the queue suite (main, two webhook
- * processors, two workers; scripts/lib/services.mjs), the packed tarball installed in each process.
- *
- *   1. Per delivery, a trigger whose processed-data row is a full Retry Memory (seeded in PostgreSQL with
- *      3 × DEFAULT_RETRY_MEMORY entries, n8n's own md5/base64 hashes) against a fresh trigger: time from the first
- *      send of a batch until its last execution finished, and bytes of WAL PostgreSQL wrote meanwhile
- *      (pg_current_wal_lsn() before and after), interleaved rounds of sequential deliveries through webhook processor 1.
- *   2. Throughput through webhook processor 1 (sequential answers) and the executions' duration: the SMP Trigger →
- *      No Operation against n8n's Webhook node v1 → No Operation, interleaved rounds.
- * Every delivery must be answered 200 and give one execution in which the node after the trigger ran. Ratios from
- * the same run are the figures to read. Prints only; `--write` also puts the summary in bench/RESULTS.md (between
- * its queue-pg markers). Bounded: request timeouts, every wait bounded by counts or a stall limit, all stopped in finally.
+ * `npm run bench:queue`: what recognising copies costs in n8n 2.x queue mode on PostgreSQL, in the queue suite's
+ * topology (main, two webhook processors, two workers; scripts/lib/services.mjs), interleaved rounds of sequential
+ * deliveries through webhook processor 1:
+ *   1. a trigger whose processed-data row is a full Retry Memory (seeded with n8n's own md5/base64 hashes) against a
+ *      fresh one: time from a batch's first send until its last execution finished, and the WAL PostgreSQL wrote;
+ *   2. answers/s and execution time: the SMP Trigger → No Operation against n8n's Webhook node v1 → No Operation.
+ * Every delivery must be answered 200 and run once. `--write` also puts the summary between bench/RESULTS.md's
+ * queue-pg markers.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -8,9 +8,8 @@
  * The code under test is src/index.ts bundled by esbuild the way tsup builds dist/ (CommonJS, zod and
  * fast-xml-parser inlined), written under node_modules/.cache.
  * BENCH_QUICK=1 takes fewer samples (smoke run); BENCH_ONLY=accept,reject,e2e picks sections. Prints one line per
- * figure; only with `-- --write` does it keep them in bench/out/results.json and between the markers of bench/RESULTS.md
- * (the prose around them is written by hand; the e2e report is merged the same way, a run without the e2e section
- * keeps the last one). A plain run leaves every tracked file as it is.
+ * figure; only `-- --write` keeps them in bench/out/results.json and between bench/RESULTS.md's markers (a run
+ * without the e2e section keeps the last e2e report).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';

@@ -10,11 +10,10 @@
  *   rss      (only with --only=rss or RSS_N) one n8n 2.x per contender, RSS_N (20,000) deliveries 16 in flight, then
  *            the resident memory of n8n's process (/proc/<pid>/status VmRSS) once every execution finished.
  *
- * Figures per round: executions/s from the first send until the last of the round's executions stopped (n8n's
- * stoppedAt), and each execution's duration (n8n's startedAt → stoppedAt), median and p90. Every delivery must be
- * answered 200 and give one successful execution. The ratios (ours / Webhook v1) are the figures to read; targets are
- * in issue #27 and bench/RESULTS.md, never asserted here. `--write` puts the summary in bench/RESULTS.md (appended: one
- * section per run). Bounded: request timeouts, every wait ends after STALL_MS without progress, all stopped in finally.
+ * Per round: executions/s from the first send until the round's last execution stopped, and each execution's
+ * duration (n8n's startedAt → stoppedAt), median and p90; every delivery answered 200 and run once. The ratios (ours /
+ * Webhook v1) are the figures; the targets (issue #27) are read, never asserted. `--write` appends the summary to
+ * bench/RESULTS.md (one section per run).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

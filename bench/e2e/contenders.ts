@@ -1,7 +1,6 @@
 /**
- * What the e2e bench measures: the contenders (the workflows A..E2, built through n8n's REST API), the deliveries fed
- * to them (genuine and forged 1 KiB SMP deliveries), the n8n settings each run starts under, and the targets.
- * The header of bench/e2e.ts says what each contender is and why it is there.
+ * What the e2e bench measures (bench/e2e.ts says why): the contenders' workflows, the 1 KiB SMP deliveries fed to
+ * them, the n8n settings each run starts under, and the targets.
  */
 import { randomUUID } from 'node:crypto';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';

@@ -2,8 +2,7 @@
  * Reporting an e2e run: its figures in bench/harness.ts's shape, the markdown tables, and — only when asked (`--write`)
  * — keeping them in bench/out/results.json (key `e2e`) and between the e2e markers of bench/RESULTS.md.
  */
-import { readFileSync } from 'node:fs';
-import { RESULTS_JSON, writeBetweenMarkers, writeResultsJson, type Figure } from '../harness';
+import { readResultsJson, writeBetweenMarkers, writeResultsJson, type Figure } from '../harness';
 import { round3 } from '../n8n-rest';
 import {
 	CONTENDERS,
@@ -236,13 +235,7 @@ export function e2eTable(report: E2eReport): string {
 }
 
 /** The last e2e report kept in bench/out/results.json, if any. */
-export function loadE2e(): E2eReport | undefined {
-	try {
-		return JSON.parse(readFileSync(RESULTS_JSON, 'utf8')).e2e as E2eReport | undefined;
-	} catch {
-		return undefined;
-	}
-}
+export const loadE2e = (): E2eReport | undefined => readResultsJson().e2e;
 
 /**
  * Merges the report into bench/out/results.json (its figures replace earlier `e2e.*` figures; everything else stays; the
@@ -250,10 +243,7 @@ export function loadE2e(): E2eReport | undefined {
  * at the end when the markers are missing).
  */
 export function persistE2e(report: E2eReport): void {
-	let doc: Record<string, any> = {};
-	try {
-		doc = JSON.parse(readFileSync(RESULTS_JSON, 'utf8'));
-	} catch {}
+	const doc = readResultsJson();
 	const others = Array.isArray(doc.figures)
 		? doc.figures.filter((f: Figure) => !String(f.id).startsWith('e2e.'))
 		: [];
