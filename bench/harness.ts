@@ -47,10 +47,7 @@ export function median(values: number[]): number {
 	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-export interface Contender {
-	name: string;
-	fn: () => unknown;
-}
+export type Contender = { name: string; fn: () => unknown };
 
 let sink = 0; // every result counted, so the optimiser cannot drop the measured work
 function timeBatch(fn: () => unknown, n: number): number {

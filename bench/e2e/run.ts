@@ -327,8 +327,7 @@ async function runSetting(
 	id: SettingId,
 	which: ContenderId[],
 	plan: Plan,
-	opts: { flood: boolean; modes: number[] },
-	deps: Deps,
+	opts: { flood: boolean; modes: number[]; tarball: string; next: (n: number) => Delivery[] },
 ): Promise<SettingReport> {
 	const t0 = Date.now();
 	const setting = SETTINGS[id];
@@ -344,7 +343,7 @@ async function runSetting(
 	let keep = false;
 	try {
 		// the packed tarball, installed in the user folder's .n8n/nodes the README's way (as users install it)
-		await installPackage({ userFolder: dataDir, tarball: deps.tarball, line: '2' });
+		await installPackage({ userFolder: dataDir, tarball: opts.tarball, line: '2' });
 		if (which.includes('E2')) makeV2Probe(dataDir);
 		n8n = await startRegularN8n(dataDir, {
 			// the isolate counters (n8n registers them whatever this says; this only serves /metrics)
@@ -372,7 +371,7 @@ async function runSetting(
 			client,
 			built,
 			agent,
-			next: deps.next,
+			next: opts.next,
 			answered: { A: {}, B: {}, C: {}, C1: {}, D: {}, E: {}, E0: {}, E2: {}, S: {} },
 		};
 
@@ -466,11 +465,6 @@ async function runSetting(
 	return report;
 }
 
-interface Deps {
-	tarball: string;
-	next: (n: number) => Delivery[];
-}
-
 // ------------------------------------------------------------------------------------------------------------------
 // the whole run
 
@@ -520,19 +514,17 @@ export async function runE2e({
 			'bench e2e: warning: dist/ is older than src/, nodes/ or credentials/ (n8n loads dist/; run `npm run build`)',
 		);
 	}
-	let deps: Deps;
+	let tarball: string;
 	try {
 		log(
 			'bench e2e: ensureN8n(2) (cached after the first install, which takes ~6 min on 2 cores) ...',
 		);
 		await ensureN8n('2');
-		deps = {
-			next: deliveryFactory(),
-			tarball: await tarballForRun(mkdtempSync(path.join(os.tmpdir(), 'bench-pack-'))),
-		};
+		tarball = await tarballForRun(mkdtempSync(path.join(os.tmpdir(), 'bench-pack-')));
 	} catch (error) {
 		return fail(`n8n line 2 runtime not available: ${(error as Error).message.split('\n')[0]}`);
 	}
+	const next = deliveryFactory();
 	for (const id of wanted) {
 		const variant = id !== 'default';
 		const which: ContenderId[] = [
@@ -543,7 +535,7 @@ export async function runE2e({
 		];
 		const flood = !noFlood && (id === 'default' || id === 'lazy');
 		const modes = variant ? [1] : [1, plan.concurrency];
-		report.settings.push(await runSetting(id, which, plan, { flood, modes }, deps));
+		report.settings.push(await runSetting(id, which, plan, { flood, modes, tarball, next }));
 		report.meta.n8n ??= report.settings.at(-1)?.n8nVersion;
 		log(
 			`bench e2e: [${id}] done in ${report.settings.at(-1)!.seconds} s (run ${((Date.now() - t0) / 1000).toFixed(0)} s)`,
