@@ -49,7 +49,7 @@ export interface E2eOptions {
 
 export interface IntegrityRow {
 	answered200: number;
-	otherAnswers: Record<string, number>;
+	otherAnswers: Record<number, number>;
 	executions: number;
 	byStatus: Record<string, number>;
 	reportedCount: number | null;
@@ -432,19 +432,11 @@ async function runSetting(
 		// Integrity: executions per contender = requests it answered 200, every one successful.
 		await drain(client, 240_000);
 		for (const c of builtIds) {
-			const ex = await countExecutions(client, built.ids[c]);
-			const answered200 = ctx.answered[c][200] ?? 0;
-			const otherAnswers = Object.fromEntries(
-				Object.entries(ctx.answered[c]).filter(([s]) => s !== '200'),
-			);
-			report.integrity[c] = {
-				answered200,
-				otherAnswers,
-				executions: ex.total,
-				byStatus: ex.byStatus,
-				reportedCount: ex.reportedCount,
-				ok: ex.total === answered200 && (ex.byStatus.success ?? 0) === answered200,
-			};
+			const { total: executions, ...ex } = await countExecutions(client, built.ids[c]);
+			const { 200: answered200 = 0, ...otherAnswers } = ctx.answered[c];
+			const ok = executions === answered200 && (ex.byStatus.success ?? 0) === answered200;
+			const { byStatus, reportedCount } = ex;
+			report.integrity[c] = { answered200, otherAnswers, executions, byStatus, reportedCount, ok };
 		}
 		const bad = builtIds.filter((c) => !report.integrity[c]!.ok);
 		log(
