@@ -68,6 +68,7 @@ export function figuresOf(report: E2eReport): Figure[] {
 		}
 		for (const f of s.flood) {
 			const limitS = floodTargetS(s.id, f.contender);
+			const { medianS, maxS, idleMedianMs, slowdown, executionsFromForged, forgedSent } = f;
 			figs.push({
 				id: `e2e.${s.id}.flood.${f.contender}`,
 				name: `e2e flood (${s.label}): genuine delivery to ${CONTENDERS[f.contender]} under ${f.inFlight} forged requests in flight, median answer time`,
@@ -76,14 +77,7 @@ export function figuresOf(report: E2eReport): Figure[] {
 				limit: limitS,
 				pass: limitS !== null && f.medianS !== null ? f.medianS < limitS : null,
 				unit: 's',
-				detail: {
-					medianS: f.medianS,
-					maxS: f.maxS,
-					idleMedianMs: f.idleMedianMs,
-					slowdown: f.slowdown,
-					executionsFromForged: f.executionsFromForged,
-					forgedSent: f.forgedSent,
-				},
+				detail: { medianS, maxS, idleMedianMs, slowdown, executionsFromForged, forgedSent },
 			});
 		}
 	}

@@ -131,11 +131,14 @@ export function tcpProbe(port, send, expect, timeoutMs = 2000) {
 export const isPortInUse = (port) => tcpProbe(port, null, null, 1000);
 
 /**
- * The environment n8n runs with, the server's and its CLI commands' (n8nCli): the same user folder and settings.
- * This package is loaded from <dataDir>/.n8n/nodes (see installPackage), where every n8n looks.
+ * The environment n8n (the runtime `rt` of ensureN8n) runs with, the server's and its CLI commands' (n8nCli): the
+ * same user folder and settings. This package is loaded from <dataDir>/.n8n/nodes (installPackage).
  */
-export function n8nEnv({ port = 5678, dataDir, runnersBrokerPort, line = '2' }) {
+function n8nEnv({ rt, port = 5678, dataDir, runnersBrokerPort }) {
+	const { line } = rt;
 	const env = {
+		...process.env,
+		...rt.env,
 		N8N_USER_FOLDER: path.resolve(dataDir), // n8n keeps everything in <dataDir>/.n8n/
 		DB_TYPE: 'sqlite',
 		DB_SQLITE_POOL_SIZE: '2', // WAL mode, no deprecation warning
@@ -171,12 +174,12 @@ export function n8nEnv({ port = 5678, dataDir, runnersBrokerPort, line = '2' }) 
 		TZ: 'UTC',
 	};
 	if (runnersBrokerPort) env.N8N_RUNNERS_BROKER_PORT = String(runnersBrokerPort);
-	if (String(line) === '2') {
+	if (line === '2') {
 		// 2.x refreshes an MCP server registry from api.n8n.io at startup; nothing else needs it.
 		// (Module names are validated: this list must only hold modules the 2.x line knows.)
 		env.N8N_DISABLED_MODULES = 'mcp-registry';
 	}
-	if (String(line) === '1') {
+	if (line === '1') {
 		// n8n 1.123.x defaults to the isolated-vm expression engine; isolated-vm 6 needs Node >= 22,
 		// so on Node 20 use the legacy (in-process) engine -- the engine every other 1.x release used.
 		env.N8N_EXPRESSION_ENGINE = 'legacy';
@@ -231,12 +234,7 @@ export async function startN8n({
 	if (await isPortInUse(port)) throw new Error(`startN8n: 127.0.0.1:${port} is already in use`);
 	mkdirSync(dataDir, { recursive: true });
 	const runnersBrokerPort = extraEnv.N8N_RUNNERS_BROKER_PORT ? undefined : await getFreePort();
-	const env = {
-		...process.env,
-		...rt.env,
-		...n8nEnv({ port, dataDir, runnersBrokerPort, line: rt.line }),
-		...extraEnv,
-	};
+	const env = { ...n8nEnv({ rt, port, dataDir, runnersBrokerPort }), ...extraEnv };
 	const started = Date.now();
 	// own process group: stop() reaps what n8n started (task runners), and so does the exit hook if this process ends
 	// without stopping it; SIGTERM goes to n8n alone, which stops its runners itself
@@ -299,27 +297,12 @@ export async function startN8n({
  * Run an n8n CLI command (import:credentials, ...) against a data dir: the same dataDir as the server (the
  * encryption key lives in <dataDir>/.n8n/config). Resolves { output, ms }; rejects with the last output lines.
  */
-export async function n8nCli({
-	line = '2',
-	dataDir,
-	args,
-	env: extraEnv = {},
-	timeoutMs = 180_000,
-}) {
+export async function n8nCli({ line = '2', dataDir, args, timeoutMs = 180_000 }) {
 	const rt = await ensureN8n(String(line));
 	mkdirSync(dataDir, { recursive: true });
-	const env = {
-		...process.env,
-		...rt.env,
-		...n8nEnv({ dataDir, line: rt.line }),
-		N8N_LOG_LEVEL: 'warn',
-		...extraEnv,
-	};
-	const { output, ms } = await runBounded(rt.nodeBin, [rt.n8nBin, ...args], {
-		cwd: path.resolve(dataDir),
-		env,
-		timeoutMs,
-		label: `n8n ${args.join(' ')}`,
-	});
+	const env = { ...n8nEnv({ rt, dataDir }), N8N_LOG_LEVEL: 'warn' };
+	const label = `n8n ${args.join(' ')}`;
+	const opts = { cwd: path.resolve(dataDir), env, timeoutMs, label };
+	const { output, ms } = await runBounded(rt.nodeBin, [rt.n8nBin, ...args], opts);
 	return { output, ms };
 }
