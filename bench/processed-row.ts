@@ -22,6 +22,7 @@ import {
 	ownerClient,
 	send,
 	settle,
+	smpCredential,
 	smpDelivery,
 	startRegularN8n,
 	tarballForRun,
@@ -58,18 +59,14 @@ async function main() {
 	let n8n = await startRegularN8n(dataDir);
 	try {
 		const client = await ownerClient(n8n.url);
-		const cred = await client.createCredential({
-			name: 'SMP processed-row bench',
-			type: 'smpWebhookApi',
-			data: { secret: SECRET },
-		});
+		const credentials = await smpCredential(client, 'SMP processed-row bench', SECRET);
 		const wfs = {} as Record<Which, Workflow>;
 		for (const which of BOTH) {
 			wfs[which] = await createWorkflow(client, {
 				nodeType: 'smpTrigger',
 				name: `processed-row ${which}`,
 				parameters: { events: ['project.completed'] },
-				credentials: { smpWebhookApi: { id: String(cred.id), name: cred.name } },
+				credentials,
 			});
 			await activate(client, wfs[which], [n8n.url]);
 			if ((await send(agent, new URL(wfs[which].urlOn(n8n.url)), delivery())) !== 200)

