@@ -7,7 +7,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { providers, serializePayload, sign } from '../src/index';
-import { listAllExecutions } from '../test/e2e/executions';
+import { listAllExecutions, type ExecutionRow as ExecutionSummary } from '../test/e2e/executions';
 import { triggerWorkflowBody } from '../test/e2e/workflows';
 // @ts-expect-error plain ESM helper without types
 import { DEFAULT_OWNER, N8nRestClient } from '../scripts/lib/n8n-api.mjs';
@@ -28,13 +28,6 @@ export interface Workflow {
 	id: string;
 	name: string;
 	urlOn(base: string): string;
-}
-export interface ExecutionSummary {
-	id: string;
-	status?: string;
-	finished?: boolean;
-	startedAt?: string | null;
-	stoppedAt?: string | null;
 }
 
 /** A REST client logged in as the owner (made first if the instance has none). */
@@ -120,7 +113,7 @@ export async function settle(
 	let best = -1;
 	let since = Date.now();
 	for (;;) {
-		const list = ((await listAllExecutions(client, wf.id)) as ExecutionSummary[]).sort(
+		const list = (await listAllExecutions(client, wf.id)).sort(
 			(a, b) => Number(a.id) - Number(b.id),
 		);
 		const done = list.filter(isDone);
