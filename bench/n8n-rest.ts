@@ -105,11 +105,7 @@ const isDone = (e: ExecutionSummary) =>
 	e.status ? !['new', 'running', 'waiting', 'unknown'].includes(e.status) : e.finished === true;
 
 /** Polls until the workflow has `n` finished executions (every one successful), failing after STALL_MS without progress. */
-export async function settle(
-	client: Client,
-	wf: Pick<Workflow, 'id' | 'name'>,
-	n: number,
-): Promise<ExecutionSummary[]> {
+export async function settle(client: Client, wf: Pick<Workflow, 'id' | 'name'>, n: number) {
 	let best = -1;
 	let since = Date.now();
 	for (;;) {
