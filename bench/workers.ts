@@ -93,12 +93,7 @@ async function contenders(client: Client, bases: string[], settings?: Record<str
  * Interleaved rounds on one topology: `n` distinct deliveries per round, `inFlight` at once, delivery i to
  * `sendTo[i % sendTo.length]`; then until every execution of the round stopped.
  */
-async function rounds(
-	client: Client,
-	sendTo: string[],
-	n: number,
-	inFlight: number,
-): Promise<Record<Contender, Round[]>> {
+async function rounds(client: Client, sendTo: string[], n: number, inFlight: number) {
 	const { secret, workflows, send } = await contenders(client, sendTo);
 	const sent: Record<Contender, number> = { ours: 0, v1: 0 };
 	const run = async (who: Contender, count: number): Promise<Round> => {
@@ -128,11 +123,7 @@ async function rounds(
 	return out;
 }
 
-function summary(
-	title: string,
-	result: Record<Contender, Round[]>,
-	kind: 'queue' | 'regular',
-): string[] {
+function summary(title: string, result: Record<Contender, Round[]>, kind: 'queue' | 'regular') {
 	const fig = (who: Contender) => {
 		const all = result[who].flatMap((r) => r.durations);
 		return {

@@ -186,10 +186,7 @@ export function makeV2Probe(userFolder: string): void {
 	);
 }
 
-export interface Built {
-	ids: Record<ContenderId, string>;
-	urls: Record<ContenderId, URL>;
-}
+export type Built = Awaited<ReturnType<typeof buildWorkflows>>;
 
 const to = (name: string) => [[{ node: name, type: 'main', index: 0 }]];
 
@@ -237,11 +234,7 @@ const D_CONNECTIONS = {
 };
 
 /** Creates and activates the contenders' workflows. */
-export async function buildWorkflows(
-	client: Client,
-	baseUrl: string,
-	which: ContenderId[],
-): Promise<Built> {
+export async function buildWorkflows(client: Client, baseUrl: string, which: ContenderId[]) {
 	const ids = {} as Record<ContenderId, string>;
 	const urls = {} as Record<ContenderId, URL>;
 	const credentials = async (type: string, name: string, data: Record<string, unknown>) => {
@@ -302,10 +295,7 @@ export async function buildWorkflows(
 }
 
 /** The nodes that ran in the workflow's newest execution, and D's Code node output there. */
-export async function newestRun(
-	client: Client,
-	workflowId: string,
-): Promise<{ nodes: string[]; codeOut?: any }> {
+export async function newestRun(client: Client, workflowId: string) {
 	const [newest] = await client.listExecutions(workflowId, { limit: 1 });
 	const raw = (await client.getExecution(String(newest.id)))?.data;
 	const runData = (typeof raw === 'string' ? parseFlatted(raw) : raw)?.resultData?.runData ?? {};
