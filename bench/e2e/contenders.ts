@@ -119,12 +119,8 @@ const noOp = (name: string, x: number, y = 0) =>
 	node(name, { type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} }, x, y);
 const SETTINGS_JSON = { executionOrder: 'v1' }; // n8n's defaults for saving executions: nothing set per workflow
 
-function webhookV(
-	version: 1 | 2,
-	pathId: string,
-	extra: Record<string, unknown> = {},
-	options: Record<string, unknown> = {},
-) {
+type Obj = Record<string, unknown>;
+function webhookV(version: 1 | 2, pathId: string, extra: Obj = {}, options: Obj = {}) {
 	return {
 		type: 'n8n-nodes-base.webhook',
 		typeVersion: version,

@@ -323,12 +323,8 @@ const emptySetting = (id: SettingId, contenders: ContenderId[]): SettingReport =
 	seconds: 0,
 });
 
-async function runSetting(
-	id: SettingId,
-	which: ContenderId[],
-	plan: Plan,
-	opts: { flood: boolean; modes: number[]; tarball: string; next: (n: number) => Delivery[] },
-): Promise<SettingReport> {
+type SettingOptions = { flood: boolean; modes: number[]; tarball: string; next: Ctx['next'] };
+async function runSetting(id: SettingId, which: ContenderId[], plan: Plan, opts: SettingOptions) {
 	const t0 = Date.now();
 	const setting = SETTINGS[id];
 	const report = emptySetting(id, which);
