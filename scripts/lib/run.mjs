@@ -65,10 +65,8 @@ export async function runBounded(cmd, args, opts = {}) {
  * child these scripts start is read this way. `echoFilter` rewrites what is echoed (not what is logged or kept), one
  * chunk at a time.
  */
-export function teeOutput(
-	child,
-	{ log, echo = false, echoFilter = (s) => s, prefix = '', maxChars = 2_000_000 } = {},
-) {
+export function teeOutput(child, opts = {}) {
+	const { log, echo = false, echoFilter = (s) => s, prefix = '', maxChars = 2_000_000 } = opts;
 	let output = '';
 	const onData = (chunk) => {
 		const s = chunk.toString();
@@ -89,19 +87,10 @@ export function teeOutput(
  * started), SIGKILLs the group after graceMs, and always SIGKILLs what is left of the group (children that outlived
  * the leader). Resolves with exited(): null while it runs, then { code, signal } (or { error } if it never spawned).
  */
-export function spawnGroup(
-	cmd,
-	args,
-	{ env, cwd, uid, gid, logFile, signalLeader, track = true, ...tee } = {},
-) {
-	const child = spawn(cmd, args, {
-		cwd,
-		env,
-		uid,
-		gid,
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+export function spawnGroup(cmd, args, opts = {}) {
+	const { env, cwd, uid, gid, logFile, signalLeader, track = true, ...tee } = opts;
+	const stdio = ['ignore', 'pipe', 'pipe'];
+	const child = spawn(cmd, args, { cwd, env, uid, gid, detached: true, stdio });
 	const pgid = child.pid;
 	if (pgid && track) liveGroups.add(pgid);
 	const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
@@ -145,11 +134,8 @@ export function spawnGroup(
  * Polls `ready()` every intervalMs until it is true. `proc` (a spawnGroup) exiting first, or timeoutMs passing since
  * `since`, throws `<what>: <why>` and the last 30 lines of its output.
  */
-export async function waitUntil(
-	what,
-	ready,
-	{ timeoutMs, since = Date.now(), intervalMs = 200, proc },
-) {
+export async function waitUntil(what, ready, opts) {
+	const { timeoutMs, since = Date.now(), intervalMs = 200, proc } = opts;
 	while (!(await ready())) {
 		const e = proc?.exited();
 		const why = e
