@@ -316,9 +316,8 @@ export async function ensureN8n(line) {
 		label: 'n8n --version',
 	});
 	const reported = ver.output.trim().split('\n').pop().trim();
-	if (!reported.includes(spec.n8n)) {
+	if (!reported.includes(spec.n8n))
 		throw new Error(`n8n --version printed ${JSON.stringify(reported)}, expected ${spec.n8n}`);
-	}
 	rmSync(path.join(dir, '.version-check'), { recursive: true, force: true });
 	writeFileSync(marker, JSON.stringify({ ...want, addons }) + '\n');
 	log(`n8n ${spec.n8n} on Node ${nodeVersion} installed in ${formatElapsed(Date.now() - t0)}`);

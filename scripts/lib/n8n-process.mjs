@@ -79,11 +79,10 @@ export async function installPackage({ userFolder, tarball, line, timeoutMs = 30
 	});
 	const packageDir = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
 	const installed = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
-	if (existsSync(path.join(nodesDir, 'node_modules', 'n8n-workflow'))) {
+	if (existsSync(path.join(nodesDir, 'node_modules', 'n8n-workflow')))
 		throw new Error(
 			`installPackage: npm installed the peer n8n-workflow into ${nodesDir} (it must come from n8n)`,
 		);
-	}
 	const rel = path.relative(REPO_ROOT, path.resolve(userFolder));
 	if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
 		const runtimeDir = (rt ?? (await ensureN8n(String(line ?? '2')))).dir;
