@@ -24,11 +24,7 @@ export const { getFreePort, installPackage, NODE_TYPE_PREFIX, startN8n, tarballF
 /** No progress for this long fails a wait. */
 export const STALL_MS = 120_000;
 export type Client = InstanceType<typeof N8nRestClient>;
-export interface Workflow {
-	id: string;
-	name: string;
-	urlOn(base: string): string;
-}
+export type Workflow = { id: string; name: string; urlOn(base: string): string };
 
 /** A REST client logged in as the owner (made first if the instance has none). */
 export async function ownerClient(url: string): Promise<Client> {
@@ -141,10 +137,7 @@ export const durations = (list: ExecutionSummary[]): number[] =>
 
 export const round3 = (x: number) => +x.toFixed(3);
 
-export interface Delivery {
-	body: Buffer;
-	headers: Record<string, string>;
-}
+export type Delivery = { body: Buffer; headers: Record<string, string> };
 
 /**
  * POST one delivery; resolves with the status (0 on a network error or timeout). Body drained so the socket is reused;

@@ -48,15 +48,11 @@ const QUEUE_N = Number(process.env.QUEUE_N ?? 300);
 const REGULAR_N = Number(process.env.REGULAR_N ?? 200);
 const RSS_N = Number(process.env.RSS_N ?? 20_000);
 const WRITE = process.argv.includes('--write');
-const ONLY = (process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? 'queue,regular').split(
-	',',
-);
+const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+const ONLY = (onlyArg ?? 'queue,regular').split(',');
 
 type Contender = 'ours' | 'v1';
-interface Round {
-	rate: number;
-	durations: number[];
-}
+type Round = { rate: number; durations: number[] };
 
 const say = (m: string) => console.log(`workers: ${m}`);
 

@@ -418,12 +418,8 @@ async function runSetting(id: SettingId, which: ContenderId[], plan: Plan, opts:
 				`bench e2e: [${id}] ${inFlight} in flight done (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
 			);
 		}
-		if (opts.flood) {
-			for (const c of (['E', 'E2', 'C', 'C1', 'D'] as ContenderId[]).filter((x) =>
-				builtIds.includes(x),
-			))
-				report.flood.push(await flood(ctx, c, plan));
-		}
+		const flooded = (['E', 'E2', 'C', 'C1', 'D'] as ContenderId[]).filter((c) => c in built.ids);
+		if (opts.flood) for (const c of flooded) report.flood.push(await flood(ctx, c, plan));
 
 		// Integrity: executions per contender = requests it answered 200, every one successful.
 		await drain(client, 240_000);
