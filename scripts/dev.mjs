@@ -53,9 +53,7 @@ function parseArgs(argv) {
 	return o;
 }
 
-function say(msg) {
-	console.log(`[dev] ${msg}`);
-}
+const say = (msg) => console.log(`[dev] ${msg}`);
 
 /** A step that can take more than a few seconds: said before it starts, then a line every 20 s while it runs. */
 function step(what, run) {

@@ -59,9 +59,7 @@ function shown(dir) {
 	return rel.startsWith('..') || path.isAbsolute(rel) ? dir : rel;
 }
 
-function log(msg) {
-	process.stderr.write(`[n8n-runtime] ${msg}\n`);
-}
+const log = (msg) => process.stderr.write(`[n8n-runtime] ${msg}\n`);
 
 /** 75 s → "1 min 15 s". */
 export function formatElapsed(ms) {

@@ -16,9 +16,8 @@ import type { E2eReport, SettingReport, ThroughputBlock } from './run';
 const MD_START = '<!-- e2e:start -->';
 const MD_END = '<!-- e2e:end -->';
 
-function integrityOk(s: SettingReport): boolean {
-	return !s.error && Object.values(s.integrity).every((r) => r?.ok);
-}
+const integrityOk = (s: SettingReport) =>
+	!s.error && Object.values(s.integrity).every((r) => r?.ok);
 
 /** The flood target in seconds: only E has one, under the defaults and lazy acquire. */
 const floodTargetS = (setting: SettingId, contender: ContenderId): number | null =>
