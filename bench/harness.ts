@@ -7,10 +7,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-/**
- * Where `--write` keeps the figures of the last run, machine-readable: generated data, not a source, so it is not
- * tracked (.gitignore); bench/RESULTS.md keeps the tables people read.
- */
+/** Where `--write` keeps the last run's figures, machine-readable (generated, so not tracked: .gitignore); bench/RESULTS.md
+ *  keeps the tables people read. */
 export const RESULTS_JSON = path.join(__dirname, 'out', 'results.json');
 const RESULTS_MD = path.join(__dirname, 'RESULTS.md');
 

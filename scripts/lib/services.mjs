@@ -18,15 +18,10 @@ const PG_BIN_DIR = process.env.PG_BIN_DIR || '/usr/lib/postgresql/15/bin';
  * and returns its unaligned, tuples-only output, trimmed.
  */
 export function psql(pg, sql, input) {
-	return execFileSync(
-		path.join(PG_BIN_DIR, 'psql'),
-		[
-			...['-h', pg.host, '-p', String(pg.port), '-U', pg.user, '-d', pg.database],
-			...['-Atq', '-v', 'ON_ERROR_STOP=1'],
-			...(input === undefined ? ['-c', sql] : []),
-		],
-		{ encoding: 'utf8', timeout: 60_000, input },
-	).trim();
+	const args = ['-h', pg.host, '-p', String(pg.port), '-U', pg.user, '-d', pg.database, '-Atq'];
+	args.push('-v', 'ON_ERROR_STOP=1', ...(input === undefined ? ['-c', sql] : []));
+	const opts = { encoding: 'utf8', timeout: 60_000, input };
+	return execFileSync(path.join(PG_BIN_DIR, 'psql'), args, opts).trim();
 }
 
 const REDIS_SERVER = process.env.REDIS_SERVER || 'redis-server';
