@@ -1,75 +1,64 @@
 /**
- * A small interleaved micro-benchmark: every contender is timed in batches, the batches alternate in a
- * rotating order within each round, and the figure is the median of the per-round time ratios, so clock
- * drift, thermal throttling and GC pressure hit both sides alike.
+ * What the benches share: the interleaved micro-benchmark of `npm run bench` (every contender is timed in batches,
+ * the batches alternate in a rotating order within each round, and the figure is the median of the per-round time
+ * ratios, so clock drift, thermal throttling and GC pressure hit both sides alike), medians, and where `--write`
+ * keeps figures.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-/**
- * Where `--write` keeps the figures of the last run, machine-readable: generated data, not a source, so it is not
- * tracked (.gitignore); bench/RESULTS.md keeps the tables people read.
- */
+/** Where `--write` keeps the last run's figures, machine-readable (generated, so not tracked: .gitignore); bench/RESULTS.md
+ *  keeps the tables people read. */
 export const RESULTS_JSON = path.join(__dirname, 'out', 'results.json');
+const RESULTS_MD = path.join(__dirname, 'RESULTS.md');
 
-export function writeResultsJson(doc: unknown, file = RESULTS_JSON): void {
-	mkdirSync(path.dirname(file), { recursive: true });
-	writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
+/** What bench/out/results.json holds ({} when there is none). */
+export function readResultsJson(): Record<string, any> {
+	try {
+		return JSON.parse(readFileSync(RESULTS_JSON, 'utf8'));
+	} catch {
+		return {};
+	}
 }
 
-export interface Contender {
-	name: string;
-	fn: () => unknown;
+export function writeResultsJson(doc: unknown): void {
+	mkdirSync(path.dirname(RESULTS_JSON), { recursive: true });
+	writeFileSync(RESULTS_JSON, `${JSON.stringify(doc, null, 2)}\n`);
 }
 
-export interface Measured {
-	name: string;
-	/** Median nanoseconds per operation over all rounds. */
-	nsPerOp: number;
-	opsPerSec: number;
+/** Puts `text` between the markers `start` and `end` of bench/RESULTS.md (markers and text appended when they are
+ *  missing); the hand-written text around them stays. */
+export function writeBetweenMarkers(start: string, end: string, text: string) {
+	const block = `${start}\n${text}\n${end}`;
+	const md = existsSync(RESULTS_MD) ? readFileSync(RESULTS_MD, 'utf8') : '';
+	const a = md.indexOf(start);
+	const b = a === -1 ? -1 : md.indexOf(end, a);
+	writeFileSync(
+		RESULTS_MD,
+		b === -1 ? `${md.trimEnd()}\n\n${block}\n` : md.slice(0, a) + block + md.slice(b + end.length),
+	);
 }
 
-export interface Comparison {
-	contenders: Measured[];
-	/** ratios[i] = median over rounds of (time of contender 0) / (time of contender i), for i ≥ 1. */
-	ratios: number[];
-	rounds: number;
-	iterationsPerBatch: number[];
-}
-
-export interface MeasureOptions {
-	/** Rounds (samples per contender). */
-	rounds?: number;
-	/** Wanted duration of one batch, in ms. */
-	batchMs?: number;
-	/** Warm-up per contender, in ms. */
-	warmupMs?: number;
-}
-
-let sink = 0;
-/** Keeps results alive so the optimiser cannot drop the measured work. */
-export function consume(value: unknown): void {
-	if (value !== undefined && value !== null) sink = (sink + 1) | 0;
-}
-
-function timeBatch(fn: () => unknown, n: number): number {
-	const start = process.hrtime.bigint();
-	for (let i = 0; i < n; i++) consume(fn());
-	return Number(process.hrtime.bigint() - start);
-}
-
-function median(values: number[]): number {
+export function median(values: number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);
 	const mid = sorted.length >> 1;
 	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** One interleaved session: raw per-round ns/op samples for each contender. */
-export function sample(contenders: Contender[], options: MeasureOptions = {}): number[][] {
-	const rounds = options.rounds ?? 40;
-	const batchMs = options.batchMs ?? 15;
-	const warmupMs = options.warmupMs ?? 250;
+export type Contender = { name: string; fn: () => unknown };
 
+let sink = 0; // every result counted, so the optimiser cannot drop the measured work
+function timeBatch(fn: () => unknown, n: number): number {
+	const start = process.hrtime.bigint();
+	for (let i = 0; i < n; i++) if (fn() != null) sink = (sink + 1) | 0;
+	return Number(process.hrtime.bigint() - start);
+}
+
+/** One interleaved session: raw per-round ns/op samples for each contender. */
+export function sample(
+	contenders: Contender[],
+	{ rounds, batchMs, warmupMs }: { rounds: number; batchMs: number; warmupMs: number },
+): number[][] {
 	// Warm-up (JIT tiers up) and calibration: how many iterations make one batch of ~batchMs.
 	const iterations = contenders.map((c) => {
 		let n = 1;
@@ -93,24 +82,15 @@ export function sample(contenders: Contender[], options: MeasureOptions = {}): n
 	return samples;
 }
 
-/** Pools the rounds of several sessions (passes) of the same contenders into one comparison. */
-export function summarise(
-	contenders: Contender[],
-	sessions: number[][][],
-): Comparison & { passRatios: number[] } {
-	const pooled = contenders.map((_, i) => sessions.flatMap((s) => s[i]));
-	const ratios: number[] = [];
-	for (let i = 1; i < contenders.length; i++)
-		ratios.push(median(pooled[0].map((ours, r) => ours / pooled[i][r])));
+/** Pools the rounds of several sessions (passes) of the same two contenders into one comparison. */
+export function summarise(sessions: number[][][]) {
+	const [ours, base] = [0, 1].map((i) => sessions.flatMap((s) => s[i]));
+	const ratioOf = (a: number[], b: number[]) => median(a.map((x, r) => x / b[r]));
 	return {
-		contenders: contenders.map((c, i) => {
-			const ns = median(pooled[i]);
-			return { name: c.name, nsPerOp: ns, opsPerSec: 1e9 / ns };
-		}),
-		ratios,
-		rounds: pooled[0].length,
-		iterationsPerBatch: [],
-		passRatios: sessions.map((s) => median(s[0].map((ours, r) => ours / s[1][r]))),
+		/** Median over rounds of (time of contender 0) / (time of contender 1). */
+		ratio: ratioOf(ours, base),
+		opsPerSec: [1e9 / median(ours), 1e9 / median(base)],
+		passRatios: sessions.map((s) => ratioOf(s[0], s[1])),
 	};
 }
 
@@ -125,7 +105,6 @@ export interface Figure {
 	pass: boolean | null;
 	ours?: { name: string; opsPerSec: number };
 	baseline?: { name: string; opsPerSec: number };
-	extraBaselines?: Array<{ name: string; opsPerSec: number; ratio: number }>;
 	unit?: string;
 	detail?: Record<string, unknown>;
 	note?: string;

@@ -1,56 +1,44 @@
 /**
- * `npm run bench:queue`: what recognising copies costs in n8n 2.x queue mode on PostgreSQL, with the record protocol
- * of nodes/shared/copies (claim; check in the background) and two workers: the topology of the queue suite (main, two webhook
- * processors, two workers; scripts/lib/services.mjs), the packed tarball installed in each process.
- *
- *   1. Per delivery, a trigger whose processed-data row is a full Retry Memory (seeded in PostgreSQL with
- *      3 × DEFAULT_RETRY_MEMORY entries, n8n's own md5/base64 hashes) against a fresh trigger: time from the first
- *      send of a batch until its last execution finished, and bytes of WAL PostgreSQL wrote meanwhile
- *      (pg_current_wal_lsn() before and after), interleaved rounds of sequential deliveries through webhook processor 1.
- *   2. Throughput through webhook processor 1 (sequential answers) and the executions' duration: the SMP Trigger →
- *      No Operation against n8n's Webhook node v1 → No Operation, interleaved rounds.
- * Every delivery must be answered 200 and give one execution in which the node after the trigger ran. Ratios from
- * the same run are the figures to read. Prints only; `--write` also puts the summary in bench/RESULTS.md (between
- * its queue-pg markers). Bounded: request timeouts, every wait bounded by counts or a stall limit, all stopped in finally.
+ * `npm run bench:queue`: what recognising copies costs in n8n 2.x queue mode on PostgreSQL, in the queue suite's
+ * topology (main, two webhook processors, two workers; scripts/lib/services.mjs), interleaved rounds of sequential
+ * deliveries through webhook processor 1:
+ *   1. a trigger whose processed-data row is a full Retry Memory (seeded with n8n's own md5/base64 hashes) against a
+ *      fresh one: time from a batch's first send until its last execution finished, and the WAL PostgreSQL wrote;
+ *   2. answers/s and execution time: the SMP Trigger → No Operation against n8n's Webhook node v1 → No Operation.
+ * Every delivery must be answered 200 and run once. `--write` also puts the summary between bench/RESULTS.md's
+ * queue-pg markers.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_RETRY_MEMORY } from '../nodes/shared/copies';
 import { MAX_DEDUPE_KEYS, providers, serializePayload } from '../src/internal';
 // @ts-expect-error plain ESM helper without types
 import { psql, startQueueTopology } from '../scripts/lib/services.mjs';
-// @ts-expect-error plain ESM helper without types
-import { tarballForRun } from '../scripts/lib/n8n-process.mjs';
-import { median } from './e2e';
+import { median, writeBetweenMarkers } from './harness';
 import {
 	activate,
 	createWorkflow,
-	DEFAULT_OWNER,
 	durations,
-	N8nRestClient,
+	ownerClient,
 	post,
 	settle,
+	smpCredential,
 	smpDelivery,
+	tarballForRun,
+	webhookV1Workflow,
 	type Client,
 	type Workflow,
 } from './n8n-rest';
 
-const REPO = path.resolve(__dirname, '..');
 const ROUNDS = Number(process.env.ROUNDS ?? 4);
 const PER_BATCH = Number(process.env.PER_BATCH ?? 30);
 // a delivery records its keys and the execution that claimed it
 const ENTRIES = (MAX_DEDUPE_KEYS + 1) * DEFAULT_RETRY_MEMORY;
 const WRITE = process.argv.includes('--write');
 
-interface Pg {
-	host: string;
-	port: number;
-	user: string;
-	database: string;
-}
-
+type Pg = object; // scripts/lib/services.mjs startPostgres(): { host, port, user, database, ... }
 const walLsn = (pg: Pg) => psql(pg, 'select pg_current_wal_lsn()');
 const walBytes = (pg: Pg, from: string, to: string) =>
 	Number(psql(pg, `select pg_wal_lsn_diff('${to}', '${from}')`));
@@ -63,22 +51,15 @@ async function main() {
 	try {
 		const pg: Pg = topo.pg;
 		const hook1 = topo.url('webhook1') as string;
-		const client: Client = new N8nRestClient(topo.url('main'));
-		await client.ensureOwner(DEFAULT_OWNER);
-		await client.login(DEFAULT_OWNER);
+		const client: Client = await ownerClient(topo.url('main'));
 		const procs = ['main', 'webhook1', 'webhook2'].map((p) => topo.url(p) as string);
 		const secret = `whsec_queuepg_${randomUUID().replace(/-/g, '')}`;
-		const created = await client.createCredential({
-			name: 'bench queue-pg',
-			type: 'smpWebhookApi',
-			data: { secret },
-		});
-		const cred = { id: String(created.id), name: String(created.name) };
+		const cred = await smpCredential(client, 'bench queue-pg', secret);
 		const trigger = async (name: string) => {
 			const wf = await createWorkflow(client, {
 				nodeType: 'smpTrigger',
 				parameters: { events: ['project.completed'] },
-				credentials: { smpWebhookApi: cred },
+				credentials: cred,
 				name,
 			});
 			await activate(client, wf, procs);
@@ -86,14 +67,7 @@ async function main() {
 		};
 		const fresh = await trigger('bench fresh');
 		const full = await trigger('bench full');
-		const hookPath = `queue-pg-${randomUUID().slice(0, 8)}`;
-		const v1 = await createWorkflow(client, {
-			nodeType: 'n8n-nodes-base.webhook',
-			typeVersion: 1,
-			parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived', options: {} },
-			name: 'bench Webhook v1',
-			path: hookPath,
-		});
+		const v1 = await webhookV1Workflow(client, 'bench Webhook v1', 'queue-pg');
 		await activate(client, v1, [hook1]);
 		const plain = serializePayload(providers.smp.sample('project.completed'));
 
@@ -159,16 +133,9 @@ async function main() {
 		await send(v1, 5, false);
 		const firstIds = new Map<string, number>();
 		for (const wf of [fresh, v1]) firstIds.set(wf.id, (await finished(wf)).length);
+		const pair = [['ours', fresh] as const, ['v1', v1] as const];
 		for (let r = 0; r < ROUNDS; r++) {
-			for (const [key, wf] of r % 2
-				? ([
-						['v1', v1],
-						['ours', fresh],
-					] as const)
-				: ([
-						['ours', fresh],
-						['v1', v1],
-					] as const)) {
+			for (const [key, wf] of r % 2 ? [...pair].reverse() : pair) {
 				const t0 = performance.now();
 				await send(wf, PER_BATCH, key === 'ours');
 				rates[key].push((PER_BATCH * 1000) / (performance.now() - t0));
@@ -199,16 +166,11 @@ async function main() {
 		];
 		for (const line of lines) console.log(line);
 		if (WRITE) {
-			const file = path.join(REPO, 'bench', 'RESULTS.md');
-			const start = '<!-- queue-pg:start -->';
-			const end = '<!-- queue-pg:end -->';
-			const text = readFileSync(file, 'utf8');
-			const block = `${start}\n## Queue mode on PostgreSQL (\`npm run bench:queue\`, ${new Date().toISOString().slice(0, 10)})\n\n${lines.join('\n')}\n${end}`;
-			const next = text.includes(start)
-				? text.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block)
-				: `${text.trimEnd()}\n\n${block}\n`;
-			writeFileSync(file, next);
-			console.log(`written to ${path.relative(REPO, file)}`);
+			const [start, end] = ['<!-- queue-pg:start -->', '<!-- queue-pg:end -->'];
+			const date = new Date().toISOString().slice(0, 10);
+			const title = `## Queue mode on PostgreSQL (\`npm run bench:queue\`, ${date})`;
+			writeBetweenMarkers(start, end, `${title}\n\n${lines.join('\n')}`);
+			console.log('written to bench/RESULTS.md');
 		}
 	} finally {
 		await topo.stopAll();

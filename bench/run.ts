@@ -8,19 +8,19 @@
  * The code under test is src/index.ts bundled by esbuild the way tsup builds dist/ (CommonJS, zod and
  * fast-xml-parser inlined), written under node_modules/.cache.
  * BENCH_QUICK=1 takes fewer samples (smoke run); BENCH_ONLY=accept,reject,e2e picks sections. Prints one line per
- * figure; only with `-- --write` does it keep them in bench/out/results.json and between the markers of bench/RESULTS.md
- * (the prose around them is written by hand; the e2e report is merged the same way, a run without the e2e section
- * keeps the last one). A plain run leaves every tracked file as it is.
+ * figure; only `-- --write` keeps them in bench/out/results.json and between bench/RESULTS.md's markers (a run
+ * without the e2e section keeps the last e2e report).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { e2eTable, loadE2e, persistE2e, runE2e, type E2eReport } from './e2e';
 import { SECRET, smpDelivery } from './e2e/contenders';
+import { e2eTable, loadE2e, persistE2e } from './e2e/report';
+import { runE2e, type E2eReport } from './e2e/run';
 import {
-	consume,
 	sample,
 	summarise,
+	writeBetweenMarkers,
 	writeResultsJson,
 	type Contender,
 	type Figure,
@@ -54,15 +54,9 @@ const opts = quick
 	: { rounds: Number(process.env.BENCH_ROUNDS ?? 150), batchMs: 5, warmupMs: 300 };
 /** Each comparison is sampled in PASSES sessions, pooled: a burst of load elsewhere lands in one pass and is outvoted. */
 const PASSES = quick ? 1 : 3;
-const T = 1_777_000_000; // fixed signing time; receive() is given the same clock
-const NOW = T * 1000;
+const NOW = 1_777_000_000_000; // a fixed clock for receive()
 
 const figures: Figure[] = [];
-
-/** Lower-case header names, as Node's HTTP server hands them to n8n. */
-function lower(headers: Record<string, string>): Record<string, string> {
-	return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-}
 
 const fmtOps = (n: number) => (n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0));
 
@@ -70,17 +64,16 @@ function measure(id: string, name: string, limit: number, contenders: Contender[
 	const sessions = Array.from({ length: PASSES }, () =>
 		sample(contenders, { ...opts, rounds: Math.ceil(opts.rounds / PASSES) }),
 	);
-	const cmp = summarise(contenders, sessions);
-	const [ours, base] = cmp.contenders;
+	const cmp = summarise(sessions);
 	const fig: Figure = {
 		id,
 		name,
 		target: `≤ ${limit}× the baseline's time`,
-		ratio: +cmp.ratios[0].toFixed(3),
+		ratio: +cmp.ratio.toFixed(3),
 		limit,
-		pass: cmp.ratios[0] <= limit,
-		ours: { name: ours.name, opsPerSec: ours.opsPerSec },
-		baseline: { name: base.name, opsPerSec: base.opsPerSec },
+		pass: cmp.ratio <= limit,
+		ours: { name: contenders[0].name, opsPerSec: cmp.opsPerSec[0] },
+		baseline: { name: contenders[1].name, opsPerSec: cmp.opsPerSec[1] },
 		...(PASSES > 1 ? { detail: { passRatios: cmp.passRatios.map((r) => +r.toFixed(3)) } } : {}),
 	};
 	figures.push(fig);
@@ -101,7 +94,9 @@ function printFigure(fig: Figure): void {
 /** The 1 KiB SMP delivery the e2e bench sends (bench/e2e/contenders.ts), signed with `secret`. */
 function smpRequest(secret: string): { body: Buffer; request: SrcApi.WebhookRequest } {
 	const { body } = smpDelivery('evt_bench_micro_0000000');
-	return { body, request: { headers: lower(sign('smp', body, secret)), rawBody: body } };
+	// lower-case header names, as Node's HTTP server hands them to n8n
+	const headers = Object.entries(sign('smp', body, secret)).map(([k, v]) => [k.toLowerCase(), v]);
+	return { body, request: { headers: Object.fromEntries(headers), rawBody: body } };
 }
 
 function acceptFigure(): void {
@@ -174,17 +169,7 @@ function writeResults(totalMs: number): void {
 		'|---|---|---|---|---|',
 		...rows,
 	].join('\n');
-	const file = join(here, 'RESULTS.md');
-	const md = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
-	const start = md.indexOf(GENERATED_START);
-	const end = md.indexOf(GENERATED_END);
-	const block = `${GENERATED_START}\n${generated}\n${GENERATED_END}`;
-	writeFileSync(
-		file,
-		start === -1 || end < start
-			? `${md.trimEnd()}\n\n${block}\n`
-			: md.slice(0, start) + block + md.slice(end + GENERATED_END.length),
-	);
+	writeBetweenMarkers(GENERATED_START, GENERATED_END, generated);
 }
 
 const only = process.env.BENCH_ONLY; // e.g. BENCH_ONLY=accept
@@ -201,7 +186,6 @@ async function main(): Promise<void> {
 		e2eReport = await runE2e({ quick });
 		for (const fig of e2eReport.figures) printFigure(fig);
 	}
-	consume(figures);
 	const write = process.argv.slice(2).includes('--write');
 	if (write) {
 		writeResults(Date.now() - t0);

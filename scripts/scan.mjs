@@ -38,12 +38,9 @@ async function countFindings(dir, patterns) {
 		ignore: ['node_modules/**', '**/package-lock.json'],
 	});
 	const results = await eslint.lintFiles(files);
-	return {
-		files: files.length,
-		errors: results.reduce((n, r) => n + r.errorCount, 0),
-		warnings: results.reduce((n, r) => n + r.warningCount, 0),
-		text: (await eslint.loadFormatter('stylish')).format(results),
-	};
+	const sum = (key) => results.reduce((n, r) => n + r[key], 0);
+	const text = (await eslint.loadFormatter('stylish')).format(results);
+	return { files: files.length, errors: sum('errorCount'), warnings: sum('warningCount'), text };
 }
 
 // eslint-plugin-n8n-nodes-base pretends every node file is named Test.node.ts when NODE_ENV is "test" (its own test

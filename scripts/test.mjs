@@ -21,12 +21,9 @@ const args = new Set(process.argv.slice(2));
 const lineArg = [...args].find((a) => a.startsWith('--line='))?.slice(7);
 const lines = lineArg ? [lineArg] : ['2', '1'];
 
-function run(command, commandArgs, env = {}) {
-	const result = spawnSync(command, commandArgs, {
-		stdio: 'inherit',
-		env: { ...process.env, ...env },
-	});
-	return result.status ?? 1;
+function run(command, commandArgs, extraEnv = {}) {
+	const env = { ...process.env, ...extraEnv };
+	return spawnSync(command, commandArgs, { stdio: 'inherit', env }).status ?? 1;
 }
 
 function must(command, commandArgs) {
@@ -69,20 +66,8 @@ let skipped = 0;
 function vitest(label, config, env = {}, files = []) {
 	const report = `.vitest-${label}.json`;
 	rmSync(report, { force: true });
-	const status = run(
-		'npx',
-		[
-			'vitest',
-			'run',
-			'--config',
-			config,
-			'--reporter=default',
-			'--reporter=json',
-			`--outputFile.json=${report}`,
-			...files,
-		],
-		env,
-	);
+	const reporters = ['--reporter=default', '--reporter=json', `--outputFile.json=${report}`];
+	const status = run('npx', ['vitest', 'run', '--config', config, ...reporters, ...files], env);
 	if (!existsSync(report)) {
 		console.error(`${label}: vitest produced no report (exit ${status})`);
 		failed++;

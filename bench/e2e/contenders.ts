@@ -1,14 +1,14 @@
 /**
- * What the e2e bench measures: the contenders (the workflows A..E2, built through n8n's REST API), the deliveries fed
- * to them (genuine and forged 1 KiB SMP deliveries), the n8n settings each run starts under, and the targets.
- * The header of bench/e2e.ts says what each contender is and why it is there.
+ * What the e2e bench measures (bench/e2e.ts says why): the contenders' workflows, the 1 KiB SMP deliveries fed to
+ * them, the n8n settings each run starts under, and the targets.
  */
 import { randomUUID } from 'node:crypto';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseFlatted } from 'flatted';
 import { providers, serializePayload, sign } from '../../src/internal';
-import { activateAndWait, type Client, type Delivery } from './client';
+import { NODE_TYPE_PREFIX } from '../../test/e2e/workflows';
+import { activateAndWait, type Client, type Delivery } from '../n8n-rest';
 
 export const SECRET = 'whsec_e2eBench0123456789abcdefghijklmnop';
 const AUTH_HEADER = 'X-Bench-Auth';
@@ -28,37 +28,33 @@ export const CONTENDERS: Record<ContenderId, string> = {
 	S: 'Signed Webhook Trigger (this package), Custom scheme set up as SMP signs',
 };
 export const ALL: ContenderId[] = ['A', 'B', 'C', 'D', 'E'];
-/** Settings in which E2 (the version-2 probe) runs beside E: the two where a version-1 node's expression matters or not. */
-export const E2_SETTINGS: SettingId[] = ['default', 'lazy'];
-/** Settings in which E0 (E without its check for copies) runs beside E: what exactly-once costs per delivery. */
-export const E0_SETTINGS: SettingId[] = ['default'];
-/** Settings in which S (the Signed Webhook Trigger) runs beside E: what a scheme read from the panel costs. */
-export const S_SETTINGS: SettingId[] = ['default'];
+/**
+ * Who runs beside E in which setting: E0 (E without its check for copies: what exactly-once costs per delivery) and S
+ * (the Signed Webhook Trigger: what a scheme read from the panel costs) under the defaults, E2 (the version-2 probe)
+ * in the two settings where a version-1 node's expression matters or not.
+ */
+export const BESIDE_E: Partial<Record<SettingId, ContenderId[]>> = {
+	default: ['E0', 'E2', 'S'],
+	lazy: ['E2'],
+};
 /** The probe's package name: a copy of the installed package with the SMP node declared as version 2 (makeV2Probe). */
 const V2_PROBE_PACKAGE = 'n8n-nodes-smart-webhooks-v2probe';
 
 export type SettingId = 'default' | 'pool4' | 'lazy' | 'legacy';
+const envSetting = (name: string, value: string) => ({
+	label: `${name}=${value}`,
+	env: { [name]: value } as Record<string, string>,
+});
 export const SETTINGS: Record<SettingId, { label: string; env: Record<string, string> }> = {
 	default: { label: 'n8n defaults (vm engine, pool size 1, eager acquire)', env: {} },
-	pool4: {
-		label: 'N8N_EXPRESSION_ENGINE_POOL_SIZE=4',
-		env: { N8N_EXPRESSION_ENGINE_POOL_SIZE: '4' },
-	},
-	lazy: {
-		label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true',
-		env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
-	},
-	legacy: { label: 'N8N_EXPRESSION_ENGINE=legacy', env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
+	pool4: envSetting('N8N_EXPRESSION_ENGINE_POOL_SIZE', '4'),
+	lazy: envSetting('N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE', 'true'),
+	legacy: envSetting('N8N_EXPRESSION_ENGINE', 'legacy'),
 };
 
-/** Targets (deliveries/s ratios; flood: median answer time of a genuine delivery to E). */
-export const TARGETS = {
-	EoverB: 1.0,
-	EoverD: 0.65,
-	EoverAlazy: 0.8,
-	floodDefaultS: 5,
-	floodLazyS: 1,
-};
+/** Targets: deliveries/s ratios; under a flood, the median answer time of a genuine delivery to E. */
+export const TARGETS = { EoverB: 1.0, EoverD: 0.65, EoverAlazy: 0.8 };
+export const FLOOD_TARGET_S: Partial<Record<SettingId, number>> = { default: 5, lazy: 1 };
 
 // ------------------------------------------------------------------------------------------------------------------
 // the deliveries
@@ -123,12 +119,8 @@ const noOp = (name: string, x: number, y = 0) =>
 	node(name, { type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} }, x, y);
 const SETTINGS_JSON = { executionOrder: 'v1' }; // n8n's defaults for saving executions: nothing set per workflow
 
-function webhookV(
-	version: 1 | 2,
-	pathId: string,
-	extra: Record<string, unknown> = {},
-	options: Record<string, unknown> = {},
-) {
+type Obj = Record<string, unknown>;
+function webhookV(version: 1 | 2, pathId: string, extra: Obj = {}, options: Obj = {}) {
 	return {
 		type: 'n8n-nodes-base.webhook',
 		typeVersion: version,
@@ -190,177 +182,119 @@ export function makeV2Probe(userFolder: string): void {
 	);
 }
 
-export interface Built {
-	ids: Record<ContenderId, string>;
-	urls: Record<ContenderId, URL>;
-}
+export type Built = Awaited<ReturnType<typeof buildWorkflows>>;
 
-/** Creates and activates the contenders' workflows; `nodeTypePrefix` is the installed package's (scripts/lib/n8n-process.mjs). */
-export async function buildWorkflows(
-	client: Client,
-	baseUrl: string,
-	which: ContenderId[],
-	nodeTypePrefix: string,
-): Promise<Built> {
+const to = (name: string) => [[{ node: name, type: 'main', index: 0 }]];
+
+/** D after its trigger: Code (verify the HMAC) → IF → NoOp "Verified" (true) or "Rejected" (false). */
+const dNodes = () => [
+	node(
+		'Verify HMAC',
+		{
+			type: 'n8n-nodes-base.code',
+			typeVersion: 2,
+			parameters: { mode: 'runOnceForAllItems', language: 'javaScript', jsCode: D_CODE },
+		},
+		240,
+	),
+	node(
+		'Signature OK?',
+		{
+			type: 'n8n-nodes-base.if',
+			typeVersion: 2.2,
+			parameters: {
+				conditions: {
+					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+					conditions: [
+						{
+							id: randomUUID(),
+							leftValue: '={{ $json.verified }}',
+							rightValue: '',
+							operator: { type: 'boolean', operation: 'true', singleValue: true },
+						},
+					],
+					combinator: 'and',
+				},
+				options: {},
+			},
+		},
+		480,
+	),
+	noOp('Verified', 720, -100),
+	noOp('Rejected', 720, 100),
+];
+const D_CONNECTIONS = {
+	Trigger: { main: to('Verify HMAC') },
+	'Verify HMAC': { main: to('Signature OK?') },
+	'Signature OK?': { main: [...to('Verified'), ...to('Rejected')] },
+};
+
+/** Creates and activates the contenders' workflows. */
+export async function buildWorkflows(client: Client, baseUrl: string, which: ContenderId[]) {
 	const ids = {} as Record<ContenderId, string>;
 	const urls = {} as Record<ContenderId, URL>;
-	const simple = async (c: ContenderId, trigger: Record<string, unknown>) => {
-		const wf = await client.createWorkflow({
-			name: `bench ${c}: ${CONTENDERS[c]}`,
-			nodes: [node('Trigger', trigger, 0), noOp('NoOp', 240)],
-			connections: { Trigger: { main: [[{ node: 'NoOp', type: 'main', index: 0 }]] } },
-			settings: SETTINGS_JSON,
-		});
-		ids[c] = String(wf.id);
+	const credentials = async (type: string, name: string, data: Record<string, unknown>) => {
+		const cred = await client.createCredential({ name, type, data });
+		return { credentials: { [type]: { id: String(cred.id), name: cred.name } } };
 	};
 	for (const c of which) {
 		const p = `bench-${c.toLowerCase()}-${randomUUID().slice(0, 8)}`;
-		if (c === 'A') {
-			await simple(c, webhookV(2, p));
-			urls[c] = new URL(`${baseUrl}/webhook/${p}`);
-		} else if (c === 'B') {
-			await simple(c, webhookV(1, p));
-			urls[c] = new URL(`${baseUrl}/webhook/${p}`);
-		} else if (c === 'C' || c === 'C1') {
-			const cred = await client.createCredential({
-				name: `bench header auth ${c}`,
-				type: 'httpHeaderAuth',
-				data: { name: AUTH_HEADER, value: AUTH_VALUE },
-			});
-			await simple(c, {
+		const hook = randomUUID(); // the webhookId of this package's triggers (S, E*)
+		let trigger: Record<string, unknown>;
+		if (c === 'A' || c === 'B') trigger = webhookV(c === 'A' ? 2 : 1, p);
+		else if (c === 'C' || c === 'C1')
+			trigger = {
 				...webhookV(c === 'C' ? 2 : 1, p, { authentication: 'headerAuth' }),
-				credentials: { httpHeaderAuth: { id: String(cred.id), name: cred.name } },
-			});
-			urls[c] = new URL(`${baseUrl}/webhook/${p}`);
-		} else if (c === 'D') {
-			const wf = await client.createWorkflow({
-				name: `bench D: ${CONTENDERS.D}`,
-				nodes: [
-					node('Trigger', webhookV(2, p, {}, { rawBody: true }), 0),
-					node(
-						'Verify HMAC',
-						{
-							type: 'n8n-nodes-base.code',
-							typeVersion: 2,
-							parameters: { mode: 'runOnceForAllItems', language: 'javaScript', jsCode: D_CODE },
-						},
-						240,
-					),
-					node(
-						'Signature OK?',
-						{
-							type: 'n8n-nodes-base.if',
-							typeVersion: 2.2,
-							parameters: {
-								conditions: {
-									options: {
-										caseSensitive: true,
-										leftValue: '',
-										typeValidation: 'strict',
-										version: 2,
-									},
-									conditions: [
-										{
-											id: randomUUID(),
-											leftValue: '={{ $json.verified }}',
-											rightValue: '',
-											operator: { type: 'boolean', operation: 'true', singleValue: true },
-										},
-									],
-									combinator: 'and',
-								},
-								options: {},
-							},
-						},
-						480,
-					),
-					noOp('Verified', 720, -100),
-					noOp('Rejected', 720, 100),
-				],
-				connections: {
-					Trigger: { main: [[{ node: 'Verify HMAC', type: 'main', index: 0 }]] },
-					'Verify HMAC': { main: [[{ node: 'Signature OK?', type: 'main', index: 0 }]] },
-					'Signature OK?': {
-						main: [
-							[{ node: 'Verified', type: 'main', index: 0 }],
-							[{ node: 'Rejected', type: 'main', index: 0 }],
-						],
-					},
-				},
-				settings: SETTINGS_JSON,
-			});
-			ids[c] = String(wf.id);
-			urls[c] = new URL(`${baseUrl}/webhook/${p}`);
-		} else if (c === 'S') {
-			const cred = await client.createCredential({
-				name: 'Signed webhook bench S',
-				type: 'signedWebhookApi',
-				data: { secret: SECRET },
-			});
-			const hook = randomUUID();
+				...(await credentials('httpHeaderAuth', `bench header auth ${c}`, {
+					name: AUTH_HEADER,
+					value: AUTH_VALUE,
+				})),
+			};
+		else if (c === 'D') trigger = webhookV(2, p, {}, { rawBody: true });
+		else if (c === 'S')
 			// the same deliveries as E: SMP's X-SMP-Signature is a hex HMAC-SHA256 of the body, its envelope id the copy key
-			await simple(c, {
-				type: `${nodeTypePrefix}signedWebhookTrigger`,
+			trigger = {
+				type: `${NODE_TYPE_PREFIX}signedWebhookTrigger`,
 				typeVersion: 1,
 				webhookId: hook,
 				parameters: {
-					sender: 'custom',
-					scheme: 'bodyHmac',
-					signatureHeader: 'X-SMP-Signature',
-					algorithm: 'sha256',
-					encoding: 'hex',
-					copyKeyFrom: 'jsonPath',
-					copyKeyPath: 'id',
-					eventNameFrom: 'jsonPath',
-					eventNamePath: 'type',
-					eventFilter: 'named',
+					...{ sender: 'custom', scheme: 'bodyHmac', signatureHeader: 'X-SMP-Signature' },
+					...{ algorithm: 'sha256', encoding: 'hex', copyKeyFrom: 'jsonPath', copyKeyPath: 'id' },
+					...{ eventNameFrom: 'jsonPath', eventNamePath: 'type', eventFilter: 'named' },
 					eventNames: 'project.completed',
 				},
-				credentials: { signedWebhookApi: { id: String(cred.id), name: cred.name } },
-			});
-			urls[c] = new URL(`${baseUrl}/webhook/${hook}/webhook`);
-		} else {
-			const cred = await client.createCredential({
-				name: `SMP bench ${c}`,
-				type: 'smpWebhookApi',
-				data: { secret: SECRET },
-			});
-			const hook = randomUUID();
-			await simple(c, {
-				type: c === 'E2' ? `${V2_PROBE_PACKAGE}.smpTrigger` : `${nodeTypePrefix}smpTrigger`,
+				...(await credentials('signedWebhookApi', 'Signed webhook bench S', { secret: SECRET })),
+			};
+		else
+			trigger = {
+				type: c === 'E2' ? `${V2_PROBE_PACKAGE}.smpTrigger` : `${NODE_TYPE_PREFIX}smpTrigger`,
 				typeVersion: c === 'E2' ? 2 : 1,
 				webhookId: hook,
 				parameters: {
 					events: ['project.completed'],
 					...(c === 'E0' ? { settings: { deduplicate: false } } : {}),
 				},
-				credentials: { smpWebhookApi: { id: String(cred.id), name: cred.name } },
-			});
-			urls[c] = new URL(`${baseUrl}/webhook/${hook}/webhook`);
-		}
+				...(await credentials('smpWebhookApi', `SMP bench ${c}`, { secret: SECRET })),
+			};
+		const wf = await client.createWorkflow({
+			name: `bench ${c}: ${CONTENDERS[c]}`,
+			nodes: [node('Trigger', trigger, 0), ...(c === 'D' ? dNodes() : [noOp('NoOp', 240)])],
+			connections: c === 'D' ? D_CONNECTIONS : { Trigger: { main: to('NoOp') } },
+			settings: SETTINGS_JSON,
+		});
+		ids[c] = String(wf.id);
+		const ours = c === 'S' || c.startsWith('E');
+		urls[c] = new URL(`${baseUrl}/webhook/${ours ? `${hook}/webhook` : p}`);
 	}
 	for (const c of which) await activateAndWait(client, ids[c], urls[c].href);
 	return { ids, urls };
 }
 
-export async function newestExecution(
-	client: Client,
-	workflowId: string,
-): Promise<string | undefined> {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId) }));
-	const page = await client.request('GET', `/rest/executions?filter=${filter}&limit=1`);
-	const results: any[] = page?.results ?? page ?? [];
-	return results[0] ? String(results[0].id) : undefined;
-}
-
-export async function nodesThatRan(
-	client: Client,
-	executionId: string,
-): Promise<{ nodes: string[]; codeOut?: any }> {
-	const execution = await client.getExecution(executionId);
-	const raw = execution?.data;
-	const data = typeof raw === 'string' ? parseFlatted(raw) : raw;
-	const runData = data?.resultData?.runData ?? {};
+/** The nodes that ran in the workflow's newest execution, and D's Code node output there. */
+export async function newestRun(client: Client, workflowId: string) {
+	const [newest] = await client.listExecutions(workflowId, { limit: 1 });
+	const raw = (await client.getExecution(String(newest.id)))?.data;
+	const runData = (typeof raw === 'string' ? parseFlatted(raw) : raw)?.resultData?.runData ?? {};
 	return {
 		nodes: Object.keys(runData),
 		codeOut: runData['Verify HMAC']?.[0]?.data?.main?.[0]?.[0]?.json,

@@ -2,28 +2,26 @@
  * Reporting an e2e run: its figures in bench/harness.ts's shape, the markdown tables, and — only when asked (`--write`)
  * — keeping them in bench/out/results.json (key `e2e`) and between the e2e markers of bench/RESULTS.md.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { RESULTS_JSON, writeResultsJson, type Figure } from '../harness';
-import { round3 } from './client';
-import { CONTENDERS, TARGETS, type ContenderId, type SettingId } from './contenders';
-import type { E2eReport, SettingReport, ThroughputBlock } from './types';
+import { readResultsJson, writeBetweenMarkers, writeResultsJson, type Figure } from '../harness';
+import { round3 } from '../n8n-rest';
+import {
+	CONTENDERS,
+	FLOOD_TARGET_S,
+	TARGETS,
+	type ContenderId,
+	type SettingId,
+} from './contenders';
+import type { E2eReport, SettingReport, ThroughputBlock } from './run';
 
-const RESULTS_MD = path.join(__dirname, '..', 'RESULTS.md');
-export const MD_START = '<!-- e2e:start -->';
-export const MD_END = '<!-- e2e:end -->';
+const MD_START = '<!-- e2e:start -->';
+const MD_END = '<!-- e2e:end -->';
 
-function integrityOk(s: SettingReport): boolean {
-	return !s.error && Object.values(s.integrity).every((r) => r?.ok);
-}
+const integrityOk = (s: SettingReport) =>
+	!s.error && Object.values(s.integrity).every((r) => r?.ok);
 
-/** The flood target for a contender in a setting, in seconds: only E has one, under the defaults and lazy acquire. */
-function floodTargetS(setting: SettingId, contender: ContenderId): number | null {
-	if (contender !== 'E') return null;
-	if (setting === 'lazy') return TARGETS.floodLazyS;
-	if (setting === 'default') return TARGETS.floodDefaultS;
-	return null;
-}
+/** The flood target in seconds: only E has one, under the defaults and lazy acquire. */
+const floodTargetS = (setting: SettingId, contender: ContenderId): number | null =>
+	contender === 'E' ? (FLOOD_TARGET_S[setting] ?? null) : null;
 
 /** Figures in bench/harness.ts's shape: ratio = E's time / the baseline's time (lower is better), as every bench figure. */
 export function figuresOf(report: E2eReport): Figure[] {
@@ -37,26 +35,19 @@ export function figuresOf(report: E2eReport): Figure[] {
 			] as Array<[ContenderId, number]>) {
 				const r = b.ratios?.[`E/${base}`];
 				const limit = round3(1 / target);
-				const id = `e2e.${s.id}.inflight${b.inFlight}.E_vs_${base}`;
-				const name = `e2e n8n ${s.n8nVersion ?? '2.x'} (${s.label}), ${b.inFlight} in flight: SMP Trigger vs ${CONTENDERS[base]}`;
-				const text = `E ≥ ${target}× ${base}'s deliveries/s, i.e. E time / ${base} time ≤ ${limit}`;
+				const fig = {
+					id: `e2e.${s.id}.inflight${b.inFlight}.E_vs_${base}`,
+					name: `e2e n8n ${s.n8nVersion ?? '2.x'} (${s.label}), ${b.inFlight} in flight: SMP Trigger vs ${CONTENDERS[base]}`,
+					target: `E ≥ ${target}× ${base}'s deliveries/s, i.e. E time / ${base} time ≤ ${limit}`,
+				};
 				if (!r || !b.cells?.E || !b.cells?.[base]) {
-					figs.push({
-						id,
-						name,
-						target: text,
-						ratio: null,
-						limit,
-						pass: null,
-						note: s.error ? `not measured: ${s.error}` : 'not measured in this run',
-					});
+					const note = s.error ? `not measured: ${s.error}` : 'not measured in this run';
+					figs.push({ ...fig, ratio: null, limit, pass: null, note });
 					continue;
 				}
 				const ok = integrityOk(s);
 				figs.push({
-					id,
-					name,
-					target: text,
+					...fig,
 					ratio: round3(1 / r.median),
 					limit,
 					pass: ok ? 1 / r.median <= limit : false,
@@ -76,6 +67,7 @@ export function figuresOf(report: E2eReport): Figure[] {
 		}
 		for (const f of s.flood) {
 			const limitS = floodTargetS(s.id, f.contender);
+			const { medianS, maxS, idleMedianMs, slowdown, executionsFromForged, forgedSent } = f;
 			figs.push({
 				id: `e2e.${s.id}.flood.${f.contender}`,
 				name: `e2e flood (${s.label}): genuine delivery to ${CONTENDERS[f.contender]} under ${f.inFlight} forged requests in flight, median answer time`,
@@ -84,14 +76,7 @@ export function figuresOf(report: E2eReport): Figure[] {
 				limit: limitS,
 				pass: limitS !== null && f.medianS !== null ? f.medianS < limitS : null,
 				unit: 's',
-				detail: {
-					medianS: f.medianS,
-					maxS: f.maxS,
-					idleMedianMs: f.idleMedianMs,
-					slowdown: f.slowdown,
-					executionsFromForged: f.executionsFromForged,
-					forgedSent: f.forgedSent,
-				},
+				detail: { medianS, maxS, idleMedianMs, slowdown, executionsFromForged, forgedSent },
 			});
 		}
 	}
@@ -243,45 +228,21 @@ export function e2eTable(report: E2eReport): string {
 }
 
 /** The last e2e report kept in bench/out/results.json, if any. */
-export function loadE2e(file = RESULTS_JSON): E2eReport | undefined {
-	try {
-		return JSON.parse(readFileSync(file, 'utf8')).e2e as E2eReport | undefined;
-	} catch {
-		return undefined;
-	}
-}
+export const loadE2e = (): E2eReport | undefined => readResultsJson().e2e;
 
 /**
  * Merges the report into bench/out/results.json (its figures replace earlier `e2e.*` figures; everything else stays; the
  * whole report under the key `e2e`) and rewrites only the part of bench/RESULTS.md between the e2e markers (appended
  * at the end when the markers are missing).
  */
-export function persistE2e(
-	report: E2eReport,
-	files = { json: RESULTS_JSON, md: RESULTS_MD },
-): void {
-	let doc: Record<string, any> = {};
-	try {
-		doc = JSON.parse(readFileSync(files.json, 'utf8'));
-	} catch {}
+export function persistE2e(report: E2eReport): void {
+	const doc = readResultsJson();
 	const others = Array.isArray(doc.figures)
 		? doc.figures.filter((f: Figure) => !String(f.id).startsWith('e2e.'))
 		: [];
 	doc.figures = [...others, ...report.figures];
 	doc.e2e = report;
-	writeResultsJson(doc, files.json);
-
-	const section = [
-		MD_START,
-		'## End to end through n8n: deliveries/s, isolates, flood',
-		'',
-		e2eTable(report),
-		MD_END,
-	].join('\n');
-	let md = existsSync(files.md) ? readFileSync(files.md, 'utf8') : '';
-	const a = md.indexOf(MD_START);
-	const b = md.indexOf(MD_END);
-	if (a !== -1 && b > a) md = md.slice(0, a) + section + md.slice(b + MD_END.length);
-	else md = `${md.replace(/\s*$/, '')}\n\n${section}\n`;
-	writeFileSync(files.md, md);
+	writeResultsJson(doc);
+	const title = '## End to end through n8n: deliveries/s, isolates, flood';
+	writeBetweenMarkers(MD_START, MD_END, `${title}\n\n${e2eTable(report)}`);
 }

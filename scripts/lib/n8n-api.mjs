@@ -12,20 +12,24 @@ export const DEFAULT_OWNER = Object.freeze({
 	lastName: 'Owner',
 });
 
+function parseJson(text) {
+	try {
+		return text ? JSON.parse(text) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 /** Minimal cookie-carrying REST client for n8n's internal API (/rest/...). */
 export class N8nRestClient {
-	/** @param {string} baseUrl e.g. http://127.0.0.1:5678 */
 	constructor(baseUrl) {
 		this.baseUrl = baseUrl.replace(/\/$/, '');
 		this.cookie = '';
 	}
 
 	/**
-	 * @param {string} method
-	 * @param {string} p path under the base URL, e.g. '/rest/workflows'
-	 * @param {unknown} [body]
-	 * @param {{ timeoutMs?: number, okStatuses?: number[] }} [o]
-	 * @returns {Promise<any>} the `data` field of n8n's `{ data }` envelope (or the raw JSON)
+	 * `p`: a path under the base URL, e.g. '/rest/workflows'. Resolves with the `data` field of n8n's `{ data }`
+	 * envelope (or the raw JSON); a status not in okStatuses (default: 2xx) throws.
 	 */
 	async request(method, p, body, { timeoutMs = 30_000, okStatuses } = {}) {
 		const headers = { accept: 'application/json' };
@@ -43,12 +47,7 @@ export class N8nRestClient {
 		const auth = setCookie.map((c) => c.split(';')[0]).find((c) => c.startsWith('n8n-auth='));
 		if (auth) this.cookie = auth;
 		const text = await res.text();
-		let json;
-		try {
-			json = text ? JSON.parse(text) : undefined;
-		} catch {
-			json = undefined;
-		}
+		const json = parseJson(text);
 		const ok = okStatuses ? okStatuses.includes(res.status) : res.ok;
 		if (!ok) {
 			const err = new Error(`${method} ${p} -> HTTP ${res.status}: ${text.slice(0, 500)}`);
@@ -59,23 +58,13 @@ export class N8nRestClient {
 		return json && typeof json === 'object' && 'data' in json ? json.data : (json ?? text);
 	}
 
-	/**
-	 * Create the instance owner (only possible once per data dir). Logs the client in.
-	 * POST /rest/owner/setup {email, firstName, lastName, password} -- same on 1.x and 2.x.
-	 */
-	async setupOwner(owner = DEFAULT_OWNER) {
-		const { email, firstName, lastName, password } = owner;
-		return await this.request('POST', '/rest/owner/setup', {
-			email,
-			firstName,
-			lastName,
-			password,
-		});
+	/** Create the instance owner (only possible once per data dir); logs the client in. Same on 1.x and 2.x. */
+	async setupOwner({ email, firstName, lastName, password } = DEFAULT_OWNER) {
+		const owner = { email, firstName, lastName, password };
+		return await this.request('POST', '/rest/owner/setup', owner);
 	}
 
-	/**
-	 * POST /rest/login {emailOrLdapLoginId, password} (1.x since ~1.70 and 2.x).
-	 */
+	/** POST /rest/login {emailOrLdapLoginId, password} (1.x since ~1.70 and 2.x). */
 	async login({ email, password } = DEFAULT_OWNER) {
 		return await this.request('POST', '/rest/login', { emailOrLdapLoginId: email, password });
 	}
@@ -83,8 +72,7 @@ export class N8nRestClient {
 	/** Owner setup if the instance has none yet, else login. Returns the user. */
 	async ensureOwner(owner = DEFAULT_OWNER) {
 		const settings = await this.request('GET', '/rest/settings');
-		const needsSetup = settings?.userManagement?.showSetupOnFirstLoad;
-		if (needsSetup) return await this.setupOwner(owner);
+		if (settings?.userManagement?.showSetupOnFirstLoad) return await this.setupOwner(owner);
 		return await this.login(owner);
 	}
 
@@ -147,45 +135,17 @@ export class N8nRestClient {
 	}
 }
 
-function withTempJson(value, fn) {
-	const dir = mkdtempSync(path.join(os.tmpdir(), 'n8n-import-'));
-	const file = path.join(dir, 'import.json');
-	writeFileSync(file, JSON.stringify(value, null, 2));
-	return fn(file).finally(() => rmSync(dir, { recursive: true, force: true }));
-}
-
 /**
- * CLI import (n8n need not be running; if it is, it won't see activations until restarted).
- * workflows: one object or an array; each needs an `id` to be addressable later
- * (any 16-char alphanumeric string, e.g. 'SmpTriggerE2E001').
- */
-export async function importWorkflows({ line = '2', dataDir, workflows }) {
-	const list = Array.isArray(workflows) ? workflows : [workflows];
-	return await withTempJson(list, (file) =>
-		n8nCli({ line, dataDir, args: ['import:workflow', `--input=${file}`] }),
-	);
-}
-
-/**
- * Activate an imported workflow via CLI, before `n8n start`:
- *   2.x: n8n publish:workflow --id=<id>
- *   1.x: n8n update:workflow --id=<id> --active=true
- */
-export async function activateWorkflowCli({ line = '2', dataDir, id }) {
-	const args =
-		String(line) === '2'
-			? ['publish:workflow', `--id=${id}`]
-			: ['update:workflow', `--id=${id}`, '--active=true'];
-	return await n8nCli({ line, dataDir, args });
-}
-
-/**
- * CLI credential import. credentials: [{ id, name, type, data: {...plain fields...} }]
+ * CLI credential import (n8n need not be running). credentials: [{ id, name, type, data: {...plain fields...} }]
  * `data` is given decrypted; n8n encrypts it with the instance key on import.
  */
 export async function importCredentials({ line = '2', dataDir, credentials }) {
-	const list = Array.isArray(credentials) ? credentials : [credentials];
-	return await withTempJson(list, (file) =>
-		n8nCli({ line, dataDir, args: ['import:credentials', `--input=${file}`] }),
-	);
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'n8n-import-'));
+	const file = path.join(dir, 'import.json');
+	writeFileSync(file, JSON.stringify([credentials].flat(), null, 2));
+	try {
+		return await n8nCli({ line, dataDir, args: ['import:credentials', `--input=${file}`] });
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
 }

@@ -1,78 +1,32 @@
 // Start / stop a local n8n (pinned by scripts/n8n-runtime.mjs) on loopback, with everything that
 // phones home switched off. node: builtins only. See docs/n8n-runtime.md.
-import { spawn } from 'node:child_process';
-import {
-	createWriteStream,
-	existsSync,
-	lstatSync,
-	mkdirSync,
-	readFileSync,
-	rmSync,
-	symlinkSync,
-	writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ensureN8n, REPO_ROOT } from '../n8n-runtime.mjs';
-import { runBounded, teeOutput } from './run.mjs';
+import { cleanNpmEnv, ensureN8n, REPO_ROOT } from '../n8n-runtime.mjs';
+import { runBounded, spawnGroup, waitUntil, writeJson } from './run.mjs';
 
-const PACKAGE_JSON = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-/** This package's npm name; n8n names its node types `<package name>.<description.name>`. */
-export const PACKAGE_NAME = PACKAGE_JSON.name;
-/** Prefix of this package's node types when n8n loads it from <N8N_USER_FOLDER>/.n8n/nodes (both lines). */
+const PACKAGE_NAME = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).name;
+/** n8n names the node types of a package in <N8N_USER_FOLDER>/.n8n/nodes `<package name>.<description.name>`. */
 export const NODE_TYPE_PREFIX = `${PACKAGE_NAME}.`;
 
 /**
- * The install command the README gives users, run inside `<N8N_USER_FOLDER>/.n8n/nodes` (~/.n8n/nodes):
- *
- *   npm install --legacy-peer-deps <package or tarball>
- *
- * Why --legacy-peer-deps: the package's only peer is `n8n-workflow: "*"`. npm >= 7 installs peers, so a plain
- * `npm install` pulls n8n-workflow 2.x, whose @n8n/expression-runtime needs isolated-vm, whose native build fails
- * (measured here: exit 1 after ~25 s, "gyp ERR!", on npm 11 with Node 20 and with Node 24). Both
- * `--omit=peer` and `--legacy-peer-deps` avoid it and work on npm 11 with Node 20 and 24, but `--omit=peer` still
- * resolves the peer's whole tree (164 packages written to package-lock.json, registry look-ups for all of them,
- * ~3 s) and only skips writing it to disk, while `--legacy-peer-deps` does not resolve the peer at all (one
- * package, ~0.4 s, nothing fetched for it). n8n supplies n8n-workflow to the nodes it loads (NODE_PATH), and n8n's
- * own community-package installer drops `peerDependencies` before it runs npm: --legacy-peer-deps is the same.
+ * The install command the README gives users, run inside `<N8N_USER_FOLDER>/.n8n/nodes`. --legacy-peer-deps: a
+ * plain install pulls the peer n8n-workflow 2.x and with it isolated-vm, whose native build fails; n8n supplies
+ * n8n-workflow itself, and its own community-package installer drops peerDependencies the same way. --omit=peer
+ * works too but still resolves the peer's 164 packages (measurements: docs/n8n-runtime.md).
  */
 export const INSTALL_ARGS = Object.freeze(['install', '--legacy-peer-deps']);
 
-/** npm's environment without what a parent `npm run`/`npm test` exports (npm_config_local_prefix would send the
- *  install into this repository, npm_config_legacy_peer_deps would hide a missing flag). */
-function cleanNpmEnv(extra = {}) {
-	const env = { ...process.env };
-	for (const k of Object.keys(env)) {
-		if (
-			/^npm_(config|package|lifecycle)_/i.test(k) ||
-			k === 'INIT_CWD' ||
-			k === 'npm_command' ||
-			k === 'npm_execpath' ||
-			k === 'npm_node_execpath'
-		)
-			delete env[k];
-	}
-	return { ...env, CI: 'true', npm_config_update_notifier: 'false', ...extra };
-}
-
-/**
- * `npm pack` this package (build first) into destDir, as `npm publish` would pack it. Returns the tarball's path.
- * @param {{ destDir: string, packageDir?: string }} o
- */
-export async function packPackage({ destDir, packageDir = REPO_ROOT }) {
-	if (!existsSync(path.join(packageDir, 'dist')))
-		throw new Error(`packPackage: ${path.join(packageDir, 'dist')} missing (npm run build first)`);
+/** `npm pack` this package (build first) into destDir, as `npm publish` would pack it. Returns the tarball's path. */
+export async function packPackage({ destDir }) {
+	if (!existsSync(path.join(REPO_ROOT, 'dist')))
+		throw new Error(`packPackage: ${path.join(REPO_ROOT, 'dist')} missing (npm run build first)`);
 	mkdirSync(destDir, { recursive: true });
 	const { output } = await runBounded(
 		'npm',
 		['pack', '--json', '--pack-destination', path.resolve(destDir)],
-		{
-			cwd: packageDir,
-			env: cleanNpmEnv(),
-			timeoutMs: 120_000,
-			label: 'npm pack',
-		},
+		{ cwd: REPO_ROOT, env: cleanNpmEnv(), timeoutMs: 120_000, label: 'npm pack' },
 	);
 	const json = JSON.parse(output.slice(output.indexOf('[')));
 	const tarball = path.join(path.resolve(destDir), json[0].filename);
@@ -83,11 +37,7 @@ export async function packPackage({ destDir, packageDir = REPO_ROOT }) {
 /** `npm test` packs once per run and hands the tarball to every suite through this variable. */
 export const TARBALL_ENV = 'SMART_WEBHOOKS_TARBALL';
 
-/**
- * The tarball of this run: $SMART_WEBHOOKS_TARBALL when `npm test` set it, else a fresh `npm pack` into destDir
- * (a suite run on its own).
- * @param {string} destDir
- */
+/** The tarball of this run: $SMART_WEBHOOKS_TARBALL when `npm test` set it, else a fresh `npm pack` into destDir. */
 export async function tarballForRun(destDir) {
 	const given = process.env[TARBALL_ENV];
 	if (given) {
@@ -98,20 +48,13 @@ export async function tarballForRun(destDir) {
 }
 
 /**
- * Install a packed tarball into an n8n user folder exactly as the README tells users to:
- *   cd <userFolder>/.n8n/nodes && npm install --legacy-peer-deps <tarball>
- * n8n (both lines) loads community packages from <N8N_USER_FOLDER>/.n8n/nodes/node_modules/<name> at start;
- * node types become `n8n-nodes-smart-webhooks.<name>`, credential types keep their plain names.
- *
- * - A package.json is written first when the folder has none (as n8n itself does: `installed-nodes`). Without one,
- *   npm walks up to the nearest folder holding a package.json or node_modules and installs THERE (measured: a
- *   parent folder's package.json got the dependency).
- * - `line` runs npm with that line's Node first on PATH (n8n 2.x: Node 24), as a user of that n8n would.
- * - A user folder inside this repository (`npm run dev`'s .n8n-data/) would let the package resolve
- *   `n8n-workflow` from the repo's node_modules (the 1.x devDependency) before n8n's NODE_PATH, so then
- *   <userFolder>/node_modules/n8n-workflow links to the runtime's copy (nearer than the repo's).
- * @param {{ userFolder: string, tarball: string, line?: '1'|'2', timeoutMs?: number }} o
- * @returns {Promise<{ nodesDir: string, packageDir: string, version: string, ms: number }>}
+ * Install a packed tarball into an n8n user folder as the README tells users to (`cd <userFolder>/.n8n/nodes && npm
+ * install --legacy-peer-deps <tarball>`), where both lines load community packages from at start; `line`: with that
+ * line's Node first on PATH, as a user of that n8n would. Resolves { nodesDir, packageDir, version, ms }.
+ * - A package.json is written first when the folder has none (as n8n itself does): without one, npm installs into the
+ *   nearest parent folder holding a package.json or node_modules.
+ * - A user folder inside this repository (`npm run dev`'s .n8n-data/) would let the package resolve n8n-workflow from
+ *   the repo's node_modules (the 1.x devDependency) before n8n's NODE_PATH: there a nearer link to the runtime's copy.
  */
 export async function installPackage({ userFolder, tarball, line, timeoutMs = 300_000 }) {
 	if (!userFolder) throw new Error('installPackage: userFolder is required');
@@ -121,10 +64,7 @@ export async function installPackage({ userFolder, tarball, line, timeoutMs = 30
 	mkdirSync(nodesDir, { recursive: true });
 	const manifest = path.join(nodesDir, 'package.json');
 	if (!existsSync(manifest))
-		writeFileSync(
-			manifest,
-			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2) + '\n',
-		);
+		writeJson(manifest, { name: 'installed-nodes', private: true, dependencies: {} });
 	let extra = {};
 	let rt;
 	if (line) {
@@ -139,34 +79,20 @@ export async function installPackage({ userFolder, tarball, line, timeoutMs = 30
 	});
 	const packageDir = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
 	const installed = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
-	if (existsSync(path.join(nodesDir, 'node_modules', 'n8n-workflow'))) {
+	if (existsSync(path.join(nodesDir, 'node_modules', 'n8n-workflow')))
 		throw new Error(
 			`installPackage: npm installed the peer n8n-workflow into ${nodesDir} (it must come from n8n)`,
 		);
-	}
 	const rel = path.relative(REPO_ROOT, path.resolve(userFolder));
 	if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
 		const runtimeDir = (rt ?? (await ensureN8n(String(line ?? '2')))).dir;
 		const link = path.join(path.resolve(userFolder), 'node_modules', 'n8n-workflow');
 		mkdirSync(path.dirname(link), { recursive: true });
-		try {
-			lstatSync(link);
-			rmSync(link, { recursive: true, force: true });
-		} catch {}
+		rmSync(link, { recursive: true, force: true }); // an earlier run's link (rmSync does not follow it)
 		symlinkSync(path.join(runtimeDir, 'node_modules', 'n8n-workflow'), link, 'dir');
 	}
 	return { nodesDir, packageDir, version: installed.version, ms };
 }
-
-/** Process groups of n8n processes started by startN8n and not stopped yet: SIGKILLed when this process exits. */
-const liveGroups = new Set();
-process.once('exit', () => {
-	for (const pgid of liveGroups) {
-		try {
-			process.kill(-pgid, 'SIGKILL');
-		} catch {}
-	}
-});
 
 /** A free TCP port on 127.0.0.1 (asks the OS). */
 export function getFreePort() {
@@ -181,31 +107,37 @@ export function getFreePort() {
 	});
 }
 
-/** true if something already listens on 127.0.0.1:port */
-export function isPortInUse(port) {
+/** Connects to 127.0.0.1:port; true once connected (with `send`: once the answer holds `expect`), else false. */
+export function tcpProbe(port, send, expect, timeoutMs = 2000) {
 	return new Promise((resolve) => {
 		const sock = net.connect({ port, host: '127.0.0.1' });
-		sock.setTimeout(1000);
-		sock.once('connect', () => {
+		let buf = '';
+		const done = (v) => {
 			sock.destroy();
-			resolve(true);
+			resolve(v);
+		};
+		sock.setTimeout(timeoutMs, () => done(false));
+		sock.once('error', () => done(false));
+		sock.once('connect', () => (send ? sock.write(send) : done(true)));
+		sock.on('data', (d) => {
+			buf += d.toString();
+			if (buf.includes(expect)) done(true);
 		});
-		sock.once('timeout', () => {
-			sock.destroy();
-			resolve(false);
-		});
-		sock.once('error', () => resolve(false));
 	});
 }
 
+/** true if something already listens on 127.0.0.1:port */
+export const isPortInUse = (port) => tcpProbe(port, null, null, 1000);
+
 /**
- * The environment n8n runs with. Exported so CLI commands (import:workflow, ...) use the same
- * user folder / settings as the server.
- * This package is loaded from <dataDir>/.n8n/nodes (see installPackage), where every n8n looks.
- * @param {{ port?: number, dataDir: string, runnersBrokerPort?: number, line?: string }} o
+ * The environment n8n (the runtime `rt` of ensureN8n) runs with, the server's and its CLI commands' (n8nCli): the
+ * same user folder and settings. This package is loaded from <dataDir>/.n8n/nodes (installPackage).
  */
-export function n8nEnv({ port = 5678, dataDir, runnersBrokerPort, line = '2' }) {
+function n8nEnv({ rt, port = 5678, dataDir, runnersBrokerPort }) {
+	const { line } = rt;
 	const env = {
+		...process.env,
+		...rt.env,
 		N8N_USER_FOLDER: path.resolve(dataDir), // n8n keeps everything in <dataDir>/.n8n/
 		DB_TYPE: 'sqlite',
 		DB_SQLITE_POOL_SIZE: '2', // WAL mode, no deprecation warning
@@ -241,18 +173,28 @@ export function n8nEnv({ port = 5678, dataDir, runnersBrokerPort, line = '2' }) 
 		TZ: 'UTC',
 	};
 	if (runnersBrokerPort) env.N8N_RUNNERS_BROKER_PORT = String(runnersBrokerPort);
-	if (String(line) === '2') {
+	if (line === '2') {
 		// 2.x refreshes an MCP server registry from api.n8n.io at startup; nothing else needs it.
 		// (Module names are validated: this list must only hold modules the 2.x line knows.)
 		env.N8N_DISABLED_MODULES = 'mcp-registry';
 	}
-	if (String(line) === '1') {
+	if (line === '1') {
 		// n8n 1.123.x defaults to the isolated-vm expression engine; isolated-vm 6 needs Node >= 22,
 		// so on Node 20 use the legacy (in-process) engine -- the engine every other 1.x release used.
 		env.N8N_EXPRESSION_ENGINE = 'legacy';
 		// task runners are off by default on 1.x (Code node runs in-process); keep the default
 	}
 	return env;
+}
+
+/** n8n's REST API answers JSON (before that, n8n answers 200 "n8n is starting up. Please wait"). */
+async function restAnswers(url) {
+	try {
+		const res = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) });
+		return res.status === 200 && (await res.text()).startsWith('{');
+	} catch {
+		return false;
+	}
 }
 
 async function httpStatus(url, timeoutMs = 2000) {
@@ -267,15 +209,10 @@ async function httpStatus(url, timeoutMs = 2000) {
 
 /**
  * Spawn an n8n process (`n8n start` by default; `webhook` / `worker` for queue mode) and wait until it is ready.
- * @param {{ line?: '2'|'1', command?: 'start'|'webhook'|'worker', port?: number, dataDir: string,
- *           env?: Record<string,string>, readyTimeoutMs?: number, logFile?: string, echo?: boolean,
- *           echoFilter?: (chunk: string) => string, label?: string }} opts
- *   echo: also copy n8n's output to this process's stderr (default false; always kept in memory
- *   and, if given, in logFile); echoFilter rewrites what is echoed.
- *   worker: readiness needs QUEUE_HEALTH_CHECK_ACTIVE=true and QUEUE_HEALTH_CHECK_PORT in env (its /healthz/readiness).
- * @returns {Promise<{ url: string, port: number, line: string, version: string, readyMs: number, command: string,
- *                     child: import('node:child_process').ChildProcess, output: () => string,
- *                     env: Record<string,string>, stop: () => Promise<number|null>, exited: () => any }>}
+ * Its output is always kept in memory and, if given, in logFile; `echo` also copies it to this process's stderr
+ * (`echoFilter` rewrites what is echoed). A worker's readiness needs QUEUE_HEALTH_CHECK_ACTIVE=true and
+ * QUEUE_HEALTH_CHECK_PORT in env. Resolves { url, port, line, version, command, readyMs, child, env, output(),
+ * stop() (→ exit code), exited() }.
  */
 export async function startN8n({
 	line = '2',
@@ -296,113 +233,48 @@ export async function startN8n({
 	if (await isPortInUse(port)) throw new Error(`startN8n: 127.0.0.1:${port} is already in use`);
 	mkdirSync(dataDir, { recursive: true });
 	const runnersBrokerPort = extraEnv.N8N_RUNNERS_BROKER_PORT ? undefined : await getFreePort();
-	const env = {
-		...process.env,
-		...rt.env,
-		...n8nEnv({ port, dataDir, runnersBrokerPort, line: rt.line }),
-		...extraEnv,
-	};
+	const env = { ...n8nEnv({ rt, port, dataDir, runnersBrokerPort }), ...extraEnv };
 	const started = Date.now();
-	const child = spawn(rt.nodeBin, [rt.n8nBin, command], {
+	// own process group: stop() reaps what n8n started (task runners), and so does the exit hook if this process ends
+	// without stopping it; SIGTERM goes to n8n alone, which stops its runners itself
+	const proc = spawnGroup(rt.nodeBin, [rt.n8nBin, command], {
 		cwd: path.resolve(dataDir),
 		env,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		// own process group: stop() can reap what n8n started (task runners) and the exit hook below kills the whole
-		// group if this process ends without stopping it
-		detached: true,
-	});
-	liveGroups.add(child.pid);
-	const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
-	const output = teeOutput(child, {
-		log,
+		logFile,
+		signalLeader: true,
 		echo,
 		echoFilter,
 		prefix: label ? `[${label}] ` : '',
 		maxChars: 4_000_000,
 	});
-	let exited = null;
-	const exitPromise = new Promise((resolve) => {
-		child.on('exit', (code, signal) => {
-			exited = { code, signal };
-			resolve(code);
-		});
-	});
-	// the log stream is closed once the pipes are drained (after 'exit' some output may still be buffered)
-	child.on('close', () => log?.end());
-
-	const stop = async (graceMs = 15_000) => {
-		if (!exited) {
-			child.kill('SIGTERM');
-			const t = sleep(graceMs).then(() => 'timeout');
-			if ((await Promise.race([exitPromise, t])) === 'timeout' && !exited) {
-				child.kill('SIGKILL');
-				await Promise.race([exitPromise, sleep(5000)]);
-			}
-		}
-		// whatever n8n left in its group (a task runner it did not wait for)
-		try {
-			process.kill(-child.pid, 'SIGKILL');
-		} catch {}
-		liveGroups.delete(child.pid);
-		return exited?.code ?? null;
-	};
-
+	const { child, output } = proc;
+	const stop = async (graceMs = 15_000) => (await proc.stop('SIGTERM', graceMs))?.code ?? null;
 	const url = `http://127.0.0.1:${port}`;
-	const deadline = started + readyTimeoutMs;
-	const fail = async (why) => {
-		if (!exited) await stop();
-		throw new Error(
-			`n8n ${rt.version} ${command}${label ? ` (${label})` : ''} ${why}\n` +
-				output().trimEnd().split('\n').slice(-40).join('\n'),
-		);
-	};
 	const logs = ['info', 'debug'].includes(env.N8N_LOG_LEVEL || 'info');
-	/** @type {Array<() => Promise<boolean>>} */
-	let checks;
-	if (command === 'start') {
-		// Readiness, in order (all bounded by readyTimeoutMs):
-		//  1. GET /healthz -> 200 (answers as soon as the HTTP server listens -- even during DB migrations)
-		//  2. GET /healthz/readiness -> 200 (DB connected and migrated)
-		//  3. GET /rest/settings -> JSON (before that, n8n answers 200 "n8n is starting up. Please wait")
-		//  4. the "Editor is now accessible via" log line (printed after active workflows are registered),
-		//     when the log level prints it
-		checks = [
-			async () => (await httpStatus(`${url}/healthz`)) === 200,
-			async () => (await httpStatus(`${url}/healthz/readiness`)) === 200,
-			async () => {
-				try {
-					const res = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) });
-					const body = await res.text();
-					return res.status === 200 && body.startsWith('{');
-				} catch {
-					return false;
-				}
-			},
-			async () => !logs || output().includes('Editor is now accessible via'),
-		];
-	} else if (command === 'webhook') {
-		// `n8n webhook` (queue mode): /healthz, /healthz/readiness, then "Webhook listener waiting for requests."
-		checks = [
-			async () => (await httpStatus(`${url}/healthz`)) === 200,
-			async () => (await httpStatus(`${url}/healthz/readiness`)) === 200,
-			async () => !logs || output().includes('Webhook listener waiting for requests'),
-		];
-	} else {
-		// `n8n worker`: its health server (QUEUE_HEALTH_CHECK_*) answers /healthz/readiness once the queue is set up;
-		// "n8n worker is now ready" is logged after it takes jobs.
-		const hp = env.QUEUE_HEALTH_CHECK_ACTIVE === 'true' ? env.QUEUE_HEALTH_CHECK_PORT : undefined;
-		checks = [
-			async () => !hp || (await httpStatus(`http://127.0.0.1:${hp}/healthz/readiness`)) === 200,
-			async () => !logs || output().includes('n8n worker is now ready'),
-		];
-	}
-	for (const check of checks) {
-		while (!(await check())) {
-			if (exited)
-				await fail(`exited before becoming ready (code ${exited.code}, signal ${exited.signal})`);
-			if (Date.now() > deadline) await fail(`not ready on ${url} after ${readyTimeoutMs / 1000} s`);
-			await sleep(200);
-		}
+	const logged = (line) => async () => !logs || output().includes(line);
+	const answers200 = (u) => async () => (await httpStatus(u)) === 200;
+	const hp = env.QUEUE_HEALTH_CHECK_ACTIVE === 'true' ? env.QUEUE_HEALTH_CHECK_PORT : undefined;
+	const health = [answers200(`${url}/healthz`), answers200(`${url}/healthz/readiness`)];
+	// Readiness, in order, all bounded by readyTimeoutMs. /healthz answers as soon as the HTTP server listens (even
+	// during DB migrations), /healthz/readiness once the DB is connected and migrated; `n8n start` then answers
+	// /rest/settings with JSON and logs "Editor is now accessible via" after active workflows are registered. A
+	// worker's health server (QUEUE_HEALTH_CHECK_*) answers once the queue is set up; it logs "n8n worker is now
+	// ready" after it takes jobs. Log lines only count at a log level that prints them.
+	const checks = {
+		start: [...health, () => restAnswers(url), logged('Editor is now accessible via')],
+		webhook: [...health, logged('Webhook listener waiting for requests')],
+		worker: [
+			async () => !hp || (await answers200(`http://127.0.0.1:${hp}/healthz/readiness`)()),
+			logged('n8n worker is now ready'),
+		],
+	}[command];
+	const what = `n8n ${rt.version} ${command}${label ? ` (${label})` : ''} on ${url}`;
+	try {
+		for (const check of checks)
+			await waitUntil(what, check, { timeoutMs: readyTimeoutMs, since: started, proc });
+	} catch (error) {
+		await stop();
+		throw error;
 	}
 	const readyMs = Date.now() - started;
 	return {
@@ -416,38 +288,20 @@ export async function startN8n({
 		env,
 		output,
 		stop,
-		exited: () => exited,
+		exited: proc.exited,
 	};
 }
 
 /**
- * Run an n8n CLI command (import:workflow, publish:workflow, ...) against a data dir.
- * Use the same dataDir as the server (the encryption key lives in <dataDir>/.n8n/config).
- * @param {{ line?: '2'|'1', dataDir: string, args: string[], env?: Record<string,string>,
- *           timeoutMs?: number }} o
- * @returns {Promise<{ output: string, ms: number }>} rejects with the last output lines on failure
+ * Run an n8n CLI command (import:credentials, ...) against a data dir: the same dataDir as the server (the
+ * encryption key lives in <dataDir>/.n8n/config). Resolves { output, ms }; rejects with the last output lines.
  */
-export async function n8nCli({
-	line = '2',
-	dataDir,
-	args,
-	env: extraEnv = {},
-	timeoutMs = 180_000,
-}) {
+export async function n8nCli({ line = '2', dataDir, args, timeoutMs = 180_000 }) {
 	const rt = await ensureN8n(String(line));
 	mkdirSync(dataDir, { recursive: true });
-	const env = {
-		...process.env,
-		...rt.env,
-		...n8nEnv({ dataDir, line: rt.line }),
-		N8N_LOG_LEVEL: 'warn',
-		...extraEnv,
-	};
-	const { output, ms } = await runBounded(rt.nodeBin, [rt.n8nBin, ...args], {
-		cwd: path.resolve(dataDir),
-		env,
-		timeoutMs,
-		label: `n8n ${args.join(' ')}`,
-	});
+	const env = { ...n8nEnv({ rt, dataDir }), N8N_LOG_LEVEL: 'warn' };
+	const label = `n8n ${args.join(' ')}`;
+	const opts = { cwd: path.resolve(dataDir), env, timeoutMs, label };
+	const { output, ms } = await runBounded(rt.nodeBin, [rt.n8nBin, ...args], opts);
 	return { output, ms };
 }

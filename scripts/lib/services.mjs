@@ -1,106 +1,30 @@
 // Throwaway services for the queue-mode suite, on 127.0.0.1 only: a PostgreSQL 15 cluster, a redis-server, and
 // an n8n queue-mode topology (one main, two webhook processors, two workers) on the line-2 runtime.
-// node: builtins only. Every wait is bounded; every process started here runs in its own process group and is
-// stopped by its own stop(); a process 'exit' hook SIGKILLs whatever is left (a crashed test run leaks nothing).
-import { execFileSync, spawn } from 'node:child_process';
+// node: builtins only. Every wait is bounded; every process started here runs in its own process group (spawnGroup:
+// stopped by its own stop(), SIGKILLed when this process exits).
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { getFreePort, installPackage, startN8n } from './n8n-process.mjs';
-import { runBounded, teeOutput } from './run.mjs';
+import { getFreePort, installPackage, startN8n, tcpProbe } from './n8n-process.mjs';
+import { runBounded, spawnGroup, waitUntil } from './run.mjs';
 
 /** Debian's PostgreSQL 15 binaries (apt-get install postgresql); PG_BIN_DIR overrides. */
-export const PG_BIN_DIR = process.env.PG_BIN_DIR || '/usr/lib/postgresql/15/bin';
+const PG_BIN_DIR = process.env.PG_BIN_DIR || '/usr/lib/postgresql/15/bin';
 /**
- * Runs SQL (or a script on stdin) with psql against a started PostgreSQL ({ host, port, user, database }) and returns
- * its unaligned, tuples-only output, trimmed.
- * @param {{ host: string, port: number, user: string, database: string }} pg
- * @param {string} sql
- * @param {string} [input]
+ * Runs SQL (or a script on stdin, `input`) with psql against a started PostgreSQL ({ host, port, user, database })
+ * and returns its unaligned, tuples-only output, trimmed.
  */
 export function psql(pg, sql, input) {
-	return execFileSync(
-		path.join(PG_BIN_DIR, 'psql'),
-		[
-			...['-h', pg.host, '-p', String(pg.port), '-U', pg.user, '-d', pg.database],
-			...['-Atq', '-v', 'ON_ERROR_STOP=1'],
-			...(input === undefined ? ['-c', sql] : []),
-		],
-		{ encoding: 'utf8', timeout: 60_000, input },
-	).trim();
+	const args = ['-h', pg.host, '-p', String(pg.port), '-U', pg.user, '-d', pg.database, '-Atq'];
+	args.push('-v', 'ON_ERROR_STOP=1', ...(input === undefined ? ['-c', sql] : []));
+	const opts = { encoding: 'utf8', timeout: 60_000, input };
+	return execFileSync(path.join(PG_BIN_DIR, 'psql'), args, opts).trim();
 }
 
-export const REDIS_SERVER = process.env.REDIS_SERVER || 'redis-server';
-
-/** Process groups started here and not yet stopped; killed on exit as a safety net. */
-const groups = new Set();
-process.once('exit', () => {
-	for (const pgid of groups) {
-		try {
-			process.kill(-pgid, 'SIGKILL');
-		} catch {}
-	}
-});
-
-/**
- * A long-running child in its own process group, output teed to logFile and kept (tail) in memory.
- * @returns {{ child, pid: number, output: () => string, exited: () => null | { code: number|null, signal: string|null },
- *             exitPromise: Promise<void>, stop: (signal?: string, graceMs?: number) => Promise<object|null> }}
- */
-function spawnGroup(
-	cmd,
-	args,
-	{ env = process.env, cwd, logFile, uid, gid, label = path.basename(cmd) } = {},
-) {
-	const child = spawn(cmd, args, {
-		cwd,
-		env,
-		uid,
-		gid,
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	const pgid = child.pid;
-	if (pgid) groups.add(pgid);
-	const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
-	const output = teeOutput(child, { log });
-	let exited = null;
-	const exitPromise = new Promise((resolve) => {
-		child.on('error', (error) => {
-			exited = { code: null, signal: null, error: error.message };
-			resolve();
-		});
-		child.on('exit', (code, signal) => {
-			exited = { code, signal };
-			resolve();
-		});
-	});
-	child.on('close', () => log?.end());
-	const stop = async (signal = 'SIGTERM', graceMs = 20_000) => {
-		if (!exited && pgid) {
-			try {
-				process.kill(-pgid, signal);
-			} catch {}
-			const t = sleep(graceMs).then(() => 'timeout');
-			if ((await Promise.race([exitPromise, t])) === 'timeout') {
-				try {
-					process.kill(-pgid, 'SIGKILL');
-				} catch {}
-				await Promise.race([exitPromise, sleep(5000)]);
-			}
-		}
-		// children of the group that outlived the leader
-		try {
-			process.kill(-pgid, 'SIGKILL');
-		} catch {}
-		groups.delete(pgid);
-		return exited;
-	};
-	return { child, pid: pgid, output, exited: () => exited, exitPromise, stop, label };
-}
+const REDIS_SERVER = process.env.REDIS_SERVER || 'redis-server';
 
 /** uid/gid of a system user (`id -u/-g`; node has no getpwnam). */
 function systemUser(name) {
@@ -109,55 +33,34 @@ function systemUser(name) {
 	return { uid: id('-u'), gid: id('-g') };
 }
 
-function tcpProbe(port, send, expect, timeoutMs = 2000) {
-	return new Promise((resolve) => {
-		const sock = net.connect({ port, host: '127.0.0.1' });
-		let buf = '';
-		const done = (v) => {
-			sock.destroy();
-			resolve(v);
-		};
-		sock.setTimeout(timeoutMs, () => done(false));
-		sock.once('error', () => done(false));
-		sock.once('connect', () => (send ? sock.write(send) : done(true)));
-		sock.on('data', (d) => {
-			buf += d.toString();
-			if (buf.includes(expect)) done(true);
-		});
-	});
-}
-
-async function waitUntil(what, fn, { timeoutMs, intervalMs = 200, proc }) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		if (await fn()) return;
-		if (proc?.exited())
-			throw new Error(
-				`${what}: process exited (${JSON.stringify(proc.exited())})\n${proc.output().split('\n').slice(-30).join('\n')}`,
-			);
-		if (Date.now() > deadline)
-			throw new Error(
-				`${what}: not ready after ${timeoutMs / 1000} s\n${proc ? proc.output().split('\n').slice(-30).join('\n') : ''}`,
-			);
-		await sleep(intervalMs);
+/**
+ * `server` (a spawnGroup in temp dir `dir`) once `ready()` (then `setUp()`), bounded; else stopped and thrown.
+ * Its stop() stops it with `signal` (SIGKILL after graceMs) and removes the dir.
+ */
+async function serve(what, server, dir, { ready, setUp, signal, graceMs, timeoutMs, intervalMs }) {
+	const t0 = Date.now();
+	const stop = async () => {
+		await server.stop(signal, graceMs);
+		rmSync(dir, { recursive: true, force: true });
+	};
+	try {
+		await waitUntil(what, ready, { timeoutMs, intervalMs, proc: server });
+		await setUp?.();
+	} catch (error) {
+		await stop();
+		throw error;
 	}
+	return { host: '127.0.0.1', dir, readyMs: Date.now() - t0, output: server.output, stop };
 }
 
 /**
  * A throwaway PostgreSQL 15 cluster on 127.0.0.1:<free port>, in a temp dir, trust authentication (loopback only),
  * durability off (fsync, synchronous_commit, full_page_writes: a test database), with one database.
  * initdb refuses to run as root, so as root every server binary runs as the `postgres` system user (spawn's
- * uid/gid) in a temp dir it owns; as another user it runs as that user.
- * @param {{ port?: number, database?: string, logFile?: string, readyTimeoutMs?: number }} [o]
- * @returns {Promise<{ host: string, port: number, user: string, password: string, database: string, dir: string,
- *                     readyMs: number, output: () => string, stop: () => Promise<void> }>}
+ * uid/gid) in a temp dir it owns; as another user it runs as that user. Resolves { host, port, user, password,
+ * database, dir, readyMs, output(), stop() }.
  */
-export async function startPostgres({
-	port,
-	database = 'n8n',
-	logFile,
-	readyTimeoutMs = 120_000,
-} = {}) {
+export async function startPostgres({ logFile } = {}) {
 	const t0 = Date.now();
 	const bin = (name) => path.join(PG_BIN_DIR, name);
 	if (!existsSync(bin('initdb')))
@@ -168,152 +71,72 @@ export async function startPostgres({
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'pg15-'));
 	if (asUser.uid !== undefined) chownSync(dir, asUser.uid, asUser.gid);
 	const dataDir = path.join(dir, 'data');
-	const user = 'postgres';
+	const [user, database] = ['postgres', 'n8n'];
 	// bounded, as the cluster's owner; a tiny env (HOME must be readable by that user)
-	const pgEnv = { PATH: process.env.PATH, HOME: dir, LANG: 'C', LC_ALL: 'C', TZ: 'UTC' };
-	const runAs = (cmd, args, label, timeoutMs = 120_000) =>
-		new Promise((resolve, reject) => {
-			const p = spawnGroup(cmd, args, { env: pgEnv, cwd: dir, logFile, ...asUser, label });
-			const timer = setTimeout(() => void p.stop('SIGKILL', 0), timeoutMs);
-			p.exitPromise.then(() => {
-				clearTimeout(timer);
-				groups.delete(p.pid);
-				const e = p.exited();
-				if (e?.code === 0) resolve(p.output());
-				else
-					reject(
-						new Error(
-							`${label} failed (${JSON.stringify(e)}):\n${p.output().split('\n').slice(-20).join('\n')}`,
-						),
-					);
-			});
-		});
+	const env = { PATH: process.env.PATH, HOME: dir, LANG: 'C', LC_ALL: 'C', TZ: 'UTC' };
 	try {
-		await runAs(
+		await runBounded(
 			bin('initdb'),
 			['-D', dataDir, '-U', user, '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
-			'initdb',
+			{ env, cwd: dir, logFile, ...asUser, label: 'initdb', timeoutMs: 120_000, tailLines: 20 },
 		);
 	} catch (error) {
 		rmSync(dir, { recursive: true, force: true });
 		throw error;
 	}
-	const pgPort = port ?? (await getFreePort());
+	const port = await getFreePort();
 	const server = spawnGroup(
 		bin('postgres'),
 		[
-			'-D',
-			dataDir,
-			'-p',
-			String(pgPort),
-			'-h',
-			'127.0.0.1',
-			'-k',
-			dir, // unix socket in our temp dir, not /var/run/postgresql (a system cluster may own it)
-			'-c',
-			'fsync=off',
-			'-c',
-			'synchronous_commit=off',
-			'-c',
-			'full_page_writes=off',
-			'-c',
-			'max_connections=100',
+			...['-D', dataDir, '-p', String(port), '-h', '127.0.0.1'],
+			// unix socket in our temp dir, not /var/run/postgresql (a system cluster may own it)
+			...['-k', dir, '-c', 'fsync=off', '-c', 'synchronous_commit=off'],
+			...['-c', 'full_page_writes=off', '-c', 'max_connections=100'],
 		],
-		{ env: pgEnv, cwd: dir, logFile, ...asUser, label: 'postgres' },
+		{ env, cwd: dir, logFile, ...asUser },
 	);
-	const stop = async () => {
-		await server.stop('SIGINT', 20_000); // SIGINT = fast shutdown
-		rmSync(dir, { recursive: true, force: true });
-	};
-	try {
-		await waitUntil(
-			`postgres on 127.0.0.1:${pgPort}`,
-			async () => {
-				try {
-					await runBounded(
-						bin('pg_isready'),
-						['-h', '127.0.0.1', '-p', String(pgPort), '-U', user, '-t', '2'],
-						{ env: pgEnv, timeoutMs: 10_000 },
-					);
-					return true;
-				} catch {
-					return false;
-				}
-			},
-			{ timeoutMs: readyTimeoutMs, intervalMs: 300, proc: server },
-		);
-		await runBounded(
-			bin('createdb'),
-			['-h', '127.0.0.1', '-p', String(pgPort), '-U', user, database],
-			{ env: pgEnv, timeoutMs: 30_000 },
-		);
-	} catch (error) {
-		await stop();
-		throw error;
-	}
-	return {
-		host: '127.0.0.1',
-		port: pgPort,
-		user,
-		password: 'trust-auth-unused',
-		database,
-		dir,
-		readyMs: Date.now() - t0,
-		output: server.output,
-		stop,
-	};
+	const client = (name, args, timeoutMs) =>
+		runBounded(bin(name), ['-h', '127.0.0.1', '-p', String(port), '-U', user, ...args], {
+			env,
+			timeoutMs,
+		});
+	const pg = await serve(`postgres on 127.0.0.1:${port}`, server, dir, {
+		ready: () =>
+			client('pg_isready', ['-t', '2'], 10_000).then(
+				() => true,
+				() => false,
+			),
+		setUp: () => client('createdb', [database], 30_000),
+		signal: 'SIGINT', // fast shutdown
+		graceMs: 20_000,
+		timeoutMs: 120_000,
+		intervalMs: 300,
+	});
+	return { ...pg, port, user, password: 'trust-auth-unused', database, readyMs: Date.now() - t0 };
 }
 
 /**
  * A throwaway redis-server on 127.0.0.1:<free port>: no persistence (--save '' --appendonly no), its dir a temp dir.
- * @param {{ port?: number, logFile?: string, readyTimeoutMs?: number }} [o]
  */
-export async function startRedis({ port, logFile, readyTimeoutMs = 60_000 } = {}) {
-	const t0 = Date.now();
+export async function startRedis({ logFile } = {}) {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'redis-'));
-	const redisPort = port ?? (await getFreePort());
+	const port = await getFreePort();
 	const server = spawnGroup(
 		REDIS_SERVER,
 		[
-			'--bind',
-			'127.0.0.1',
-			'--port',
-			String(redisPort),
-			'--save',
-			'',
-			'--appendonly',
-			'no',
-			'--dir',
-			dir,
-			'--protected-mode',
-			'yes',
-			'--daemonize',
-			'no',
+			...['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'],
+			...['--dir', dir, '--protected-mode', 'yes', '--daemonize', 'no'],
 		],
-		{ cwd: dir, logFile, label: 'redis-server' },
+		{ cwd: dir, logFile },
 	);
-	const stop = async () => {
-		await server.stop('SIGTERM', 10_000);
-		rmSync(dir, { recursive: true, force: true });
-	};
-	try {
-		await waitUntil(
-			`redis on 127.0.0.1:${redisPort}`,
-			() => tcpProbe(redisPort, 'PING\r\n', '+PONG'),
-			{ timeoutMs: readyTimeoutMs, proc: server },
-		);
-	} catch (error) {
-		await stop();
-		throw error;
-	}
-	return {
-		host: '127.0.0.1',
-		port: redisPort,
-		dir,
-		readyMs: Date.now() - t0,
-		output: server.output,
-		stop,
-	};
+	const redis = await serve(`redis on 127.0.0.1:${port}`, server, dir, {
+		ready: () => tcpProbe(port, 'PING\r\n', '+PONG'),
+		signal: 'SIGTERM',
+		graceMs: 10_000,
+		timeoutMs: 60_000,
+		intervalMs: 200,
+	});
+	return { ...redis, port };
 }
 
 /**
@@ -327,9 +150,7 @@ export async function startRedis({ port, logFile, readyTimeoutMs = 60_000 } = {}
  * N8N_PORT and task-runner broker port (N8N_RUNNERS_BROKER_PORT, default 5679 for all), the worker its own health
  * port (QUEUE_HEALTH_CHECK_PORT defaults to 5678, main's default port); one N8N_ENCRYPTION_KEY for all (credentials
  * written by main are decrypted by the others). Logs at debug level, one file per process start in logDir.
- *
- * @param {{ tarball: string, logDir: string, line?: '2'|'1', env?: Record<string,string>, echo?: boolean,
- *           readyTimeoutMs?: number, workers?: 1|2 }} o
+ * `workers`: 1 or 2; `env` is added to every process's.
  */
 export async function startQueueTopology({
 	tarball,
@@ -352,7 +173,6 @@ export async function startQueueTopology({
 		await pg.stop();
 		throw error;
 	}
-	const encryptionKey = randomBytes(24).toString('hex');
 	const common = {
 		NODE_ENV: 'production', // vitest sets NODE_ENV=test, with which n8n exits at start
 		N8N_LOG_LEVEL: 'debug',
@@ -365,7 +185,7 @@ export async function startQueueTopology({
 		EXECUTIONS_MODE: 'queue',
 		QUEUE_BULL_REDIS_HOST: redis.host,
 		QUEUE_BULL_REDIS_PORT: String(redis.port),
-		N8N_ENCRYPTION_KEY: encryptionKey,
+		N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
 		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 		EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 		EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
@@ -373,18 +193,6 @@ export async function startQueueTopology({
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 		...extraEnv,
 	};
-	/** userFolder → has the package? (installed once per folder) */
-	const folders = new Map();
-	async function userFolder(name, withPackage) {
-		const dir = path.join(root, name);
-		if (!folders.has(dir)) {
-			mkdirSync(dir, { recursive: true });
-			if (withPackage) await installPackage({ userFolder: dir, tarball, line });
-			folders.set(dir, withPackage);
-		}
-		return dir;
-	}
-
 	/** role → { name, command, port, dataDir, extra } and its running n8n (or undefined) */
 	const procs = {};
 	let starts = 0;
@@ -392,41 +200,29 @@ export async function startQueueTopology({
 		const p = procs[name];
 		const logFile = path.join(logDir, `${String(++starts).padStart(2, '0')}-${name}.log`);
 		p.logFiles.push(logFile);
-		p.n8n = await startN8n({
-			line,
-			command: p.command,
-			port: p.port,
-			dataDir: p.dataDir,
-			env: { ...common, ...p.extra() },
-			logFile,
-			echo,
-			label: name,
-			readyTimeoutMs,
-		});
+		const env = { ...common, ...p.extra() };
+		// p's command, port and dataDir
+		p.n8n = await startN8n({ ...p, line, env, logFile, echo, label: name, readyTimeoutMs });
 		p.url = p.n8n.url;
 		return p;
 	}
-	async function define(
-		name,
-		command,
-		{ withPackage = true, folderName = name, extra = () => ({}) } = {},
-	) {
+	async function define(name, command, { withPackage = true, extra = () => ({}) } = {}) {
+		const dataDir = path.join(root, name);
+		mkdirSync(dataDir, { recursive: true });
+		if (withPackage) await installPackage({ userFolder: dataDir, tarball, line });
 		const p = {
 			name,
 			command,
 			port: await getFreePort(),
-			dataDir: await userFolder(folderName, withPackage),
+			dataDir,
 			withPackage,
 			extra,
 			logFiles: [],
-			n8n: undefined,
-			url: undefined,
 		};
 		if (command === 'worker') {
 			// QUEUE_HEALTH_CHECK_PORT defaults to 5678 (main's default port): each worker its own; its /healthz/readiness
 			// is how startN8n knows the worker is up
 			const healthPort = await getFreePort();
-			p.healthPort = healthPort;
 			// (its default address is '::', every interface: loopback only here)
 			p.extra = () => ({
 				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
@@ -440,11 +236,8 @@ export async function startQueueTopology({
 	}
 
 	const topology = {
-		root,
-		logDir,
 		pg,
 		redis,
-		encryptionKey,
 		procs,
 		/** The running process of a role. */
 		get(name) {
@@ -461,10 +254,6 @@ export async function startQueueTopology({
 			const code = await p.n8n.stop();
 			p.n8n = undefined;
 			return code;
-		},
-		async start(name) {
-			if (procs[name]?.n8n) throw new Error(`queue topology: ${name} already running`);
-			return await launch(name);
 		},
 		async restart(name) {
 			await topology.stop(name);
