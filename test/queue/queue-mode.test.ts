@@ -24,7 +24,7 @@ import {
 	type ProviderId,
 } from '../../src/internal';
 // @ts-expect-error plain ESM helper without types
-import { startQueueTopology } from '../../scripts/lib/services.mjs';
+import { psql, startQueueTopology } from '../../scripts/lib/services.mjs';
 // @ts-expect-error plain ESM helper without types
 import { tarballForRun } from '../../scripts/lib/n8n-process.mjs';
 import { startFakeSmartComply, type FakeSmartComply } from '../fake/smartcomply-server.mjs';
@@ -562,6 +562,17 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 2 workers', () => {
 		expect(endpoint.url).toBe(wf.urlOn(url('webhook1')));
 		expect([...endpoint.events].sort()).toEqual(['notice.created', 'webhook.test']);
 		watched.add(endpoint.signing_secret);
+		// n8n 2.x publishes in the background: the webhook answers (above) before main has saved the node's static
+		// data with the endpoint and its sealed secret, and until then a delivery is refused 401 (the provider retries)
+		let saved = false;
+		for (let i = 0; i < 150 && !saved; i++) {
+			saved = psql(
+				topo.pg,
+				`select "staticData" from workflow_entity where id = '${wf.id}'`,
+			).includes(endpoint.id);
+			if (!saved) await sleep(200);
+		}
+		expect(saved, 'endpoint saved in the workflow static data').toBe(true);
 
 		const test = await fake.sendTest(endpoint.id);
 		expect(test.status).toBe(200);
