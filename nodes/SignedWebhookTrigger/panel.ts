@@ -1,24 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { SIGNED_PRESET_IDS, SIGNED_PRESETS } from '../../src/internal';
-import { EVENT_FILTER, optionsProperty } from '../shared/properties';
+import { list, notice } from '../shared/notice';
+import { eventChoiceProperties, optionsProperty } from '../shared/properties';
 import { TEST_URL_STEPS } from '../shared/try-it';
 import { DEFAULT_RETRY_MEMORY } from '../shared/copies';
 import { schemeProperties } from './scheme-properties';
 import { CUSTOM_SENDER } from './settings-of';
-
-// n8n 2.x's notices keep <a>, <ul> and <li> and strip every other tag (properties.ts says the same).
-const list = (items: readonly string[]) =>
-	`<ul>${items.map((item) => `<li>${item}</li>`).join('')}</ul>`;
-
-function notice(name: string, text: string, show?: Record<string, string[]>): INodeProperties {
-	return {
-		displayName: text,
-		name,
-		type: 'notice',
-		default: '',
-		...(show ? { displayOptions: { show } } : {}),
-	};
-}
 
 const setupNotice = notice(
 	'setupNotice',
@@ -51,40 +38,16 @@ const tryItNotices: INodeProperties[] = [
 	),
 ];
 
-/** The event filter: every event, or the names typed in (settings.ts selectedEvents reads these two). */
-const eventProperties: INodeProperties[] = [
-	{
-		displayName: 'Events',
-		name: 'eventFilter',
-		type: 'options',
-		// EVENT_FILTER.all, written out: n8n's lint reads a parameter's default from the literal only
-		default: 'all',
-		options: [
-			{
-				name: 'All Events',
-				value: EVENT_FILTER.all,
-				action: 'On every signed webhook',
-				description: 'Every verified delivery starts the workflow',
-			},
-			{
-				name: 'Only the Events Named Below',
-				value: EVENT_FILTER.named,
-				action: 'On signed webhook events you name',
-				description: 'Only deliveries whose event is typed in Event Names start the workflow',
-			},
-		],
-	},
-	{
-		displayName: 'Event Names',
-		name: 'eventNames',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. push, pull_request',
-		description:
-			"Comma-separated event names to accept; empty accepts every event. The name is read where the sender puts it (GitHub: X-GitHub-Event; Shopify: X-Shopify-Topic; Stripe and Standard Webhooks: the body's type; Slack: event.type).",
-		displayOptions: { show: { eventFilter: [EVENT_FILTER.named] } },
-	},
-];
+/** The event filter: every event, or the names typed in. */
+const eventProperties = eventChoiceProperties({
+	allAction: 'On every signed webhook',
+	allDescription: 'Every verified delivery starts the workflow',
+	namedAction: 'On signed webhook events you name',
+	namedDescription: 'Only deliveries whose event is typed in Event Names start the workflow',
+	namesPlaceholder: 'e.g. push, pull_request',
+	namesDescription:
+		"Comma-separated event names to accept; empty accepts every event. The name is read where the sender puts it (GitHub: X-GitHub-Event; Shopify: X-Shopify-Topic; Stripe and Standard Webhooks: the body's type; Slack: event.type).",
+});
 
 /** Senders whose scheme signs a timestamp; for Custom, the scheme decides (the tolerance option shows by these). */
 const UNTIMED_SENDERS = SIGNED_PRESET_IDS.filter(

@@ -6,46 +6,69 @@ import { EVENT_FILTER } from './settings';
 
 export { EVENT_FILTER };
 
+/** What the All/Named event choice says: n8n's nodes panel lists the two options' actions as trigger actions. */
+export interface EventChoiceWording {
+	allAction: string;
+	allDescription: string;
+	namedAction: string;
+	namedDescription: string;
+	namesPlaceholder: string;
+	namesDescription: string;
+}
+
+/**
+ * For senders with no catalogue to list: a choice between every event and the ones typed in (settings.ts
+ * selectedEvents reads these two), so that n8n's nodes panel lists two trigger actions, as it lists the catalogue's
+ * events for the others (it reads the options of the property called "Events").
+ */
+export function eventChoiceProperties(wording: EventChoiceWording): INodeProperties[] {
+	return [
+		{
+			displayName: 'Events',
+			name: 'eventFilter',
+			type: 'options',
+			// EVENT_FILTER.all, written out: n8n's lint reads a parameter's default from the literal only
+			default: 'all',
+			options: [
+				{
+					name: 'All Events',
+					value: EVENT_FILTER.all,
+					action: wording.allAction,
+					description: wording.allDescription,
+				},
+				{
+					name: 'Only the Events Named Below',
+					value: EVENT_FILTER.named,
+					action: wording.namedAction,
+					description: wording.namedDescription,
+				},
+			],
+		},
+		{
+			displayName: 'Event Names',
+			name: 'eventNames',
+			type: 'string',
+			default: '',
+			placeholder: wording.namesPlaceholder,
+			description: wording.namesDescription,
+			displayOptions: { show: { eventFilter: [EVENT_FILTER.named] } },
+		},
+	];
+}
+
 /** The event filter: a multi-select of the documented catalogue, plus names it does not list yet. */
 export function eventProperties(provider: ProviderDefinition): INodeProperties[] {
 	const example = provider.moreEventsExample ?? 'event.name';
 	if (!provider.events) {
-		// No catalogue to list: a choice between every event and the ones typed in, so that n8n's nodes panel lists
-		// two trigger actions here as it lists the catalogue's events for the others (it reads the options of the
-		// property called "Events").
 		const name = provider.displayName;
-		return [
-			{
-				displayName: 'Events',
-				name: 'eventFilter',
-				type: 'options',
-				// EVENT_FILTER.all, written out: n8n's lint reads a parameter's default from the literal only
-				default: 'all',
-				options: [
-					{
-						name: 'All Events',
-						value: EVENT_FILTER.all,
-						action: `On every ${name} event`,
-						description: `Every event ${name} sends starts the workflow`,
-					},
-					{
-						name: 'Only the Events Named Below',
-						value: EVENT_FILTER.named,
-						action: `On ${name} events you name`,
-						description: 'Only the events typed in Event Names start the workflow',
-					},
-				],
-			},
-			{
-				displayName: 'Event Names',
-				name: 'eventNames',
-				type: 'string',
-				default: '',
-				placeholder: `e.g. ${example}`,
-				description: `Comma-separated event names to accept; empty accepts every event. ${name} does not publish its catalogue, so the name is read from ${provider.eventNameSource ?? 'the payload'}.`,
-				displayOptions: { show: { eventFilter: [EVENT_FILTER.named] } },
-			},
-		];
+		return eventChoiceProperties({
+			allAction: `On every ${name} event`,
+			allDescription: `Every event ${name} sends starts the workflow`,
+			namedAction: `On ${name} events you name`,
+			namedDescription: 'Only the events typed in Event Names start the workflow',
+			namesPlaceholder: `e.g. ${example}`,
+			namesDescription: `Comma-separated event names to accept; empty accepts every event. ${name} does not publish its catalogue, so the name is read from ${provider.eventNameSource ?? 'the payload'}.`,
+		});
 	}
 	return [
 		{
