@@ -114,3 +114,14 @@ export function headerOf(headers: Record<string, unknown>, name: string): string
 export function lowerCaseHeaders(headers: Record<string, string>): Record<string, string> {
 	return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 }
+
+/** A delivery as n8n hands it to a trigger (signed on the real clock, header names lower-cased). */
+export function signedRequest(
+	id: ProviderId,
+	payload: Record<string, unknown>,
+	secret = SECRETS[id],
+	options: Parameters<typeof sign>[3] = {},
+) {
+	const rawBody = Buffer.from(JSON.stringify(payload));
+	return { payload, rawBody, headers: lowerCaseHeaders(sign(id, rawBody, secret, options)) };
+}

@@ -9,10 +9,12 @@ import type {
 	IDeduplicationOutput,
 	IExecuteFunctions,
 	IHookFunctions,
+	INodeType,
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
 	IWebhookFunctions,
+	IWebhookResponseData,
 	IWorkflowMetadata,
 	Logger,
 } from 'n8n-workflow';
@@ -58,8 +60,12 @@ function parameterGetter(parameters: Record<string, unknown>) {
 	};
 }
 
-function credentialGetter(credentials: Record<string, ICredentialDataDecryptedObject | Error>) {
+function credentialGetter(
+	credentials: Record<string, ICredentialDataDecryptedObject | Error>,
+	reads = { count: 0 },
+) {
 	return async <T extends object = ICredentialDataDecryptedObject>(type: string): Promise<T> => {
+		reads.count++;
 		const value = credentials[type];
 		if (value instanceof Error) throw value;
 		if (!value) throw new Error(`Node does not have any credentials set for "${type}"`);
@@ -113,8 +119,11 @@ export function webhookContext(options: WebhookDoubleOptions): {
 	context: IWebhookFunctions;
 	response: ResponseRecord;
 	logs: LogEntry[];
+	/** How many times the trigger read its credential. */
+	credentialReads: () => number;
 } {
 	const response: ResponseRecord = { writes: 0 };
+	const reads = { count: 0 };
 	const logs: LogEntry[] = [];
 	const staticData = options.staticData ?? {};
 	const res = {
@@ -122,21 +131,15 @@ export function webhookContext(options: WebhookDoubleOptions): {
 			response.statusCode = code;
 			return res;
 		},
-		json(body: unknown) {
-			response.body = body;
-			response.writes++;
-			return res;
-		},
-		send(body: unknown) {
-			response.body = body;
-			response.writes++;
-			return res;
-		},
-		end() {
-			response.writes++;
-			return res;
-		},
+		json: (body: unknown) => write(body),
+		send: (body: unknown) => write(body),
+		end: () => write(),
 	};
+	function write(...body: unknown[]) {
+		if (body.length > 0) response.body = body[0];
+		response.writes++;
+		return res;
+	}
 	const double: WebhookDouble = {
 		getRequestObject: () =>
 			({
@@ -150,7 +153,7 @@ export function webhookContext(options: WebhookDoubleOptions): {
 		getNodeParameter: parameterGetter(
 			options.parameters ?? {},
 		) as IWebhookFunctions['getNodeParameter'],
-		getCredentials: credentialGetter(options.credentials ?? {}),
+		getCredentials: credentialGetter(options.credentials ?? {}, reads),
 		getWorkflowStaticData: (type: string) => {
 			if (type !== 'node') throw new Error(`unexpected static data type ${type}`);
 			return staticData;
@@ -166,7 +169,12 @@ export function webhookContext(options: WebhookDoubleOptions): {
 				(Array.isArray(data) ? data : [data]).map((json) => ({ json })),
 		},
 	};
-	return { context: double as unknown as IWebhookFunctions, response, logs };
+	return {
+		context: double as unknown as IWebhookFunctions,
+		response,
+		logs,
+		credentialReads: () => reads.count,
+	};
 }
 
 // ---------------------------------------------------------------- IExecuteFunctions
@@ -250,6 +258,25 @@ export function executeContext(options: {
 	return { context: double as unknown as IExecuteFunctions, logs };
 }
 
+/** A delivery through the trigger's webhook() and, when accepted, the execute() n8n runs next with its items. */
+export async function runTrigger(
+	trigger: INodeType,
+	options: WebhookDoubleOptions & { store?: ProcessedStore },
+) {
+	const made = webhookContext(options);
+	const out: IWebhookResponseData = await trigger.webhook!.call(made.context);
+	let emitted: INodeExecutionData[][] | undefined;
+	if (out.workflowData) {
+		const exec = executeContext({
+			...options,
+			items: out.workflowData[0],
+			store: options.store ?? new ProcessedStore(),
+		});
+		emitted = (await trigger.execute!.call(exec.context)) as INodeExecutionData[][];
+	}
+	return { ...made, out, emitted };
+}
+
 // ---------------------------------------------------------------- IHookFunctions
 
 type HookDouble = Pick<
@@ -280,15 +307,6 @@ export interface HookDoubleOptions {
 export interface HttpCall {
 	credentialType: string;
 	options: IHttpRequestOptions;
-}
-
-class HttpStatusError extends Error {
-	constructor(
-		readonly httpCode: string,
-		message: string,
-	) {
-		super(message);
-	}
 }
 
 export function hookContext(options: HookDoubleOptions): {
@@ -349,16 +367,16 @@ export function hookContext(options: HookDoubleOptions): {
 			}
 		}
 		if (!request.ignoreHttpStatusErrors && response.status >= 400) {
-			throw new HttpStatusError(
-				String(response.status),
-				`Request failed with status code ${response.status}`,
-			);
+			const message = `Request failed with status code ${response.status}`;
+			throw Object.assign(new Error(message), { httpCode: String(response.status) });
 		}
 		if (request.returnFullResponse) {
+			const headers: Record<string, string> = {};
+			response.headers.forEach((value, key) => void (headers[key] = value));
 			return {
 				statusCode: response.status,
 				statusMessage: response.statusText,
-				headers: headersOf(response),
+				headers,
 				body: parsed,
 			};
 		}
@@ -387,12 +405,4 @@ export function hookContext(options: HookDoubleOptions): {
 		},
 	};
 	return { context: double as unknown as IHookFunctions, staticData, logs, http };
-}
-
-function headersOf(response: Response): Record<string, string> {
-	const out: Record<string, string> = {};
-	response.headers.forEach((value, key) => {
-		out[key] = value;
-	});
-	return out;
 }
