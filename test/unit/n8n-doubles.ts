@@ -18,6 +18,7 @@ import type {
 	IWorkflowMetadata,
 	Logger,
 } from 'n8n-workflow';
+import { expect } from 'vitest';
 
 export type LogEntry = {
 	level: 'error' | 'warn' | 'info' | 'debug';
@@ -275,6 +276,33 @@ export async function runTrigger(
 		emitted = (await trigger.execute!.call(exec.context)) as INodeExecutionData[][];
 	}
 	return { ...made, out, emitted };
+}
+export type TriggerRun = Awaited<ReturnType<typeof runTrigger>>;
+
+/** The delivery started the workflow's nodes: nothing written, the trigger emitted exactly the payload, once. */
+export function expectRan(result: TriggerRun, payload: object) {
+	expect(result.response.writes).toBe(0);
+	expect(result.out.noWebhookResponse).toBeUndefined();
+	expect(result.out.workflowData).toHaveLength(1);
+	expect(result.out.workflowData![0]).toHaveLength(1);
+	expect(result.out.workflowData![0][0].json).toEqual(payload);
+	expect(result.emitted).toEqual([[{ json: payload, pairedItem: { item: 0 } }]]);
+}
+
+/** Refused: the answer written once with `status` and a reason, nothing run. */
+export function expectRefused(result: TriggerRun, status: number, reason: RegExp) {
+	expect(result.out).toEqual({ noWebhookResponse: true });
+	expect(result.emitted).toBeUndefined();
+	expect(result.response.statusCode).toBe(status);
+	expect(result.response.writes).toBe(1);
+	expect((result.response.body as { error: string }).error).toMatch(reason);
+}
+
+/** Answered 200 without running (n8n writes the webhookResponse): a copy, or `ignored` for another reason. */
+export function expectIgnored(result: TriggerRun, ignored = 'duplicate delivery') {
+	expect(result.response.writes).toBe(0);
+	expect(result.out).toEqual({ webhookResponse: { received: true, ignored } });
+	expect(result.emitted).toBeUndefined();
 }
 
 // ---------------------------------------------------------------- IHookFunctions

@@ -1,6 +1,6 @@
 // The Signed Webhook Trigger through n8n's IWebhookFunctions and IExecuteFunctions (typed doubles): each Sender
 // preset with deliveries signed by signSigned, the Custom scheme, fail-closed setup, rotation, copies, event filter.
-import type { ICredentialDataDecryptedObject, INodeExecutionData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import {
 	SIGNED_PRESET_IDS,
@@ -12,7 +12,15 @@ import {
 import { SignedWebhookTrigger } from '../../nodes/SignedWebhookTrigger/SignedWebhookTrigger.node';
 import { DELIVERY_FIELD } from '../../nodes/shared/delivery-note';
 import { lowerCaseHeaders, tamper } from './helpers';
-import { executeContext, freshNode, ProcessedStore, webhookContext } from './n8n-doubles';
+import {
+	executeContext,
+	expectIgnored,
+	expectRan,
+	expectRefused,
+	freshNode,
+	ProcessedStore,
+	runTrigger,
+} from './n8n-doubles';
 
 const TYPE = 'n8n-nodes-smart-webhooks.signedWebhookTrigger';
 /** Standard Webhooks secrets are whsec_<base64>; the others are any string. */
@@ -60,36 +68,9 @@ async function deliver(
 		ids?: ReturnType<typeof freshNode>;
 	} = {},
 ) {
-	const { context, response, logs } = webhookContext({
-		request: { headers: delivery.headers, rawBody: delivery.rawBody },
-		...ids,
-		parameters,
-		credentials: { signedWebhookApi: credential },
-	});
-	const trigger = new SignedWebhookTrigger();
-	const out = await trigger.webhook.call(context);
-	let emitted: INodeExecutionData[][] | undefined;
-	if (out.workflowData) {
-		const exec = executeContext({ items: out.workflowData[0], ...ids, parameters, store });
-		emitted = (await trigger.execute.call(exec.context)) as INodeExecutionData[][];
-	}
-	return { out, response, logs, emitted };
-}
-
-function expectRan(result: Awaited<ReturnType<typeof deliver>>, payload: object) {
-	expect(result.response.writes).toBe(0);
-	expect(result.emitted).toEqual([[{ json: payload, pairedItem: { item: 0 } }]]);
-}
-
-function expectRefused(
-	result: Awaited<ReturnType<typeof deliver>>,
-	status: number,
-	reason: RegExp,
-) {
-	expect(result.out).toEqual({ noWebhookResponse: true });
-	expect(result.emitted).toBeUndefined();
-	expect(result.response.statusCode).toBe(status);
-	expect((result.response.body as { error: string }).error).toMatch(reason);
+	const credentials = { signedWebhookApi: credential };
+	const options = { request: delivery, ...ids, parameters, credentials, store };
+	return await runTrigger(new SignedWebhookTrigger(), options);
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -134,9 +115,7 @@ describe.each(SIGNED_PRESET_IDS)('Sender %s', (id) => {
 		const ids = freshNode(TYPE);
 		const d = presetDelivery(id);
 		expectRan(await deliver(d, { parameters, ids }), d.payload);
-		const copy = await deliver(d, { parameters, ids });
-		expect(copy.out.workflowData).toBeUndefined();
-		expect(copy.out.webhookResponse).toEqual({ received: true, ignored: 'duplicate delivery' });
+		expectIgnored(await deliver(d, { parameters, ids }));
 		const marker = presetDelivery(id, SECRET, undefined, { marker: 1 });
 		expectRan(await deliver(marker, { parameters, ids }), marker.payload);
 	});
@@ -145,8 +124,7 @@ describe.each(SIGNED_PRESET_IDS)('Sender %s', (id) => {
 		const d = presetDelivery(id);
 		const named = { ...parameters, eventFilter: 'named' };
 		const other = await deliver(d, { parameters: { ...named, eventNames: 'not.this.one' } });
-		expect(other.out.workflowData).toBeUndefined();
-		expect(other.out.webhookResponse).toMatchObject({ ignored: 'event not selected' });
+		expectIgnored(other, 'event not selected');
 		const event = SIGNED_PRESETS[id].exampleEvent;
 		expectRan(await deliver(d, { parameters: { ...named, eventNames: `x, ${event}` } }), d.payload);
 	});
@@ -233,7 +211,7 @@ describe('Custom sender', () => {
 		const again = signedBy(settings, { meta: { id: 'd-1' }, n: 2 }, 'acme-secret', {
 			event: 'order.paid',
 		});
-		expect((await deliver(again, { parameters, credential, ids })).emitted).toBeUndefined();
+		expectIgnored(await deliver(again, { parameters, credential, ids }));
 		expectRefused(
 			await deliver({ ...d, rawBody: tamper(d.rawBody) }, { parameters, credential }),
 			401,

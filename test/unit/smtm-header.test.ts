@@ -1,12 +1,12 @@
 // SmartMaintenance's required header (credential Header Name + Header Value, the "Headers (optional)" of its webhook
 // form): alone or with the HMAC secret, in the core (receive's requiredHeader) and through the trigger's webhook().
-import type { ICredentialDataDecryptedObject, INodeExecutionData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { providers, receive, serializePayload, sign } from '../../src';
+import { providers, receive } from '../../src';
 import { SmartMaintenanceWebhookApi } from '../../credentials/SmartMaintenanceWebhookApi.credentials';
 import { SmartMaintenanceTrigger } from '../../nodes/SmartMaintenanceTrigger/SmartMaintenanceTrigger.node';
-import { SECRETS, lowerCaseHeaders } from './helpers';
-import { ProcessedStore, executeContext, freshNode, webhookContext } from './n8n-doubles';
+import { SECRETS, signedRequest } from './helpers';
+import { freshNode, runTrigger } from './n8n-doubles';
 
 const SECRET = SECRETS.smartMaintenance;
 const TOKEN = 'Bearer smtm-hdr-4f9a1c7e2b8d6a0f3e5c';
@@ -14,9 +14,8 @@ const HEADER = { name: 'Authorization', value: TOKEN };
 
 function delivery(secret: string, extra: Record<string, string> = {}) {
 	const payload = providers.smartMaintenance.sample('task.completed');
-	const rawBody = serializePayload(payload);
-	const headers = { ...lowerCaseHeaders(sign('smartMaintenance', rawBody, secret)), ...extra };
-	return { payload, rawBody, headers };
+	const d = signedRequest('smartMaintenance', payload, secret);
+	return { ...d, headers: { ...d.headers, ...extra } };
 }
 
 describe('receive() with requiredHeader', () => {
@@ -85,34 +84,18 @@ describe('SmartMaintenance Trigger with a Header Name and Header Value', () => {
 		request: ReturnType<typeof delivery>,
 		credential: ICredentialDataDecryptedObject,
 	) {
-		const { node, workflow } = freshNode('n8n-nodes-smart-webhooks.smartMaintenanceTrigger');
-		let reads = 0;
-		const { context, response, logs } = webhookContext({
-			request: { headers: request.headers, query: {}, rawBody: request.rawBody },
-			node,
-			workflow,
+		const r = await runTrigger(new SmartMaintenanceTrigger(), {
+			request,
+			...freshNode('n8n-nodes-smart-webhooks.smartMaintenanceTrigger'),
 			parameters: { settings: { includeMetadata: true } },
 			credentials: { smartMaintenanceWebhookApi: credential },
 		});
-		const getCredentials = context.getCredentials.bind(context);
-		context.getCredentials = (async (type: string) => {
-			reads++;
-			return await getCredentials(type);
-		}) as typeof context.getCredentials;
-		const trigger = new SmartMaintenanceTrigger();
-		const out = await trigger.webhook.call(context);
-		let emitted: INodeExecutionData[][] | undefined;
-		if (out.workflowData) {
-			const exec = executeContext({
-				items: out.workflowData[0],
-				node,
-				workflow,
-				store: new ProcessedStore(),
-			});
-			emitted = (await trigger.execute.call(exec.context)) as INodeExecutionData[][];
-		}
-		const everything = JSON.stringify({ out, response, logs, emitted });
-		return { out, response, logs, emitted, reads, everything };
+		const { out, response, logs, emitted } = r;
+		return {
+			...r,
+			reads: r.credentialReads(),
+			everything: JSON.stringify({ out, response, logs, emitted }),
+		};
 	}
 
 	const headerOnly = { secret: '', headerName: 'Authorization', headerSecret: TOKEN };
