@@ -1,39 +1,32 @@
 // The demo SmartComply API (`npm run dev -- --demo`): its deliver call reports what the trigger made of the delivery,
 // not only the HTTP status, so a 200 for "event not selected" does not read as a run.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSmartComply, type FakeSmartComply } from '../fake/smartcomply-server.mjs';
+import { loopback } from './helpers';
 
 let fake: FakeSmartComply;
-let receiver: Server;
-let receiverUrl = '';
+let receiver: Awaited<ReturnType<typeof loopback>>;
 /** what the stand-in trigger answers next */
 let answer: { status: number; body: string } = { status: 200, body: '' };
 
 beforeAll(async () => {
 	fake = await startFakeSmartComply({ deliveryTimeoutMs: 5000 });
-	receiver = createServer((req, res) => {
-		req.resume();
-		req.on('end', () => {
-			res.writeHead(answer.status, { 'Content-Type': 'application/json' });
-			res.end(answer.body);
-		});
-	});
-	await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-	receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhook/x/webhook`;
+	receiver = await loopback(() => answer);
 });
 
 afterAll(async () => {
 	await fake.close();
-	await new Promise((resolve) => receiver.close(resolve));
+	await receiver.close();
 });
 
 async function deliver(): Promise<Record<string, unknown>> {
 	const created = await fetch(`${fake.url}/webhooks/endpoints`, {
 		method: 'POST',
 		headers: { Authorization: `Bearer ${fake.apiKey}`, 'Content-Type': 'application/json' },
-		body: JSON.stringify({ url: receiverUrl, events: ['notice.created'] }),
+		body: JSON.stringify({
+			url: `${receiver.origin}/webhook/x/webhook`,
+			events: ['notice.created'],
+		}),
 	});
 	const { id } = (await created.json()) as { id: string };
 	const response = await fetch(`${fake.origin}/__control/deliver`, {

@@ -1,5 +1,15 @@
 import { createHmac } from 'node:crypto';
-import { providers, sign, type ProviderId, type ReceiveResult } from '../../src';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
+import {
+	providers,
+	sign,
+	SmartComplyApiError,
+	type ProviderId,
+	type ReceiveResult,
+	type SmartComplyErrorCode,
+} from '../../src';
 import { PROVIDERS } from '../providers';
 
 /** Test secrets per provider, shaped like the real ones (test/providers.ts). */
@@ -124,4 +134,47 @@ export function signedRequest(
 ) {
 	const rawBody = Buffer.from(JSON.stringify(payload));
 	return { payload, rawBody, headers: lowerCaseHeaders(sign(id, rawBody, secret, options)) };
+}
+
+/** A server on 127.0.0.1 (a webhook receiver) that answers each request with what `answer` makes of it. */
+export async function loopback(
+	answer: (request: {
+		headers: IncomingHttpHeaders;
+		rawBody: Buffer;
+	}) => { status: number; body: string } | Promise<{ status: number; body: string }>,
+) {
+	const server = createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', async () => {
+			const { status, body } = await Promise.resolve()
+				.then(() => answer({ headers: req.headers, rawBody: Buffer.concat(chunks) }))
+				.catch(() => ({ status: 599, body: '' }));
+			res.writeHead(status, { 'Content-Type': 'application/json' });
+			res.end(body);
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		close: () => new Promise((resolve) => server.close(resolve)),
+	};
+}
+
+/** The call fails with a SmartComplyApiError of `code` whose message, stack and JSON contain none of `secrets`. */
+export async function expectApiError(
+	promise: Promise<unknown>,
+	code: SmartComplyErrorCode,
+	...secrets: string[]
+): Promise<SmartComplyApiError> {
+	const error = await promise.then(
+		() => new Error(`expected a ${code} error, got success`),
+		(e: unknown) => e,
+	);
+	expect(error).toBeInstanceOf(SmartComplyApiError);
+	const apiError = error as SmartComplyApiError;
+	expect(apiError.code, apiError.message).toBe(code);
+	const text = `${apiError.message}\n${apiError.stack}\n${JSON.stringify(apiError)}`;
+	for (const secret of secrets) expect(text).not.toContain(secret);
+	return apiError;
 }

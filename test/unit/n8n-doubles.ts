@@ -18,7 +18,10 @@ import type {
 	IWorkflowMetadata,
 	Logger,
 } from 'n8n-workflow';
+import { request as httpRequest } from 'node:http';
+import { PassThrough } from 'node:stream';
 import { expect } from 'vitest';
+import type { smartComplyClient } from '../../nodes/SmartComplyTrigger/n8n-transport';
 
 export type LogEntry = {
 	level: 'error' | 'warn' | 'info' | 'debug';
@@ -433,4 +436,39 @@ export function hookContext(options: HookDoubleOptions): {
 		},
 	};
 	return { context: double as unknown as IHookFunctions, staticData, logs, http };
+}
+
+/**
+ * The SmartComply transport's context with httpRequestWithAuthentication as n8n-core's convertN8nRequestToAxios runs
+ * the options the transport sets (n8n 1.x and 2.x), done with node:http: no redirect followed, abortSignal as the
+ * request's signal, the response stream handed back, any status; the credential's header added. `piped`: the stream
+ * handed back is fed from the response (as a decompressing or progress stream is), so its destroy() does not reach
+ * the socket: the abort signal must. `seen`: the options of each call.
+ */
+export function streamingContext(apiKey: string, baseUrl: string, piped = false) {
+	const seen: Array<Record<string, unknown>> = [];
+	const context = {
+		getCredentials: async () => ({ apiKey, baseUrl, secret: '' }),
+		helpers: {
+			httpRequestWithAuthentication: (_type: string, options: Record<string, unknown>) =>
+				new Promise((resolve, reject) => {
+					seen.push(options);
+					const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+					const headers = {
+						...(options.headers as Record<string, string>),
+						Authorization: `Bearer ${apiKey}`,
+						...(body ? { 'Content-Type': 'application/json' } : {}),
+					};
+					const signal = options.abortSignal as AbortSignal;
+					const method = String(options.method);
+					const req = httpRequest(String(options.url), { method, headers, signal }, (res) => {
+						const stream = piped ? res.pipe(new PassThrough()) : res;
+						resolve({ statusCode: res.statusCode, headers: res.headers, body: stream });
+					});
+					req.on('error', reject);
+					req.end(body);
+				}),
+		},
+	};
+	return { context: context as unknown as Parameters<typeof smartComplyClient>[0], seen };
 }

@@ -1,6 +1,4 @@
 // The SmartComply API client and the registration helpers against the real HTTP fake on 127.0.0.1 (no mocked fetch).
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
 	SmartComplyApiError,
@@ -15,76 +13,31 @@ import {
 	registerEndpoint,
 	unregisterEndpoint,
 	type ReceiveResult,
-	type SmartComplyErrorCode,
 } from '../../src';
 import { startFakeSmartComply, type FakeSmartComply } from '../fake/smartcomply-server.mjs';
-
-/** A real webhook receiver on loopback that runs receive('smartComply', …) with whatever secret it is given. */
-interface Receiver {
-	url: string;
-	secret: string;
-	results: ReceiveResult[];
-	close(): Promise<void>;
-}
-
-async function startReceiver(): Promise<Receiver> {
-	const receiver = { secret: '', results: [] as ReceiveResult[] } as Receiver;
-	const server: Server = createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			const result = receive(
-				'smartComply',
-				{ headers: req.headers, rawBody: Buffer.concat(chunks) },
-				{ secret: receiver.secret },
-			);
-			receiver.results.push(result);
-			res.writeHead(result.status, { 'Content-Type': 'application/json' });
-			res.end(
-				JSON.stringify(result.status === 200 ? { received: true } : { error: result.reason }),
-			);
-		});
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook/abc/webhook`;
-	receiver.close = () => new Promise((resolve) => server.close(() => resolve()));
-	return receiver;
-}
-
-async function expectApiError(
-	promise: Promise<unknown>,
-	code: SmartComplyErrorCode,
-	...mustNotContain: string[]
-): Promise<SmartComplyApiError> {
-	const error = await promise.then(
-		() => {
-			throw new Error(`expected a ${code} error, got success`);
-		},
-		(e: unknown) => e,
-	);
-	expect(error).toBeInstanceOf(SmartComplyApiError);
-	const apiError = error as SmartComplyApiError;
-	expect(apiError.code).toBe(code);
-	for (const secret of mustNotContain) {
-		expect(apiError.message).not.toContain(secret);
-		expect(String(apiError.stack)).not.toContain(secret);
-	}
-	return apiError;
-}
+import { expectApiError, loopback } from './helpers';
 
 let fake: FakeSmartComply;
-let receiver: Receiver;
 let client: SmartComplyClient;
+/** A real webhook receiver on loopback that runs receive('smartComply', …) with whatever secret it is given. */
+const receiver = { url: '', secret: '', results: [] as ReceiveResult[], close: async () => {} };
 
 beforeAll(async () => {
 	fake = await startFakeSmartComply({ deliveryTimeoutMs: 5000 });
-	receiver = await startReceiver();
+	const server = await loopback((request) => {
+		const result = receive('smartComply', request, { secret: receiver.secret });
+		receiver.results.push(result);
+		const body = result.status === 200 ? { received: true } : { error: result.reason };
+		return { status: result.status, body: JSON.stringify(body) };
+	});
+	receiver.url = `${server.origin}/webhook/abc/webhook`;
+	receiver.close = async () => void (await server.close());
 	client = new SmartComplyClient({ baseUrl: fake.url, apiKey: fake.apiKey, timeoutMs: 5000 });
 });
 
 afterAll(async () => {
 	await fake?.close();
-	await receiver?.close();
+	await receiver.close();
 });
 
 afterEach(() => {
@@ -94,6 +47,9 @@ afterEach(() => {
 	receiver.results.length = 0;
 	receiver.secret = '';
 });
+
+const create = (url = receiver.url, events = ['notice.created']) =>
+	client.createEndpoint({ url, events });
 
 describe('SmartComplyClient against the fake API', () => {
 	it('creates an endpoint and returns its signing secret once', async () => {
@@ -119,14 +75,8 @@ describe('SmartComplyClient against the fake API', () => {
 	});
 
 	it('lists and reads endpoints without their secrets', async () => {
-		const a = await client.createEndpoint({
-			url: 'https://a.example/hook',
-			events: ['notice.created'],
-		});
-		const b = await client.createEndpoint({
-			url: 'https://b.example/hook',
-			events: ['test.submitted'],
-		});
+		const a = await create('https://a.example/hook');
+		const b = await create('https://b.example/hook', ['test.submitted']);
 		const list = await client.listEndpoints();
 		expect(list.map((e) => e.id).sort()).toEqual([a.id, b.id].sort());
 		expect(list.every((e) => !('signing_secret' in e))).toBe(true);
@@ -141,10 +91,7 @@ describe('SmartComplyClient against the fake API', () => {
 	});
 
 	it('deletes an endpoint; deleting one already gone answers false', async () => {
-		const a = await client.createEndpoint({
-			url: 'https://a.example/hook',
-			events: ['notice.created'],
-		});
+		const a = await create('https://a.example/hook');
 		expect(await client.deleteEndpoint(a.id)).toBe(true);
 		expect(fake.endpoints.has(a.id)).toBe(false);
 		expect(await client.deleteEndpoint(a.id)).toBe(false);
@@ -160,7 +107,7 @@ describe('SmartComplyClient against the fake API', () => {
 	});
 
 	it('sendTestEvent makes SmartComply deliver a signed webhook.test that receive() accepts with the returned secret', async () => {
-		const created = await client.createEndpoint({ url: receiver.url, events: ['notice.created'] });
+		const created = await create();
 		receiver.secret = created.signing_secret;
 		await client.sendTestEvent(created.id);
 		expect(fake.deliveries).toHaveLength(1);
@@ -180,7 +127,7 @@ describe('SmartComplyClient against the fake API', () => {
 	});
 
 	it('a test delivery checked with another secret is refused (401) by the receiver', async () => {
-		const created = await client.createEndpoint({ url: receiver.url, events: ['notice.created'] });
+		const created = await create();
 		receiver.secret = 'whsec_not_the_right_one';
 		await client.sendTestEvent(created.id);
 		expect(fake.deliveries[0].status).toBe(401);
@@ -188,17 +135,19 @@ describe('SmartComplyClient against the fake API', () => {
 	});
 
 	it('rotateSecret returns a new secret that signs the next deliveries', async () => {
-		const created = await client.createEndpoint({ url: receiver.url, events: ['notice.created'] });
+		const created = await create();
 		const rotated = await client.rotateSecret(created.id);
 		expect(rotated).toMatch(/^whsec_/);
 		expect(rotated).not.toBe(created.signing_secret);
 		expect(fake.endpoints.get(created.id)?.signing_secret).toBe(rotated);
-		receiver.secret = created.signing_secret;
-		await client.sendTestEvent(created.id);
-		expect(receiver.results.at(-1)?.status).toBe(401);
-		receiver.secret = rotated;
-		await client.sendTestEvent(created.id);
-		expect(receiver.results.at(-1)?.status).toBe(200);
+		for (const [secret, status] of [
+			[created.signing_secret, 401],
+			[rotated, 200],
+		] as const) {
+			receiver.secret = secret;
+			await client.sendTestEvent(created.id);
+			expect(receiver.results.at(-1)?.status).toBe(status);
+		}
 	});
 
 	it('sendTestEvent and rotateSecret on a missing endpoint fail with not_found', async () => {
@@ -207,11 +156,7 @@ describe('SmartComplyClient against the fake API', () => {
 	});
 
 	it('a refused create (422) is "rejected" with the server message', async () => {
-		const error = await expectApiError(
-			client.createEndpoint({ url: 'ftp://nope', events: ['notice.created'] }),
-			'rejected',
-			fake.apiKey,
-		);
+		const error = await expectApiError(create('ftp://nope'), 'rejected', fake.apiKey);
 		expect(error.status).toBe(422);
 		expect(error.message).toContain('url must be an http(s) URL');
 	});
@@ -251,11 +196,7 @@ describe('SmartComplyClient failures', () => {
 		[503, 'server_error'],
 	] as const)('a %i is "%s"', async (status, code) => {
 		fake.failNext({ status });
-		await expectApiError(
-			client.createEndpoint({ url: receiver.url, events: ['notice.created'] }),
-			code,
-			fake.apiKey,
-		);
+		await expectApiError(create(), code, fake.apiKey);
 		expect(fake.endpoints.size).toBe(0);
 	});
 
@@ -270,48 +211,40 @@ describe('SmartComplyClient failures', () => {
 	});
 
 	it('a closed port is "network"', async () => {
-		const probe = createServer();
-		await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-		const port = (probe.address() as AddressInfo).port;
-		await new Promise((resolve) => probe.close(resolve));
+		const probe = await loopback(() => ({ status: 200, body: '' }));
+		await probe.close();
 		const closed = new SmartComplyClient({
-			baseUrl: `http://127.0.0.1:${port}/api/v1`,
+			baseUrl: `${probe.origin}/api/v1`,
 			apiKey: fake.apiKey,
 			timeoutMs: 2000,
 		});
 		const error = await expectApiError(closed.listEndpoints(), 'network', fake.apiKey);
-		expect(error.message).toContain(`127.0.0.1:${port}`);
+		expect(error.message).toContain(probe.origin.slice('http://'.length));
 	});
 
 	it('an answer of the wrong shape is "invalid_response"', async () => {
-		const wrongPlace = new SmartComplyClient({ baseUrl: fake.origin, apiKey: fake.apiKey });
 		// The fake's control endpoint answers 200 with something that is not an endpoint list.
-		await expectApiError(
-			new SmartComplyClient({
-				baseUrl: `${fake.origin}/__control/state#`,
-				apiKey: fake.apiKey,
-			}).getEndpoint('whe_x'),
-			'invalid_response',
-		);
+		const control = new SmartComplyClient({
+			baseUrl: `${fake.origin}/__control/state#`,
+			apiKey: fake.apiKey,
+		});
+		await expectApiError(control.getEndpoint('whe_x'), 'invalid_response');
+		const wrongPlace = new SmartComplyClient({ baseUrl: fake.origin, apiKey: fake.apiKey });
 		await expectApiError(wrongPlace.listEndpoints(), 'not_found');
 	});
 
-	it('an invalid base URL is refused before any request', () => {
-		for (const base of [
-			'not a url',
-			'ftp://app.smartcomply.app/api/v1',
-			'javascript:alert(1)',
-			'file:///etc/passwd',
-		]) {
-			let error: unknown;
-			try {
-				new SmartComplyClient({ baseUrl: base, apiKey: 'sc_live_x' });
-			} catch (e) {
-				error = e;
-			}
-			expect(error).toBeInstanceOf(SmartComplyApiError);
-			expect((error as SmartComplyApiError).code).toBe('invalid_base_url');
-		}
+	it.each([
+		'not a url',
+		'ftp://app.smartcomply.app/api/v1',
+		'javascript:alert(1)',
+		'file:///etc/passwd',
+	])('an invalid base URL (%s) is refused before any request', (baseUrl) => {
+		const make = () => new SmartComplyClient({ baseUrl, apiKey: 'sc_live_x' });
+		expect(make).toThrow(SmartComplyApiError);
+		expect(make).toThrow(expect.objectContaining({ code: 'invalid_base_url' }));
+	});
+
+	it('normaliseBaseUrl defaults a missing base URL and drops trailing slashes', () => {
 		expect(normaliseBaseUrl(undefined)).toBe(SMARTCOMPLY_DEFAULT_BASE_URL);
 		expect(normaliseBaseUrl('  ')).toBe(SMARTCOMPLY_DEFAULT_BASE_URL);
 		expect(normaliseBaseUrl('http://127.0.0.1:9/api/v1///')).toBe('http://127.0.0.1:9/api/v1');
@@ -331,19 +264,21 @@ describe('SmartComplyClient failures', () => {
 
 describe('registration helpers', () => {
 	const url = 'https://n8n.example.com/webhook/wf1/webhook';
+	const both = ['notice.created', 'test.submitted'];
+	const register = (
+		previous?: Parameters<typeof registerEndpoint>[2],
+		webhookUrl = url,
+		events = ['notice.created'],
+	) => registerEndpoint(client, { webhookUrl, events, description: 'x' }, previous);
+	const current = (state: Parameters<typeof endpointIsCurrent>[1], at = url, events = both) =>
+		endpointIsCurrent(client, state, at, events);
 
 	it('registerEndpoint removes stale endpoints with the same URL and keeps the others', async () => {
-		const stale1 = await client.createEndpoint({ url, events: ['notice.created'] });
-		const stale2 = await client.createEndpoint({ url, events: ['test.submitted'] });
-		const other = await client.createEndpoint({
-			url: 'https://n8n.example.com/webhook-test/wf1/webhook',
-			events: ['notice.created'],
-		});
-		const state = await registerEndpoint(client, {
-			webhookUrl: url,
-			events: ['notice.created', 'test.submitted'],
-			description: 'n8n: wf → node',
-		});
+		const stale1 = await create(url);
+		const stale2 = await create(url, ['test.submitted']);
+		const other = await create('https://n8n.example.com/webhook-test/wf1/webhook');
+		const description = 'n8n: wf → node';
+		const state = await registerEndpoint(client, { webhookUrl: url, events: both, description });
 		expect(fake.endpoints.has(stale1.id)).toBe(false);
 		expect(fake.endpoints.has(stale2.id)).toBe(false);
 		expect(fake.endpoints.has(other.id)).toBe(true);
@@ -353,34 +288,18 @@ describe('registration helpers', () => {
 			endpointId: mine[0].id,
 			signingSecret: mine[0].signing_secret,
 			webhookUrl: url,
-			events: ['notice.created', 'test.submitted'],
+			events: both,
 		});
-		expect(mine[0]).toMatchObject({
-			events: ['notice.created', 'test.submitted'],
-			description: 'n8n: wf → node',
-		});
+		expect(mine[0]).toMatchObject({ events: both, description });
 	});
 
 	it('registerEndpoint removes the endpoint recorded from an earlier URL (n8n moved), and tolerates it being gone', async () => {
-		const oldUrl = 'https://old-host.example.com/webhook/wf1/webhook';
-		const first = await registerEndpoint(client, {
-			webhookUrl: oldUrl,
-			events: ['notice.created'],
-			description: 'x',
-		});
-		const second = await registerEndpoint(
-			client,
-			{ webhookUrl: url, events: ['notice.created'], description: 'x' },
-			first,
-		);
+		const first = await register(undefined, 'https://old-host.example.com/webhook/wf1/webhook');
+		const second = await register(first);
 		expect(fake.endpoints.has(first.endpointId!)).toBe(false);
 		expect(fake.endpoints.get(second.endpointId!)?.url).toBe(url);
 		fake.endpoints.delete(second.endpointId!);
-		const third = await registerEndpoint(
-			client,
-			{ webhookUrl: url, events: ['notice.created'], description: 'x' },
-			second,
-		);
+		const third = await register(second);
 		expect([...fake.endpoints.values()].filter((e) => e.url === url).map((e) => e.id)).toEqual([
 			third.endpointId,
 		]);
@@ -388,83 +307,43 @@ describe('registration helpers', () => {
 
 	it('registerEndpoint still registers when listing is not supported (404)', async () => {
 		fake.failNext({ status: 404, match: 'GET /webhooks/endpoints' });
-		const state = await registerEndpoint(client, {
-			webhookUrl: url,
-			events: ['notice.created'],
-			description: 'x',
-		});
+		const state = await register();
 		expect(fake.endpoints.get(state.endpointId!)?.url).toBe(url);
 	});
 
 	it('registerEndpoint fails loudly when listing fails for another reason, and creates nothing', async () => {
 		fake.failNext({ status: 500, match: 'GET /webhooks/endpoints' });
-		await expectApiError(
-			registerEndpoint(client, { webhookUrl: url, events: ['notice.created'], description: 'x' }),
-			'server_error',
-		);
+		await expectApiError(register(), 'server_error');
 		expect(fake.endpoints.size).toBe(0);
 	});
 
 	it('endpointIsCurrent: true while registered as stored; false when deleted at the API, events or URL changed, or no secret', async () => {
-		const state = await registerEndpoint(client, {
-			webhookUrl: url,
-			events: ['notice.created', 'test.submitted'],
-			description: 'x',
-		});
-		expect(await endpointIsCurrent(client, state, url, ['test.submitted', 'notice.created'])).toBe(
-			true,
-		);
-		expect(await endpointIsCurrent(client, state, url, ['notice.created'])).toBe(false);
-		expect(
-			await endpointIsCurrent(client, state, url, [
-				'notice.created',
-				'test.submitted',
-				'webhook.test',
-			]),
-		).toBe(false);
-		expect(
-			await endpointIsCurrent(client, state, url.replace('/webhook/', '/webhook-test/'), [
-				'notice.created',
-				'test.submitted',
-			]),
-		).toBe(false);
-		expect(
-			await endpointIsCurrent(client, { ...state, signingSecret: undefined }, url, [
-				'notice.created',
-				'test.submitted',
-			]),
-		).toBe(false);
-		expect(await endpointIsCurrent(client, {}, url, ['notice.created'])).toBe(false);
+		const state = await register(undefined, url, both);
+		expect(await current(state, url, ['test.submitted', 'notice.created'])).toBe(true);
+		expect(await current(state, url, ['notice.created'])).toBe(false);
+		expect(await current(state, url, [...both, 'webhook.test'])).toBe(false);
+		expect(await current(state, url.replace('/webhook/', '/webhook-test/'))).toBe(false);
+		expect(await current({ ...state, signingSecret: undefined })).toBe(false);
+		expect(await current({}, url, ['notice.created'])).toBe(false);
 		// Changed at the API (someone edited the URL in the dashboard).
 		fake.endpoints.get(state.endpointId!)!.url = 'https://elsewhere.example/hook';
-		expect(await endpointIsCurrent(client, state, url, ['notice.created', 'test.submitted'])).toBe(
-			false,
-		);
+		expect(await current(state)).toBe(false);
 		fake.endpoints.get(state.endpointId!)!.url = url;
+		expect(await current(state)).toBe(true);
 		fake.endpoints.delete(state.endpointId!);
-		expect(await endpointIsCurrent(client, state, url, ['notice.created', 'test.submitted'])).toBe(
-			false,
-		);
+		expect(await current(state)).toBe(false);
 		// Only reads: nothing was ever deleted or created by the checks.
 		expect(fake.requests.filter((r) => r.method !== 'GET').map((r) => r.method)).toEqual(['POST']);
 	});
 
 	it('endpointIsCurrent surfaces API failures instead of guessing', async () => {
-		const state = await registerEndpoint(client, {
-			webhookUrl: url,
-			events: ['notice.created'],
-			description: 'x',
-		});
+		const state = await register();
 		fake.failNext({ status: 500 });
-		await expectApiError(endpointIsCurrent(client, state, url, ['notice.created']), 'server_error');
+		await expectApiError(current(state, url, ['notice.created']), 'server_error');
 	});
 
 	it('unregisterEndpoint removes the endpoint and tolerates one already gone', async () => {
-		const state = await registerEndpoint(client, {
-			webhookUrl: url,
-			events: ['notice.created'],
-			description: 'x',
-		});
+		const state = await register();
 		await unregisterEndpoint(client, state);
 		expect(fake.endpoints.size).toBe(0);
 		await expect(unregisterEndpoint(client, state)).resolves.toBeUndefined();
@@ -474,11 +353,7 @@ describe('registration helpers', () => {
 	});
 
 	it('unregisterEndpoint reports a real failure', async () => {
-		const state = await registerEndpoint(client, {
-			webhookUrl: url,
-			events: ['notice.created'],
-			description: 'x',
-		});
+		const state = await register();
 		fake.failNext({ status: 500, match: 'DELETE' });
 		await expectApiError(unregisterEndpoint(client, state), 'server_error');
 		expect(fake.endpoints.has(state.endpointId!)).toBe(true);

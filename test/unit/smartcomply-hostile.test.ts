@@ -4,16 +4,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
 	registerEndpoint,
-	SmartComplyApiError,
 	SmartComplyClient,
 	unregisterEndpoint,
 	type SmartComplyErrorCode,
 } from '../../src';
+import { smartComplyClient } from '../../nodes/SmartComplyTrigger/n8n-transport';
 import {
 	startHostileSmartComply,
 	type HostileExchange,
 	type HostileSmartComply,
 } from '../fake/hostile-smartcomply.mjs';
+import { expectApiError } from './helpers';
+import { streamingContext } from './n8n-doubles';
 
 let api: HostileSmartComply;
 let client: SmartComplyClient;
@@ -39,14 +41,9 @@ function expectNoSecret(text: string) {
 }
 
 async function failure(promise: Promise<unknown>, code: SmartComplyErrorCode) {
-	const error = await promise.then(
-		() => new Error('expected a failure, got success'),
-		(e: unknown) => e,
-	);
-	expect(error).toBeInstanceOf(SmartComplyApiError);
-	expect((error as SmartComplyApiError).code, (error as Error).message).toBe(code);
-	expectNoSecret(`${(error as Error).message}\n${(error as Error).stack}`);
-	return error as SmartComplyApiError;
+	const error = await expectApiError(promise, code);
+	expectNoSecret(`${error.message}\n${error.stack}\n${JSON.stringify(error)}`);
+	return error;
 }
 
 /** Waits (bounded in polls) until the server saw the client hang up: the positive control for "stopped reading". */
@@ -199,5 +196,55 @@ describe('partial create answers leave nothing registered', () => {
 		const state = await register();
 		expect([...api.endpoints.keys()]).toEqual([state.endpointId]);
 		expectNoSecret(JSON.stringify({ ...state, signingSecret: undefined }));
+	});
+});
+
+describe("the n8n transport, with n8n's helper in stream mode (as n8n 1.x and 2.x run it)", () => {
+	const n8nClient = async (baseUrl = api.url) => {
+		const { context, seen } = streamingContext(api.apiKey, baseUrl);
+		return { seen, client: await smartComplyClient(context) };
+	};
+
+	it("sets the options that bound n8n's helper, and registers through it", async () => {
+		const { seen, client } = await n8nClient();
+		const created = await (
+			await client
+		).createEndpoint({ url: webhookUrl, events: ['notice.created'] });
+		expect(api.endpoints.get(created.id)?.signing_secret).toBe(created.signing_secret);
+		expect(seen[0]).toMatchObject({
+			disableFollowRedirect: true,
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		});
+		expect(seen[0].abortSignal).toBeInstanceOf(AbortSignal);
+		// n8n adds the key: the client does not put it in the options
+		expect(JSON.stringify(seen[0].headers)).not.toContain(api.apiKey);
+	});
+
+	it('a redirect is refused and the other origin sees nothing; an echoed key is masked', async () => {
+		const { client } = await n8nClient();
+		api.behave({ list: 'redirect', delete: 'echo' });
+		await failure(client.listEndpoints(), 'redirected');
+		const echoed = await failure(client.deleteEndpoint('whe_abc'), 'rejected');
+		expect(echoed.message).toContain('(Authorization: Bearer …)');
+		expect(api.elsewhereRequests).toHaveLength(0);
+	});
+
+	it('an endless answer stops past the 2 MiB cap, the server sees the hang-up, bytes bounded', async () => {
+		api.behave({ list: 'endless' }, { maxBytes: 256 * 1024 * 1024 });
+		await failure((await n8nClient()).client.listEndpoints(), 'too_large');
+		const exchange = await hungUp(() => api.exchanges[0]);
+		expect(exchange.clientHungUp).toBe(true);
+		expect(exchange.bytesWritten).toBeLessThan(32 * 1024 * 1024);
+	});
+
+	it('a refused connection is "network" with the system code, and n8n\'s error (which holds the request) is not kept', async () => {
+		const error = await failure(
+			(await n8nClient('http://127.0.0.1:9/api/v1')).client.listEndpoints(),
+			'network',
+		);
+		expect((error.cause as Error).message).toMatch(/could not connect \(ECONNREFUSED\)/);
+		expect((error.cause as Error).cause).toBeUndefined();
 	});
 });
