@@ -77,22 +77,12 @@ function credentialGetter(
 	};
 }
 
-// ---------------------------------------------------------------- IWebhookFunctions
+/** A double of n8n's context type T: some of its members and helpers, each with n8n's own signature. */
+type DoubleOf<T extends { helpers: object }> = Partial<Omit<T, 'helpers'>> & {
+	helpers: Partial<T['helpers']>;
+};
 
-type WebhookDouble = Pick<
-	IWebhookFunctions,
-	| 'getRequestObject'
-	| 'getResponseObject'
-	| 'getNodeParameter'
-	| 'getCredentials'
-	| 'getWorkflowStaticData'
-	| 'getWorkflow'
-	| 'getNode'
-	| 'getNodeWebhookUrl'
-	| 'getMode'
-	| 'getWebhookName'
-	| 'logger'
-> & { helpers: Pick<IWebhookFunctions['helpers'], 'returnJsonArray'> };
+// ---------------------------------------------------------------- IWebhookFunctions
 
 export interface WebhookRequestDouble {
 	headers: Record<string, unknown>;
@@ -119,13 +109,7 @@ export interface WebhookDoubleOptions {
 	mode?: 'webhook' | 'manual';
 }
 
-export function webhookContext(options: WebhookDoubleOptions): {
-	context: IWebhookFunctions;
-	response: ResponseRecord;
-	logs: LogEntry[];
-	/** How many times the trigger read its credential. */
-	credentialReads: () => number;
-} {
+export function webhookContext(options: WebhookDoubleOptions) {
 	const response: ResponseRecord = { writes: 0 };
 	const reads = { count: 0 };
 	const logs: LogEntry[] = [];
@@ -144,7 +128,7 @@ export function webhookContext(options: WebhookDoubleOptions): {
 		response.writes++;
 		return res;
 	}
-	const double: WebhookDouble = {
+	const double = {
 		getRequestObject: () =>
 			({
 				headers: options.request.headers,
@@ -172,13 +156,9 @@ export function webhookContext(options: WebhookDoubleOptions): {
 			returnJsonArray: (data: IDataObject | IDataObject[]): INodeExecutionData[] =>
 				(Array.isArray(data) ? data : [data]).map((json) => ({ json })),
 		},
-	};
-	return {
-		context: double as unknown as IWebhookFunctions,
-		response,
-		logs,
-		credentialReads: () => reads.count,
-	};
+	} satisfies DoubleOf<IWebhookFunctions>;
+	const credentialReads = () => reads.count;
+	return { context: double as unknown as IWebhookFunctions, response, logs, credentialReads };
 }
 
 // ---------------------------------------------------------------- IExecuteFunctions
@@ -212,19 +192,6 @@ export class ProcessedStore {
 	}
 }
 
-type ExecuteDouble = Pick<
-	IExecuteFunctions,
-	| 'getInputData'
-	| 'getNodeParameter'
-	| 'getNode'
-	| 'getWorkflow'
-	| 'getMode'
-	| 'getExecutionId'
-	| 'logger'
-> & {
-	helpers: Pick<IExecuteFunctions['helpers'], 'checkProcessedAndRecord'>;
-};
-
 let executions = 0;
 
 /** The context n8n gives a trigger's execute(): the webhook phase's items as input, the processed-data helper. */
@@ -236,12 +203,12 @@ export function executeContext(options: {
 	store: ProcessedStore;
 	mode?: 'webhook' | 'manual';
 	executionId?: string;
-}): { context: IExecuteFunctions; logs: LogEntry[] } {
+}) {
 	const logs: LogEntry[] = [];
 	const get = parameterGetter(options.parameters ?? {});
 	// every execution has its own id, as in n8n; a test re-running one passes the same id
 	const executionId = options.executionId ?? `execution-${++executions}`;
-	const double: ExecuteDouble = {
+	const double = {
 		getInputData: () => structuredClone(options.items),
 		getNodeParameter: ((name: string, _index: number, ...fallback: unknown[]) =>
 			get(name, ...fallback)) as IExecuteFunctions['getNodeParameter'],
@@ -258,7 +225,7 @@ export function executeContext(options: {
 					processedOptions,
 				),
 		},
-	};
+	} satisfies DoubleOf<IExecuteFunctions>;
 	return { context: double as unknown as IExecuteFunctions, logs };
 }
 
@@ -310,20 +277,6 @@ export function expectIgnored(result: TriggerRun, ignored = 'duplicate delivery'
 
 // ---------------------------------------------------------------- IHookFunctions
 
-type HookDouble = Pick<
-	IHookFunctions,
-	| 'getNodeWebhookUrl'
-	| 'getWorkflowStaticData'
-	| 'getCredentials'
-	| 'getNodeParameter'
-	| 'getNode'
-	| 'getWorkflow'
-	| 'getMode'
-	| 'getActivationMode'
-	| 'getWebhookName'
-	| 'logger'
-> & { helpers: Pick<IHookFunctions['helpers'], 'httpRequestWithAuthentication'> };
-
 export interface HookDoubleOptions {
 	webhookUrl: string;
 	parameters?: Record<string, unknown>;
@@ -340,12 +293,7 @@ export interface HttpCall {
 	options: IHttpRequestOptions;
 }
 
-export function hookContext(options: HookDoubleOptions): {
-	context: IHookFunctions;
-	staticData: IDataObject;
-	logs: LogEntry[];
-	http: HttpCall[];
-} {
+export function hookContext(options: HookDoubleOptions) {
 	const staticData = options.staticData ?? {};
 	const logs: LogEntry[] = [];
 	const http: HttpCall[] = [];
@@ -414,7 +362,7 @@ export function hookContext(options: HookDoubleOptions): {
 		return parsed;
 	}
 
-	const double: HookDouble = {
+	const double = {
 		getNodeWebhookUrl: () => options.webhookUrl,
 		getWorkflowStaticData: (type: string) => {
 			if (type !== 'node') throw new Error(`unexpected static data type ${type}`);
@@ -434,7 +382,7 @@ export function hookContext(options: HookDoubleOptions): {
 			httpRequestWithAuthentication:
 				httpRequestWithAuthentication as IHookFunctions['helpers']['httpRequestWithAuthentication'],
 		},
-	};
+	} satisfies DoubleOf<IHookFunctions>;
 	return { context: double as unknown as IHookFunctions, staticData, logs, http };
 }
 
