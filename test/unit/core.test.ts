@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { receive, toOutputItem, type ReceiveResult } from '../../src';
+import {
+	receive,
+	toOutputItem,
+	type ProviderId,
+	type ReceiveOptions,
+	type ReceiveResult,
+} from '../../src';
 import { memoryKeyStore } from '../key-store';
 import { METADATA_FIELD, SCHEMA_ISSUES_FIELD } from '../../src/output';
 import { parseTimestampedHeader } from '../../src/signatures/schemes';
-import { NOW_MS, SECRETS, delivery } from './helpers';
+import { NOW_MS, SECRETS, delivery, type Delivery } from './helpers';
 
 describe('toOutputItem', () => {
-	const accepted = (): ReceiveResult => {
-		const d = delivery('smp', 'project.completed');
-		return receive(
-			'smp',
-			{ headers: d.headers, rawBody: d.body },
-			{ secret: SECRETS.smp, now: NOW_MS },
-		);
-	};
+	/** An SMP delivery through receive() with the SMP secret (and `options`). */
+	const smp = (d: Delivery, options: ReceiveOptions = {}) =>
+		receive('smp', { headers: d.headers, rawBody: d.body }, { secret: SECRETS.smp, ...options });
+	const accepted = (): ReceiveResult => smp(delivery('smp', 'project.completed'), { now: NOW_MS });
 
 	it('is the payload itself, with no extra fields, by default', () => {
 		const result = accepted();
@@ -49,7 +51,7 @@ describe('toOutputItem', () => {
 		const d = delivery('smp', '', {
 			payload: { id: 'evt_1', type: 'project.completed', createdAt: 'x', data: { projectId: 7 } },
 		});
-		const result = receive('smp', { headers: d.headers, rawBody: d.body }, { secret: SECRETS.smp });
+		const result = smp(d);
 		expect(result.schemaIssues?.length).toBeGreaterThan(0);
 		const plain = toOutputItem('smp', result)!;
 		expect(SCHEMA_ISSUES_FIELD).toBe('_schemaIssues');
@@ -66,27 +68,19 @@ describe('toOutputItem', () => {
 	});
 
 	it('reports unverified, test and XML deliveries in the metadata', () => {
-		const unsigned = {
-			...delivery('smartMaintenance', '', {
-				payload: {
-					event: 'task.assigned',
-					timestamp: 't',
-					company_id: 1,
-					company_name: 'c',
-					data: { task_id: 1 },
-					test: true,
-				},
-			}),
+		const meta = (id: ProviderId, result: ReceiveResult) =>
+			toOutputItem(id, result, { includeMetadata: true })!._delivery;
+		const payload = {
+			event: 'task.assigned',
+			timestamp: 't',
+			company_id: 1,
+			company_name: 'c',
+			data: { task_id: 1 },
+			test: true,
 		};
-		const r1 = receive('smartMaintenance', {
-			headers: { 'X-SMTM-Delivery': 'abc' },
-			rawBody: unsigned.body,
-		});
-		const m1 = toOutputItem('smartMaintenance', r1, { includeMetadata: true })!._delivery as Record<
-			string,
-			unknown
-		>;
-		expect(m1).toMatchObject({
+		const { body } = delivery('smartMaintenance', '', { payload });
+		const unsigned = { headers: { 'X-SMTM-Delivery': 'abc' }, rawBody: body };
+		expect(meta('smartMaintenance', receive('smartMaintenance', unsigned))).toMatchObject({
 			provider: 'smartMaintenance',
 			verified: false,
 			test: true,
@@ -94,16 +88,9 @@ describe('toOutputItem', () => {
 			event: 'task.assigned',
 		});
 		const xml = Buffer.from('<r><EventType>X</EventType></r>');
-		const r2 = receive(
-			'smarterMeasure',
-			{ headers: { 'x-smartermeasure-verification-key': 'k' }, rawBody: xml },
-			{ secret: 'k' },
-		);
-		const m2 = toOutputItem('smarterMeasure', r2, { includeMetadata: true })!._delivery as Record<
-			string,
-			unknown
-		>;
-		expect(m2).toMatchObject({
+		const keyed = { headers: { 'x-smartermeasure-verification-key': 'k' }, rawBody: xml };
+		const r2 = receive('smarterMeasure', keyed, { secret: 'k' });
+		expect(meta('smarterMeasure', r2)).toMatchObject({
 			provider: 'smarterMeasure',
 			format: 'xml',
 			event: 'X',
@@ -113,21 +100,12 @@ describe('toOutputItem', () => {
 
 	it('returns undefined for refused, filtered and duplicate results', () => {
 		const d = delivery('smp', 'project.completed');
-		const refused = receive('smp', { headers: d.headers, rawBody: d.body }, { secret: 'wrong' });
+		const refused = smp(d, { secret: 'wrong' });
 		expect(toOutputItem('smp', refused, { includeMetadata: true })).toBeUndefined();
-		const filtered = receive(
-			'smp',
-			{ headers: d.headers, rawBody: d.body },
-			{ secret: SECRETS.smp, events: ['x'] },
-		);
-		expect(toOutputItem('smp', filtered)).toBeUndefined();
-		const store = memoryKeyStore();
-		receive('smp', { headers: d.headers, rawBody: d.body }, { secret: SECRETS.smp, dedupe: store });
-		const dup = receive(
-			'smp',
-			{ headers: d.headers, rawBody: d.body },
-			{ secret: SECRETS.smp, dedupe: store },
-		);
+		expect(toOutputItem('smp', smp(d, { events: ['x'] }))).toBeUndefined();
+		const dedupe = memoryKeyStore();
+		expect(toOutputItem('smp', smp(d, { dedupe }))).toBeDefined();
+		const dup = smp(d, { dedupe });
 		expect(dup.duplicate).toBe(true);
 		expect(toOutputItem('smp', dup)).toBeUndefined();
 	});
@@ -178,26 +156,8 @@ describe('parseTimestampedHeader', () => {
 	it('is total: never throws and always answers undefined or a well-formed value on random junk', () => {
 		let seed = 42;
 		const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-		const alphabet = [
-			't',
-			'v',
-			'1',
-			'=',
-			',',
-			' ',
-			'0',
-			'9',
-			'a',
-			'f',
-			'-',
-			'.',
-			'\u0000',
-			'\u00e9',
-			'\ud83d\ude00',
-			'\\',
-			'"',
-			'\n',
-		];
+		// the characters header values are made of, odd ones included (NUL, non-ASCII, a surrogate pair, quotes)
+		const alphabet = [...'tv1=, 09af-.\u0000\u00e9', '\ud83d\ude00', ...'\\"\n'];
 		let parsed = 0;
 		for (let i = 0; i < 5000; i++) {
 			const length = Math.floor(rnd() * 40);
