@@ -21,6 +21,12 @@ function receivedWith(settings: SignedWebhookSettings, secret: string | string[]
 	return receiveSigned(settings, { headers, rawBody: BODY }, { secret, now: NOW_S * 1000 });
 }
 
+/** An HMAC scheme with the X-Sig header and these fields. */
+const hmac = (kind: 'bodyHmac' | 'timestampedHmac', fields: object = {}) =>
+	({ kind, header: 'X-Sig', ...fields }) as SignedSchemeSettings;
+const timed = (template: string, fields: object = {}) =>
+	hmac('timestampedHmac', { template, ...fields });
+
 const incomplete: Array<[string, SignedSchemeSettings | undefined, RegExp]> = [
 	['no scheme', undefined, /scheme must be one of standardWebhooks, bodyHmac, timestampedHmac/],
 	['an unknown kind', { kind: 'hmac' as never }, /scheme must be one of/],
@@ -28,48 +34,22 @@ const incomplete: Array<[string, SignedSchemeSettings | undefined, RegExp]> = [
 	['a header name with a space', { kind: 'bodyHmac', header: 'X Sig' }, /not a header name/],
 	[
 		'an unknown algorithm',
-		{ kind: 'bodyHmac', header: 'X-Sig', algorithm: 'md5' as never },
+		hmac('bodyHmac', { algorithm: 'md5' }),
 		/algorithm must be one of sha256, sha512, sha1/,
 	],
 	[
 		'an unknown encoding',
-		{ kind: 'bodyHmac', header: 'X-Sig', encoding: 'base32' as never },
+		hmac('bodyHmac', { encoding: 'base32' }),
 		/encoding must be hex or base64/,
 	],
-	['no template', { kind: 'timestampedHmac', header: 'X-Sig' }, /template is not set/],
-	[
-		'a template without {body}',
-		{ kind: 'timestampedHmac', header: 'X-Sig', template: '{timestamp}.' },
-		/template must contain \{body\}/,
-	],
-	[
-		'a template with a typo',
-		{ kind: 'timestampedHmac', header: 'X-Sig', template: '{ts}.{body}' },
-		/template has \{ts\}/,
-	],
-	[
-		'a template with {body} twice',
-		{ kind: 'timestampedHmac', header: 'X-Sig', template: '{timestamp}{body}{body}' },
-		/more than once/,
-	],
-	[
-		'the same list key twice',
-		{
-			kind: 'timestampedHmac',
-			header: 'X-Sig',
-			template: '{timestamp}.{body}',
-			signatureKey: 't',
-		},
-		/must differ/,
-	],
+	['no template', hmac('timestampedHmac'), /template is not set/],
+	['a template without {body}', timed('{timestamp}.'), /template must contain \{body\}/],
+	['a template with a typo', timed('{ts}.{body}'), /template has \{ts\}/],
+	['a template with {body} twice', timed('{timestamp}{body}{body}'), /more than once/],
+	['the same list key twice', timed('{timestamp}.{body}', { signatureKey: 't' }), /must differ/],
 	[
 		'the timestamp in the signature header’s own name',
-		{
-			kind: 'timestampedHmac',
-			header: 'X-Sig',
-			template: '{timestamp}.{body}',
-			timestampHeader: 'x-sig',
-		},
+		timed('{timestamp}.{body}', { timestampHeader: 'x-sig' }),
 		/timestamp header and signature header must differ/,
 	],
 	[

@@ -4,17 +4,8 @@
 import { NodeHelpers, type INode, type INodeParameters, type INodeType } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { providers, receive, type ProviderId } from '../../src';
-import { PROVIDERS } from '../providers';
+import { PROVIDERS, loadNode, row } from '../providers';
 import { delivery, NOW_MS } from './helpers';
-
-async function loadNode(file: string): Promise<INodeType> {
-	const module = (await import(`../../nodes/${file}/${file}.node.ts`)) as Record<
-		string,
-		new () => INodeType
-	>;
-	const [NodeClass] = Object.values(module).filter((v) => typeof v === 'function');
-	return new NodeClass();
-}
 
 /** The try-it notices n8n shows for these parameters (defaults filled in, as the editor holds them). */
 function shownTryIts(type: INodeType, parameters: INodeParameters): string[] {
@@ -51,15 +42,8 @@ function suggestedEvent(id: ProviderId, shown: string[]): string {
 /** Whether the trigger runs the workflow for a genuine delivery of `event` with this event filter. */
 function runsFor(id: ProviderId, event: string, filter: string[]): boolean {
 	const { body, headers } = delivery(id, event);
-	const result = receive(
-		id,
-		{ headers, rawBody: body },
-		{
-			secret: PROVIDERS.find((p) => p.id === id)!.secret,
-			events: filter,
-			now: NOW_MS,
-		},
-	);
+	const options = { secret: row(id).secret, events: filter, now: NOW_MS };
+	const result = receive(id, { headers, rawBody: body }, options);
 	return result.status === 200 && result.items.length === 1;
 }
 
@@ -71,7 +55,7 @@ describe.each(catalogued)('$displayName: the try-it command', (p) => {
 	it.each(events)(
 		'after the nodes panel action for %s, names that event, which runs',
 		async (event) => {
-			const type = await loadNode(p.node);
+			const type = await loadNode(p);
 			const suggested = suggestedEvent(p.id, shownTryIts(type, { events: [event] }));
 			expect(suggested).toBe(event);
 			expect(runsFor(p.id, suggested, [event])).toBe(true);
@@ -79,7 +63,7 @@ describe.each(catalogued)('$displayName: the try-it command', (p) => {
 	);
 
 	it('with several events selected, names the one first in the list', async () => {
-		const type = await loadNode(p.node);
+		const type = await loadNode(p);
 		const [last, second] = [events.at(-1)!, events[1]];
 		const suggested = suggestedEvent(p.id, shownTryIts(type, { events: [last, second] }));
 		expect(suggested).toBe(second);
@@ -87,14 +71,14 @@ describe.each(catalogued)('$displayName: the try-it command', (p) => {
 	});
 
 	it('with none selected (every event runs), names a documented event that is not a test', async () => {
-		const type = await loadNode(p.node);
+		const type = await loadNode(p);
 		const suggested = suggestedEvent(p.id, shownTryIts(type, {}));
 		expect(providers[p.id].events!.find((e) => e.name === suggested)?.test).toBeFalsy();
 		expect(runsFor(p.id, suggested, [])).toBe(true);
 	});
 
 	it('with only typed event names, sends a payload file instead of a catalogue sample', async () => {
-		const type = await loadNode(p.node);
+		const type = await loadNode(p);
 		const shown = shownTryIts(type, { events: [], otherEvents: 'custom.event' });
 		expect(shown).toHaveLength(1);
 		expect(shown[0]).toContain(`send ${p.id} --file payload.json --url`);
@@ -103,13 +87,13 @@ describe.each(catalogued)('$displayName: the try-it command', (p) => {
 
 describe('the walk-through of issue #28', () => {
 	it('SmartMaintenance "On task completed" suggests task.completed, not task.assigned', async () => {
-		const type = await loadNode('SmartMaintenanceTrigger');
+		const type = await loadNode(row('smartMaintenance'));
 		const shown = shownTryIts(type, { events: ['task.completed'] });
 		expect(suggestedEvent('smartMaintenance', shown)).toBe('task.completed');
 	});
 
 	it('SmartlyQ "On job failed" suggests job.failed, not job.completed', async () => {
-		const type = await loadNode('SmartlyQTrigger');
+		const type = await loadNode(row('smartlyQ'));
 		expect(suggestedEvent('smartlyQ', shownTryIts(type, { events: ['job.failed'] }))).toBe(
 			'job.failed',
 		);
@@ -118,14 +102,14 @@ describe('the walk-through of issue #28', () => {
 
 describe('SmarterMeasure (no catalogue): the try-it command', () => {
 	it('with All Events, names an example event, which runs', async () => {
-		const type = await loadNode('SmarterMeasureTrigger');
+		const type = await loadNode(row('smarterMeasure'));
 		const suggested = suggestedEvent('smarterMeasure', shownTryIts(type, { eventFilter: 'all' }));
 		expect(suggested).toBe(providers.smarterMeasure.moreEventsExample);
 		expect(runsFor('smarterMeasure', suggested, [])).toBe(true);
 	});
 
 	it('with named events, asks for one of the names typed', async () => {
-		const type = await loadNode('SmarterMeasureTrigger');
+		const type = await loadNode(row('smarterMeasure'));
 		const shown = shownTryIts(type, { eventFilter: 'named', eventNames: 'AssessmentStarted' });
 		expect(shown).toHaveLength(1);
 		expect(shown[0]).toContain('send smarterMeasure &lt;one of the Event Names&gt; --url');
@@ -136,7 +120,7 @@ describe('every trigger: the options in force', () => {
 	it.each(PROVIDERS)(
 		'$displayName lists the defaults next to the Options collection',
 		async (p) => {
-			const type = await loadNode(p.node);
+			const type = await loadNode(p);
 			const props = type.description.properties;
 			const at = props.findIndex((x) => x.name === 'settings');
 			const notice = props[at - 1];
