@@ -19,12 +19,22 @@ import { expectApiError, loopback } from './helpers';
 
 let fake: FakeSmartComply;
 let client: SmartComplyClient;
-/** A real webhook receiver on loopback that runs receive('smartComply', …) with whatever secret it is given. */
-const receiver = { url: '', secret: '', results: [] as ReceiveResult[], close: async () => {} };
+/**
+ * A real webhook receiver on loopback that runs receive('smartComply', …) with whatever secret it is given, or, as a
+ * stand-in trigger, gives a set answer.
+ */
+const receiver = {
+	url: '',
+	secret: '',
+	results: [] as ReceiveResult[],
+	answer: undefined as { status: number; body: string } | undefined,
+	close: async () => {},
+};
 
 beforeAll(async () => {
 	fake = await startFakeSmartComply({ deliveryTimeoutMs: 5000 });
 	const server = await loopback((request) => {
+		if (receiver.answer) return receiver.answer;
 		const result = receive('smartComply', request, { secret: receiver.secret });
 		receiver.results.push(result);
 		const body = result.status === 200 ? { received: true } : { error: result.reason };
@@ -46,6 +56,7 @@ afterEach(() => {
 	fake.requests.length = 0;
 	receiver.results.length = 0;
 	receiver.secret = '';
+	receiver.answer = undefined;
 });
 
 const create = (url = receiver.url, events = ['notice.created']) =>
@@ -357,6 +368,45 @@ describe('registration helpers', () => {
 		fake.failNext({ status: 500, match: 'DELETE' });
 		await expectApiError(unregisterEndpoint(client, state), 'server_error');
 		expect(fake.endpoints.has(state.endpointId!)).toBe(true);
+	});
+});
+
+// The demo SmartComply API (`npm run dev -- --demo`): its deliver call reports what the trigger made of the delivery,
+// not only the HTTP status, so a 200 for "event not selected" does not read as a run.
+describe('demo SmartComply API: /__control/deliver reports the trigger', () => {
+	async function deliver(answer: { status: number; body: string }) {
+		receiver.answer = answer;
+		const { id } = await create();
+		const response = await fetch(`${fake.origin}/__control/deliver`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ endpointId: id, type: 'notice.created' }),
+		});
+		return (await response.json()) as Record<string, unknown>;
+	}
+
+	it('an empty 200: the workflow ran', async () => {
+		expect(await deliver({ status: 200, body: '' })).toMatchObject({
+			delivered: true,
+			response_status: 200,
+			trigger: 'ran: the trigger accepted it and started the workflow',
+		});
+	});
+
+	it('a 200 that ignores the delivery says so and why', async () => {
+		const body = '{"received":true,"ignored":"event not selected"}';
+		expect(await deliver({ status: 200, body })).toMatchObject({
+			response_status: 200,
+			trigger: 'ignored: event not selected (nothing ran)',
+		});
+	});
+
+	it('a refusal carries its reason', async () => {
+		const body = '{"error":"signature does not match"}';
+		expect(await deliver({ status: 401, body })).toMatchObject({
+			delivered: false,
+			trigger: 'refused 401: signature does not match',
+		});
 	});
 });
 
