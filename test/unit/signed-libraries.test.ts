@@ -19,9 +19,7 @@ import {
 const nowS = () => Math.floor(Date.now() / 1000);
 const STALE_S = 10 * 60;
 
-function body(fields: Record<string, unknown>): Buffer {
-	return Buffer.from(JSON.stringify({ ...fields, note: 'naïve café ✓' }), 'utf8');
-}
+const body = (fields: object) => Buffer.from(JSON.stringify({ ...fields, note: 'naïve café ✓' }));
 
 function deliver(
 	settings: SignedWebhookSettings,
@@ -39,14 +37,16 @@ function flipped(raw: Buffer): Buffer {
 	return copy;
 }
 
-function expectAccepted(result: ReceiveResult): void {
+/** Accepted as signed, with one item (and these fields: the event, the copy key). */
+function expectAccepted(result: ReceiveResult, fields: Partial<ReceiveResult> = {}): void {
 	expect(result.reason).toBeUndefined();
 	expect(result.status).toBe(200);
 	expect(result.verified).toBe('signature');
 	expect(result.items).toHaveLength(1);
+	expect(result).toMatchObject(fields);
 }
 
-function expectRefused(result: ReceiveResult, reason: RegExp): void {
+function expectRefused(result: ReceiveResult, reason = /does not match/): void {
 	expect(result.status).toBe(401);
 	expect(result.items).toEqual([]);
 	expect(result.reason).toMatch(reason);
@@ -70,19 +70,14 @@ describe('Standard Webhooks (standardwebhooks 1.3.0)', () => {
 
 	it('accepts what Webhook.sign signed; the signed webhook-id is the copy key', () => {
 		const result = deliver(settings, libraryHeaders(raw, nowS()), raw, secret);
-		expectAccepted(result);
-		expect(result.event).toBe('invoice.paid');
-		expect(result.deliveryId).toBe('msg_2Lh9KRb0pzN4LePd3XiA4xbf');
+		expectAccepted(result, { event: 'invoice.paid', deliveryId: 'msg_2Lh9KRb0pzN4LePd3XiA4xbf' });
 		expect(result.dedupeKeys).toHaveLength(2);
 	});
 
 	it('refuses one changed byte, a changed id, and a stale timestamp', () => {
 		const headers = libraryHeaders(raw, nowS());
-		expectRefused(deliver(settings, headers, flipped(raw), secret), /does not match/);
-		expectRefused(
-			deliver(settings, { ...headers, 'webhook-id': 'msg_other' }, raw, secret),
-			/does not match/,
-		);
+		expectRefused(deliver(settings, headers, flipped(raw), secret));
+		expectRefused(deliver(settings, { ...headers, 'webhook-id': 'msg_other' }, raw, secret));
 		const stale = libraryHeaders(raw, nowS() - STALE_S);
 		expectRefused(deliver(settings, stale, raw, secret), /older than the 300 s tolerance/);
 	});
@@ -120,14 +115,10 @@ describe('Standard Webhooks (standardwebhooks 1.3.0)', () => {
 			'svix-timestamp': String(svix.t),
 			'svix-signature': svix.signature,
 		};
+		const request = { headers, rawBody: svix.payload };
 		const at = (t: number) =>
-			receiveSigned(
-				settings,
-				{ headers, rawBody: svix.payload },
-				{ secret: svix.secret, now: t * 1000 },
-			);
-		expectAccepted(at(svix.t));
-		expect(at(svix.t).deliveryId).toBe(svix.id);
+			receiveSigned(settings, request, { secret: svix.secret, now: t * 1000 });
+		expectAccepted(at(svix.t), { deliveryId: svix.id });
 		expectRefused(at(svix.t + STALE_S), /older than/);
 	});
 
@@ -151,14 +142,12 @@ describe('Stripe (stripe 23.2.0)', () => {
 
 	it('accepts generateTestHeaderString; the event id is the copy key', () => {
 		const result = deliver(settings, { 'Stripe-Signature': header(nowS()) }, raw, secret);
-		expectAccepted(result);
-		expect(result.event).toBe('payment_intent.succeeded');
-		expect(result.deliveryId).toBe('evt_1Nv0');
+		expectAccepted(result, { event: 'payment_intent.succeeded', deliveryId: 'evt_1Nv0' });
 	});
 
 	it('refuses one changed byte and a stale timestamp', () => {
 		const fresh = { 'Stripe-Signature': header(nowS()) };
-		expectRefused(deliver(settings, fresh, flipped(raw), secret), /does not match/);
+		expectRefused(deliver(settings, fresh, flipped(raw), secret));
 		const stale = { 'Stripe-Signature': header(nowS() - STALE_S) };
 		expectRefused(deliver(settings, stale, raw, secret), /older than/);
 	});
@@ -194,9 +183,7 @@ describe('GitHub (@octokit/webhooks-methods 6.0.0)', () => {
 
 	it('accepts what sign() signed; the delivery header is the copy key, the event header the event', async () => {
 		const result = deliver(settings, await headers(), raw, secret);
-		expectAccepted(result);
-		expect(result.event).toBe('push');
-		expect(result.deliveryId).toBe('72d3162e-cc78-11e3-81ab-4c9367dc0958');
+		expectAccepted(result, { event: 'push', deliveryId: '72d3162e-cc78-11e3-81ab-4c9367dc0958' });
 	});
 
 	it('matches GitHub’s documented test vector', async () => {
@@ -223,7 +210,7 @@ describe('GitHub (@octokit/webhooks-methods 6.0.0)', () => {
 	});
 
 	it('refuses one changed byte', async () => {
-		expectRefused(deliver(settings, await headers(), flipped(raw), secret), /does not match/);
+		expectRefused(deliver(settings, await headers(), flipped(raw), secret));
 	});
 
 	it('our signer verifies with verify()', async () => {
@@ -263,16 +250,14 @@ describe('Slack (the documented v0 algorithm)', () => {
 
 	it('accepts a delivery signed as documented; event_id is the copy key, event.type the event', () => {
 		const result = deliver(settings, headersAt(nowS()), raw, secret);
-		expectAccepted(result);
-		expect(result.event).toBe('app_mention');
-		expect(result.deliveryId).toBe('Ev0PV52K21');
+		expectAccepted(result, { event: 'app_mention', deliveryId: 'Ev0PV52K21' });
 	});
 
 	it('refuses one changed byte, a changed timestamp and a stale one', () => {
 		const t = nowS();
-		expectRefused(deliver(settings, headersAt(t), flipped(raw), secret), /does not match/);
+		expectRefused(deliver(settings, headersAt(t), flipped(raw), secret));
 		const moved = { ...headersAt(t), 'X-Slack-Request-Timestamp': String(t - 1) };
-		expectRefused(deliver(settings, moved, raw, secret), /does not match/);
+		expectRefused(deliver(settings, moved, raw, secret));
 		expectRefused(deliver(settings, headersAt(t - STALE_S), raw, secret), /older than/);
 	});
 
@@ -297,19 +282,14 @@ describe('Shopify (the documented X-Shopify-Hmac-Sha256)', () => {
 	};
 
 	it('accepts a delivery signed as documented; the webhook id header is the copy key', () => {
-		const result = deliver(settings, headers, raw, secret);
-		expectAccepted(result);
-		expect(result.event).toBe('orders/create');
-		expect(result.deliveryId).toBe('b54557e4-bdd9-4b37-8a5f-bf7d70bcd043');
+		const deliveryId = 'b54557e4-bdd9-4b37-8a5f-bf7d70bcd043';
+		expectAccepted(deliver(settings, headers, raw, secret), { event: 'orders/create', deliveryId });
 	});
 
 	it('refuses one changed byte, and the signature re-cased (base64 is case-sensitive)', () => {
-		expectRefused(deliver(settings, headers, flipped(raw), secret), /does not match/);
-		const recased = {
-			...headers,
-			'X-Shopify-Hmac-Sha256': headers['X-Shopify-Hmac-Sha256'].toLowerCase(),
-		};
-		expectRefused(deliver(settings, recased, raw, secret), /does not match/);
+		expectRefused(deliver(settings, headers, flipped(raw), secret));
+		const lower = headers['X-Shopify-Hmac-Sha256'].toLowerCase();
+		expectRefused(deliver(settings, { ...headers, 'X-Shopify-Hmac-Sha256': lower }, raw, secret));
 	});
 
 	it('our signer writes the documented value', () => {
