@@ -40,33 +40,24 @@ function signedBy(
 	return { headers, rawBody, payload };
 }
 
-function presetDelivery(
-	id: SignedPresetId,
-	secret = SECRET,
-	timestamp?: number,
-	extra: object = {},
-): Delivery {
-	const preset = SIGNED_PRESETS[id];
-	const payload = { ...preset.sample(preset.exampleEvent), ...extra };
-	return signedBy(preset.settings, payload, secret, {
-		event: preset.exampleEvent,
-		timestamp,
-	});
+/** The preset's sample for its example event (with `extra` fields), signed as the sender signs. */
+function presetDelivery(id: SignedPresetId, secret = SECRET, timestamp?: number, extra = {}) {
+	const { exampleEvent: event, settings } = SIGNED_PRESETS[id];
+	const payload = { ...SIGNED_PRESETS[id].sample(event), ...extra };
+	return signedBy(settings, payload, secret, { event, timestamp });
 }
 
 const store = new ProcessedStore();
 
+interface DeliverOptions {
+	parameters?: Record<string, unknown>;
+	credential?: ICredentialDataDecryptedObject | Error;
+	ids?: ReturnType<typeof freshNode>;
+}
+
 async function deliver(
 	delivery: Pick<Delivery, 'headers' | 'rawBody'>,
-	{
-		parameters = {},
-		credential = { secret: SECRET },
-		ids = freshNode(TYPE),
-	}: {
-		parameters?: Record<string, unknown>;
-		credential?: ICredentialDataDecryptedObject | Error;
-		ids?: ReturnType<typeof freshNode>;
-	} = {},
+	{ parameters = {}, credential = { secret: SECRET }, ids = freshNode(TYPE) }: DeliverOptions = {},
 ) {
 	const credentials = { signedWebhookApi: credential };
 	const options = { request: delivery, ...ids, parameters, credentials, store };
@@ -199,53 +190,40 @@ describe('Custom sender', () => {
 		eventName: { from: 'header', name: 'X-Acme-Event' },
 	};
 
+	/** A delivery of `{ meta: { id }, ...extra }` signed with the settings the fields describe. */
+	const acme = (id: string, extra = {}, event?: string) =>
+		signedBy(settings, { meta: { id }, ...extra }, 'acme-secret', { event });
+	const deliverAcme = (d: Delivery, parameters: object, ids?: ReturnType<typeof freshNode>) =>
+		deliver(d, {
+			parameters: { ...custom, ...parameters },
+			credential: { secret: 'acme-secret' },
+			ids,
+		});
+
 	it('verifies with the scheme the fields describe, reads the event from its header and the copy key from its path', async () => {
-		const d = signedBy(settings, { meta: { id: 'd-1' }, n: 1 }, 'acme-secret', {
-			event: 'order.paid',
-		});
-		const parameters = { ...custom, eventFilter: 'named', eventNames: 'order.paid' };
+		const d = acme('d-1', { n: 1 }, 'order.paid');
+		const named = { eventFilter: 'named', eventNames: 'order.paid' };
 		const ids = freshNode(TYPE);
-		const credential = { secret: 'acme-secret' };
-		expectRan(await deliver(d, { parameters, credential, ids }), d.payload);
+		expectRan(await deliverAcme(d, named, ids), d.payload);
 		// another body with the same meta.id is a copy: the id came from the configured path
-		const again = signedBy(settings, { meta: { id: 'd-1' }, n: 2 }, 'acme-secret', {
-			event: 'order.paid',
-		});
-		expectIgnored(await deliver(again, { parameters, credential, ids }));
-		expectRefused(
-			await deliver({ ...d, rawBody: tamper(d.rawBody) }, { parameters, credential }),
-			401,
-			/does not match/,
-		);
+		expectIgnored(await deliverAcme(acme('d-1', { n: 2 }, 'order.paid'), named, ids));
+		const tampered = { ...d, rawBody: tamper(d.rawBody) };
+		expectRefused(await deliverAcme(tampered, named), 401, /does not match/);
 	});
 
 	it('fails closed with 500 naming what is missing when the scheme is incomplete', async () => {
-		const d = signedBy(settings, { meta: { id: 'd-2' } }, 'acme-secret');
-		const incomplete = { ...custom, signatureHeader: '', template: '' };
-		const result = await deliver(d, {
-			parameters: incomplete,
-			credential: { secret: 'acme-secret' },
-		});
+		const result = await deliverAcme(acme('d-2'), { signatureHeader: '', template: '' });
 		expectRefused(result, 500, /not set up: signature header is not set; template is not set/);
 	});
 
 	it('fails closed when Event Names are set but no event name source is', async () => {
-		const d = signedBy(settings, { meta: { id: 'd-3' } }, 'acme-secret');
-		const parameters = { ...custom, eventNameFrom: 'none', eventFilter: 'named', eventNames: 'a' };
-		expectRefused(
-			await deliver(d, { parameters, credential: { secret: 'acme-secret' } }),
-			500,
-			/Event Name From is None/,
-		);
+		const parameters = { eventNameFrom: 'none', eventFilter: 'named', eventNames: 'a' };
+		expectRefused(await deliverAcme(acme('d-3'), parameters), 500, /Event Name From is None/);
 	});
 
 	it('fails closed on an unknown sender rather than guessing', async () => {
-		const d = presetDelivery('github');
-		expectRefused(
-			await deliver(d, { parameters: { sender: 'gitlab' } }),
-			500,
-			/scheme must be one of/,
-		);
+		const result = await deliver(presetDelivery('github'), { parameters: { sender: 'gitlab' } });
+		expectRefused(result, 500, /scheme must be one of/);
 	});
 
 	it('refuses a Standard Webhooks secret that is not whsec_/base64 with 500', async () => {
