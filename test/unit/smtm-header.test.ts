@@ -6,7 +6,7 @@ import { providers, receive } from '../../src';
 import { SmartMaintenanceWebhookApi } from '../../credentials/SmartMaintenanceWebhookApi.credentials';
 import { SmartMaintenanceTrigger } from '../../nodes/SmartMaintenanceTrigger/SmartMaintenanceTrigger.node';
 import { SECRETS, signedRequest } from './helpers';
-import { freshNode, runTrigger } from './n8n-doubles';
+import { freshNode, runTrigger, type LogEntry } from './n8n-doubles';
 
 const SECRET = SECRETS.smartMaintenance;
 const TOKEN = 'Bearer smtm-hdr-4f9a1c7e2b8d6a0f3e5c';
@@ -28,10 +28,9 @@ describe('receive() with requiredHeader', () => {
 		const both = check(delivery(SECRET, { authorization: TOKEN }), SECRET);
 		expect(both).toMatchObject({ status: 200, verified: 'signature+header' });
 		// without a header configured nothing changes: 'signature' or false
-		expect(receive('smartMaintenance', delivery(SECRET), { secret: SECRET }).verified).toBe(
-			'signature',
-		);
-		expect(receive('smartMaintenance', delivery('')).verified).toBe(false);
+		const plain = (secret: string) => receive('smartMaintenance', delivery(secret), { secret });
+		expect(plain(SECRET).verified).toBe('signature');
+		expect(plain('').verified).toBe(false);
 		// an empty name checks no header
 		expect(check(delivery(''), undefined, { name: ' ', value: TOKEN }).verified).toBe(false);
 	});
@@ -48,14 +47,12 @@ describe('receive() with requiredHeader', () => {
 	});
 
 	it('refuses a missing or wrong header with 401 and a reason that names the header, never its value', () => {
+		const guessed = { authorization: 'Bearer guessed' };
 		for (const [d, reason] of [
 			[delivery(''), 'missing Authorization header'],
-			[delivery('', { authorization: 'Bearer guessed' }), 'Authorization header does not match'],
+			[delivery('', guessed), 'Authorization header does not match'],
 			// a genuine signature does not make up for a wrong header, nor a right header for a wrong signature
-			[
-				delivery(SECRET, { authorization: 'Bearer guessed' }),
-				'Authorization header does not match',
-			],
+			[delivery(SECRET, guessed), 'Authorization header does not match'],
 		] as const) {
 			const result = check(d, SECRET);
 			expect(result).toMatchObject({ status: 401, reason, items: [] });
@@ -68,14 +65,9 @@ describe('receive() with requiredHeader', () => {
 	});
 
 	it('refuses everything when the name is set but the value is empty', () => {
-		const result = check(delivery('', { authorization: '' }), undefined, {
-			name: 'Authorization',
-			value: ' ',
-		});
-		expect(result).toMatchObject({
-			status: 401,
-			reason: 'required header value is not configured',
-		});
+		const result = check(delivery('', { authorization: '' }), undefined, { ...HEADER, value: ' ' });
+		const reason = 'required header value is not configured';
+		expect(result).toMatchObject({ status: 401, reason });
 	});
 });
 
@@ -98,8 +90,14 @@ describe('SmartMaintenance Trigger with a Header Name and Header Value', () => {
 		};
 	}
 
-	const headerOnly = { secret: '', headerName: 'Authorization', headerSecret: TOKEN };
-	const both = { secret: SECRET, headerName: 'Authorization', headerSecret: TOKEN };
+	/** The credential: Header Name, Header Value and (optionally) the HMAC secret. */
+	const pair = (headerName: string, headerSecret: string, secret = '') => ({
+		secret,
+		headerName,
+		headerSecret,
+	});
+	const headerOnly = pair('Authorization', TOKEN);
+	const both = pair('Authorization', TOKEN, SECRET);
 
 	it('runs a delivery with the header (one credential read), with _delivery.verified telling what was checked', async () => {
 		const alone = await call(delivery('', { authorization: TOKEN }), headerOnly);
@@ -119,28 +117,20 @@ describe('SmartMaintenance Trigger with a Header Name and Header Value', () => {
 		const r = await call(delivery('', extra), credential);
 		expect(r.response.statusCode).toBe(401);
 		expect(r.out.workflowData).toBeUndefined();
-		expect(
-			r.logs.some((l) => l.level === 'warn' && /refused a delivery \(401\)/.test(l.message)),
-		).toBe(true);
+		const warned = (l: LogEntry) =>
+			l.level === 'warn' && /refused a delivery \(401\)/.test(l.message);
+		expect(r.logs.some(warned)).toBe(true);
 		expect(r.everything).not.toContain('smtm-hdr');
 	});
 
 	it('answers 500 with what to fix when the header pair is incomplete, without the value', async () => {
-		const r = await call(delivery('', { authorization: TOKEN }), {
-			secret: '',
-			headerName: 'Bad Name:',
-			headerSecret: TOKEN,
-		});
+		const r = await call(delivery('', { authorization: TOKEN }), pair('Bad Name:', TOKEN));
 		expect(r.response.statusCode).toBe(500);
 		expect(r.response.body).toEqual({
 			error: expect.stringContaining('is not a valid header name'),
 		});
 		expect(r.everything).not.toContain('smtm-hdr');
-		const noValue = await call(delivery(''), {
-			secret: '',
-			headerName: 'Authorization',
-			headerSecret: '',
-		});
+		const noValue = await call(delivery(''), pair('Authorization', ''));
 		expect(noValue.response.statusCode).toBe(500);
 	});
 
@@ -166,19 +156,19 @@ describe('SmartMaintenance Trigger with a Header Name and Header Value', () => {
 			message: expect.stringContaining('secret and the Authorization header'),
 		});
 		for (const bad of [
-			{ headerName: 'Authorization', headerSecret: '' },
-			{ headerName: '', headerSecret: TOKEN },
-			{ headerName: 'Auth orization', headerSecret: TOKEN },
-			{ headerName: 'X-SMTM-Signature', headerSecret: TOKEN },
-			{ headerName: 'Authorization', headerSecret: ` ${TOKEN}` },
-			{ headerName: 'Authorization', headerSecret: `"${TOKEN}"` },
+			pair('Authorization', ''),
+			pair('', TOKEN),
+			pair('Auth orization', TOKEN),
+			pair('X-SMTM-Signature', TOKEN),
+			pair('Authorization', ` ${TOKEN}`),
+			pair('Authorization', `"${TOKEN}"`),
 		]) {
-			const result = await run({ secret: '', ...bad });
+			const result = await run(bad);
 			expect(result.status, JSON.stringify(bad)).toBe('Error');
 			expect(result.message).not.toContain('smtm-hdr');
 		}
 		// saved empty: n8n shows the test's answer, which says what is missing
-		expect(await run({ secret: '', headerName: '', headerSecret: '' })).toMatchObject({
+		expect(await run(pair('', ''))).toMatchObject({
 			status: 'Error',
 			message: expect.stringMatching(/^Nothing is set: .*unsigned deliveries/),
 		});
