@@ -61,11 +61,7 @@ export function delivery(
 }
 
 /** Every HMAC-SHA256 hex digest the secret could produce for this body, in any signing layout the providers use. */
-export function expectedDigests(
-	secret: string,
-	body: Buffer,
-	timestamps: number[] = [NOW_S],
-): string[] {
+function expectedDigests(secret: string, body: Buffer, timestamps: number[] = [NOW_S]): string[] {
 	const out = [createHmac('sha256', secret).update(body).digest('hex')];
 	for (const t of timestamps)
 		out.push(createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex'));

@@ -84,21 +84,8 @@ type DoubleOf<T extends { helpers: object }> = Partial<Omit<T, 'helpers'>> & {
 
 // ---------------------------------------------------------------- IWebhookFunctions
 
-export interface WebhookRequestDouble {
-	headers: Record<string, unknown>;
-	query?: Record<string, unknown>;
-	rawBody: Buffer;
-}
-
-export interface ResponseRecord {
-	statusCode?: number;
-	body?: unknown;
-	/** How many times an answer was written (must never exceed one). */
-	writes: number;
-}
-
 export interface WebhookDoubleOptions {
-	request: WebhookRequestDouble;
+	request: { headers: Record<string, unknown>; query?: Record<string, unknown>; rawBody: Buffer };
 	parameters?: Record<string, unknown>;
 	credentials?: Record<string, ICredentialDataDecryptedObject | Error>;
 	staticData?: IDataObject;
@@ -110,7 +97,8 @@ export interface WebhookDoubleOptions {
 }
 
 export function webhookContext(options: WebhookDoubleOptions) {
-	const response: ResponseRecord = { writes: 0 };
+	// `writes`: how many times an answer was written (must never exceed one)
+	const response: { statusCode?: number; body?: unknown; writes: number } = { writes: 0 };
 	const reads = { count: 0 };
 	const logs: LogEntry[] = [];
 	const staticData = options.staticData ?? {};
@@ -288,15 +276,10 @@ export interface HookDoubleOptions {
 	mode?: 'manual' | 'trigger';
 }
 
-export interface HttpCall {
-	credentialType: string;
-	options: IHttpRequestOptions;
-}
-
 export function hookContext(options: HookDoubleOptions) {
 	const staticData = options.staticData ?? {};
 	const logs: LogEntry[] = [];
-	const http: HttpCall[] = [];
+	const http: Array<{ credentialType: string; options: IHttpRequestOptions }> = [];
 	const credentials = options.credentials ?? {};
 	const getCredentials = credentialGetter(credentials);
 
