@@ -4,11 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { listAllExecutions } from '../e2e/executions';
 
-interface Row {
-	id: string;
-	startedAt: string | null;
-	status: string;
-}
+type Row = { id: string; startedAt: string | null; status: string };
 
 function fakeN8n(rows: Row[]) {
 	let requests = 0;

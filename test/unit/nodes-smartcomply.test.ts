@@ -113,23 +113,19 @@ describe('SmartComply Trigger registration (automatic)', () => {
 		// Through n8n's authenticated request helper, with the credential type, never a hand-made Authorization header.
 		expect(http.length).toBeGreaterThan(0);
 		expect(http.every((c) => c.credentialType === 'smartComplyApi')).toBe(true);
-		expect(http.every((c) => !JSON.stringify(c.options.headers ?? {}).includes(fake.apiKey))).toBe(
-			true,
-		);
+		for (const call of http)
+			expect(JSON.stringify(call.options.headers ?? {})).not.toContain(fake.apiKey);
 		expect(fake.requests.every((r) => r.authorized)).toBe(true);
 	});
 
 	it('create registers exactly the selected events (multi-select plus typed names)', async () => {
-		await register(
-			{},
-			{ parameters: { events: ['notice.created'], otherEvents: 'report.generated' } },
-		);
+		const parameters = { events: ['notice.created'], otherEvents: 'report.generated' };
+		await register({}, { parameters });
 		expect([...fake.endpoints.values()][0].events).toEqual(['notice.created', 'report.generated']);
 	});
 
 	it('checkExists is true after create, false once the endpoint is deleted at SmartComply, and never deletes', async () => {
-		const staticData: IDataObject = {};
-		const { context } = hooks(prodUrl(), { staticData });
+		const { context, staticData } = hooks(prodUrl());
 		expect(await methods.checkExists.call(context)).toBe(false); // nothing stored yet
 		await methods.create.call(context);
 		expect(await methods.checkExists.call(context)).toBe(true);
@@ -178,20 +174,18 @@ describe('SmartComply Trigger registration (automatic)', () => {
 	});
 
 	it('delete removes the endpoint and clears the stored secret; already gone is fine', async () => {
-		const staticData: IDataObject = {};
-		const { context } = hooks(prodUrl(), { staticData });
+		const { context, staticData } = hooks(prodUrl());
 		await methods.create.call(context);
 		const id = staticData.endpointId as string;
 		expect(await methods.delete.call(context)).toBe(true);
 		expect(fake.endpoints.has(id)).toBe(false);
 		expect(staticData).toEqual({});
 
-		const again: IDataObject = {};
-		const second = hooks(prodUrl(), { staticData: again });
+		const second = hooks(prodUrl());
 		await methods.create.call(second.context);
-		fake.endpoints.delete(again.endpointId as string); // removed in the dashboard meanwhile
+		fake.endpoints.delete(second.staticData.endpointId as string); // removed in the dashboard meanwhile
 		expect(await methods.delete.call(second.context)).toBe(true);
-		expect(again).toEqual({});
+		expect(second.staticData).toEqual({});
 		expect(await methods.delete.call(second.context)).toBe(true); // nothing stored: nothing to do
 	});
 
@@ -221,8 +215,7 @@ describe('SmartComply Trigger registration (automatic)', () => {
 	});
 
 	it('delete when SmartComply fails throws instead of pretending, and keeps the state for a retry', async () => {
-		const staticData: IDataObject = {};
-		const { context } = hooks(prodUrl(), { staticData });
+		const { context, staticData } = hooks(prodUrl());
 		await methods.create.call(context);
 		fake.failNext({ status: 500, match: 'DELETE' });
 		await expectNodeError(methods.delete.call(context), fake.apiKey);
