@@ -131,27 +131,15 @@ describe('parseTimestampedHeader', () => {
 		expect(parseTimestampedHeader(many)?.signatures).toHaveLength(8);
 	});
 
-	it.each([
-		'',
-		'garbage',
-		't=',
-		'v1=abc',
-		't=123',
-		't=abc,v1=x',
-		't=-5,v1=x',
-		't=1.5,v1=x',
-		't=1e9,v1=x',
-		't=0x10,v1=x',
-		't=1234567890123,v1=x',
-		't=1,t=2,v1=x',
-		'T=1,V1=x',
-		`t=1,v1=${'a'.repeat(3000)}`,
-		'=,=,=',
-		',,,,',
-		't = ,v1 = ',
-	])('returns undefined for %j', (value) => {
-		expect(parseTimestampedHeader(value)).toBeUndefined();
-	});
+	const invalid = (value: string) => expect(parseTimestampedHeader(value)).toBeUndefined();
+	const missing = ['', 'garbage', 't=', 'v1=abc', 't=123'];
+	const otherKeys = ['T=1,V1=x', '=,=,=', ',,,,', 't = ,v1 = '];
+	const badTime = ['t=abc,v1=x', 't=-5,v1=x', 't=1.5,v1=x', 't=1e9,v1=x', 't=0x10,v1=x'];
+	const rest = ['t=1234567890123,v1=x', 't=1,t=2,v1=x', `t=1,v1=${'a'.repeat(3000)}`];
+	it.each(missing)('returns undefined without t or v1: %j', invalid);
+	it.each(otherKeys)('returns undefined for keys other than t and v1: %j', invalid);
+	it.each(badTime)('returns undefined for t not in whole Unix seconds: %j', invalid);
+	it.each(rest)('returns undefined for t in milliseconds, t twice, an over-long v1: %j', invalid);
 
 	it('is total: never throws and always answers undefined or a well-formed value on random junk', () => {
 		let seed = 42;

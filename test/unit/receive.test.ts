@@ -164,20 +164,11 @@ describe.each(hmacProviders)('%s: signature checks', (id) => {
 	});
 
 	it('refuses malformed signature headers without throwing', () => {
-		const junk = [
-			'garbage',
-			'sha256=',
-			't=,v1=',
-			'v1=abc',
-			'=',
-			',,,',
-			'sha256=zz' + 'a'.repeat(62),
-			't=notanumber,v1=' + 'a'.repeat(64),
-			'\u0000\u00ff',
-			'x'.repeat(5000),
-		];
+		const short = ['garbage', 'sha256=', 't=,v1=', 'v1=abc', '=', ',,,', '\u0000\u00ff'];
+		const long = ['sha256=zz' + 'a'.repeat(62), 't=notanumber,v1=' + 'a'.repeat(64)];
 		const only = (v: string) => ({ 'Content-Type': 'application/json', [AUTH_HEADER[id]]: v });
-		for (const v of junk) expectRefused(run(id, only(v), body), 401, id, body);
+		for (const v of [...short, ...long, 'x'.repeat(5000)])
+			expectRefused(run(id, only(v), body), 401, id, body);
 	});
 
 	it('compares hex case-insensitively (upper-case hex is accepted)', () => {
@@ -360,13 +351,8 @@ describe('SmarterMeasure verification key', () => {
 	});
 
 	it('refuses a wrong key in the header or the query, and a key that only differs in case or length', () => {
-		for (const wrong of [
-			'SM-VERIFY-0000000000000000',
-			key.toLowerCase(),
-			key.slice(0, -1),
-			key + 'X',
-			`${key} ${key}`,
-		]) {
+		const wrongKeys = ['SM-VERIFY-0000000000000000', key.toLowerCase(), key.slice(0, -1)];
+		for (const wrong of [...wrongKeys, key + 'X', `${key} ${key}`]) {
 			const inHeader = sm(body, { 'X-SmarterMeasure-Verification-Key': wrong });
 			expectRefused(inHeader, 401, id, body, /does not match/);
 			const inQuery = sm(body, {}, { query: { VerificationKey: wrong } });
@@ -404,11 +390,8 @@ describe('SmarterMeasure JSON and XML bodies', () => {
 	const typed = (contentType: string) => ({ 'Content-Type': contentType, ...KEY_HEADER });
 
 	it('reads XML when Content-Type is application/xml or text/xml', () => {
-		for (const contentType of [
-			'application/xml',
-			'text/xml; charset=utf-8',
-			'application/soap+xml',
-		]) {
+		const xmlTypes = ['application/xml', 'text/xml; charset=utf-8', 'application/soap+xml'];
+		for (const contentType of xmlTypes) {
 			const result = sm(xml, typed(contentType));
 			expect(result.status).toBe(200);
 			expect(result.format).toBe('xml');

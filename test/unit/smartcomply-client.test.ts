@@ -437,18 +437,9 @@ describe('sealSecret / openSealedSecret (how the node keeps the returned signing
 	});
 
 	it('is total on garbage', () => {
-		for (const junk of [
-			undefined,
-			null,
-			42,
-			{},
-			'',
-			'sc1',
-			'sc1...',
-			'sc2.a.b.c',
-			`${sealSecret(secret, apiKey, 'e')}.x`,
-			'x'.repeat(10_000),
-		]) {
+		const notSealed = [undefined, null, 42, {}, '', 'sc1', 'sc1...', 'sc2.a.b.c'];
+		const extended = [`${sealSecret(secret, apiKey, 'e')}.x`, 'x'.repeat(10_000)];
+		for (const junk of [...notSealed, ...extended]) {
 			expect(openSealedSecret(junk, apiKey, 'e')).toBeUndefined();
 		}
 	});
