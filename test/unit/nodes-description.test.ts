@@ -48,9 +48,8 @@ describe('package.json lists every node and credential, and their sources exist'
 		expect(pkg.n8n.nodes).toHaveLength(PROVIDERS.length + 1);
 		expect(pkg.n8n.credentials).toHaveLength(PROVIDERS.length + 1);
 		expect(pkg.n8n.nodes).toContain(`dist/nodes/${SIGNED_NODE.node}/${SIGNED_NODE.node}.node.js`);
-		expect(pkg.n8n.credentials).toContain(
-			`dist/credentials/${SIGNED_NODE.credentialClass}.credentials.js`,
-		);
+		const credential = `dist/credentials/${SIGNED_NODE.credentialClass}.credentials.js`;
+		expect(pkg.n8n.credentials).toContain(credential);
 		for (const path of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
 			expect(path.startsWith('dist/')).toBe(true);
 			expect(existsSync(sourceOf(path))).toBe(true);
@@ -79,11 +78,8 @@ describe.each(expected)('$displayName description', (e) => {
 		expect(d.webhooks).toHaveLength(1);
 		expect(d.webhooks![0]).toMatchObject({ name: 'default', httpMethod: 'POST', path: 'webhook' });
 		expect(typeof node.webhook).toBe('function');
-		expect(Object.keys(node.webhookMethods?.default ?? {}).sort()).toEqual([
-			'checkExists',
-			'create',
-			'delete',
-		]);
+		const methods = Object.keys(node.webhookMethods?.default ?? {}).sort();
+		expect(methods).toEqual(['checkExists', 'create', 'delete']);
 		expect((d as { usableAsTool?: unknown }).usableAsTool).toBeUndefined();
 	});
 

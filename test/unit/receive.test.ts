@@ -319,16 +319,14 @@ describe.each(required)('%s: a required secret that is not configured', (id) => 
 /** A SmarterMeasure request through receive() with the configured key: the key in its header unless told otherwise. */
 const key = SECRETS.smarterMeasure;
 const KEY_HEADER = { 'X-SmarterMeasure-Verification-Key': key };
+type SmOptions = ReceiveOptions & { query?: Record<string, unknown> };
 function sm(
 	rawBody: Buffer,
 	headers: Record<string, string> = KEY_HEADER,
-	options: ReceiveOptions & { query?: Record<string, unknown> } = {},
-): ReceiveResult {
-	return receive(
-		'smarterMeasure',
-		{ headers, query: options.query, rawBody },
-		{ secret: key, ...options },
-	);
+	options: SmOptions = {},
+) {
+	const request = { headers, query: options.query, rawBody };
+	return receive('smarterMeasure', request, { secret: key, ...options });
 }
 
 describe('SmarterMeasure verification key', () => {
@@ -362,13 +360,9 @@ describe('SmarterMeasure verification key', () => {
 
 	it('refuses a delivery with the key in neither place', () => {
 		const result = sm(body, { 'content-type': 'application/json' }, { query: { OtherParam: key } });
-		expectRefused(
-			result,
-			401,
-			id,
-			body,
-			/missing X-SmarterMeasure-Verification-Key header or VerificationKey query parameter/,
-		);
+		const reason =
+			/missing X-SmarterMeasure-Verification-Key header or VerificationKey query parameter/;
+		expectRefused(result, 401, id, body, reason);
 	});
 
 	it('does not bind the key to the body: a changed body with the right key is still accepted', () => {
@@ -806,10 +800,8 @@ describe('event filter and test events', () => {
 		const result = send('smartMaintenance', d, { ...other, listening: true });
 		expect(result).toMatchObject({ status: 200, test: true });
 		expect(result.items).toEqual([payload]);
-		expectFiltered(
-			send('smartMaintenance', d, { ...other, ignoreTestEvents: true }),
-			'test event ignored',
-		);
+		const ignored = send('smartMaintenance', d, { ...other, ignoreTestEvents: true });
+		expectFiltered(ignored, 'test event ignored');
 		// "test": "true" (a string) is not the documented flag.
 		const stringy = delivery('smartMaintenance', '', { payload: { ...payload, test: 'true' } });
 		expectFiltered(send('smartMaintenance', stringy, { ...other, listening: true }));
@@ -846,9 +838,8 @@ describe('schema validation', () => {
 
 	it('SmartMaintenance task events need a numeric task_id; SmartlyQ jobs need job_id/type/status', () => {
 		const smtm = providers.smartMaintenance.sample('task.completed', { now });
-		expect(issuesOf('smartMaintenance', { ...smtm, data: { task_id: '12345' } })).toEqual([
-			'data.task_id',
-		]);
+		const smtmIssues = issuesOf('smartMaintenance', { ...smtm, data: { task_id: '12345' } });
+		expect(smtmIssues).toEqual(['data.task_id']);
 		const slq = providers.smartlyQ.sample('job.failed', { now });
 		expect(issuesOf('smartlyQ', { ...slq, data: { job_id: 'j' } })).toEqual(
 			expect.arrayContaining(['data.type', 'data.status']),
