@@ -20,7 +20,6 @@ const FIVE_GB = String(5 * 1024 ** 3);
 const WRITES_AFTER_REFUSAL = 50;
 
 interface Exchange {
-	socket: Socket;
 	bytesWritten: number;
 	/** Resolves when the socket closes; rejects after WRITES_AFTER_REFUSAL writes past `refused()` without a close. */
 	closed: Promise<number>;
@@ -37,7 +36,6 @@ beforeAll(async () => {
 		let writesAfterRefusal: number | undefined;
 		let settle: { resolve(bytes: number): void; reject(error: Error): void };
 		const exchange: Exchange = {
-			socket,
 			bytesWritten: 0,
 			closed: new Promise((resolve, reject) => (settle = { resolve, reject })),
 			refused: () => (writesAfterRefusal = 0),
@@ -52,9 +50,8 @@ beforeAll(async () => {
 		const write = () => {
 			if (socket.destroyed) return;
 			if (writesAfterRefusal !== undefined && ++writesAfterRefusal > WRITES_AFTER_REFUSAL) {
-				settle.reject(
-					new Error(`still open after ${WRITES_AFTER_REFUSAL} writes past the refusal`),
-				);
+				const writes = WRITES_AFTER_REFUSAL;
+				settle.reject(new Error(`still open after ${writes} writes past the refusal`));
 				socket.destroy();
 				return;
 			}
