@@ -27,14 +27,9 @@ interface Recipe {
 
 /** Shell words: spaces split, quotes group, `$URL` and `$SECRET` expand; enough for the commands in the doc. */
 function words(line: string): string[] {
-	const out: string[] = [];
-	for (const match of line.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)) {
-		const word = match[1] ?? match[2] ?? match[3];
-		out.push(
-			match[1] !== undefined ? word : word.replace('$URL', URL_SHOWN).replace('$SECRET', SECRET),
-		);
-	}
-	return out;
+	return [...line.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map(
+		(m) => m[1] ?? (m[2] ?? m[3]).replace('$URL', URL_SHOWN).replace('$SECRET', SECRET),
+	);
 }
 
 function recipes(): Recipe[] {
@@ -65,14 +60,9 @@ async function send(settings: SignedWebhookSettings, args: string[]) {
 		err: (line) => out.push(line),
 		env: {},
 		fetch: (async (_url: URL, init: RequestInit) => {
-			const result = receiveSigned(
-				settings,
-				{
-					headers: init.headers as Record<string, string>,
-					rawBody: Buffer.from(init.body as Uint8Array),
-				},
-				{ secret: SECRET, dedupe },
-			);
+			const headers = init.headers as Record<string, string>;
+			const request = { headers, rawBody: Buffer.from(init.body as Uint8Array) };
+			const result = receiveSigned(settings, request, { secret: SECRET, dedupe });
 			results.push(result);
 			return new Response(JSON.stringify({ error: result.reason }), { status: result.status });
 		}) as typeof fetch,
@@ -100,12 +90,9 @@ describe('docs/signed-webhooks.md recipes', () => {
 			expect(sent.out).toMatch(/accepted: 200/);
 			expect(sent.code).toBe(0);
 			const [result] = sent.results;
-			const event = args[args.indexOf('--event') + 1];
-			expect(result.event).toBe(
-				args.includes('--event')
-					? event
-					: SIGNED_PRESETS[id as keyof typeof SIGNED_PRESETS].exampleEvent,
-			);
+			const preset = SIGNED_PRESETS[id as keyof typeof SIGNED_PRESETS];
+			const named = args.includes('--event') ? args[args.indexOf('--event') + 1] : undefined;
+			expect(result.event).toBe(named ?? preset.exampleEvent);
 			// Every recipe names a delivery id, so a copy is known by it and by the body's hash.
 			expect(result.dedupeKeys).toHaveLength(2);
 			const tampered = await send(settings, [...args, '--tamper']);
