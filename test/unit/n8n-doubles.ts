@@ -37,22 +37,12 @@ function recordingLogger(logs: LogEntry[]): Logger {
 
 let counter = 0;
 /** A node and workflow with fresh ids, so every test gets its own dedupe scope. */
-export function freshNode(
-	type: string,
-	name = 'Trigger',
-): { node: INode; workflow: IWorkflowMetadata } {
-	counter++;
-	return {
-		node: {
-			id: `node-${counter}-${Math.random().toString(36).slice(2)}`,
-			name,
-			type,
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
-		workflow: { id: `wf-${counter}`, name: `Workflow ${counter}`, active: true },
-	};
+export function freshNode(type: string, name = 'Trigger') {
+	const n = ++counter;
+	const id = `node-${n}-${Math.random().toString(36).slice(2)}`;
+	const node: INode = { id, name, type, typeVersion: 1, position: [0, 0], parameters: {} };
+	const workflow: IWorkflowMetadata = { id: `wf-${n}`, name: `Workflow ${n}`, active: true };
+	return { node, workflow };
 }
 
 function parameterGetter(parameters: Record<string, unknown>) {
@@ -116,19 +106,13 @@ export function webhookContext(options: WebhookDoubleOptions) {
 		response.writes++;
 		return res;
 	}
+	const { headers, query = {}, rawBody } = options.request;
+	const request = { headers, query, rawBody, body: {}, ip: '127.0.0.9' };
+	const get = parameterGetter(options.parameters ?? {});
 	const double = {
-		getRequestObject: () =>
-			({
-				headers: options.request.headers,
-				query: options.request.query ?? {},
-				rawBody: options.request.rawBody,
-				body: {},
-				ip: '127.0.0.9',
-			}) as unknown as ReturnType<IWebhookFunctions['getRequestObject']>,
+		getRequestObject: () => request as unknown as ReturnType<IWebhookFunctions['getRequestObject']>,
 		getResponseObject: () => res as unknown as ReturnType<IWebhookFunctions['getResponseObject']>,
-		getNodeParameter: parameterGetter(
-			options.parameters ?? {},
-		) as IWebhookFunctions['getNodeParameter'],
+		getNodeParameter: get as IWebhookFunctions['getNodeParameter'],
 		getCredentials: credentialGetter(options.credentials ?? {}, reads),
 		getWorkflowStaticData: (type: string) => {
 			if (type !== 'node') throw new Error(`unexpected static data type ${type}`);
@@ -159,11 +143,7 @@ export class ProcessedStore {
 	readonly lists = new Map<string, string[]>();
 	calls = 0;
 
-	record(
-		scope: string,
-		items: Array<string | number>,
-		options: ICheckProcessedOptions,
-	): IDeduplicationOutput {
+	record(scope: string, items: Array<string | number>, options: ICheckProcessedOptions) {
 		this.calls++;
 		const list = this.lists.get(scope) ?? [];
 		const out: IDeduplicationOutput = { new: [], processed: [] };
@@ -206,12 +186,10 @@ export function executeContext(options: {
 		getExecutionId: () => executionId,
 		logger: recordingLogger(logs),
 		helpers: {
-			checkProcessedAndRecord: async (items, scope, processedOptions) =>
-				options.store.record(
-					`${options.workflow.id}:${scope === 'node' ? options.node.id : ''}`,
-					items,
-					processedOptions,
-				),
+			checkProcessedAndRecord: async (items, scope, processedOptions) => {
+				const list = `${options.workflow.id}:${scope === 'node' ? options.node.id : ''}`;
+				return options.store.record(list, items, processedOptions);
+			},
 		},
 	} satisfies DoubleOf<IExecuteFunctions>;
 	return { context: double as unknown as IExecuteFunctions, logs };
@@ -282,6 +260,7 @@ export function hookContext(options: HookDoubleOptions) {
 	const http: Array<{ credentialType: string; options: IHttpRequestOptions }> = [];
 	const credentials = options.credentials ?? {};
 	const getCredentials = credentialGetter(credentials);
+	const get = parameterGetter(options.parameters ?? {});
 
 	async function httpRequestWithAuthentication(
 		credentialType: string,
@@ -352,9 +331,7 @@ export function hookContext(options: HookDoubleOptions) {
 			return staticData;
 		},
 		getCredentials,
-		getNodeParameter: parameterGetter(
-			options.parameters ?? {},
-		) as IHookFunctions['getNodeParameter'],
+		getNodeParameter: get as IHookFunctions['getNodeParameter'],
 		getNode: () => options.node,
 		getWorkflow: () => options.workflow,
 		getMode: () => options.mode ?? 'trigger',
