@@ -58,21 +58,16 @@ const secretIn = (id: ProviderId, s: string): Partial<WebhookDoubleOptions> =>
 const typeOf = (p: ProviderRow) => `n8n-nodes-smart-webhooks.${nodeName(p)}`;
 
 /** A genuine delivery of the provider's sample for `event` (or of `payload`), as n8n hands it to the trigger. */
+type SignedOptions = { secret?: string; payload?: Record<string, unknown>; timestamp?: number };
 const signed = (
 	id: ProviderId,
 	event: string,
-	opts: { secret?: string; payload?: Record<string, unknown>; timestamp?: number } = {},
-) =>
-	signedRequest(id, opts.payload ?? providers[id].sample(event), opts.secret, {
-		timestamp: opts.timestamp,
-	});
+	{ secret, payload, timestamp }: SignedOptions = {},
+) => signedRequest(id, payload ?? providers[id].sample(event), secret, { timestamp });
 
 /** Selecting events in the node panel: the multi-select, or SmarterMeasure's typed names. */
-function selecting(id: ProviderId, events: string[]): Record<string, unknown> {
-	return providers[id].events
-		? { events }
-		: { eventFilter: 'named', eventNames: events.join(', ') };
-}
+const selecting = (id: ProviderId, events: string[]) =>
+	providers[id].events ? { events } : { eventFilter: 'named', eventNames: events.join(', ') };
 
 /** One processed-data store per workflow id, as n8n's database keeps one list per workflow and node. */
 const stores = new Map<string, ProcessedStore>();
@@ -268,8 +263,8 @@ describe('trigger options and provider specifics', () => {
 			const timestamp = Math.floor(Date.now() / 1000) - 3600;
 			const d = signed(id, eventsOf(id)[0], { timestamp });
 			expectRefused(await call(row(id), d), 401, /older than the 300 s tolerance/);
-			const tolerance = (toleranceSeconds: number) => ({
-				parameters: { settings: { toleranceSeconds } },
+			const tolerance = (seconds: number) => ({
+				parameters: { settings: { toleranceSeconds: seconds } },
 			});
 			expectRan(await call(row(id), d, tolerance(0)), d.payload);
 			expectRan(await call(row(id), d, tolerance(7200)), d.payload);
@@ -310,9 +305,8 @@ describe('trigger options and provider specifics', () => {
 		expectRan(await call(c, a, ids), a.payload);
 		const deliveryId = a.headers['x-smtm-delivery'];
 		const later = { ...a.payload, timestamp: 'later' };
-		expectIgnored(
-			await call(c, signedRequest('smartMaintenance', later, undefined, { deliveryId }), ids),
-		);
+		const retry = signedRequest('smartMaintenance', later, undefined, { deliveryId });
+		expectIgnored(await call(c, retry, ids));
 		// A captured delivery replayed with a new (or no) X-SMTM-Delivery: the header is not signed, the body is.
 		const renamed = { ...a.headers, 'x-smtm-delivery': 'f00dcafe-0000-4000-8000-000000000000' };
 		expectIgnored(await call(c, { ...a, headers: renamed }, ids));
@@ -326,10 +320,8 @@ describe('trigger options and provider specifics', () => {
 		const rawBody = serializePayload(payload, 'xml');
 		const request = (headers: Record<string, string>, query = {}) => ({ headers, query, rawBody });
 		const key = { 'x-smartermeasure-verification-key': SECRETS.smarterMeasure };
-		const [xml, json] = [
-			{ 'content-type': 'application/xml' },
-			{ 'content-type': 'application/json' },
-		];
+		const xml = { 'content-type': 'application/xml' };
+		const json = { 'content-type': 'application/json' };
 		const viaQuery = request(xml, { VerificationKey: SECRETS.smarterMeasure });
 		expectRan(await call(c, viaQuery), { Webhook: payload });
 		const wrongQuery = request(xml, { VerificationKey: 'nope' });
@@ -337,10 +329,8 @@ describe('trigger options and provider specifics', () => {
 		// Forced XML although the sender says JSON, and forced JSON although it says XML.
 		const forced = await call(c, request({ ...json, ...key }), { parameters: { format: 'xml' } });
 		expectRan(forced, { Webhook: payload });
-		const forcedJson = await call(c, request({ ...xml, ...key }), {
-			parameters: { format: 'json' },
-		});
-		expectRefused(forcedJson, 400, /JSON/);
+		const asJson = { parameters: { format: 'json' } };
+		expectRefused(await call(c, request({ ...xml, ...key }), asJson), 400, /JSON/);
 		const meta = await call(c, request(key), withMetadata);
 		expect(meta.out.workflowData![0][0].json._delivery).toMatchObject({
 			format: 'xml',
@@ -361,10 +351,7 @@ describe('trigger options and provider specifics', () => {
 			credentials: {
 				smartComplyApi: { apiKey: 'sc_live_x', baseUrl: 'http://127.0.0.1:1/api/v1', secret },
 			},
-			staticData: {
-				endpointId: 'whe_1',
-				sealedSecret: sealSecret('whsec_stale', 'sc_live_x', 'whe_1'),
-			},
+			staticData: smartComplyAutomatic('whsec_stale').staticData,
 		};
 		const good = signed('smartComply', 'notice.created', { secret });
 		expectRan(await call(row('smartComply'), good, manual), good.payload);
@@ -376,11 +363,8 @@ describe('trigger options and provider specifics', () => {
 		'%s: a changed byte in the body is refused',
 		async (id) => {
 			const d = signed(id, eventsOf(id)[0]);
-			expectRefused(
-				await call(row(id), { ...d, rawBody: tamper(d.rawBody) }),
-				401,
-				/does not match/,
-			);
+			const changed = { ...d, rawBody: tamper(d.rawBody) };
+			expectRefused(await call(row(id), changed), 401, /does not match/);
 			expectRan(await call(row(id), d), d.payload);
 		},
 	);
@@ -393,8 +377,7 @@ describe('trigger options and provider specifics', () => {
 		const { out } = await call(row('smp'), signed('smp', '', { payload }));
 		const json = out.workflowData![0][0].json;
 		expect(json).toMatchObject(payload);
-		expect((json._schemaIssues as Array<{ path: string }>).map((i) => i.path)).toContain(
-			'data.projectId',
-		);
+		const paths = (json._schemaIssues as Array<{ path: string }>).map((i) => i.path);
+		expect(paths).toContain('data.projectId');
 	});
 });
