@@ -64,25 +64,15 @@ const create = (url = receiver.url, events = ['notice.created']) =>
 
 describe('SmartComplyClient against the fake API', () => {
 	it('creates an endpoint and returns its signing secret once', async () => {
-		const created = await client.createEndpoint({
-			url: receiver.url,
-			events: ['test.submitted', 'notice.created'],
-			description: 'unit',
-		});
+		const events = ['test.submitted', 'notice.created'];
+		const asked = { url: receiver.url, events, description: 'unit' };
+		const created = await client.createEndpoint(asked);
 		expect(created.id).toMatch(/^whe_/);
 		expect(created.signing_secret).toMatch(/^whsec_/);
-		expect(created).toMatchObject({
-			url: receiver.url,
-			events: ['test.submitted', 'notice.created'],
-			description: 'unit',
-			status: 'active',
-		});
+		expect(created).toMatchObject({ ...asked, status: 'active' });
 		expect(fake.endpoints.get(created.id)?.signing_secret).toBe(created.signing_secret);
-		expect(fake.requests.at(-1)).toEqual({
-			method: 'POST',
-			path: '/webhooks/endpoints',
-			authorized: true,
-		});
+		const request = { method: 'POST', path: '/webhooks/endpoints', authorized: true };
+		expect(fake.requests.at(-1)).toEqual(request);
 	});
 
 	it('lists and reads endpoints without their secrets', async () => {
@@ -125,16 +115,11 @@ describe('SmartComplyClient against the fake API', () => {
 		expect(fake.deliveries[0].status).toBe(200);
 		expect(receiver.results).toHaveLength(1);
 		const result = receiver.results[0];
-		expect(result.status).toBe(200);
-		expect(result.event).toBe('webhook.test');
-		expect(result.test).toBe(true);
-		expect(result.verified).toBe('signature');
-		expect(result.deliveryId).toBe(fake.deliveries[0].eventId);
-		expect(result.items[0]).toMatchObject({
-			type: 'webhook.test',
-			id: fake.deliveries[0].eventId,
-			data: { endpoint_id: created.id },
-		});
+		const { eventId } = fake.deliveries[0];
+		expect(result).toMatchObject({ status: 200, event: 'webhook.test', test: true });
+		expect(result).toMatchObject({ verified: 'signature', deliveryId: eventId });
+		const data = { endpoint_id: created.id };
+		expect(result.items[0]).toMatchObject({ type: 'webhook.test', id: eventId, data });
 	});
 
 	it('a test delivery checked with another secret is refused (401) by the receiver', async () => {
@@ -151,10 +136,8 @@ describe('SmartComplyClient against the fake API', () => {
 		expect(rotated).toMatch(/^whsec_/);
 		expect(rotated).not.toBe(created.signing_secret);
 		expect(fake.endpoints.get(created.id)?.signing_secret).toBe(rotated);
-		for (const [secret, status] of [
-			[created.signing_secret, 401],
-			[rotated, 200],
-		] as const) {
+		const rounds = [[created.signing_secret, 401] as const, [rotated, 200] as const];
+		for (const [secret, status] of rounds) {
 			receiver.secret = secret;
 			await client.sendTestEvent(created.id);
 			expect(receiver.results.at(-1)?.status).toBe(status);
@@ -177,13 +160,8 @@ describe('SmartComplyClient failures', () => {
 	it('a bad API key is "unauthorized", and the message never contains the key', async () => {
 		const badKey = 'sc_live_THIS_KEY_IS_WRONG_1234567890';
 		const bad = new SmartComplyClient({ baseUrl: fake.url, apiKey: badKey });
-		const error = await expectApiError(
-			bad.createEndpoint({ url: receiver.url, events: ['notice.created'] }),
-			'unauthorized',
-			badKey,
-			fake.apiKey,
-			'THIS_KEY',
-		);
+		const attempt = bad.createEndpoint({ url: receiver.url, events: ['notice.created'] });
+		const error = await expectApiError(attempt, 'unauthorized', badKey, fake.apiKey, 'THIS_KEY');
 		expect(error.status).toBe(401);
 		await expectApiError(bad.listEndpoints(), 'unauthorized', badKey);
 		await expectApiError(bad.getEndpoint('whe_x'), 'unauthorized', badKey);
@@ -201,11 +179,12 @@ describe('SmartComplyClient failures', () => {
 		expect(await client.listEndpoints()).toEqual([]);
 	});
 
-	it.each([
+	const statuses = [
 		[403, 'forbidden'],
 		[429, 'rate_limited'],
 		[503, 'server_error'],
-	] as const)('a %i is "%s"', async (status, code) => {
+	] as const;
+	it.each(statuses)('a %i is "%s"', async (status, code) => {
 		fake.failNext({ status });
 		await expectApiError(create(), code, fake.apiKey);
 		expect(fake.endpoints.size).toBe(0);
@@ -224,21 +203,16 @@ describe('SmartComplyClient failures', () => {
 	it('a closed port is "network"', async () => {
 		const probe = await loopback(() => ({ status: 200, body: '' }));
 		await probe.close();
-		const closed = new SmartComplyClient({
-			baseUrl: `${probe.origin}/api/v1`,
-			apiKey: fake.apiKey,
-			timeoutMs: 2000,
-		});
+		const baseUrl = `${probe.origin}/api/v1`;
+		const closed = new SmartComplyClient({ baseUrl, apiKey: fake.apiKey, timeoutMs: 2000 });
 		const error = await expectApiError(closed.listEndpoints(), 'network', fake.apiKey);
 		expect(error.message).toContain(probe.origin.slice('http://'.length));
 	});
 
 	it('an answer of the wrong shape is "invalid_response"', async () => {
 		// The fake's control endpoint answers 200 with something that is not an endpoint list.
-		const control = new SmartComplyClient({
-			baseUrl: `${fake.origin}/__control/state#`,
-			apiKey: fake.apiKey,
-		});
+		const baseUrl = `${fake.origin}/__control/state#`;
+		const control = new SmartComplyClient({ baseUrl, apiKey: fake.apiKey });
 		await expectApiError(control.getEndpoint('whe_x'), 'invalid_response');
 		const wrongPlace = new SmartComplyClient({ baseUrl: fake.origin, apiKey: fake.apiKey });
 		await expectApiError(wrongPlace.listEndpoints(), 'not_found');
@@ -261,10 +235,8 @@ describe('SmartComplyClient failures', () => {
 	});
 
 	it('redact() masks keys and secrets', () => {
-		const out = redact(
-			'key sc_live_abcDEF123 secret whsec_XYZ-987 custom my-own-secret',
-			'my-own-secret',
-		);
+		const text = 'key sc_live_abcDEF123 secret whsec_XYZ-987 custom my-own-secret';
+		const out = redact(text, 'my-own-secret');
 		expect(out).not.toContain('abcDEF123');
 		expect(out).not.toContain('XYZ-987');
 		expect(out).not.toContain('my-own-secret');
