@@ -66,22 +66,9 @@ describe('the import graph of src/', () => {
 	});
 
 	it('the check finds a circle, however long, and a file importing itself', () => {
-		const graph = new Map([
-			['a', ['b']],
-			['b', ['c']],
-			['c', ['a', 'd']],
-			['d', []],
-			['e', ['e']],
-		]);
+		const graph = new Map(Object.entries({ a: ['b'], b: ['c'], c: ['a', 'd'], d: [], e: ['e'] }));
 		expect(circles(graph)).toEqual([['a', 'b', 'c'], ['e']]);
-		expect(
-			circles(
-				new Map([
-					['a', ['b']],
-					['b', []],
-				]),
-			),
-		).toEqual([]);
+		expect(circles(new Map(Object.entries({ a: ['b'], b: [] })))).toEqual([]);
 	});
 });
 

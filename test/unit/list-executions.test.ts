@@ -59,10 +59,8 @@ describe('listAllExecutions', () => {
 		const seen = new Set<string>();
 		let lastId: string | undefined;
 		for (let guard = 0; guard < 50; guard++) {
-			const page = await n8n.request(
-				'GET',
-				`/rest/executions?limit=100${lastId ? `&lastId=${lastId}` : ''}`,
-			);
+			const after = lastId ? `&lastId=${lastId}` : '';
+			const page = await n8n.request('GET', `/rest/executions?limit=100${after}`);
 			if (!page.results.length) break;
 			for (const r of page.results) seen.add(r.id);
 			lastId = page.results[page.results.length - 1].id;

@@ -173,12 +173,8 @@ describe('refusals made visible', () => {
 		expect(out.workflowData?.[0]?.[0]?.[DELIVERY_FIELD]).toEqual({
 			refused: { status: 401, reason: 'signature does not match' },
 		});
-		const exec = executeContext({
-			items: out.workflowData![0],
-			...ids,
-			store: new ProcessedStore(),
-			mode: 'manual',
-		});
+		const items = out.workflowData![0];
+		const exec = executeContext({ items, ...ids, store: new ProcessedStore(), mode: 'manual' });
 		const error = (await trigger.execute!.call(exec.context).catch((e: Error) => e)) as Error;
 		expect(error).toBeInstanceOf(Error);
 		expect(error.message).toBe('Delivery refused (401): signature does not match');

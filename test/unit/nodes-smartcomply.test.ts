@@ -243,16 +243,11 @@ describe('SmartComply Trigger registration (automatic)', () => {
 		expect(direct.out.workflowData?.[0]?.map((item) => item.json)).toEqual([direct.payload]);
 
 		// 2. SmartComply's own test delivery over HTTP, to a route that runs webhook() as n8n would.
+		const credentials = credential();
 		const runs: IWebhookResponseData[] = [];
 		onRequest = async (request) => {
 			const webhookUrl = prodUrl();
-			const made = webhookContext({
-				request,
-				staticData,
-				credentials: credential(),
-				...ids,
-				webhookUrl,
-			});
+			const made = webhookContext({ request, staticData, credentials, ...ids, webhookUrl });
 			const out = await trigger.webhook!.call(made.context);
 			runs.push(out);
 			return made.response.writes > 0

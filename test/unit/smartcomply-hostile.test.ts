@@ -201,9 +201,7 @@ describe("the n8n transport, with n8n's helper in stream mode (as n8n 1.x and 2.
 
 	it("sets the options that bound n8n's helper, and registers through it", async () => {
 		const { seen, client } = await n8nClient();
-		const created = await (
-			await client
-		).createEndpoint({ url: webhookUrl, events: ['notice.created'] });
+		const created = await client.createEndpoint({ url: webhookUrl, events: ['notice.created'] });
 		expect(api.endpoints.get(created.id)?.signing_secret).toBe(created.signing_secret);
 		expect(seen[0]).toMatchObject({
 			disableFollowRedirect: true,
@@ -232,10 +230,8 @@ describe("the n8n transport, with n8n's helper in stream mode (as n8n 1.x and 2.
 	});
 
 	it('a refused connection is "network" with the system code, and n8n\'s error (which holds the request) is not kept', async () => {
-		const error = await failure(
-			(await n8nClient('http://127.0.0.1:9/api/v1')).client.listEndpoints(),
-			'network',
-		);
+		const { client } = await n8nClient('http://127.0.0.1:9/api/v1');
+		const error = await failure(client.listEndpoints(), 'network');
 		expect((error.cause as Error).message).toMatch(/could not connect \(ECONNREFUSED\)/);
 		expect((error.cause as Error).cause).toBeUndefined();
 	});

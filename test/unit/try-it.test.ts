@@ -10,12 +10,7 @@ import { delivery, NOW_MS } from './helpers';
 /** The try-it notices n8n shows on the trigger for these parameters (defaults filled in, as the editor holds them). */
 async function shownTryIts(p: ProviderRow, parameters: INodeParameters): Promise<string[]> {
 	const { description } = await loadNode(p);
-	const node = {
-		name: 'Trigger',
-		type: description.name,
-		typeVersion: 1,
-		parameters,
-	} as unknown as INode;
+	const node = { name: 'Trigger', type: description.name, typeVersion: 1, parameters } as INode;
 	const values =
 		NodeHelpers.getNodeParameters(
 			description.properties,
