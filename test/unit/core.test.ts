@@ -115,14 +115,9 @@ describe('parseTimestampedHeader', () => {
 	const hex = 'ab'.repeat(32);
 
 	it('parses t and one or more v1 entries', () => {
-		expect(parseTimestampedHeader(`t=1700000000,v1=${hex}`)).toEqual({
-			timestamp: 1700000000,
-			signatures: [hex],
-		});
-		expect(parseTimestampedHeader(`v1=a, t=5 ,v1=b,v0=c,x=y`)).toEqual({
-			timestamp: 5,
-			signatures: ['a', 'b'],
-		});
+		const parsed = (timestamp: number, signatures: string[]) => ({ timestamp, signatures });
+		expect(parseTimestampedHeader(`t=1700000000,v1=${hex}`)).toEqual(parsed(1700000000, [hex]));
+		expect(parseTimestampedHeader(`v1=a, t=5 ,v1=b,v0=c,x=y`)).toEqual(parsed(5, ['a', 'b']));
 		expect(parseTimestampedHeader(`t=5,v1=a=b`)).toEqual({ timestamp: 5, signatures: ['a=b'] });
 	});
 

@@ -39,8 +39,7 @@ describe('http:// URLs of hand-registered triggers', () => {
 	});
 
 	it('https:// says nothing', async () => {
-		expect(
-			await check(new SmpTrigger(), 'smpTrigger', 'https://n8n.example.com/webhook/y/webhook'),
-		).toEqual([]);
+		const url = 'https://n8n.example.com/webhook/y/webhook';
+		expect(await check(new SmpTrigger(), 'smpTrigger', url)).toEqual([]);
 	});
 });

@@ -112,9 +112,8 @@ describe.each(expected)('$displayName description', (e) => {
 		if (catalogue) {
 			expect(events?.type).toBe('multiOptions');
 			expect(events?.default).toEqual([]);
-			expect((events?.options as Array<{ value: string }>).map((o) => o.value)).toEqual(
-				catalogue.map((c) => c.name),
-			);
+			const values = (events?.options as Array<{ value: string }>).map((o) => o.value);
+			expect(values).toEqual(catalogue.map((c) => c.name));
 			expect(props.find((p) => p.name === 'otherEvents')?.type).toBe('string');
 		} else {
 			expect(events).toBeUndefined();
@@ -183,10 +182,8 @@ describe.each(expected)('$displayName description', (e) => {
 			expect.arrayContaining(['deduplicate', 'retryMemory', 'ignoreTestEvents', 'includeMetadata']),
 		);
 		// The hidden parameter that makes n8n leave the body to the trigger (webhook-helpers.js parseRequestBody).
-		expect(props.find((p) => p.name === 'options')).toMatchObject({
-			type: 'hidden',
-			default: { binaryData: true },
-		});
+		const rawBody = { type: 'hidden', default: { binaryData: true } };
+		expect(props.find((p) => p.name === 'options')).toMatchObject(rawBody);
 		const tolerance = inner.find((o) => o.name === 'toleranceSeconds');
 		if (providers[e.id].toleranceSeconds !== undefined) expect(tolerance?.default).toBe(300);
 		else expect(tolerance).toBeUndefined();

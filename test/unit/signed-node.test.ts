@@ -20,6 +20,7 @@ import {
 	freshNode,
 	ProcessedStore,
 	runTrigger,
+	type LogEntry,
 } from './n8n-doubles';
 
 const TYPE = 'n8n-nodes-smart-webhooks.signedWebhookTrigger';
@@ -94,9 +95,8 @@ describe.each(SIGNED_PRESET_IDS)('Sender %s', (id) => {
 	it('answers 500 naming the missing secret when the credential has none, and runs nothing', async () => {
 		const result = await deliver(presetDelivery(id), { parameters, credential: { secret: '' } });
 		expectRefused(result, 500, /signing secret is not set/);
-		expect(
-			result.logs.some((l) => l.level === 'error' && /Signed Webhook Trigger/.test(l.message)),
-		).toBe(true);
+		const named = (l: LogEntry) => l.level === 'error' && /Signed Webhook Trigger/.test(l.message);
+		expect(result.logs.some(named)).toBe(true);
 	});
 
 	it('runs a delivery once: its copy is recognised, and a new delivery after it still runs', async () => {

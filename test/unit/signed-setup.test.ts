@@ -89,9 +89,8 @@ describe('incomplete schemes fail closed', () => {
 			const result = receivedWith(SIGNED_PRESETS.github.settings, secret as string);
 			expect(result).toMatchObject({ status: 401, reason: 'signing secret is not configured' });
 		}
-		expect(signedSetupProblems(SIGNED_PRESETS.github.settings, ' ')).toEqual([
-			'signing secret is not set',
-		]);
+		const problems = signedSetupProblems(SIGNED_PRESETS.github.settings, ' ');
+		expect(problems).toEqual(['signing secret is not set']);
 	});
 
 	it('a Standard Webhooks secret that is not base64 is a setup problem and refuses deliveries', () => {
