@@ -319,30 +319,21 @@ describe('failureOf (how the node tells a timeout from an unreachable API, on bo
 	const aborted = 'The connection was aborted, perhaps the server is offline';
 	const cycle: { cause?: unknown; message: string } = { message: 'a' };
 	cycle.cause = cycle;
+	const nodeApi = error(aborted, { cause: undefined, errorResponse: axiosTimeout, messages: [] });
+	const inMessages = { message: 'aborted', messages: ['timeout of 10000ms exceeded'] };
+	const refusedCause = error('The service refused the connection', { cause: refused });
 
 	it.each([
 		['an axios timeout', axiosTimeout, true],
 		// n8n 1.x: NodeApiError with its own wording, the HTTP library's error kept as cause
 		['a timeout as the cause', error(aborted, { cause: axiosTimeout }), true],
 		// n8n 1.123 as observed: `cause` present but undefined, the original kept as errorResponse
-		[
-			'a timeout as errorResponse',
-			error(aborted, { cause: undefined, errorResponse: axiosTimeout, messages: [] }),
-			true,
-		],
-		[
-			'a timeout in messages',
-			{ message: 'aborted', messages: ['timeout of 10000ms exceeded'] },
-			true,
-		],
+		['a timeout as errorResponse', nodeApi, true],
+		['a timeout in messages', inMessages, true],
 		['a TimeoutError', error('x', { name: 'TimeoutError' }), true],
 		['n8n 2.x wording', new Error('The connection timed out, consider retrying'), true],
 		['a refused connection', refused, false],
-		[
-			'a refusal as the cause',
-			error('The service refused the connection', { cause: refused }),
-			false,
-		],
+		['a refusal as the cause', refusedCause, false],
 		['undefined', undefined, false],
 		['a string', 'timeout', false],
 		['a cycle in the chain', cycle, false],
@@ -351,11 +342,7 @@ describe('failureOf (how the node tells a timeout from an unreachable API, on bo
 	});
 
 	it('names the first system error code down the same chain, in the same walk', () => {
-		const wrapped = {
-			message: 'The service refused the connection',
-			cause: undefined,
-			errorResponse: refused,
-		};
+		const wrapped = { message: refusedCause.message, cause: undefined, errorResponse: refused };
 		expect(failureOf(wrapped)).toEqual({ timedOut: false, code: 'ECONNREFUSED' });
 		const timedOut = { timedOut: true, code: 'ECONNABORTED' };
 		expect(failureOf({ message: 'aborted', cause: axiosTimeout })).toEqual(timedOut);
