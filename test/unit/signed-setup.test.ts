@@ -27,21 +27,16 @@ const hmac = (kind: 'bodyHmac' | 'timestampedHmac', fields: object = {}) =>
 const timed = (template: string, fields: object = {}) =>
 	hmac('timestampedHmac', { template, ...fields });
 
+const ALGORITHMS = /algorithm must be one of sha256, sha512, sha1/;
+const ENCODINGS = /encoding must be hex or base64/;
+const WHOLE_SECONDS = /tolerance must be a whole number/;
 const incomplete: Array<[string, SignedSchemeSettings | undefined, RegExp]> = [
 	['no scheme', undefined, /scheme must be one of standardWebhooks, bodyHmac, timestampedHmac/],
 	['an unknown kind', { kind: 'hmac' as never }, /scheme must be one of/],
 	['no signature header', { kind: 'bodyHmac' }, /signature header is not set/],
 	['a header name with a space', { kind: 'bodyHmac', header: 'X Sig' }, /not a header name/],
-	[
-		'an unknown algorithm',
-		hmac('bodyHmac', { algorithm: 'md5' }),
-		/algorithm must be one of sha256, sha512, sha1/,
-	],
-	[
-		'an unknown encoding',
-		hmac('bodyHmac', { encoding: 'base32' }),
-		/encoding must be hex or base64/,
-	],
+	['an unknown algorithm', hmac('bodyHmac', { algorithm: 'md5' }), ALGORITHMS],
+	['an unknown encoding', hmac('bodyHmac', { encoding: 'base32' }), ENCODINGS],
 	['no template', hmac('timestampedHmac'), /template is not set/],
 	['a template without {body}', timed('{timestamp}.'), /template must contain \{body\}/],
 	['a template with a typo', timed('{ts}.{body}'), /template has \{ts\}/],
@@ -52,11 +47,7 @@ const incomplete: Array<[string, SignedSchemeSettings | undefined, RegExp]> = [
 		timed('{timestamp}.{body}', { timestampHeader: 'x-sig' }),
 		/timestamp header and signature header must differ/,
 	],
-	[
-		'a negative tolerance',
-		{ kind: 'standardWebhooks', toleranceSeconds: -1 },
-		/tolerance must be a whole number/,
-	],
+	['a negative tolerance', { kind: 'standardWebhooks', toleranceSeconds: -1 }, WHOLE_SECONDS],
 ];
 
 describe('incomplete schemes fail closed', () => {
