@@ -359,15 +359,13 @@ describe('trigger options and provider specifics', () => {
 		expectRefused(await call(row('smartComply'), stale, manual), 401, /does not match/);
 	});
 
-	it.each(idsWhere((p) => p.scheme !== 'staticKey'))(
-		'%s: a changed byte in the body is refused',
-		async (id) => {
-			const d = signed(id, eventsOf(id)[0]);
-			const changed = { ...d, rawBody: tamper(d.rawBody) };
-			expectRefused(await call(row(id), changed), 401, /does not match/);
-			expectRan(await call(row(id), d), d.payload);
-		},
-	);
+	const signing = idsWhere((p) => p.scheme !== 'staticKey');
+	it.each(signing)('%s: a changed byte in the body is refused', async (id) => {
+		const d = signed(id, eventsOf(id)[0]);
+		const changed = { ...d, rawBody: tamper(d.rawBody) };
+		expectRefused(await call(row(id), changed), 401, /does not match/);
+		expectRan(await call(row(id), d), d.payload);
+	});
 
 	it('a schema-violating but authentic SMP delivery runs with _schemaIssues', async () => {
 		const payload = {
