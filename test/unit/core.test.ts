@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+	providers,
 	receive,
 	toOutputItem,
 	type ProviderId,
@@ -70,14 +71,7 @@ describe('toOutputItem', () => {
 	it('reports unverified, test and XML deliveries in the metadata', () => {
 		const meta = (id: ProviderId, result: ReceiveResult) =>
 			toOutputItem(id, result, { includeMetadata: true })!._delivery;
-		const payload = {
-			event: 'task.assigned',
-			timestamp: 't',
-			company_id: 1,
-			company_name: 'c',
-			data: { task_id: 1 },
-			test: true,
-		};
+		const payload = { ...providers.smartMaintenance.sample('task.assigned'), test: true };
 		const { body } = delivery('smartMaintenance', '', { payload });
 		const unsigned = { headers: { 'X-SMTM-Delivery': 'abc' }, rawBody: body };
 		expect(meta('smartMaintenance', receive('smartMaintenance', unsigned))).toMatchObject({
@@ -90,12 +84,8 @@ describe('toOutputItem', () => {
 		const xml = Buffer.from('<r><EventType>X</EventType></r>');
 		const keyed = { headers: { 'x-smartermeasure-verification-key': 'k' }, rawBody: xml };
 		const r2 = receive('smarterMeasure', keyed, { secret: 'k' });
-		expect(meta('smarterMeasure', r2)).toMatchObject({
-			provider: 'smarterMeasure',
-			format: 'xml',
-			event: 'X',
-			verified: 'key',
-		});
+		const xmlMeta = { provider: 'smarterMeasure', format: 'xml', event: 'X', verified: 'key' };
+		expect(meta('smarterMeasure', r2)).toMatchObject(xmlMeta);
 	});
 
 	it('returns undefined for refused, filtered and duplicate results', () => {

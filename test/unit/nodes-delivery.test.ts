@@ -124,11 +124,8 @@ describe('refusals made visible', () => {
 		expect(warns[0].message).toBe(
 			`SMP Trigger refused a delivery (401): signature does not match; workflow "${ids.workflow.name}" (id ${ids.workflow.id}), node "${ids.node.name}", from 127.0.0.9`,
 		);
-		expect(warns[0].metadata).toMatchObject({
-			workflowId: ids.workflow.id,
-			node: ids.node.name,
-			remoteAddress: '127.0.0.9',
-		});
+		const place = { workflowId: ids.workflow.id, node: ids.node.name, remoteAddress: '127.0.0.9' };
+		expect(warns[0].metadata).toMatchObject(place);
 		const text = JSON.stringify(logs);
 		expect(text).not.toContain('the-real-secret-9');
 		expect(text).not.toContain(delivery.headers['x-smp-signature']);

@@ -295,12 +295,10 @@ describe('SmartComply Trigger registration (manual, endpoint made in the dashboa
 
 	it('webhook() verifies with the credential signing secret', async () => {
 		const secret = 'whsec_pasted_from_dashboard_42';
-		const withSecret = (signedWith: string, s: string) =>
-			deliver(
-				signedWith,
-				{ parameters: manual, credentials: credential(fake.apiKey, { secret: s }) },
-				'test.submitted',
-			);
+		const withSecret = (signedWith: string, s: string) => {
+			const credentials = credential(fake.apiKey, { secret: s });
+			return deliver(signedWith, { parameters: manual, credentials }, 'test.submitted');
+		};
 		const ok = await withSecret(secret, secret);
 		expect(ok.out.workflowData?.[0]?.map((item) => item.json)).toEqual([ok.payload]);
 		const bad = await withSecret('whsec_other', secret);

@@ -374,10 +374,8 @@ describe('SmarterMeasure verification key', () => {
 
 describe('SmarterMeasure JSON and XML bodies', () => {
 	const id = 'smarterMeasure' as const;
-	const payload = providers.smarterMeasure.sample('AssessmentCompleted', {
-		id: 'E-1',
-		now: new Date(NOW_MS),
-	});
+	const now = new Date(NOW_MS);
+	const payload = providers.smarterMeasure.sample('AssessmentCompleted', { id: 'E-1', now });
 	const xml = serializePayload(payload, 'xml');
 	const json = Buffer.from(JSON.stringify(payload));
 	const typed = (contentType: string) => ({ 'Content-Type': contentType, ...KEY_HEADER });
@@ -458,10 +456,8 @@ describe('SmarterMeasure JSON and XML bodies', () => {
 // SmarterMeasure XML in UTF-16, as .NET writes it (XmlWriter with Encoding.Unicode: BOM + encoding="utf-16"), LE and
 // BE, with and without BOM: decoded and verified; JSON stays UTF-8 only (RFC 8259 §8.1).
 describe('SmarterMeasure XML in UTF-16', () => {
-	const payload = providers.smarterMeasure.sample('AssessmentCompleted', {
-		id: 'E-16',
-		now: new Date(NOW_MS),
-	});
+	const now = new Date(NOW_MS);
+	const payload = providers.smarterMeasure.sample('AssessmentCompleted', { id: 'E-16', now });
 	// .NET's declaration for UTF-16 output; a non-ASCII value and a character outside the BMP check the decoding.
 	const text = serializePayload(payload, 'xml')
 		.toString('utf8')
@@ -567,10 +563,8 @@ describe('malformed bodies are refused with 400 after verification', () => {
 	it('accepts nesting of exactly 64 levels and a UTF-8 BOM', () => {
 		const ok = Buffer.from(deep(63));
 		expect(run('smp', sign('smp', ok, SECRETS.smp), ok).status).toBe(200);
-		const bom = Buffer.concat([
-			Buffer.from([0xef, 0xbb, 0xbf]),
-			Buffer.from('{"id":"evt_1","type":"t","createdAt":"x","data":{}}'),
-		]);
+		const envelope = '{"id":"evt_1","type":"t","createdAt":"x","data":{}}';
+		const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(envelope)]);
 		const result = run('smp', sign('smp', bom, SECRETS.smp), bom);
 		expect(result.status).toBe(200);
 		expect(result.items[0]).toEqual({ id: 'evt_1', type: 't', createdAt: 'x', data: {} });
@@ -647,10 +641,8 @@ describe('duplicates', () => {
 			const now = new Date(NOW_MS);
 			const payload = providers[id].sample(eventsOf(id)[0], { id: 'evt_RETRY1', now });
 			const first = delivery(id, '', { payload });
-			const retry = delivery(id, '', {
-				payload: { ...payload, attempt: 2 },
-				timestamp: NOW_S + 60,
-			});
+			const later = { payload: { ...payload, attempt: 2 }, timestamp: NOW_S + 60 };
+			const retry = delivery(id, '', later);
 			expect(retry.body.equals(first.body)).toBe(false);
 			expect(send(id, first, { dedupe }).deliveryId).toBe('evt_RETRY1');
 			expectDuplicate(send(id, retry, { dedupe }));
@@ -669,10 +661,7 @@ describe('duplicates', () => {
 		expect(first.deliveryId).toBe('d-1');
 		expect(first.dedupeKeys).toEqual(['d-1', sha256(a.body)]);
 		// Same body, new delivery id: the unsigned header changed, the signed body did not (a replay).
-		const b = delivery('smartMaintenance', 'task.completed', {
-			deliveryId: 'd-2',
-			payload: a.payload,
-		});
+		const b = delivery('smartMaintenance', '', { deliveryId: 'd-2', payload: a.payload });
 		expect(b.body.equals(a.body)).toBe(true);
 		expectDuplicate(smtm(b, store));
 		// Different body, same delivery id: a retry.

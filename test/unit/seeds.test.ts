@@ -95,13 +95,10 @@ describe('SMP seed verifySignature', () => {
 });
 
 describe('SmartComply seed receiver', () => {
-	const seed = (headers: Record<string, string>, raw: Buffer) =>
-		smartComplyVerify(
-			headerOf(headers, 'X-SmartComply-Signature'),
-			raw,
-			SECRETS.smartComply,
-			NOW_MS,
-		);
+	const seed = (headers: Record<string, string>, raw: Buffer) => {
+		const signature = headerOf(headers, 'X-SmartComply-Signature');
+		return smartComplyVerify(signature, raw, SECRETS.smartComply, NOW_MS);
+	};
 	const signed = (raw: Buffer, timestamp = NOW_S, secret = SECRETS.smartComply) =>
 		sign('smartComply', raw, secret, { timestamp });
 

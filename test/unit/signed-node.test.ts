@@ -125,11 +125,8 @@ describe('Include Delivery Metadata', () => {
 		const { emitted } = await deliver(d, { parameters });
 		const { _delivery, ...rest } = emitted![0][0].json;
 		expect(rest).toEqual(d.payload);
-		expect(_delivery).toMatchObject({
-			provider: 'signedWebhook',
-			event: 'push',
-			verified: 'signature',
-		});
+		const meta = { provider: 'signedWebhook', event: 'push', verified: 'signature' };
+		expect(_delivery).toMatchObject(meta);
 	});
 });
 
@@ -190,12 +187,9 @@ describe('Custom sender', () => {
 	/** A delivery of `{ meta: { id }, ...extra }` signed with the settings the fields describe. */
 	const acme = (id: string, extra = {}, event?: string) =>
 		signedBy(settings, { meta: { id }, ...extra }, 'acme-secret', { event });
+	const credential = { secret: 'acme-secret' };
 	const deliverAcme = (d: Delivery, parameters: object, ids?: ReturnType<typeof freshNode>) =>
-		deliver(d, {
-			parameters: { ...custom, ...parameters },
-			credential: { secret: 'acme-secret' },
-			ids,
-		});
+		deliver(d, { parameters: { ...custom, ...parameters }, credential, ids });
 
 	it('verifies with the scheme the fields describe, reads the event from its header and the copy key from its path', async () => {
 		const d = acme('d-1', { n: 1 }, 'order.paid');

@@ -263,12 +263,8 @@ describe('registration helpers', () => {
 		expect(fake.endpoints.has(other.id)).toBe(true);
 		const mine = [...fake.endpoints.values()].filter((e) => e.url === url);
 		expect(mine).toHaveLength(1);
-		expect(state).toEqual({
-			endpointId: mine[0].id,
-			signingSecret: mine[0].signing_secret,
-			webhookUrl: url,
-			events: both,
-		});
+		const [{ id: endpointId, signing_secret: signingSecret }] = mine;
+		expect(state).toEqual({ endpointId, signingSecret, webhookUrl: url, events: both });
 		expect(mine[0]).toMatchObject({ events: both, description });
 	});
 

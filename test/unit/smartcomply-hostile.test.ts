@@ -24,12 +24,8 @@ const MAX_ANSWER = 256 * 1024;
 
 beforeAll(async () => {
 	api = await startHostileSmartComply();
-	client = new SmartComplyClient({
-		baseUrl: api.url,
-		apiKey: api.apiKey,
-		timeoutMs: 400,
-		maxAnswerBytes: MAX_ANSWER,
-	});
+	const bounds = { timeoutMs: 400, maxAnswerBytes: MAX_ANSWER };
+	client = new SmartComplyClient({ baseUrl: api.url, apiKey: api.apiKey, ...bounds });
 });
 afterAll(async () => api?.close());
 afterEach(() => api.reset());
