@@ -60,11 +60,8 @@ describe('toOutputItem', () => {
 		expect(plain).not.toHaveProperty('_delivery');
 		const withMeta = toOutputItem('smp', result, { includeMetadata: true })!;
 		expect(withMeta._schemaIssues).toEqual(result.schemaIssues);
-		expect(withMeta._delivery).toMatchObject({
-			provider: 'smp',
-			event: 'project.completed',
-			deliveryId: 'evt_1',
-		});
+		const smpMeta = { provider: 'smp', event: 'project.completed', deliveryId: 'evt_1' };
+		expect(withMeta._delivery).toMatchObject(smpMeta);
 		expect(result.items[0]).not.toHaveProperty('_schemaIssues');
 	});
 

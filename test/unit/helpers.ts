@@ -39,12 +39,7 @@ export interface Delivery {
 export function delivery(
 	id: ProviderId,
 	event: string,
-	opts: {
-		secret?: string;
-		timestamp?: number;
-		deliveryId?: string;
-		payload?: Record<string, unknown>;
-	} = {},
+	opts: Parameters<typeof sign>[3] & { secret?: string; payload?: Record<string, unknown> } = {},
 ): Delivery {
 	const payload = opts.payload ?? providers[id].sample(event, { now: new Date(NOW_MS) });
 	const body = Buffer.from(JSON.stringify(payload), 'utf8');

@@ -368,10 +368,8 @@ describe('trigger options and provider specifics', () => {
 	});
 
 	it('a schema-violating but authentic SMP delivery runs with _schemaIssues', async () => {
-		const payload = {
-			...providers.smp.sample('project.completed'),
-			data: { projectId: 42, name: 'x', completedAt: 'y' },
-		};
+		const data = { projectId: 42, name: 'x', completedAt: 'y' };
+		const payload = { ...providers.smp.sample('project.completed'), data };
 		const { out } = await call(row('smp'), signed('smp', '', { payload }));
 		const json = out.workflowData![0][0].json;
 		expect(json).toMatchObject(payload);

@@ -755,10 +755,8 @@ describe('event filter and test events', () => {
 
 	it('SmartMaintenance: a payload flagged "test": true passes the filter while listening, unless ignoreTestEvents in production', () => {
 		const now = new Date(NOW_MS);
-		const payload = {
-			...providers.smartMaintenance.sample('shutdown.reported', { now }),
-			test: true,
-		};
+		const sample = providers.smartMaintenance.sample('shutdown.reported', { now });
+		const payload = { ...sample, test: true };
 		const d = delivery('smartMaintenance', '', { payload });
 		const other = { events: ['task.completed'] };
 		expectFiltered(send('smartMaintenance', d, other));
@@ -814,10 +812,8 @@ describe('schema validation', () => {
 	});
 
 	it('lets unknown fields and unknown events pass without issues', () => {
-		const payload = {
-			...providers.smp.sample('project.completed', { now }),
-			extra: { nested: [1, 2] },
-		};
+		const sample = providers.smp.sample('project.completed', { now });
+		const payload = { ...sample, extra: { nested: [1, 2] } };
 		const result = send('smp', delivery('smp', '', { payload }));
 		expect(result.schemaIssues).toBeUndefined();
 		expect(result.items[0]).toEqual(payload);

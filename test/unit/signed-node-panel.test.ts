@@ -46,10 +46,8 @@ describe('Panel and credential test', () => {
 	});
 
 	it('keeps n8n from parsing the body (the hidden options.binaryData parameter)', () => {
-		expect(description.properties.find((p) => p.name === 'options')).toMatchObject({
-			type: 'hidden',
-			default: { binaryData: true },
-		});
+		const rawBody = { type: 'hidden', default: { binaryData: true } };
+		expect(description.properties.find((p) => p.name === 'options')).toMatchObject(rawBody);
 	});
 
 	it('says what is wrong with either secret', async () => {

@@ -19,11 +19,7 @@ const URL_SHOWN = 'https://n8n.example.com/webhook/signed';
 /** A whsec_ secret, so it also serves the schemes that use the string as it is. */
 const SECRET = 'whsec_cmVjaXBlLXRlc3Qtc2VjcmV0LTAxMjM0NQ==';
 
-interface Recipe {
-	id: string;
-	settings: SignedWebhookSettings;
-	commands: string[][];
-}
+type Recipe = { id: string; settings: SignedWebhookSettings; commands: string[][] };
 
 /** Shell words: spaces split, quotes group, `$URL` and `$SECRET` expand; enough for the commands in the doc. */
 function words(line: string): string[] {
@@ -97,10 +93,8 @@ describe('docs/signed-webhooks.md recipes', () => {
 			expect(result.dedupeKeys).toHaveLength(2);
 			const tampered = await send(settings, [...args, '--tamper']);
 			expect(tampered.code).toBe(1);
-			expect(tampered.results[0]).toMatchObject({
-				status: 401,
-				reason: 'signature does not match',
-			});
+			const refused = { status: 401, reason: 'signature does not match' };
+			expect(tampered.results[0]).toMatchObject(refused);
 		},
 	);
 });

@@ -11,18 +11,19 @@ import { delivery, NOW_MS } from './helpers';
 async function shownTryIts(p: ProviderRow, parameters: INodeParameters): Promise<string[]> {
 	const { description } = await loadNode(p);
 	const node = { name: 'Trigger', type: description.name, typeVersion: 1, parameters } as INode;
-	const values =
-		NodeHelpers.getNodeParameters(
-			description.properties,
-			parameters,
-			true,
-			false,
-			node,
-			description,
-		) ?? {};
+	const { properties } = description;
+	// (properties, values, returnDefaults, returnNoneDisplayed, node, description): defaults filled in
+	const values = NodeHelpers.getNodeParameters(
+		properties,
+		parameters,
+		true,
+		false,
+		node,
+		description,
+	);
 	return description.properties
 		.filter((p) => p.type === 'notice' && p.name.startsWith('tryIt'))
-		.filter((p) => NodeHelpers.displayParameter(values, p, node, description))
+		.filter((p) => NodeHelpers.displayParameter(values ?? {}, p, node, description))
 		.map((p) => p.displayName);
 }
 
