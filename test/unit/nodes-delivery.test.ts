@@ -73,9 +73,8 @@ describe('kept secret', () => {
 		await trigger.webhook!.call(smpCall(ids, 'old-secret-1').context);
 		// The user pastes a new secret; the provider signs with it.
 		const replaced = smpCall(ids, 'new-secret-2');
-		expect((await trigger.webhook!.call(replaced.context)).workflowData?.[0]?.[0]?.json).toEqual(
-			replaced.delivery.payload,
-		);
+		const out = await trigger.webhook!.call(replaced.context);
+		expect(out.workflowData?.[0]?.[0]?.json).toEqual(replaced.delivery.payload);
 		expect(replaced.credentialReads()).toBe(1);
 		// A flood of forgeries right after: refused, without a credential read each.
 		let reads = 0;
@@ -167,9 +166,8 @@ describe('refusals made visible', () => {
 		expect(listening.response.statusCode).toBe(401);
 		expect(out.noWebhookResponse).toBe(true);
 		expect(out.workflowData?.[0]?.[0]?.json).toEqual({});
-		expect(out.workflowData?.[0]?.[0]?.[DELIVERY_FIELD]).toEqual({
-			refused: { status: 401, reason: 'signature does not match' },
-		});
+		const refused = { status: 401, reason: 'signature does not match' };
+		expect(out.workflowData?.[0]?.[0]?.[DELIVERY_FIELD]).toEqual({ refused });
 		const items = out.workflowData![0];
 		const exec = executeContext({ items, ...ids, store: new ProcessedStore(), mode: 'manual' });
 		const error = (await trigger.execute!.call(exec.context).catch((e: Error) => e)) as Error;
@@ -200,9 +198,8 @@ describe('SmartComply after the API key was replaced', () => {
 		const out = await new SmartComplyTrigger().webhook!.call(context);
 		expect(out).toEqual({ noWebhookResponse: true });
 		expect(response.statusCode).toBe(500);
-		expect((response.body as { error: string }).error).toMatch(
-			/API key was changed .* deactivate and activate the workflow/,
-		);
+		const fix = /API key was changed .* deactivate and activate the workflow/;
+		expect((response.body as { error: string }).error).toMatch(fix);
 		const told = logs.filter(
 			(l) => l.level === 'error' && /deactivate and activate/.test(l.message),
 		);

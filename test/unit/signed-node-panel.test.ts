@@ -23,9 +23,8 @@ describe('Panel and credential test', () => {
 		});
 		const senders = /HMAC.*Standard Webhooks.*Svix.*GitHub.*Shopify.*Stripe.*Slack/;
 		expect(description.description).toMatch(senders);
-		expect(description.webhooks).toEqual([
-			expect.objectContaining({ name: 'default', httpMethod: 'POST', path: 'webhook' }),
-		]);
+		const webhook = { name: 'default', httpMethod: 'POST', path: 'webhook' };
+		expect(description.webhooks).toEqual([expect.objectContaining(webhook)]);
 		expect(Object.keys(node.methods.credentialTest)).toEqual(['signedWebhookSecret']);
 		const webhookUrl = 'http://127.0.0.1:5678/webhook/x/webhook';
 		const { context, logs } = hookContext({ webhookUrl, ...freshNode(TYPE) });

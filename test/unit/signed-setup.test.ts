@@ -109,9 +109,8 @@ describe('incomplete schemes fail closed', () => {
 		const sha1: SignedWebhookSettings = {
 			scheme: { kind: 'bodyHmac', header: 'X-Sig', algorithm: 'sha1' },
 		};
-		expect(signedSetupWarnings(sha1)).toEqual([
-			'SHA-1 is weak: use it only if the sender offers nothing stronger',
-		]);
+		const weak = 'SHA-1 is weak: use it only if the sender offers nothing stronger';
+		expect(signedSetupWarnings(sha1)).toEqual([weak]);
 		expect(
 			signedSetupWarnings({ scheme: { kind: 'standardWebhooks', toleranceSeconds: 0 } }),
 		).toEqual(['timestamp tolerance is off: only the copy keys stop a replayed delivery']);

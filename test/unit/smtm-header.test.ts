@@ -170,8 +170,7 @@ describe('SmartMaintenance Trigger with a Header Name and Header Value', () => {
 
 	it('tells the admin to add the header in the registration steps', () => {
 		const registration = providers.smartMaintenance.registration;
-		expect(registration.kind === 'manual' && registration.steps.join(' ')).toMatch(
-			/Under Headers.*Header Name and Header Value/,
-		);
+		const steps = registration.kind === 'manual' && registration.steps.join(' ');
+		expect(steps).toMatch(/Under Headers.*Header Name and Header Value/);
 	});
 });
