@@ -49,9 +49,13 @@ describe('toOutputItem', () => {
 	});
 
 	it('adds _schemaIssues only when the payload has issues (with or without metadata)', () => {
-		const d = delivery('smp', '', {
-			payload: { id: 'evt_1', type: 'project.completed', createdAt: 'x', data: { projectId: 7 } },
-		});
+		const payload = {
+			id: 'evt_1',
+			type: 'project.completed',
+			createdAt: 'x',
+			data: { projectId: 7 },
+		};
+		const d = delivery('smp', '', { payload });
 		const result = smp(d);
 		expect(result.schemaIssues?.length).toBeGreaterThan(0);
 		const plain = toOutputItem('smp', result)!;

@@ -17,9 +17,8 @@ describe('http:// URLs of hand-registered triggers', () => {
 		const url = `http://n8n.example.com/webhook/${Math.random()}/webhook`;
 		const first = await check(smp, 'smpTrigger', url);
 		expect(first.map((l) => l.level)).toEqual(['warn']);
-		expect(first[0].message).toContain(
-			`SMP refuses http:// URLs; ${url} must be served over HTTPS`,
-		);
+		const warning = `SMP refuses http:// URLs; ${url} must be served over HTTPS`;
+		expect(first[0].message).toContain(warning);
 		expect(await check(smp, 'smpTrigger', url)).toEqual([]);
 		// another URL (the test URL) is another warning
 		const testUrl = url.replace('/webhook/', '/webhook-test/');

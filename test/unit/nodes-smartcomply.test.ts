@@ -222,9 +222,7 @@ describe('SmartComply Trigger registration (automatic)', () => {
 	});
 
 	it('an unreachable API is a NodeOperationError too', async () => {
-		const credentials = {
-			smartComplyApi: { apiKey: fake.apiKey, baseUrl: 'http://127.0.0.1:9/api/v1' },
-		};
+		const credentials = credential(fake.apiKey, { baseUrl: 'http://127.0.0.1:9/api/v1' });
 		const error = await expectNodeError(register({}, { credentials }), fake.apiKey);
 		expect(error.message).toMatch(/Could not reach SmartComply/);
 	});

@@ -263,9 +263,7 @@ describe('trigger options and provider specifics', () => {
 			const timestamp = Math.floor(Date.now() / 1000) - 3600;
 			const d = signed(id, eventsOf(id)[0], { timestamp });
 			expectRefused(await call(row(id), d), 401, /older than the 300 s tolerance/);
-			const tolerance = (seconds: number) => ({
-				parameters: { settings: { toleranceSeconds: seconds } },
-			});
+			const tolerance = (s: number) => ({ parameters: { settings: { toleranceSeconds: s } } });
 			expectRan(await call(row(id), d, tolerance(0)), d.payload);
 			expectRan(await call(row(id), d, tolerance(7200)), d.payload);
 		},

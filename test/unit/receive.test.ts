@@ -721,9 +721,8 @@ describe('duplicates', () => {
 
 describe('event filter and test events', () => {
 	it.each(hmacProviders)('%s: an event not selected is 200, filtered, with no items', (id) => {
-		const [first, second] = eventsOf(id).filter(
-			(e) => !providers[id].events?.find((x) => x.name === e)?.test,
-		);
+		const isTest = (event: string) => providers[id].events?.find((e) => e.name === event)?.test;
+		const [first, second] = eventsOf(id).filter((event) => !isTest(event));
 		const d = delivery(id, first);
 		const result = send(id, d, { events: [second] });
 		expectFiltered(result);

@@ -106,9 +106,7 @@ describe('incomplete schemes fail closed', () => {
 	});
 
 	it('warns about SHA-1 and about a tolerance of 0', () => {
-		const sha1: SignedWebhookSettings = {
-			scheme: { kind: 'bodyHmac', header: 'X-Sig', algorithm: 'sha1' },
-		};
+		const sha1: SignedWebhookSettings = { scheme: hmac('bodyHmac', { algorithm: 'sha1' }) };
 		const weak = 'SHA-1 is weak: use it only if the sender offers nothing stronger';
 		expect(signedSetupWarnings(sha1)).toEqual([weak]);
 		expect(
