@@ -49,12 +49,8 @@ describe('toOutputItem', () => {
 	});
 
 	it('adds _schemaIssues only when the payload has issues (with or without metadata)', () => {
-		const payload = {
-			id: 'evt_1',
-			type: 'project.completed',
-			createdAt: 'x',
-			data: { projectId: 7 },
-		};
+		const data = { projectId: 7 }; // a number where the schema wants a string
+		const payload = { id: 'evt_1', type: 'project.completed', createdAt: 'x', data };
 		const d = delivery('smp', '', { payload });
 		const result = smp(d);
 		expect(result.schemaIssues?.length).toBeGreaterThan(0);

@@ -85,10 +85,8 @@ describe.each(expected)('$displayName description', (e) => {
 
 	it('has light and dark icons from icons/ that exist and differ', () => {
 		const icon = node.description.icon as { light: string; dark: string };
-		expect(icon).toEqual({
-			light: `file:../../icons/${e.slug}.svg`,
-			dark: `file:../../icons/${e.slug}.dark.svg`,
-		});
+		const icons = `file:../../icons/${e.slug}`;
+		expect(icon).toEqual({ light: `${icons}.svg`, dark: `${icons}.dark.svg` });
 		const read = (file: string) =>
 			readFileSync(join(root, 'nodes', e.file, file.replace(/^file:/, '')), 'utf8');
 		expect(read(icon.light)).toContain('<svg');

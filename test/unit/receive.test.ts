@@ -214,13 +214,10 @@ describe.each(timestamped)('%s: timestamped signature', (id) => {
 	it('accepts a header with several v1= entries when one matches (provider-side rotation)', () => {
 		const good = v1(SECRETS[id], NOW_S, body);
 		const bad = v1('previous-secret', NOW_S, body);
-		for (const value of [
-			`t=${NOW_S},v1=${bad},v1=${good}`,
-			`t=${NOW_S},v1=${good},v1=${bad}`,
-			`v1=${bad}, t=${NOW_S}, v1=${good}`,
-		]) {
+		const t = `t=${NOW_S}`;
+		const orders = [`${t},v1=${bad},v1=${good}`, `${t},v1=${good},v1=${bad}`];
+		for (const value of [...orders, `v1=${bad}, ${t}, v1=${good}`])
 			expect(run(id, { [header]: value }, body).status).toBe(200);
-		}
 		const none = run(id, { [header]: `t=${NOW_S},v1=${bad},v1=${'0'.repeat(64)}` }, body);
 		expectRefused(none, 401, id, body, /does not match/);
 	});

@@ -349,27 +349,21 @@ describe('demo SmartComply API: /__control/deliver reports the trigger', () => {
 	}
 
 	it('an empty 200: the workflow ran', async () => {
-		expect(await deliver({ status: 200, body: '' })).toMatchObject({
-			delivered: true,
-			response_status: 200,
-			trigger: 'ran: the trigger accepted it and started the workflow',
-		});
+		const trigger = 'ran: the trigger accepted it and started the workflow';
+		const outcome = await deliver({ status: 200, body: '' });
+		expect(outcome).toMatchObject({ delivered: true, response_status: 200, trigger });
 	});
 
 	it('a 200 that ignores the delivery says so and why', async () => {
 		const body = '{"received":true,"ignored":"event not selected"}';
-		expect(await deliver({ status: 200, body })).toMatchObject({
-			response_status: 200,
-			trigger: 'ignored: event not selected (nothing ran)',
-		});
+		const trigger = 'ignored: event not selected (nothing ran)';
+		expect(await deliver({ status: 200, body })).toMatchObject({ response_status: 200, trigger });
 	});
 
 	it('a refusal carries its reason', async () => {
 		const body = '{"error":"signature does not match"}';
-		expect(await deliver({ status: 401, body })).toMatchObject({
-			delivered: false,
-			trigger: 'refused 401: signature does not match',
-		});
+		const trigger = 'refused 401: signature does not match';
+		expect(await deliver({ status: 401, body })).toMatchObject({ delivered: false, trigger });
 	});
 });
 
@@ -402,8 +396,7 @@ describe('sealSecret / openSealedSecret (how the node keeps the returned signing
 	it('is total on garbage', () => {
 		const notSealed = [undefined, null, 42, {}, '', 'sc1', 'sc1...', 'sc2.a.b.c'];
 		const extended = [`${sealSecret(secret, apiKey, 'e')}.x`, 'x'.repeat(10_000)];
-		for (const junk of [...notSealed, ...extended]) {
+		for (const junk of [...notSealed, ...extended])
 			expect(openSealedSecret(junk, apiKey, 'e')).toBeUndefined();
-		}
 	});
 });

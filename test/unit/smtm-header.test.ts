@@ -136,10 +136,8 @@ describe('SmartMaintenance Trigger with a Header Name and Header Value', () => {
 	it('has the fields in the credential (value as a password field) and a credential test that checks the pair', async () => {
 		const all = new SmartMaintenanceWebhookApi().properties;
 		// a notice first, shown while the Secret and Header Name are both empty
-		expect(all[0]).toMatchObject({
-			type: 'notice',
-			displayOptions: { show: { secret: [''], headerName: [''] } },
-		});
+		const notice = { type: 'notice', displayOptions: { show: { secret: [''], headerName: [''] } } };
+		expect(all[0]).toMatchObject(notice);
 		const fields = all.filter((f) => f.type !== 'notice');
 		expect(fields.map((f) => f.name)).toEqual(['secret', 'headerName', 'headerSecret']);
 		expect(fields[2].typeOptions?.password).toBe(true);

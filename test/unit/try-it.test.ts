@@ -7,23 +7,18 @@ import { providers, receive, type ProviderId } from '../../src';
 import { PROVIDERS, loadNode, row, type ProviderRow } from '../providers';
 import { delivery, NOW_MS } from './helpers';
 
+const { getNodeParameters, displayParameter } = NodeHelpers;
+
 /** The try-it notices n8n shows on the trigger for these parameters (defaults filled in, as the editor holds them). */
 async function shownTryIts(p: ProviderRow, parameters: INodeParameters): Promise<string[]> {
 	const { description } = await loadNode(p);
 	const node = { name: 'Trigger', type: description.name, typeVersion: 1, parameters } as INode;
 	const { properties } = description;
 	// (properties, values, returnDefaults, returnNoneDisplayed, node, description): defaults filled in
-	const values = NodeHelpers.getNodeParameters(
-		properties,
-		parameters,
-		true,
-		false,
-		node,
-		description,
-	);
+	const values = getNodeParameters(properties, parameters, true, false, node, description) ?? {};
 	return description.properties
 		.filter((p) => p.type === 'notice' && p.name.startsWith('tryIt'))
-		.filter((p) => NodeHelpers.displayParameter(values ?? {}, p, node, description))
+		.filter((p) => displayParameter(values, p, node, description))
 		.map((p) => p.displayName);
 }
 
