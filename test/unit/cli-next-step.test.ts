@@ -3,10 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../cli/src/cli';
 
 const TEST_URL = 'http://127.0.0.1:5678/webhook-test/abc/webhook';
-const NOT_REGISTERED = JSON.stringify({
-	code: 404,
-	message: 'The requested webhook "POST 1234/webhook" is not registered.',
-});
+const message = 'The requested webhook "POST 1234/webhook" is not registered.';
+const NOT_REGISTERED = JSON.stringify({ code: 404, message });
 
 /** Runs `send` against a fetch that answers `status` with n8n's own 404 body, and returns the printed lines. */
 async function sendTo(url: string, status: number): Promise<{ code: number; lines: string[] }> {

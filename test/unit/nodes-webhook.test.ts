@@ -161,10 +161,9 @@ describe.each(PROVIDERS)('$id trigger webhook()', (c) => {
 	it('remembers at least Retry Memory deliveries, though each records its id and its body (two entries in n8n)', async () => {
 		const memory = 100; // the smallest the panel allows
 		const same = { ...freshNode(typeOf(c)), parameters: { settings: { retryMemory: memory } } };
+		const sample = (i: number) => providers[c.id].sample(events[0], { id: `mem-${i}` });
 		const deliveries = Array.from({ length: 2 * memory + 1 }, (_, i) =>
-			signed(c.id, events[0], {
-				payload: { ...providers[c.id].sample(events[0], { id: `mem-${i}` }), memoryCase: i },
-			}),
+			signed(c.id, events[0], { payload: { ...sample(i), memoryCase: i } }),
 		);
 		for (const d of deliveries.slice(0, memory + 1)) expectRan(await call(c, d, same), d.payload);
 		// memory + 1 deliveries later, the second one is still known: the memory holds `memory` deliveries

@@ -395,9 +395,9 @@ describe('SmarterMeasure JSON and XML bodies', () => {
 	});
 
 	it('keeps XML attributes (prefixed) and leaves values as strings', () => {
-		const body = Buffer.from(
-			'<Event type="x"><EventType>AssessmentCompleted</EventType><Score>007</Score></Event>',
-		);
+		const text =
+			'<Event type="x"><EventType>AssessmentCompleted</EventType><Score>007</Score></Event>';
+		const body = Buffer.from(text);
 		const lowerCase = { 'content-type': 'text/xml', 'x-smartermeasure-verification-key': key };
 		const result = sm(body, lowerCase);
 		expect(result.status).toBe(200);
@@ -594,9 +594,8 @@ describe('malformed bodies are refused with 400 after verification', () => {
 
 	it('refuses a missing body and a body over the size limit', () => {
 		expect(run('smp', {}, undefined as unknown as Buffer).status).toBe(400);
-		const big = Buffer.from(
-			JSON.stringify({ id: 'evt_1', type: 'x', createdAt: 'y', data: { pad: 'p'.repeat(2000) } }),
-		);
+		const padded = { id: 'evt_1', type: 'x', createdAt: 'y', data: { pad: 'p'.repeat(2000) } };
+		const big = Buffer.from(JSON.stringify(padded));
 		const result = run('smp', sign('smp', big, SECRETS.smp), big, { maxBodyBytes: 1000 });
 		expectRefused(result, 400, 'smp', big, /too large/);
 	});

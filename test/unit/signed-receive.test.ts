@@ -31,13 +31,8 @@ function run(
 	return receiveSigned(settings, request, { secret: SECRET, now: NOW_S * 1000, ...options });
 }
 
-const bodyHmac = (
-	algorithm: HmacAlgorithm,
-	encoding: 'hex' | 'base64',
-	prefix?: string,
-): SignedWebhookSettings => ({
-	scheme: { kind: 'bodyHmac', header: 'X-Signature', algorithm, encoding, prefix },
-});
+const bodyHmac = (algorithm: HmacAlgorithm, encoding: 'hex' | 'base64', prefix?: string) =>
+	({ scheme: { kind: 'bodyHmac', header: 'X-Signature', algorithm, encoding, prefix } }) as const;
 
 describe('body HMAC', () => {
 	const layouts = [
