@@ -7,13 +7,10 @@ import { listAllExecutions } from '../e2e/executions';
 type Row = { id: string; startedAt: string | null; status: string };
 
 function fakeN8n(rows: Row[]) {
-	let requests = 0;
-	return {
-		get requests() {
-			return requests;
-		},
+	const n8n = {
+		requests: 0,
 		async request(_method: string, p: string) {
-			requests++;
+			n8n.requests++;
 			const url = new URL(p, 'http://x');
 			const filter = JSON.parse(url.searchParams.get('filter') ?? '{}');
 			const limit = Math.min(100, Number(url.searchParams.get('limit') ?? 100));
@@ -28,6 +25,7 @@ function fakeN8n(rows: Row[]) {
 			return { count: rows.length, results };
 		},
 	};
+	return n8n;
 }
 
 /** 600 executions whose start order differs from their id order (neighbours swapped, every 7th started late). */

@@ -29,21 +29,17 @@ function words(line: string): string[] {
 }
 
 function recipes(): Recipe[] {
-	return DOC.split(/<!-- recipe: (\w+) -->/)
-		.slice(1)
-		.reduce<Recipe[]>((list, part, i, parts) => {
-			if (i % 2 === 1) return list;
-			const section = parts[i + 1];
-			const json = /```json\n([\s\S]*?)```/.exec(section)?.[1];
-			const sh = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
-			const commands = sh
-				.replace(/\\\n/g, ' ')
-				.split('\n')
-				.filter((l) => l.startsWith('smart-webhooks send signed'))
-				.map((l) => words(l).slice(1));
-			list.push({ id: part, settings: JSON.parse(json ?? 'null'), commands });
-			return list;
-		}, []);
+	const parts = DOC.split(/<!-- recipe: (\w+) -->/).slice(1); // id, section, id, section…
+	return parts.flatMap((id, i) => {
+		if (i % 2 === 1) return [];
+		const json = /```json\n([\s\S]*?)```/.exec(parts[i + 1])?.[1];
+		const sh = /```sh\n([\s\S]*?)```/.exec(parts[i + 1])?.[1] ?? '';
+		const lines = sh.replace(/\\\n/g, ' ').split('\n');
+		const sends = lines.filter((l) => l.startsWith('smart-webhooks send signed'));
+		return [
+			{ id, settings: JSON.parse(json ?? 'null'), commands: sends.map((l) => words(l).slice(1)) },
+		];
+	});
 }
 
 /** Runs the CLI with a fetch that hands the request to receiveSigned, as a receiver set up like the recipe. */
