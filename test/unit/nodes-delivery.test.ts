@@ -38,10 +38,8 @@ function smpCall(
 describe('raw body', () => {
 	it('reads the bytes with n8n’s readRawBody when n8n left the body unparsed (options.binaryData)', async () => {
 		const { context, delivery } = smpCall(freshNode(SMP), 's3cret-value');
-		const request: { rawBody?: Buffer; readRawBody?: () => Promise<void> } = {
-			...context.getRequestObject(),
-			rawBody: undefined,
-		};
+		type Unparsed = { rawBody?: Buffer; readRawBody?: () => Promise<void> };
+		const request: Unparsed = { ...context.getRequestObject(), rawBody: undefined };
 		let reads = 0;
 		request.readRawBody = async () => {
 			reads++;

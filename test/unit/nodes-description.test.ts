@@ -16,9 +16,8 @@ import { setupNotice } from '../../nodes/shared/setup-notice';
 import { freshNode, hookContext } from './n8n-doubles';
 
 const root = join(__dirname, '..', '..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-	n8n: { nodes: string[]; credentials: string[] };
-};
+type PackageJson = { n8n: { nodes: string[]; credentials: string[] } };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
 
 /** `dist/nodes/X/X.node.js` → the TypeScript source it is built from. */
 const sourceOf = (distPath: string) =>

@@ -36,9 +36,8 @@ function recipes(): Recipe[] {
 		const sh = /```sh\n([\s\S]*?)```/.exec(parts[i + 1])?.[1] ?? '';
 		const lines = sh.replace(/\\\n/g, ' ').split('\n');
 		const sends = lines.filter((l) => l.startsWith('smart-webhooks send signed'));
-		return [
-			{ id, settings: JSON.parse(json ?? 'null'), commands: sends.map((l) => words(l).slice(1)) },
-		];
+		const commands = sends.map((l) => words(l).slice(1));
+		return [{ id, settings: JSON.parse(json ?? 'null'), commands }];
 	});
 }
 
