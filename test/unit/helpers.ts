@@ -29,17 +29,14 @@ export function eventsOf(id: ProviderId): string[] {
 	return events ? events.map((e) => e.name) : ['AssessmentCompleted', 'AssessmentStarted'];
 }
 
-export interface Delivery {
-	payload: Record<string, unknown>;
-	body: Buffer;
-	headers: Record<string, string>;
-}
+type Payload = Record<string, unknown>;
+export type Delivery = { payload: Payload; body: Buffer; headers: Record<string, string> };
 
 /** A genuine delivery: the provider's sample for the event, serialised and signed as the provider would. */
 export function delivery(
 	id: ProviderId,
 	event: string,
-	opts: Parameters<typeof sign>[3] & { secret?: string; payload?: Record<string, unknown> } = {},
+	opts: Parameters<typeof sign>[3] & { secret?: string; payload?: Payload } = {},
 ): Delivery {
 	const payload = opts.payload ?? providers[id].sample(event, { now: new Date(NOW_MS) });
 	const body = Buffer.from(JSON.stringify(payload), 'utf8');
@@ -95,7 +92,7 @@ export function lowerCaseHeaders(headers: Record<string, string>): Record<string
 /** A delivery as n8n hands it to a trigger (signed on the real clock, header names lower-cased). */
 export function signedRequest(
 	id: ProviderId,
-	payload: Record<string, unknown>,
+	payload: Payload,
 	secret = SECRETS[id],
 	options: Parameters<typeof sign>[3] = {},
 ) {
