@@ -22,9 +22,9 @@ const FILES = ['README.md', ...markdownUnder('docs')];
 const tracked = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' })
 	.split('\n')
 	.filter(Boolean);
-const trackedPaths = new Set(
-	tracked.flatMap((f) => f.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'))),
-);
+const prefixes = (file: string) =>
+	file.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'));
+const trackedPaths = new Set(tracked.flatMap(prefixes));
 const topLevel = new Set(tracked.map((f) => f.split('/')[0]));
 const basenames = new Set(tracked.map((f) => path.basename(f)));
 

@@ -17,35 +17,28 @@ describe('http:// URLs of hand-registered triggers', () => {
 		const url = `http://n8n.example.com/webhook/${Math.random()}/webhook`;
 		const first = await check(smp, 'smpTrigger', url);
 		expect(first.map((l) => l.level)).toEqual(['warn']);
-		expect(first[0].message).toContain(
-			`SMP refuses http:// URLs; ${url} must be served over HTTPS`,
-		);
+		const warning = `SMP refuses http:// URLs; ${url} must be served over HTTPS`;
+		expect(first[0].message).toContain(warning);
 		expect(await check(smp, 'smpTrigger', url)).toEqual([]);
 		// another URL (the test URL) is another warning
-		expect(await check(smp, 'smpTrigger', url.replace('/webhook/', '/webhook-test/'))).toHaveLength(
-			1,
-		);
+		const testUrl = url.replace('/webhook/', '/webhook-test/');
+		expect(await check(smp, 'smpTrigger', testUrl)).toHaveLength(1);
 	});
 
 	it('a loopback host: one info line per provider and process for every URL, no warning', async () => {
 		const seen = [];
 		for (const host of ['127.0.0.1:5678', 'localhost:5678', '127.0.0.1:5700', '[::1]:5678'])
-			for (const kind of ['webhook', 'webhook-test'])
-				seen.push(
-					...(await check(
-						new SmartlyQTrigger(),
-						'smartlyQTrigger',
-						`http://${host}/${kind}/x/webhook`,
-					)),
-				);
+			for (const kind of ['webhook', 'webhook-test']) {
+				const url = `http://${host}/${kind}/x/webhook`;
+				seen.push(...(await check(new SmartlyQTrigger(), 'smartlyQTrigger', url)));
+			}
 		expect(seen.map((l) => l.level)).toEqual(['info']);
 		expect(seen[0].message).toContain('fine for local tests');
 		expect(seen[0].message).toContain('SmartlyQ itself only delivers to an HTTPS URL');
 	});
 
 	it('https:// says nothing', async () => {
-		expect(
-			await check(new SmpTrigger(), 'smpTrigger', 'https://n8n.example.com/webhook/y/webhook'),
-		).toEqual([]);
+		const url = 'https://n8n.example.com/webhook/y/webhook';
+		expect(await check(new SmpTrigger(), 'smpTrigger', url)).toEqual([]);
 	});
 });

@@ -36,36 +36,25 @@ function importGraph(root: string): Map<string, string[]> {
 	return graph;
 }
 
-/** The strongly connected components of more than one file, or of one file importing itself (Tarjan). */
-function circles(graph: Map<string, string[]>): string[][] {
-	const index = new Map<string, number>();
-	const low = new Map<string, number>();
-	const stack: string[] = [];
-	const onStack = new Set<string>();
-	const found: string[][] = [];
-	const visit = (node: string) => {
-		index.set(node, index.size);
-		low.set(node, index.get(node)!);
-		stack.push(node);
-		onStack.add(node);
-		for (const next of graph.get(node) ?? []) {
-			if (!index.has(next)) {
-				visit(next);
-				low.set(node, Math.min(low.get(node)!, low.get(next)!));
-			} else if (onStack.has(next)) low.set(node, Math.min(low.get(node)!, index.get(next)!));
-		}
-		if (low.get(node) !== index.get(node)) return;
-		const component: string[] = [];
-		let member: string;
-		do {
-			member = stack.pop()!;
-			onStack.delete(member);
-			component.push(member);
-		} while (member !== node);
-		if (component.length > 1 || graph.get(node)?.includes(node)) found.push(component.sort());
+/** The files each file reaches through its imports, directly or not. */
+function reachable(graph: Map<string, string[]>): Map<string, Set<string>> {
+	const reach = (from: string, seen = new Set<string>()): Set<string> => {
+		for (const next of graph.get(from) ?? []) if (!seen.has(next)) reach(next, seen.add(next));
+		return seen;
 	};
-	for (const node of graph.keys()) if (!index.has(node)) visit(node);
-	return found;
+	return new Map([...graph.keys()].map((file) => [file, reach(file)]));
+}
+
+/** The circles: files that reach one another (a file importing itself is one), each list sorted. */
+function circles(graph: Map<string, string[]>): string[][] {
+	const reach = reachable(graph);
+	const found = new Map<string, string[]>();
+	for (const [file, reached] of reach) {
+		if (!reached.has(file)) continue;
+		const circle = [...reached].filter((other) => reach.get(other)?.has(file)).sort();
+		found.set(circle.join('\n'), circle);
+	}
+	return [...found.values()];
 }
 
 describe('the import graph of src/', () => {
@@ -77,22 +66,9 @@ describe('the import graph of src/', () => {
 	});
 
 	it('the check finds a circle, however long, and a file importing itself', () => {
-		const graph = new Map([
-			['a', ['b']],
-			['b', ['c']],
-			['c', ['a', 'd']],
-			['d', []],
-			['e', ['e']],
-		]);
+		const graph = new Map(Object.entries({ a: ['b'], b: ['c'], c: ['a', 'd'], d: [], e: ['e'] }));
 		expect(circles(graph)).toEqual([['a', 'b', 'c'], ['e']]);
-		expect(
-			circles(
-				new Map([
-					['a', ['b']],
-					['b', []],
-				]),
-			),
-		).toEqual([]);
+		expect(circles(new Map(Object.entries({ a: ['b'], b: [] })))).toEqual([]);
 	});
 });
 

@@ -70,13 +70,8 @@ describe.each(providerIds)('%s output schema', (id) => {
 
 describe('toJsonSchema', () => {
 	it('requires the envelope fields a delivery cannot lack', () => {
-		expect(outputJsonSchema('smartMaintenance').required).toEqual([
-			'event',
-			'timestamp',
-			'company_id',
-			'company_name',
-			'data',
-		]);
+		const smtm = ['event', 'timestamp', 'company_id', 'company_name', 'data'];
+		expect(outputJsonSchema('smartMaintenance').required).toEqual(smtm);
 		expect(outputJsonSchema('smp').required).toEqual(['id', 'type', 'createdAt', 'data']);
 	});
 

@@ -4,20 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { listAllExecutions } from '../e2e/executions';
 
-interface Row {
-	id: string;
-	startedAt: string | null;
-	status: string;
-}
+type Row = { id: string; startedAt: string | null; status: string };
 
 function fakeN8n(rows: Row[]) {
-	let requests = 0;
-	return {
-		get requests() {
-			return requests;
-		},
+	const n8n = {
+		requests: 0,
 		async request(_method: string, p: string) {
-			requests++;
+			n8n.requests++;
 			const url = new URL(p, 'http://x');
 			const filter = JSON.parse(url.searchParams.get('filter') ?? '{}');
 			const limit = Math.min(100, Number(url.searchParams.get('limit') ?? 100));
@@ -32,6 +25,7 @@ function fakeN8n(rows: Row[]) {
 			return { count: rows.length, results };
 		},
 	};
+	return n8n;
 }
 
 /** 600 executions whose start order differs from their id order (neighbours swapped, every 7th started late). */
@@ -63,10 +57,8 @@ describe('listAllExecutions', () => {
 		const seen = new Set<string>();
 		let lastId: string | undefined;
 		for (let guard = 0; guard < 50; guard++) {
-			const page = await n8n.request(
-				'GET',
-				`/rest/executions?limit=100${lastId ? `&lastId=${lastId}` : ''}`,
-			);
+			const after = lastId ? `&lastId=${lastId}` : '';
+			const page = await n8n.request('GET', `/rest/executions?limit=100${after}`);
 			if (!page.results.length) break;
 			for (const r of page.results) seen.add(r.id);
 			lastId = page.results[page.results.length - 1].id;

@@ -9,13 +9,19 @@ import type {
 	IDeduplicationOutput,
 	IExecuteFunctions,
 	IHookFunctions,
+	INodeType,
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
 	IWebhookFunctions,
+	IWebhookResponseData,
 	IWorkflowMetadata,
 	Logger,
 } from 'n8n-workflow';
+import { request as httpRequest } from 'node:http';
+import { PassThrough } from 'node:stream';
+import { expect } from 'vitest';
+import type { smartComplyClient } from '../../nodes/SmartComplyTrigger/n8n-transport';
 
 export type LogEntry = {
 	level: 'error' | 'warn' | 'info' | 'debug';
@@ -31,22 +37,12 @@ function recordingLogger(logs: LogEntry[]): Logger {
 
 let counter = 0;
 /** A node and workflow with fresh ids, so every test gets its own dedupe scope. */
-export function freshNode(
-	type: string,
-	name = 'Trigger',
-): { node: INode; workflow: IWorkflowMetadata } {
-	counter++;
-	return {
-		node: {
-			id: `node-${counter}-${Math.random().toString(36).slice(2)}`,
-			name,
-			type,
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
-		workflow: { id: `wf-${counter}`, name: `Workflow ${counter}`, active: true },
-	};
+export function freshNode(type: string, name = 'Trigger') {
+	const n = ++counter;
+	const id = `node-${n}-${Math.random().toString(36).slice(2)}`;
+	const node: INode = { id, name, type, typeVersion: 1, position: [0, 0], parameters: {} };
+	const workflow: IWorkflowMetadata = { id: `wf-${n}`, name: `Workflow ${n}`, active: true };
+	return { node, workflow };
 }
 
 function parameterGetter(parameters: Record<string, unknown>) {
@@ -58,8 +54,12 @@ function parameterGetter(parameters: Record<string, unknown>) {
 	};
 }
 
-function credentialGetter(credentials: Record<string, ICredentialDataDecryptedObject | Error>) {
+function credentialGetter(
+	credentials: Record<string, ICredentialDataDecryptedObject | Error>,
+	reads = { count: 0 },
+) {
 	return async <T extends object = ICredentialDataDecryptedObject>(type: string): Promise<T> => {
+		reads.count++;
 		const value = credentials[type];
 		if (value instanceof Error) throw value;
 		if (!value) throw new Error(`Node does not have any credentials set for "${type}"`);
@@ -67,38 +67,15 @@ function credentialGetter(credentials: Record<string, ICredentialDataDecryptedOb
 	};
 }
 
+/** A double of n8n's context type T: some of its members and helpers, each with n8n's own signature. */
+type DoubleOf<T extends { helpers: object }> = Partial<Omit<T, 'helpers'>> & {
+	helpers: Partial<T['helpers']>;
+};
+
 // ---------------------------------------------------------------- IWebhookFunctions
 
-type WebhookDouble = Pick<
-	IWebhookFunctions,
-	| 'getRequestObject'
-	| 'getResponseObject'
-	| 'getNodeParameter'
-	| 'getCredentials'
-	| 'getWorkflowStaticData'
-	| 'getWorkflow'
-	| 'getNode'
-	| 'getNodeWebhookUrl'
-	| 'getMode'
-	| 'getWebhookName'
-	| 'logger'
-> & { helpers: Pick<IWebhookFunctions['helpers'], 'returnJsonArray'> };
-
-export interface WebhookRequestDouble {
-	headers: Record<string, unknown>;
-	query?: Record<string, unknown>;
-	rawBody: Buffer;
-}
-
-export interface ResponseRecord {
-	statusCode?: number;
-	body?: unknown;
-	/** How many times an answer was written (must never exceed one). */
-	writes: number;
-}
-
 export interface WebhookDoubleOptions {
-	request: WebhookRequestDouble;
+	request: { headers: Record<string, unknown>; query?: Record<string, unknown>; rawBody: Buffer };
 	parameters?: Record<string, unknown>;
 	credentials?: Record<string, ICredentialDataDecryptedObject | Error>;
 	staticData?: IDataObject;
@@ -109,12 +86,10 @@ export interface WebhookDoubleOptions {
 	mode?: 'webhook' | 'manual';
 }
 
-export function webhookContext(options: WebhookDoubleOptions): {
-	context: IWebhookFunctions;
-	response: ResponseRecord;
-	logs: LogEntry[];
-} {
-	const response: ResponseRecord = { writes: 0 };
+export function webhookContext(options: WebhookDoubleOptions) {
+	// `writes`: how many times an answer was written (must never exceed one)
+	const response: { statusCode?: number; body?: unknown; writes: number } = { writes: 0 };
+	const reads = { count: 0 };
 	const logs: LogEntry[] = [];
 	const staticData = options.staticData ?? {};
 	const res = {
@@ -122,35 +97,23 @@ export function webhookContext(options: WebhookDoubleOptions): {
 			response.statusCode = code;
 			return res;
 		},
-		json(body: unknown) {
-			response.body = body;
-			response.writes++;
-			return res;
-		},
-		send(body: unknown) {
-			response.body = body;
-			response.writes++;
-			return res;
-		},
-		end() {
-			response.writes++;
-			return res;
-		},
+		json: (body: unknown) => write(body),
+		send: (body: unknown) => write(body),
+		end: () => write(),
 	};
-	const double: WebhookDouble = {
-		getRequestObject: () =>
-			({
-				headers: options.request.headers,
-				query: options.request.query ?? {},
-				rawBody: options.request.rawBody,
-				body: {},
-				ip: '127.0.0.9',
-			}) as unknown as ReturnType<IWebhookFunctions['getRequestObject']>,
+	function write(...body: unknown[]) {
+		if (body.length > 0) response.body = body[0];
+		response.writes++;
+		return res;
+	}
+	const { headers, query = {}, rawBody } = options.request;
+	const request = { headers, query, rawBody, body: {}, ip: '127.0.0.9' };
+	const get = parameterGetter(options.parameters ?? {});
+	const double = {
+		getRequestObject: () => request as unknown as ReturnType<IWebhookFunctions['getRequestObject']>,
 		getResponseObject: () => res as unknown as ReturnType<IWebhookFunctions['getResponseObject']>,
-		getNodeParameter: parameterGetter(
-			options.parameters ?? {},
-		) as IWebhookFunctions['getNodeParameter'],
-		getCredentials: credentialGetter(options.credentials ?? {}),
+		getNodeParameter: get as IWebhookFunctions['getNodeParameter'],
+		getCredentials: credentialGetter(options.credentials ?? {}, reads),
 		getWorkflowStaticData: (type: string) => {
 			if (type !== 'node') throw new Error(`unexpected static data type ${type}`);
 			return staticData;
@@ -165,8 +128,9 @@ export function webhookContext(options: WebhookDoubleOptions): {
 			returnJsonArray: (data: IDataObject | IDataObject[]): INodeExecutionData[] =>
 				(Array.isArray(data) ? data : [data]).map((json) => ({ json })),
 		},
-	};
-	return { context: double as unknown as IWebhookFunctions, response, logs };
+	} satisfies DoubleOf<IWebhookFunctions>;
+	const credentialReads = () => reads.count;
+	return { context: double as unknown as IWebhookFunctions, response, logs, credentialReads };
 }
 
 // ---------------------------------------------------------------- IExecuteFunctions
@@ -179,11 +143,7 @@ export class ProcessedStore {
 	readonly lists = new Map<string, string[]>();
 	calls = 0;
 
-	record(
-		scope: string,
-		items: Array<string | number>,
-		options: ICheckProcessedOptions,
-	): IDeduplicationOutput {
+	record(scope: string, items: Array<string | number>, options: ICheckProcessedOptions) {
 		this.calls++;
 		const list = this.lists.get(scope) ?? [];
 		const out: IDeduplicationOutput = { new: [], processed: [] };
@@ -200,19 +160,6 @@ export class ProcessedStore {
 	}
 }
 
-type ExecuteDouble = Pick<
-	IExecuteFunctions,
-	| 'getInputData'
-	| 'getNodeParameter'
-	| 'getNode'
-	| 'getWorkflow'
-	| 'getMode'
-	| 'getExecutionId'
-	| 'logger'
-> & {
-	helpers: Pick<IExecuteFunctions['helpers'], 'checkProcessedAndRecord'>;
-};
-
 let executions = 0;
 
 /** The context n8n gives a trigger's execute(): the webhook phase's items as input, the processed-data helper. */
@@ -224,12 +171,12 @@ export function executeContext(options: {
 	store: ProcessedStore;
 	mode?: 'webhook' | 'manual';
 	executionId?: string;
-}): { context: IExecuteFunctions; logs: LogEntry[] } {
+}) {
 	const logs: LogEntry[] = [];
 	const get = parameterGetter(options.parameters ?? {});
 	// every execution has its own id, as in n8n; a test re-running one passes the same id
 	const executionId = options.executionId ?? `execution-${++executions}`;
-	const double: ExecuteDouble = {
+	const double = {
 		getInputData: () => structuredClone(options.items),
 		getNodeParameter: ((name: string, _index: number, ...fallback: unknown[]) =>
 			get(name, ...fallback)) as IExecuteFunctions['getNodeParameter'],
@@ -239,32 +186,62 @@ export function executeContext(options: {
 		getExecutionId: () => executionId,
 		logger: recordingLogger(logs),
 		helpers: {
-			checkProcessedAndRecord: async (items, scope, processedOptions) =>
-				options.store.record(
-					`${options.workflow.id}:${scope === 'node' ? options.node.id : ''}`,
-					items,
-					processedOptions,
-				),
+			checkProcessedAndRecord: async (items, scope, processedOptions) => {
+				const list = `${options.workflow.id}:${scope === 'node' ? options.node.id : ''}`;
+				return options.store.record(list, items, processedOptions);
+			},
 		},
-	};
+	} satisfies DoubleOf<IExecuteFunctions>;
 	return { context: double as unknown as IExecuteFunctions, logs };
 }
 
-// ---------------------------------------------------------------- IHookFunctions
+/** A delivery through the trigger's webhook() and, when accepted, the execute() n8n runs next with its items. */
+export async function runTrigger(
+	trigger: INodeType,
+	options: WebhookDoubleOptions & { store?: ProcessedStore },
+) {
+	const made = webhookContext(options);
+	const out: IWebhookResponseData = await trigger.webhook!.call(made.context);
+	let emitted: INodeExecutionData[][] | undefined;
+	if (out.workflowData) {
+		const exec = executeContext({
+			...options,
+			items: out.workflowData[0],
+			store: options.store ?? new ProcessedStore(),
+		});
+		emitted = (await trigger.execute!.call(exec.context)) as INodeExecutionData[][];
+	}
+	return { ...made, out, emitted };
+}
+export type TriggerRun = Awaited<ReturnType<typeof runTrigger>>;
 
-type HookDouble = Pick<
-	IHookFunctions,
-	| 'getNodeWebhookUrl'
-	| 'getWorkflowStaticData'
-	| 'getCredentials'
-	| 'getNodeParameter'
-	| 'getNode'
-	| 'getWorkflow'
-	| 'getMode'
-	| 'getActivationMode'
-	| 'getWebhookName'
-	| 'logger'
-> & { helpers: Pick<IHookFunctions['helpers'], 'httpRequestWithAuthentication'> };
+/** The delivery started the workflow's nodes: nothing written, the trigger emitted exactly the payload, once. */
+export function expectRan(result: TriggerRun, payload: object) {
+	expect(result.response.writes).toBe(0);
+	expect(result.out.noWebhookResponse).toBeUndefined();
+	expect(result.out.workflowData).toHaveLength(1);
+	expect(result.out.workflowData![0]).toHaveLength(1);
+	expect(result.out.workflowData![0][0].json).toEqual(payload);
+	expect(result.emitted).toEqual([[{ json: payload, pairedItem: { item: 0 } }]]);
+}
+
+/** Refused: the answer written once with `status` and a reason, nothing run. */
+export function expectRefused(result: TriggerRun, status: number, reason: RegExp) {
+	expect(result.out).toEqual({ noWebhookResponse: true });
+	expect(result.emitted).toBeUndefined();
+	expect(result.response.statusCode).toBe(status);
+	expect(result.response.writes).toBe(1);
+	expect((result.response.body as { error: string }).error).toMatch(reason);
+}
+
+/** Answered 200 without running (n8n writes the webhookResponse): a copy, or `ignored` for another reason. */
+export function expectIgnored(result: TriggerRun, ignored = 'duplicate delivery') {
+	expect(result.response.writes).toBe(0);
+	expect(result.out).toEqual({ webhookResponse: { received: true, ignored } });
+	expect(result.emitted).toBeUndefined();
+}
+
+// ---------------------------------------------------------------- IHookFunctions
 
 export interface HookDoubleOptions {
 	webhookUrl: string;
@@ -277,31 +254,13 @@ export interface HookDoubleOptions {
 	mode?: 'manual' | 'trigger';
 }
 
-export interface HttpCall {
-	credentialType: string;
-	options: IHttpRequestOptions;
-}
-
-class HttpStatusError extends Error {
-	constructor(
-		readonly httpCode: string,
-		message: string,
-	) {
-		super(message);
-	}
-}
-
-export function hookContext(options: HookDoubleOptions): {
-	context: IHookFunctions;
-	staticData: IDataObject;
-	logs: LogEntry[];
-	http: HttpCall[];
-} {
+export function hookContext(options: HookDoubleOptions) {
 	const staticData = options.staticData ?? {};
 	const logs: LogEntry[] = [];
-	const http: HttpCall[] = [];
+	const http: Array<{ credentialType: string; options: IHttpRequestOptions }> = [];
 	const credentials = options.credentials ?? {};
 	const getCredentials = credentialGetter(credentials);
+	const get = parameterGetter(options.parameters ?? {});
 
 	async function httpRequestWithAuthentication(
 		credentialType: string,
@@ -349,32 +308,30 @@ export function hookContext(options: HookDoubleOptions): {
 			}
 		}
 		if (!request.ignoreHttpStatusErrors && response.status >= 400) {
-			throw new HttpStatusError(
-				String(response.status),
-				`Request failed with status code ${response.status}`,
-			);
+			const message = `Request failed with status code ${response.status}`;
+			throw Object.assign(new Error(message), { httpCode: String(response.status) });
 		}
 		if (request.returnFullResponse) {
+			const headers: Record<string, string> = {};
+			response.headers.forEach((value, key) => void (headers[key] = value));
 			return {
 				statusCode: response.status,
 				statusMessage: response.statusText,
-				headers: headersOf(response),
+				headers,
 				body: parsed,
 			};
 		}
 		return parsed;
 	}
 
-	const double: HookDouble = {
+	const double = {
 		getNodeWebhookUrl: () => options.webhookUrl,
 		getWorkflowStaticData: (type: string) => {
 			if (type !== 'node') throw new Error(`unexpected static data type ${type}`);
 			return staticData;
 		},
 		getCredentials,
-		getNodeParameter: parameterGetter(
-			options.parameters ?? {},
-		) as IHookFunctions['getNodeParameter'],
+		getNodeParameter: get as IHookFunctions['getNodeParameter'],
 		getNode: () => options.node,
 		getWorkflow: () => options.workflow,
 		getMode: () => options.mode ?? 'trigger',
@@ -385,14 +342,41 @@ export function hookContext(options: HookDoubleOptions): {
 			httpRequestWithAuthentication:
 				httpRequestWithAuthentication as IHookFunctions['helpers']['httpRequestWithAuthentication'],
 		},
-	};
+	} satisfies DoubleOf<IHookFunctions>;
 	return { context: double as unknown as IHookFunctions, staticData, logs, http };
 }
 
-function headersOf(response: Response): Record<string, string> {
-	const out: Record<string, string> = {};
-	response.headers.forEach((value, key) => {
-		out[key] = value;
-	});
-	return out;
+/**
+ * The SmartComply transport's context with httpRequestWithAuthentication as n8n-core's convertN8nRequestToAxios runs
+ * the options the transport sets (n8n 1.x and 2.x), done with node:http: no redirect followed, abortSignal as the
+ * request's signal, the response stream handed back, any status; the credential's header added. `piped`: the stream
+ * handed back is fed from the response (as a decompressing or progress stream is), so its destroy() does not reach
+ * the socket: the abort signal must. `seen`: the options of each call.
+ */
+export function streamingContext(apiKey: string, baseUrl: string, piped = false) {
+	const seen: Array<Record<string, unknown>> = [];
+	const context = {
+		getCredentials: async () => ({ apiKey, baseUrl, secret: '' }),
+		helpers: {
+			httpRequestWithAuthentication: (_type: string, options: Record<string, unknown>) =>
+				new Promise((resolve, reject) => {
+					seen.push(options);
+					const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+					const headers = {
+						...(options.headers as Record<string, string>),
+						Authorization: `Bearer ${apiKey}`,
+						...(body ? { 'Content-Type': 'application/json' } : {}),
+					};
+					const signal = options.abortSignal as AbortSignal;
+					const method = String(options.method);
+					const req = httpRequest(String(options.url), { method, headers, signal }, (res) => {
+						const stream = piped ? res.pipe(new PassThrough()) : res;
+						resolve({ statusCode: res.statusCode, headers: res.headers, body: stream });
+					});
+					req.on('error', reject);
+					req.end(body);
+				}),
+		},
+	};
+	return { context: context as unknown as Parameters<typeof smartComplyClient>[0], seen };
 }

@@ -1,8 +1,8 @@
 // The adapter's own behaviour around a delivery: raw bytes read past n8n's parser, the kept secret, refusals made
 // visible (log and editor), and SmartComply's sealed secret after an API key change.
-import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-workflow';
+import type { IWebhookFunctions } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { providers, sealSecret, sign } from '../../src/internal';
+import { providers, sealSecret } from '../../src/internal';
 import { SmpTrigger } from '../../nodes/SmpTrigger/SmpTrigger.node';
 import { SmartComplyTrigger } from '../../nodes/SmartComplyTrigger/SmartComplyTrigger.node';
 import { DELIVERY_FIELD } from '../../nodes/shared/delivery-note';
@@ -12,51 +12,43 @@ import {
 	RefusalLog,
 } from '../../nodes/shared/refusal-log';
 import { SECRET_KEEP_SECONDS, SecretCache } from '../../nodes/shared/secret-cache';
-import { lowerCaseHeaders } from './helpers';
-import { executeContext, freshNode, ProcessedStore, webhookContext } from './n8n-doubles';
+import { signedRequest } from './helpers';
+import {
+	executeContext,
+	freshNode,
+	ProcessedStore,
+	webhookContext,
+	type WebhookDoubleOptions,
+} from './n8n-doubles';
 
 const SMP = 'n8n-nodes-smart-webhooks.smpTrigger';
 
-function smpDelivery(secret: string) {
-	const payload = providers.smp.sample('project.completed');
-	const rawBody = Buffer.from(JSON.stringify(payload));
-	return { payload, rawBody, headers: lowerCaseHeaders(sign('smp', rawBody, secret)) };
-}
-
-/** A webhook context whose credential reads are counted. */
-function counted(options: Parameters<typeof webhookContext>[0]) {
-	const made = webhookContext(options);
-	let reads = 0;
-	const original = made.context.getCredentials.bind(made.context);
-	made.context.getCredentials = (async (type: string) => {
-		reads++;
-		return await original(type);
-	}) as IWebhookFunctions['getCredentials'];
-	return { ...made, reads: () => reads };
+/** An SMP delivery signed with `signedWith`, to the trigger `ids` whose credential holds `secret`. */
+function smpCall(
+	ids: ReturnType<typeof freshNode>,
+	signedWith: string,
+	secret = signedWith,
+	extra: Partial<WebhookDoubleOptions> = {},
+) {
+	const delivery = signedRequest('smp', providers.smp.sample('project.completed'), signedWith);
+	const credentials = { smpWebhookApi: { secret } };
+	return { delivery, ...webhookContext({ request: delivery, credentials, ...ids, ...extra }) };
 }
 
 describe('raw body', () => {
 	it('reads the bytes with n8n’s readRawBody when n8n left the body unparsed (options.binaryData)', async () => {
-		const { payload, rawBody, headers } = smpDelivery('s3cret-value');
-		const ids = freshNode(SMP);
-		const { context } = webhookContext({
-			request: { headers, rawBody },
-			credentials: { smpWebhookApi: { secret: 's3cret-value' } },
-			...ids,
-		});
-		const request: { rawBody?: Buffer; readRawBody?: () => Promise<void> } = {
-			...context.getRequestObject(),
-			rawBody: undefined,
-		};
+		const { context, delivery } = smpCall(freshNode(SMP), 's3cret-value');
+		type Unparsed = { rawBody?: Buffer; readRawBody?: () => Promise<void> };
+		const request: Unparsed = { ...context.getRequestObject(), rawBody: undefined };
 		let reads = 0;
 		request.readRawBody = async () => {
 			reads++;
-			request.rawBody = rawBody;
+			request.rawBody = delivery.rawBody;
 		};
 		context.getRequestObject = (() => request) as unknown as IWebhookFunctions['getRequestObject'];
 		const out = await new SmpTrigger().webhook!.call(context);
 		expect(reads).toBe(1);
-		expect(out.workflowData?.[0]?.[0]?.json).toEqual(payload);
+		expect(out.workflowData?.[0]?.[0]?.json).toEqual(delivery.payload);
 	});
 });
 
@@ -66,14 +58,9 @@ describe('kept secret', () => {
 		const trigger = new SmpTrigger();
 		let total = 0;
 		for (let i = 0; i < 5; i++) {
-			const { rawBody, headers } = smpDelivery('kept-secret-1');
-			const made = counted({
-				request: { headers, rawBody },
-				credentials: { smpWebhookApi: { secret: 'kept-secret-1' } },
-				...ids,
-			});
+			const made = smpCall(ids, 'kept-secret-1');
 			expect((await trigger.webhook!.call(made.context)).workflowData).toBeDefined();
-			total += made.reads();
+			total += made.credentialReads();
 		}
 		expect(total).toBe(1);
 	});
@@ -81,36 +68,19 @@ describe('kept secret', () => {
 	it('a replaced secret takes effect on its first delivery; forged requests force at most one read per keep time', async () => {
 		const ids = freshNode(SMP);
 		const trigger = new SmpTrigger();
-		const first = smpDelivery('old-secret-1');
-		const warm = counted({
-			request: first,
-			credentials: { smpWebhookApi: { secret: 'old-secret-1' } },
-			...ids,
-		});
-		await trigger.webhook!.call(warm.context);
+		await trigger.webhook!.call(smpCall(ids, 'old-secret-1').context);
 		// The user pastes a new secret; the provider signs with it.
-		const next = smpDelivery('new-secret-2');
-		const replaced = counted({
-			request: next,
-			credentials: { smpWebhookApi: { secret: 'new-secret-2' } },
-			...ids,
-		});
-		expect((await trigger.webhook!.call(replaced.context)).workflowData?.[0]?.[0]?.json).toEqual(
-			next.payload,
-		);
-		expect(replaced.reads()).toBe(1);
+		const replaced = smpCall(ids, 'new-secret-2');
+		const out = await trigger.webhook!.call(replaced.context);
+		expect(out.workflowData?.[0]?.[0]?.json).toEqual(replaced.delivery.payload);
+		expect(replaced.credentialReads()).toBe(1);
 		// A flood of forgeries right after: refused, without a credential read each.
 		let reads = 0;
 		for (let i = 0; i < 20; i++) {
-			const forged = smpDelivery(`guess-${i}`);
-			const made = counted({
-				request: forged,
-				credentials: { smpWebhookApi: { secret: 'new-secret-2' } },
-				...ids,
-			});
+			const made = smpCall(ids, `guess-${i}`, 'new-secret-2');
 			await trigger.webhook!.call(made.context);
 			expect(made.response.statusCode).toBe(401);
-			reads += made.reads();
+			reads += made.credentialReads();
 		}
 		expect(reads).toBe(0);
 	});
@@ -118,16 +88,10 @@ describe('kept secret', () => {
 	it('requests that find no kept secret at the same moment share one credential read', async () => {
 		const ids = freshNode(SMP);
 		const trigger = new SmpTrigger();
-		const made = Array.from({ length: 8 }, () =>
-			counted({
-				request: smpDelivery('shared-read-1'),
-				credentials: { smpWebhookApi: { secret: 'shared-read-1' } },
-				...ids,
-			}),
-		);
+		const made = Array.from({ length: 8 }, () => smpCall(ids, 'shared-read-1'));
 		const outs = await Promise.all(made.map((m) => trigger.webhook!.call(m.context)));
 		expect(outs.every((o) => o.workflowData !== undefined)).toBe(true);
-		expect(made.reduce((sum, m) => sum + m.reads(), 0)).toBe(1);
+		expect(made.reduce((sum, m) => sum + m.credentialReads(), 0)).toBe(1);
 	});
 
 	it('SecretCache: expires after the keep time and allows one forced refresh per keep time', () => {
@@ -146,12 +110,8 @@ describe('kept secret', () => {
 describe('refusals made visible', () => {
 	it('logs one warn line per refusal with workflow, node, reason and address, never the secret or signature', async () => {
 		const ids = freshNode(SMP);
-		const forged = smpDelivery('not-the-secret');
-		const { context, logs, response } = webhookContext({
-			request: forged,
-			credentials: { smpWebhookApi: { secret: 'the-real-secret-9' } },
-			...ids,
-		});
+		const made = smpCall(ids, 'not-the-secret', 'the-real-secret-9');
+		const { context, logs, response, delivery } = made;
 		const out = await new SmpTrigger().webhook!.call(context);
 		expect(out).toEqual({ noWebhookResponse: true });
 		expect(response.statusCode).toBe(401);
@@ -161,14 +121,11 @@ describe('refusals made visible', () => {
 		expect(warns[0].message).toBe(
 			`SMP Trigger refused a delivery (401): signature does not match; workflow "${ids.workflow.name}" (id ${ids.workflow.id}), node "${ids.node.name}", from 127.0.0.9`,
 		);
-		expect(warns[0].metadata).toMatchObject({
-			workflowId: ids.workflow.id,
-			node: ids.node.name,
-			remoteAddress: '127.0.0.9',
-		});
+		const place = { workflowId: ids.workflow.id, node: ids.node.name, remoteAddress: '127.0.0.9' };
+		expect(warns[0].metadata).toMatchObject(place);
 		const text = JSON.stringify(logs);
 		expect(text).not.toContain('the-real-secret-9');
-		expect(text).not.toContain(forged.headers['x-smp-signature']);
+		expect(text).not.toContain(delivery.headers['x-smp-signature']);
 	});
 
 	it('quotes names so a newline or quote in them cannot forge a log line; keeps only address characters', () => {
@@ -195,47 +152,28 @@ describe('refusals made visible', () => {
 		const admitted = Array.from({ length: 50 }, (_, i) => log.admit('t', i)).filter((a) => a.log);
 		expect(admitted).toHaveLength(REFUSALS_LOGGED_PER_MINUTE);
 		expect(log.admit('other', 0).log).toBe(true);
-		expect(log.admit('t', 60_000)).toEqual({
-			log: true,
-			suppressed: 50 - REFUSALS_LOGGED_PER_MINUTE,
-		});
+		const suppressed = 50 - REFUSALS_LOGGED_PER_MINUTE;
+		expect(log.admit('t', 60_000)).toEqual({ log: true, suppressed });
 	});
 
 	it('while the editor listens, a refused delivery becomes the trigger’s error there; in production it runs nothing', async () => {
 		const ids = freshNode(SMP);
-		const forged = smpDelivery('not-the-secret');
 		const trigger = new SmpTrigger();
-		const listening = webhookContext({
-			request: forged,
-			credentials: { smpWebhookApi: { secret: 'real-secret-7' } },
-			mode: 'manual',
-			...ids,
-		});
+		const listening = smpCall(ids, 'not-the-secret', 'real-secret-7', { mode: 'manual' });
 		const out = await trigger.webhook!.call(listening.context);
 		expect(listening.response.statusCode).toBe(401);
 		expect(out.noWebhookResponse).toBe(true);
 		expect(out.workflowData?.[0]?.[0]?.json).toEqual({});
-		expect(out.workflowData?.[0]?.[0]?.[DELIVERY_FIELD]).toEqual({
-			refused: { status: 401, reason: 'signature does not match' },
-		});
-		const exec = executeContext({
-			items: out.workflowData![0],
-			...ids,
-			store: new ProcessedStore(),
-			mode: 'manual',
-		});
-		const error = await trigger.execute!.call(exec.context).then(
-			() => undefined,
-			(e: Error) => e,
-		);
-		expect(error?.message).toBe('Delivery refused (401): signature does not match');
+		const refused = { status: 401, reason: 'signature does not match' };
+		expect(out.workflowData?.[0]?.[0]?.[DELIVERY_FIELD]).toEqual({ refused });
+		const items = out.workflowData![0];
+		const exec = executeContext({ items, ...ids, store: new ProcessedStore(), mode: 'manual' });
+		const error = (await trigger.execute!.call(exec.context).catch((e: Error) => e)) as Error;
+		expect(error).toBeInstanceOf(Error);
+		expect(error.message).toBe('Delivery refused (401): signature does not match');
 		// n8n 2.x's error reporter logs an error and every cause: no cause, one line (measured on 2.41.1)
-		expect(error?.cause).toBeUndefined();
-		const production = webhookContext({
-			request: forged,
-			credentials: { smpWebhookApi: { secret: 'real-secret-7' } },
-			...ids,
-		});
+		expect(error.cause).toBeUndefined();
+		const production = smpCall(ids, 'not-the-secret', 'real-secret-7');
 		expect(await trigger.webhook!.call(production.context)).toEqual({ noWebhookResponse: true });
 	});
 });
@@ -244,34 +182,25 @@ describe('SmartComply after the API key was replaced', () => {
 	it('answers 500 saying to deactivate and activate, and logs it as an error', async () => {
 		const ids = freshNode('n8n-nodes-smart-webhooks.smartComplyTrigger');
 		const payload = providers.smartComply.sample('notice.created');
-		const rawBody = Buffer.from(JSON.stringify(payload));
-		const staticData = {
-			endpointId: 'whe_9',
-			sealedSecret: sealSecret('whsec_registered', 'sc_live_old_key', 'whe_9'),
-		};
-		const credentials: Record<string, ICredentialDataDecryptedObject> = {
-			smartComplyApi: { apiKey: 'sc_live_new_key', baseUrl: 'http://127.0.0.1:1/api/v1' },
-		};
 		const { context, response, logs } = webhookContext({
-			request: {
-				headers: lowerCaseHeaders(sign('smartComply', rawBody, 'whsec_registered')),
-				rawBody,
+			request: signedRequest('smartComply', payload, 'whsec_registered'),
+			staticData: {
+				endpointId: 'whe_9',
+				sealedSecret: sealSecret('whsec_registered', 'sc_live_old_key', 'whe_9'),
 			},
-			staticData,
-			credentials,
+			credentials: {
+				smartComplyApi: { apiKey: 'sc_live_new_key', baseUrl: 'http://127.0.0.1:1/api/v1' },
+			},
 			...ids,
 		});
 		const out = await new SmartComplyTrigger().webhook!.call(context);
 		expect(out).toEqual({ noWebhookResponse: true });
 		expect(response.statusCode).toBe(500);
-		expect((response.body as { error: string }).error).toMatch(
-			/API key was changed .* deactivate and activate the workflow/,
-		);
-		expect(logs.some((l) => l.level === 'error' && /deactivate and activate/.test(l.message))).toBe(
-			true,
-		);
-		expect(JSON.stringify([response.body, logs])).not.toMatch(
-			/whsec_registered|sc_live_new_key|sc_live_old_key/,
-		);
+		const fix = /API key was changed .* deactivate and activate the workflow/;
+		expect((response.body as { error: string }).error).toMatch(fix);
+		const errors = logs.filter((l) => l.level === 'error').map((l) => l.message);
+		expect(errors.join('\n')).toMatch(/deactivate and activate/);
+		const secrets = /whsec_registered|sc_live_new_key|sc_live_old_key/;
+		expect(JSON.stringify([response.body, logs])).not.toMatch(secrets);
 	});
 });

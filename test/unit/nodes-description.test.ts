@@ -8,7 +8,7 @@ import type {
 	INodeProperties,
 	INodeType,
 } from 'n8n-workflow';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { providers } from '../../src/internal';
 import { PROVIDERS, SIGNED_NODE, nodeName } from '../providers';
 import { EVENT_FILTER } from '../../nodes/shared/settings';
@@ -16,9 +16,8 @@ import { setupNotice } from '../../nodes/shared/setup-notice';
 import { freshNode, hookContext } from './n8n-doubles';
 
 const root = join(__dirname, '..', '..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-	n8n: { nodes: string[]; credentials: string[] };
-};
+type PackageJson = { n8n: { nodes: string[]; credentials: string[] } };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
 
 /** `dist/nodes/X/X.node.js` → the TypeScript source it is built from. */
 const sourceOf = (distPath: string) =>
@@ -31,18 +30,25 @@ async function loadClass<T>(distPath: string): Promise<T> {
 	return new classes[0]();
 }
 
-const expected = PROVIDERS.map((p) => ({ ...p, name: nodeName(p), file: p.node }));
+/** Every credential package.json lists, by its path there. */
+const credentials = new Map<string, ICredentialType>();
+beforeAll(async () => {
+	for (const path of pkg.n8n.credentials) credentials.set(path, await loadClass(path));
+});
+const credentialNamed = (name: string) => [...credentials.values()].find((c) => c.name === name)!;
 
+const expected = PROVIDERS.map((p) => ({ ...p, name: nodeName(p), file: p.node }));
+const manual = expected.filter((e) => e.id !== 'smartComply');
 const nodeFor = (file: string) => pkg.n8n.nodes.find((p) => p.includes(`/${file}/`))!;
+const loadNode = (e: (typeof expected)[number]) => loadClass<INodeType>(nodeFor(e.file));
 
 describe('package.json lists every node and credential, and their sources exist', () => {
 	it('has one node and one credential per provider, and the Signed Webhook Trigger with its credential', () => {
 		expect(pkg.n8n.nodes).toHaveLength(PROVIDERS.length + 1);
 		expect(pkg.n8n.credentials).toHaveLength(PROVIDERS.length + 1);
 		expect(pkg.n8n.nodes).toContain(`dist/nodes/${SIGNED_NODE.node}/${SIGNED_NODE.node}.node.js`);
-		expect(pkg.n8n.credentials).toContain(
-			`dist/credentials/${SIGNED_NODE.credentialClass}.credentials.js`,
-		);
+		const credential = `dist/credentials/${SIGNED_NODE.credentialClass}.credentials.js`;
+		expect(pkg.n8n.credentials).toContain(credential);
 		for (const path of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
 			expect(path.startsWith('dist/')).toBe(true);
 			expect(existsSync(sourceOf(path))).toBe(true);
@@ -51,9 +57,15 @@ describe('package.json lists every node and credential, and their sources exist'
 });
 
 describe.each(expected)('$displayName description', (e) => {
-	it('has the expected name, display name, shape and one POST webhook at path "webhook"', async () => {
+	let node: INodeType;
+	let props: INodeProperties[];
+	beforeAll(async () => {
+		node = await loadNode(e);
+		props = node.description.properties;
+	});
+
+	it('has the expected name, display name, shape and one POST webhook at path "webhook"', () => {
 		expect(nodeFor(e.file)).toBe(`dist/nodes/${e.file}/${e.file}.node.js`);
-		const node = await loadClass<INodeType>(nodeFor(e.file));
 		const d = node.description;
 		expect(d.name).toBe(e.name);
 		expect(d.displayName).toBe(e.displayName);
@@ -65,59 +77,40 @@ describe.each(expected)('$displayName description', (e) => {
 		expect(d.webhooks).toHaveLength(1);
 		expect(d.webhooks![0]).toMatchObject({ name: 'default', httpMethod: 'POST', path: 'webhook' });
 		expect(typeof node.webhook).toBe('function');
-		expect(Object.keys(node.webhookMethods?.default ?? {}).sort()).toEqual([
-			'checkExists',
-			'create',
-			'delete',
-		]);
+		const methods = Object.keys(node.webhookMethods?.default ?? {}).sort();
+		expect(methods).toEqual(['checkExists', 'create', 'delete']);
 		expect((d as { usableAsTool?: unknown }).usableAsTool).toBeUndefined();
 	});
 
-	it('has light and dark icons from icons/ that exist and differ', async () => {
-		const d = (await loadClass<INodeType>(nodeFor(e.file))).description;
-		const icon = d.icon as { light: string; dark: string };
-		expect(icon).toEqual({
-			light: `file:../../icons/${e.slug}.svg`,
-			dark: `file:../../icons/${e.slug}.dark.svg`,
-		});
-		const dir = join(root, 'nodes', e.file);
-		const light = readFileSync(join(dir, icon.light.replace(/^file:/, '')), 'utf8');
-		const dark = readFileSync(join(dir, icon.dark.replace(/^file:/, '')), 'utf8');
-		expect(light).toContain('<svg');
-		expect(dark).not.toBe(light);
+	it('has light and dark icons from icons/ that exist and differ', () => {
+		const icon = node.description.icon as { light: string; dark: string };
+		const icons = `file:../../icons/${e.slug}`;
+		expect(icon).toEqual({ light: `${icons}.svg`, dark: `${icons}.dark.svg` });
+		const read = (file: string) =>
+			readFileSync(join(root, 'nodes', e.file, file.replace(/^file:/, '')), 'utf8');
+		expect(read(icon.light)).toContain('<svg');
+		expect(read(icon.dark)).not.toBe(read(icon.light));
 	});
 
-	it('uses the credential package.json lists, and any credential test it names exists', async () => {
-		const node = await loadClass<INodeType>(nodeFor(e.file));
-		const credentialNames: string[] = [];
-		for (const path of pkg.n8n.credentials)
-			credentialNames.push((await loadClass<ICredentialType>(path)).name);
+	it('uses the credential package.json lists, and any credential test it names exists', () => {
+		const [credential] = node.description.credentials!;
 		expect(node.description.credentials?.map((c) => c.name)).toEqual([e.credential]);
-		expect(credentialNames).toContain(e.credential);
-		expect(node.description.credentials![0].required).toBe(true);
-		const testedBy = node.description.credentials![0].testedBy;
-		if (typeof testedBy === 'string')
-			expect(typeof node.methods?.credentialTest?.[testedBy]).toBe('function');
-		else {
-			// Without a node-side test the credential must carry its own test request.
-			const credential = await loadClass<ICredentialType>(
-				pkg.n8n.credentials.find((p) => p.includes('SmartComplyApi'))!,
-			);
-			expect(credential.name).toBe(e.credential);
-			expect(credential.test).toBeDefined();
-		}
+		expect([...credentials.values()].map((c) => c.name)).toContain(e.credential);
+		expect(credential.required).toBe(true);
+		if (typeof credential.testedBy === 'string')
+			expect(typeof node.methods?.credentialTest?.[credential.testedBy]).toBe('function');
+		// Without a node-side test the credential must carry its own test request.
+		else expect(credentialNamed(e.credential).test).toBeDefined();
 	});
 
-	it('offers exactly the provider catalogue as event options (or a free list when there is none)', async () => {
-		const props = (await loadClass<INodeType>(nodeFor(e.file))).description.properties;
+	it('offers exactly the provider catalogue as event options (or a free list when there is none)', () => {
 		const events = props.find((p) => p.name === 'events');
 		const catalogue = providers[e.id].events;
 		if (catalogue) {
 			expect(events?.type).toBe('multiOptions');
 			expect(events?.default).toEqual([]);
-			expect((events?.options as Array<{ value: string }>).map((o) => o.value)).toEqual(
-				catalogue.map((c) => c.name),
-			);
+			const values = (events?.options as Array<{ value: string }>).map((o) => o.value);
+			expect(values).toEqual(catalogue.map((c) => c.name));
 			expect(props.find((p) => p.name === 'otherEvents')?.type).toBe('string');
 		} else {
 			expect(events).toBeUndefined();
@@ -127,8 +120,7 @@ describe.each(expected)('$displayName description', (e) => {
 
 	// n8n's nodes panel (editor-ui useActionsGeneration `triggersCategory`) lists a trigger's actions from the options of
 	// the first property whose display name is "Events", and shows none for a node with fewer than two.
-	it("lists at least two trigger actions in n8n's nodes panel, each setting the event filter", async () => {
-		const props = (await loadClass<INodeType>(nodeFor(e.file))).description.properties;
+	it("lists at least two trigger actions in n8n's nodes panel, each setting the event filter", () => {
 		const matched = props.find((p) => p.displayName.toLowerCase() === 'events');
 		const options = (matched?.options ?? []) as Array<{ name: string; value: string }>;
 		expect(options.length).toBeGreaterThanOrEqual(2);
@@ -144,8 +136,7 @@ describe.each(expected)('$displayName description', (e) => {
 		}
 	});
 
-	it('builds its set-up text from the provider definition alone', async () => {
-		const props = (await loadClass<INodeType>(nodeFor(e.file))).description.properties;
+	it('builds its set-up text from the provider definition alone', () => {
 		const notices = props
 			.filter((p) => p.type === 'notice')
 			.map((p) => p.displayName)
@@ -169,8 +160,7 @@ describe.each(expected)('$displayName description', (e) => {
 			expect(notices).toContain(`?${scheme.queryParameter}={${scheme.queryParameter}}`);
 	});
 
-	it('offers a payload format only when the provider sends more than one', async () => {
-		const props = (await loadClass<INodeType>(nodeFor(e.file))).description.properties;
+	it('offers a payload format only when the provider sends more than one', () => {
 		const format = props.find((p) => p.name === 'format');
 		const formats = providers[e.id].formats;
 		if (formats.length < 2) expect(format).toBeUndefined();
@@ -181,20 +171,16 @@ describe.each(expected)('$displayName description', (e) => {
 			]);
 	});
 
-	it('has the shared options, with a timestamp tolerance only for timestamped signatures', async () => {
-		const props = (await loadClass<INodeType>(nodeFor(e.file))).description.properties;
+	it('has the shared options, with a timestamp tolerance only for timestamped signatures', () => {
 		const options = props.find((p) => p.name === 'settings');
 		expect(options?.type).toBe('collection');
 		const inner = options!.options as INodeProperties[];
-		const names = inner.map((o) => o.name);
-		expect(names).toEqual(
+		expect(inner.map((o) => o.name)).toEqual(
 			expect.arrayContaining(['deduplicate', 'retryMemory', 'ignoreTestEvents', 'includeMetadata']),
 		);
 		// The hidden parameter that makes n8n leave the body to the trigger (webhook-helpers.js parseRequestBody).
-		expect(props.find((p) => p.name === 'options')).toMatchObject({
-			type: 'hidden',
-			default: { binaryData: true },
-		});
+		const rawBody = { type: 'hidden', default: { binaryData: true } };
+		expect(props.find((p) => p.name === 'options')).toMatchObject(rawBody);
 		const tolerance = inner.find((o) => o.name === 'toleranceSeconds');
 		if (providers[e.id].toleranceSeconds !== undefined) expect(tolerance?.default).toBe(300);
 		else expect(tolerance).toBeUndefined();
@@ -206,8 +192,8 @@ describe.each(expected)('$displayName description', (e) => {
 describe('credentials', () => {
 	it.each(pkg.n8n.credentials)(
 		'%s: icon, documentation URL, and every secret field masked',
-		async (path) => {
-			const credential = await loadClass<ICredentialType>(path);
+		(path) => {
+			const credential = credentials.get(path)!;
 			const icon = credential.icon as { light: string; dark: string };
 			expect(icon.light).toMatch(/^file:\.\.\/icons\/[a-z]+\.svg$/);
 			expect(icon.dark).toBe(icon.light.replace(/\.svg$/, '.dark.svg'));
@@ -223,18 +209,17 @@ describe('credentials', () => {
 	);
 });
 
-describe('hand-registered triggers: webhook methods', () => {
-	const manual = expected.filter((e) => e.id !== 'smartComply');
+describe('hand-registered triggers: webhook methods and local credential tests', () => {
+	const ctx = {} as ICredentialTestFunctions;
 
 	it.each(manual)(
 		'$displayName: checkExists/create/delete succeed without any request',
 		async (e) => {
-			const node = await loadClass<INodeType>(nodeFor(e.file));
+			const m = (await loadNode(e)).webhookMethods!.default!;
 			const { context, http, logs } = hookContext({
 				webhookUrl: 'https://n8n.example.com/webhook/x/webhook',
 				...freshNode(e.name),
 			});
-			const m = node.webhookMethods!.default!;
 			expect(await m.checkExists.call(context)).toBe(true);
 			expect(await m.create.call(context)).toBe(true);
 			expect(await m.delete.call(context)).toBe(true);
@@ -246,12 +231,12 @@ describe('hand-registered triggers: webhook methods', () => {
 	it.each(manual)(
 		'$displayName: warns about an http:// URL only when the provider refuses HTTP',
 		async (e) => {
-			const node = await loadClass<INodeType>(nodeFor(e.file));
+			const { checkExists } = (await loadNode(e)).webhookMethods!.default!;
 			const url = 'http://n8n.local:5678/webhook/x/webhook';
 			const { context, logs } = hookContext({ webhookUrl: url, ...freshNode(e.name) });
-			expect(await node.webhookMethods!.default!.checkExists.call(context)).toBe(true);
+			expect(await checkExists.call(context)).toBe(true);
 			// n8n calls checkExists again (e.g. on the next activation): one warning per URL and process is enough
-			expect(await node.webhookMethods!.default!.checkExists.call(context)).toBe(true);
+			expect(await checkExists.call(context)).toBe(true);
 			const registration = providers[e.id].registration;
 			const refusesHttp = registration.kind === 'manual' && registration.httpsRequired;
 			expect(refusesHttp).toBe(e.httpsOnly);
@@ -262,21 +247,14 @@ describe('hand-registered triggers: webhook methods', () => {
 			} else expect(warnings).toEqual([]);
 		},
 	);
-});
-
-describe('hand-registered triggers: local credential tests', () => {
-	const manual = expected.filter((e) => e.id !== 'smartComply');
-	const ctx = {} as ICredentialTestFunctions;
 
 	it.each(manual)('$displayName: catches empty, padded and quoted secrets', async (e) => {
-		const node = await loadClass<INodeType>(nodeFor(e.file));
-		const credential = await loadClass<ICredentialType>(
-			pkg.n8n.credentials.find((p) => p.toLowerCase().includes(e.credential.toLowerCase()))!,
-		);
-		const field = credential.properties.find((p) => p.typeOptions?.password)!.name;
+		const node = await loadNode(e);
+		const field = credentialNamed(e.credential).properties.find((p) => p.typeOptions?.password)!;
 		const test = node.methods!.credentialTest![node.description.credentials![0].testedBy as string];
+		const data = (value: string) => ({ [field.name]: value });
 		const run = (value: string) =>
-			test.call(ctx, { id: '1', name: 'c', type: e.credential, data: { [field]: value } });
+			test.call(ctx, { id: '1', name: 'c', type: e.credential, data: data(value) });
 		expect((await run('a-good-secret')).status).toBe('OK');
 		expect((await run(' padded ')).status).toBe('Error');
 		expect((await run('"quoted"')).status).toBe('Error');

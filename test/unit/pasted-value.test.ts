@@ -5,14 +5,13 @@ import { pastedValueProblem } from '../../src/internal';
 import { headerSettingProblem } from '../../nodes/SmartMaintenanceTrigger/credential';
 
 describe('pastedValueProblem', () => {
+	const quoted = 'Header Value is wrapped in quotes; paste it without them';
+
 	it('names spaces at either end, and wrapping quotes, under the given label; never the value', () => {
-		expect(pastedValueProblem('The secret', ' s3cr3t')).toBe(
-			'The secret starts or ends with spaces; paste it without them',
-		);
+		const spaces = 'The secret starts or ends with spaces; paste it without them';
+		expect(pastedValueProblem('The secret', ' s3cr3t')).toBe(spaces);
 		expect(pastedValueProblem('The secret', 's3cr3t\n')).toMatch(/starts or ends with spaces/);
-		expect(pastedValueProblem('Header Value', '"Bearer s3cr3t"')).toBe(
-			'Header Value is wrapped in quotes; paste it without them',
-		);
+		expect(pastedValueProblem('Header Value', '"Bearer s3cr3t"')).toBe(quoted);
 		expect(pastedValueProblem('Header Value', "'s3cr3t'")).toMatch(/wrapped in quotes/);
 		for (const value of [' s3cr3t', '"s3cr3t"'])
 			expect(pastedValueProblem('The secret', value)).not.toContain('s3cr3t');
@@ -25,11 +24,8 @@ describe('pastedValueProblem', () => {
 	});
 
 	it('is what SmartMaintenance says of its header value', () => {
-		expect(headerSettingProblem('Authorization', ' Bearer x')).toBe(
-			pastedValueProblem('Header Value', ' Bearer x'),
-		);
-		expect(headerSettingProblem('Authorization', '"Bearer x"')).toBe(
-			'Header Value is wrapped in quotes; paste it without them',
-		);
+		const spaced = pastedValueProblem('Header Value', ' Bearer x');
+		expect(headerSettingProblem('Authorization', ' Bearer x')).toBe(spaced);
+		expect(headerSettingProblem('Authorization', '"Bearer x"')).toBe(quoted);
 	});
 });

@@ -7,6 +7,7 @@ import {
 	serializePayload,
 	sign,
 	type ProviderId,
+	type ReceiveOptions,
 	type ReceiveResult,
 } from '../../src/internal';
 import { memoryKeyStore } from '../key-store';
@@ -20,20 +21,23 @@ import {
 	delivery,
 	eventsOf,
 	headerOf,
+	lowerCaseHeaders,
 	tamper,
 	withHeader,
+	type Delivery,
 } from './helpers';
 
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const hmacProviders = idsWhere((p) => p.scheme !== 'staticKey');
 const timestamped = idsWhere((p) => p.scheme === 'hmacTimestamped');
 const required = idsWhere((p) => p.secretRequired);
+const verifiedBy = (id: ProviderId) => (id === 'smarterMeasure' ? 'key' : 'signature');
 
 function run(
 	id: ProviderId,
 	headers: Record<string, unknown>,
 	body: Buffer | string,
-	options: Parameters<typeof receive>[2] = {},
+	options: ReceiveOptions = {},
 ): ReceiveResult {
 	return receive(
 		id,
@@ -41,6 +45,10 @@ function run(
 		{ secret: SECRETS[id], now: NOW_MS, ...options },
 	);
 }
+
+/** A delivery made by delivery(), through run(). */
+const send = (id: ProviderId, d: Delivery, options: ReceiveOptions = {}) =>
+	run(id, d.headers, d.body, options);
 
 function expectRefused(
 	result: ReceiveResult,
@@ -55,33 +63,36 @@ function expectRefused(
 	assertSafeReason(result, SECRETS[id], body);
 }
 
+/** Answered 200 without items: filtered out, for `reason`. */
+const expectFiltered = (result: ReceiveResult, reason = 'event not selected') =>
+	expect(result).toMatchObject({ status: 200, filtered: true, items: [], reason });
+
 /** The delivery id each provider is deduplicated by. */
-function expectedDeliveryId(
-	id: ProviderId,
-	payload: Record<string, unknown>,
-	headers: Record<string, string>,
-	body: Buffer,
-): string {
+function expectedDeliveryId(id: ProviderId, d: Delivery): string {
 	const key = row(id).dedupeKey;
-	if (key === 'payloadId') return payload.id as string;
-	if (key === 'deliveryHeader') return headerOf(headers, 'X-SMTM-Delivery');
-	return `sha256:${sha256(body)}`;
+	if (key === 'payloadId') return d.payload.id as string;
+	if (key === 'deliveryHeader') return headerOf(d.headers, 'X-SMTM-Delivery');
+	return sha256(d.body);
 }
 
 describe.each(providerIds)('%s: genuine deliveries', (id) => {
+	const first = delivery(id, eventsOf(id)[0]);
+	const { body, headers } = first;
+	const withAuth = (value: unknown) => run(id, withHeader(headers, AUTH_HEADER[id], value), body);
+
 	it.each(eventsOf(id))(
 		'accepts a signed %s delivery with its payload, event and delivery id',
 		(event) => {
-			const { payload, body, headers } = delivery(id, event);
-			const result = run(id, headers, body);
+			const d = delivery(id, event);
+			const result = send(id, d);
 			expect(result.status).toBe(200);
 			expect(result.reason).toBeUndefined();
 			expect(result.items).toHaveLength(1);
-			expect(result.items[0]).toEqual(payload);
+			expect(result.items[0]).toEqual(d.payload);
 			expect(result.event).toBe(event);
-			expect(result.deliveryId).toBe(expectedDeliveryId(id, payload, headers, body));
+			expect(result.deliveryId).toBe(expectedDeliveryId(id, d));
 			expect(result.schemaIssues).toBeUndefined();
-			expect(result.verified).toBe(id === 'smarterMeasure' ? 'key' : 'signature');
+			expect(result.verified).toBe(verifiedBy(id));
 			expect(result.duplicate).toBe(false);
 			expect(result.filtered).toBeUndefined();
 			expect(result.format).toBe('json');
@@ -91,19 +102,16 @@ describe.each(providerIds)('%s: genuine deliveries', (id) => {
 	);
 
 	it('accepts the body as a Buffer, a Uint8Array and a string alike', () => {
-		const { payload, body, headers } = delivery(id, eventsOf(id)[0]);
 		const view = new Uint8Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.length));
 		for (const raw of [body, view, body.toString('utf8')]) {
 			const result = run(id, headers, raw as Buffer);
 			expect(result.status).toBe(200);
-			expect(result.items[0]).toEqual(payload);
+			expect(result.items[0]).toEqual(first.payload);
 		}
 	});
 
 	it('accepts lower-case (Express-style) and odd-case header names', () => {
-		const { body, headers } = delivery(id, eventsOf(id)[0]);
-		const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-		expect(run(id, lower, body).status).toBe(200);
+		expect(run(id, lowerCaseHeaders(headers), body).status).toBe(200);
 		const odd = AUTH_HEADER[id]
 			.split('')
 			.map((c, i) => (i % 2 ? c.toLowerCase() : c.toUpperCase()))
@@ -111,44 +119,40 @@ describe.each(providerIds)('%s: genuine deliveries', (id) => {
 		expect(odd).not.toBe(AUTH_HEADER[id]);
 		const result = run(id, withHeader(headers, odd, headerOf(headers, AUTH_HEADER[id])), body);
 		expect(result.status).toBe(200);
-		expect(result.verified).toBe(id === 'smarterMeasure' ? 'key' : 'signature');
+		expect(result.verified).toBe(verifiedBy(id));
 	});
 
 	it('accepts the authentication header given as an array (duplicated header)', () => {
-		const { body, headers } = delivery(id, eventsOf(id)[0]);
 		const value = headerOf(headers, AUTH_HEADER[id]);
-		expect(run(id, withHeader(headers, AUTH_HEADER[id], [value]), body).status).toBe(200);
-		expect(run(id, withHeader(headers, AUTH_HEADER[id], [value, value]), body).status).toBe(200);
-		expect(run(id, withHeader(headers, AUTH_HEADER[id], []), body).status).toBe(401);
+		expect(withAuth([value]).status).toBe(200);
+		expect(withAuth([value, value]).status).toBe(200);
+		expect(withAuth([]).status).toBe(401);
 	});
 
 	it('refuses a delivery without the authentication header (401, names the header)', () => {
-		const { body, headers } = delivery(id, eventsOf(id)[0]);
-		const result = run(id, withHeader(headers, AUTH_HEADER[id], undefined), body);
-		expectRefused(result, 401, id, body, new RegExp(`missing ${AUTH_HEADER[id]}`));
-		const blank = run(id, withHeader(headers, AUTH_HEADER[id], '   '), body);
-		expectRefused(blank, 401, id, body, /missing/);
+		expectRefused(withAuth(undefined), 401, id, body, new RegExp(`missing ${AUTH_HEADER[id]}`));
+		expectRefused(withAuth('   '), 401, id, body, /missing/);
 	});
 
 	it('refuses a delivery signed with another secret (or carrying another key)', () => {
-		const { body, headers } = delivery(id, eventsOf(id)[0], {
-			secret: 'not-the-configured-secret-0000',
-		});
-		const result = run(id, headers, body);
-		expectRefused(result, 401, id, body, /does not match/);
+		const forged = delivery(id, eventsOf(id)[0], { secret: 'not-the-configured-secret-0000' });
+		const result = send(id, forged);
+		expectRefused(result, 401, id, forged.body, /does not match/);
 		expect(result.verified).toBeUndefined();
 	});
 
 	it('refuses when the secret is right but was configured for another provider', () => {
 		const other = id === 'smp' ? 'smartlyQ' : 'smp';
-		const { body, headers } = delivery(id, eventsOf(id)[0]);
 		expectRefused(run(id, headers, body, { secret: SECRETS[other] }), 401, id, body);
 	});
 });
 
 describe.each(hmacProviders)('%s: signature checks', (id) => {
+	const { body, headers } = delivery(id, eventsOf(id)[0]);
+	const value = headerOf(headers, AUTH_HEADER[id]);
+	const withAuth = (v: unknown) => run(id, withHeader(headers, AUTH_HEADER[id], v), body);
+
 	it('refuses a body with one byte flipped', () => {
-		const { body, headers } = delivery(id, eventsOf(id)[0]);
 		const changed = tamper(body);
 		expect(changed.equals(body)).toBe(false);
 		expect(changed.length).toBe(body.length);
@@ -160,64 +164,38 @@ describe.each(hmacProviders)('%s: signature checks', (id) => {
 	});
 
 	it('refuses malformed signature headers without throwing', () => {
-		const { body } = delivery(id, eventsOf(id)[0]);
-		const junk = [
-			'garbage',
-			'sha256=',
-			't=,v1=',
-			'v1=abc',
-			'=',
-			',,,',
-			'sha256=zz' + 'a'.repeat(62),
-			't=notanumber,v1=' + 'a'.repeat(64),
-			'\u0000\u00ff',
-			'x'.repeat(5000),
-		];
-		for (const value of junk) {
-			const result = run(
-				id,
-				{ 'Content-Type': 'application/json', [AUTH_HEADER[id]]: value },
-				body,
-			);
-			expectRefused(result, 401, id, body);
-		}
+		const short = ['garbage', 'sha256=', 't=,v1=', 'v1=abc', '=', ',,,', '\u0000\u00ff'];
+		const long = ['sha256=zz' + 'a'.repeat(62), 't=notanumber,v1=' + 'a'.repeat(64)];
+		const only = (v: string) => ({ 'Content-Type': 'application/json', [AUTH_HEADER[id]]: v });
+		for (const v of [...short, ...long, 'x'.repeat(5000)])
+			expectRefused(run(id, only(v), body), 401, id, body);
 	});
 
 	it('compares hex case-insensitively (upper-case hex is accepted)', () => {
-		const { body, headers } = delivery(id, eventsOf(id)[0]);
-		const value = headerOf(headers, AUTH_HEADER[id]);
 		const upper = value.replace(/[0-9a-f]{64}/, (hex) => hex.toUpperCase());
 		expect(upper).not.toBe(value);
-		const result = run(id, withHeader(headers, AUTH_HEADER[id], upper), body);
+		const result = withAuth(upper);
 		expect(result.status).toBe(200);
-		expect(result.verified).toBe(id === 'smarterMeasure' ? 'key' : 'signature');
+		expect(result.verified).toBe('signature');
 	});
 
 	it('refuses a digest of the wrong length without throwing', () => {
-		const { body, headers } = delivery(id, eventsOf(id)[0]);
-		const value = headerOf(headers, AUTH_HEADER[id]);
-		for (const cut of [value.slice(0, -1), value + 'a', value.slice(0, -32)]) {
-			expectRefused(run(id, withHeader(headers, AUTH_HEADER[id], cut), body), 401, id, body);
-		}
+		for (const cut of [value.slice(0, -1), value + 'a', value.slice(0, -32)])
+			expectRefused(withAuth(cut), 401, id, body);
 	});
 
 	it('accepts any of several configured secrets (rotation on our side)', () => {
-		const { body, headers } = delivery(id, eventsOf(id)[0]);
-		expect(
-			run(id, headers, body, { secret: ['old-secret-no-longer-used', SECRETS[id]] }).status,
-		).toBe(200);
-		expect(
-			run(id, headers, body, { secret: ['old-secret-no-longer-used', 'another-wrong-one'] }).status,
-		).toBe(401);
+		const old = 'old-secret-no-longer-used';
+		expect(run(id, headers, body, { secret: [old, SECRETS[id]] }).status).toBe(200);
+		expect(run(id, headers, body, { secret: [old, 'another-wrong-one'] }).status).toBe(401);
 	});
 });
 
 describe('SMP signature', () => {
 	it('is HMAC-SHA256 of the raw body in hex, as documented', () => {
 		const { body, headers } = delivery('smp', 'project.completed');
-		expect(headerOf(headers, 'X-SMP-Signature')).toBe(
-			createHmac('sha256', SECRETS.smp).update(body).digest('hex'),
-		);
+		const hex = createHmac('sha256', SECRETS.smp).update(body).digest('hex');
+		expect(headerOf(headers, 'X-SMP-Signature')).toBe(hex);
 	});
 });
 
@@ -225,66 +203,50 @@ describe.each(timestamped)('%s: timestamped signature', (id) => {
 	const header = AUTH_HEADER[id];
 	const v1 = (secret: string, t: number, body: Buffer) =>
 		createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex');
+	const { body, headers } = delivery(id, eventsOf(id)[0]);
+	const at = (seconds: number, options: ReceiveOptions = {}) =>
+		run(id, headers, body, { now: seconds * 1000, ...options });
 
 	it('signs t=<unix>,v1=HMAC(secret, `${t}.${body}`)', () => {
-		const { body, headers } = delivery(id, eventsOf(id)[0]);
 		expect(headerOf(headers, header)).toBe(`t=${NOW_S},v1=${v1(SECRETS[id], NOW_S, body)}`);
 	});
 
 	it('accepts a header with several v1= entries when one matches (provider-side rotation)', () => {
-		const { body } = delivery(id, eventsOf(id)[0]);
 		const good = v1(SECRETS[id], NOW_S, body);
 		const bad = v1('previous-secret', NOW_S, body);
-		for (const value of [
-			`t=${NOW_S},v1=${bad},v1=${good}`,
-			`t=${NOW_S},v1=${good},v1=${bad}`,
-			`v1=${bad}, t=${NOW_S}, v1=${good}`,
-		]) {
+		const t = `t=${NOW_S}`;
+		const orders = [`${t},v1=${bad},v1=${good}`, `${t},v1=${good},v1=${bad}`];
+		for (const value of [...orders, `v1=${bad}, ${t}, v1=${good}`])
 			expect(run(id, { [header]: value }, body).status).toBe(200);
-		}
 		const none = run(id, { [header]: `t=${NOW_S},v1=${bad},v1=${'0'.repeat(64)}` }, body);
 		expectRefused(none, 401, id, body, /does not match/);
 	});
 
 	it('refuses a v1 signed for another timestamp than t', () => {
-		const { body } = delivery(id, eventsOf(id)[0]);
 		const result = run(id, { [header]: `t=${NOW_S},v1=${v1(SECRETS[id], NOW_S - 1, body)}` }, body);
 		expectRefused(result, 401, id, body, /does not match/);
 	});
 
 	it('enforces the 300 s tolerance both ways, inclusive at the edge', () => {
-		const { body, headers } = delivery(id, eventsOf(id)[0]);
-		expect(run(id, headers, body, { now: (NOW_S + 300) * 1000 }).status).toBe(200);
-		expect(run(id, headers, body, { now: (NOW_S - 300) * 1000 }).status).toBe(200);
-		const expired = run(id, headers, body, { now: (NOW_S + 301) * 1000 });
-		expectRefused(expired, 401, id, body, /older than the 300 s tolerance/);
+		expect(at(NOW_S + 300).status).toBe(200);
+		expect(at(NOW_S - 300).status).toBe(200);
+		expectRefused(at(NOW_S + 301), 401, id, body, /older than the 300 s tolerance/);
 		const future = run(id, headers, body, { now: new Date((NOW_S - 301) * 1000) });
 		expectRefused(future, 401, id, body, /newer than the 300 s tolerance/);
 	});
 
 	it('uses the clock when no `now` is given', () => {
-		const fresh = delivery(id, eventsOf(id)[0], { timestamp: Math.floor(Date.now() / 1000) });
-		expect(
-			receive(id, { headers: fresh.headers, rawBody: fresh.body }, { secret: SECRETS[id] }).status,
-		).toBe(200);
-		const old = delivery(id, eventsOf(id)[0], { timestamp: Math.floor(Date.now() / 1000) - 3600 });
-		expect(
-			receive(id, { headers: old.headers, rawBody: old.body }, { secret: SECRETS[id] }).status,
-		).toBe(401);
+		const now = Math.floor(Date.now() / 1000);
+		const status = (d: Delivery) =>
+			receive(id, { headers: d.headers, rawBody: d.body }, { secret: SECRETS[id] }).status;
+		expect(status(delivery(id, eventsOf(id)[0], { timestamp: now }))).toBe(200);
+		expect(status(delivery(id, eventsOf(id)[0], { timestamp: now - 3600 }))).toBe(401);
 	});
 
 	it('honours a custom tolerance, and 0 turns the check off', () => {
-		const { body, headers } = delivery(id, eventsOf(id)[0]);
-		expect(run(id, headers, body, { now: (NOW_S + 61) * 1000, toleranceSeconds: 60 }).status).toBe(
-			401,
-		);
-		expect(run(id, headers, body, { now: (NOW_S + 59) * 1000, toleranceSeconds: 60 }).status).toBe(
-			200,
-		);
-		const years = run(id, headers, body, {
-			now: (NOW_S + 10 * 365 * 86400) * 1000,
-			toleranceSeconds: 0,
-		});
+		expect(at(NOW_S + 61, { toleranceSeconds: 60 }).status).toBe(401);
+		expect(at(NOW_S + 59, { toleranceSeconds: 60 }).status).toBe(200);
+		const years = at(NOW_S + 10 * 365 * 86400, { toleranceSeconds: 0 });
 		expect(years.status).toBe(200);
 		expect(years.verified).toBe('signature');
 		// Off means the clock is ignored, not the signature.
@@ -292,9 +254,8 @@ describe.each(timestamped)('%s: timestamped signature', (id) => {
 	});
 
 	it('checks the signature before the clock (a stale forgery is a mismatch, not "too old")', () => {
-		const { body } = delivery(id, eventsOf(id)[0], { secret: 'forger', timestamp: NOW_S - 10_000 });
-		const headers = sign(id, body, 'forger', { timestamp: NOW_S - 10_000 });
-		expectRefused(run(id, headers, body), 401, id, body, /does not match/);
+		const stale = delivery(id, eventsOf(id)[0], { secret: 'forger', timestamp: NOW_S - 10_000 });
+		expectRefused(send(id, stale), 401, id, stale.body, /does not match/);
 	});
 });
 
@@ -302,14 +263,12 @@ describe('SmartMaintenance signing is optional', () => {
 	const id = 'smartMaintenance' as const;
 
 	it('signs sha256=<hex> of the raw body and sends its delivery headers', () => {
-		const { body, headers } = delivery(id, 'task.completed', {
-			deliveryId: '6a1f4c1e-8f55-4f7e-9d4b-0c8f3f2c9a10',
-		});
-		expect(headerOf(headers, 'X-SMTM-Signature')).toBe(
-			'sha256=' + createHmac('sha256', SECRETS[id]).update(body).digest('hex'),
-		);
+		const deliveryId = '6a1f4c1e-8f55-4f7e-9d4b-0c8f3f2c9a10';
+		const { body, headers } = delivery(id, 'task.completed', { deliveryId });
+		const hex = createHmac('sha256', SECRETS[id]).update(body).digest('hex');
+		expect(headerOf(headers, 'X-SMTM-Signature')).toBe(`sha256=${hex}`);
 		expect(headerOf(headers, 'X-SMTM-Event')).toBe('task.completed');
-		expect(headerOf(headers, 'X-SMTM-Delivery')).toBe('6a1f4c1e-8f55-4f7e-9d4b-0c8f3f2c9a10');
+		expect(headerOf(headers, 'X-SMTM-Delivery')).toBe(deliveryId);
 		expect(headerOf(headers, 'User-Agent')).toBe('SmartMaintenance/1.0');
 	});
 
@@ -318,11 +277,7 @@ describe('SmartMaintenance signing is optional', () => {
 		const headers = sign(id, body, '');
 		expect(Object.keys(headers).map((k) => k.toLowerCase())).not.toContain('x-smtm-signature');
 		for (const secret of [undefined, '', '   ', []]) {
-			const result = receive(
-				id,
-				{ headers, rawBody: body },
-				{ secret: secret as string | undefined, now: NOW_MS },
-			);
+			const result = run(id, headers, body, { secret: secret as string | undefined });
 			expect(result.status).toBe(200);
 			expect(result.verified).toBe(false);
 			expect(result.items[0]).toEqual(payload);
@@ -331,30 +286,16 @@ describe('SmartMaintenance signing is optional', () => {
 
 	it('with a secret configured, refuses an unsigned delivery', () => {
 		const { body } = delivery(id, 'task.assigned');
-		const result = run(id, sign(id, body, ''), body);
-		expectRefused(result, 401, id, body, /missing X-SMTM-Signature/);
+		expectRefused(run(id, sign(id, body, ''), body), 401, id, body, /missing X-SMTM-Signature/);
 	});
 
 	it('accepts an upper-case sha256= prefix and refuses another algorithm prefix', () => {
 		const { body, headers } = delivery(id, 'task.assigned');
 		const hex = headerOf(headers, 'X-SMTM-Signature').slice('sha256='.length);
-		expect(run(id, withHeader(headers, 'X-SMTM-Signature', `SHA256=${hex}`), body).status).toBe(
-			200,
-		);
-		expectRefused(
-			run(id, withHeader(headers, 'X-SMTM-Signature', hex), body),
-			401,
-			id,
-			body,
-			/malformed/,
-		);
-		expectRefused(
-			run(id, withHeader(headers, 'X-SMTM-Signature', `sha1=${hex}`), body),
-			401,
-			id,
-			body,
-			/malformed/,
-		);
+		const signature = (v: string) => run(id, withHeader(headers, 'X-SMTM-Signature', v), body);
+		expect(signature(`SHA256=${hex}`).status).toBe(200);
+		expectRefused(signature(hex), 401, id, body, /malformed/);
+		expectRefused(signature(`sha1=${hex}`), 401, id, body, /malformed/);
 	});
 });
 
@@ -362,11 +303,7 @@ describe.each(required)('%s: a required secret that is not configured', (id) => 
 	it('refuses every delivery with 401', () => {
 		const { body, headers } = delivery(id, eventsOf(id)[0]);
 		for (const secret of [undefined, '', '  ', [], ['', ' ']]) {
-			const result = receive(
-				id,
-				{ headers, rawBody: body },
-				{ secret: secret as string[] | undefined, now: NOW_MS },
-			);
+			const result = run(id, headers, body, { secret: secret as string[] | undefined });
 			expect(result.status).toBe(401);
 			expect(result.items).toEqual([]);
 			expect(result.reason).toMatch(/not configured/);
@@ -374,99 +311,56 @@ describe.each(required)('%s: a required secret that is not configured', (id) => 
 	});
 });
 
+/** A SmarterMeasure request through receive() with the configured key: the key in its header unless told otherwise. */
+const key = SECRETS.smarterMeasure;
+const KEY_HEADER = { 'X-SmarterMeasure-Verification-Key': key };
+type SmOptions = ReceiveOptions & { query?: Record<string, unknown> };
+function sm(
+	rawBody: Buffer,
+	headers: Record<string, string> = KEY_HEADER,
+	options: SmOptions = {},
+) {
+	const request = { headers, query: options.query, rawBody };
+	return receive('smarterMeasure', request, { secret: key, ...options });
+}
+
 describe('SmarterMeasure verification key', () => {
 	const id = 'smarterMeasure' as const;
-	const key = SECRETS[id];
+	const { payload, body, headers } = delivery(id, 'AssessmentCompleted');
 
 	it('sends the key itself in X-SmarterMeasure-Verification-Key', () => {
-		const { headers } = delivery(id, 'AssessmentCompleted');
 		expect(headerOf(headers, 'X-SmarterMeasure-Verification-Key')).toBe(key);
 	});
 
 	it('accepts the key in the header, or in the VerificationKey query parameter', () => {
-		const { payload, body } = delivery(id, 'AssessmentCompleted');
-		const viaHeader = receive(
-			id,
-			{ headers: { 'x-smartermeasure-verification-key': key }, rawBody: body },
-			{ secret: key },
-		);
+		const viaHeader = sm(body, { 'x-smartermeasure-verification-key': key });
 		expect(viaHeader.status).toBe(200);
 		expect(viaHeader.items[0]).toEqual(payload);
-		const viaQuery = receive(
-			id,
-			{
-				headers: { 'content-type': 'application/json' },
-				query: { VerificationKey: key },
-				rawBody: body,
-			},
-			{ secret: key },
-		);
+		const json = { 'content-type': 'application/json' };
+		const viaQuery = sm(body, json, { query: { VerificationKey: key } });
 		expect(viaQuery.status).toBe(200);
 		expect(viaQuery.verified).toBe('key');
-		const queryArray = receive(
-			id,
-			{ headers: {}, query: { VerificationKey: [key] }, rawBody: body },
-			{ secret: key },
-		);
-		expect(queryArray.status).toBe(200);
+		expect(sm(body, {}, { query: { VerificationKey: [key] } }).status).toBe(200);
 	});
 
 	it('refuses a wrong key in the header or the query, and a key that only differs in case or length', () => {
-		const { body } = delivery(id, 'AssessmentCompleted');
-		for (const wrong of [
-			'SM-VERIFY-0000000000000000',
-			key.toLowerCase(),
-			key.slice(0, -1),
-			key + 'X',
-			`${key} ${key}`,
-		]) {
-			expectRefused(
-				receive(
-					id,
-					{ headers: { 'X-SmarterMeasure-Verification-Key': wrong }, rawBody: body },
-					{ secret: key },
-				),
-				401,
-				id,
-				body,
-				/does not match/,
-			);
-			expectRefused(
-				receive(
-					id,
-					{ headers: {}, query: { VerificationKey: wrong }, rawBody: body },
-					{ secret: key },
-				),
-				401,
-				id,
-				body,
-				/does not match/,
-			);
+		const wrongKeys = ['SM-VERIFY-0000000000000000', key.toLowerCase(), key.slice(0, -1)];
+		for (const wrong of [...wrongKeys, key + 'X', `${key} ${key}`]) {
+			const inHeader = sm(body, { 'X-SmarterMeasure-Verification-Key': wrong });
+			expectRefused(inHeader, 401, id, body, /does not match/);
+			const inQuery = sm(body, {}, { query: { VerificationKey: wrong } });
+			expectRefused(inQuery, 401, id, body, /does not match/);
 		}
 	});
 
 	it('refuses a delivery with the key in neither place', () => {
-		const { body } = delivery(id, 'AssessmentCompleted');
-		const result = receive(
-			id,
-			{
-				headers: { 'content-type': 'application/json' },
-				query: { OtherParam: key },
-				rawBody: body,
-			},
-			{ secret: key },
-		);
-		expectRefused(
-			result,
-			401,
-			id,
-			body,
-			/missing X-SmarterMeasure-Verification-Key header or VerificationKey query parameter/,
-		);
+		const result = sm(body, { 'content-type': 'application/json' }, { query: { OtherParam: key } });
+		const reason =
+			/missing X-SmarterMeasure-Verification-Key header or VerificationKey query parameter/;
+		expectRefused(result, 401, id, body, reason);
 	});
 
 	it('does not bind the key to the body: a changed body with the right key is still accepted', () => {
-		const { body, headers } = delivery(id, 'AssessmentCompleted');
 		const changed = tamper(body);
 		const result = run(id, headers, changed);
 		expect(result.status).toBe(200);
@@ -476,32 +370,23 @@ describe('SmarterMeasure verification key', () => {
 
 describe('SmarterMeasure JSON and XML bodies', () => {
 	const id = 'smarterMeasure' as const;
-	const key = SECRETS[id];
-	const payload = providers.smarterMeasure.sample('AssessmentCompleted', {
-		id: 'E-1',
-		now: new Date(NOW_MS),
-	});
+	const now = new Date(NOW_MS);
+	const payload = providers.smarterMeasure.sample('AssessmentCompleted', { id: 'E-1', now });
 	const xml = serializePayload(payload, 'xml');
+	const json = Buffer.from(JSON.stringify(payload));
+	const typed = (contentType: string) => ({ 'Content-Type': contentType, ...KEY_HEADER });
+	const expectXml = (result: ReceiveResult) => {
+		expect(result).toMatchObject({ status: 200, format: 'xml' });
+		expect(result.items).toEqual([{ Webhook: payload }]);
+	};
 
 	it('reads XML when Content-Type is application/xml or text/xml', () => {
-		for (const contentType of [
-			'application/xml',
-			'text/xml; charset=utf-8',
-			'application/soap+xml',
-		]) {
-			const result = receive(
-				id,
-				{
-					headers: { 'Content-Type': contentType, 'X-SmarterMeasure-Verification-Key': key },
-					rawBody: xml,
-				},
-				{ secret: key },
-			);
-			expect(result.status).toBe(200);
-			expect(result.format).toBe('xml');
-			expect(result.items[0]).toEqual({ Webhook: payload });
+		const xmlTypes = ['application/xml', 'text/xml; charset=utf-8', 'application/soap+xml'];
+		for (const contentType of xmlTypes) {
+			const result = sm(xml, typed(contentType));
+			expectXml(result);
 			expect(result.event).toBe('AssessmentCompleted');
-			expect(result.deliveryId).toBe(`sha256:${sha256(xml)}`);
+			expect(result.deliveryId).toBe(sha256(xml));
 		}
 	});
 
@@ -510,21 +395,14 @@ describe('SmarterMeasure JSON and XML bodies', () => {
 	});
 
 	it('keeps XML attributes (prefixed) and leaves values as strings', () => {
-		const body = Buffer.from(
-			'<Event type="x"><EventType>AssessmentCompleted</EventType><Score>007</Score></Event>',
-		);
-		const result = receive(
-			id,
-			{
-				headers: { 'content-type': 'text/xml', 'x-smartermeasure-verification-key': key },
-				rawBody: body,
-			},
-			{ secret: key },
-		);
+		const text =
+			'<Event type="x"><EventType>AssessmentCompleted</EventType><Score>007</Score></Event>';
+		const body = Buffer.from(text);
+		const lowerCase = { 'content-type': 'text/xml', 'x-smartermeasure-verification-key': key };
+		const result = sm(body, lowerCase);
 		expect(result.status).toBe(200);
-		expect(result.items[0]).toEqual({
-			Event: { '@_type': 'x', EventType: 'AssessmentCompleted', Score: '007' },
-		});
+		const event = { '@_type': 'x', EventType: 'AssessmentCompleted', Score: '007' };
+		expect(result.items[0]).toEqual({ Event: event });
 		expect(result.event).toBe('AssessmentCompleted');
 	});
 
@@ -532,91 +410,107 @@ describe('SmarterMeasure JSON and XML bodies', () => {
 		// (Whitespace may not precede an XML declaration, so that case is sent without one.)
 		const bare = Buffer.from(xml.toString().replace(/^<\?xml[^>]*>\n/, ''));
 		expect(bare.subarray(0, 9).toString()).toBe('<Webhook>');
-		for (const raw of [
-			xml,
-			Buffer.concat([Buffer.from('\n  '), bare]),
-			Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), xml]),
-		]) {
-			const result = receive(
-				id,
-				{ headers: { 'X-SmarterMeasure-Verification-Key': key }, rawBody: raw },
-				{ secret: key },
-			);
-			expect(result.status).toBe(200);
-			expect(result.format).toBe('xml');
-			expect(result.items[0]).toEqual({ Webhook: payload });
-		}
-		const json = Buffer.from(JSON.stringify(payload));
-		const asJson = receive(
-			id,
-			{ headers: { 'X-SmarterMeasure-Verification-Key': key }, rawBody: json },
-			{ secret: key },
-		);
+		const spaced = Buffer.concat([Buffer.from('\n  '), bare]);
+		const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), xml]);
+		for (const raw of [xml, spaced, bom]) expectXml(sm(raw));
+		const asJson = sm(json);
 		expect(asJson.format).toBe('json');
 		expect(asJson.items[0]).toEqual(payload);
 	});
 
 	it('honours a forced format over the Content-Type', () => {
-		const forcedXml = receive(
-			id,
-			{
-				headers: { 'Content-Type': 'application/json', 'X-SmarterMeasure-Verification-Key': key },
-				rawBody: xml,
-			},
-			{ secret: key, format: 'xml' },
-		);
-		expect(forcedXml.status).toBe(200);
-		expect(forcedXml.format).toBe('xml');
-		expect(forcedXml.items[0]).toEqual({ Webhook: payload });
-		const forcedJson = receive(
-			id,
-			{
-				headers: { 'Content-Type': 'application/xml', 'X-SmarterMeasure-Verification-Key': key },
-				rawBody: xml,
-			},
-			{ secret: key, format: 'json' },
-		);
+		expectXml(sm(xml, typed('application/json'), { format: 'xml' }));
+		const forcedJson = sm(xml, typed('application/xml'), { format: 'json' });
 		expectRefused(forcedJson, 400, id, xml, /not valid JSON/);
 	});
 
-	it('reads the event name from event, type, eventType or EventType, first found', () => {
-		const cases: Array<[Record<string, unknown>, string | undefined]> = [
-			[{ event: 'a', type: 'b', EventType: 'c' }, 'a'],
-			[{ type: 'b', eventType: 'c' }, 'b'],
-			[{ eventType: 'c', EventType: 'd' }, 'c'],
-			[{ EventType: 'd' }, 'd'],
-			[{ Other: 'x' }, undefined],
-		];
-		for (const [body, event] of cases) {
-			const raw = Buffer.from(JSON.stringify(body));
-			const result = receive(
-				id,
-				{ headers: { 'X-SmarterMeasure-Verification-Key': key }, rawBody: raw },
-				{ secret: key },
-			);
+	it.each([
+		[{ event: 'a', type: 'b', EventType: 'c' }, 'a'],
+		[{ type: 'b', eventType: 'c' }, 'b'],
+		[{ eventType: 'c', EventType: 'd' }, 'c'],
+		[{ EventType: 'd' }, 'd'],
+		[{ Other: 'x' }, undefined],
+	])(
+		'reads the event name from event, type, eventType or EventType, first found: %j',
+		(body, event) => {
+			const result = sm(Buffer.from(JSON.stringify(body)));
 			expect(result.status).toBe(200);
 			expect(result.event).toBe(event);
+		},
+	);
+
+	it('filters by the typed event names, in JSON and XML', () => {
+		for (const raw of [json, xml]) {
+			expect(sm(raw, KEY_HEADER, { events: ['AssessmentCompleted'] }).items).toHaveLength(1);
+			expectFiltered(sm(raw, KEY_HEADER, { events: ['AssessmentStarted'] }));
+		}
+	});
+});
+
+// SmarterMeasure XML in UTF-16, as .NET writes it (XmlWriter with Encoding.Unicode: BOM + encoding="utf-16"), LE and
+// BE, with and without BOM: decoded and verified; JSON stays UTF-8 only (RFC 8259 §8.1).
+describe('SmarterMeasure XML in UTF-16', () => {
+	const now = new Date(NOW_MS);
+	const payload = providers.smarterMeasure.sample('AssessmentCompleted', { id: 'E-16', now });
+	// .NET's declaration for UTF-16 output; a non-ASCII value and a character outside the BMP check the decoding.
+	const text = serializePayload(payload, 'xml')
+		.toString('utf8')
+		.replace('encoding="UTF-8"', 'encoding="utf-16"')
+		.replace('</Webhook>', '<Note>Zoë 😀</Note></Webhook>');
+	const asXml = { 'Content-Type': 'application/xml', ...KEY_HEADER };
+
+	function utf16(value: string, order: 'le' | 'be', bom: boolean): Buffer {
+		const le = Buffer.from(value, 'utf16le');
+		const body = order === 'le' ? le : Buffer.from(le).swap16();
+		const mark = order === 'le' ? [0xff, 0xfe] : [0xfe, 0xff];
+		return bom ? Buffer.concat([Buffer.from(mark), body]) : body;
+	}
+
+	const orders = [
+		['LE with BOM', 'le', true],
+		['BE with BOM', 'be', true],
+		['LE without BOM', 'le', false],
+		['BE without BOM', 'be', false],
+	] as const;
+	it.each(orders)('%s: decoded, verified by key, and parsed as its UTF-8 twin', (_, order, bom) => {
+		const body = utf16(text, order, bom);
+		const twin = sm(Buffer.from(text.replace('encoding="utf-16"', 'encoding="UTF-8"')), asXml);
+		for (const contentType of ['application/xml', 'text/xml; charset=utf-16', '']) {
+			const typed: Record<string, string> = contentType ? { 'Content-Type': contentType } : {};
+			const result = sm(body, { ...typed, ...KEY_HEADER });
+			expect(result.status, result.reason).toBe(200);
+			expect(result.format).toBe('xml');
+			expect(result.verified).toBe('key');
+			expect(result.items).toEqual(twin.items);
+			expect((result.items[0] as { Webhook: { Note: string } }).Webhook.Note).toBe('Zoë 😀');
+			// deduplicated by the raw bytes as received, not by the decoded text
+			expect(result.deliveryId).toBe(sha256(body));
 		}
 	});
 
-	it('filters by the typed event names, in JSON and XML', () => {
-		const json = Buffer.from(JSON.stringify(payload));
-		for (const raw of [json, xml]) {
-			const kept = receive(
-				id,
-				{ headers: { 'X-SmarterMeasure-Verification-Key': key }, rawBody: raw },
-				{ secret: key, events: ['AssessmentCompleted'] },
-			);
-			expect(kept.items).toHaveLength(1);
-			const dropped = receive(
-				id,
-				{ headers: { 'X-SmarterMeasure-Verification-Key': key }, rawBody: raw },
-				{ secret: key, events: ['AssessmentStarted'] },
-			);
-			expect(dropped.status).toBe(200);
-			expect(dropped.filtered).toBe(true);
-			expect(dropped.items).toEqual([]);
-		}
+	it('a wrong or missing key is still 401, whatever the encoding', () => {
+		const body = utf16(text, 'le', true);
+		expect(sm(body, { 'X-SmarterMeasure-Verification-Key': 'wrong' }).status).toBe(401);
+		expect(sm(body, { 'Content-Type': 'application/xml' }).status).toBe(401);
+	});
+
+	const odd = Buffer.concat([utf16(text, 'le', true), Buffer.from([0x3c])]);
+	const lone = utf16('<a>\ud800</a>', 'le', true); // a high surrogate with no low one after it
+	it.each([
+		['an odd number of bytes', odd],
+		['a lone surrogate', lone],
+	])('UTF-16 XML with %s is refused (400) after verification', (_name, body) => {
+		const result = sm(body, asXml);
+		expect(result.status).toBe(400);
+		expect(result.reason).toMatch(/not valid UTF-16/);
+		expect(result.items).toEqual([]);
+	});
+
+	it('JSON in UTF-16 is still refused: JSON is UTF-8 only', () => {
+		const body = utf16('{"EventType":"AssessmentCompleted"}', 'le', true);
+		const result = sm(body, { 'Content-Type': 'application/json', ...KEY_HEADER });
+		expect(result.status).toBe(400);
+		expect(result.reason).toMatch(/UTF-16; only UTF-8 is accepted/);
 	});
 });
 
@@ -625,201 +519,147 @@ describe('JSON-only providers and XML', () => {
 		const body = Buffer.from('<Webhook><type>project.completed</type></Webhook>');
 		const headers = sign(id, body, SECRETS[id], { timestamp: NOW_S });
 		expectRefused(run(id, headers, body), 400, id, body, /JSON, not XML/);
-		expectRefused(
-			run(id, { ...headers, 'Content-Type': 'application/json' }, body, { format: 'xml' }),
-			400,
-			id,
-			body,
-			/not XML/,
-		);
+		const asJson = { ...headers, 'Content-Type': 'application/json' };
+		expectRefused(run(id, asJson, body, { format: 'xml' }), 400, id, body, /not XML/);
 	});
 });
 
 describe('malformed bodies are refused with 400 after verification', () => {
 	const deep = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
-	const jsonCases: Array<[string, Buffer, RegExp]> = [
-		['bad JSON', Buffer.from('{"type":"project.completed",'), /not valid JSON/],
-		['a JSON array', Buffer.from('[{"type":"project.completed"}]'), /not an object/],
-		['a JSON string', Buffer.from('"hello"'), /not an object/],
-		['JSON null', Buffer.from('null'), /not an object/],
-		['an empty body', Buffer.alloc(0), /empty/],
-		[
-			'a UTF-16 LE body with BOM',
-			Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"a":1}', 'utf16le')]),
-			/UTF-16/,
-		],
+	const utf16le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"a":1}', 'utf16le')]);
+	const jsonCases: Array<[string, Buffer | string, RegExp]> = [
+		['bad JSON', '{"type":"project.completed",', /not valid JSON/],
+		['a JSON array', '[{"type":"project.completed"}]', /not an object/],
+		['a JSON string', '"hello"', /not an object/],
+		['JSON null', 'null', /not an object/],
+		['an empty body', '', /empty/],
+		['a UTF-16 LE body with BOM', utf16le, /UTF-16/],
 		['a UTF-16 BE body with BOM', Buffer.from([0xfe, 0xff, 0x00, 0x7b, 0x00, 0x7d]), /UTF-16/],
-		[
-			'invalid UTF-8',
-			Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]),
-			/not valid UTF-8/,
-		],
-		[
-			'a __proto__ key',
-			Buffer.from('{"type":"x","data":{"__proto__":{"polluted":true}}}'),
-			/__proto__/,
-		],
-		['a top-level __proto__ key', Buffer.from('{"__proto__":{"isAdmin":true}}'), /__proto__/],
-		['nesting deeper than 64', Buffer.from(deep(100)), /nesting deeper than 64/],
+		['invalid UTF-8 (0xc3 0x28)', Buffer.from('7b2261223a22c328227d', 'hex'), /not valid UTF-8/],
+		['a __proto__ key', '{"type":"x","data":{"__proto__":{"polluted":true}}}', /__proto__/],
+		['a top-level __proto__ key', '{"__proto__":{"isAdmin":true}}', /__proto__/],
+		['nesting deeper than 64', deep(100), /nesting deeper than 64/],
 	];
 
-	it.each(jsonCases)('SMP: %s', (_name, body, reason) => {
-		const headers = sign('smp', body, SECRETS.smp);
-		const result = run('smp', headers, body);
-		expectRefused(result, 400, 'smp', body, reason);
+	it.each(jsonCases)('SMP: %s', (_name, raw, reason) => {
+		const body = Buffer.from(raw);
+		expectRefused(run('smp', sign('smp', body, SECRETS.smp), body), 400, 'smp', body, reason);
 		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 	});
 
 	it.each(hmacProviders)('%s: malformed JSON is 400 when signed, 401 when not', (id) => {
 		const body = Buffer.from('{"event":');
-		expectRefused(run(id, sign(id, body, SECRETS[id], { timestamp: NOW_S }), body), 400, id, body);
-		expectRefused(run(id, sign(id, body, 'wrong', { timestamp: NOW_S }), body), 401, id, body);
+		const signedWith = (secret: string) => sign(id, body, secret, { timestamp: NOW_S });
+		expectRefused(run(id, signedWith(SECRETS[id]), body), 400, id, body);
+		expectRefused(run(id, signedWith('wrong'), body), 401, id, body);
 	});
 
 	it('accepts nesting of exactly 64 levels and a UTF-8 BOM', () => {
 		const ok = Buffer.from(deep(63));
-		const headers = sign('smp', ok, SECRETS.smp);
-		expect(run('smp', headers, ok).status).toBe(200);
-		const bom = Buffer.concat([
-			Buffer.from([0xef, 0xbb, 0xbf]),
-			Buffer.from('{"id":"evt_1","type":"t","createdAt":"x","data":{}}'),
-		]);
+		expect(run('smp', sign('smp', ok, SECRETS.smp), ok).status).toBe(200);
+		const envelope = '{"id":"evt_1","type":"t","createdAt":"x","data":{}}';
+		const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(envelope)]);
 		const result = run('smp', sign('smp', bom, SECRETS.smp), bom);
 		expect(result.status).toBe(200);
 		expect(result.items[0]).toEqual({ id: 'evt_1', type: 't', createdAt: 'x', data: {} });
 	});
 
-	const key = SECRETS.smarterMeasure;
+	const laughs =
+		'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><lolz>&lol2;</lolz>';
+	const external = '<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><r>&xxe;</r>';
+	const proto = '<Webhook><__proto__><polluted>yes</polluted></__proto__></Webhook>';
 	const xmlCases: Array<[string, string, RegExp]> = [
 		['mismatched tags', '<Webhook><EventType>A</Type></Webhook>', /well-formed/],
 		['an unclosed root', '<Webhook><EventType>A</EventType>', /well-formed/],
 		['text that is not XML', '< not xml at all', /well-formed/],
 		['a DOCTYPE', '<?xml version="1.0"?><!DOCTYPE r [<!ELEMENT r ANY>]><r>1</r>', /DOCTYPE/],
-		[
-			'an entity declaration (billion laughs)',
-			'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><lolz>&lol2;</lolz>',
-			/DOCTYPE/,
-		],
-		[
-			'an external entity',
-			'<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><r>&xxe;</r>',
-			/DOCTYPE/,
-		],
-		[
-			'a __proto__ tag',
-			'<Webhook><__proto__><polluted>yes</polluted></__proto__></Webhook>',
-			/__proto__|well-formed/,
-		],
+		['an entity declaration (billion laughs)', laughs, /DOCTYPE/],
+		['an external entity', external, /DOCTYPE/],
+		['a __proto__ tag', proto, /__proto__|well-formed/],
 		['nesting deeper than 64', '<a>'.repeat(100) + 'x' + '</a>'.repeat(100), /nesting|well-formed/],
 		['only whitespace', '   \n ', /empty/],
 	];
 
 	it.each(xmlCases)('SmarterMeasure XML: %s', (_name, text, reason) => {
 		const body = Buffer.from(text);
-		const result = receive(
-			'smarterMeasure',
-			{
-				headers: { 'Content-Type': 'application/xml', 'X-SmarterMeasure-Verification-Key': key },
-				rawBody: body,
-			},
-			{ secret: key },
-		);
+		const result = sm(body, { 'Content-Type': 'application/xml', ...KEY_HEADER });
 		expectRefused(result, 400, 'smarterMeasure', body, reason);
 		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 	});
 
 	it('SmarterMeasure: a __proto__ key in JSON is refused too', () => {
 		const body = Buffer.from('{"EventType":"A","__proto__":{"x":1}}');
-		const result = receive(
-			'smarterMeasure',
-			{ headers: { 'X-SmarterMeasure-Verification-Key': key }, rawBody: body },
-			{ secret: key },
-		);
-		expectRefused(result, 400, 'smarterMeasure', body, /__proto__/);
+		expectRefused(sm(body), 400, 'smarterMeasure', body, /__proto__/);
 	});
 
 	it('refuses a missing body and a body over the size limit', () => {
-		const missing = receive(
-			'smp',
-			{ headers: {}, rawBody: undefined as unknown as Buffer },
-			{ secret: SECRETS.smp },
-		);
-		expect(missing.status).toBe(400);
-		const big = Buffer.from(
-			JSON.stringify({ id: 'evt_1', type: 'x', createdAt: 'y', data: { pad: 'p'.repeat(2000) } }),
-		);
+		expect(run('smp', {}, undefined as unknown as Buffer).status).toBe(400);
+		const padded = { id: 'evt_1', type: 'x', createdAt: 'y', data: { pad: 'p'.repeat(2000) } };
+		const big = Buffer.from(JSON.stringify(padded));
 		const result = run('smp', sign('smp', big, SECRETS.smp), big, { maxBodyBytes: 1000 });
 		expectRefused(result, 400, 'smp', big, /too large/);
 	});
 });
 
 describe('duplicates', () => {
+	/** Answered 200 as a copy of a delivery the store remembers: nothing to run. */
+	const expectDuplicate = (result: ReceiveResult) =>
+		expect(result).toMatchObject({ status: 200, duplicate: true, items: [] });
+
 	it.each(providerIds)('%s: the same delivery twice through one store runs once', (id) => {
-		const store = memoryKeyStore();
-		const { body, headers } = delivery(id, eventsOf(id)[0]);
-		const first = run(id, headers, body, { dedupe: store });
+		const dedupe = memoryKeyStore();
+		const d = delivery(id, eventsOf(id)[0]);
+		const first = send(id, d, { dedupe });
 		expect(first.status).toBe(200);
 		expect(first.duplicate).toBe(false);
 		expect(first.items).toHaveLength(1);
-		const second = run(id, headers, body, { dedupe: store });
-		expect(second.status).toBe(200);
-		expect(second.duplicate).toBe(true);
-		expect(second.items).toEqual([]);
+		const second = send(id, d, { dedupe });
+		expectDuplicate(second);
 		expect(second.deliveryId).toBe(first.deliveryId);
 		// Without a store nothing is remembered.
-		expect(run(id, headers, body).items).toHaveLength(1);
-		expect(run(id, headers, body, { dedupe: false }).items).toHaveLength(1);
+		expect(send(id, d).items).toHaveLength(1);
+		expect(send(id, d, { dedupe: false }).items).toHaveLength(1);
 	});
 
 	it.each(providerIds)('%s: different deliveries through one store both run', (id) => {
-		const store = memoryKeyStore();
-		const a = delivery(id, eventsOf(id)[0]);
-		const b = delivery(id, eventsOf(id)[1]);
-		expect(run(id, a.headers, a.body, { dedupe: store }).items).toHaveLength(1);
-		expect(run(id, b.headers, b.body, { dedupe: store }).items).toHaveLength(1);
+		const dedupe = memoryKeyStore();
+		expect(send(id, delivery(id, eventsOf(id)[0]), { dedupe }).items).toHaveLength(1);
+		expect(send(id, delivery(id, eventsOf(id)[1]), { dedupe }).items).toHaveLength(1);
 	});
 
 	it.each(idsWhere((p) => p.dedupeKey === 'payloadId'))(
 		'%s is keyed by the envelope id (a re-signed retry with another body is a duplicate)',
 		(id) => {
-			const store = memoryKeyStore();
-			const payload = providers[id].sample(eventsOf(id)[0], {
-				id: 'evt_RETRY1',
-				now: new Date(NOW_MS),
-			});
+			const dedupe = memoryKeyStore();
+			const now = new Date(NOW_MS);
+			const payload = providers[id].sample(eventsOf(id)[0], { id: 'evt_RETRY1', now });
 			const first = delivery(id, '', { payload });
-			const retry = delivery(id, '', {
-				payload: { ...payload, attempt: 2 },
-				timestamp: NOW_S + 60,
-			});
+			const later = { payload: { ...payload, attempt: 2 }, timestamp: NOW_S + 60 };
+			const retry = delivery(id, '', later);
 			expect(retry.body.equals(first.body)).toBe(false);
-			expect(run(id, first.headers, first.body, { dedupe: store }).deliveryId).toBe('evt_RETRY1');
-			const second = run(id, retry.headers, retry.body, { dedupe: store });
-			expect(second.duplicate).toBe(true);
-			expect(second.items).toEqual([]);
+			expect(send(id, first, { dedupe }).deliveryId).toBe('evt_RETRY1');
+			expectDuplicate(send(id, retry, { dedupe }));
 			const other = delivery(id, '', { payload: { ...payload, id: 'evt_OTHER2' } });
-			expect(run(id, other.headers, other.body, { dedupe: store }).items).toHaveLength(1);
+			expect(send(id, other, { dedupe }).items).toHaveLength(1);
 		},
 	);
+
+	const smtm = (d: Delivery, dedupe: ReceiveOptions['dedupe']) =>
+		send('smartMaintenance', d, { dedupe });
 
 	it('SmartMaintenance is keyed by X-SMTM-Delivery and by the body', () => {
 		const store = memoryKeyStore();
 		const a = delivery('smartMaintenance', 'task.completed', { deliveryId: 'd-1' });
-		const first = run('smartMaintenance', a.headers, a.body, { dedupe: store });
+		const first = smtm(a, store);
 		expect(first.deliveryId).toBe('d-1');
-		expect(first.dedupeKeys).toEqual(['d-1', `sha256:${sha256(a.body)}`]);
+		expect(first.dedupeKeys).toEqual(['d-1', sha256(a.body)]);
 		// Same body, new delivery id: the unsigned header changed, the signed body did not (a replay).
-		const b = delivery('smartMaintenance', 'task.completed', {
-			deliveryId: 'd-2',
-			payload: a.payload,
-		});
+		const b = delivery('smartMaintenance', '', { deliveryId: 'd-2', payload: a.payload });
 		expect(b.body.equals(a.body)).toBe(true);
-		expect(run('smartMaintenance', b.headers, b.body, { dedupe: store }).duplicate).toBe(true);
+		expectDuplicate(smtm(b, store));
 		// Different body, same delivery id: a retry.
 		const c = delivery('smartMaintenance', 'task.approved', { deliveryId: 'd-1' });
-		const result = run('smartMaintenance', c.headers, c.body, { dedupe: store });
-		expect(result.duplicate).toBe(true);
-		expect(result.items).toEqual([]);
+		expectDuplicate(smtm(c, store));
 	});
 
 	it('very long delivery ids are hashed, so two that share a 256-character prefix stay distinct', () => {
@@ -830,157 +670,115 @@ describe('duplicates', () => {
 			deliveryId: `${prefix}-b`,
 			payload: { ...a.payload, timestamp: 'other' },
 		});
-		const first = run('smartMaintenance', a.headers, a.body, { dedupe: store });
-		expect(first.deliveryId).toBe(`sha256:${sha256(Buffer.from(`${prefix}-a`))}`);
-		expect(run('smartMaintenance', b.headers, b.body, { dedupe: store }).items).toHaveLength(1);
-		expect(run('smartMaintenance', a.headers, a.body, { dedupe: store }).duplicate).toBe(true);
+		expect(smtm(a, store).deliveryId).toBe(sha256(Buffer.from(`${prefix}-a`)));
+		expect(smtm(b, store).items).toHaveLength(1);
+		expectDuplicate(smtm(a, store));
 	});
 
 	it('SmartMaintenance without X-SMTM-Delivery falls back to the body hash', () => {
 		const store = memoryKeyStore();
 		const a = delivery('smartMaintenance', 'task.completed');
 		const headers = withHeader(a.headers, 'X-SMTM-Delivery', undefined) as Record<string, string>;
-		const first = run('smartMaintenance', headers, a.body, { dedupe: store });
-		expect(first.deliveryId).toBe(`sha256:${sha256(a.body)}`);
-		expect(run('smartMaintenance', headers, a.body, { dedupe: store }).duplicate).toBe(true);
+		expect(smtm({ ...a, headers }, store).deliveryId).toBe(sha256(a.body));
+		expectDuplicate(smtm({ ...a, headers }, store));
 	});
 
 	it.each(idsWhere((p) => p.dedupeKey === 'bodyHash'))(
 		'%s is keyed by the SHA-256 of the body (a re-signed retry is a duplicate)',
 		(id) => {
-			const store = memoryKeyStore();
+			const dedupe = memoryKeyStore();
 			const a = delivery(id, eventsOf(id)[0]);
-			const first = run(id, a.headers, a.body, { dedupe: store });
-			expect(first.deliveryId).toBe(`sha256:${sha256(a.body)}`);
+			expect(send(id, a, { dedupe }).deliveryId).toBe(sha256(a.body));
 			const resigned = delivery(id, '', { payload: a.payload, timestamp: NOW_S + 120 });
 			expect(resigned.body.equals(a.body)).toBe(true);
-			const second = run(id, resigned.headers, resigned.body, {
-				dedupe: store,
-				now: (NOW_S + 120) * 1000,
-			});
-			expect(second.duplicate).toBe(true);
-			expect(second.items).toEqual([]);
+			expectDuplicate(send(id, resigned, { dedupe, now: (NOW_S + 120) * 1000 }));
 			const changed = delivery(id, '', { payload: { ...a.payload, extra: 1 } });
-			expect(run(id, changed.headers, changed.body, { dedupe: store }).items).toHaveLength(1);
+			expect(send(id, changed, { dedupe }).items).toHaveLength(1);
 		},
 	);
 
 	it('a refused delivery is not remembered (the genuine one still runs afterwards)', () => {
-		const store = memoryKeyStore();
+		const dedupe = memoryKeyStore();
 		const genuine = delivery('smp', 'project.completed');
 		const forged = delivery('smp', '', { payload: genuine.payload, secret: 'forger' });
-		expect(run('smp', forged.headers, forged.body, { dedupe: store }).status).toBe(401);
-		expect(store.size).toBe(0);
-		expect(run('smp', genuine.headers, genuine.body, { dedupe: store }).items).toHaveLength(1);
+		expect(send('smp', forged, { dedupe }).status).toBe(401);
+		expect(dedupe.size).toBe(0);
+		expect(send('smp', genuine, { dedupe }).items).toHaveLength(1);
 	});
 
 	it('a filtered delivery is not remembered', () => {
-		const store = memoryKeyStore();
+		const dedupe = memoryKeyStore();
 		const d = delivery('smp', 'project.completed');
-		expect(
-			run('smp', d.headers, d.body, { dedupe: store, events: ['webhook.delivery_failed'] })
-				.filtered,
-		).toBe(true);
-		expect(store.size).toBe(0);
-		expect(run('smp', d.headers, d.body, { dedupe: store }).items).toHaveLength(1);
+		expectFiltered(send('smp', d, { dedupe, events: ['webhook.delivery_failed'] }));
+		expect(dedupe.size).toBe(0);
+		expect(send('smp', d, { dedupe }).items).toHaveLength(1);
 	});
 });
 
 describe('event filter and test events', () => {
 	it.each(hmacProviders)('%s: an event not selected is 200, filtered, with no items', (id) => {
-		const [first, second] = eventsOf(id).filter(
-			(e) => !providers[id].events?.find((x) => x.name === e)?.test,
-		);
-		const { body, headers } = delivery(id, first);
-		const result = run(id, headers, body, { events: [second] });
-		expect(result.status).toBe(200);
-		expect(result.filtered).toBe(true);
-		expect(result.items).toEqual([]);
+		const isTest = (event: string) => providers[id].events?.find((e) => e.name === event)?.test;
+		const [first, second] = eventsOf(id).filter((event) => !isTest(event));
+		const d = delivery(id, first);
+		const result = send(id, d, { events: [second] });
+		expectFiltered(result);
 		expect(result.event).toBe(first);
-		expect(result.reason).toBe('event not selected');
-		const kept = run(id, headers, body, { events: [second, first] });
+		const kept = send(id, d, { events: [second, first] });
 		expect(kept.filtered).toBeUndefined();
 		expect(kept.items).toHaveLength(1);
-		expect(run(id, headers, body, { events: [] }).items).toHaveLength(1);
+		expect(send(id, d, { events: [] }).items).toHaveLength(1);
 	});
 
 	it.each(idsWhere((p) => p.testEvent === 'webhook.test'))(
 		'%s: webhook.test follows the filter, passes it while listening, and ignoreTestEvents drops it',
 		(id) => {
-			const { payload, body, headers } = delivery(id, 'webhook.test');
+			const d = delivery(id, 'webhook.test');
 			const selected = [eventsOf(id)[0] === 'webhook.test' ? eventsOf(id)[1] : eventsOf(id)[0]];
-			const filtered = run(id, headers, body, { events: selected });
-			expect(filtered).toMatchObject({
-				status: 200,
-				filtered: true,
-				reason: 'event not selected',
-				items: [],
-			});
-			expect(run(id, headers, body, { events: ['webhook.test'] }).items).toEqual([payload]);
-			expect(run(id, headers, body, {}).items).toEqual([payload]);
-			const result = run(id, headers, body, {
-				events: selected,
-				listening: true,
-				ignoreTestEvents: true,
-			});
-			expect(result.status).toBe(200);
-			expect(result.test).toBe(true);
-			expect(result.items[0]).toEqual(payload);
-			const ignored = run(id, headers, body, { ignoreTestEvents: true });
-			expect(ignored.status).toBe(200);
-			expect(ignored.filtered).toBe(true);
-			expect(ignored.items).toEqual([]);
-			expect(ignored.reason).toBe('test event ignored');
+			expectFiltered(send(id, d, { events: selected }));
+			expect(send(id, d, { events: ['webhook.test'] }).items).toEqual([d.payload]);
+			expect(send(id, d, {}).items).toEqual([d.payload]);
+			const listening = { events: selected, listening: true, ignoreTestEvents: true };
+			const result = send(id, d, listening);
+			expect(result).toMatchObject({ status: 200, test: true });
+			expect(result.items).toEqual([d.payload]);
+			expectFiltered(send(id, d, { ignoreTestEvents: true }), 'test event ignored');
 		},
 	);
 
 	it('SmartMaintenance: a payload flagged "test": true passes the filter while listening, unless ignoreTestEvents in production', () => {
-		const payload = {
-			...providers.smartMaintenance.sample('shutdown.reported', { now: new Date(NOW_MS) }),
-			test: true,
-		};
-		const { body, headers } = delivery('smartMaintenance', '', { payload });
-		expect(run('smartMaintenance', headers, body, { events: ['task.completed'] }).filtered).toBe(
-			true,
-		);
-		expect(run('smartMaintenance', headers, body, { events: ['shutdown.reported'] }).items).toEqual(
-			[payload],
-		);
-		const result = run('smartMaintenance', headers, body, {
-			events: ['task.completed'],
-			listening: true,
-		});
-		expect(result.status).toBe(200);
-		expect(result.test).toBe(true);
-		expect(result.items[0]).toEqual(payload);
-		const ignored = run('smartMaintenance', headers, body, {
-			events: ['task.completed'],
-			ignoreTestEvents: true,
-		});
-		expect(ignored.filtered).toBe(true);
-		expect(ignored.items).toEqual([]);
+		const now = new Date(NOW_MS);
+		const sample = providers.smartMaintenance.sample('shutdown.reported', { now });
+		const payload = { ...sample, test: true };
+		const d = delivery('smartMaintenance', '', { payload });
+		const other = { events: ['task.completed'] };
+		expectFiltered(send('smartMaintenance', d, other));
+		const own = send('smartMaintenance', d, { events: ['shutdown.reported'] });
+		expect(own.items).toEqual([payload]);
+		const result = send('smartMaintenance', d, { ...other, listening: true });
+		expect(result).toMatchObject({ status: 200, test: true });
+		expect(result.items).toEqual([payload]);
+		const ignored = send('smartMaintenance', d, { ...other, ignoreTestEvents: true });
+		expectFiltered(ignored, 'test event ignored');
 		// "test": "true" (a string) is not the documented flag.
 		const stringy = delivery('smartMaintenance', '', { payload: { ...payload, test: 'true' } });
-		expect(
-			run('smartMaintenance', stringy.headers, stringy.body, {
-				events: ['task.completed'],
-				listening: true,
-			}).filtered,
-		).toBe(true);
+		expectFiltered(send('smartMaintenance', stringy, { ...other, listening: true }));
 	});
 
 	it('ignoreTestEvents leaves ordinary events alone', () => {
-		const { body, headers } = delivery('smp', 'project.completed');
-		expect(run('smp', headers, body, { ignoreTestEvents: true }).items).toHaveLength(1);
+		const d = delivery('smp', 'project.completed');
+		expect(send('smp', d, { ignoreTestEvents: true }).items).toHaveLength(1);
 	});
 });
 
 describe('schema validation', () => {
+	const now = new Date(NOW_MS);
+	const issuesOf = (id: ProviderId, payload: Record<string, unknown>) =>
+		send(id, delivery(id, '', { payload })).schemaIssues?.map((i) => i.path);
+
 	it('delivers a verified SMP project.completed with data.projectId a number, with schemaIssues', () => {
-		const payload = providers.smp.sample('project.completed', { now: new Date(NOW_MS) });
+		const payload = providers.smp.sample('project.completed', { now });
 		const bad = { ...payload, data: { ...(payload.data as object), projectId: 12345 } };
-		const { body, headers } = delivery('smp', '', { payload: bad });
-		const result = run('smp', headers, body);
+		const result = send('smp', delivery('smp', '', { payload: bad }));
 		expect(result.status).toBe(200);
 		expect(result.items[0]).toEqual(bad);
 		expect(result.schemaIssues).toBeDefined();
@@ -988,41 +786,31 @@ describe('schema validation', () => {
 	});
 
 	it('reports a missing envelope field at its path', () => {
-		const payload = providers.smp.sample('webhook.test', { now: new Date(NOW_MS) });
+		const payload = providers.smp.sample('webhook.test', { now });
 		delete payload.createdAt;
-		const { body, headers } = delivery('smp', '', { payload });
-		const result = run('smp', headers, body);
+		const result = send('smp', delivery('smp', '', { payload }));
 		expect(result.items).toHaveLength(1);
 		expect(result.schemaIssues?.map((i) => i.path)).toEqual(['createdAt']);
 	});
 
 	it('SmartMaintenance task events need a numeric task_id; SmartlyQ jobs need job_id/type/status', () => {
-		const smtm = providers.smartMaintenance.sample('task.completed', { now: new Date(NOW_MS) });
-		const smtmBad = delivery('smartMaintenance', '', {
-			payload: { ...smtm, data: { task_id: '12345' } },
-		});
-		expect(
-			run('smartMaintenance', smtmBad.headers, smtmBad.body).schemaIssues?.map((i) => i.path),
-		).toEqual(['data.task_id']);
-		const slq = providers.smartlyQ.sample('job.failed', { now: new Date(NOW_MS) });
-		const slqBad = delivery('smartlyQ', '', { payload: { ...slq, data: { job_id: 'j' } } });
-		const issues = run('smartlyQ', slqBad.headers, slqBad.body).schemaIssues?.map((i) => i.path);
-		expect(issues).toEqual(expect.arrayContaining(['data.type', 'data.status']));
+		const smtm = providers.smartMaintenance.sample('task.completed', { now });
+		const smtmIssues = issuesOf('smartMaintenance', { ...smtm, data: { task_id: '12345' } });
+		expect(smtmIssues).toEqual(['data.task_id']);
+		const slq = providers.smartlyQ.sample('job.failed', { now });
+		const slqIssues = issuesOf('smartlyQ', { ...slq, data: { job_id: 'j' } });
+		expect(slqIssues).toEqual(expect.arrayContaining(['data.type', 'data.status']));
 	});
 
 	it('lets unknown fields and unknown events pass without issues', () => {
-		const payload = {
-			...providers.smp.sample('project.completed', { now: new Date(NOW_MS) }),
-			extra: { nested: [1, 2] },
-		};
-		const known = delivery('smp', '', { payload });
-		const result = run('smp', known.headers, known.body);
+		const sample = providers.smp.sample('project.completed', { now });
+		const payload = { ...sample, extra: { nested: [1, 2] } };
+		const result = send('smp', delivery('smp', '', { payload }));
 		expect(result.schemaIssues).toBeUndefined();
 		expect(result.items[0]).toEqual(payload);
-		const unknown = delivery('smp', 'project.created');
-		const r2 = run('smp', unknown.headers, unknown.body);
-		expect(r2.event).toBe('project.created');
-		expect(r2.schemaIssues).toBeUndefined();
+		const unknown = send('smp', delivery('smp', 'project.created'));
+		expect(unknown.event).toBe('project.created');
+		expect(unknown.schemaIssues).toBeUndefined();
 	});
 });
 
@@ -1046,8 +834,7 @@ describe('receive() never throws on hostile input', () => {
 	});
 
 	it('throws only for an unknown provider id (a programming error)', () => {
-		expect(() => receive('nope' as ProviderId, { headers: {}, rawBody: '' })).toThrow(
-			/Unknown provider/,
-		);
+		const unknown = () => receive('nope' as ProviderId, { headers: {}, rawBody: '' });
+		expect(unknown).toThrow(/Unknown provider/);
 	});
 });

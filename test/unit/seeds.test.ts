@@ -69,160 +69,104 @@ function smarterMeasureVerify(headerValue: string | undefined, key: string): boo
 
 const body = (id: ProviderId, event: string) =>
 	Buffer.from(JSON.stringify(providers[id].sample(event, { now: new Date(NOW_MS) })));
+/** What our receive() answers for these headers and body, with the provider's test secret. */
+const ours = (id: ProviderId, headers: Record<string, string>, rawBody: Buffer) =>
+	receive(id, { headers, rawBody }, { secret: SECRETS[id], now: NOW_MS }).status;
 
 describe('SMP seed verifySignature', () => {
+	const seed = (raw: Buffer, headers: Record<string, string>) =>
+		smpVerifySignature(raw, headerOf(headers, 'X-SMP-Signature'), SECRETS.smp);
+
 	it.each(eventsOf('smp'))('accepts sign() output for %s', (event) => {
 		const raw = body('smp', event);
-		const headers = sign('smp', raw, SECRETS.smp);
-		expect(smpVerifySignature(raw, headerOf(headers, 'X-SMP-Signature'), SECRETS.smp)).toBe(true);
+		expect(seed(raw, sign('smp', raw, SECRETS.smp))).toBe(true);
 	});
 
 	it('and refuses what our receive() refuses (wrong secret, changed body)', () => {
 		const raw = body('smp', 'project.completed');
 		const other = sign('smp', raw, 'another-secret');
-		expect(smpVerifySignature(raw, headerOf(other, 'X-SMP-Signature'), SECRETS.smp)).toBe(false);
-		expect(receive('smp', { headers: other, rawBody: raw }, { secret: SECRETS.smp }).status).toBe(
-			401,
-		);
+		expect(seed(raw, other)).toBe(false);
+		expect(ours('smp', other, raw)).toBe(401);
 		const changed = Buffer.concat([raw.subarray(0, -1), Buffer.from(' }')]);
-		const good = headerOf(sign('smp', raw, SECRETS.smp), 'X-SMP-Signature');
-		expect(smpVerifySignature(changed, good, SECRETS.smp)).toBe(false);
+		const good = sign('smp', raw, SECRETS.smp);
+		expect(seed(changed, good)).toBe(false);
+		expect(ours('smp', good, changed)).toBe(401);
 	});
 });
 
 describe('SmartComply seed receiver', () => {
+	const seed = (headers: Record<string, string>, raw: Buffer) => {
+		const signature = headerOf(headers, 'X-SmartComply-Signature');
+		return smartComplyVerify(signature, raw, SECRETS.smartComply, NOW_MS);
+	};
+	const signed = (raw: Buffer, timestamp = NOW_S, secret = SECRETS.smartComply) =>
+		sign('smartComply', raw, secret, { timestamp });
+
 	it.each(eventsOf('smartComply'))('accepts sign() output for %s', (event) => {
 		const raw = body('smartComply', event);
-		const headers = sign('smartComply', raw, SECRETS.smartComply, { timestamp: NOW_S });
-		expect(
-			smartComplyVerify(
-				headerOf(headers, 'X-SmartComply-Signature'),
-				raw,
-				SECRETS.smartComply,
-				NOW_MS,
-			),
-		).toBe(200);
+		expect(seed(signed(raw), raw)).toBe(200);
 	});
 
 	it('uses the whole whsec_… string as the HMAC key, as our receive() does', () => {
 		const raw = body('smartComply', 'notice.created');
-		const stripped = sign('smartComply', raw, SECRETS.smartComply.replace(/^whsec_/, ''), {
-			timestamp: NOW_S,
-		});
-		expect(
-			smartComplyVerify(
-				headerOf(stripped, 'X-SmartComply-Signature'),
-				raw,
-				SECRETS.smartComply,
-				NOW_MS,
-			),
-		).toBe(400);
-		expect(
-			receive(
-				'smartComply',
-				{ headers: stripped, rawBody: raw },
-				{ secret: SECRETS.smartComply, now: NOW_MS },
-			).status,
-		).toBe(401);
+		const stripped = signed(raw, NOW_S, SECRETS.smartComply.replace(/^whsec_/, ''));
+		expect(seed(stripped, raw)).toBe(400);
+		expect(ours('smartComply', stripped, raw)).toBe(401);
 	});
 
 	it('agrees with receive() on the replay window', () => {
 		const raw = body('smartComply', 'test.submitted');
-		const headers = sign('smartComply', raw, SECRETS.smartComply, { timestamp: NOW_S - 301 });
-		expect(
-			smartComplyVerify(
-				headerOf(headers, 'X-SmartComply-Signature'),
-				raw,
-				SECRETS.smartComply,
-				NOW_MS,
-			),
-		).toBe(400);
-		expect(
-			receive(
-				'smartComply',
-				{ headers, rawBody: raw },
-				{ secret: SECRETS.smartComply, now: NOW_MS },
-			).status,
-		).toBe(401);
-		const fresh = sign('smartComply', raw, SECRETS.smartComply, { timestamp: NOW_S - 299 });
-		expect(
-			smartComplyVerify(
-				headerOf(fresh, 'X-SmartComply-Signature'),
-				raw,
-				SECRETS.smartComply,
-				NOW_MS,
-			),
-		).toBe(200);
-		expect(
-			receive(
-				'smartComply',
-				{ headers: fresh, rawBody: raw },
-				{ secret: SECRETS.smartComply, now: NOW_MS },
-			).status,
-		).toBe(200);
+		const stale = signed(raw, NOW_S - 301);
+		expect(seed(stale, raw)).toBe(400);
+		expect(ours('smartComply', stale, raw)).toBe(401);
+		const fresh = signed(raw, NOW_S - 299);
+		expect(seed(fresh, raw)).toBe(200);
+		expect(ours('smartComply', fresh, raw)).toBe(200);
 	});
 });
 
 describe('SmartlyQ seed verifySignature', () => {
+	const seed = (raw: Buffer, headers: Record<string, string>) =>
+		smartlyQVerifySignature(raw, headerOf(headers, 'X-SmartlyQ-Signature'), SECRETS.smartlyQ);
+
 	it.each(eventsOf('smartlyQ'))('accepts sign() output for %s', (event) => {
 		const raw = body('smartlyQ', event);
 		const headers = sign('smartlyQ', raw, SECRETS.smartlyQ, { timestamp: NOW_S });
-		expect(
-			smartlyQVerifySignature(raw, headerOf(headers, 'X-SmartlyQ-Signature'), SECRETS.smartlyQ),
-		).toBe(true);
+		expect(seed(raw, headers)).toBe(true);
 		expect(headerOf(headers, 'X-SmartlyQ-Event')).toBe(event);
 	});
 
 	it('refuses a signature made with another secret', () => {
 		const raw = body('smartlyQ', 'job.completed');
-		const headers = sign('smartlyQ', raw, 'nope', { timestamp: NOW_S });
-		expect(
-			smartlyQVerifySignature(raw, headerOf(headers, 'X-SmartlyQ-Signature'), SECRETS.smartlyQ),
-		).toBe(false);
+		expect(seed(raw, sign('smartlyQ', raw, 'nope', { timestamp: NOW_S }))).toBe(false);
 	});
 });
 
 describe('SmartMaintenance documented steps', () => {
+	const seed = (raw: Buffer, headers: Record<string, string>) =>
+		smtmVerify(raw, headerOf(headers, 'X-SMTM-Signature'), SECRETS.smartMaintenance);
+
 	it.each(eventsOf('smartMaintenance'))('accept sign() output for %s', (event) => {
 		const raw = body('smartMaintenance', event);
 		const headers = sign('smartMaintenance', raw, SECRETS.smartMaintenance);
-		expect(smtmVerify(raw, headerOf(headers, 'X-SMTM-Signature'), SECRETS.smartMaintenance)).toBe(
-			true,
-		);
+		expect(seed(raw, headers)).toBe(true);
 		expect(headerOf(headers, 'X-SMTM-Event')).toBe(event);
-		expect(headerOf(headers, 'X-SMTM-Delivery')).toMatch(
-			/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-		);
+		const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+		expect(headerOf(headers, 'X-SMTM-Delivery')).toMatch(uuid);
 	});
 
 	it('refuse a signature over another body', () => {
-		const raw = body('smartMaintenance', 'task.completed');
-		const headers = sign(
-			'smartMaintenance',
-			body('smartMaintenance', 'task.rejected'),
-			SECRETS.smartMaintenance,
-		);
-		expect(smtmVerify(raw, headerOf(headers, 'X-SMTM-Signature'), SECRETS.smartMaintenance)).toBe(
-			false,
-		);
+		const other = body('smartMaintenance', 'task.rejected');
+		const headers = sign('smartMaintenance', other, SECRETS.smartMaintenance);
+		expect(seed(body('smartMaintenance', 'task.completed'), headers)).toBe(false);
 	});
 });
 
 describe('SmarterMeasure verification key', () => {
-	it.each(['AssessmentCompleted', 'AssessmentStarted'])(
-		'sign() sends the key unchanged for %s',
-		(event) => {
-			const raw = body('smarterMeasure', event);
-			const headers = sign('smarterMeasure', raw, SECRETS.smarterMeasure);
-			expect(
-				smarterMeasureVerify(
-					headerOf(headers, 'X-SmarterMeasure-Verification-Key'),
-					SECRETS.smarterMeasure,
-				),
-			).toBe(true);
-			expect(
-				smarterMeasureVerify(headerOf(headers, 'X-SmarterMeasure-Verification-Key'), 'other'),
-			).toBe(false);
-		},
-	);
+	it.each(eventsOf('smarterMeasure'))('sign() sends the key unchanged for %s', (event) => {
+		const headers = sign('smarterMeasure', body('smarterMeasure', event), SECRETS.smarterMeasure);
+		const sent = headerOf(headers, 'X-SmarterMeasure-Verification-Key');
+		expect(smarterMeasureVerify(sent, SECRETS.smarterMeasure)).toBe(true);
+		expect(smarterMeasureVerify(sent, 'other')).toBe(false);
+	});
 });

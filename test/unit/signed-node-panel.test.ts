@@ -21,18 +21,13 @@ describe('Panel and credential test', () => {
 			outputs: ['main'],
 			credentials: [{ name: 'signedWebhookApi', required: true, testedBy: 'signedWebhookSecret' }],
 		});
-		expect(description.description).toMatch(
-			/HMAC.*Standard Webhooks.*Svix.*GitHub.*Shopify.*Stripe.*Slack/,
-		);
-		expect(description.webhooks).toEqual([
-			expect.objectContaining({ name: 'default', httpMethod: 'POST', path: 'webhook' }),
-		]);
+		const senders = /HMAC.*Standard Webhooks.*Svix.*GitHub.*Shopify.*Stripe.*Slack/;
+		expect(description.description).toMatch(senders);
+		const webhook = { name: 'default', httpMethod: 'POST', path: 'webhook' };
+		expect(description.webhooks).toEqual([expect.objectContaining(webhook)]);
 		expect(Object.keys(node.methods.credentialTest)).toEqual(['signedWebhookSecret']);
-		const ids = freshNode(TYPE);
-		const { context, logs } = hookContext({
-			webhookUrl: 'http://127.0.0.1:5678/webhook/x/webhook',
-			...ids,
-		});
+		const webhookUrl = 'http://127.0.0.1:5678/webhook/x/webhook';
+		const { context, logs } = hookContext({ webhookUrl, ...freshNode(TYPE) });
 		for (const method of ['checkExists', 'create', 'delete'] as const)
 			expect(await node.webhookMethods.default[method].call(context)).toBe(true);
 		expect(logs.every((l) => l.level === 'debug')).toBe(true);
@@ -40,10 +35,8 @@ describe('Panel and credential test', () => {
 
 	it('offers every preset and Custom as Sender, and a try-it command per sender', () => {
 		const sender = description.properties.find((p) => p.name === 'sender')!;
-		expect((sender.options as Array<{ value: string }>).map((o) => o.value)).toEqual([
-			...SIGNED_PRESET_IDS,
-			'custom',
-		]);
+		const senders = (sender.options as Array<{ value: string }>).map((o) => o.value);
+		expect(senders).toEqual([...SIGNED_PRESET_IDS, 'custom']);
 		for (const id of SIGNED_PRESET_IDS) {
 			const tryIt = description.properties.find((p) => p.name === `tryIt_${id}`)!;
 			expect(tryIt.displayName).toContain(`send signed --preset ${id} `);
@@ -52,10 +45,8 @@ describe('Panel and credential test', () => {
 	});
 
 	it('keeps n8n from parsing the body (the hidden options.binaryData parameter)', () => {
-		expect(description.properties.find((p) => p.name === 'options')).toMatchObject({
-			type: 'hidden',
-			default: { binaryData: true },
-		});
+		const rawBody = { type: 'hidden', default: { binaryData: true } };
+		expect(description.properties.find((p) => p.name === 'options')).toMatchObject(rawBody);
 	});
 
 	it('says what is wrong with either secret', async () => {
@@ -64,12 +55,12 @@ describe('Panel and credential test', () => {
 			test.call({} as never, { id: '1', name: 'c', type: 'signedWebhookApi', data });
 		expect(await run({ secret: '' })).toMatchObject({ status: 'Error', message: /empty/ });
 		expect(await run({ secret: ' s ' })).toMatchObject({ status: 'Error', message: /spaces/ });
-		expect(await run({ secret: 's', previousSecret: '"p"' })).toMatchObject({
-			status: 'Error',
-			message: /previous signing secret is wrapped in quotes/,
-		});
+		const message = /previous signing secret is wrapped in quotes/;
+		const inQuotes = { secret: 's', previousSecret: '"p"' };
+		expect(await run(inQuotes)).toMatchObject({ status: 'Error', message });
 		expect(await run({ secret: 's', previousSecret: 'p' })).toMatchObject({ status: 'OK' });
 	});
+
 	it("shows Timestamp Tolerance (n8n's own display rules) only where the scheme signs a timestamp", () => {
 		const options = description.properties.find((p) => p.name === 'settings')!
 			.options as INodeProperties[];
@@ -78,10 +69,10 @@ describe('Panel and credential test', () => {
 		const node = { typeVersion: 1 } as INode;
 		const shown = (root: Record<string, unknown>) =>
 			NodeHelpers.displayParameter({}, tolerance, node, description, root as never);
-		for (const id of SIGNED_PRESET_IDS)
-			expect(shown({ sender: id }), id).toBe(
-				SIGNED_PRESETS[id].settings.scheme.kind !== 'bodyHmac',
-			);
+		for (const id of SIGNED_PRESET_IDS) {
+			const timed = SIGNED_PRESETS[id].settings.scheme.kind !== 'bodyHmac';
+			expect(shown({ sender: id }), id).toBe(timed);
+		}
 		expect(shown({ sender: 'custom', scheme: 'standardWebhooks' })).toBe(true);
 		expect(shown({ sender: 'custom', scheme: 'timestampedHmac' })).toBe(true);
 		expect(shown({ sender: 'custom', scheme: 'bodyHmac' })).toBe(false);

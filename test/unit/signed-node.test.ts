@@ -1,6 +1,6 @@
 // The Signed Webhook Trigger through n8n's IWebhookFunctions and IExecuteFunctions (typed doubles): each Sender
 // preset with deliveries signed by signSigned, the Custom scheme, fail-closed setup, rotation, copies, event filter.
-import type { ICredentialDataDecryptedObject, INodeExecutionData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import {
 	SIGNED_PRESET_IDS,
@@ -12,7 +12,16 @@ import {
 import { SignedWebhookTrigger } from '../../nodes/SignedWebhookTrigger/SignedWebhookTrigger.node';
 import { DELIVERY_FIELD } from '../../nodes/shared/delivery-note';
 import { lowerCaseHeaders, tamper } from './helpers';
-import { executeContext, freshNode, ProcessedStore, webhookContext } from './n8n-doubles';
+import {
+	executeContext,
+	expectIgnored,
+	expectRan,
+	expectRefused,
+	freshNode,
+	ProcessedStore,
+	runTrigger,
+	type LogEntry,
+} from './n8n-doubles';
 
 const TYPE = 'n8n-nodes-smart-webhooks.signedWebhookTrigger';
 /** Standard Webhooks secrets are whsec_<base64>; the others are any string. */
@@ -32,70 +41,33 @@ function signedBy(
 	return { headers, rawBody, payload };
 }
 
-function presetDelivery(
-	id: SignedPresetId,
-	secret = SECRET,
-	timestamp?: number,
-	extra: object = {},
-): Delivery {
-	const preset = SIGNED_PRESETS[id];
-	const payload = { ...preset.sample(preset.exampleEvent), ...extra };
-	return signedBy(preset.settings, payload, secret, {
-		event: preset.exampleEvent,
-		timestamp,
-	});
+/** The preset's sample for its example event (with `extra` fields), signed as the sender signs. */
+function presetDelivery(id: SignedPresetId, secret = SECRET, timestamp?: number, extra = {}) {
+	const { exampleEvent: event, settings } = SIGNED_PRESETS[id];
+	const payload = { ...SIGNED_PRESETS[id].sample(event), ...extra };
+	return signedBy(settings, payload, secret, { event, timestamp });
 }
 
 const store = new ProcessedStore();
 
+interface DeliverOptions {
+	parameters?: Record<string, unknown>;
+	credential?: ICredentialDataDecryptedObject | Error;
+	ids?: ReturnType<typeof freshNode>;
+}
+
 async function deliver(
 	delivery: Pick<Delivery, 'headers' | 'rawBody'>,
-	{
-		parameters = {},
-		credential = { secret: SECRET },
-		ids = freshNode(TYPE),
-	}: {
-		parameters?: Record<string, unknown>;
-		credential?: ICredentialDataDecryptedObject | Error;
-		ids?: ReturnType<typeof freshNode>;
-	} = {},
+	{ parameters = {}, credential = { secret: SECRET }, ids = freshNode(TYPE) }: DeliverOptions = {},
 ) {
-	const { context, response, logs } = webhookContext({
-		request: { headers: delivery.headers, rawBody: delivery.rawBody },
-		...ids,
-		parameters,
-		credentials: { signedWebhookApi: credential },
-	});
-	const trigger = new SignedWebhookTrigger();
-	const out = await trigger.webhook.call(context);
-	let emitted: INodeExecutionData[][] | undefined;
-	if (out.workflowData) {
-		const exec = executeContext({ items: out.workflowData[0], ...ids, parameters, store });
-		emitted = (await trigger.execute.call(exec.context)) as INodeExecutionData[][];
-	}
-	return { out, response, logs, emitted };
-}
-
-function expectRan(result: Awaited<ReturnType<typeof deliver>>, payload: object) {
-	expect(result.response.writes).toBe(0);
-	expect(result.emitted).toEqual([[{ json: payload, pairedItem: { item: 0 } }]]);
-}
-
-function expectRefused(
-	result: Awaited<ReturnType<typeof deliver>>,
-	status: number,
-	reason: RegExp,
-) {
-	expect(result.out).toEqual({ noWebhookResponse: true });
-	expect(result.emitted).toBeUndefined();
-	expect(result.response.statusCode).toBe(status);
-	expect((result.response.body as { error: string }).error).toMatch(reason);
+	const credentials = { signedWebhookApi: credential };
+	const options = { request: delivery, ...ids, parameters, credentials, store };
+	return await runTrigger(new SignedWebhookTrigger(), options);
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
-const TIMED = SIGNED_PRESET_IDS.filter(
-	(id) => SIGNED_PRESETS[id].settings.scheme.kind !== 'bodyHmac',
-);
+const signsTime = (id: SignedPresetId) => SIGNED_PRESETS[id].settings.scheme.kind !== 'bodyHmac';
+const TIMED = SIGNED_PRESET_IDS.filter(signsTime);
 
 describe.each(SIGNED_PRESET_IDS)('Sender %s', (id) => {
 	const parameters = { sender: id };
@@ -107,11 +79,8 @@ describe.each(SIGNED_PRESET_IDS)('Sender %s', (id) => {
 
 	it('refuses the delivery with one byte changed: 401, nothing run', async () => {
 		const d = presetDelivery(id);
-		expectRefused(
-			await deliver({ ...d, rawBody: tamper(d.rawBody) }, { parameters }),
-			401,
-			/does not match/,
-		);
+		const changed = { ...d, rawBody: tamper(d.rawBody) };
+		expectRefused(await deliver(changed, { parameters }), 401, /does not match/);
 	});
 
 	it('accepts a delivery signed with the previous secret while both are set (rotation)', async () => {
@@ -125,18 +94,15 @@ describe.each(SIGNED_PRESET_IDS)('Sender %s', (id) => {
 	it('answers 500 naming the missing secret when the credential has none, and runs nothing', async () => {
 		const result = await deliver(presetDelivery(id), { parameters, credential: { secret: '' } });
 		expectRefused(result, 500, /signing secret is not set/);
-		expect(
-			result.logs.some((l) => l.level === 'error' && /Signed Webhook Trigger/.test(l.message)),
-		).toBe(true);
+		const named = (l: LogEntry) => l.level === 'error' && /Signed Webhook Trigger/.test(l.message);
+		expect(result.logs.some(named)).toBe(true);
 	});
 
 	it('runs a delivery once: its copy is recognised, and a new delivery after it still runs', async () => {
 		const ids = freshNode(TYPE);
 		const d = presetDelivery(id);
 		expectRan(await deliver(d, { parameters, ids }), d.payload);
-		const copy = await deliver(d, { parameters, ids });
-		expect(copy.out.workflowData).toBeUndefined();
-		expect(copy.out.webhookResponse).toEqual({ received: true, ignored: 'duplicate delivery' });
+		expectIgnored(await deliver(d, { parameters, ids }));
 		const marker = presetDelivery(id, SECRET, undefined, { marker: 1 });
 		expectRan(await deliver(marker, { parameters, ids }), marker.payload);
 	});
@@ -145,8 +111,7 @@ describe.each(SIGNED_PRESET_IDS)('Sender %s', (id) => {
 		const d = presetDelivery(id);
 		const named = { ...parameters, eventFilter: 'named' };
 		const other = await deliver(d, { parameters: { ...named, eventNames: 'not.this.one' } });
-		expect(other.out.workflowData).toBeUndefined();
-		expect(other.out.webhookResponse).toMatchObject({ ignored: 'event not selected' });
+		expectIgnored(other, 'event not selected');
 		const event = SIGNED_PRESETS[id].exampleEvent;
 		expectRan(await deliver(d, { parameters: { ...named, eventNames: `x, ${event}` } }), d.payload);
 	});
@@ -159,11 +124,8 @@ describe('Include Delivery Metadata', () => {
 		const { emitted } = await deliver(d, { parameters });
 		const { _delivery, ...rest } = emitted![0][0].json;
 		expect(rest).toEqual(d.payload);
-		expect(_delivery).toMatchObject({
-			provider: 'signedWebhook',
-			event: 'push',
-			verified: 'signature',
-		});
+		const meta = { provider: 'signedWebhook', event: 'push', verified: 'signature' };
+		expect(_delivery).toMatchObject(meta);
 	});
 });
 
@@ -221,53 +183,37 @@ describe('Custom sender', () => {
 		eventName: { from: 'header', name: 'X-Acme-Event' },
 	};
 
+	/** A delivery of `{ meta: { id }, ...extra }` signed with the settings the fields describe. */
+	const acme = (id: string, extra = {}, event?: string) =>
+		signedBy(settings, { meta: { id }, ...extra }, 'acme-secret', { event });
+	const credential = { secret: 'acme-secret' };
+	const deliverAcme = (d: Delivery, parameters: object, ids?: ReturnType<typeof freshNode>) =>
+		deliver(d, { parameters: { ...custom, ...parameters }, credential, ids });
+
 	it('verifies with the scheme the fields describe, reads the event from its header and the copy key from its path', async () => {
-		const d = signedBy(settings, { meta: { id: 'd-1' }, n: 1 }, 'acme-secret', {
-			event: 'order.paid',
-		});
-		const parameters = { ...custom, eventFilter: 'named', eventNames: 'order.paid' };
+		const d = acme('d-1', { n: 1 }, 'order.paid');
+		const named = { eventFilter: 'named', eventNames: 'order.paid' };
 		const ids = freshNode(TYPE);
-		const credential = { secret: 'acme-secret' };
-		expectRan(await deliver(d, { parameters, credential, ids }), d.payload);
+		expectRan(await deliverAcme(d, named, ids), d.payload);
 		// another body with the same meta.id is a copy: the id came from the configured path
-		const again = signedBy(settings, { meta: { id: 'd-1' }, n: 2 }, 'acme-secret', {
-			event: 'order.paid',
-		});
-		expect((await deliver(again, { parameters, credential, ids })).emitted).toBeUndefined();
-		expectRefused(
-			await deliver({ ...d, rawBody: tamper(d.rawBody) }, { parameters, credential }),
-			401,
-			/does not match/,
-		);
+		expectIgnored(await deliverAcme(acme('d-1', { n: 2 }, 'order.paid'), named, ids));
+		const tampered = { ...d, rawBody: tamper(d.rawBody) };
+		expectRefused(await deliverAcme(tampered, named), 401, /does not match/);
 	});
 
 	it('fails closed with 500 naming what is missing when the scheme is incomplete', async () => {
-		const d = signedBy(settings, { meta: { id: 'd-2' } }, 'acme-secret');
-		const incomplete = { ...custom, signatureHeader: '', template: '' };
-		const result = await deliver(d, {
-			parameters: incomplete,
-			credential: { secret: 'acme-secret' },
-		});
+		const result = await deliverAcme(acme('d-2'), { signatureHeader: '', template: '' });
 		expectRefused(result, 500, /not set up: signature header is not set; template is not set/);
 	});
 
 	it('fails closed when Event Names are set but no event name source is', async () => {
-		const d = signedBy(settings, { meta: { id: 'd-3' } }, 'acme-secret');
-		const parameters = { ...custom, eventNameFrom: 'none', eventFilter: 'named', eventNames: 'a' };
-		expectRefused(
-			await deliver(d, { parameters, credential: { secret: 'acme-secret' } }),
-			500,
-			/Event Name From is None/,
-		);
+		const parameters = { eventNameFrom: 'none', eventFilter: 'named', eventNames: 'a' };
+		expectRefused(await deliverAcme(acme('d-3'), parameters), 500, /Event Name From is None/);
 	});
 
 	it('fails closed on an unknown sender rather than guessing', async () => {
-		const d = presetDelivery('github');
-		expectRefused(
-			await deliver(d, { parameters: { sender: 'gitlab' } }),
-			500,
-			/scheme must be one of/,
-		);
+		const result = await deliver(presetDelivery('github'), { parameters: { sender: 'gitlab' } });
+		expectRefused(result, 500, /scheme must be one of/);
 	});
 
 	it('refuses a Standard Webhooks secret that is not whsec_/base64 with 500', async () => {

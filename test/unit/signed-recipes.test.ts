@@ -19,40 +19,26 @@ const URL_SHOWN = 'https://n8n.example.com/webhook/signed';
 /** A whsec_ secret, so it also serves the schemes that use the string as it is. */
 const SECRET = 'whsec_cmVjaXBlLXRlc3Qtc2VjcmV0LTAxMjM0NQ==';
 
-interface Recipe {
-	id: string;
-	settings: SignedWebhookSettings;
-	commands: string[][];
-}
+type Recipe = { id: string; settings: SignedWebhookSettings; commands: string[][] };
 
 /** Shell words: spaces split, quotes group, `$URL` and `$SECRET` expand; enough for the commands in the doc. */
 function words(line: string): string[] {
-	const out: string[] = [];
-	for (const match of line.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)) {
-		const word = match[1] ?? match[2] ?? match[3];
-		out.push(
-			match[1] !== undefined ? word : word.replace('$URL', URL_SHOWN).replace('$SECRET', SECRET),
-		);
-	}
-	return out;
+	return [...line.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map(
+		(m) => m[1] ?? (m[2] ?? m[3]).replace('$URL', URL_SHOWN).replace('$SECRET', SECRET),
+	);
 }
 
 function recipes(): Recipe[] {
-	return DOC.split(/<!-- recipe: (\w+) -->/)
-		.slice(1)
-		.reduce<Recipe[]>((list, part, i, parts) => {
-			if (i % 2 === 1) return list;
-			const section = parts[i + 1];
-			const json = /```json\n([\s\S]*?)```/.exec(section)?.[1];
-			const sh = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
-			const commands = sh
-				.replace(/\\\n/g, ' ')
-				.split('\n')
-				.filter((l) => l.startsWith('smart-webhooks send signed'))
-				.map((l) => words(l).slice(1));
-			list.push({ id: part, settings: JSON.parse(json ?? 'null'), commands });
-			return list;
-		}, []);
+	const parts = DOC.split(/<!-- recipe: (\w+) -->/).slice(1); // id, section, id, section…
+	return parts.flatMap((id, i) => {
+		if (i % 2 === 1) return [];
+		const json = /```json\n([\s\S]*?)```/.exec(parts[i + 1])?.[1];
+		const sh = /```sh\n([\s\S]*?)```/.exec(parts[i + 1])?.[1] ?? '';
+		const lines = sh.replace(/\\\n/g, ' ').split('\n');
+		const sends = lines.filter((l) => l.startsWith('smart-webhooks send signed'));
+		const commands = sends.map((l) => words(l).slice(1));
+		return [{ id, settings: JSON.parse(json ?? 'null'), commands }];
+	});
 }
 
 /** Runs the CLI with a fetch that hands the request to receiveSigned, as a receiver set up like the recipe. */
@@ -65,14 +51,9 @@ async function send(settings: SignedWebhookSettings, args: string[]) {
 		err: (line) => out.push(line),
 		env: {},
 		fetch: (async (_url: URL, init: RequestInit) => {
-			const result = receiveSigned(
-				settings,
-				{
-					headers: init.headers as Record<string, string>,
-					rawBody: Buffer.from(init.body as Uint8Array),
-				},
-				{ secret: SECRET, dedupe },
-			);
+			const headers = init.headers as Record<string, string>;
+			const request = { headers, rawBody: Buffer.from(init.body as Uint8Array) };
+			const result = receiveSigned(settings, request, { secret: SECRET, dedupe });
 			results.push(result);
 			return new Response(JSON.stringify({ error: result.reason }), { status: result.status });
 		}) as typeof fetch,
@@ -100,20 +81,15 @@ describe('docs/signed-webhooks.md recipes', () => {
 			expect(sent.out).toMatch(/accepted: 200/);
 			expect(sent.code).toBe(0);
 			const [result] = sent.results;
-			const event = args[args.indexOf('--event') + 1];
-			expect(result.event).toBe(
-				args.includes('--event')
-					? event
-					: SIGNED_PRESETS[id as keyof typeof SIGNED_PRESETS].exampleEvent,
-			);
+			const preset = SIGNED_PRESETS[id as keyof typeof SIGNED_PRESETS];
+			const named = args.includes('--event') ? args[args.indexOf('--event') + 1] : undefined;
+			expect(result.event).toBe(named ?? preset.exampleEvent);
 			// Every recipe names a delivery id, so a copy is known by it and by the body's hash.
 			expect(result.dedupeKeys).toHaveLength(2);
 			const tampered = await send(settings, [...args, '--tamper']);
 			expect(tampered.code).toBe(1);
-			expect(tampered.results[0]).toMatchObject({
-				status: 401,
-				reason: 'signature does not match',
-			});
+			const refused = { status: 401, reason: 'signature does not match' };
+			expect(tampered.results[0]).toMatchObject(refused);
 		},
 	);
 });

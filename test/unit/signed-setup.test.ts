@@ -21,62 +21,33 @@ function receivedWith(settings: SignedWebhookSettings, secret: string | string[]
 	return receiveSigned(settings, { headers, rawBody: BODY }, { secret, now: NOW_S * 1000 });
 }
 
+/** An HMAC scheme with the X-Sig header and these fields. */
+const hmac = (kind: 'bodyHmac' | 'timestampedHmac', fields: object = {}) =>
+	({ kind, header: 'X-Sig', ...fields }) as SignedSchemeSettings;
+const timed = (template: string, fields: object = {}) =>
+	hmac('timestampedHmac', { template, ...fields });
+
+const ALGORITHMS = /algorithm must be one of sha256, sha512, sha1/;
+const ENCODINGS = /encoding must be hex or base64/;
+const WHOLE_SECONDS = /tolerance must be a whole number/;
 const incomplete: Array<[string, SignedSchemeSettings | undefined, RegExp]> = [
 	['no scheme', undefined, /scheme must be one of standardWebhooks, bodyHmac, timestampedHmac/],
 	['an unknown kind', { kind: 'hmac' as never }, /scheme must be one of/],
 	['no signature header', { kind: 'bodyHmac' }, /signature header is not set/],
 	['a header name with a space', { kind: 'bodyHmac', header: 'X Sig' }, /not a header name/],
-	[
-		'an unknown algorithm',
-		{ kind: 'bodyHmac', header: 'X-Sig', algorithm: 'md5' as never },
-		/algorithm must be one of sha256, sha512, sha1/,
-	],
-	[
-		'an unknown encoding',
-		{ kind: 'bodyHmac', header: 'X-Sig', encoding: 'base32' as never },
-		/encoding must be hex or base64/,
-	],
-	['no template', { kind: 'timestampedHmac', header: 'X-Sig' }, /template is not set/],
-	[
-		'a template without {body}',
-		{ kind: 'timestampedHmac', header: 'X-Sig', template: '{timestamp}.' },
-		/template must contain \{body\}/,
-	],
-	[
-		'a template with a typo',
-		{ kind: 'timestampedHmac', header: 'X-Sig', template: '{ts}.{body}' },
-		/template has \{ts\}/,
-	],
-	[
-		'a template with {body} twice',
-		{ kind: 'timestampedHmac', header: 'X-Sig', template: '{timestamp}{body}{body}' },
-		/more than once/,
-	],
-	[
-		'the same list key twice',
-		{
-			kind: 'timestampedHmac',
-			header: 'X-Sig',
-			template: '{timestamp}.{body}',
-			signatureKey: 't',
-		},
-		/must differ/,
-	],
+	['an unknown algorithm', hmac('bodyHmac', { algorithm: 'md5' }), ALGORITHMS],
+	['an unknown encoding', hmac('bodyHmac', { encoding: 'base32' }), ENCODINGS],
+	['no template', hmac('timestampedHmac'), /template is not set/],
+	['a template without {body}', timed('{timestamp}.'), /template must contain \{body\}/],
+	['a template with a typo', timed('{ts}.{body}'), /template has \{ts\}/],
+	['a template with {body} twice', timed('{timestamp}{body}{body}'), /more than once/],
+	['the same list key twice', timed('{timestamp}.{body}', { signatureKey: 't' }), /must differ/],
 	[
 		'the timestamp in the signature header’s own name',
-		{
-			kind: 'timestampedHmac',
-			header: 'X-Sig',
-			template: '{timestamp}.{body}',
-			timestampHeader: 'x-sig',
-		},
+		timed('{timestamp}.{body}', { timestampHeader: 'x-sig' }),
 		/timestamp header and signature header must differ/,
 	],
-	[
-		'a negative tolerance',
-		{ kind: 'standardWebhooks', toleranceSeconds: -1 },
-		/tolerance must be a whole number/,
-	],
+	['a negative tolerance', { kind: 'standardWebhooks', toleranceSeconds: -1 }, WHOLE_SECONDS],
 ];
 
 describe('incomplete schemes fail closed', () => {
@@ -109,9 +80,8 @@ describe('incomplete schemes fail closed', () => {
 			const result = receivedWith(SIGNED_PRESETS.github.settings, secret as string);
 			expect(result).toMatchObject({ status: 401, reason: 'signing secret is not configured' });
 		}
-		expect(signedSetupProblems(SIGNED_PRESETS.github.settings, ' ')).toEqual([
-			'signing secret is not set',
-		]);
+		const problems = signedSetupProblems(SIGNED_PRESETS.github.settings, ' ');
+		expect(problems).toEqual(['signing secret is not set']);
 	});
 
 	it('a Standard Webhooks secret that is not base64 is a setup problem and refuses deliveries', () => {
@@ -136,12 +106,9 @@ describe('incomplete schemes fail closed', () => {
 	});
 
 	it('warns about SHA-1 and about a tolerance of 0', () => {
-		const sha1: SignedWebhookSettings = {
-			scheme: { kind: 'bodyHmac', header: 'X-Sig', algorithm: 'sha1' },
-		};
-		expect(signedSetupWarnings(sha1)).toEqual([
-			'SHA-1 is weak: use it only if the sender offers nothing stronger',
-		]);
+		const sha1: SignedWebhookSettings = { scheme: hmac('bodyHmac', { algorithm: 'sha1' }) };
+		const weak = 'SHA-1 is weak: use it only if the sender offers nothing stronger';
+		expect(signedSetupWarnings(sha1)).toEqual([weak]);
 		expect(
 			signedSetupWarnings({ scheme: { kind: 'standardWebhooks', toleranceSeconds: 0 } }),
 		).toEqual(['timestamp tolerance is off: only the copy keys stop a replayed delivery']);

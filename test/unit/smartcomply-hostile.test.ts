@@ -4,16 +4,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
 	registerEndpoint,
-	SmartComplyApiError,
 	SmartComplyClient,
 	unregisterEndpoint,
 	type SmartComplyErrorCode,
 } from '../../src/internal';
+import { smartComplyClient } from '../../nodes/SmartComplyTrigger/n8n-transport';
 import {
 	startHostileSmartComply,
 	type HostileExchange,
 	type HostileSmartComply,
 } from '../fake/hostile-smartcomply.mjs';
+import { expectApiError } from './helpers';
+import { streamingContext } from './n8n-doubles';
 
 let api: HostileSmartComply;
 let client: SmartComplyClient;
@@ -22,12 +24,8 @@ const MAX_ANSWER = 256 * 1024;
 
 beforeAll(async () => {
 	api = await startHostileSmartComply();
-	client = new SmartComplyClient({
-		baseUrl: api.url,
-		apiKey: api.apiKey,
-		timeoutMs: 400,
-		maxAnswerBytes: MAX_ANSWER,
-	});
+	const bounds = { timeoutMs: 400, maxAnswerBytes: MAX_ANSWER };
+	client = new SmartComplyClient({ baseUrl: api.url, apiKey: api.apiKey, ...bounds });
 });
 afterAll(async () => api?.close());
 afterEach(() => api.reset());
@@ -39,28 +37,30 @@ function expectNoSecret(text: string) {
 }
 
 async function failure(promise: Promise<unknown>, code: SmartComplyErrorCode) {
-	const error = await promise.then(
-		() => new Error('expected a failure, got success'),
-		(e: unknown) => e,
-	);
-	expect(error).toBeInstanceOf(SmartComplyApiError);
-	expect((error as SmartComplyApiError).code, (error as Error).message).toBe(code);
-	expectNoSecret(`${(error as Error).message}\n${(error as Error).stack}`);
-	return error as SmartComplyApiError;
+	const error = await expectApiError(promise, code);
+	expectNoSecret(`${error.message}\n${error.stack}\n${JSON.stringify(error)}`);
+	return error;
 }
 
-/** Waits (bounded in polls) until the server saw the client hang up: the positive control for "stopped reading". */
-async function hungUp(exchange: () => HostileExchange | undefined): Promise<HostileExchange> {
-	for (let i = 0; i < 200; i++) {
-		const seen = exchange();
-		if (seen && (seen.clientHungUp || seen.done)) return seen;
+const MiB = 1024 * 1024;
+
+/**
+ * Waits (bounded in polls) until the server saw the first exchange end, which must be the client hanging up (the
+ * positive control for "stopped reading") after the server wrote fewer than `bytes`.
+ */
+async function hungUp(bytes: number): Promise<void> {
+	let seen: HostileExchange | undefined;
+	for (let i = 0; i < 200 && !(seen?.clientHungUp || seen?.done); i++) {
 		await new Promise((r) => setTimeout(r, 25));
+		seen = api.exchanges[0];
 	}
-	throw new Error('the server never saw the exchange end');
+	expect(seen?.clientHungUp).toBe(true);
+	expect(seen!.bytesWritten).toBeLessThan(bytes);
 }
 
 const register = () =>
 	registerEndpoint(client, { webhookUrl, events: ['notice.created'], description: 'hostile' });
+const create = () => client.createEndpoint({ url: webhookUrl, events: ['notice.created'] });
 
 describe('redirects: the API key never leaves the Base URL', () => {
 	it.each([301, 302, 303, 307, 308])(
@@ -73,10 +73,7 @@ describe('redirects: the API key never leaves the Base URL', () => {
 			const listed = await failure(client.listEndpoints(), 'redirected');
 			expect(listed.message).toContain(`(${status})`);
 			expect(listed.message).toContain(api.elsewhereOrigin);
-			await failure(
-				client.createEndpoint({ url: webhookUrl, events: ['notice.created'] }),
-				'redirected',
-			);
+			await failure(create(), 'redirected');
 			await failure(client.deleteEndpoint('whe_abc'), 'redirected');
 			await failure(client.getEndpoint('whe_abc'), 'redirected');
 			expect(api.exchanges.map((e) => e.op)).toEqual(['list', 'create', 'delete', 'get']);
@@ -100,9 +97,8 @@ describe('endpoint ids from the API stay inside /webhooks/endpoints/{id}', () =>
 		// The clean-up looked for it by URL and refused to delete by that id: it says so instead of reporting success.
 		expect(error.message).toMatch(/removing the endpoint it may have created failed too/);
 		expect(api.exchanges.filter((e) => e.method === 'DELETE')).toHaveLength(0);
-		expect(api.exchanges.every((e) => /^\/api\/v1\/webhooks\/endpoints\/?$/.test(e.path))).toBe(
-			true,
-		);
+		const paths = new Set(api.exchanges.map((e) => e.path.replace(/\/$/, '')));
+		expect([...paths]).toEqual(['/api/v1/webhooks/endpoints']);
 	});
 
 	it('a listed endpoint at our URL with id ".." stops the registration before anything is created', async () => {
@@ -120,11 +116,8 @@ describe('endpoint ids from the API stay inside /webhooks/endpoints/{id}', () =>
 	});
 
 	it('unregistering a stored id of the wrong shape sends nothing and fails clearly', async () => {
-		await failure(unregisterEndpoint(client, { endpointId: '..' }), 'invalid_endpoint_id');
-		await failure(
-			unregisterEndpoint(client, { endpointId: 'whe_x/../../x' }),
-			'invalid_endpoint_id',
-		);
+		for (const endpointId of ['..', 'whe_x/../../x'])
+			await failure(unregisterEndpoint(client, { endpointId }), 'invalid_endpoint_id');
 		expect(api.exchanges).toHaveLength(0);
 	});
 });
@@ -134,7 +127,7 @@ describe('texts from the API are redacted of the key and of signing secrets', ()
 		api.behave({ list: 'echo', create: 'echo', delete: 'echo' });
 		for (const call of [
 			() => client.listEndpoints(),
-			() => client.createEndpoint({ url: webhookUrl, events: ['notice.created'] }),
+			create,
 			() => client.deleteEndpoint('whe_abc'),
 		]) {
 			const error = await failure(call(), 'rejected');
@@ -155,28 +148,22 @@ describe('answers are bounded in time and size', () => {
 		api.behave({ list: 'trickle' }, { trickleMs: 20, maxBytes: 100_000 });
 		const error = await failure(client.listEndpoints(), 'timeout');
 		expect(error.message).toContain('0.4 s');
-		const exchange = await hungUp(() => api.exchanges[0]);
-		expect(exchange.clientHungUp).toBe(true);
 		// 100 000 bytes at 20 ms would take over half an hour: the client stopped after a few dozen.
-		expect(exchange.bytesWritten).toBeLessThan(5_000);
+		await hungUp(5_000);
 	});
 
 	it('an endless answer fails as too large once over the cap; the server managed only a bounded amount', async () => {
-		api.behave({ list: 'endless' }, { maxBytes: 256 * 1024 * 1024 });
+		api.behave({ list: 'endless' }, { maxBytes: 256 * MiB });
 		const error = await failure(client.listEndpoints(), 'too_large');
 		expect(error.message).toMatch(/larger than 0\.25 MiB/);
-		const exchange = await hungUp(() => api.exchanges[0]);
-		expect(exchange.clientHungUp).toBe(true);
 		// Cap + what the loopback socket buffers hold; far from the 256 MiB offered.
-		expect(exchange.bytesWritten).toBeLessThan(32 * 1024 * 1024);
+		await hungUp(32 * MiB);
 	});
 
 	it('a declared Content-Length of 5 GB is refused before the body is read', async () => {
-		api.behave({ list: 'endless' }, { declareLength: true, maxBytes: 256 * 1024 * 1024 });
+		api.behave({ list: 'endless' }, { declareLength: true, maxBytes: 256 * MiB });
 		await failure(client.listEndpoints(), 'too_large');
-		const exchange = await hungUp(() => api.exchanges[0]);
-		expect(exchange.clientHungUp).toBe(true);
-		expect(exchange.bytesWritten).toBeLessThan(32 * 1024 * 1024);
+		await hungUp(32 * MiB);
 	});
 });
 
@@ -184,9 +171,8 @@ describe('partial create answers leave nothing registered', () => {
 	it('a create answer without signing_secret: the endpoint it made is deleted, creation is not retried', async () => {
 		api.behave({ create: 'noSecret' });
 		const error = await failure(register(), 'invalid_response');
-		expect(error.message).toMatch(
-			/no signing_secret; the endpoint it may have created was removed again/,
-		);
+		const removed = /no signing_secret; the endpoint it may have created was removed again/;
+		expect(error.message).toMatch(removed);
 		expect(api.endpoints.size).toBe(0);
 		expect(api.exchanges.filter((e) => e.op === 'create')).toHaveLength(1);
 		expect(api.exchanges.filter((e) => e.op === 'delete')).toHaveLength(1);
@@ -199,5 +185,49 @@ describe('partial create answers leave nothing registered', () => {
 		const state = await register();
 		expect([...api.endpoints.keys()]).toEqual([state.endpointId]);
 		expectNoSecret(JSON.stringify({ ...state, signingSecret: undefined }));
+	});
+});
+
+describe("the n8n transport, with n8n's helper in stream mode (as n8n 1.x and 2.x run it)", () => {
+	const n8nClient = async (baseUrl = api.url) => {
+		const { context, seen } = streamingContext(api.apiKey, baseUrl);
+		return { seen, client: await smartComplyClient(context) };
+	};
+
+	it("sets the options that bound n8n's helper, and registers through it", async () => {
+		const { seen, client } = await n8nClient();
+		const created = await client.createEndpoint({ url: webhookUrl, events: ['notice.created'] });
+		expect(api.endpoints.get(created.id)?.signing_secret).toBe(created.signing_secret);
+		expect(seen[0]).toMatchObject({
+			disableFollowRedirect: true,
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		});
+		expect(seen[0].abortSignal).toBeInstanceOf(AbortSignal);
+		// n8n adds the key: the client does not put it in the options
+		expect(JSON.stringify(seen[0].headers)).not.toContain(api.apiKey);
+	});
+
+	it('a redirect is refused and the other origin sees nothing; an echoed key is masked', async () => {
+		const { client } = await n8nClient();
+		api.behave({ list: 'redirect', delete: 'echo' });
+		await failure(client.listEndpoints(), 'redirected');
+		const echoed = await failure(client.deleteEndpoint('whe_abc'), 'rejected');
+		expect(echoed.message).toContain('(Authorization: Bearer …)');
+		expect(api.elsewhereRequests).toHaveLength(0);
+	});
+
+	it('an endless answer stops past the 2 MiB cap, the server sees the hang-up, bytes bounded', async () => {
+		api.behave({ list: 'endless' }, { maxBytes: 256 * MiB });
+		await failure((await n8nClient()).client.listEndpoints(), 'too_large');
+		await hungUp(32 * MiB);
+	});
+
+	it('a refused connection is "network" with the system code, and n8n\'s error (which holds the request) is not kept', async () => {
+		const { client } = await n8nClient('http://127.0.0.1:9/api/v1');
+		const error = await failure(client.listEndpoints(), 'network');
+		expect((error.cause as Error).message).toMatch(/could not connect \(ECONNREFUSED\)/);
+		expect((error.cause as Error).cause).toBeUndefined();
 	});
 });
