@@ -320,20 +320,20 @@ describe('failureOf (how the node tells a timeout from an unreachable API, on bo
 	const refusedCause = error('The service refused the connection', { cause: refused });
 
 	it.each([
-		['an axios timeout', axiosTimeout, true],
+		['an axios timeout', true, axiosTimeout],
 		// n8n 1.x: NodeApiError with its own wording, the HTTP library's error kept as cause
-		['a timeout as the cause', error(aborted, { cause: axiosTimeout }), true],
+		['a timeout as the cause', true, error(aborted, { cause: axiosTimeout })],
 		// n8n 1.123 as observed: `cause` present but undefined, the original kept as errorResponse
-		['a timeout as errorResponse', nodeApi, true],
-		['a timeout in messages', inMessages, true],
-		['a TimeoutError', error('x', { name: 'TimeoutError' }), true],
-		['n8n 2.x wording', new Error('The connection timed out, consider retrying'), true],
-		['a refused connection', refused, false],
-		['a refusal as the cause', refusedCause, false],
-		['undefined', undefined, false],
-		['a string', 'timeout', false],
-		['a cycle in the chain', cycle, false],
-	])('%s: timed out is %s', (_label, value, timedOut) => {
+		['a timeout as errorResponse', true, nodeApi],
+		['a timeout in messages', true, inMessages],
+		['a TimeoutError', true, error('x', { name: 'TimeoutError' })],
+		['n8n 2.x wording', true, new Error('The connection timed out, consider retrying')],
+		['a refused connection', false, refused],
+		['a refusal as the cause', false, refusedCause],
+		['undefined', false, undefined],
+		['a string', false, 'timeout'],
+		['a cycle in the chain', false, cycle],
+	])('%s: timed out is %s', (_label, timedOut, value) => {
 		expect(failureOf(value).timedOut).toBe(timedOut);
 	});
 
