@@ -1,19 +1,15 @@
 // Drives the real n8n 2.x editor as a user would: owner setup through the form (this file runs first, see
-// vitest.config.ts; it logs in when the owner exists), a new workflow per trigger, the nodes panel search, the node panel (events, Webhook URLs, setup steps,
-// notices) and the credential dialog.
-// Screenshots go to docs/screenshots/<provider>-panel.png and <provider>-credential.png.
-//
-// n8n: the one the suite's global setup (global-setup.ts) started (line 2, fresh temp data dir, this package's
-// packed tarball installed in its .n8n/nodes as users install it), so it needs `npm run build` first (npm test does
-// that, and packs once for every suite). Browser: Debian's chromium (/usr/bin/chromium, or CHROMIUM_PATH), driven
-// by playwright-core (browser.ts). Every wait is bounded (<= 30 s).
-//   npx vitest run --config test/browser/vitest.config.ts
+// vitest.config.ts), then per trigger a new workflow, the nodes panel search, the node panel (events, Webhook URLs,
+// setup steps, notices) and the credential dialog. Screenshots: docs/screenshots/<provider>-panel.png and
+// <provider>-credential.png. Every wait is bounded (<= 30 s).
 import { type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import {
+	budget,
 	escapeRe,
 	keepFailure,
 	launchBrowser,
+	line,
 	sees,
 	SHORT,
 	shot as shotOf,
@@ -22,15 +18,8 @@ import {
 	type Browser,
 } from './browser';
 
-// the whole file stays under 3 minutes: no test starts after BUDGET_MS (each test is capped at 45 s by the config)
-const BUDGET_MS = 150_000;
-let suiteStart = 0;
-function withinBudget() {
-	if (Date.now() - suiteStart > BUDGET_MS)
-		throw new Error(`browser suite over its ${BUDGET_MS / 1000} s budget; not starting more`);
-}
-// This suite is for the 2.x editor only (1.x's editor differs); under `N8N_LINE=1` it is skipped.
-const line = process.env.N8N_LINE || '2';
+// the whole file stays under 3 minutes: no test starts after 150 s (each is capped at 45 s by the config)
+const withinBudget = budget('browser suite', 150_000);
 
 interface Provider {
 	/** screenshot file prefix */
@@ -209,11 +198,12 @@ const shot = (name: string) => shotOf(page, name);
 
 describe.skipIf(line !== '2')('n8n 2.x editor: every trigger as a user sees it', () => {
 	beforeAll(async () => {
-		suiteStart = Date.now();
+		const t0 = Date.now();
+		withinBudget();
 		n8nUrl = inject('n8nUrl');
 		browser = await launchBrowser();
 		page = browser.page;
-		timings.browserStart = Date.now() - suiteStart;
+		timings.browserStart = Date.now() - t0;
 	});
 
 	afterAll(async () => {
