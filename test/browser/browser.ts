@@ -196,3 +196,28 @@ export function sendWithCli(
 		);
 	});
 }
+
+/**
+ * In the nodes panel: types `search`, clicks the item named exactly `name`, then the trigger action `action` (n8n turns
+ * a trigger's Events options into actions such as "On project completed") when given.
+ */
+export async function pickFromNodesPanel(
+	page: Page,
+	search: string,
+	name: string,
+	action?: string,
+) {
+	const bar = page.locator('[data-test-id="node-creator-search-bar"]');
+	await bar.waitFor({ timeout: SHORT });
+	await bar.fill(search);
+	const items = page.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]');
+	const named = page.locator('[data-test-id="node-creator-item-name"]', {
+		hasText: new RegExp(`^\\s*${escapeRe(name)}\\s*$`),
+	});
+	await items.filter({ has: named }).first().click({ timeout: SHORT });
+	if (action) await items.filter({ hasText: action }).first().click({ timeout: SHORT });
+}
+
+/** The visible dropdown option with `text` (an open select's). */
+export const dropdownOption = (page: Page, text: string) =>
+	page.locator('.el-select-dropdown__item:visible').filter({ hasText: text }).first();

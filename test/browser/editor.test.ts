@@ -6,10 +6,12 @@ import { type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import {
 	budget,
+	dropdownOption,
 	escapeRe,
 	keepFailure,
 	launchBrowser,
 	line,
+	pickFromNodesPanel,
 	sees,
 	SHORT,
 	shot as shotOf,
@@ -227,27 +229,9 @@ describe.skipIf(line !== '2')('n8n 2.x editor: every trigger as a user sees it',
 			await page.goto(`${n8nUrl}/workflow/new`);
 			await page.locator('[data-test-id="canvas-add-button"]').click({ timeout: WAIT });
 
-			// the nodes panel: search by name and pick the trigger
-			const search = page.locator('[data-test-id="node-creator-search-bar"]');
-			await search.waitFor({ timeout: SHORT });
-			await search.fill(p.search);
-			const item = page
-				.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]')
-				.filter({
-					has: page.locator('[data-test-id="node-creator-item-name"]', {
-						hasText: new RegExp(`^\\s*${escapeRe(p.listName)}\\s*$`),
-					}),
-				});
-			await item.first().waitFor({ timeout: SHORT });
-			await item.first().click();
-			if (p.action) {
-				// n8n turns the Events options into trigger actions ("On project completed", ...)
-				const action = page.locator(
-					'[data-test-id="node-creator"] [data-test-id="item-iterator-item"]',
-					{ hasText: p.action },
-				);
-				await action.first().click({ timeout: SHORT });
-			} else {
+			// the nodes panel: search by name and pick the trigger (and its action)
+			await pickFromNodesPanel(page, p.search, p.listName, p.action);
+			if (!p.action) {
 				// n8n 2.41 opens a community package's node (one installed in ~/.n8n/nodes) on its "Node details" view; one
 				// without actions is added from there
 				await sees(page.locator('[data-test-id="node-creator"]'), 'Node details');
@@ -304,26 +288,17 @@ describe.skipIf(line !== '2')('n8n 2.x editor: every trigger as a user sees it',
 			if (p.file === 'smartcomply') {
 				// both registration options, and the manual steps once the dashboard option is chosen
 				await params.locator('[data-test-id="parameter-input-registration"]').click();
-				const reg = page.locator('.el-select-dropdown__item:visible');
-				await reg
-					.filter({ hasText: 'Automatic (SmartComply API)' })
-					.first()
-					.waitFor({ timeout: SHORT });
-				await reg
-					.filter({ hasText: 'Endpoint Made in the SmartComply Dashboard' })
-					.first()
-					.click({ timeout: SHORT });
+				await dropdownOption(page, 'Automatic (SmartComply API)').waitFor({ timeout: SHORT });
+				await dropdownOption(page, 'Endpoint Made in the SmartComply Dashboard').click({
+					timeout: SHORT,
+				});
 				await sees(params, 'Register the endpoint in SmartComply');
 				await sees(params, 'Settings → Webhooks → Add endpoint');
 				await sees(params, 'signing secret (whsec_');
 				await shot(`${p.file}-panel-manual`);
 				// back to the default
 				await params.locator('[data-test-id="parameter-input-registration"]').click();
-				await page
-					.locator('.el-select-dropdown__item:visible')
-					.filter({ hasText: 'Automatic (SmartComply API)' })
-					.first()
-					.click({ timeout: SHORT });
+				await dropdownOption(page, 'Automatic (SmartComply API)').click({ timeout: SHORT });
 				await sees(params, 'Nothing to copy by hand');
 			}
 
@@ -331,11 +306,9 @@ describe.skipIf(line !== '2')('n8n 2.x editor: every trigger as a user sees it',
 				await shot(`${p.file}-panel`);
 				// the URL to e-mail changes when the key goes in the query string
 				await params.locator('[data-test-id="parameter-input-keyLocation"]').click();
-				await page
-					.locator('.el-select-dropdown__item:visible')
-					.filter({ hasText: 'URL Query Parameter (VerificationKey)' })
-					.first()
-					.click({ timeout: SHORT });
+				await dropdownOption(page, 'URL Query Parameter (VerificationKey)').click({
+					timeout: SHORT,
+				});
 				await sees(params, 'VerificationKey={VerificationKey}');
 				await sees(params, 'replaces {VerificationKey} with your key on every call');
 				await params

@@ -18,6 +18,7 @@ import {
 	launchBrowser,
 	line,
 	ownerRest,
+	pickFromNodesPanel,
 	sees,
 	sendWithCli,
 	SHORT,
@@ -140,22 +141,8 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 
 			await page.goto(`${n8nUrl}/workflow/new`);
 			await page.locator('[data-test-id="canvas-add-button"]').click({ timeout: WAIT });
-			const search = page.locator('[data-test-id="node-creator-search-bar"]');
-			await search.waitFor({ timeout: SHORT });
-			await search.fill('SMP');
-			const creator = page.locator('[data-test-id="node-creator"]');
-			await creator
-				.locator('[data-test-id="item-iterator-item"]')
-				.filter({
-					has: page.locator('[data-test-id="node-creator-item-name"]', { hasText: /^\s*SMP\s*$/ }),
-				})
-				.first()
-				.click({ timeout: SHORT });
-			// n8n turns the Events options into trigger actions; this one preselects project.completed
-			await creator
-				.locator('[data-test-id="item-iterator-item"]', { hasText: 'On project completed' })
-				.first()
-				.click({ timeout: SHORT });
+			// the trigger action preselects project.completed
+			await pickFromNodesPanel(page, 'SMP', 'SMP', 'On project completed');
 			await ndv().waitFor({ timeout: WAIT });
 			await sees(ndv(), TRIGGER);
 			const params = ndv().locator('[data-test-id="node-parameters"]');
@@ -192,18 +179,7 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 				`[data-test-id="canvas-node-output-handle"][data-node-name="${TRIGGER}"] [data-test-id="canvas-handle-plus"]`,
 			)
 			.click({ timeout: SHORT });
-		const search = page.locator('[data-test-id="node-creator-search-bar"]');
-		await search.waitFor({ timeout: SHORT });
-		await search.fill('Edit Fields');
-		await page
-			.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]')
-			.filter({
-				has: page.locator('[data-test-id="node-creator-item-name"]', {
-					hasText: /^\s*Edit Fields \(Set\)\s*$/,
-				}),
-			})
-			.first()
-			.click({ timeout: SHORT });
+		await pickFromNodesPanel(page, 'Edit Fields', 'Edit Fields (Set)');
 		await ndv().waitFor({ timeout: WAIT });
 		await sees(ndv().locator('[data-test-id="node-title-container"]'), NEXT);
 		await closeNdv();
