@@ -101,8 +101,43 @@ function delivery(provider: ProviderId, secret: string, overrides: Record<string
 	return { payload, body, headers };
 }
 
+/** n distinct SMP deliveries, ids evt_<tag>_<run>_<i>. */
+const smpDeliveries = (secret: string, n: number, tag: string) =>
+	Array.from({ length: n }, (_, i) =>
+		delivery('smp', secret, { id: `evt_${tag}_${run}_${String(i).padStart(4, '0')}` }),
+	);
+
 function record(wf: Workflow, label: string, ran: number, total: () => number) {
 	ledger.push({ wf, label, ran, total });
+}
+
+/**
+ * For each group, each delivery's copies sent at the same moment, one to each of `procs` (one delivery at a time, the
+ * groups interleaved); every answer 200, and once the executions finished, every delivery ran (nothing lost). How many
+ * ran more than once (two workers take the jobs) is reported, not judged.
+ */
+async function copiesTogether(
+	groups: Array<{ wf: Workflow; sent: ReturnType<typeof delivery>[]; procs: readonly Proc[] }>,
+) {
+	const answers = groups.map((): Delivery[] => []);
+	for (let i = 0; i < groups[0].sent.length; i++)
+		for (const [g, { wf, sent, procs }] of groups.entries()) {
+			const { body, headers } = sent[i];
+			answers[g].push(
+				...(await Promise.all(procs.map((p) => post(wf.urlOn(url(p)), body, headers)))),
+			);
+		}
+	const results = [];
+	for (const [g, { wf, sent }] of groups.entries()) {
+		expect(answers[g].every((a) => a.status === 200)).toBe(true);
+		const started = answers[g].filter(accepted).length;
+		const all = await details(client, await settle(client, wf.id, started, stallMs));
+		const ran = all.filter((e) => e.ran);
+		const ids = ran.map((e) => e.afterItems[0]?.id as string);
+		expect(new Set(ids)).toEqual(new Set(sent.map((d) => d.payload.id)));
+		results.push({ started, all, ran, twice: ids.length - new Set(ids).size });
+	}
+	return results;
 }
 
 beforeAll(async () => {
@@ -153,9 +188,7 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 2 workers', () => {
 	it('case 0: two workers, N distinct SMP deliveries 16 in flight alternating webhook1/webhook2, then every one retried once all finished → each ran once, none lost, every answer 200', async () => {
 		const N = Number(process.env.QUEUE_DISTINCT_N ?? 200);
 		const { wf, secret } = await providerWorkflow('smp', 'case 0 distinct deliveries, two workers');
-		const deliveries = Array.from({ length: N }, (_, i) =>
-			delivery('smp', secret, { id: `evt_q0_${run}_${String(i).padStart(4, '0')}` }),
-		);
+		const deliveries = smpDeliveries(secret, N, 'q0');
 		const hook = (i: number) => url(i % 2 ? 'webhook2' : 'webhook1');
 		const firsts = await pool(
 			deliveries.map((d, i) => async () => await post(wf.urlOn(hook(i)), d.body, d.headers)),
@@ -193,9 +226,7 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 2 workers', () => {
 	it('case 1: N SMP deliveries × 3 copies spread over webhook1, webhook2 and main, ≥ 1 s apart → the node after the trigger ran exactly N times, payloads 1:1', async () => {
 		const N = Number(process.env.QUEUE_N ?? 60);
 		const { wf, secret } = await providerWorkflow('smp', 'case 1 spread copies');
-		const deliveries = Array.from({ length: N }, (_, i) =>
-			delivery('smp', secret, { id: `evt_q1_${run}_${String(i).padStart(4, '0')}` }),
-		);
+		const deliveries = smpDeliveries(secret, N, 'q1');
 		const answeredAt: number[][] = deliveries.map(() => []);
 		// wave k sends copy k of every delivery; copy k of delivery i goes to PROCS[(i + k) % 3], so every delivery
 		// reaches all three processes; a copy waits until ≥ 1 s after the previous copy of the same delivery was answered
@@ -261,76 +292,29 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 2 workers', () => {
 			'smp',
 			'case 1b same-moment copies, three processes',
 		);
-		const one = Array.from({ length: M }, (_, i) =>
-			delivery('smp', secret, { id: `evt_q1b_${run}_${i}` }),
-		);
-		const spread = Array.from({ length: M }, (_, i) =>
-			delivery('smp', secretSpread, { id: `evt_q1c_${run}_${i}` }),
-		);
-		// one delivery at a time, its three copies in flight together
-		const oneAnswers: Delivery[] = [];
-		const spreadAnswers: Delivery[] = [];
-		for (let i = 0; i < M; i++) {
-			oneAnswers.push(
-				...(await Promise.all(
-					[0, 1, 2].map(() => post(wf.urlOn(url('webhook2')), one[i].body, one[i].headers)),
-				)),
-			);
-			spreadAnswers.push(
-				...(await Promise.all(
-					PROCS.map((proc) => post(wfSpread.urlOn(url(proc)), spread[i].body, spread[i].headers)),
-				)),
-			);
-		}
-		expect(oneAnswers.every((a) => a.status === 200)).toBe(true);
-		expect(spreadAnswers.every((a) => a.status === 200)).toBe(true);
-		const oneStarted = oneAnswers.filter(accepted).length;
-		const spreadStarted = spreadAnswers.filter(accepted).length;
-		const oneAll = await details(client, await settle(client, wf.id, oneStarted, stallMs));
-		const spreadAll = await details(
-			client,
-			await settle(client, wfSpread.id, spreadStarted, stallMs),
-		);
-		const oneRan = oneAll.filter((e) => e.ran);
-		const spreadRan = spreadAll.filter((e) => e.ran);
+		// two workers take the jobs of one webhook processor: same-moment copies can reach both (reported in
+		// docs/duplicates-and-queue-mode.md)
+		const [one, spread] = await copiesTogether([
+			{ wf, sent: smpDeliveries(secret, M, 'q1b'), procs: ['webhook2', 'webhook2', 'webhook2'] },
+			{ wf: wfSpread, sent: smpDeliveries(secretSpread, M, 'q1c'), procs: PROCS },
+		]);
 		say(
-			`case 1b: ${M} deliveries × 3 copies together on webhook2: ${oneAll.length} executions, ran ${oneRan.length}; ` +
-				`× 3 copies together on webhook1, webhook2, main: ${spreadAll.length} executions, ran ${spreadRan.length}`,
+			`case 1b: ${M} deliveries × 3 copies together on webhook2: ${one.all.length} executions, ran ${one.ran.length}; ` +
+				`× 3 copies together on webhook1, webhook2, main: ${spread.all.length} executions, ran ${spread.ran.length}`,
 		);
-		// two workers take the jobs of one webhook processor: same-moment copies can reach both (reported in docs/duplicates-and-queue-mode.md)
-		expect(new Set(oneRan.map((e) => e.afterItems[0]?.id))).toEqual(
-			new Set(one.map((d) => d.payload.id)),
-		);
-		expect(new Set(spreadRan.map((e) => e.afterItems[0]?.id))).toEqual(
-			new Set(spread.map((d) => d.payload.id)),
-		);
-		record(wf, 'case 1b one process', oneRan.length, () => oneStarted);
-		record(wfSpread, 'case 1b three processes', spreadRan.length, () => spreadStarted);
+		record(wf, 'case 1b one process', one.ran.length, () => one.started);
+		record(wfSpread, 'case 1b three processes', spread.ran.length, () => spread.started);
 	});
 
 	it('case 1c: two workers, copies at the same moment on three processes → every delivery ran; how many ran twice is reported', async () => {
 		const M = Number(process.env.QUEUE_RACE_M ?? 20);
 		const { wf, secret } = await providerWorkflow('smp', 'case 1c two workers, same-moment copies');
-		const sent = Array.from({ length: M }, (_, i) =>
-			delivery('smp', secret, { id: `evt_q1d_${run}_${i}` }),
-		);
-		const answers: Delivery[] = [];
-		for (const d of sent)
-			answers.push(
-				...(await Promise.all(PROCS.map((proc) => post(wf.urlOn(url(proc)), d.body, d.headers)))),
-			);
-		expect(answers.every((a) => a.status === 200)).toBe(true);
-		const started = answers.filter(accepted).length;
-		const all = await details(client, await settle(client, wf.id, started, stallMs));
-		const ran = all.filter((e) => e.ran);
-		const ids = ran.map((e) => e.afterItems[0]?.id as string);
-		const twice = ids.length - new Set(ids).size;
+		// the doubles are the documented two-worker window
+		const [r] = await copiesTogether([{ wf, sent: smpDeliveries(secret, M, 'q1d'), procs: PROCS }]);
 		say(
-			`case 1c: ${M} deliveries × 3 copies together on webhook1, webhook2, main, two workers: ${all.length} executions, ran ${ran.length} (${twice} deliveries ran more than once)`,
+			`case 1c: ${M} deliveries × 3 copies together on webhook1, webhook2, main, two workers: ${r.all.length} executions, ran ${r.ran.length} (${r.twice} deliveries ran more than once)`,
 		);
-		// nothing lost: every delivery ran at least once; the doubles are the documented two-worker window
-		expect(new Set(ids)).toEqual(new Set(sent.map((d) => d.payload.id)));
-		record(wf, 'case 1c two workers', ran.length, () => started);
+		record(wf, 'case 1c two workers', r.ran.length, () => r.started);
 	});
 
 	it('case 2: SMP, SmartMaintenance, SmarterMeasure, SmartlyQ: a delivery twice, webhook processor 1 restarted, twice again → ran once each', async () => {
