@@ -11,13 +11,8 @@ import {
 	type INodeParameters,
 } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { PROVIDERS, SIGNED_NODE, nodeName } from '../providers';
+import { PKG as pkg, PROVIDERS, ROOT, SIGNED_NODE, nodeName } from '../providers';
 
-const ROOT = path.resolve(__dirname, '../..');
-const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-	name: string;
-	n8n: { nodes: string[]; credentials: string[] };
-};
 /** Each node's documentation page under docs/: the provider's page, or the signed webhooks page. */
 const PAGES: Record<string, string> = {
 	...Object.fromEntries(PROVIDERS.map((p) => [nodeName(p), `providers/${p.slug}.md`])),

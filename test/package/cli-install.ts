@@ -9,8 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { KeyStore } from '../../src';
 import { memoryKeyStore } from '../key-store';
+import { ROOT } from '../providers';
 
-export const ROOT = path.resolve(__dirname, '../..');
 export const CLI_PACKAGE = path.join(ROOT, 'cli');
 
 export interface InstalledCli {

@@ -18,7 +18,8 @@ import {
 	SMARTERMEASURE_KEY_QUERY,
 	type ProviderId,
 } from '../../src';
-import { CLI_PACKAGE, cliAndReceiver, ROOT } from './cli-install';
+import { PKG, ROOT } from '../providers';
+import { CLI_PACKAGE, cliAndReceiver } from './cli-install';
 
 const SECRET = 'whsec_cli-test-secret-0123456789';
 
@@ -294,9 +295,6 @@ describe('smart-webhooks sample', () => {
 });
 
 describe('the smart-webhooks-cli package (cli/)', () => {
-	const rootPkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-		version: string;
-	};
 	const cliPkg = JSON.parse(readFileSync(path.join(CLI_PACKAGE, 'package.json'), 'utf8')) as {
 		version: string;
 		bin: Record<string, string>;
@@ -315,7 +313,7 @@ describe('the smart-webhooks-cli package (cli/)', () => {
 	});
 
 	it('is released beside the n8n package: same version, same licence text', () => {
-		expect(cliPkg.version).toBe(rootPkg.version);
+		expect(cliPkg.version).toBe(PKG.version);
 		expect(readFileSync(path.join(CLI_PACKAGE, 'LICENSE'), 'utf8')).toBe(
 			readFileSync(path.join(ROOT, 'LICENSE'), 'utf8'),
 		);
