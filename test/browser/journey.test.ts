@@ -58,8 +58,12 @@ const shot = (name: string) => shotOf(page, name);
 const ndv = () => page.locator('[data-test-id="ndv"]');
 const outputPanel = () => ndv().locator('[data-test-id="output-panel"]');
 
-function step(t0: number, name: string) {
-	timings[name] = Date.now() - t0;
+/** A step: within the file's budget, the page kept if it fails (as `label`); done() records its time as `name`. */
+function begin(label: string, name: string) {
+	withinBudget();
+	const t0 = Date.now();
+	onTestFailed(() => keepFailure(page, label));
+	return () => (timings[name] = Date.now() - t0);
 }
 
 function need<T>(value: T | undefined, what: string): T {
@@ -131,9 +135,7 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 		'signs in, opens a new workflow, adds the SMP trigger from the nodes panel and creates its credential',
 		{ timeout: STEP_TIMEOUT },
 		async () => {
-			withinBudget();
-			const t0 = Date.now();
-			onTestFailed(() => keepFailure(page, 'journey-add-trigger'));
+			const done = begin('journey-add-trigger', 'addTrigger');
 			// the owner (set up through the form when this file runs first, else logged in); the REST client checks
 			// what n8n stored with its own session
 			await signIn(page, n8nUrl);
@@ -166,14 +168,12 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 				.toBe('SMP Webhook account');
 
 			await closeNdv();
-			step(t0, 'addTrigger');
+			done();
 		},
 	);
 
 	it('adds Edit Fields (Set) after the trigger from its + handle', async () => {
-		withinBudget();
-		const t0 = Date.now();
-		onTestFailed(() => keepFailure(page, 'journey-add-set'));
+		const done = begin('journey-add-set', 'addSet');
 		await page
 			.locator(
 				`[data-test-id="canvas-node-output-handle"][data-node-name="${TRIGGER}"] [data-test-id="canvas-handle-plus"]`,
@@ -192,16 +192,14 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 			timeout: WAIT,
 		});
 		state.workflowId = new URL(page.url()).pathname.split('/')[2];
-		step(t0, 'addSet');
+		done();
 	});
 
 	it(
 		'Execute step listens; a delivery sent with the sender to the Test URL shows as the item in the output panel',
 		{ timeout: STEP_TIMEOUT },
 		async () => {
-			withinBudget();
-			const t0 = Date.now();
-			onTestFailed(() => keepFailure(page, 'journey-listen'));
+			const done = begin('journey-listen', 'listenAndItem');
 			await openNode(TRIGGER);
 			const params = ndv().locator('[data-test-id="node-parameters"]');
 			// the documented order: Execute step first ...
@@ -230,7 +228,7 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 			await sees(out, PROJECT_NAME);
 			await sees(out, '"project.completed"');
 			await shot('journey-2-item');
-			step(t0, 'listenAndItem');
+			done();
 		},
 	);
 
@@ -238,9 +236,7 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 		'maps the project name in Edit Fields by dragging it from the input; preview and output show the value',
 		{ timeout: STEP_TIMEOUT },
 		async () => {
-			withinBudget();
-			const t0 = Date.now();
-			onTestFailed(() => keepFailure(page, 'journey-map'));
+			const done = begin('journey-map', 'map');
 			await openNode(NEXT);
 			const input = ndv().locator('[data-test-id="ndv-input-panel"]');
 			// the trigger's item is the input (schema view): drag data.name onto "Drag input fields here"
@@ -290,7 +286,7 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 			await sees(out, '"projectName"');
 			await sees(out, PROJECT_NAME);
 			await shot('journey-3-mapped');
-			step(t0, 'map');
+			done();
 		},
 	);
 
@@ -298,9 +294,7 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 		'saves and publishes; one delivery to the Production URL runs the workflow exactly once with that payload',
 		{ timeout: STEP_TIMEOUT },
 		async () => {
-			withinBudget();
-			const t0 = Date.now();
-			onTestFailed(() => keepFailure(page, 'journey-publish'));
+			const done = begin('journey-publish', 'publishAndProduction');
 			const workflowId = need(state.workflowId, 'the workflow id');
 			await closeNdv();
 			await page.keyboard.press('Control+s');
@@ -411,7 +405,7 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 				})
 				.toBe(2);
 			await shot('journey-4-execution');
-			step(t0, 'publishAndProduction');
+			done();
 		},
 	);
 
@@ -419,9 +413,7 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 		"while listening, a delivery with the wrong secret shows in the editor as the trigger's error; nothing else runs",
 		{ timeout: STEP_TIMEOUT },
 		async () => {
-			withinBudget();
-			const t0 = Date.now();
-			onTestFailed(() => keepFailure(page, 'journey-refused'));
+			const done = begin('journey-refused', 'refused');
 			const workflowId = need(state.workflowId, 'the workflow id');
 			const testUrl = need(state.testUrl, 'the Test URL');
 			await page.locator('[data-test-id="radio-button-workflow"]').click({ timeout: SHORT });
@@ -446,7 +438,7 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 			expect((await productionExecutions(workflowId)).map((e) => String(e.id))).toEqual([
 				need(state.productionExecutionId, 'the production execution'),
 			]);
-			step(t0, 'refused');
+			done();
 		},
 	);
 });

@@ -20,24 +20,12 @@ import {
 export { NODE_TYPE_PREFIX, type RestClient };
 
 export const env = {
-	get n8nUrl() {
-		return inject('n8nUrl');
-	},
-	get line() {
-		return inject('n8nLine');
-	},
-	get version() {
-		return inject('n8nVersion');
-	},
-	get fakeUrl() {
-		return inject('fakeUrl');
-	},
-	get fakeOrigin() {
-		return inject('fakeOrigin');
-	},
-	get fakeApiKey() {
-		return inject('fakeApiKey');
-	},
+	n8nUrl: inject('n8nUrl'),
+	line: inject('n8nLine'),
+	version: inject('n8nVersion'),
+	fakeUrl: inject('fakeUrl'),
+	fakeOrigin: inject('fakeOrigin'),
+	fakeApiKey: inject('fakeApiKey'),
 };
 
 let shared: RestClient | undefined;
