@@ -26,18 +26,15 @@ const withinBudget = budget('browser suite', 150_000);
 interface Provider {
 	/** screenshot file prefix */
 	file: string;
-	/** typed into the nodes panel search */
-	search: string;
-	/** name the nodes panel shows (n8n drops " Trigger") */
+	/** typed into the nodes panel search, and the name it shows (n8n drops " Trigger" from the display name) */
 	listName: string;
-	displayName: string;
 	/** the trigger action n8n derives from the Events list, clicked to add the node (none: added directly) */
 	action?: string;
 	/** the event that action preselects (shown in the Events field and as the canvas subtitle) */
 	preselected?: string;
 	/** every documented event, expected in the Events dropdown */
 	events?: string[];
-	/** text the panel must show */
+	/** text the panel must show (first the try-it notice, which names the event the action chose) */
 	panelTexts: string[];
 	/** text the panel must not show */
 	panelAbsent?: string[];
@@ -47,14 +44,11 @@ interface Provider {
 const PROVIDERS: Provider[] = [
 	{
 		file: 'smp',
-		search: 'SMP',
 		listName: 'SMP',
-		displayName: 'SMP Trigger',
 		action: 'On project completed',
 		preselected: 'project.completed',
 		events: ['project.completed', 'webhook.delivery_failed', 'webhook.test'],
 		panelTexts: [
-			// the try-it notice names the event the action chose
 			'send smp project.completed --url',
 			'Register this webhook in SMP by hand',
 			'Organisation settings → Webhooks',
@@ -65,14 +59,11 @@ const PROVIDERS: Provider[] = [
 	},
 	{
 		file: 'smartcomply',
-		search: 'SmartComply',
 		listName: 'SmartComply',
-		displayName: 'SmartComply Trigger',
 		action: 'On test submitted',
 		preselected: 'test.submitted',
 		events: ['test.submitted', 'notice.created', 'webhook.test'],
 		panelTexts: [
-			// the try-it notice names the event the action chose
 			'send smartComply test.submitted --url',
 			'Registration',
 			'the trigger creates its own endpoint in SmartComply',
@@ -86,9 +77,7 @@ const PROVIDERS: Provider[] = [
 	},
 	{
 		file: 'smartlyq',
-		search: 'SmartlyQ',
 		listName: 'SmartlyQ',
-		displayName: 'SmartlyQ Trigger',
 		action: 'On job completed',
 		preselected: 'job.completed',
 		events: [
@@ -100,7 +89,6 @@ const PROVIDERS: Provider[] = [
 			'wallet.low',
 		],
 		panelTexts: [
-			// the try-it notice names the event the action chose
 			'send smartlyQ job.completed --url',
 			'Register this webhook in SmartlyQ by hand',
 			'Developer Dashboard',
@@ -111,9 +99,7 @@ const PROVIDERS: Provider[] = [
 	},
 	{
 		file: 'smartmaintenance',
-		search: 'SmartMaintenance',
 		listName: 'SmartMaintenance',
-		displayName: 'SmartMaintenance Trigger',
 		action: 'On task completed',
 		preselected: 'task.completed',
 		events: [
@@ -130,7 +116,6 @@ const PROVIDERS: Provider[] = [
 			'audit.exported',
 		],
 		panelTexts: [
-			// the try-it notice names the event the action chose
 			'send smartMaintenance task.completed --url',
 			'Register this webhook in SmartMaintenance by hand',
 			'Configuration → Webhooks',
@@ -149,13 +134,10 @@ const PROVIDERS: Provider[] = [
 	},
 	{
 		file: 'smartermeasure',
-		search: 'SmarterMeasure',
 		// no catalogue: its Events choice (every event, or the ones typed in) gives the two actions
 		listName: 'SmarterMeasure',
-		displayName: 'SmarterMeasure Trigger',
 		action: 'On SmarterMeasure events you name',
 		panelTexts: [
-			// the try-it notice names the event the action chose
 			'send smarterMeasure <one of the Event Names> --url',
 			'Verification Key Sent In',
 			'SmarterMeasure sets up webhooks by e-mail only',
@@ -172,12 +154,9 @@ const PROVIDERS: Provider[] = [
 	},
 	{
 		file: 'signedwebhook',
-		search: 'Signed Webhook',
 		listName: 'Signed Webhook',
-		displayName: 'Signed Webhook Trigger',
 		action: 'On signed webhook events you name',
 		panelTexts: [
-			// the try-it notice for the default Sender
 			'send signed --preset standardWebhooks --event invoice.paid --url',
 			'Give the sender the Production URL',
 			'Previous Signing Secret',
@@ -221,7 +200,7 @@ describe.skipIf(line !== '2')('n8n 2.x editor: every trigger as a user sees it',
 	});
 
 	for (const p of PROVIDERS) {
-		it(`${p.displayName}: found in the nodes panel; panel shows events, URLs and setup; credential fields`, async () => {
+		it(`${p.listName} Trigger: found in the nodes panel; panel shows events, URLs and setup; credential fields`, async () => {
 			withinBudget();
 			const t0 = Date.now();
 			onTestFailed(() => keepFailure(page, p.file));
@@ -230,7 +209,7 @@ describe.skipIf(line !== '2')('n8n 2.x editor: every trigger as a user sees it',
 			await page.locator('[data-test-id="canvas-add-button"]').click({ timeout: WAIT });
 
 			// the nodes panel: search by name and pick the trigger (and its action)
-			await pickFromNodesPanel(page, p.search, p.listName, p.action);
+			await pickFromNodesPanel(page, p.listName, p.listName, p.action);
 			if (!p.action) {
 				// n8n 2.41 opens a community package's node (one installed in ~/.n8n/nodes) on its "Node details" view; one
 				// without actions is added from there
@@ -244,7 +223,7 @@ describe.skipIf(line !== '2')('n8n 2.x editor: every trigger as a user sees it',
 			// the node panel (NDV) opens on the new node
 			const ndv = page.locator('[data-test-id="ndv"]');
 			await ndv.waitFor({ timeout: WAIT });
-			await sees(ndv, p.displayName);
+			await sees(ndv, `${p.listName} Trigger`);
 			const params = ndv.locator('[data-test-id="node-parameters"]');
 
 			// Webhook URLs: expand, switch to Production URL, read it
@@ -352,7 +331,9 @@ describe.skipIf(line !== '2')('n8n 2.x editor: every trigger as a user sees it',
 			await ndv.waitFor({ state: 'hidden', timeout: SHORT });
 
 			// the canvas node's subtitle: the selected event (or "All events"), not an expression error
-			const node = page.locator('[data-test-id="canvas-node"]', { hasText: p.displayName });
+			const node = page.locator('[data-test-id="canvas-node"]', {
+				hasText: `${p.listName} Trigger`,
+			});
 			await node.waitFor({ timeout: SHORT });
 			// (n8n 2.40 renders it as <div class="_subtitle_…"> under the node's label)
 			const subtitle = (

@@ -1,14 +1,8 @@
-// Faults inside a real n8n:
-//  1. retry storms: every genuine delivery sent 3 times, copies interleaved with other deliveries and some copies
-//     racing each other, through a bounded pool of concurrent requests → the workflow's nodes run exactly once per
-//     delivery, each time with that delivery's payload (a copy of a delivery n8n already ran is answered as a duplicate
-//     and starts no execution; a copy racing its original starts one that stops at the trigger);
-//  2. the SmartComply API failing while n8n activates a workflow (500, no answer in time, wrong API key) →
-//     activation refused with a plain reason and no API key, workflow inactive; after recovery one endpoint;
-//     deactivation when the endpoint is already gone at SmartComply;
-//  3. with n8n logging at debug level, no secret, API key or signature in its log or in any execution's data.
-// Nothing here waits for silence: "nothing more ran" is counted after a marker delivery, "no second endpoint" once
-// the fake has answered every call it received. The three run side by side (see the describe below).
+// Faults inside a real n8n, side by side (see the describe below): retry storms (every delivery 3 times, some copies
+// racing, 16 in flight → the workflow runs exactly once per delivery, with its payload); the SmartComply API failing
+// while n8n activates (500, a lost answer, a wrong key → a plain reason naming no key; after recovery one endpoint);
+// no secret, key or signature in n8n's debug log or in any execution. Nothing waits for silence: "nothing more ran" is
+// counted after a marker delivery, "no second endpoint" once the fake has answered every call it received.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -214,8 +208,7 @@ function expectPlainAndKeyless(message: string, ...keys: string[]) {
 // "every call answered" waits for the other cases' calls too, which only widens it.
 describe.concurrent('faults inside a real n8n, side by side', () => {
 	describe('retry storm: 3 copies of every delivery, 16 in flight', () => {
-		// Bounded by counts; the waits derive from the answer rate measured in the same run (settleBudgetMs), and the
-		// vitest timeouts below are only a net for a hung n8n.
+		// bounded by counts and settleBudgetMs; the vitest timeouts below are only a net for a hung n8n
 		it('SMP: N deliveries × 3 → the workflow runs exactly N times, once per envelope id, each with its payload', async () => {
 			const N = Number(process.env.STORM_N ?? 200);
 			const secret = `smp_storm_${randomUUID().replace(/-/g, '')}`;

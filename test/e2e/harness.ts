@@ -3,7 +3,13 @@
 import { inject } from 'vitest';
 import { serializePayload, sign, type ProviderId, type ProviderSignOptions } from '../../src';
 import type { FailureSpec } from '../fake/smartcomply-server.mjs';
-import { isDone, listAllExecutions, nodeItems, readExecution } from './executions';
+import {
+	isDone,
+	listAllExecutions,
+	nodeItems,
+	readExecution,
+	type ExecutionRow,
+} from './executions';
 // @ts-expect-error plain ESM helper without types
 import { N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
 import {
@@ -87,13 +93,7 @@ export async function deactivate(id: string) {
 	await (await rest()).deactivateWorkflow(id);
 }
 
-export interface ExecutionSummary {
-	id: string;
-	status?: string;
-	finished?: boolean;
-	mode?: string;
-	workflowId?: string;
-}
+export type ExecutionSummary = ExecutionRow;
 
 export async function listExecutions(workflowId: string): Promise<ExecutionSummary[]> {
 	const list = await (await rest()).listExecutions(workflowId, { limit: 100 });
@@ -236,12 +236,8 @@ async function fakeControl(route: string, body?: object, expected = 200): Promis
 }
 
 /** State of the SmartComply fake; `pendingCalls`: API calls received whose answer has not been sent yet. */
-export const fakeState = (): Promise<{
-	endpoints: any[];
-	deliveries: any[];
-	requests: any[];
-	pendingCalls: number;
-}> => fakeControl('state');
+export const fakeState = (): Promise<{ endpoints: any[]; pendingCalls: number }> =>
+	fakeControl('state');
 
 /** Signing secrets the fake issued and its API key. */
 export const fakeSecrets = (): Promise<{ apiKey: string; signingSecrets: string[] }> =>
@@ -306,7 +302,7 @@ export async function waitFor<T>(
 
 /** Every execution of a workflow, however many (see listAllExecutions for how n8n's lists are paged). */
 export async function allExecutions(workflowId: string): Promise<ExecutionSummary[]> {
-	return (await listAllExecutions(await rest(), workflowId)) as ExecutionSummary[];
+	return await listAllExecutions(await rest(), workflowId);
 }
 
 /** Runs tasks with at most `limit` in flight; results in task order. */

@@ -71,8 +71,7 @@ export async function allExecutions(
 	client: RestClient,
 	workflowId: string,
 ): Promise<ExecutionSummary[]> {
-	const list = (await listAllExecutions(client, workflowId)) as ExecutionSummary[];
-	return list.sort((a, b) => Number(a.id) - Number(b.id));
+	return (await listAllExecutions(client, workflowId)).sort((a, b) => Number(a.id) - Number(b.id));
 }
 
 export async function executionDetail(client: RestClient, id: string) {
@@ -172,14 +171,6 @@ export async function countWithSentinel(
 	return await settle(client, workflowId, before + 1, stallMs);
 }
 
-/** The topology's PostgreSQL (scripts/lib/services.mjs startPostgres). */
-export interface Pg {
-	host: string;
-	port: number;
-	user: string;
-	database: string;
-}
-
 /** A copy key as n8n stores it in a trigger's processed_data row (n8n's DeduplicationHelper.createValueHash). */
 export const storedKey = (key: string) => createHash('md5').update(key).digest('base64');
 
@@ -196,10 +187,10 @@ export function copyKeys(
 }
 
 /**
- * Waits until the trigger's row holds every given key (its background checks re-recorded whatever another worker's
- * write dropped). Bounded: fails when no key was added for `stallMs`.
+ * Waits until the trigger's row in the topology's PostgreSQL (`pg`: services.mjs startPostgres) holds every given key
+ * (its background checks re-recorded whatever another worker's write dropped). Fails when no key was added for `stallMs`.
  */
-export async function rowHolds(pg: Pg, workflowId: string, keys: string[], stallMs: number) {
+export async function rowHolds(pg: object, workflowId: string, keys: string[], stallMs: number) {
 	const want = keys.map(storedKey);
 	let missing = want.length;
 	let lastProgress = Date.now();
