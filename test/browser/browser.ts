@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 // @ts-expect-error plain ESM helper without types
 import { DEFAULT_OWNER, N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
@@ -38,14 +38,10 @@ export function budget(label: string, ms: number) {
 
 export const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export interface Browser {
-	context: BrowserContext;
-	page: Page;
-	close(): Promise<void>;
-}
+export type Browser = Awaited<ReturnType<typeof launchBrowser>>;
 
 /** A fresh chromium profile (temp dir, removed on close) with one 1280x900 page; every wait bounded by WAIT. */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser() {
 	if (!existsSync(CHROMIUM)) {
 		throw new Error(`${CHROMIUM} missing: apt-get install -y chromium (or set CHROMIUM_PATH)`);
 	}

@@ -52,23 +52,13 @@ export async function createCredential(type: string, data: Record<string, unknow
 	return await createCredentialOn(await rest(), type, data);
 }
 
-export interface TriggerWorkflow {
-	id: string;
-	webhookId: string;
-	triggerName: string;
-	productionUrl: string;
-	testUrl: string;
-	/** the trigger's credential */
-	credential?: { id: string; name: string };
-}
+export type TriggerWorkflow = Awaited<ReturnType<typeof createTriggerWorkflow>>;
 
 /**
  * Creates "trigger → NoOp" via REST (with a credential of its own when `credential` is given), activates it (unless
  * activate: false) and returns its URLs: /webhook/<webhookId>/webhook (the triggers' static path is 'webhook').
  */
-export async function createTriggerWorkflow(
-	input: TriggerInput & { activate?: boolean },
-): Promise<TriggerWorkflow> {
+export async function createTriggerWorkflow(input: TriggerInput & { activate?: boolean }) {
 	const wf = await createTriggerWorkflowOn(await rest(), input);
 	if (input.activate !== false) await activate(wf.id);
 	return {

@@ -44,9 +44,6 @@ function send(res, status, body) {
 
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * @param {{ port?: number, apiKey?: string, deliveryTimeoutMs?: number }} [options]
- */
 /** The `data` of each event the fake sends (SmartComply's catalogue is not public: shapes as in docs/providers/smartcomply.md). */
 function sampleData(type, endpoint) {
 	if (type === 'test.submitted')

@@ -1,8 +1,7 @@
-// n8n 1.x queue mode: a worker killed while an execution waits in a Wait node. n8n 1.x (QUEUE_WORKER_MAX_STALLED_COUNT
-// 1 by default) hands the stalled job to another worker, which runs the same execution again from the trigger node
-// with the items the webhook phase enqueued. The trigger must emit them again (the record it finds is this very
-// execution's), so the node after the Wait runs once with the payload; a provider's retry, a new execution, must not.
-// The lock and stalled-check intervals are shortened so the hand-over takes seconds, not minutes.
+// n8n 1.x queue mode: a worker killed while an execution waits in a Wait node. n8n 1.x hands the stalled job to
+// another worker, which runs the same execution again from the trigger with the items the webhook phase enqueued: the
+// trigger must emit them again (the record it finds is this very execution's), so the node after the Wait runs once;
+// a provider's retry, a new execution, must not. Short lock and stalled-check intervals: a hand-over in seconds.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';

@@ -1,12 +1,9 @@
-// "Exactly once at scale", in n8n 2.x queue mode: PostgreSQL 15 + Redis + one main, two webhook processors and two
-// workers (scripts/lib/services.mjs). The webhook phase (main or a webhook processor) verifies and answers;
-// deduplication runs inside the execution, on a worker, through n8n's database (checkProcessedAndRecord, kept durable
-// against the other worker's writes by nodes/shared/copies). A webhook processor runs no executions, so a copy still
-// gets one, whose trigger emits nothing: the count that matters is "executions in which the node after the trigger
-// ran" (exactly one per delivery); total executions are reported.
-//
-// Every wait is bounded by counts, or by `stallMs` (no progress for that long fails), derived from the latency of
-// single deliveries measured at the start of this run, never a fixed guess.
+// "Exactly once at scale", n8n 2.x queue mode: PostgreSQL 15 + Redis + main, two webhook processors and two workers
+// (scripts/lib/services.mjs). The webhook phase verifies and answers; deduplication runs inside the execution, on a
+// worker, through n8n's database (kept durable against the other worker's writes by nodes/shared/copies). A webhook
+// processor runs no executions, so a copy still gets one whose trigger emits nothing: what counts is the executions in
+// which the node after the trigger ran (exactly one per delivery). Every wait is bounded by counts, or by `stallMs`
+// (no progress for that long), derived from single-delivery latencies measured at the start of this run.
 import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
