@@ -85,11 +85,6 @@ export async function deactivate(id: string) {
 
 export type ExecutionSummary = ExecutionRow;
 
-export async function listExecutions(workflowId: string): Promise<ExecutionSummary[]> {
-	const list = await (await rest()).listExecutions(workflowId, { limit: 100 });
-	return (list ?? []).map((e: any) => ({ ...e, id: String(e.id) }));
-}
-
 /**
  * Polls (bounded) until the workflow has at least n finished executions; returns them oldest first.
  * Throws with what it saw on timeout.
@@ -101,7 +96,7 @@ export async function waitForExecutions(
 ): Promise<ExecutionSummary[]> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const last = await listExecutions(workflowId);
+		const last = await allExecutions(workflowId);
 		const done = last.filter(isDone);
 		if (done.length >= n && done.length === last.length)
 			return [...done].sort((a, b) => Number(a.id) - Number(b.id));

@@ -5,10 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { providers, serializePayload, sign } from '../../src';
 import {
+	allExecutions,
 	createTriggerWorkflow,
 	executionData,
 	executionsBeforeMarker,
-	listExecutions,
 	listenForTestEvent,
 	post,
 	sendSigned,
@@ -45,7 +45,7 @@ describe('bodies n8n’s parser refused or changed', () => {
 	});
 
 	it('invalid JSON gets the trigger’s 400 and reason (no stack trace, no server path); nothing runs', async () => {
-		const before = (await listExecutions(wf.id)).length;
+		const before = (await allExecutions(wf.id)).length;
 		const garbage = Buffer.from('{"id": "evt_x", "type": "project.completed", ');
 		const answer = await post(wf.productionUrl, garbage, sign('smp', garbage, secret));
 		expect(answer.status, answer.text).toBe(400);
@@ -64,7 +64,7 @@ describe('bodies n8n’s parser refused or changed', () => {
 			binary: { data: { data: 'PGgxPmhpPC9oMT4=', mimeType: 'text/html', fileName: 'evil.html' } },
 			pairedItem: 3,
 		};
-		const before = (await listExecutions(wf.id)).length;
+		const before = (await allExecutions(wf.id)).length;
 		expect((await sendSigned(wf.productionUrl, 'smp', secret, payload)).status).toBe(200);
 		const runs = await workflowRuns((await waitForExecutions(wf.id, before + 1)).slice(before));
 		expect(runs.map((r) => r.items)).toEqual([[payload]]);
@@ -72,7 +72,7 @@ describe('bodies n8n’s parser refused or changed', () => {
 
 	it('"json": "a string" does not turn the item into a string', async () => {
 		const payload = { ...providers.smp.sample('project.completed'), json: 'a string' };
-		const before = (await listExecutions(wf.id)).length;
+		const before = (await allExecutions(wf.id)).length;
 		expect((await sendSigned(wf.productionUrl, 'smp', secret, payload)).status).toBe(200);
 		const runs = await workflowRuns((await waitForExecutions(wf.id, before + 1)).slice(before));
 		expect(runs.map((r) => r.items)).toEqual([[payload]]);

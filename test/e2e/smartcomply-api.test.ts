@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providers } from '../../src';
 import {
+	allExecutions,
 	activate,
 	createTriggerWorkflow,
 	deactivate,
@@ -17,7 +18,6 @@ import {
 	fakeSendTest,
 	fakeState,
 	listenForTestEvent,
-	listExecutions,
 	sendSigned,
 	stopListening,
 	waitFor,
@@ -79,7 +79,7 @@ describe('SmartComply Trigger, automatic registration (fake SmartComply API)', (
 	});
 
 	it('refuses deliveries not signed with the secret SmartComply returned (401, no run, no secret in the answer)', async () => {
-		const before = (await listExecutions(wf.id)).length;
+		const before = (await allExecutions(wf.id)).length;
 		const sample = providers.smartComply.sample('notice.created');
 		const forged = await sendSigned(wf.productionUrl, 'smartComply', 'whsec_guessed', sample);
 		expect(forged.status, forged.text).toBe(401);
@@ -91,7 +91,7 @@ describe('SmartComply Trigger, automatic registration (fake SmartComply API)', (
 	});
 
 	it('listening for a test event registers a separate endpoint for the Test URL; one test delivery runs it and removes it', async () => {
-		const before = (await listExecutions(wf.id)).length;
+		const before = (await allExecutions(wf.id)).length;
 		const answer = await listenForTestEvent(wf);
 		expect(answer).toMatchObject({ waitingForWebhook: true });
 		const [testEndpoint] = await endpointsOnceThere(wf.testUrl);

@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
 import { providers, serializePayload, sign } from '../../src';
 import {
+	allExecutions,
 	createTriggerWorkflow,
 	executionData,
-	listExecutions,
 	post,
 	waitForExecutions,
 	workflowRuns,
@@ -62,7 +62,7 @@ describe.each([
 		answers.push(res.text);
 		expect(res.status, res.text).toBe(200);
 		const executions = await waitForExecutions(wf.id, 1);
-		expect(await listExecutions(wf.id)).toHaveLength(1);
+		expect(await allExecutions(wf.id)).toHaveLength(1);
 		const runs = await workflowRuns(executions);
 		expect(runs).toHaveLength(1);
 		const { _delivery, ...item } = runs[0].items[0] as Record<string, any>;
