@@ -4,9 +4,10 @@ import path from 'node:path';
 import type { Plugin } from 'esbuild';
 
 // Two packages are built here.
-// The n8n package (dist/): n8n loads nodes and credentials by path, one CommonJS file each. The core (src/index.ts,
+// The n8n package (dist/): n8n loads nodes and credentials by path, one CommonJS file each. The core (src/internal.ts,
 // with zod and fast-xml-parser bundled in: community packages may not have runtime dependencies) is built once, as
-// dist/index.js; every node and credential is a thin file that require()s it by a relative path.
+// dist/internal.js; every node and credential is a thin file that require()s it by a relative path, and so does the
+// package's main export, dist/index.js (src/index.ts: the documented subset).
 // The sender, smart-webhooks-cli (cli/dist/cli.js): one file with the core bundled in, no runtime dependencies.
 const nodeFiles = readdirSync('nodes', { withFileTypes: true })
 	.filter((d) => d.isDirectory())
@@ -22,13 +23,13 @@ const entriesOf = (files: string[]) =>
 	Object.fromEntries(files.map((file) => [file.replace(/\.ts$/, ''), file]));
 
 const SRC = path.resolve('src');
-const CORE = path.join(SRC, 'index.ts');
+const CORE = path.join(SRC, 'internal');
 
 /**
- * Imports of the core (`../../src` from nodes, `../src` from credentials) become
- * `require(<coreFromOutput>)`, the path of dist/index.js as seen from the built file. A deep import into src/
- * (`../../src/providers/x`) fails the build: it would either bundle a second copy of part of the core or, mapped to
- * the core, read a name the core does not export; export what is needed from src/index.ts instead.
+ * Imports of the core (`../../src/internal` from nodes, `../src/internal` from credentials, `./internal` from the
+ * main export) become `require(<coreFromOutput>)`, the path of dist/internal.js as seen from the built file. Any
+ * other import into src/ (`../../src/providers/x`, or the main export) fails the build: it would bundle a second
+ * copy of part of the core; export what is needed from src/internal.ts instead.
  */
 function coreAsSibling(coreFromOutput: string): Plugin {
 	return {
@@ -37,13 +38,13 @@ function coreAsSibling(coreFromOutput: string): Plugin {
 			build.onResolve({ filter: /^\./ }, (args) => {
 				if (args.kind === 'entry-point') return undefined;
 				const target = path.resolve(args.resolveDir, args.path);
-				if (target === SRC || target === CORE.replace(/\.ts$/, '') || target === CORE)
+				if (target === CORE || target === `${CORE}.ts`)
 					return { path: coreFromOutput, external: true };
-				if (target.startsWith(SRC + path.sep)) {
+				if (target === SRC || target.startsWith(SRC + path.sep)) {
 					return {
 						errors: [
 							{
-								text: `${args.path}: import the core from its index (src/index.ts), not from a module inside src/`,
+								text: `${args.path}: import the core from src/internal.ts, not from another module of src/`,
 							},
 						],
 					};
@@ -65,7 +66,7 @@ const thin = (entry: Record<string, string>, coreFromOutput: string): Options =>
 
 export default defineConfig([
 	{
-		entry: { index: 'src/index.ts' },
+		entry: { internal: 'src/internal.ts' },
 		format: ['cjs'],
 		dts: false,
 		clean: true,
@@ -73,10 +74,11 @@ export default defineConfig([
 		noExternal: ['zod', 'fast-xml-parser'],
 		external: ['n8n-workflow'],
 	},
+	thin({ index: 'src/index.ts' }, './internal.js'),
 	// dist/nodes/X/X.node.js and dist/credentials/X.credentials.js: built in two groups because the relative path
 	// to dist/index.js depends on the output's depth.
-	thin(entriesOf(nodeFiles), '../../index.js'),
-	thin(entriesOf(credentialFiles), '../index.js'),
+	thin(entriesOf(nodeFiles), '../../internal.js'),
+	thin(entriesOf(credentialFiles), '../internal.js'),
 	{
 		// smart-webhooks-cli's bin: its own package (cli/package.json), so the n8n tarball holds no code that reads
 		// files or the environment or prints. The core is bundled in (from src/, the same source as dist/index.js)

@@ -2,7 +2,7 @@
 // test/queue/harness.ts import vitest through the e2e harness): workflows, activation, deliveries and executions on
 // the same n8n REST client and workflow bodies as the suites.
 import { randomUUID } from 'node:crypto';
-import { providers, serializePayload, sign } from '../src/index';
+import { providers, serializePayload, sign } from '../src/internal';
 import { listAllExecutions } from '../test/e2e/executions';
 import { triggerWorkflowBody } from '../test/e2e/workflows';
 // @ts-expect-error plain ESM helper without types

@@ -19,7 +19,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { providers, serializePayload, sign } from '../src/index';
+import { providers, serializePayload, sign } from '../src/internal';
 import { listAllExecutions } from '../test/e2e/executions';
 import { triggerWorkflowBody } from '../test/e2e/workflows';
 import { median, post, webhookRegistered } from './e2e';

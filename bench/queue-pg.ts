@@ -18,7 +18,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_RETRY_MEMORY } from '../nodes/shared/copies';
-import { MAX_DEDUPE_KEYS, providers, serializePayload } from '../src/index';
+import { MAX_DEDUPE_KEYS, providers, serializePayload } from '../src/internal';
 // @ts-expect-error plain ESM helper without types
 import { psql, startQueueTopology } from '../scripts/lib/services.mjs';
 // @ts-expect-error plain ESM helper without types

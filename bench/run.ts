@@ -25,7 +25,7 @@ import {
 	type Contender,
 	type Figure,
 } from './harness';
-import type * as SrcApi from '../src/index';
+import type * as SrcApi from '../src/internal';
 
 const here = __dirname; // tsx runs this file as CommonJS (the package is not "type": "module")
 

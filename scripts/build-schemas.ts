@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { INodeType } from 'n8n-workflow';
-import { providerIds } from '../src';
+import { providerIds } from '../src/internal';
 import { outputJsonSchema } from '../src/json-schema';
 
 /** n8n's version padding (schemaPreview.api.ts / output-schema-resolver padVersion). */

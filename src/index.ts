@@ -1,33 +1,28 @@
-// The package's main export: the n8n-free core docs/core-api.md documents and what the
-// nodes, credentials and the CLI import. Tests reach other internals through their own modules.
-export type {
-	ProviderId,
-	WebhookRequest,
-	ReceiveResult,
-	ReceiveStatus,
-	SchemaIssue,
-	BodyFormat,
-	HeaderBag,
-	Verified,
-} from './types';
-export { HEADER_NAME_PATTERN, type RequiredHeader } from './signatures/required-header';
-export { pastedValueProblem } from './pasted-value';
-export { MAX_DEDUPE_KEYS, receive, receiveAs, type KeyStore, type ReceiveOptions } from './receive';
-export { sign, type ProviderSignOptions } from './sign';
-export { serializePayload } from './serialize';
-export { SIGNED_WEBHOOK_SOURCE, toOutputItem, type DeliveryMetadata } from './output';
+// The package's main export: the n8n-free core as docs/core-api.md and docs/signed-webhooks.md document it. What the
+// nodes need beyond it comes from src/internal.ts (dist/internal.js), which this file re-exports from.
 export {
-	providers,
 	providerIds,
+	providers,
+	receive,
+	receiveSigned,
+	serializePayload,
+	sign,
+	signedSetupProblems,
+	signedSetupWarnings,
+	signSigned,
+	SIGNED_PRESET_IDS,
+	SIGNED_PRESETS,
+	type KeyStore,
 	type ProviderDefinition,
-	type ReceivingDefinition,
-	type EventInfo,
-	type Registration,
-} from './providers';
-export {
-	SMARTERMEASURE_CONTACT,
-	SMARTERMEASURE_KEY_HEADER,
-	SMARTERMEASURE_KEY_QUERY,
-} from './providers/smarterMeasure';
-export * from './smartcomply';
-export * from './signed';
+	type ProviderId,
+	type ReceiveOptions,
+	type ReceiveResult,
+	type ReceiveStatus,
+	type RequiredHeader,
+	type SchemaIssue,
+	type SignedPresetId,
+	type SignedSchemeSettings,
+	type SignedWebhookSettings,
+	type Verified,
+	type WebhookRequest,
+} from './internal';

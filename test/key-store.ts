@@ -1,4 +1,4 @@
-import type { KeyStore } from '../src';
+import type { KeyStore } from '../src/internal';
 
 /**
  * A store for receive()'s `dedupe` option in tests: it remembers every key, as a table with a unique key does (the

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ICredentialType, INodeType } from 'n8n-workflow';
-import type { ProviderId } from '../src';
+import type { ProviderId } from '../src/internal';
 
 export interface ProviderRow {
 	id: ProviderId;

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseFlatted } from 'flatted';
-import { providers, serializePayload, sign } from '../../src/index';
+import { providers, serializePayload, sign } from '../../src/internal';
 import { activateAndWait, type Client, type Delivery } from './client';
 
 export const SECRET = 'whsec_e2eBench0123456789abcdefghijklmnop';

@@ -1,5 +1,5 @@
 // The send options both senders (providers and signed webhooks) read the same way.
-import { HEADER_NAME_PATTERN } from '../../src';
+import { HEADER_NAME_PATTERN } from '../../src/internal';
 import { UsageError } from './usage';
 
 /** Where a secret may come from instead of --secret, to keep it out of shell history. */

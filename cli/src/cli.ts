@@ -15,7 +15,7 @@ import {
 	SMARTERMEASURE_KEY_QUERY,
 	type BodyFormat,
 	type ProviderDefinition,
-} from '../../src';
+} from '../../src/internal';
 import { postDeliveries, tamperBody, EXIT_OK, EXIT_REFUSED, EXIT_USAGE } from './post';
 import { headerArg, SECRET_ENV, timesArg, urlArg, type ExtraHeader, type Flags } from './args';
 import { HELP } from './help';

@@ -1,5 +1,10 @@
 // The --help text: every command and option, generated from the providers and presets so it never falls behind.
-import { providerIds, providers, SMARTERMEASURE_KEY_QUERY, type ProviderId } from '../../src';
+import {
+	providerIds,
+	providers,
+	SMARTERMEASURE_KEY_QUERY,
+	type ProviderId,
+} from '../../src/internal';
 import { SECRET_ENV } from './args';
 import { SIGNED_HELP } from './send-signed';
 

@@ -1,5 +1,12 @@
 // `events` and `sample`: what a provider sends, without sending anything.
-import { providerIds, providers, receive, serializePayload, sign, toOutputItem } from '../../src';
+import {
+	providerIds,
+	providers,
+	receive,
+	serializePayload,
+	sign,
+	toOutputItem,
+} from '../../src/internal';
 import type { Flags } from './args';
 import { EXIT_OK } from './post';
 import { checkEvent, findProvider } from './provider-lookup';

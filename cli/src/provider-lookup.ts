@@ -1,5 +1,10 @@
 // A provider and an event as typed on the command line, with "did you mean" for near misses.
-import { providerIds, providers, type ProviderDefinition, type ProviderId } from '../../src';
+import {
+	providerIds,
+	providers,
+	type ProviderDefinition,
+	type ProviderId,
+} from '../../src/internal';
 import { closest, UsageError } from './usage';
 
 /** Other names people use for the providers. */

@@ -11,7 +11,7 @@ import {
 	type SignedPresetId,
 	type SignedSchemeSettings,
 	type SignedWebhookSettings,
-} from '../../src';
+} from '../../src/internal';
 import { headerArg, timesArg, urlArg, type ExtraHeader, type Flags } from './args';
 import { postDeliveries, tamperBody } from './post';
 import { closest, UsageError, type CliIo } from './usage';

@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { SIGNED_PRESET_IDS, SIGNED_PRESETS } from '../../src';
+import { SIGNED_PRESET_IDS, SIGNED_PRESETS } from '../../src/internal';
 import { EVENT_FILTER, optionsProperty } from '../shared/properties';
 import { TEST_URL_STEPS } from '../shared/try-it';
 import { DEFAULT_RETRY_MEMORY } from '../shared/copies';

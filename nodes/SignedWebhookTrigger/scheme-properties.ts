@@ -1,5 +1,5 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { SIGNED_PRESET_IDS, SIGNED_PRESETS } from '../../src';
+import { SIGNED_PRESET_IDS, SIGNED_PRESETS } from '../../src/internal';
 import { CUSTOM_SENDER } from './settings-of';
 
 const CUSTOM = { sender: [CUSTOM_SENDER] };

@@ -3,7 +3,7 @@ import {
 	type FieldSource,
 	type SignedSchemeSettings,
 	type SignedWebhookSettings,
-} from '../../src';
+} from '../../src/internal';
 
 /** The Sender choice that lets the user describe the scheme field by field instead of picking a preset. */
 export const CUSTOM_SENDER = 'custom';

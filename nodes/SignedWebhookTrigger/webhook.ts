@@ -11,7 +11,7 @@ import {
 	signedSetupProblems,
 	signedWebhookDefinition,
 	type SignedWebhookSettings,
-} from '../../src';
+} from '../../src/internal';
 import { localSecretTest } from '../shared/hooks';
 import { definitionReceiver } from '../shared/receiver';
 import { failSetup } from '../shared/refusals';

@@ -18,7 +18,7 @@ import {
 	unregisterEndpoint,
 	type RegistrationState,
 	type SmartComplyErrorCode,
-} from '../../src';
+} from '../../src/internal';
 import {
 	EVENTS_SUBTITLE,
 	TRIGGER_PANEL,

@@ -8,7 +8,7 @@ import {
 	type HttpRequest,
 	type HttpResponse,
 	type Transport,
-} from '../../src';
+} from '../../src/internal';
 
 interface FullResponse {
 	statusCode: number;

@@ -4,7 +4,7 @@ import type {
 	INodeCredentialTestResult,
 	IWebhookFunctions,
 } from 'n8n-workflow';
-import { HEADER_NAME_PATTERN, pastedValueProblem } from '../../src';
+import { HEADER_NAME_PATTERN, pastedValueProblem } from '../../src/internal';
 import { localSecretTest } from '../shared/hooks';
 import { SetupProblem, type TriggerKeys } from '../shared/secrets';
 

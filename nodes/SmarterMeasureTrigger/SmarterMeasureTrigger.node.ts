@@ -1,5 +1,5 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
-import { providers } from '../../src';
+import { providers } from '../../src/internal';
 import {
 	EVENTS_SUBTITLE,
 	TRIGGER_PANEL,

@@ -1,5 +1,5 @@
 import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
-import type { ProviderDefinition } from '../../src';
+import type { ProviderDefinition } from '../../src/internal';
 import {
 	EVENT_FILTER,
 	eventProperties,

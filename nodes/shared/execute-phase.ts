@@ -4,7 +4,7 @@ import {
 	type INode,
 	type INodeExecutionData,
 } from 'n8n-workflow';
-import { MAX_DEDUPE_KEYS } from '../../src';
+import { MAX_DEDUPE_KEYS } from '../../src/internal';
 import { claimDelivery, DEFAULT_RETRY_MEMORY, THIS_PROCESS, type RecordCall } from './copies';
 import { DELIVERY_FIELD, type DeliveryNote } from './delivery-note';
 import type { TriggerSettings } from './settings';
@@ -52,7 +52,7 @@ export async function emitOnce(
 		const fresh =
 			this.getMode() === 'manual' || settings.deduplicate === false || !note?.keys?.length
 				? true
-				: await firstTime.call(this, provider, { ...note, keys: note.keys }, settings);
+				: await isFirstRun.call(this, provider, { ...note, keys: note.keys }, settings);
 		if (fresh) out.push({ json: items[index].json, pairedItem: { item: index } });
 	}
 	return [out];
@@ -62,7 +62,7 @@ export async function emitOnce(
 type WithCustomData = { customData?: { set(key: string, value: string): void } };
 
 /** Whether this delivery runs for the first time: one store call decides (see ./copies). */
-async function firstTime(
+async function isFirstRun(
 	this: IExecuteFunctions,
 	provider: { displayName: string },
 	note: DeliveryNote & { keys: string[] },

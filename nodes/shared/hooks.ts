@@ -4,10 +4,10 @@ import type {
 	IHookFunctions,
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
-import { pastedValueProblem, type ProviderDefinition } from '../../src';
+import { pastedValueProblem, type ProviderDefinition } from '../../src/internal';
 
 /** What was already said in this process: n8n calls checkExists more than once per activation and per listen. */
-const said = new Set<string>();
+const warnedAbout = new Set<string>();
 
 /** Whether n8n's URL points at this machine (127.0.0.0/8, localhost, ::1): a local test set-up, not a provider's. */
 function isLoopback(url: string): boolean {
@@ -21,10 +21,10 @@ function isLoopback(url: string): boolean {
 }
 
 /** Logs `message` once per process and `key` (the set is bounded: cleared past 1,000 keys). */
-function once(key: string, log: () => void) {
-	if (said.has(key)) return;
-	if (said.size > 1_000) said.clear();
-	said.add(key);
+function warnOnce(key: string, log: () => void) {
+	if (warnedAbout.has(key)) return;
+	if (warnedAbout.size > 1_000) warnedAbout.clear();
+	warnedAbout.add(key);
 	log();
 }
 
@@ -46,13 +46,13 @@ export function manualWebhookMethods(provider: ProviderDefinition) {
 				) {
 					const name = provider.displayName;
 					if (isLoopback(url))
-						once(`${provider.id} loopback`, () =>
+						warnOnce(`${provider.id} loopback`, () =>
 							this.logger.info(
 								`${name} Trigger: n8n's webhook URLs here are http:// on this machine (${new URL(url).host}), fine for local tests; ${name} itself only delivers to an HTTPS URL it can reach (set WEBHOOK_URL)`,
 							),
 						);
 					else
-						once(`${provider.id} ${url}`, () =>
+						warnOnce(`${provider.id} ${url}`, () =>
 							this.logger.warn(
 								`${name} Trigger: ${name} refuses http:// URLs; ${url} must be served over HTTPS (set WEBHOOK_URL)`,
 							),

@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import type { ProviderDefinition } from '../../src';
+import type { ProviderDefinition } from '../../src/internal';
 import { DEFAULT_RETRY_MEMORY } from './copies';
 import { list, notice } from './notice';
 import { EVENT_FILTER } from './settings';

@@ -6,7 +6,7 @@ import {
 	type ReceiveResult,
 	type ReceivingDefinition,
 	type WebhookRequest,
-} from '../../src';
+} from '../../src/internal';
 import { offersFormatChoice } from './properties';
 
 /**

@@ -1,5 +1,5 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
-import type { ReceiveResult, RequiredHeader } from '../../src';
+import type { ReceiveResult, RequiredHeader } from '../../src/internal';
 import { SecretCache } from './secret-cache';
 
 /**

@@ -1,5 +1,5 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import type { ProviderDefinition, Registration } from '../../src';
+import type { ProviderDefinition, Registration } from '../../src/internal';
 import { list, notice } from './notice';
 
 // How to register the webhook with the provider, as the panel says it: by hand, by e-mail or through its API.

@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import type { ProviderDefinition } from '../../src';
+import type { ProviderDefinition } from '../../src/internal';
 import { notice } from './notice';
 import { EVENT_FILTER } from './settings';
 

@@ -4,7 +4,7 @@ import {
 	type ProviderDefinition,
 	type ReceiveOptions,
 	type ReceiveResult,
-} from '../../src';
+} from '../../src/internal';
 import { ranHere, THIS_PROCESS } from './copies';
 import { DELIVERY_FIELD, type DeliveryNote } from './delivery-note';
 import { providerReceiver, type Receiver } from './receiver';

@@ -1,6 +1,7 @@
 import { firstValue, valuesOf } from '../headers';
 import type { WebhookRequest } from '../types';
 import { hexDigestMatches, hmacSha256, secretsMatch } from './hmac';
+import { parseSignatureList } from './signature-list';
 import { checkTolerance } from './tolerance';
 import type { Verification } from './verification';
 
@@ -41,9 +42,6 @@ export interface SignatureScheme {
 	/** The headers the provider would send for this body. */
 	sign(body: Buffer, secret: string, options?: SignOptions): Record<string, string>;
 }
-
-/** Timestamped headers may carry several signatures during a rotation; a few is plenty. */
-const MAX_SIGNATURES = 8;
 
 const mismatch: Verification = { ok: false, reason: 'signature does not match' };
 
@@ -118,23 +116,10 @@ export interface TimestampedHeader {
 
 /** Parses `t=<unix>,v1=<hex>[,v1=<hex>…]`. Total: returns undefined for anything else, never throws. */
 export function parseTimestampedHeader(value: string): TimestampedHeader | undefined {
-	if (value.length > 2048) return undefined;
-	let timestamp: number | undefined;
-	const signatures: string[] = [];
-	for (const part of value.split(',')) {
-		const eq = part.indexOf('=');
-		if (eq < 0) continue;
-		const key = part.slice(0, eq).trim();
-		const val = part.slice(eq + 1).trim();
-		if (key === 't') {
-			if (timestamp !== undefined || !/^\d{1,12}$/.test(val)) return undefined;
-			timestamp = Number(val);
-		} else if (key === 'v1' && signatures.length < MAX_SIGNATURES) {
-			signatures.push(val);
-		}
-	}
-	if (timestamp === undefined || signatures.length === 0) return undefined;
-	return { timestamp, signatures };
+	// the providers' own headers carry one or two signatures: half the limit of a sender we do not know
+	const list = parseSignatureList(value, 't', 'v1', 2048);
+	if (!list || !/^\d{1,12}$/.test(list.timestamp)) return undefined;
+	return { timestamp: Number(list.timestamp), signatures: list.signatures };
 }
 
 /** `Header: t=<unix>,v1=<hex>` where hex = HMAC-SHA256(secret, `${t}.${raw body}`) (SmartComply, SmartlyQ). */

@@ -3,6 +3,7 @@ import type { HeaderBag } from '../types';
 import { hmacDigest } from './hmac';
 import { anyEncodedDigestMatches, prefixedValues, type DigestFormat } from './body-hmac';
 import type { SignatureScheme, Verification } from './schemes';
+import { parseSignatureList, type SignatureList } from './signature-list';
 import { checkTolerance } from './tolerance';
 
 export const TEMPLATE_TIMESTAMP = '{timestamp}';
@@ -57,44 +58,14 @@ export interface TemplateHmacOptions extends DigestFormat {
 /** Unix seconds without leading zeros, so the digits signed are the same whether a library re-prints the number or not. */
 const UNIX_SECONDS = /^(?:0|[1-9]\d{0,11})$/;
 /** Lists carry several signatures only while a secret is rotated; a few is plenty. */
-const MAX_SIGNATURES = 8;
-const MAX_LIST_LENGTH = 4096;
-
-interface Signed {
-	timestamp: string;
-	signatures: string[];
-}
-
-/**
- * `t=<unix>,v1=<sig>[,v1=<sig>…]` with configurable keys; entries with other keys are ignored (as Stripe's library
- * ignores `v0=`). A second timestamp entry makes the header ambiguous, so it is refused. Only the header's first
- * copy is read: Stripe's library refuses a repeated header outright and reads one value.
- */
-function fromList(value: string, timestampKey: string, signatureKey: string): Signed | undefined {
-	if (value.length > MAX_LIST_LENGTH) return undefined;
-	let timestamp: string | undefined;
-	const signatures: string[] = [];
-	for (const part of value.split(',')) {
-		const eq = part.indexOf('=');
-		if (eq < 0) continue;
-		const key = part.slice(0, eq).trim();
-		const val = part.slice(eq + 1).trim();
-		if (key === timestampKey) {
-			if (timestamp !== undefined) return undefined;
-			timestamp = val;
-		} else if (key === signatureKey && signatures.length < MAX_SIGNATURES) signatures.push(val);
-	}
-	return timestamp === undefined || signatures.length === 0 ? undefined : { timestamp, signatures };
-}
-
-type Read = Signed | { missing: string } | { malformed: string };
+type Read = SignatureList | { missing: string } | { malformed: string };
 
 /** The timestamp and candidate signatures of a delivery, or which header is missing or malformed. */
 function readSigned(headers: HeaderBag, o: TemplateHmacOptions): Read {
 	if (o.timestampHeader === undefined) {
 		const value = firstValue(headers, o.header);
 		if (value === undefined) return { missing: o.header };
-		return fromList(value, o.timestampKey, o.signatureKey) ?? { malformed: o.header };
+		return parseSignatureList(value, o.timestampKey, o.signatureKey) ?? { malformed: o.header };
 	}
 	const values = valuesOf(headers, o.header);
 	if (values.every((v) => v.trim() === '')) return { missing: o.header };

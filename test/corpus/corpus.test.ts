@@ -17,7 +17,7 @@ import {
 	type ProviderId,
 	type ReceiveOptions,
 	type WebhookRequest,
-} from '../../src';
+} from '../../src/internal';
 import { MAX_BODY_BYTES } from '../../src/parse';
 import { getProvider } from '../../src/providers';
 import { EXPECTED } from './expected';

@@ -14,7 +14,7 @@ import {
 	signSigned,
 	type SignedPresetId,
 	type WebhookRequest,
-} from '../../src';
+} from '../../src/internal';
 import { EXPECTED } from './expected';
 
 // a Standard Webhooks secret is whsec_ and base64; the others take any text

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { providers, serializePayload, sign } from '../../src';
+import { providers, serializePayload, sign } from '../../src/internal';
 import { whereIn } from './executions';
 import {
 	activate,

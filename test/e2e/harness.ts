@@ -1,7 +1,12 @@
 // Helpers the e2e test files share. The n8n instance and the SmartComply fake are started once per run by
 // global-setup.ts; their addresses come in through vitest's inject().
 import { inject } from 'vitest';
-import { serializePayload, sign, type ProviderId, type ProviderSignOptions } from '../../src';
+import {
+	serializePayload,
+	sign,
+	type ProviderId,
+	type ProviderSignOptions,
+} from '../../src/internal';
 import type { FailureSpec } from '../fake/smartcomply-server.mjs';
 import {
 	isDone,

@@ -3,7 +3,7 @@
 // of SmartMaintenance deliveries under fresh delivery ids.
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { providers, serializePayload, sign } from '../../src';
+import { providers, serializePayload, sign } from '../../src/internal';
 import {
 	allExecutions,
 	createTriggerWorkflow,

@@ -2,7 +2,7 @@
 // A genuine delivery is built the way the provider builds it: providers[p].sample(event) → serializePayload → sign().
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { providers, receive, serializePayload, sign } from '../../src';
+import { providers, receive, serializePayload, sign } from '../../src/internal';
 import {
 	createTriggerWorkflow,
 	env,

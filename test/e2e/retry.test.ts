@@ -3,7 +3,7 @@
 // emitted reaches the node after it once more. The copy check must not stand in the way, on either n8n line.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { providers } from '../../src';
+import { providers } from '../../src/internal';
 import {
 	activate,
 	createCredential,

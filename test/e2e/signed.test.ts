@@ -4,7 +4,7 @@
 // them all is the positive control that nothing else started an execution.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SIGNED_PRESETS, signSigned, type SignedPresetId } from '../../src';
+import { SIGNED_PRESETS, signSigned, type SignedPresetId } from '../../src/internal';
 import {
 	createTriggerWorkflow,
 	executionItems,

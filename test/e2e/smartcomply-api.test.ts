@@ -3,7 +3,7 @@
 // separate endpoint for the /webhook-test/ URL (and removes it after one delivery or when listening stops),
 // deactivation removes the production endpoint.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { providers } from '../../src';
+import { providers } from '../../src/internal';
 import {
 	allExecutions,
 	activate,

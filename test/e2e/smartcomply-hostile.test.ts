@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startHostileSmartComply, type HostileSmartComply } from '../fake/hostile-smartcomply.mjs';
 import { randomUUID } from 'node:crypto';
-import { providers, serializePayload } from '../../src';
+import { providers, serializePayload } from '../../src/internal';
 import {
 	activationError,
 	createTriggerWorkflow,

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
-import { providers, serializePayload, sign } from '../../src';
+import { providers, serializePayload, sign } from '../../src/internal';
 import {
 	allExecutions,
 	createTriggerWorkflow,

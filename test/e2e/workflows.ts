@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ProviderId } from '../../src';
+import type { ProviderId } from '../../src/internal';
 import { nodeName, row } from '../providers';
 // @ts-expect-error plain ESM helper without types
 import { NODE_TYPE_PREFIX as PREFIX } from '../../scripts/lib/n8n-process.mjs';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
-import { providerIds, receive, sign, type ProviderId } from '../../src';
+import { providerIds, receive, sign, type ProviderId } from '../../src/internal';
 import { getProvider } from '../../src/providers';
 import { parseTimestampedHeader } from '../../src/signatures/schemes';
 import { fuzzIt } from './fuzz-config';

@@ -10,7 +10,7 @@ import {
 	signSigned,
 	type SignedSchemeSettings,
 	type SignedWebhookSettings,
-} from '../../src';
+} from '../../src/internal';
 import { fuzzIt } from './fuzz-config';
 
 const NOW_S = 1_780_000_000;

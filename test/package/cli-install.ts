@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import type { KeyStore } from '../../src';
+import type { KeyStore } from '../../src/internal';
 import { memoryKeyStore } from '../key-store';
 import { ROOT } from '../providers';
 

@@ -8,7 +8,7 @@ import {
 	SIGNED_PRESET_IDS,
 	SIGNED_PRESETS,
 	type SignedWebhookSettings,
-} from '../../src';
+} from '../../src/internal';
 import { cliAndReceiver } from './cli-install';
 
 /** base64 of "cli-signed-test-secret": a Standard Webhooks secret, and a plain one for the other schemes. */

@@ -14,10 +14,10 @@ import {
 	receive,
 	serializePayload,
 	providers,
-	SMARTERMEASURE_KEY_HEADER,
 	SMARTERMEASURE_KEY_QUERY,
 	type ProviderId,
-} from '../../src';
+} from '../../src/internal';
+import { SMARTERMEASURE_KEY_HEADER } from '../../src/providers/smarterMeasure';
 import { PKG, ROOT } from '../providers';
 import { CLI_PACKAGE, cliAndReceiver } from './cli-install';
 

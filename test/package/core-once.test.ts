@@ -1,5 +1,7 @@
-// The core is built once: dist/index.js holds it (zod and fast-xml-parser bundled inside), and every node and
-// credential n8n loads is a thin file that require()s it by a relative path (tsup.config.ts, coreAsSibling).
+// The core is built once: dist/internal.js holds it (zod and fast-xml-parser bundled inside), and every node and
+// credential n8n loads is a thin file that require()s it by a relative path (tsup.config.ts, coreAsSibling); so does
+// the package's main export, dist/index.js, which exports only what docs/core-api.md and docs/signed-webhooks.md
+// document.
 // Needs `npm run build` first (npm test builds).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -20,8 +22,8 @@ function jsFiles(dir: string): string[] {
 	});
 }
 
-describe('dist/index.js, the one core bundle', () => {
-	const core = readFileSync(path.join(DIST, 'index.js'), 'utf8');
+describe('dist/internal.js, the one core bundle, and dist/index.js, the main export', () => {
+	const core = readFileSync(path.join(DIST, 'internal.js'), 'utf8');
 
 	it('bundles zod and fast-xml-parser rather than requiring them', () => {
 		expect(core).toMatch(LIBRARY_CODE);
@@ -29,11 +31,34 @@ describe('dist/index.js, the one core bundle', () => {
 	});
 
 	it("keeps zod's English messages, which _schemaIssues carries to workflows", () => {
-		const { providers } = require(path.join(DIST, 'index.js')) as typeof import('../../src');
+		const { providers } = require(path.join(DIST, 'index.js')) as typeof import('../../src/index');
 		const result = providers.smp.schema.safeParse({ id: 'e', type: 'x', data: {} });
 		expect(result.error?.issues.map((i) => i.message)).toEqual([
 			'Invalid input: expected string, received undefined',
 		]);
+	});
+
+	it('exports from the main entry exactly the documented core, by requiring the one bundle', () => {
+		const main = path.join(DIST, 'index.js');
+		expect(readFileSync(main, 'utf8')).not.toMatch(LIBRARY_CODE);
+		expect(Object.keys(require(main) as object).sort()).toEqual(
+			[
+				'providerIds',
+				'providers',
+				'receive',
+				'receiveSigned',
+				'serializePayload',
+				'sign',
+				'signedSetupProblems',
+				'signedSetupWarnings',
+				'signSigned',
+				'SIGNED_PRESET_IDS',
+				'SIGNED_PRESETS',
+			].sort(),
+		);
+		expect(require.cache[require.resolve(main)]?.children.map((m) => m.id)).toContain(
+			require.resolve(path.join(DIST, 'internal.js')),
+		);
 	});
 
 	it('keeps all JS in dist/ under 900 KB', () => {
@@ -47,15 +72,15 @@ describe.each(pkg.n8n.nodes)('%s', (file) => {
 
 	it('is a thin adapter under 60 KB that loads the shared core', () => {
 		expect(statSync(path.join(ROOT, file)).size).toBeLessThan(60 * KB);
-		expect(text).toContain('require("../../index.js")');
+		expect(text).toContain('require("../../internal.js")');
 		expect(text).not.toMatch(LIBRARY_CODE);
 	});
 
-	it('loads dist/index.js when n8n requires it', () => {
+	it('loads dist/internal.js when n8n requires it', () => {
 		const node = require.resolve(path.join(ROOT, file));
 		require(node);
 		expect(require.cache[node]?.children.map((m) => m.id)).toContain(
-			require.resolve(path.join(DIST, 'index.js')),
+			require.resolve(path.join(DIST, 'internal.js')),
 		);
 	});
 });

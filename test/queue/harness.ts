@@ -2,7 +2,7 @@
 // chosen processes, deliveries to a chosen process, and executions read back over REST (every page) with what ran.
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
-import { receive, type ProviderId } from '../../src';
+import { receive, type ProviderId } from '../../src/internal';
 import { isDone, listAllExecutions, nodeItems, readExecution } from '../e2e/executions';
 import { pool, post as postOnce, type Delivery, type ExecutionSummary } from '../e2e/harness';
 import {

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { providers, serializePayload, sign } from '../../src';
+import { providers, serializePayload, sign } from '../../src/internal';
 import { installedN8n } from '../n8n';
 import { NODE_TYPE_PREFIX, providerTrigger } from '../e2e/workflows';
 import {

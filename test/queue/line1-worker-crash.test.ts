@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { providers, serializePayload, sign } from '../../src';
+import { providers, serializePayload, sign } from '../../src/internal';
 // @ts-expect-error plain ESM helper without types
 import { startQueueTopology } from '../../scripts/lib/services.mjs';
 // @ts-expect-error plain ESM helper without types

@@ -16,7 +16,7 @@ import {
 	SIGNED_PRESETS,
 	signSigned,
 	type ProviderId,
-} from '../../src';
+} from '../../src/internal';
 // @ts-expect-error plain ESM helper without types
 import { startQueueTopology } from '../../scripts/lib/services.mjs';
 // @ts-expect-error plain ESM helper without types

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { receive, toOutputItem, type ReceiveResult } from '../../src';
+import { receive, toOutputItem, type ReceiveResult } from '../../src/internal';
 import { memoryKeyStore } from '../key-store';
 import { METADATA_FIELD, SCHEMA_ISSUES_FIELD } from '../../src/output';
 import { parseTimestampedHeader } from '../../src/signatures/schemes';

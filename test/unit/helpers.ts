@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { providers, sign, type ProviderId, type ReceiveResult } from '../../src';
+import { providers, sign, type ProviderId, type ReceiveResult } from '../../src/internal';
 import { PROVIDERS } from '../providers';
 
 /** Test secrets per provider, shaped like the real ones (test/providers.ts). */

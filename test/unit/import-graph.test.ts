@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { providerIds, providers, type ProviderId } from '../../src';
+import { providerIds, providers, type ProviderId } from '../../src/internal';
 
 const SRC = path.resolve(__dirname, '../../src');
 

@@ -4,7 +4,7 @@
 import Ajv from 'ajv';
 import { z } from 'zod/v4';
 import { describe, expect, it } from 'vitest';
-import { providerIds, providers, receive, toOutputItem, type ProviderId } from '../../src';
+import { providerIds, providers, receive, toOutputItem, type ProviderId } from '../../src/internal';
 import { outputJsonSchema, toJsonSchema } from '../../src/json-schema';
 import { delivery, eventsOf, NOW_MS } from './helpers';
 

@@ -2,7 +2,7 @@
 // visible (log and editor), and SmartComply's sealed secret after an API key change.
 import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { providers, sealSecret, sign } from '../../src';
+import { providers, sealSecret, sign } from '../../src/internal';
 import { SmpTrigger } from '../../nodes/SmpTrigger/SmpTrigger.node';
 import { SmartComplyTrigger } from '../../nodes/SmartComplyTrigger/SmartComplyTrigger.node';
 import { DELIVERY_FIELD } from '../../nodes/shared/delivery-note';

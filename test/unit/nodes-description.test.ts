@@ -9,7 +9,7 @@ import type {
 	INodeType,
 } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { providers } from '../../src';
+import { providers } from '../../src/internal';
 import { PROVIDERS, SIGNED_NODE, nodeName } from '../providers';
 import { EVENT_FILTER } from '../../nodes/shared/settings';
 import { setupNotice } from '../../nodes/shared/setup-notice';

@@ -4,7 +4,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NodeOperationError, type IDataObject, type IWebhookResponseData } from 'n8n-workflow';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openSealedSecret, providers, sign, SmartComplyApiError } from '../../src';
+import { openSealedSecret, providers, sign, SmartComplyApiError } from '../../src/internal';
 import { smartComplyClient } from '../../nodes/SmartComplyTrigger/n8n-transport';
 import { startHostileSmartComply, type HostileSmartComply } from '../fake/hostile-smartcomply.mjs';
 import { SmartComplyTrigger } from '../../nodes/SmartComplyTrigger/SmartComplyTrigger.node';

@@ -7,7 +7,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { providers, sealSecret, serializePayload, sign, type ProviderId } from '../../src';
+import { providers, sealSecret, serializePayload, sign, type ProviderId } from '../../src/internal';
 import { DELIVERY_FIELD } from '../../nodes/shared/delivery-note';
 import { PROVIDERS, idsWhere, loadCredential, loadNode, nodeName } from '../providers';
 import { SECRETS, assertSafeReason, eventsOf, lowerCaseHeaders, tamper } from './helpers';

@@ -2,7 +2,7 @@
 // BE, with and without BOM: decoded and verified; JSON stays UTF-8 only (RFC 8259 §8.1).
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { providers, receive, serializePayload } from '../../src';
+import { providers, receive, serializePayload } from '../../src/internal';
 import { NOW_MS, SECRETS } from './helpers';
 
 const key = SECRETS.smarterMeasure;

@@ -1,7 +1,7 @@
 // The local checks of a pasted secret or header value, shared by the credential tests (nodes/shared/hooks.ts
 // localSecretTest) and SmartMaintenance's header pair (nodes/SmartMaintenanceTrigger/credential.ts).
 import { describe, expect, it } from 'vitest';
-import { pastedValueProblem } from '../../src';
+import { pastedValueProblem } from '../../src/internal';
 import { headerSettingProblem } from '../../nodes/SmartMaintenanceTrigger/credential';
 
 describe('pastedValueProblem', () => {

@@ -8,7 +8,7 @@ import {
 	sign,
 	type ProviderId,
 	type ReceiveResult,
-} from '../../src';
+} from '../../src/internal';
 import { memoryKeyStore } from '../key-store';
 import { idsWhere, row } from '../providers';
 import {

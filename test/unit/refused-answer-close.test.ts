@@ -6,12 +6,8 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo, Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-	fetchTransport,
-	TransportError,
-	type HttpRequest,
-	type SmartComplyApiError,
-} from '../../src';
+import { TransportError, type HttpRequest, type SmartComplyApiError } from '../../src/internal';
+import { fetchTransport } from '../../src/smartcomply/transport';
 import { smartComplyClient } from '../../nodes/SmartComplyTrigger/n8n-transport';
 
 const CHUNK = Buffer.alloc(16 * 1024, 0x20);

@@ -4,7 +4,7 @@
 // refuse our test deliveries, and our verifier would be checking a different scheme from the provider's.
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { providers, receive, sign, type ProviderId } from '../../src';
+import { providers, receive, sign, type ProviderId } from '../../src/internal';
 import { NOW_MS, NOW_S, SECRETS, eventsOf, headerOf } from './helpers';
 
 // ---- SMP (seed 000): verifySignature, with the secret as an argument instead of process.env.SMP_WEBHOOK_SECRET.

@@ -2,7 +2,7 @@
 // publishes a verification library for Node that signs), implemented here from those documents.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SIGNED_PRESETS, signSigned } from '../../src';
+import { SIGNED_PRESETS, signSigned } from '../../src/internal';
 import {
 	body,
 	deliver,

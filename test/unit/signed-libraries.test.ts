@@ -6,7 +6,12 @@ import { sign as octokitSign, verify as octokitVerify } from '@octokit/webhooks-
 import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { receiveSigned, SIGNED_PRESETS, signSigned, signedWebhookDefinition } from '../../src';
+import {
+	receiveSigned,
+	SIGNED_PRESETS,
+	signSigned,
+	signedWebhookDefinition,
+} from '../../src/internal';
 import {
 	body,
 	deliver,

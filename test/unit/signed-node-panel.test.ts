@@ -2,7 +2,7 @@
 // body parameter, the hand-registered webhook methods, and the credential test.
 import { NodeHelpers, type INode, type INodeProperties } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { SIGNED_PRESET_IDS, SIGNED_PRESETS } from '../../src';
+import { SIGNED_PRESET_IDS, SIGNED_PRESETS } from '../../src/internal';
 import { SignedWebhookTrigger } from '../../nodes/SignedWebhookTrigger/SignedWebhookTrigger.node';
 import { freshNode, hookContext } from './n8n-doubles';
 

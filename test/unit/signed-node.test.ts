@@ -8,7 +8,7 @@ import {
 	signSigned,
 	type SignedPresetId,
 	type SignedWebhookSettings,
-} from '../../src';
+} from '../../src/internal';
 import { SignedWebhookTrigger } from '../../nodes/SignedWebhookTrigger/SignedWebhookTrigger.node';
 import { DELIVERY_FIELD } from '../../nodes/shared/delivery-note';
 import { lowerCaseHeaders, tamper } from './helpers';

@@ -12,7 +12,7 @@ import {
 	type HmacAlgorithm,
 	type ReceiveOptions,
 	type SignedWebhookSettings,
-} from '../../src';
+} from '../../src/internal';
 import { memoryKeyStore } from '../key-store';
 
 const SECRET = 'a-signing-secret-0123456789';

@@ -11,7 +11,7 @@ import {
 	SIGNED_PRESETS,
 	type ReceiveResult,
 	type SignedWebhookSettings,
-} from '../../src';
+} from '../../src/internal';
 import { memoryKeyStore } from '../key-store';
 
 const DOC = readFileSync(path.resolve(__dirname, '../../docs/signed-webhooks.md'), 'utf8');

@@ -9,7 +9,7 @@ import {
 	signSigned,
 	type SignedSchemeSettings,
 	type SignedWebhookSettings,
-} from '../../src';
+} from '../../src/internal';
 
 const SECRET = 'a-signing-secret-0123456789';
 const BODY = Buffer.from('{"id":"evt_1","type":"thing.happened"}');

@@ -1,7 +1,7 @@
 // What the signed-webhook tests against senders' code share: a delivery through receiveSigned, a one-byte change,
 // and the verdicts.
 import { expect } from 'vitest';
-import { receiveSigned, type ReceiveResult, type SignedWebhookSettings } from '../../src';
+import { receiveSigned, type ReceiveResult, type SignedWebhookSettings } from '../../src/internal';
 
 export const nowS = () => Math.floor(Date.now() / 1000);
 export const STALE_S = 10 * 60;

@@ -5,18 +5,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
 	SmartComplyApiError,
 	SmartComplyClient,
-	SMARTCOMPLY_DEFAULT_BASE_URL,
 	endpointIsCurrent,
 	openSealedSecret,
 	sealSecret,
-	normaliseBaseUrl,
 	receive,
-	redact,
 	registerEndpoint,
 	unregisterEndpoint,
 	type ReceiveResult,
 	type SmartComplyErrorCode,
-} from '../../src';
+} from '../../src/internal';
+import { normaliseBaseUrl, redact, SMARTCOMPLY_DEFAULT_BASE_URL } from '../../src/smartcomply/api';
 import { startFakeSmartComply, type FakeSmartComply } from '../fake/smartcomply-server.mjs';
 
 /** A real webhook receiver on loopback that runs receive('smartComply', …) with whatever secret it is given. */

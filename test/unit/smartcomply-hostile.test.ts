@@ -8,7 +8,7 @@ import {
 	SmartComplyClient,
 	unregisterEndpoint,
 	type SmartComplyErrorCode,
-} from '../../src';
+} from '../../src/internal';
 import {
 	startHostileSmartComply,
 	type HostileExchange,

@@ -2,7 +2,7 @@
 // form): alone or with the HMAC secret, in the core (receive's requiredHeader) and through the trigger's webhook().
 import type { ICredentialDataDecryptedObject, INodeExecutionData } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { providers, receive, serializePayload, sign } from '../../src';
+import { providers, receive, serializePayload, sign } from '../../src/internal';
 import { SmartMaintenanceWebhookApi } from '../../credentials/SmartMaintenanceWebhookApi.credentials';
 import { SmartMaintenanceTrigger } from '../../nodes/SmartMaintenanceTrigger/SmartMaintenanceTrigger.node';
 import { SECRETS, lowerCaseHeaders } from './helpers';

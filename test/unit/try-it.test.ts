@@ -3,7 +3,7 @@
 // command's event is then sent through the core's receive() with the same event filter the node applies.
 import { NodeHelpers, type INode, type INodeParameters, type INodeType } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { providers, receive, type ProviderId } from '../../src';
+import { providers, receive, type ProviderId } from '../../src/internal';
 import { PROVIDERS } from '../providers';
 import { delivery, NOW_MS } from './helpers';
 

@@ -33,14 +33,18 @@ export type Warn = (message: string) => void;
 
 /**
  * The waits (ms): the pace is `factor` × a typical recent call and the settle wait `factor` × the slowest, each with
- * a floor and a cap; a check that finds its keys dropped `maxRounds` times gives up (warned).
+ * a floor and a cap. Our calls stand for the other workers' (n8n tells a node nothing about them); the settle wait is
+ * off every execution's path, so its floor is generous: a worker that has made few calls yet, or whose calls are
+ * quick while another's event loop is stalled, still waits longer than the other's call takes. A check gives up (warned) after `maxDrops` drops of its keys: a key is dropped only by a call
+ * of another worker that was in flight when ours added it, so a long run of drops means the row is overwritten
+ * constantly (the database far slower than measured), not a busy moment.
  */
 export const SETTLE = {
 	paceFloorMs: 10,
-	settleFloorMs: 250,
-	capMs: 5_000,
+	settleFloorMs: 2_000,
+	capMs: 10_000,
 	factor: 4,
-	maxRounds: 5,
+	maxDrops: 20,
 };
 
 /**
@@ -78,7 +82,7 @@ interface Row {
 	running: boolean;
 	/** When this process may start its next paced call on the row (performance.now()): a pace after the last. */
 	readyAt: number;
-	/** When the timer that pumps the row fires, if one is set. */
+	/** When the timer that starts the row's next call fires, if one is set. */
 	wakeAt?: number;
 	/** The newest claim's call: every call on a row names the same row; its options (size) are the latest. */
 	call: RecordCall;
@@ -109,7 +113,7 @@ export async function claim(
 		const state = rowState(row, call);
 		state.call = call;
 		state.claims.push({ keys, paced, resolve, reject });
-		pump(row);
+		startNextCall(row);
 	});
 }
 
@@ -126,7 +130,7 @@ export async function claim(
  *
  * Where it stops holding: a read-modify-write slower than the settle wait (a stalled database connection); a
  * provider's retry that reads the row between a drop and our next call (a pace and a call: tens of ms on a healthy
- * database); keys dropped maxRounds times (warned); a process that exits before its checks ran (its pending checks
+ * database); keys dropped maxDrops times (warned); a process that exits before its checks ran (its pending checks
  * are lost: a key another process dropped meanwhile is not recorded again, and a retry of that delivery runs once
  * more). n8n tells a node nothing when it shuts down, so the checks cannot be finished or handed over then.
  */
@@ -146,7 +150,7 @@ export function check(row: string, keys: string[], call: RecordCall, warn: Warn)
 		drops: 0,
 		warn,
 	});
-	pump(row);
+	startNextCall(row);
 }
 
 function rowState(row: string, call: RecordCall): Row {
@@ -158,7 +162,7 @@ function rowState(row: string, call: RecordCall): Row {
 	return state;
 }
 
-function pump(row: string): void {
+function startNextCall(row: string): void {
 	const state = rows.get(row);
 	if (!state || state.running) return;
 	const now = performance.now();
@@ -209,7 +213,7 @@ function pump(row: string): void {
 			// a random share on top: two workers whose calls overlapped once, with the same pace, would keep
 			// overlapping call after call and drop each other's keys every time (seen in test/unit/copies.test.ts)
 			state.readyAt = performance.now() + paceMs() * (1 + Math.random());
-			pump(row);
+			startNextCall(row);
 		});
 }
 
@@ -245,7 +249,7 @@ function settleCheck(
 		c.addedAt = ended;
 		c.probed = false;
 	}
-	if (c.drops >= SETTLE.maxRounds) {
+	if (c.drops >= SETTLE.maxDrops) {
 		pendingChecks--;
 		c.warn(
 			'the record of this delivery kept being overwritten by other n8n processes; a retry of it may run again',
@@ -261,7 +265,7 @@ function wakeAt(row: string, state: Row, at: number): void {
 	state.wakeAt = at;
 	void sleep(Math.max(0, at - performance.now())).then(() => {
 		if (state.wakeAt === at) state.wakeAt = undefined;
-		pump(row);
+		startNextCall(row);
 	});
 }
 
