@@ -1,6 +1,7 @@
 // Listing and reading executions through n8n's REST API, on both n8n lines. Kept free of vitest so the e2e, queue and
 // browser suites and bench/ share the one way of counting executions and reading what ran in them.
 import { parse as parseFlatted } from 'flatted';
+import type { RestClient } from './workflows';
 
 export interface ExecutionRow {
 	id: string;
@@ -12,10 +13,6 @@ export interface ExecutionRow {
 	[k: string]: unknown;
 }
 
-interface Requester {
-	request(method: string, p: string, body?: unknown, o?: { timeoutMs?: number }): Promise<any>;
-}
-
 export function isDone(e: { status?: string; finished?: boolean }) {
 	return e.status
 		? !['new', 'running', 'waiting', 'unknown'].includes(e.status)
@@ -23,10 +20,7 @@ export function isDone(e: { status?: string; finished?: boolean }) {
 }
 
 /** An execution with its run data; n8n keeps `data` in flatted form (both lines). */
-export async function readExecution(
-	client: { getExecution(id: string): Promise<any> },
-	id: string,
-) {
+export async function readExecution(client: Pick<RestClient, 'getExecution'>, id: string) {
 	const execution = await client.getExecution(id);
 	const raw = execution?.data;
 	return { ...execution, data: typeof raw === 'string' ? parseFlatted(raw) : raw };
@@ -61,7 +55,7 @@ export function whereIn(text: string, value: string): string {
  * time would then skip rows.
  */
 export async function listAllExecutions(
-	client: Requester,
+	client: Pick<RestClient, 'request'>,
 	workflowId: string,
 	{ pageSize = 100 }: { pageSize?: number } = {},
 ): Promise<ExecutionRow[]> {

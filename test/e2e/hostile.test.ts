@@ -57,21 +57,20 @@ describe('bodies n8n’s parser refused or changed', () => {
 		expect(await executionsBeforeMarker(wf.id, marker.id as string)).toHaveLength(before);
 	});
 
-	it('a payload’s own json, binary and pairedItem keys stay payload fields; the item is exactly the payload', async () => {
-		const payload = {
-			...providers.smp.sample('project.completed'),
-			json: { forged: true },
-			binary: { data: { data: 'PGgxPmhpPC9oMT4=', mimeType: 'text/html', fileName: 'evil.html' } },
-			pairedItem: 3,
-		};
-		const before = (await allExecutions(wf.id)).length;
-		expect((await sendSigned(wf.productionUrl, 'smp', secret, payload)).status).toBe(200);
-		const runs = await workflowRuns((await waitForExecutions(wf.id, before + 1)).slice(before));
-		expect(runs.map((r) => r.items)).toEqual([[payload]]);
-	});
-
-	it('"json": "a string" does not turn the item into a string', async () => {
-		const payload = { ...providers.smp.sample('project.completed'), json: 'a string' };
+	it.each([
+		[
+			'a payload’s own json, binary and pairedItem keys stay payload fields; the item is exactly the payload',
+			{
+				json: { forged: true },
+				binary: {
+					data: { data: 'PGgxPmhpPC9oMT4=', mimeType: 'text/html', fileName: 'evil.html' },
+				},
+				pairedItem: 3,
+			},
+		],
+		['"json": "a string" does not turn the item into a string', { json: 'a string' }],
+	])('%s', async (_title, keys) => {
+		const payload = { ...providers.smp.sample('project.completed'), ...keys };
 		const before = (await allExecutions(wf.id)).length;
 		expect((await sendSigned(wf.productionUrl, 'smp', secret, payload)).status).toBe(200);
 		const runs = await workflowRuns((await waitForExecutions(wf.id, before + 1)).slice(before));
