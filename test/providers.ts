@@ -1,5 +1,6 @@
 // The providers as the tests expect them, one row each, written once (from docs/providers.md and docs/providers/) instead of
 // a list per test file. Adding a provider adds a row here; the suites that iterate over providers pick it up.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 import type { ProviderId } from '../src/internal';
@@ -114,7 +115,18 @@ export const nodeName = (p: ProviderRow) => p.node[0].toLowerCase() + p.node.sli
 export const credentialClass = (p: ProviderRow) =>
 	p.credential[0].toUpperCase() + p.credential.slice(1);
 
-const ROOT = path.resolve(__dirname, '..');
+/** The repository, and this package's package.json. */
+export const ROOT = path.resolve(__dirname, '..');
+export const PKG = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+	name: string;
+	version: string;
+	files?: string[];
+	types?: string;
+	bin?: Record<string, string>;
+	dependencies?: Record<string, string>;
+	peerDependencies?: Record<string, string>;
+	n8n: { nodes: string[]; credentials: string[] };
+};
 
 /** A fresh instance of the trigger, loaded from its TypeScript source. */
 export async function loadNode(p: ProviderRow): Promise<INodeType> {

@@ -1,19 +1,17 @@
 // Drives the real n8n 2.x editor as a user would: owner setup through the form (this file runs first, see
-// vitest.config.ts; it logs in when the owner exists), a new workflow per trigger, the nodes panel search, the node panel (events, Webhook URLs, setup steps,
-// notices) and the credential dialog.
-// Screenshots go to docs/screenshots/<provider>-panel.png and <provider>-credential.png.
-//
-// n8n: the one the suite's global setup (global-setup.ts) started (line 2, fresh temp data dir, this package's
-// packed tarball installed in its .n8n/nodes as users install it), so it needs `npm run build` first (npm test does
-// that, and packs once for every suite). Browser: Debian's chromium (/usr/bin/chromium, or CHROMIUM_PATH), driven
-// by playwright-core (browser.ts). Every wait is bounded (<= 30 s).
-//   npx vitest run --config test/browser/vitest.config.ts
+// vitest.config.ts), then per trigger a new workflow, the nodes panel search, the node panel (events, Webhook URLs,
+// setup steps, notices) and the credential dialog. Screenshots: docs/screenshots/<provider>-panel.png and
+// <provider>-credential.png. Every wait is bounded (<= 30 s).
 import { type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import {
+	budget,
+	dropdownOption,
 	escapeRe,
 	keepFailure,
 	launchBrowser,
+	line,
+	pickFromNodesPanel,
 	sees,
 	SHORT,
 	shot as shotOf,
@@ -22,31 +20,21 @@ import {
 	type Browser,
 } from './browser';
 
-// the whole file stays under 3 minutes: no test starts after BUDGET_MS (each test is capped at 45 s by the config)
-const BUDGET_MS = 150_000;
-let suiteStart = 0;
-function withinBudget() {
-	if (Date.now() - suiteStart > BUDGET_MS)
-		throw new Error(`browser suite over its ${BUDGET_MS / 1000} s budget; not starting more`);
-}
-// This suite is for the 2.x editor only (1.x's editor differs); under `N8N_LINE=1` it is skipped.
-const line = process.env.N8N_LINE || '2';
+// the whole file stays under 3 minutes: no test starts after 150 s (each is capped at 45 s by the config)
+const withinBudget = budget('browser suite', 150_000);
 
 interface Provider {
 	/** screenshot file prefix */
 	file: string;
-	/** typed into the nodes panel search */
-	search: string;
-	/** name the nodes panel shows (n8n drops " Trigger") */
+	/** typed into the nodes panel search, and the name it shows (n8n drops " Trigger" from the display name) */
 	listName: string;
-	displayName: string;
 	/** the trigger action n8n derives from the Events list, clicked to add the node (none: added directly) */
 	action?: string;
 	/** the event that action preselects (shown in the Events field and as the canvas subtitle) */
 	preselected?: string;
 	/** every documented event, expected in the Events dropdown */
 	events?: string[];
-	/** text the panel must show */
+	/** text the panel must show (first the try-it notice, which names the event the action chose) */
 	panelTexts: string[];
 	/** text the panel must not show */
 	panelAbsent?: string[];
@@ -56,14 +44,11 @@ interface Provider {
 const PROVIDERS: Provider[] = [
 	{
 		file: 'smp',
-		search: 'SMP',
 		listName: 'SMP',
-		displayName: 'SMP Trigger',
 		action: 'On project completed',
 		preselected: 'project.completed',
 		events: ['project.completed', 'webhook.delivery_failed', 'webhook.test'],
 		panelTexts: [
-			// the try-it notice names the event the action chose
 			'send smp project.completed --url',
 			'Register this webhook in SMP by hand',
 			'Organisation settings → Webhooks',
@@ -74,14 +59,11 @@ const PROVIDERS: Provider[] = [
 	},
 	{
 		file: 'smartcomply',
-		search: 'SmartComply',
 		listName: 'SmartComply',
-		displayName: 'SmartComply Trigger',
 		action: 'On test submitted',
 		preselected: 'test.submitted',
 		events: ['test.submitted', 'notice.created', 'webhook.test'],
 		panelTexts: [
-			// the try-it notice names the event the action chose
 			'send smartComply test.submitted --url',
 			'Registration',
 			'the trigger creates its own endpoint in SmartComply',
@@ -95,9 +77,7 @@ const PROVIDERS: Provider[] = [
 	},
 	{
 		file: 'smartlyq',
-		search: 'SmartlyQ',
 		listName: 'SmartlyQ',
-		displayName: 'SmartlyQ Trigger',
 		action: 'On job completed',
 		preselected: 'job.completed',
 		events: [
@@ -109,7 +89,6 @@ const PROVIDERS: Provider[] = [
 			'wallet.low',
 		],
 		panelTexts: [
-			// the try-it notice names the event the action chose
 			'send smartlyQ job.completed --url',
 			'Register this webhook in SmartlyQ by hand',
 			'Developer Dashboard',
@@ -120,9 +99,7 @@ const PROVIDERS: Provider[] = [
 	},
 	{
 		file: 'smartmaintenance',
-		search: 'SmartMaintenance',
 		listName: 'SmartMaintenance',
-		displayName: 'SmartMaintenance Trigger',
 		action: 'On task completed',
 		preselected: 'task.completed',
 		events: [
@@ -139,7 +116,6 @@ const PROVIDERS: Provider[] = [
 			'audit.exported',
 		],
 		panelTexts: [
-			// the try-it notice names the event the action chose
 			'send smartMaintenance task.completed --url',
 			'Register this webhook in SmartMaintenance by hand',
 			'Configuration → Webhooks',
@@ -158,13 +134,10 @@ const PROVIDERS: Provider[] = [
 	},
 	{
 		file: 'smartermeasure',
-		search: 'SmarterMeasure',
 		// no catalogue: its Events choice (every event, or the ones typed in) gives the two actions
 		listName: 'SmarterMeasure',
-		displayName: 'SmarterMeasure Trigger',
 		action: 'On SmarterMeasure events you name',
 		panelTexts: [
-			// the try-it notice names the event the action chose
 			'send smarterMeasure <one of the Event Names> --url',
 			'Verification Key Sent In',
 			'SmarterMeasure sets up webhooks by e-mail only',
@@ -181,12 +154,9 @@ const PROVIDERS: Provider[] = [
 	},
 	{
 		file: 'signedwebhook',
-		search: 'Signed Webhook',
 		listName: 'Signed Webhook',
-		displayName: 'Signed Webhook Trigger',
 		action: 'On signed webhook events you name',
 		panelTexts: [
-			// the try-it notice for the default Sender
 			'send signed --preset standardWebhooks --event invoice.paid --url',
 			'Give the sender the Production URL',
 			'Previous Signing Secret',
@@ -209,11 +179,12 @@ const shot = (name: string) => shotOf(page, name);
 
 describe.skipIf(line !== '2')('n8n 2.x editor: every trigger as a user sees it', () => {
 	beforeAll(async () => {
-		suiteStart = Date.now();
+		const t0 = Date.now();
+		withinBudget();
 		n8nUrl = inject('n8nUrl');
 		browser = await launchBrowser();
 		page = browser.page;
-		timings.browserStart = Date.now() - suiteStart;
+		timings.browserStart = Date.now() - t0;
 	});
 
 	afterAll(async () => {
@@ -229,7 +200,7 @@ describe.skipIf(line !== '2')('n8n 2.x editor: every trigger as a user sees it',
 	});
 
 	for (const p of PROVIDERS) {
-		it(`${p.displayName}: found in the nodes panel; panel shows events, URLs and setup; credential fields`, async () => {
+		it(`${p.listName} Trigger: found in the nodes panel; panel shows events, URLs and setup; credential fields`, async () => {
 			withinBudget();
 			const t0 = Date.now();
 			onTestFailed(() => keepFailure(page, p.file));
@@ -237,27 +208,9 @@ describe.skipIf(line !== '2')('n8n 2.x editor: every trigger as a user sees it',
 			await page.goto(`${n8nUrl}/workflow/new`);
 			await page.locator('[data-test-id="canvas-add-button"]').click({ timeout: WAIT });
 
-			// the nodes panel: search by name and pick the trigger
-			const search = page.locator('[data-test-id="node-creator-search-bar"]');
-			await search.waitFor({ timeout: SHORT });
-			await search.fill(p.search);
-			const item = page
-				.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]')
-				.filter({
-					has: page.locator('[data-test-id="node-creator-item-name"]', {
-						hasText: new RegExp(`^\\s*${escapeRe(p.listName)}\\s*$`),
-					}),
-				});
-			await item.first().waitFor({ timeout: SHORT });
-			await item.first().click();
-			if (p.action) {
-				// n8n turns the Events options into trigger actions ("On project completed", ...)
-				const action = page.locator(
-					'[data-test-id="node-creator"] [data-test-id="item-iterator-item"]',
-					{ hasText: p.action },
-				);
-				await action.first().click({ timeout: SHORT });
-			} else {
+			// the nodes panel: search by name and pick the trigger (and its action)
+			await pickFromNodesPanel(page, p.listName, p.listName, p.action);
+			if (!p.action) {
 				// n8n 2.41 opens a community package's node (one installed in ~/.n8n/nodes) on its "Node details" view; one
 				// without actions is added from there
 				await sees(page.locator('[data-test-id="node-creator"]'), 'Node details');
@@ -270,7 +223,7 @@ describe.skipIf(line !== '2')('n8n 2.x editor: every trigger as a user sees it',
 			// the node panel (NDV) opens on the new node
 			const ndv = page.locator('[data-test-id="ndv"]');
 			await ndv.waitFor({ timeout: WAIT });
-			await sees(ndv, p.displayName);
+			await sees(ndv, `${p.listName} Trigger`);
 			const params = ndv.locator('[data-test-id="node-parameters"]');
 
 			// Webhook URLs: expand, switch to Production URL, read it
@@ -314,26 +267,17 @@ describe.skipIf(line !== '2')('n8n 2.x editor: every trigger as a user sees it',
 			if (p.file === 'smartcomply') {
 				// both registration options, and the manual steps once the dashboard option is chosen
 				await params.locator('[data-test-id="parameter-input-registration"]').click();
-				const reg = page.locator('.el-select-dropdown__item:visible');
-				await reg
-					.filter({ hasText: 'Automatic (SmartComply API)' })
-					.first()
-					.waitFor({ timeout: SHORT });
-				await reg
-					.filter({ hasText: 'Endpoint Made in the SmartComply Dashboard' })
-					.first()
-					.click({ timeout: SHORT });
+				await dropdownOption(page, 'Automatic (SmartComply API)').waitFor({ timeout: SHORT });
+				await dropdownOption(page, 'Endpoint Made in the SmartComply Dashboard').click({
+					timeout: SHORT,
+				});
 				await sees(params, 'Register the endpoint in SmartComply');
 				await sees(params, 'Settings → Webhooks → Add endpoint');
 				await sees(params, 'signing secret (whsec_');
 				await shot(`${p.file}-panel-manual`);
 				// back to the default
 				await params.locator('[data-test-id="parameter-input-registration"]').click();
-				await page
-					.locator('.el-select-dropdown__item:visible')
-					.filter({ hasText: 'Automatic (SmartComply API)' })
-					.first()
-					.click({ timeout: SHORT });
+				await dropdownOption(page, 'Automatic (SmartComply API)').click({ timeout: SHORT });
 				await sees(params, 'Nothing to copy by hand');
 			}
 
@@ -341,11 +285,9 @@ describe.skipIf(line !== '2')('n8n 2.x editor: every trigger as a user sees it',
 				await shot(`${p.file}-panel`);
 				// the URL to e-mail changes when the key goes in the query string
 				await params.locator('[data-test-id="parameter-input-keyLocation"]').click();
-				await page
-					.locator('.el-select-dropdown__item:visible')
-					.filter({ hasText: 'URL Query Parameter (VerificationKey)' })
-					.first()
-					.click({ timeout: SHORT });
+				await dropdownOption(page, 'URL Query Parameter (VerificationKey)').click({
+					timeout: SHORT,
+				});
 				await sees(params, 'VerificationKey={VerificationKey}');
 				await sees(params, 'replaces {VerificationKey} with your key on every call');
 				await params
@@ -389,7 +331,9 @@ describe.skipIf(line !== '2')('n8n 2.x editor: every trigger as a user sees it',
 			await ndv.waitFor({ state: 'hidden', timeout: SHORT });
 
 			// the canvas node's subtitle: the selected event (or "All events"), not an expression error
-			const node = page.locator('[data-test-id="canvas-node"]', { hasText: p.displayName });
+			const node = page.locator('[data-test-id="canvas-node"]', {
+				hasText: `${p.listName} Trigger`,
+			});
 			await node.waitFor({ timeout: SHORT });
 			// (n8n 2.40 renders it as <div class="_subtitle_…"> under the node's label)
 			const subtitle = (

@@ -1,45 +1,34 @@
-// A new user's first SMP workflow in the real n8n 2.x editor, step by step and in the order of the README's "Quick
-// start": a new workflow; the SMP trigger from the nodes panel; its credential created in the credential dialog; Edit
-// Fields (Set) added after it; Execute step (n8n listens); then, while it listens, the Test URL from the trigger's
-// Webhook URLs section, where the panel's try-it notice says it is (a click something covers fails the step); a signed
-// delivery sent there with the package's own sender (cli/dist/cli.js, smart-webhooks-cli's bin, as a child process);
-// the item in the trigger's output; one of its fields dragged into Edit Fields, with the preview and the step's output
-// showing the value; saved and published; the Production URL from the same section; a delivery there runs the
-// workflow exactly once with that payload (checked through n8n's REST API and shown in the Executions view). And a
-// delivery with the wrong secret while listening shows as the trigger's error in the editor. Every step is done in
-// the UI; only the checks of what n8n stored use the REST API.
-//
-// Screenshots: docs/screenshots/journey-1-listening.png, journey-2-item.png, journey-3-mapped.png,
-// journey-4-execution.png, journey-refused.png.
-//
-// n8n: the suite's (global-setup.ts). Every wait is bounded (<= 30 s each, the file by BUDGET_MS); no verdict depends
-// on how fast the machine is: waits are for UI states and registrations, counts are exact.
-//   npx vitest run --config test/browser/vitest.config.ts
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { parse as parseFlatted } from 'flatted';
+// A new user's first SMP workflow in the real n8n 2.x editor, in the order of the README's "Quick start", every step in
+// the UI: the SMP trigger from the nodes panel, its credential from the credential dialog, Edit Fields after it;
+// Execute step, then (while n8n listens) the Test URL where the panel's try-it notice says it is (a click something
+// covers fails the step) and a delivery sent there with the package's own sender (cli/dist/cli.js); a field of the item
+// dragged into Edit Fields; published, and one delivery to the Production URL runs the workflow exactly once (checked
+// over REST and in the Executions view); a wrong secret while listening shows as the trigger's error.
+// Screenshots: docs/screenshots/journey-*.png. Every wait is bounded (<= 30 s each, the file by its budget); waits are
+// for UI states and registrations, counts are exact.
 import { type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
-// @ts-expect-error plain ESM helper without types
-import { N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
 import { TEST_URL_STEPS } from '../../nodes/shared/try-it';
+import { nodeItems, readExecution } from '../e2e/executions';
+import { webhookRegistered, type RestClient } from '../e2e/workflows';
 import {
+	budget,
 	escapeRe,
 	keepFailure,
 	launchBrowser,
-	OWNER,
-	REPO,
+	line,
+	ownerRest,
+	pickFromNodesPanel,
 	sees,
+	sendWithCli,
 	SHORT,
 	shot as shotOf,
 	signIn,
 	WAIT,
+	webhookUrl,
 	type Browser,
 } from './browser';
 
-const line = process.env.N8N_LINE || '2';
-const CLI = path.join(REPO, 'cli', 'dist', 'cli.js');
 const SECRET = 'journey-signing-secret-0123456789';
 /** the project name in the sender's project.completed sample (src/providers/smp.ts) */
 const PROJECT_NAME = 'Authentication accessibility audit';
@@ -47,22 +36,15 @@ const TRIGGER = 'SMP Trigger';
 /** the try-it notice's directions to the Test URL, as the panel renders them (no tags) */
 const TEST_URL_WHERE = TEST_URL_STEPS.replace(/<[^>]+>/g, '');
 const NEXT = 'Edit Fields';
-// no step starts after BUDGET_MS from the file's start (each is capped by its own timeout)
-const BUDGET_MS = 180_000;
 const STEP_TIMEOUT = 60_000;
-
-interface Rest {
-	login(o: { email: string; password: string }): Promise<unknown>;
-	getWorkflow(id: string): Promise<any>;
-	listExecutions(workflowId: string, o?: { limit?: number }): Promise<any[]>;
-	getExecution(id: string): Promise<any>;
-}
+// no step starts 180 s after the first (each is capped by its own timeout)
+const withinBudget = budget('journey', 180_000);
 
 const timings: Record<string, number> = {};
 let browser: Browser | undefined;
 let page: Page;
 let n8nUrl = '';
-let api: Rest;
+let api: RestClient;
 let fileStart = 0;
 /** what the steps found out, for the later steps */
 const state: {
@@ -76,13 +58,12 @@ const shot = (name: string) => shotOf(page, name);
 const ndv = () => page.locator('[data-test-id="ndv"]');
 const outputPanel = () => ndv().locator('[data-test-id="output-panel"]');
 
-function step(t0: number, name: string) {
-	timings[name] = Date.now() - t0;
-}
-
-function withinBudget() {
-	if (Date.now() - fileStart > BUDGET_MS)
-		throw new Error(`journey over its ${BUDGET_MS / 1000} s budget; not starting more`);
+/** A step: within the file's budget, the page kept if it fails (as `label`); done() records its time as `name`. */
+function begin(label: string, name: string) {
+	withinBudget();
+	const t0 = Date.now();
+	onTestFailed(() => keepFailure(page, label));
+	return () => (timings[name] = Date.now() - t0);
 }
 
 function need<T>(value: T | undefined, what: string): T {
@@ -90,39 +71,9 @@ function need<T>(value: T | undefined, what: string): T {
 	return value;
 }
 
-/** `node cli/dist/cli.js send smp project.completed --url <url> --secret <secret>`, as a user runs it. */
-function sendWithCli(url: string, secret: string): Promise<{ code: number; output: string }> {
-	return new Promise((resolve) => {
-		execFile(
-			process.execPath,
-			[CLI, 'send', 'smp', 'project.completed', '--url', url, '--secret', secret],
-			{ timeout: WAIT + 10_000, encoding: 'utf8' },
-			(error, stdout, stderr) => {
-				const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-				resolve({ code, output: `${stdout}${stderr}` });
-			},
-		);
-	});
-}
-
-/**
- * Waits (bounded) until n8n has registered a webhook: a GET on a registered POST-only webhook answers 404 "... Did you
- * mean to make a POST request?", an unregistered one "... is not registered". Nothing is delivered, so nothing runs
- * and a listening Test URL stays armed.
- */
-async function waitForRegistration(url: string) {
-	const deadline = Date.now() + WAIT;
-	let last = '';
-	while (Date.now() < deadline) {
-		const probe = await fetch(url, { method: 'GET', signal: AbortSignal.timeout(5000) }).catch(
-			() => undefined,
-		);
-		last = probe ? `${probe.status} ${await probe.text()}` : 'no answer';
-		if (/POST request/i.test(last)) return;
-		await sleep(250);
-	}
-	throw new Error(`webhook ${url} not registered after ${WAIT / 1000} s; last answer: ${last}`);
-}
+/** n8n registered the webhook (bounded); nothing is delivered, so a listening Test URL stays armed. */
+const waitForRegistration = (url: string) =>
+	webhookRegistered(url, { probes: 120, intervalMs: 250 });
 
 /** The workflow's executions in production (mode "webhook"), oldest first. */
 async function productionExecutions(workflowId: string) {
@@ -130,14 +81,9 @@ async function productionExecutions(workflowId: string) {
 	return list.filter((e) => e.mode === 'webhook').sort((a, b) => Number(a.id) - Number(b.id));
 }
 
-/** The JSON of the items a node output in an execution (n8n keeps `data` in flatted form). */
-async function itemsOf(executionId: string, nodeName: string): Promise<Array<Record<string, any>>> {
-	const execution = await api.getExecution(executionId);
-	const data = typeof execution?.data === 'string' ? parseFlatted(execution.data) : execution?.data;
-	const runs = data?.resultData?.runData?.[nodeName];
-	if (!runs) throw new Error(`execution ${executionId}: no run data for "${nodeName}"`);
-	return (runs[0]?.data?.main?.[0] ?? []).map((item: any) => item.json);
-}
+/** The JSON of the items a node output in an execution. */
+const itemsOf = async (executionId: string, node: string) =>
+	nodeItems(await readExecution(api, executionId), node) ?? [];
 
 async function openNode(name: string) {
 	if (await ndv().isVisible()) await closeNdv();
@@ -163,23 +109,6 @@ async function listening() {
 		.toBe('Stop Listening');
 }
 
-/**
- * The URL the trigger's Webhook URLs section shows for `which`, the way a user gets it: open the section (folded by
- * default), pick the tab, click the URL (n8n copies it). Every click fails if something covers the section.
- */
-async function webhookUrl(params: Locator, which: 'test' | 'production'): Promise<string> {
-	const shown = params.locator('.webhook-url');
-	if (!(await shown.isVisible()))
-		await params.locator('.webhooks .headline').click({ timeout: SHORT });
-	await params.locator(`[data-test-id="radio-button-${which}"]`).click({ timeout: SHORT });
-	const path = which === 'test' ? 'webhook-test' : 'webhook';
-	await expect
-		.poll(async () => (await shown.innerText()).trim(), { timeout: SHORT })
-		.toMatch(new RegExp(`/${path}/[0-9a-f-]{36}/webhook$`));
-	await shown.click({ timeout: SHORT });
-	return (await shown.innerText()).trim();
-}
-
 /** Shows a run-data pane (input or output) as JSON, where every field of the item is on screen. */
 async function asJson(pane: Locator) {
 	await pane.locator('[data-test-id="radio-button-json"]').click({ timeout: SHORT });
@@ -188,11 +117,11 @@ async function asJson(pane: Locator) {
 describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow", () => {
 	beforeAll(async () => {
 		fileStart = Date.now();
+		withinBudget();
 		n8nUrl = inject('n8nUrl');
 		browser = await launchBrowser();
 		page = browser.page;
 		timings.browserStart = Date.now() - fileStart;
-		api = new N8nRestClient(n8nUrl) as Rest;
 	});
 
 	afterAll(async () => {
@@ -206,32 +135,16 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 		'signs in, opens a new workflow, adds the SMP trigger from the nodes panel and creates its credential',
 		{ timeout: STEP_TIMEOUT },
 		async () => {
-			withinBudget();
-			const t0 = Date.now();
-			onTestFailed(() => keepFailure(page, 'journey-add-trigger'));
+			const done = begin('journey-add-trigger', 'addTrigger');
 			// the owner (set up through the form when this file runs first, else logged in); the REST client checks
 			// what n8n stored with its own session
 			await signIn(page, n8nUrl);
-			await api.login({ email: OWNER.email, password: OWNER.password });
+			api = await ownerRest(n8nUrl);
 
 			await page.goto(`${n8nUrl}/workflow/new`);
 			await page.locator('[data-test-id="canvas-add-button"]').click({ timeout: WAIT });
-			const search = page.locator('[data-test-id="node-creator-search-bar"]');
-			await search.waitFor({ timeout: SHORT });
-			await search.fill('SMP');
-			const creator = page.locator('[data-test-id="node-creator"]');
-			await creator
-				.locator('[data-test-id="item-iterator-item"]')
-				.filter({
-					has: page.locator('[data-test-id="node-creator-item-name"]', { hasText: /^\s*SMP\s*$/ }),
-				})
-				.first()
-				.click({ timeout: SHORT });
-			// n8n turns the Events options into trigger actions; this one preselects project.completed
-			await creator
-				.locator('[data-test-id="item-iterator-item"]', { hasText: 'On project completed' })
-				.first()
-				.click({ timeout: SHORT });
+			// the trigger action preselects project.completed
+			await pickFromNodesPanel(page, 'SMP', 'SMP', 'On project completed');
 			await ndv().waitFor({ timeout: WAIT });
 			await sees(ndv(), TRIGGER);
 			const params = ndv().locator('[data-test-id="node-parameters"]');
@@ -255,31 +168,18 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 				.toBe('SMP Webhook account');
 
 			await closeNdv();
-			step(t0, 'addTrigger');
+			done();
 		},
 	);
 
 	it('adds Edit Fields (Set) after the trigger from its + handle', async () => {
-		withinBudget();
-		const t0 = Date.now();
-		onTestFailed(() => keepFailure(page, 'journey-add-set'));
+		const done = begin('journey-add-set', 'addSet');
 		await page
 			.locator(
 				`[data-test-id="canvas-node-output-handle"][data-node-name="${TRIGGER}"] [data-test-id="canvas-handle-plus"]`,
 			)
 			.click({ timeout: SHORT });
-		const search = page.locator('[data-test-id="node-creator-search-bar"]');
-		await search.waitFor({ timeout: SHORT });
-		await search.fill('Edit Fields');
-		await page
-			.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]')
-			.filter({
-				has: page.locator('[data-test-id="node-creator-item-name"]', {
-					hasText: /^\s*Edit Fields \(Set\)\s*$/,
-				}),
-			})
-			.first()
-			.click({ timeout: SHORT });
+		await pickFromNodesPanel(page, 'Edit Fields', 'Edit Fields (Set)');
 		await ndv().waitFor({ timeout: WAIT });
 		await sees(ndv().locator('[data-test-id="node-title-container"]'), NEXT);
 		await closeNdv();
@@ -292,16 +192,14 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 			timeout: WAIT,
 		});
 		state.workflowId = new URL(page.url()).pathname.split('/')[2];
-		step(t0, 'addSet');
+		done();
 	});
 
 	it(
 		'Execute step listens; a delivery sent with the sender to the Test URL shows as the item in the output panel',
 		{ timeout: STEP_TIMEOUT },
 		async () => {
-			withinBudget();
-			const t0 = Date.now();
-			onTestFailed(() => keepFailure(page, 'journey-listen'));
+			const done = begin('journey-listen', 'listenAndItem');
 			await openNode(TRIGGER);
 			const params = ndv().locator('[data-test-id="node-parameters"]');
 			// the documented order: Execute step first ...
@@ -330,7 +228,7 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 			await sees(out, PROJECT_NAME);
 			await sees(out, '"project.completed"');
 			await shot('journey-2-item');
-			step(t0, 'listenAndItem');
+			done();
 		},
 	);
 
@@ -338,9 +236,7 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 		'maps the project name in Edit Fields by dragging it from the input; preview and output show the value',
 		{ timeout: STEP_TIMEOUT },
 		async () => {
-			withinBudget();
-			const t0 = Date.now();
-			onTestFailed(() => keepFailure(page, 'journey-map'));
+			const done = begin('journey-map', 'map');
 			await openNode(NEXT);
 			const input = ndv().locator('[data-test-id="ndv-input-panel"]');
 			// the trigger's item is the input (schema view): drag data.name onto "Drag input fields here"
@@ -390,7 +286,7 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 			await sees(out, '"projectName"');
 			await sees(out, PROJECT_NAME);
 			await shot('journey-3-mapped');
-			step(t0, 'map');
+			done();
 		},
 	);
 
@@ -398,9 +294,7 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 		'saves and publishes; one delivery to the Production URL runs the workflow exactly once with that payload',
 		{ timeout: STEP_TIMEOUT },
 		async () => {
-			withinBudget();
-			const t0 = Date.now();
-			onTestFailed(() => keepFailure(page, 'journey-publish'));
+			const done = begin('journey-publish', 'publishAndProduction');
 			const workflowId = need(state.workflowId, 'the workflow id');
 			await closeNdv();
 			await page.keyboard.press('Control+s');
@@ -511,7 +405,7 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 				})
 				.toBe(2);
 			await shot('journey-4-execution');
-			step(t0, 'publishAndProduction');
+			done();
 		},
 	);
 
@@ -519,9 +413,7 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 		"while listening, a delivery with the wrong secret shows in the editor as the trigger's error; nothing else runs",
 		{ timeout: STEP_TIMEOUT },
 		async () => {
-			withinBudget();
-			const t0 = Date.now();
-			onTestFailed(() => keepFailure(page, 'journey-refused'));
+			const done = begin('journey-refused', 'refused');
 			const workflowId = need(state.workflowId, 'the workflow id');
 			const testUrl = need(state.testUrl, 'the Test URL');
 			await page.locator('[data-test-id="radio-button-workflow"]').click({ timeout: SHORT });
@@ -546,7 +438,7 @@ describe.skipIf(line !== '2')("n8n 2.x editor: a new user's first SMP workflow",
 			expect((await productionExecutions(workflowId)).map((e) => String(e.id))).toEqual([
 				need(state.productionExecutionId, 'the production execution'),
 			]);
-			step(t0, 'refused');
+			done();
 		},
 	);
 });

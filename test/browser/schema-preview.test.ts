@@ -1,15 +1,20 @@
 // n8n 1.x's editor shows a trigger's output schema (dist/nodes/<Node>/__schema__/v1.0.0.json, scripts/build-schemas.ts)
 // before any delivery: the node after the trigger lists the trigger's fields in its input panel's Schema view, ready
-// to map. n8n 2.x's editor shows no preview for triggers, so this file runs under N8N_LINE=1 only (npm test:
-// browser-n8n1) and the 2.x files skip themselves there. The screenshot goes through shot(): docs/screenshots/
-// schema-preview-n8n1.png only with UPDATE_SCREENSHOTS=1.
+// to map. n8n 2.x's editor shows no preview for triggers, so this runs under N8N_LINE=1 only. The screenshot goes
+// through shot(): docs/screenshots/schema-preview-n8n1.png only with UPDATE_SCREENSHOTS=1.
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
-// @ts-expect-error plain ESM helper without types
-import { N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
-import { NEXT_NAME, triggerWorkflowBody, type RestClient } from '../e2e/workflows';
-import { OWNER, SHORT, WAIT, keepFailure, launchBrowser, shot, type Browser } from './browser';
-
-const line = process.env.N8N_LINE || '2';
+import { NEXT_NAME, triggerWorkflowBody } from '../e2e/workflows';
+import {
+	keepFailure,
+	launchBrowser,
+	line,
+	ownerRest,
+	SHORT,
+	shot,
+	signInN8n1,
+	WAIT,
+	type Browser,
+} from './browser';
 
 describe.skipIf(line !== '1')('n8n 1.x editor: the trigger’s fields before any delivery', () => {
 	let browser: Browser;
@@ -18,12 +23,7 @@ describe.skipIf(line !== '1')('n8n 1.x editor: the trigger’s fields before any
 
 	beforeAll(async () => {
 		n8nUrl = inject('n8nUrl');
-		const client = new N8nRestClient(n8nUrl) as RestClient & {
-			ensureOwner(o: unknown): Promise<void>;
-			login(o: unknown): Promise<void>;
-		};
-		await client.ensureOwner(OWNER);
-		await client.login(OWNER);
+		const client = await ownerRest(n8nUrl);
 		const { body } = triggerWorkflowBody({
 			nodeType: 'smartMaintenanceTrigger',
 			parameters: { events: ['task.completed'] },
@@ -31,17 +31,7 @@ describe.skipIf(line !== '1')('n8n 1.x editor: the trigger’s fields before any
 		});
 		workflowId = String((await client.createWorkflow(body)).id);
 		browser = await launchBrowser();
-		// n8n ties its session cookie to the browser that signed in: sign in through 1.x's form (browser.ts signIn
-		// knows 2.x's field ids)
-		const { page } = browser;
-		await page.goto(`${n8nUrl}/signin`);
-		await page
-			.locator('input[type="email"], input[name="emailOrLdapLoginId"]')
-			.first()
-			.fill(OWNER.email);
-		await page.locator('input[type="password"]').first().fill(OWNER.password);
-		await page.getByRole('button', { name: 'Sign in' }).click();
-		await page.waitForURL((u) => !/\/signin\b/.test(u.pathname), { timeout: WAIT });
+		await signInN8n1(browser.page, n8nUrl);
 	});
 
 	afterAll(async () => {

@@ -1,5 +1,7 @@
-// Listing every execution of a workflow through n8n's REST API, on both n8n lines. Kept free of vitest so the
-// e2e and queue harnesses and bench/e2e.ts share the one way of counting executions.
+// Listing and reading executions through n8n's REST API, on both n8n lines. Kept free of vitest so the e2e, queue and
+// browser suites and bench/ share the one way of counting executions and reading what ran in them.
+import { parse as parseFlatted } from 'flatted';
+import type { RestClient } from './workflows';
 
 export interface ExecutionRow {
 	id: string;
@@ -11,8 +13,32 @@ export interface ExecutionRow {
 	[k: string]: unknown;
 }
 
-interface Requester {
-	request(method: string, p: string, body?: unknown, o?: { timeoutMs?: number }): Promise<any>;
+export function isDone(e: { status?: string; finished?: boolean }) {
+	return e.status
+		? !['new', 'running', 'waiting', 'unknown'].includes(e.status)
+		: e.finished === true;
+}
+
+/** An execution with its run data; n8n keeps `data` in flatted form (both lines). */
+export async function readExecution(client: Pick<RestClient, 'getExecution'>, id: string) {
+	const execution = await client.getExecution(id);
+	const raw = execution?.data;
+	return { ...execution, data: typeof raw === 'string' ? parseFlatted(raw) : raw };
+}
+
+/** The JSON of the items a node output in a read execution, or undefined when the node did not run. */
+export function nodeItems(execution: any, node: string): Array<Record<string, any>> | undefined {
+	const runs = execution.data?.resultData?.runData?.[node];
+	return runs && (runs[0]?.data?.main?.[0] ?? []).map((item: any) => item.json);
+}
+
+/** Where a watched value sits in serialized data: the nearest preceding keys, never the value itself. */
+export function whereIn(text: string, value: string): string {
+	const at = text.indexOf(value);
+	return [...text.slice(Math.max(0, at - 400), at).matchAll(/"([A-Za-z_$][\w$]*)":/g)]
+		.slice(-4)
+		.map((m) => m[1])
+		.join(' > ');
 }
 
 /**
@@ -29,7 +55,7 @@ interface Requester {
  * time would then skip rows.
  */
 export async function listAllExecutions(
-	client: Requester,
+	client: Pick<RestClient, 'request'>,
 	workflowId: string,
 	{ pageSize = 100 }: { pageSize?: number } = {},
 ): Promise<ExecutionRow[]> {

@@ -1,18 +1,13 @@
-// Faults inside a real n8n:
-//  1. retry storms: every genuine delivery sent 3 times, copies interleaved with other deliveries and some copies
-//     racing each other, through a bounded pool of concurrent requests → the workflow's nodes run exactly once per
-//     delivery, each time with that delivery's payload (a copy of a delivery n8n already ran is answered as a duplicate
-//     and starts no execution; a copy racing its original starts one that stops at the trigger);
-//  2. the SmartComply API failing while n8n activates a workflow (500, no answer in time, wrong API key) →
-//     activation refused with a plain reason and no API key, workflow inactive; after recovery one endpoint;
-//     deactivation when the endpoint is already gone at SmartComply;
-//  3. with n8n logging at debug level, no secret, API key or signature in its log or in any execution's data.
-// Nothing here waits for silence: "nothing more ran" is counted after a marker delivery, "no second endpoint" once
-// the fake has answered every call it received. The three run side by side (see the describe below).
+// Faults inside a real n8n, side by side (see the describe below): retry storms (every delivery 3 times, some copies
+// racing, 16 in flight → the workflow runs exactly once per delivery, with its payload); the SmartComply API failing
+// while n8n activates (500, a lost answer, a wrong key → a plain reason naming no key; after recovery one endpoint);
+// no secret, key or signature in n8n's debug log or in any execution. Nothing waits for silence: "nothing more ran" is
+// counted after a marker delivery, "no second endpoint" once the fake has answered every call it received.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { providers, serializePayload, sign } from '../../src/internal';
+import { whereIn } from './executions';
 import {
 	activate,
 	activationError,
@@ -20,21 +15,29 @@ import {
 	createCredential,
 	createTriggerWorkflow,
 	deactivate,
+	endpointsFor,
+	endpointsOnceThere,
 	env,
 	executionData,
 	executionsBeforeMarker,
 	fakeDeliver,
 	fakeFailNext,
-	fakeSendTest,
 	fakeResetFailures,
+	fakeSecrets,
+	fakeSendTest,
 	fakeState,
 	pool,
 	post,
+	publicationStatus,
 	rest,
+	sendSigned,
 	waitFor,
 	waitForExecutions,
+	workflowRuns,
+	type Delivery,
 	type TriggerWorkflow,
 } from './harness';
+import { providerTrigger } from './workflows';
 
 const CONCURRENCY = 16;
 /**
@@ -101,32 +104,45 @@ async function stormFinished(workflowId: string, n: number, timeoutMs: number): 
 	);
 }
 
-/** The executions in which the node after the trigger ran (copies' executions stop at the trigger), with their items. */
-async function runsOf(executions: Array<{ id: string }>) {
-	const datas = await pool(
-		executions.map((e) => async () => await executionData(e.id)),
-		8,
+/**
+ * A retry storm: every delivery sent 3 times in stormOrder, CONCURRENCY in flight, every answer a 200. Once every
+ * execution those requests started has finished, the marker delivery: resolves to the executions before it (one per
+ * request not answered as a copy) and the trigger items of those in which the workflow ran (one run per delivery).
+ */
+async function storm(
+	wf: TriggerWorkflow,
+	deliveries: Array<{ body: Buffer; headers: Record<string, string> }>,
+	seed: number,
+	marker: { id: string; send: () => Promise<Delivery> },
+) {
+	const n = deliveries.length;
+	const order = stormOrder(n, seed);
+	expect(order).toHaveLength(3 * n);
+	const t0 = Date.now();
+	const answers = await pool(
+		order.map((i) => async () => {
+			const { body, headers } = deliveries[i];
+			return await post(wf.productionUrl, body, headers, STORM_ANSWER_NET_MS);
+		}),
+		CONCURRENCY,
 	);
-	return datas
-		.map((d) => d.data?.resultData?.runData ?? {})
-		.filter((runData) => runData['After Trigger'])
-		.map((runData) =>
-			(runData.Trigger?.[0]?.data?.main?.[0] ?? []).map(
-				(item: any) => item.json as Record<string, unknown>,
-			),
-		);
-}
-
-/** Signing secrets the fake issued and its API key (read over its control route; the fake runs in global setup). */
-async function fakeSecrets(): Promise<{ apiKey: string; signingSecrets: string[] }> {
-	const res = await fetch(`${env.fakeOrigin}/__control/secrets`, {
-		signal: AbortSignal.timeout(5000),
+	const sendMs = Date.now() - t0;
+	const byStatus: Record<number, number> = {};
+	for (const { status } of answers) byStatus[status] = (byStatus[status] ?? 0) + 1;
+	expect(byStatus).toEqual({ 200: 3 * n });
+	// copies answered as such started no execution; every other request started one
+	const answeredAsCopy = answers.filter((a) => a.json?.ignored === 'duplicate delivery').length;
+	// every storm execution finished, then the marker: once it has run, no storm execution can still appear
+	await stormFinished(wf.id, 3 * n - answeredAsCopy, settleBudgetMs(sendMs));
+	expect((await marker.send()).status).toBe(200);
+	const executions = await executionsBeforeMarker(wf.id, marker.id, {
+		timeoutMs: settleBudgetMs(sendMs),
 	});
-	return (await res.json()) as any;
-}
-
-async function endpointsFor(url: string) {
-	return (await fakeState()).endpoints.filter((e) => e.url === url);
+	const settleMs = Date.now() - t0 - sendMs;
+	expect(executions.length).toBe(3 * n - answeredAsCopy);
+	const items = (await workflowRuns(executions)).map((run) => run.items);
+	expect(items).toHaveLength(n);
+	return { executions, items, sendMs, settleMs, answeredAsCopy, t0 };
 }
 
 /** Waits (bounded) until the fake has carried out and answered every SmartComply API call it received (late ones too). */
@@ -142,6 +158,9 @@ async function isActive(id: string): Promise<boolean> {
 	const wf = await (await rest()).getWorkflow(id);
 	return wf.active === true || Boolean(wf.activeVersionId);
 }
+
+/** A SmartComply credential for automatic registration against the fake, with this API key. */
+const apiCredential = (apiKey: string) => ({ apiKey, baseUrl: env.fakeUrl, secret: '' });
 
 async function smartComplyWorkflow(cred: { id: string; name: string }, events: string[]) {
 	return await createTriggerWorkflow({
@@ -159,15 +178,16 @@ async function expectRecovered(wf: TriggerWorkflow) {
 		await deactivate(wf.id);
 	}
 	expect(await activationError(wf.id)).toBeUndefined();
-	const endpoints = await waitFor('one endpoint at the fake', async () => {
-		const list = await endpointsFor(wf.productionUrl);
-		return list.length > 0 && list;
-	});
+	const endpoints = await endpointsOnceThere(wf.productionUrl);
 	// a failed attempt's registration still under way would show up once the fake has answered every call it got
 	await everyApiCallAnswered();
 	expect(await endpointsFor(wf.productionUrl)).toHaveLength(1);
 	const sent = await fakeSendTest(endpoints[0].id);
 	expect(sent).toMatchObject({ delivered: true, response_status: 200 });
+	await deactivateAndGone(wf);
+}
+
+async function deactivateAndGone(wf: TriggerWorkflow) {
 	await deactivate(wf.id);
 	await waitFor(
 		'the endpoint removed',
@@ -188,67 +208,26 @@ function expectPlainAndKeyless(message: string, ...keys: string[]) {
 // "every call answered" waits for the other cases' calls too, which only widens it.
 describe.concurrent('faults inside a real n8n, side by side', () => {
 	describe('retry storm: 3 copies of every delivery, 16 in flight', () => {
-		// Bounded by counts; the waits derive from the answer rate measured in the same run (settleBudgetMs), and the
-		// vitest timeouts below are only a net for a hung n8n.
+		// bounded by counts and settleBudgetMs; the vitest timeouts below are only a net for a hung n8n
 		it('SMP: N deliveries × 3 → the workflow runs exactly N times, once per envelope id, each with its payload', async () => {
 			const N = Number(process.env.STORM_N ?? 200);
 			const secret = `smp_storm_${randomUUID().replace(/-/g, '')}`;
-			const cred = await createCredential('smpWebhookApi', { secret });
-			const wf = await createTriggerWorkflow({
-				nodeType: 'smpTrigger',
-				parameters: { events: ['project.completed'] },
-				credentials: { smpWebhookApi: cred },
-			});
+			const wf = await createTriggerWorkflow(providerTrigger('smp', secret, 'project.completed'));
 			const run = randomUUID().slice(0, 8);
 			const deliveries = Array.from({ length: N }, (_, i) => {
 				const id = `evt_storm_${run}_${String(i).padStart(4, '0')}`;
 				const body = serializePayload(providers.smp.sample('project.completed', { id }));
 				return { id, body, headers: sign('smp', body, secret) };
 			});
-			const order = stormOrder(N, 0x5eed);
-			expect(order).toHaveLength(3 * N);
-
-			const t0 = Date.now();
-			let answered = 0;
-			const answers = await pool(
-				order.map((i) => async () => {
-					const { status, json } = await post(
-						wf.productionUrl,
-						deliveries[i].body,
-						deliveries[i].headers,
-						STORM_ANSWER_NET_MS,
-					);
-					if (++answered % 500 === 0 && process.env.STORM_VERBOSE)
-						process.stderr.write(`[storm] ${answered} answered after ${Date.now() - t0} ms\n`);
-					return { status, copy: json?.ignored === 'duplicate delivery' };
-				}),
-				CONCURRENCY,
-			);
-			const sendMs = Date.now() - t0;
-			const byStatus: Record<number, number> = {};
-			for (const { status } of answers) byStatus[status] = (byStatus[status] ?? 0) + 1;
-			expect(byStatus).toEqual({ 200: 3 * N });
-			// copies answered as such started no execution; every other request started one
-			const answeredAsCopy = answers.filter((a) => a.copy).length;
-
-			// every storm execution finished, then a marker delivery: once it has run, no storm execution can still appear
-			await stormFinished(wf.id, 3 * N - answeredAsCopy, settleBudgetMs(sendMs));
 			const markerId = `evt_storm_${run}_marker`;
-			const markerBody = serializePayload(
-				providers.smp.sample('project.completed', { id: markerId }),
+			const marker = providers.smp.sample('project.completed', { id: markerId });
+			const { executions, items, sendMs, settleMs, answeredAsCopy, t0 } = await storm(
+				wf,
+				deliveries,
+				0x5eed,
+				{ id: markerId, send: () => sendSigned(wf.productionUrl, 'smp', secret, marker) },
 			);
-			expect(
-				(await post(wf.productionUrl, markerBody, sign('smp', markerBody, secret))).status,
-			).toBe(200);
-			const executions = await executionsBeforeMarker(wf.id, markerId, {
-				timeoutMs: settleBudgetMs(sendMs),
-			});
-			const settleMs = Date.now() - t0 - sendMs;
-			expect(executions.length).toBe(3 * N - answeredAsCopy);
 			expect(executions.every((e) => e.status === 'success')).toBe(true);
-
-			const items = await runsOf(executions);
-			expect(items).toHaveLength(N);
 			expect(items.every((list) => list.length === 1)).toBe(true);
 			const seen = items.map((list) => list[0].id as string);
 			expect(new Set(seen).size).toBe(N);
@@ -256,10 +235,9 @@ describe.concurrent('faults inside a real n8n, side by side', () => {
 			// each item is that delivery's payload, byte for byte after JSON round-trip
 			const byId = new Map(deliveries.map((d) => [d.id, JSON.parse(d.body.toString('utf8'))]));
 			for (const list of items) expect(list[0]).toEqual(byId.get(list[0].id as string));
-			const totalMs = Date.now() - t0;
 			process.stderr.write(
 				`[e2e] storm smp (n8n ${env.version}): ${3 * N} requests in ${sendMs} ms (${Math.round((3 * N) / (sendMs / 1000))} req/s), ` +
-					`${executions.length} executions (${items.length} ran the workflow; ${answeredAsCopy} copies answered without one) saved ${settleMs} ms after the last answer, checked in ${totalMs} ms total\n`,
+					`${executions.length} executions (${items.length} ran the workflow; ${answeredAsCopy} copies answered without one) saved ${settleMs} ms after the last answer, checked in ${Date.now() - t0} ms total\n`,
 			);
 			await deactivate(wf.id);
 		}, 1_800_000);
@@ -267,69 +245,36 @@ describe.concurrent('faults inside a real n8n, side by side', () => {
 		it('SmartMaintenance: N deliveries × 3 keyed by X-SMTM-Delivery → the workflow runs exactly N times', async () => {
 			const N = Math.max(10, Math.round(Number(process.env.STORM_N ?? 200) / 4));
 			const secret = `smtm_storm_${randomUUID().replace(/-/g, '')}`;
-			const cred = await createCredential('smartMaintenanceWebhookApi', { secret });
-			const wf = await createTriggerWorkflow({
-				nodeType: 'smartMaintenanceTrigger',
-				parameters: { events: ['task.completed'], settings: { includeMetadata: true } },
-				credentials: { smartMaintenanceWebhookApi: cred },
-			});
+			const wf = await createTriggerWorkflow(
+				providerTrigger('smartMaintenance', secret, 'task.completed', {
+					settings: { includeMetadata: true },
+				}),
+			);
 			// SmartMaintenance's bodies carry their own timestamp; each delivery here has its own task id too
+			const sample = (taskId: number) => ({
+				...providers.smartMaintenance.sample('task.completed'),
+				data: { task_id: taskId },
+			});
 			const deliveries = Array.from({ length: N }, (_, i) => {
 				const deliveryId = randomUUID();
-				const payload = {
-					...providers.smartMaintenance.sample('task.completed'),
-					data: { task_id: 50_000 + i },
-				};
+				const payload = sample(50_000 + i);
 				const body = serializePayload(payload);
-				return {
-					deliveryId,
-					payload,
-					body,
-					headers: sign('smartMaintenance', body, secret, { deliveryId }),
-				};
+				const headers = sign('smartMaintenance', body, secret, { deliveryId });
+				return { deliveryId, payload, body, headers };
 			});
-			const t0 = Date.now();
-			const answers = await pool(
-				stormOrder(N, 0xbeef).map(
-					(i) => async () =>
-						await post(
-							wf.productionUrl,
-							deliveries[i].body,
-							deliveries[i].headers,
-							STORM_ANSWER_NET_MS,
-						),
-				),
-				CONCURRENCY,
-			);
-			const sendMs = Date.now() - t0;
-			expect(answers.filter((a) => a.status === 200)).toHaveLength(3 * N);
-			const answeredAsCopy = answers.filter((a) => a.json?.ignored === 'duplicate delivery').length;
-			await stormFinished(wf.id, 3 * N - answeredAsCopy, settleBudgetMs(sendMs));
 			const marker = randomUUID();
-			const markerBody = serializePayload({
-				...providers.smartMaintenance.sample('task.completed'),
-				data: { task_id: 99_999 },
-			});
-			const markerHeaders = sign('smartMaintenance', markerBody, secret, { deliveryId: marker });
-			expect((await post(wf.productionUrl, markerBody, markerHeaders)).status).toBe(200);
-			const executions = await executionsBeforeMarker(wf.id, marker, {
-				timeoutMs: settleBudgetMs(sendMs),
-			});
-			expect(executions.length).toBe(3 * N - answeredAsCopy);
-			const items = await runsOf(executions);
-			expect(items).toHaveLength(N);
+			const send = () =>
+				sendSigned(wf.productionUrl, 'smartMaintenance', secret, sample(99_999), {
+					deliveryId: marker,
+				});
+			const { executions, items, t0 } = await storm(wf, deliveries, 0xbeef, { id: marker, send });
 			const seen = items.map((list) => (list[0]._delivery as { deliveryId: string }).deliveryId);
 			expect([...seen].sort()).toEqual(deliveries.map((d) => d.deliveryId).sort());
-			const byId = new Map(deliveries.map((d) => [d.deliveryId, d.payload]));
+			const byId = new Map<string, unknown>(deliveries.map((d) => [d.deliveryId, d.payload]));
 			for (const list of items) {
 				const { _delivery, ...rest } = list[0];
-				expect(rest).toEqual(
-					JSON.parse(
-						JSON.stringify(
-							byId.get((_delivery as { deliveryId: ReturnType<typeof randomUUID> }).deliveryId),
-						),
-					),
-				);
+				const { deliveryId } = _delivery as { deliveryId: string };
+				expect(rest).toEqual(JSON.parse(JSON.stringify(byId.get(deliveryId))));
 			}
 			process.stderr.write(
 				`[e2e] storm smartMaintenance: ${3 * N} requests → ${executions.length} executions, ${items.length} runs, in ${Date.now() - t0} ms\n`,
@@ -342,11 +287,7 @@ describe.concurrent('faults inside a real n8n, side by side', () => {
 		let cred: { id: string; name: string };
 
 		beforeAll(async () => {
-			cred = await createCredential('smartComplyApi', {
-				apiKey: env.fakeApiKey,
-				baseUrl: env.fakeUrl,
-				secret: '',
-			});
+			cred = await createCredential('smartComplyApi', apiCredential(env.fakeApiKey));
 		});
 
 		it('SmartComply answering 500 on every attempt: activation fails saying so, naming no key; once it recovers, activating leaves one endpoint', async () => {
@@ -384,21 +325,13 @@ describe.concurrent('faults inside a real n8n, side by side', () => {
 				expect(outcome).toBeUndefined();
 				await everyApiCallAnswered(); // the late answer included
 				expect(await endpointsFor(wf.productionUrl)).toHaveLength(1);
-				await deactivate(wf.id);
-				await waitFor(
-					'the endpoint removed',
-					async () => (await endpointsFor(wf.productionUrl)).length === 0,
-				);
+				await deactivateAndGone(wf);
 			}
 		}, 180_000);
 
 		it('a wrong API key: activation fails saying the key was refused, naming no key; after the credential is fixed it activates', async () => {
 			const wrongKey = `sc_live_wrong_${randomUUID().replace(/-/g, '')}`;
-			const bad = await createCredential('smartComplyApi', {
-				apiKey: wrongKey,
-				baseUrl: env.fakeUrl,
-				secret: '',
-			});
+			const bad = await createCredential('smartComplyApi', apiCredential(wrongKey));
 			const wf = await smartComplyWorkflow(bad, ['test.submitted']);
 			const refused = await activationError(wf.id);
 			expect(refused).toBeDefined();
@@ -408,11 +341,12 @@ describe.concurrent('faults inside a real n8n, side by side', () => {
 			expect(await endpointsFor(wf.productionUrl)).toHaveLength(0);
 
 			// the user fixes the credential (PATCH, as the credential dialog's Save does)
-			const client = await rest();
-			await client.request('PATCH', `/rest/credentials/${bad.id}`, {
+			await (
+				await rest()
+			).request('PATCH', `/rest/credentials/${bad.id}`, {
 				name: bad.name,
 				type: 'smartComplyApi',
-				data: { apiKey: env.fakeApiKey, baseUrl: env.fakeUrl, secret: '' },
+				data: apiCredential(env.fakeApiKey),
 			});
 			await expectRecovered(wf);
 		}, 180_000);
@@ -420,10 +354,7 @@ describe.concurrent('faults inside a real n8n, side by side', () => {
 		it('deactivating when the endpoint is already gone at SmartComply succeeds', async () => {
 			const wf = await smartComplyWorkflow(cred, ['notice.created']);
 			await activate(wf.id);
-			const [endpoint] = await waitFor('the endpoint', async () => {
-				const list = await endpointsFor(wf.productionUrl);
-				return list.length > 0 && list;
-			});
+			const [endpoint] = await endpointsOnceThere(wf.productionUrl);
 			// someone deletes it in the SmartComply dashboard
 			const res = await fetch(`${env.fakeUrl}/webhooks/endpoints/${endpoint.id}`, {
 				method: 'DELETE',
@@ -432,15 +363,7 @@ describe.concurrent('faults inside a real n8n, side by side', () => {
 			});
 			expect(res.status).toBe(204);
 			await deactivate(wf.id);
-			if (env.line === '2') {
-				const status = await waitFor('unpublished', async () => {
-					const s = await (
-						await rest()
-					).request('GET', `/rest/workflows/${wf.id}/publication-status`);
-					return s?.status !== 'in_progress' && s;
-				});
-				expect(status.status).toBe('not_published');
-			}
+			if (env.line === '2') expect((await publicationStatus(wf.id)).status).toBe('not_published');
 			expect(await isActive(wf.id)).toBe(false);
 			expect(await endpointsFor(wf.productionUrl)).toHaveLength(0);
 			// and the production URL is gone from n8n
@@ -456,111 +379,44 @@ describe.concurrent('faults inside a real n8n, side by side', () => {
 		it('after genuine, forged and retried deliveries to every trigger, and SmartComply registrations', async () => {
 			const run = randomUUID().replace(/-/g, '');
 			const cases = [
-				{
-					provider: 'smp',
-					nodeType: 'smpTrigger',
-					credType: 'smpWebhookApi',
-					data: (s: string) => ({ secret: s }),
-					event: 'project.completed',
-				},
-				{
-					provider: 'smartlyQ',
-					nodeType: 'smartlyQTrigger',
-					credType: 'smartlyQWebhookApi',
-					data: (s: string) => ({ secret: s }),
-					event: 'job.completed',
-				},
-				{
-					provider: 'smartMaintenance',
-					nodeType: 'smartMaintenanceTrigger',
-					credType: 'smartMaintenanceWebhookApi',
-					data: (s: string) => ({ secret: s }),
-					event: 'task.completed',
-				},
-				{
-					provider: 'smartComply',
-					nodeType: 'smartComplyTrigger',
-					credType: 'smartComplyApi',
-					data: (s: string) => ({
-						apiKey: 'sc_live_unused_manual_0123',
-						baseUrl: 'http://127.0.0.1:9/api/v1',
-						secret: s,
-					}),
-					event: 'notice.created',
-					parameters: { registration: 'manual' },
-				},
-				{
-					provider: 'smarterMeasure',
-					nodeType: 'smarterMeasureTrigger',
-					credType: 'smarterMeasureWebhookApi',
-					data: (s: string) => ({ secret: s }),
-					event: 'AssessmentCompleted',
-					parameters: { keyLocation: 'header', format: 'auto' },
-				},
+				['smp', 'project.completed'],
+				['smartlyQ', 'job.completed'],
+				['smartMaintenance', 'task.completed'],
+				['smartComply', 'notice.created'],
+				['smarterMeasure', 'AssessmentCompleted'],
 			] as const;
 			const watched: string[] = [];
 			const workflowIds: string[] = [];
-			for (const c of cases) {
-				const secret = `${c.provider}Leak${run}`;
+			for (const [id, event] of cases) {
+				const secret = `${id}Leak${run}`;
 				watched.push(secret);
-				const cred = await createCredential(c.credType, c.data(secret));
-				const wf = await createTriggerWorkflow({
-					nodeType: c.nodeType,
-					parameters: {
-						...('parameters' in c ? c.parameters : {}),
-						...(c.provider === 'smarterMeasure'
-							? { eventFilter: 'named', eventNames: c.event }
-							: { events: [c.event] }),
-						settings: { includeMetadata: true },
-					},
-					credentials: { [c.credType]: cred },
-				});
+				const metadata = { settings: { includeMetadata: true } };
+				const wf = await createTriggerWorkflow(providerTrigger(id, secret, event, metadata));
 				workflowIds.push(wf.id);
-				const provider = providers[c.provider];
+				const provider = providers[id];
 				const header = provider.scheme.header;
-				const body = serializePayload(provider.sample(c.event));
-				const genuine = sign(c.provider, body, secret);
-				const forged = sign(c.provider, body, `${secret}x`);
+				const body = serializePayload(provider.sample(event));
+				const genuine = sign(id, body, secret);
+				const forged = sign(id, body, `${secret}x`);
 				const tampered = Buffer.concat([body, Buffer.from(' ')]);
 				// the value a genuine header carries, and the one a forger would have needed for the tampered body
-				watched.push(genuine[header], sign(c.provider, tampered, secret)[header]);
+				watched.push(genuine[header], sign(id, tampered, secret)[header]);
 				expect((await post(wf.productionUrl, body, genuine)).status).toBe(200);
 				expect((await post(wf.productionUrl, body, genuine)).status).toBe(200); // retry
 				expect((await post(wf.productionUrl, body, forged)).status).toBe(401);
 				// SmarterMeasure's static key does not cover the body, so only the HMAC schemes can refuse a tampered one
-				if (c.provider !== 'smarterMeasure')
+				if (id !== 'smarterMeasure')
 					expect((await post(wf.productionUrl, tampered, genuine)).status).toBe(401);
-				if (c.provider === 'smarterMeasure') {
+				else {
 					// the key in the URL instead (for integrations that cannot set headers): n8n must not log or keep the query
-					const other = serializePayload(provider.sample(c.event));
-					expect(
-						(
-							await post(
-								`${wf.productionUrl}?VerificationKey=${encodeURIComponent(secret)}`,
-								other,
-								{
-									'Content-Type': 'application/json',
-								},
-							)
-						).status,
-					).toBe(200);
-					expect(
-						(
-							await post(
-								`${wf.productionUrl}?VerificationKey=${encodeURIComponent(secret)}x`,
-								other,
-								{ 'Content-Type': 'application/json' },
-							)
-						).status,
-					).toBe(401);
+					const other = serializePayload(provider.sample(event));
+					const keyUrl = `${wf.productionUrl}?VerificationKey=${encodeURIComponent(secret)}`;
+					const json = { 'Content-Type': 'application/json' };
+					expect((await post(keyUrl, other, json)).status).toBe(200);
+					expect((await post(`${keyUrl}x`, other, json)).status).toBe(401);
 				}
 			}
 			// SmartComply automatic registration: API key on every call, signing secret returned by the API
-			const apiCred = await createCredential('smartComplyApi', {
-				apiKey: env.fakeApiKey,
-				baseUrl: env.fakeUrl,
-				secret: '',
-			});
 			const apiWf = await createTriggerWorkflow({
 				nodeType: 'smartComplyTrigger',
 				parameters: {
@@ -568,13 +424,10 @@ describe.concurrent('faults inside a real n8n, side by side', () => {
 					events: ['notice.created'],
 					settings: { includeMetadata: true },
 				},
-				credentials: { smartComplyApi: apiCred },
+				credential: { type: 'smartComplyApi', data: apiCredential(env.fakeApiKey) },
 			});
 			workflowIds.push(apiWf.id);
-			const [endpoint] = await waitFor('the endpoint', async () => {
-				const list = await endpointsFor(apiWf.productionUrl);
-				return list.length > 0 && list;
-			});
+			const [endpoint] = await endpointsOnceThere(apiWf.productionUrl);
 			// webhook.test follows the Events filter in production: a selected event is what runs the workflow
 			expect((await fakeSendTest(endpoint.id)).delivered).toBe(true);
 			expect((await fakeDeliver(endpoint.id, 'notice.created')).delivered).toBe(true);
@@ -606,12 +459,3 @@ describe.concurrent('faults inside a real n8n, side by side', () => {
 		}, 120_000);
 	});
 });
-
-/** Where a watched value sits in serialized execution data: the nearest preceding keys, never the value itself. */
-function whereIn(text: string, value: string): string {
-	const before = text.slice(Math.max(0, text.indexOf(value) - 400), text.indexOf(value));
-	return [...before.matchAll(/"([A-Za-z_$][\w$]*)":/g)]
-		.slice(-4)
-		.map((m) => m[1])
-		.join(' > ');
-}

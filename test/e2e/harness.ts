@@ -1,41 +1,42 @@
 // Helpers the e2e test files share. The n8n instance and the SmartComply fake are started once per run by
 // global-setup.ts; their addresses come in through vitest's inject().
-import { randomUUID } from 'node:crypto';
-import { parse as parseFlatted } from 'flatted';
 import { inject } from 'vitest';
+import {
+	serializePayload,
+	sign,
+	type ProviderId,
+	type ProviderSignOptions,
+} from '../../src/internal';
 import type { FailureSpec } from '../fake/smartcomply-server.mjs';
-import { listAllExecutions } from './executions';
+import {
+	isDone,
+	listAllExecutions,
+	nodeItems,
+	readExecution,
+	type ExecutionRow,
+} from './executions';
 // @ts-expect-error plain ESM helper without types
 import { N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
 import {
+	createCredentialOn,
+	createTriggerWorkflowOn,
 	NEXT_NAME,
 	NODE_TYPE_PREFIX,
 	type RestClient,
 	TRIGGER_NAME,
-	triggerWorkflowBody,
+	type TriggerInput,
+	webhookRegistered,
 } from './workflows';
 
-export { NEXT_NAME, NODE_TYPE_PREFIX, type RestClient, TRIGGER_NAME, triggerWorkflowBody };
+export { NODE_TYPE_PREFIX, type RestClient };
 
 export const env = {
-	get n8nUrl() {
-		return inject('n8nUrl');
-	},
-	get line() {
-		return inject('n8nLine');
-	},
-	get version() {
-		return inject('n8nVersion');
-	},
-	get fakeUrl() {
-		return inject('fakeUrl');
-	},
-	get fakeOrigin() {
-		return inject('fakeOrigin');
-	},
-	get fakeApiKey() {
-		return inject('fakeApiKey');
-	},
+	n8nUrl: inject('n8nUrl'),
+	line: inject('n8nLine'),
+	version: inject('n8nVersion'),
+	fakeUrl: inject('fakeUrl'),
+	fakeOrigin: inject('fakeOrigin'),
+	fakeApiKey: inject('fakeApiKey'),
 };
 
 let shared: RestClient | undefined;
@@ -52,98 +53,42 @@ export async function rest(): Promise<RestClient> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Credential ids by type + data, so each file creates a credential once. */
-export async function createCredential(
-	type: string,
-	data: Record<string, unknown>,
-	name = `${type} e2e ${randomUUID().slice(0, 8)}`,
-) {
-	const client = await rest();
-	const created = await client.createCredential({ name, type, data });
-	return { id: String(created.id), name: created.name as string };
+export async function createCredential(type: string, data: Record<string, unknown>) {
+	return await createCredentialOn(await rest(), type, data);
 }
 
-export interface TriggerWorkflow {
-	id: string;
-	webhookId: string;
-	triggerName: string;
-	productionUrl: string;
-	testUrl: string;
-	workflow: any;
-}
+export type TriggerWorkflow = Awaited<ReturnType<typeof createTriggerWorkflow>>;
 
 /**
- * Creates "trigger → NoOp" via REST, activates it (unless activate: false) and returns its URLs.
- * Production URL: /webhook/<webhookId>/webhook (the triggers' static path is 'webhook').
+ * Creates "trigger → NoOp" via REST (with a credential of its own when `credential` is given), activates it (unless
+ * activate: false) and returns its URLs: /webhook/<webhookId>/webhook (the triggers' static path is 'webhook').
  */
-export async function createTriggerWorkflow(input: {
-	nodeType: string;
-	parameters?: Record<string, unknown>;
-	credentials: Record<string, { id: string; name: string }>;
-	activate?: boolean;
-	name?: string;
-}): Promise<TriggerWorkflow> {
-	const client = await rest();
-	const { webhookId, body } = triggerWorkflowBody({ ...input, parameters: input.parameters ?? {} });
-	const created = await client.createWorkflow(body);
-	const id = String(created.id);
-	if (input.activate !== false) await activate(id);
+export async function createTriggerWorkflow(input: TriggerInput & { activate?: boolean }) {
+	const wf = await createTriggerWorkflowOn(await rest(), input);
+	if (input.activate !== false) await activate(wf.id);
 	return {
-		id,
-		webhookId,
+		id: wf.id,
+		webhookId: wf.webhookId,
 		triggerName: TRIGGER_NAME,
-		productionUrl: `${env.n8nUrl}/webhook/${webhookId}/webhook`,
-		testUrl: `${env.n8nUrl}/webhook-test/${webhookId}/webhook`,
-		workflow: created,
+		productionUrl: wf.urlOn(env.n8nUrl),
+		testUrl: `${env.n8nUrl}/webhook-test/${wf.webhookId}/webhook`,
+		credential: wf.credential,
 	};
 }
 
-/** Activates and waits (bounded) until the production webhook no longer answers 404. */
+/** Activates and waits (bounded) until the production webhook is registered. */
 export async function activate(id: string) {
 	const client = await rest();
 	await client.activateWorkflow(id, { settleMs: 0 });
-	const wf = await client.getWorkflow(id);
-	const trigger = wf.nodes.find((n: any) => n.webhookId);
-	if (!trigger) return;
-	const url = `${env.n8nUrl}/webhook/${trigger.webhookId}/webhook`;
-	const deadline = Date.now() + 15_000;
-	// A GET on a registered POST-only webhook answers 404 "... Did you mean to make a POST request?";
-	// before registration the hint is missing. No delivery is sent, so nothing runs.
-	while (Date.now() < deadline) {
-		const probe = await fetch(url, { method: 'GET', signal: AbortSignal.timeout(5000) }).catch(
-			() => undefined,
-		);
-		const text = probe ? await probe.text() : '';
-		if (probe && /POST request/i.test(text)) return;
-		await sleep(200);
-	}
-	throw new Error(`production webhook of workflow ${id} still not registered after 15 s`);
+	const trigger = (await client.getWorkflow(id)).nodes.find((n: any) => n.webhookId);
+	if (trigger) await webhookRegistered(`${env.n8nUrl}/webhook/${trigger.webhookId}/webhook`);
 }
 
 export async function deactivate(id: string) {
-	const client = await rest();
-	await client.deactivateWorkflow(id);
+	await (await rest()).deactivateWorkflow(id);
 }
 
-export interface ExecutionSummary {
-	id: string;
-	status?: string;
-	finished?: boolean;
-	mode?: string;
-	workflowId?: string;
-}
-
-function isDone(e: ExecutionSummary) {
-	return e.status
-		? !['new', 'running', 'waiting', 'unknown'].includes(e.status)
-		: e.finished === true;
-}
-
-export async function listExecutions(workflowId: string): Promise<ExecutionSummary[]> {
-	const client = await rest();
-	const list = await client.listExecutions(workflowId, { limit: 100 });
-	return (list ?? []).map((e: any) => ({ ...e, id: String(e.id) }));
-}
+export type ExecutionSummary = ExecutionRow;
 
 /**
  * Polls (bounded) until the workflow has at least n finished executions; returns them oldest first.
@@ -155,9 +100,8 @@ export async function waitForExecutions(
 	{ timeoutMs = 20_000, intervalMs = 250 } = {},
 ): Promise<ExecutionSummary[]> {
 	const deadline = Date.now() + timeoutMs;
-	let last: ExecutionSummary[] = [];
 	for (;;) {
-		last = await listExecutions(workflowId);
+		const last = await allExecutions(workflowId);
 		const done = last.filter(isDone);
 		if (done.length >= n && done.length === last.length)
 			return [...done].sort((a, b) => Number(a.id) - Number(b.id));
@@ -188,58 +132,45 @@ export async function executionsBeforeMarker(
 			const list = await allExecutions(workflowId);
 			if (list.length === 0 || !list.every(isDone)) return false;
 			const sorted = [...list].sort((a, b) => Number(a.id) - Number(b.id));
-			const newest = sorted[sorted.length - 1];
-			const items = await executionItems(newest.id).catch(() => []);
+			const items = await executionItems(sorted[sorted.length - 1].id).catch(() => []);
 			return items.some((item) => JSON.stringify(item).includes(marker)) && sorted.slice(0, -1);
 		},
 		{ timeoutMs, intervalMs: 250 },
 	);
 }
 
-/** The full run data of an execution; n8n keeps `data` in flatted form (both lines). */
+/** The full run data of an execution. */
 export async function executionData(executionId: string): Promise<any> {
-	const client = await rest();
-	const execution = await client.getExecution(executionId);
-	const raw = execution?.data;
-	const data = typeof raw === 'string' ? parseFlatted(raw) : raw;
-	return { ...execution, data };
+	return await readExecution(await rest(), executionId);
 }
 
 /** The JSON of the items a node output in an execution (default: the trigger). */
-export async function executionItems(
-	executionId: string,
-	nodeName = TRIGGER_NAME,
-): Promise<Array<Record<string, unknown>>> {
+export async function executionItems(executionId: string, nodeName = TRIGGER_NAME) {
 	const execution = await executionData(executionId);
-	const runs = execution.data?.resultData?.runData?.[nodeName];
-	if (!runs)
+	const items = nodeItems(execution, nodeName);
+	if (!items)
 		throw new Error(
 			`execution ${executionId}: no run data for node "${nodeName}" (nodes: ${Object.keys(execution.data?.resultData?.runData ?? {}).join(', ')})`,
 		);
-	const main = runs[0]?.data?.main?.[0] ?? [];
-	return main.map((item: any) => item.json);
+	return items;
 }
 
 /**
  * The executions in which the workflow's nodes ran (the node after the trigger got an item), oldest first, with the
  * trigger's items. A copy that n8n's webhook phase could not recognise (queue mode, or racing its original) starts
- * an execution too, but its trigger emits nothing (see "Retries and duplicates" in docs/duplicates-and-queue-mode.md), so these are the ones
- * that count as runs.
+ * an execution too, but its trigger emits nothing (docs/duplicates-and-queue-mode.md), so these are the runs.
  */
-export async function workflowRuns(
-	executions: ExecutionSummary[],
-): Promise<Array<{ id: string; items: Array<Record<string, unknown>> }>> {
-	const runs: Array<{ id: string; items: Array<Record<string, unknown>> }> = [];
-	for (const execution of [...executions].sort((a, b) => Number(a.id) - Number(b.id))) {
-		const data = await executionData(execution.id);
-		const runData = data.data?.resultData?.runData ?? {};
-		if (!runData[NEXT_NAME]) continue;
-		runs.push({
-			id: execution.id,
-			items: (runData[TRIGGER_NAME]?.[0]?.data?.main?.[0] ?? []).map((item: any) => item.json),
-		});
-	}
-	return runs;
+export async function workflowRuns(executions: ExecutionSummary[]) {
+	const sorted = [...executions].sort((a, b) => Number(a.id) - Number(b.id));
+	const read = await pool(
+		sorted.map((e) => async () => await executionData(e.id)),
+		8,
+	);
+	return sorted.flatMap((e, i) =>
+		nodeItems(read[i], NEXT_NAME)
+			? [{ id: e.id, items: nodeItems(read[i], TRIGGER_NAME) ?? [] }]
+			: [],
+	);
 }
 
 export interface Delivery {
@@ -269,24 +200,56 @@ export async function post(
 	return { status: res.status, text, json };
 }
 
-/** State of the SmartComply fake (it runs in the global-setup process; read it over HTTP). */
-export async function fakeState(): Promise<{
-	endpoints: any[];
-	deliveries: any[];
-	requests: any[];
-	/** API calls received whose answer has not been sent yet */
-	pendingCalls: number;
-}> {
-	const res = await fetch(`${env.fakeOrigin}/__control/state`, {
-		signal: AbortSignal.timeout(5000),
-	});
-	return (await res.json()) as any;
+/** `payload` serialized and signed as `provider` sends it, POSTed to `url`. */
+export async function sendSigned(
+	url: string,
+	provider: ProviderId,
+	secret: string,
+	payload: Record<string, unknown>,
+	options?: ProviderSignOptions,
+) {
+	const body = serializePayload(payload);
+	return await post(url, body, sign(provider, body, secret, options));
 }
 
+/** A control route of the SmartComply fake (it runs in the global-setup process): GET without a body, else POST. */
+async function fakeControl(route: string, body?: object, expected = 200): Promise<any> {
+	const res = await fetch(`${env.fakeOrigin}/__control/${route}`, {
+		method: body ? 'POST' : 'GET',
+		headers: { 'content-type': 'application/json' },
+		body: body && JSON.stringify(body),
+		signal: AbortSignal.timeout(20_000),
+	});
+	if (res.status !== expected)
+		throw new Error(`fake /__control/${route} -> ${res.status}: ${await res.text()}`);
+	return expected === 204 ? undefined : await res.json();
+}
+
+/** State of the SmartComply fake; `pendingCalls`: API calls received whose answer has not been sent yet. */
+export const fakeState = (): Promise<{ endpoints: any[]; pendingCalls: number }> =>
+	fakeControl('state');
+
+/** Signing secrets the fake issued and its API key. */
+export const fakeSecrets = (): Promise<{ apiKey: string; signingSecrets: string[] }> =>
+	fakeControl('secrets');
+
+type Sent = { delivered: boolean; response_status: number; event_id: string };
+
+/** Makes the fake sign and send any event type to one of its endpoints. */
+export const fakeDeliver = (endpointId: string, type: string): Promise<Sent> =>
+	fakeControl('deliver', { endpointId, type }, 202);
+
+/**
+ * Makes the fake's next matching API call fail (see failNext in the fake). `url` scopes the failure to calls about one
+ * webhook URL, so tests running side by side keep their failures apart.
+ */
+export const fakeFailNext = (spec: FailureSpec) => fakeControl('fail', spec, 204);
+
+/** Clears the fake's pending injected failures scoped to `url` (the cases beside it keep theirs). */
+export const fakeResetFailures = (url: string) => fakeControl('reset', { url }, 204);
+
 /** `POST <fake>/webhooks/endpoints/<id>/test` with the bearer key, as a SmartComply user would. */
-export async function fakeSendTest(
-	endpointId: string,
-): Promise<{ delivered: boolean; response_status: number; event_id: string }> {
+export async function fakeSendTest(endpointId: string): Promise<Sent> {
 	const res = await fetch(
 		`${env.fakeUrl}/webhooks/endpoints/${encodeURIComponent(endpointId)}/test`,
 		{
@@ -296,23 +259,20 @@ export async function fakeSendTest(
 		},
 	);
 	if (res.status !== 202) throw new Error(`fake /test -> ${res.status}: ${await res.text()}`);
-	return (await res.json()) as any;
+	return (await res.json()) as Sent;
 }
 
-/** Makes the fake SmartComply sign and send any event type to one of its endpoints (a control route of the fake). */
-export async function fakeDeliver(
-	endpointId: string,
-	type: string,
-): Promise<{ delivered: boolean; response_status: number; event_id: string }> {
-	const res = await fetch(`${env.fakeOrigin}/__control/deliver`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ endpointId, type }),
-		signal: AbortSignal.timeout(20_000),
+/** The fake's endpoints for a webhook URL. */
+export async function endpointsFor(url: string) {
+	return (await fakeState()).endpoints.filter((e) => e.url === url);
+}
+
+/** Waits (bounded) until the fake has an endpoint for `url`; returns them. */
+export async function endpointsOnceThere(url: string) {
+	return await waitFor(`an endpoint for ${url} at the fake`, async () => {
+		const list = await endpointsFor(url);
+		return list.length > 0 && list;
 	});
-	if (res.status !== 202)
-		throw new Error(`fake /__control/deliver -> ${res.status}: ${await res.text()}`);
-	return (await res.json()) as any;
 }
 
 export async function waitFor<T>(
@@ -331,11 +291,8 @@ export async function waitFor<T>(
 }
 
 /** Every execution of a workflow, however many (see listAllExecutions for how n8n's lists are paged). */
-export async function allExecutions(
-	workflowId: string,
-	{ client }: { client?: RestClient } = {},
-): Promise<ExecutionSummary[]> {
-	return (await listAllExecutions(client ?? (await rest()), workflowId)) as ExecutionSummary[];
+export async function allExecutions(workflowId: string): Promise<ExecutionSummary[]> {
+	return await listAllExecutions(await rest(), workflowId);
 }
 
 /** Runs tasks with at most `limit` in flight; results in task order. */
@@ -352,37 +309,17 @@ export async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Pr
 	return results;
 }
 
-/** The trigger items of many executions, fetched `concurrency` at a time. */
-export async function itemsOfExecutions(
-	ids: string[],
-	{ concurrency = 8, nodeName }: { concurrency?: number; nodeName?: string } = {},
-) {
-	return await pool(
-		ids.map((id) => () => executionItems(id, nodeName)),
-		concurrency,
+/** 2.x's publication status once it settled (not 'in_progress'). */
+export async function publicationStatus(id: string, timeoutMs = 15_000) {
+	const client = await rest();
+	return await waitFor(
+		'the publication to settle',
+		async () => {
+			const s = await client.request('GET', `/rest/workflows/${id}/publication-status`);
+			return s?.status !== 'in_progress' && s;
+		},
+		{ timeoutMs, intervalMs: 500 },
 	);
-}
-
-/**
- * Make the global SmartComply fake's next matching API call fail (its HTTP control route; see failNext in the fake).
- * `url` scopes the failure to calls about one webhook URL, so tests running side by side keep their failures apart.
- */
-export async function fakeFailNext(spec: FailureSpec) {
-	const res = await fetch(`${env.fakeOrigin}/__control/fail`, {
-		method: 'POST',
-		body: JSON.stringify(spec),
-		signal: AbortSignal.timeout(5000),
-	});
-	if (res.status !== 204) throw new Error(`fake /__control/fail -> ${res.status}`);
-}
-
-/** Clears the global fake's pending injected failures scoped to `url` (the cases beside it keep theirs). */
-export async function fakeResetFailures(url: string) {
-	await fetch(`${env.fakeOrigin}/__control/reset`, {
-		method: 'POST',
-		body: JSON.stringify({ url }),
-		signal: AbortSignal.timeout(5000),
-	});
 }
 
 /**
@@ -392,9 +329,8 @@ export async function fakeResetFailures(url: string) {
  * apart); GET /rest/workflows/:id/publication-status then reports 'published', or 'failed' with each trigger's error.
  */
 export async function activationError(id: string): Promise<string | undefined> {
-	const client = await rest();
 	try {
-		await client.activateWorkflow(id, { settleMs: 0 });
+		await (await rest()).activateWorkflow(id, { settleMs: 0 });
 	} catch (error) {
 		const e = error as { body?: any; message: string };
 		return typeof e.body === 'object' && e.body
@@ -402,14 +338,7 @@ export async function activationError(id: string): Promise<string | undefined> {
 			: String(e.body ?? e.message);
 	}
 	if (env.line === '1') return undefined;
-	const status = await waitFor(
-		'the publication to settle',
-		async () => {
-			const s = await client.request('GET', `/rest/workflows/${id}/publication-status`);
-			return s?.status !== 'in_progress' && s;
-		},
-		{ timeoutMs: 150_000, intervalMs: 500 },
-	);
+	const status = await publicationStatus(id, 150_000);
 	if (status.status === 'published') return undefined;
 	return `${status.status}: ${(status.triggers ?? []).map((t: { errorMessage?: string }) => t.errorMessage ?? '').join('; ')}`;
 }
@@ -429,6 +358,5 @@ export async function listenForTestEvent(wf: TriggerWorkflow) {
 
 /** "Stop listening": DELETE /rest/test-webhook/:workflowId (both lines). */
 export async function stopListening(wf: TriggerWorkflow) {
-	const client = await rest();
-	return await client.request('DELETE', `/rest/test-webhook/${wf.id}`);
+	return await (await rest()).request('DELETE', `/rest/test-webhook/${wf.id}`);
 }

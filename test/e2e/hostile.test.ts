@@ -5,44 +5,39 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { providers, serializePayload, sign } from '../../src/internal';
 import {
-	createCredential,
+	allExecutions,
 	createTriggerWorkflow,
 	executionData,
 	executionsBeforeMarker,
-	listExecutions,
 	listenForTestEvent,
 	post,
+	sendSigned,
 	stopListening,
 	waitFor,
 	waitForExecutions,
 	workflowRuns,
 	type TriggerWorkflow,
 } from './harness';
+import { providerTrigger } from './workflows';
 
 describe('bodies n8n’s parser refused or changed', () => {
 	const secret = `smp_hostile_${randomUUID().replace(/-/g, '')}`;
 	let wf: TriggerWorkflow;
 
 	beforeAll(async () => {
-		const cred = await createCredential('smpWebhookApi', { secret });
 		wf = await createTriggerWorkflow({
 			nodeType: 'smpTrigger',
-			parameters: {},
-			credentials: { smpWebhookApi: cred },
+			credential: { type: 'smpWebhookApi', data: { secret } },
 		});
 	});
 
 	it('charset labels n8n does not know (iso-8859-1, us-ascii) on an ASCII body: accepted and run', async () => {
-		const payloads = ['iso-8859-1', 'us-ascii', 'ISO-8859-1'].map(() =>
-			providers.smp.sample('project.completed'),
-		);
-		for (const [index, charset] of ['iso-8859-1', 'us-ascii', 'ISO-8859-1'].entries()) {
-			const body = serializePayload(payloads[index]);
-			const answer = await post(
-				wf.productionUrl,
-				body,
-				sign('smp', body, secret, { contentType: `application/json; charset=${charset}` }),
-			);
+		const charsets = ['iso-8859-1', 'us-ascii', 'ISO-8859-1'];
+		const payloads = charsets.map(() => providers.smp.sample('project.completed'));
+		for (const [index, charset] of charsets.entries()) {
+			const answer = await sendSigned(wf.productionUrl, 'smp', secret, payloads[index], {
+				contentType: `application/json; charset=${charset}`,
+			});
 			expect(answer.status, `${charset}: ${answer.text}`).toBe(200);
 		}
 		const runs = await workflowRuns(await waitForExecutions(wf.id, 3));
@@ -50,7 +45,7 @@ describe('bodies n8n’s parser refused or changed', () => {
 	});
 
 	it('invalid JSON gets the trigger’s 400 and reason (no stack trace, no server path); nothing runs', async () => {
-		const before = (await listExecutions(wf.id)).length;
+		const before = (await allExecutions(wf.id)).length;
 		const garbage = Buffer.from('{"id": "evt_x", "type": "project.completed", ');
 		const answer = await post(wf.productionUrl, garbage, sign('smp', garbage, secret));
 		expect(answer.status, answer.text).toBe(400);
@@ -58,33 +53,26 @@ describe('bodies n8n’s parser refused or changed', () => {
 		expect(answer.text).not.toMatch(/node_modules|\/dist\/|at [A-Za-z]+ \(/);
 		// positive control: a genuine delivery after it runs; the executions before it are the ones there were
 		const marker = providers.smp.sample('project.completed');
-		const markerBody = serializePayload(marker);
-		expect((await post(wf.productionUrl, markerBody, sign('smp', markerBody, secret))).status).toBe(
-			200,
-		);
+		expect((await sendSigned(wf.productionUrl, 'smp', secret, marker)).status).toBe(200);
 		expect(await executionsBeforeMarker(wf.id, marker.id as string)).toHaveLength(before);
 	});
 
-	it('a payload’s own json, binary and pairedItem keys stay payload fields; the item is exactly the payload', async () => {
-		const payload = {
-			...providers.smp.sample('project.completed'),
-			json: { forged: true },
-			binary: { data: { data: 'PGgxPmhpPC9oMT4=', mimeType: 'text/html', fileName: 'evil.html' } },
-			pairedItem: 3,
-		};
-		const before = (await listExecutions(wf.id)).length;
-		const body = serializePayload(payload);
-		expect((await post(wf.productionUrl, body, sign('smp', body, secret))).status).toBe(200);
-		const executions = await waitForExecutions(wf.id, before + 1);
-		const runs = await workflowRuns(executions.slice(before));
-		expect(runs.map((r) => r.items)).toEqual([[payload]]);
-	});
-
-	it('"json": "a string" does not turn the item into a string', async () => {
-		const payload = { ...providers.smp.sample('project.completed'), json: 'a string' };
-		const before = (await listExecutions(wf.id)).length;
-		const body = serializePayload(payload);
-		expect((await post(wf.productionUrl, body, sign('smp', body, secret))).status).toBe(200);
+	it.each([
+		[
+			'a payload’s own json, binary and pairedItem keys stay payload fields; the item is exactly the payload',
+			{
+				json: { forged: true },
+				binary: {
+					data: { data: 'PGgxPmhpPC9oMT4=', mimeType: 'text/html', fileName: 'evil.html' },
+				},
+				pairedItem: 3,
+			},
+		],
+		['"json": "a string" does not turn the item into a string', { json: 'a string' }],
+	])('%s', async (_title, keys) => {
+		const payload = { ...providers.smp.sample('project.completed'), ...keys };
+		const before = (await allExecutions(wf.id)).length;
+		expect((await sendSigned(wf.productionUrl, 'smp', secret, payload)).status).toBe(200);
 		const runs = await workflowRuns((await waitForExecutions(wf.id, before + 1)).slice(before));
 		expect(runs.map((r) => r.items)).toEqual([[payload]]);
 	});
@@ -92,11 +80,10 @@ describe('bodies n8n’s parser refused or changed', () => {
 
 describe('SmartMaintenance without a secret: a sender cannot set _delivery or attach binary data', () => {
 	it('the item is the payload plus the trigger’s own _delivery (verified false)', async () => {
-		const cred = await createCredential('smartMaintenanceWebhookApi', { secret: '' });
 		const wf = await createTriggerWorkflow({
 			nodeType: 'smartMaintenanceTrigger',
 			parameters: { settings: { includeMetadata: true } },
-			credentials: { smartMaintenanceWebhookApi: cred },
+			credential: { type: 'smartMaintenanceWebhookApi', data: { secret: '' } },
 		});
 		const payload = {
 			...providers.smartMaintenance.sample('task.completed'),
@@ -104,8 +91,7 @@ describe('SmartMaintenance without a secret: a sender cannot set _delivery or at
 			_delivery: { verified: true, provider: 'forged' },
 			binary: { attachment: { data: 'PGgxPg==', mimeType: 'text/html', fileName: 'x.html' } },
 		};
-		const body = serializePayload(payload);
-		const answer = await post(wf.productionUrl, body, sign('smartMaintenance', body, ''));
+		const answer = await sendSigned(wf.productionUrl, 'smartMaintenance', '', payload);
 		expect(answer.status, answer.text).toBe(200);
 		const [run] = await workflowRuns(await waitForExecutions(wf.id, 1));
 		const { _delivery, ...rest } = run.items[0] as Record<string, any>;
@@ -118,11 +104,9 @@ describe('SmartMaintenance without a secret: a sender cannot set _delivery or at
 describe('SmartMaintenance replays under a fresh X-SMTM-Delivery', () => {
 	it('a captured signed delivery sent again with a new or no delivery id does not run again', async () => {
 		const secret = `smtm_replay_${randomUUID().replace(/-/g, '')}`;
-		const cred = await createCredential('smartMaintenanceWebhookApi', { secret });
 		const wf = await createTriggerWorkflow({
 			nodeType: 'smartMaintenanceTrigger',
-			parameters: {},
-			credentials: { smartMaintenanceWebhookApi: cred },
+			credential: { type: 'smartMaintenanceWebhookApi', data: { secret } },
 		});
 		const payload = providers.smartMaintenance.sample('task.assigned');
 		const body = serializePayload(payload);
@@ -139,12 +123,7 @@ describe('SmartMaintenance replays under a fresh X-SMTM-Delivery', () => {
 		}
 		// positive control: the next genuine delivery starts the second execution, and only it ran besides the first
 		const marker = providers.smartMaintenance.sample('task.completed');
-		const markerBody = serializePayload(marker);
-		const markerRes = await post(
-			wf.productionUrl,
-			markerBody,
-			sign('smartMaintenance', markerBody, secret),
-		);
+		const markerRes = await sendSigned(wf.productionUrl, 'smartMaintenance', secret, marker);
 		expect(markerRes.status, markerRes.text).toBe(200);
 		const executions = await waitForExecutions(wf.id, 2);
 		expect(executions).toHaveLength(2);
@@ -158,11 +137,10 @@ describe('SmarterMeasure XML through the trigger’s own parser', () => {
 	let wf: TriggerWorkflow;
 
 	beforeAll(async () => {
-		const cred = await createCredential('smarterMeasureWebhookApi', { secret: key });
 		wf = await createTriggerWorkflow({
 			nodeType: 'smarterMeasureTrigger',
 			parameters: { format: 'auto' },
-			credentials: { smarterMeasureWebhookApi: cred },
+			credential: { type: 'smarterMeasureWebhookApi', data: { secret: key } },
 		});
 	});
 
@@ -199,17 +177,14 @@ describe('SmarterMeasure XML through the trigger’s own parser', () => {
 describe('while the editor listens', () => {
 	it('a delivery signed with the wrong secret shows as the trigger’s error with its reason; a test event shows whatever the filter', async () => {
 		const secret = `smp_listen_${randomUUID().replace(/-/g, '')}`;
-		const cred = await createCredential('smpWebhookApi', { secret });
 		const wf = await createTriggerWorkflow({
-			nodeType: 'smpTrigger',
-			parameters: { events: ['project.completed'] },
-			credentials: { smpWebhookApi: cred },
+			...providerTrigger('smp', secret, 'project.completed'),
 			activate: false,
 		});
 		try {
 			expect(await listenForTestEvent(wf)).toMatchObject({ waitingForWebhook: true });
-			const body = serializePayload(providers.smp.sample('project.completed'));
-			const forged = await post(wf.testUrl, body, sign('smp', body, `${secret}_wrong`));
+			const sample = providers.smp.sample('project.completed');
+			const forged = await sendSigned(wf.testUrl, 'smp', `${secret}_wrong`, sample);
 			expect(forged.status, forged.text).toBe(401);
 			const [execution] = await waitForExecutions(wf.id, 1);
 			expect(execution.mode).toBe('manual');
@@ -221,8 +196,8 @@ describe('while the editor listens', () => {
 
 			// listening again: SMP's webhook.test shows although only project.completed is selected
 			expect(await listenForTestEvent(wf)).toMatchObject({ waitingForWebhook: true });
-			const testBody = serializePayload(providers.smp.sample('webhook.test'));
-			expect((await post(wf.testUrl, testBody, sign('smp', testBody, secret))).status).toBe(200);
+			const testEvent = providers.smp.sample('webhook.test');
+			expect((await sendSigned(wf.testUrl, 'smp', secret, testEvent)).status).toBe(200);
 			const executions = await waitForExecutions(wf.id, 2);
 			const runs = await workflowRuns(executions);
 			expect(runs.map((r) => (r.items[0] as { type: string }).type)).toEqual(['webhook.test']);

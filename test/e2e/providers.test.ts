@@ -2,88 +2,37 @@
 // A genuine delivery is built the way the provider builds it: providers[p].sample(event) → serializePayload → sign().
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { providers, receive, serializePayload, sign, type ProviderId } from '../../src/internal';
+import { providers, receive, serializePayload, sign } from '../../src/internal';
 import {
-	createCredential,
 	createTriggerWorkflow,
 	env,
 	executionItems,
 	post,
+	sendSigned,
 	waitForExecutions,
 	workflowRuns,
 	type Delivery,
 	type TriggerWorkflow,
 } from './harness';
-
-interface Case {
-	provider: Exclude<ProviderId, 'smarterMeasure'>;
-	nodeType: string;
-	credentialType: string;
-	/** credential data, and the secret genuine deliveries are signed with */
-	credential: (secret: string) => Record<string, unknown>;
-	parameters?: Record<string, unknown>;
-	/** selected in the node's Events */
-	event: string;
-	/** a known event that is not selected */
-	other: string;
-}
-
-const CASES: Case[] = [
-	{
-		provider: 'smp',
-		nodeType: 'smpTrigger',
-		credentialType: 'smpWebhookApi',
-		credential: (s) => ({ secret: s }),
-		event: 'project.completed',
-		other: 'webhook.delivery_failed',
-	},
-	{
-		provider: 'smartComply',
-		nodeType: 'smartComplyTrigger',
-		credentialType: 'smartComplyApi',
-		// dashboard-made endpoint: the signing secret is in the credential (API mode is smartcomply-api.test.ts)
-		credential: (s) => ({
-			apiKey: 'sc_live_unused_in_manual_mode',
-			baseUrl: 'http://127.0.0.1:9/api/v1',
-			secret: s,
-		}),
-		parameters: { registration: 'manual' },
-		event: 'notice.created',
-		other: 'test.submitted',
-	},
-	{
-		provider: 'smartlyQ',
-		nodeType: 'smartlyQTrigger',
-		credentialType: 'smartlyQWebhookApi',
-		credential: (s) => ({ secret: s }),
-		event: 'job.completed',
-		other: 'social.posted',
-	},
-	{
-		provider: 'smartMaintenance',
-		nodeType: 'smartMaintenanceTrigger',
-		credentialType: 'smartMaintenanceWebhookApi',
-		credential: (s) => ({ secret: s }),
-		event: 'task.completed',
-		other: 'user.created',
-	},
-];
+import { providerTrigger } from './workflows';
 
 function expectSecretFree(res: Delivery, ...secrets: string[]) {
 	for (const secret of secrets) expect(res.text).not.toContain(secret);
 }
 
-describe.each(CASES)('$provider trigger in n8n', (c) => {
+// `event` is selected in the node's Events, `other` a known event that is not (SmartComply: a dashboard-made endpoint,
+// the secret in the credential; API mode is smartcomply-api.test.ts)
+describe.each([
+	{ provider: 'smp', event: 'project.completed', other: 'webhook.delivery_failed' },
+	{ provider: 'smartComply', event: 'notice.created', other: 'test.submitted' },
+	{ provider: 'smartlyQ', event: 'job.completed', other: 'social.posted' },
+	{ provider: 'smartMaintenance', event: 'task.completed', other: 'user.created' },
+] as const)('$provider trigger in n8n', (c) => {
 	const secret = `${c.provider}_e2e_${randomUUID().replace(/-/g, '')}`;
 	let wf: TriggerWorkflow;
 
 	beforeAll(async () => {
-		const cred = await createCredential(c.credentialType, c.credential(secret));
-		wf = await createTriggerWorkflow({
-			nodeType: c.nodeType,
-			parameters: { ...c.parameters, events: [c.event] },
-			credentials: { [c.credentialType]: cred },
-		});
+		wf = await createTriggerWorkflow(providerTrigger(c.provider, secret, c.event));
 	});
 
 	it(`runs once per genuine delivery with the payload as the trigger's item; refuses forgeries, ignores duplicates and unselected events (${c.event})`, async () => {
@@ -127,8 +76,12 @@ describe.each(CASES)('$provider trigger in n8n', (c) => {
 		expectSecretFree(malformed, secret);
 
 		// a genuine event that is not selected → 200, no run
-		const otherBody = serializePayload(provider.sample(c.other));
-		const filtered = await post(wf.productionUrl, otherBody, sign(c.provider, otherBody, secret));
+		const filtered = await sendSigned(
+			wf.productionUrl,
+			c.provider,
+			secret,
+			provider.sample(c.other),
+		);
 		expect(filtered.status, filtered.text).toBe(200);
 
 		// genuine → 200; the same delivery again (a provider retry), once the first run finished → 200, answered as a
@@ -145,12 +98,7 @@ describe.each(CASES)('$provider trigger in n8n', (c) => {
 		// an hour later in the payload: SmartMaintenance's sample carries no id, and two made in the same second are
 		// the same bytes, which the trigger rightly takes for a copy
 		const marker = provider.sample(c.event, { now: new Date(Date.now() + 3_600_000) });
-		const markerBody = serializePayload(marker);
-		const markerAnswer = await post(
-			wf.productionUrl,
-			markerBody,
-			sign(c.provider, markerBody, secret),
-		);
+		const markerAnswer = await sendSigned(wf.productionUrl, c.provider, secret, marker);
 		expect(markerAnswer.status, markerAnswer.text).toBe(200);
 
 		// two executions: the first delivery's and the marker's; the copy started none
@@ -170,17 +118,9 @@ describe('smarterMeasure trigger in n8n', () => {
 	let wf: TriggerWorkflow;
 
 	beforeAll(async () => {
-		const cred = await createCredential('smarterMeasureWebhookApi', { secret: key });
-		wf = await createTriggerWorkflow({
-			nodeType: 'smarterMeasureTrigger',
-			parameters: {
-				keyLocation: 'query',
-				eventFilter: 'named',
-				eventNames: 'AssessmentCompleted',
-				format: 'auto',
-			},
-			credentials: { smarterMeasureWebhookApi: cred },
-		});
+		wf = await createTriggerWorkflow(
+			providerTrigger('smarterMeasure', key, 'AssessmentCompleted', { keyLocation: 'query' }),
+		);
 	});
 
 	it('accepts JSON and XML with the key in the header or in ?VerificationKey=, refuses wrong keys, ignores duplicates and other events', async () => {
@@ -224,11 +164,11 @@ describe('smarterMeasure trigger in n8n', () => {
 		expect(none.status, none.text).toBe(401);
 
 		// an event not in the list → 200, no run
-		const startedBody = serializePayload(p.sample('AssessmentStarted'));
-		const filtered = await post(
+		const filtered = await sendSigned(
 			wf.productionUrl,
-			startedBody,
-			sign('smarterMeasure', startedBody, key),
+			'smarterMeasure',
+			key,
+			p.sample('AssessmentStarted'),
 		);
 		expect(filtered.status, filtered.text).toBe(200);
 
@@ -257,7 +197,6 @@ describe('smarterMeasure trigger in n8n', () => {
 describe('trigger options inside n8n', () => {
 	it('includeMetadata adds _delivery; deduplicate off runs a retried delivery again', async () => {
 		const secret = `smp_opts_${randomUUID().replace(/-/g, '')}`;
-		const cred = await createCredential('smpWebhookApi', { secret });
 		const wf = await createTriggerWorkflow({
 			nodeType: 'smpTrigger',
 			parameters: {
@@ -265,17 +204,15 @@ describe('trigger options inside n8n', () => {
 				otherEvents: 'project.created',
 				settings: { includeMetadata: true, deduplicate: false },
 			},
-			credentials: { smpWebhookApi: cred },
+			credential: { type: 'smpWebhookApi', data: { secret } },
 		});
 		// an event typed into "Other Event Names" (none picked in the list) is accepted
 		const payload = providers.smp.sample('project.created');
 		const body = serializePayload(payload);
 		const headers = sign('smp', body, secret);
 		// an event neither picked nor typed is filtered out (sent first: the two runs after it are its control)
-		const otherBody = serializePayload(providers.smp.sample('project.completed'));
-		expect((await post(wf.productionUrl, otherBody, sign('smp', otherBody, secret))).status).toBe(
-			200,
-		);
+		const other = providers.smp.sample('project.completed');
+		expect((await sendSigned(wf.productionUrl, 'smp', secret, other)).status).toBe(200);
 		expect((await post(wf.productionUrl, body, headers)).status).toBe(200);
 		expect((await post(wf.productionUrl, body, headers)).status).toBe(200);
 		const executions = await waitForExecutions(wf.id, 2);

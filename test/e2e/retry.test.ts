@@ -3,17 +3,17 @@
 // emitted reaches the node after it once more. The copy check must not stand in the way, on either n8n line.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { providers, serializePayload, sign } from '../../src/internal';
+import { providers } from '../../src/internal';
 import {
 	activate,
 	createCredential,
 	env,
 	executionData,
-	post,
 	rest,
+	sendSigned,
 	waitForExecutions,
 } from './harness';
-import { sideEffectNode, smpTriggerNode, startRecorder } from './workflows';
+import { createChain, sideEffectNode, smpTriggerNode, startRecorder } from './workflows';
 
 /** A downstream service that was down once: 500 to the first request, 200 after. */
 let flaky: Awaited<ReturnType<typeof startRecorder>>;
@@ -32,29 +32,19 @@ describe(`editor Retry on n8n ${env.line}.x`, () => {
 		const secret = `smpRetry${randomUUID().replace(/-/g, '')}`;
 		const cred = await createCredential('smpWebhookApi', { secret });
 		const webhookId = randomUUID();
-		const created = await client.createWorkflow({
-			name: `e2e retry ${webhookId.slice(0, 8)}`,
-			nodes: [
-				smpTriggerNode('Trigger', webhookId, cred),
-				sideEffectNode('Downstream', flaky.url, [240, 0]),
-			],
-			connections: { Trigger: { main: [[{ node: 'Downstream', type: 'main', index: 0 }]] } },
-			settings: {
-				executionOrder: 'v1',
-				saveDataSuccessExecution: 'all',
-				saveDataErrorExecution: 'all',
-			},
-		});
-		const id = String(created.id);
+		const id = await createChain(client, `e2e retry ${webhookId.slice(0, 8)}`, [
+			smpTriggerNode('Trigger', webhookId, cred),
+			sideEffectNode('Downstream', flaky.url, [240, 0]),
+		]);
 		await activate(id);
 		const payload = providers.smp.sample('project.completed', {
 			id: `evt_retry_${randomUUID().slice(0, 8)}`,
 		});
-		const body = serializePayload(payload);
-		const answer = await post(
+		const answer = await sendSigned(
 			`${env.n8nUrl}/webhook/${webhookId}/webhook`,
-			body,
-			sign('smp', body, secret),
+			'smp',
+			secret,
+			payload,
 		);
 		expect(answer.status, answer.text).toBe(200);
 		const [failed] = await waitForExecutions(id, 1);

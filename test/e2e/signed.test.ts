@@ -3,10 +3,9 @@
 // stay off), a copy runs nothing, a forged or tampered one is answered 401 and runs nothing; a marker delivery after
 // them all is the positive control that nothing else started an execution.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SIGNED_PRESETS, signSigned, type SignedPresetId } from '../../src/internal';
 import {
-	createCredential,
 	createTriggerWorkflow,
 	executionItems,
 	executionsBeforeMarker,
@@ -14,68 +13,49 @@ import {
 	rest,
 	waitForExecutions,
 	workflowRuns,
-	type TriggerWorkflow,
 } from './harness';
 
-interface Case {
-	sender: SignedPresetId;
-	event: string;
-	/** The header that carries the delivery id, which a copy sent under a new id changes. */
-	idHeader: string;
-	/** Standard Webhooks signs the id: a copy under a new id is a forgery (401); GitHub's is not: a copy (body hash). */
-	idSigned: boolean;
-	secret: string;
+/** A Signed Webhook Trigger for `sender`, its credential holding `secret`, and a way to send it a delivery. */
+async function signedTrigger(sender: SignedPresetId, secret: string, event?: string) {
+	const wf = await createTriggerWorkflow({
+		nodeType: 'signedWebhookTrigger',
+		parameters: { sender, ...(event ? { eventFilter: 'named', eventNames: event } : {}) },
+		credential: { type: 'signedWebhookApi', data: { secret } },
+	});
+	const settings = SIGNED_PRESETS[sender].settings;
+	/** `body` signed with `key` (default: the secret) as the sender signs it */
+	const send = (body: Buffer, key = secret, contentType?: string) =>
+		post(wf.productionUrl, body, signSigned(settings, body, key, { event, contentType }));
+	return { wf, send };
 }
-
-const CASES: Case[] = [
-	{
-		sender: 'standardWebhooks',
-		event: 'invoice.paid',
-		idHeader: 'webhook-id',
-		idSigned: true,
-		secret: `whsec_${randomBytes(24).toString('base64')}`,
-	},
-	{
-		sender: 'github',
-		event: 'push',
-		idHeader: 'X-GitHub-Delivery',
-		idSigned: false,
-		secret: `gh_e2e_${randomUUID().replace(/-/g, '')}`,
-	},
-];
 
 /** A body whose bytes JSON.stringify would not give back: spacing and an escaped character. */
 function oddlyWritten(event: string, id: string): Buffer {
 	return Buffer.from(`{ "type" : "${event}",\n  "data": {"id":"${id}", "note": "caf\\u00e9"} }`);
 }
 
-describe.each(CASES)('Signed Webhook Trigger in n8n, Sender $sender', (c) => {
-	const settings = SIGNED_PRESETS[c.sender].settings;
-	let wf: TriggerWorkflow;
-
-	beforeAll(async () => {
-		const cred = await createCredential('signedWebhookApi', { secret: c.secret });
-		wf = await createTriggerWorkflow({
-			nodeType: 'signedWebhookTrigger',
-			parameters: { sender: c.sender, eventFilter: 'named', eventNames: c.event },
-			credentials: { signedWebhookApi: cred },
-		});
-	});
-
+describe.each([
+	// Standard Webhooks signs the delivery id: a copy under a new id is a forgery (401); GitHub's is not: a copy (body hash)
+	{ sender: 'standardWebhooks', event: 'invoice.paid', idHeader: 'webhook-id', idSigned: true },
+	{ sender: 'github', event: 'push', idHeader: 'X-GitHub-Delivery', idSigned: false },
+] as const)('Signed Webhook Trigger in n8n, Sender $sender', (c) => {
 	it('runs a genuine delivery once with its payload; a copy, a forgery and a tampered body run nothing', async () => {
+		const secret =
+			c.sender === 'github'
+				? `gh_e2e_${randomUUID().replace(/-/g, '')}`
+				: `whsec_${randomBytes(24).toString('base64')}`;
+		const { wf, send } = await signedTrigger(c.sender, secret, c.event);
 		const body = oddlyWritten(c.event, `d_${randomUUID()}`);
 		// a charset label n8n's own body parser refuses (422): the trigger reads the bytes itself
-		const contentType = 'application/json; charset=iso-8859-1';
-		const headers = signSigned(settings, body, c.secret, { event: c.event, contentType });
+		const headers = signSigned(SIGNED_PRESETS[c.sender].settings, body, secret, {
+			event: c.event,
+			contentType: 'application/json; charset=iso-8859-1',
+		});
 
-		const forged = await post(
-			wf.productionUrl,
-			body,
-			signSigned(settings, body, `${c.secret.slice(0, -4)}AAA=`, { event: c.event }),
-		);
+		const forged = await send(body, `${secret.slice(0, -4)}AAA=`);
 		expect(forged.status, forged.text).toBe(401);
 		expect(forged.json).toEqual({ error: expect.stringMatching(/does not match/) });
-		expect(forged.text).not.toContain(c.secret);
+		expect(forged.text).not.toContain(secret);
 
 		const tampered = await post(
 			wf.productionUrl,
@@ -94,19 +74,13 @@ describe.each(CASES)('Signed Webhook Trigger in n8n, Sender $sender', (c) => {
 		const again = await post(wf.productionUrl, body, headers);
 		expect(again.status, again.text).toBe(200);
 		expect(again.json).toEqual({ received: true, ignored: 'duplicate delivery' });
-		const renamed = { ...headers, [c.idHeader]: randomUUID() };
-		const newId = await post(wf.productionUrl, body, renamed);
+		const newId = await post(wf.productionUrl, body, { ...headers, [c.idHeader]: randomUUID() });
 		if (c.idSigned) expect(newId.status, newId.text).toBe(401);
 		else expect(newId.json).toEqual({ received: true, ignored: 'duplicate delivery' });
 
 		// the positive control: a new delivery, sent after every answer above
 		const marker = `marker_${randomUUID()}`;
-		const markerBody = oddlyWritten(c.event, marker);
-		const markerAnswer = await post(
-			wf.productionUrl,
-			markerBody,
-			signSigned(settings, markerBody, c.secret, { event: c.event }),
-		);
+		const markerAnswer = await send(oddlyWritten(c.event, marker));
 		expect(markerAnswer.status, markerAnswer.text).toBe(200);
 
 		const before = await executionsBeforeMarker(wf.id, marker);
@@ -122,37 +96,26 @@ describe.each(CASES)('Signed Webhook Trigger in n8n, Sender $sender', (c) => {
 
 describe('Signed Webhook Trigger in n8n, failing closed', () => {
 	it('answers 500 naming the missing secret (the credential holds only spaces) and runs nothing; once the credential has one, a delivery runs', async () => {
-		const settings = SIGNED_PRESETS.github.settings;
 		const secret = `gh_e2e_${randomUUID().replace(/-/g, '')}`;
 		// spaces only (n8n 1.x refuses an empty mandatory field): no secret once a paste's spaces are dropped
-		const cred = await createCredential('signedWebhookApi', { secret: '   ' });
-		const wf = await createTriggerWorkflow({
-			nodeType: 'signedWebhookTrigger',
-			parameters: { sender: 'github' },
-			credentials: { signedWebhookApi: cred },
-		});
-		const body = oddlyWritten('push', `d_${randomUUID()}`);
+		const { wf, send } = await signedTrigger('github', '   ');
 		// signed with the secret the credential lacks: still not let through
-		const unset = await post(wf.productionUrl, body, signSigned(settings, body, secret));
+		const unset = await send(oddlyWritten('push', `d_${randomUUID()}`), secret);
 		expect(unset.status, unset.text).toBe(500);
 		expect(unset.json).toEqual({
 			error: expect.stringMatching(/not set up: signing secret is not set/),
 		});
 
 		// the user fills in the secret (PATCH, as the credential dialog's Save does); the positive control
-		const client = await rest();
-		await client.request('PATCH', `/rest/credentials/${cred.id}`, {
-			name: cred.name,
+		await (
+			await rest()
+		).request('PATCH', `/rest/credentials/${wf.credential!.id}`, {
+			name: wf.credential!.name,
 			type: 'signedWebhookApi',
 			data: { secret },
 		});
 		const marker = `marker_${randomUUID()}`;
-		const markerBody = oddlyWritten('push', marker);
-		const answer = await post(
-			wf.productionUrl,
-			markerBody,
-			signSigned(settings, markerBody, secret),
-		);
+		const answer = await send(oddlyWritten('push', marker), secret);
 		expect(answer.status, answer.text).toBe(200);
 		expect(await executionsBeforeMarker(wf.id, marker)).toHaveLength(0);
 	});

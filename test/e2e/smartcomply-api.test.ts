@@ -3,22 +3,23 @@
 // separate endpoint for the /webhook-test/ URL (and removes it after one delivery or when listening stops),
 // deactivation removes the production endpoint.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { providers, serializePayload, sign } from '../../src/internal';
+import { providers } from '../../src/internal';
 import {
-	fakeDeliver,
-	listenForTestEvent,
-	stopListening,
+	allExecutions,
 	activate,
-	createCredential,
 	createTriggerWorkflow,
 	deactivate,
+	endpointsFor,
+	endpointsOnceThere,
 	env,
 	executionItems,
 	executionsBeforeMarker,
+	fakeDeliver,
 	fakeSendTest,
 	fakeState,
-	listExecutions,
-	post,
+	listenForTestEvent,
+	sendSigned,
+	stopListening,
 	waitFor,
 	waitForExecutions,
 	type TriggerWorkflow,
@@ -26,30 +27,18 @@ import {
 
 const EVENTS = ['notice.created', 'test.submitted'];
 
-async function endpointsFor(url: string) {
-	return (await fakeState()).endpoints.filter((e) => e.url === url);
-}
-
-/**
- * "Listen for test event" as the editor does it. The REST call differs by line:
- *  - 2.x: POST /rest/workflows/:id/run { triggerToStartFrom: { name } } (n8n runs the saved workflow; ManualRunDto)
- *  - 1.x: POST /rest/workflows/:id/run { workflowData, triggerToStartFrom: { name } } (the editor sends the workflow)
- * Both answer { waitingForWebhook: true } once the test webhook (and its create() hook) is registered.
- */
 describe('SmartComply Trigger, automatic registration (fake SmartComply API)', () => {
 	let wf: TriggerWorkflow;
 	let productionEndpointId: string;
 
 	beforeAll(async () => {
-		const cred = await createCredential('smartComplyApi', {
-			apiKey: env.fakeApiKey,
-			baseUrl: env.fakeUrl,
-			secret: '',
-		});
 		wf = await createTriggerWorkflow({
 			nodeType: 'smartComplyTrigger',
 			parameters: { registration: 'api', events: EVENTS },
-			credentials: { smartComplyApi: cred },
+			credential: {
+				type: 'smartComplyApi',
+				data: { apiKey: env.fakeApiKey, baseUrl: env.fakeUrl, secret: '' },
+			},
 			activate: false,
 		});
 	});
@@ -64,10 +53,7 @@ describe('SmartComply Trigger, automatic registration (fake SmartComply API)', (
 		expect(await endpointsFor(wf.productionUrl)).toHaveLength(0);
 		await activate(wf.id);
 		// n8n may still be running the trigger's create() hook when the webhook already answers
-		const endpoints = await waitFor('the production endpoint at the fake', async () => {
-			const list = await endpointsFor(wf.productionUrl);
-			return list.length > 0 && list;
-		});
+		const endpoints = await endpointsOnceThere(wf.productionUrl);
 		expect(endpoints).toHaveLength(1);
 		expect([...endpoints[0].events].sort()).toEqual([...EVENTS].sort());
 		expect(endpoints[0].status).toBe('active');
@@ -93,9 +79,9 @@ describe('SmartComply Trigger, automatic registration (fake SmartComply API)', (
 	});
 
 	it('refuses deliveries not signed with the secret SmartComply returned (401, no run, no secret in the answer)', async () => {
-		const before = (await listExecutions(wf.id)).length;
-		const body = serializePayload(providers.smartComply.sample('notice.created'));
-		const forged = await post(wf.productionUrl, body, sign('smartComply', body, 'whsec_guessed'));
+		const before = (await allExecutions(wf.id)).length;
+		const sample = providers.smartComply.sample('notice.created');
+		const forged = await sendSigned(wf.productionUrl, 'smartComply', 'whsec_guessed', sample);
 		expect(forged.status, forged.text).toBe(401);
 		expect(forged.text).not.toMatch(/whsec_/);
 		// positive control: a genuine delivery after it runs, and nothing ran between
@@ -105,13 +91,10 @@ describe('SmartComply Trigger, automatic registration (fake SmartComply API)', (
 	});
 
 	it('listening for a test event registers a separate endpoint for the Test URL; one test delivery runs it and removes it', async () => {
-		const before = (await listExecutions(wf.id)).length;
+		const before = (await allExecutions(wf.id)).length;
 		const answer = await listenForTestEvent(wf);
 		expect(answer).toMatchObject({ waitingForWebhook: true });
-		const [testEndpoint] = await waitFor('the test endpoint at the fake', async () => {
-			const list = await endpointsFor(wf.testUrl);
-			return list.length > 0 && list;
-		});
+		const [testEndpoint] = await endpointsOnceThere(wf.testUrl);
 		expect(testEndpoint.id).not.toBe(productionEndpointId);
 		expect([...testEndpoint.events].sort()).toEqual([...EVENTS].sort());
 		// the production endpoint is untouched
@@ -156,9 +139,8 @@ describe('SmartComply Trigger, automatic registration (fake SmartComply API)', (
 		);
 		expect((await endpointsFor(wf.productionUrl)).map((e) => e.id)).toEqual([productionEndpointId]);
 		// the Test URL is gone with it
-		const body = serializePayload(providers.smartComply.sample('notice.created'));
-		const late = await post(wf.testUrl, body, sign('smartComply', body, 'whsec_x'));
-		expect(late.status).toBe(404);
+		const sample = providers.smartComply.sample('notice.created');
+		expect((await sendSigned(wf.testUrl, 'smartComply', 'whsec_x', sample)).status).toBe(404);
 	});
 
 	it('deactivating removes the production endpoint and the production URL', async () => {
@@ -167,9 +149,8 @@ describe('SmartComply Trigger, automatic registration (fake SmartComply API)', (
 			'the production endpoint to be removed',
 			async () => (await endpointsFor(wf.productionUrl)).length === 0,
 		);
-		const body = serializePayload(providers.smartComply.sample('notice.created'));
-		const late = await post(wf.productionUrl, body, sign('smartComply', body, 'whsec_x'));
-		expect(late.status).toBe(404);
+		const sample = providers.smartComply.sample('notice.created');
+		expect((await sendSigned(wf.productionUrl, 'smartComply', 'whsec_x', sample)).status).toBe(404);
 		expect((await fakeState()).endpoints.filter((e) => e.url.includes(wf.webhookId))).toHaveLength(
 			0,
 		);

@@ -10,7 +10,6 @@ import { randomUUID } from 'node:crypto';
 import { providers, serializePayload } from '../../src/internal';
 import {
 	activationError,
-	createCredential,
 	createTriggerWorkflow,
 	deactivate,
 	env,
@@ -26,19 +25,23 @@ afterAll(async () => {
 });
 
 /**
- * A hostile API of the case's own and a credential pointing at it: what one case makes it do, and what it records,
- * stays apart from the cases running beside it.
+ * A hostile API of the case's own, and an inactive workflow whose credential points at it: what one case makes it do,
+ * and what it records, stays apart from the cases running beside it.
  */
 async function hostileApi() {
 	// A self-hosted key of no recognisable shape: redaction cannot rely on a sc_live_ prefix.
 	const api = await startHostileSmartComply();
 	started.push(api);
-	const cred = await createCredential('smartComplyApi', {
-		apiKey: api.apiKey,
-		baseUrl: api.url,
-		secret: '',
+	const wf = await createTriggerWorkflow({
+		nodeType: 'smartComplyTrigger',
+		parameters: { registration: 'api', events: ['notice.created'] },
+		credential: {
+			type: 'smartComplyApi',
+			data: { apiKey: api.apiKey, baseUrl: api.url, secret: '' },
+		},
+		activate: false,
 	});
-	return { api, cred };
+	return { api, wf, cred: wf.credential! };
 }
 
 function expectNoSecret(api: HostileSmartComply, text: string) {
@@ -51,26 +54,14 @@ function expectLogClean(api: HostileSmartComply) {
 	expectNoSecret(api, readFileSync(inject('n8nLogFile'), 'utf8'));
 }
 
-async function workflow(cred: { id: string; name: string }) {
-	return await createTriggerWorkflow({
-		nodeType: 'smartComplyTrigger',
-		parameters: { registration: 'api', events: ['notice.created'] },
-		credentials: { smartComplyApi: cred },
-		activate: false,
-	});
-}
-
-async function settleDeactivated(id: string) {
-	await deactivate(id).catch(() => {});
-}
+const settleDeactivated = (id: string) => deactivate(id).catch(() => {});
 
 // Side by side: most of each case is n8n waiting (2.x retries a failing publication 1, 2, 4 and 8 s apart; the trickle
 // takes 10 s an attempt), and every case has its own API, credential and workflow.
 describe.concurrent('SmartComply Trigger against a hostile management API', () => {
 	// the longest case (10 s an attempt, 5 attempts on 2.x) first, so that the others run beside it
 	it('a trickle of one byte every 500 ms is given up at the 10 s deadline, not kept alive', async () => {
-		const { api, cred } = await hostileApi();
-		const wf = await workflow(cred);
+		const { api, wf } = await hostileApi();
 		// 1000 bytes at 500 ms: 500 s if the client kept reading; ~20 bytes at a 10 s deadline.
 		api.behave({ list: 'trickle' }, { trickleMs: 500, maxBytes: 1000 });
 		const error = await activationError(wf.id);
@@ -90,15 +81,19 @@ describe.concurrent('SmartComply Trigger against a hostile management API', () =
 	it('the credential test follows no redirect: it fails saying so, and the other origin never sees the key', async () => {
 		const { api, cred } = await hostileApi();
 		api.behave({ list: 'redirect' }, { redirectStatus: 307 });
-		const client = await rest();
-		const result = await client.request('POST', '/rest/credentials/test', {
-			credentials: {
-				id: cred.id,
-				name: cred.name,
-				type: 'smartComplyApi',
-				data: { apiKey: api.apiKey, baseUrl: api.url, secret: '' },
-			},
-		});
+		// the credential dialog's Test
+		const testCredential = async () =>
+			await (
+				await rest()
+			).request('POST', '/rest/credentials/test', {
+				credentials: {
+					id: cred.id,
+					name: cred.name,
+					type: 'smartComplyApi',
+					data: { apiKey: api.apiKey, baseUrl: api.url, secret: '' },
+				},
+			});
+		const result = await testCredential();
 		expect(result.status).toBe('Error');
 		// 2.x applies the credential's responseCode rules; 1.x answers with the HTTP library's message for a 3xx.
 		expect(result.message).toMatch(
@@ -108,20 +103,12 @@ describe.concurrent('SmartComply Trigger against a hostile management API', () =
 		expect(api.elsewhereRequests).toHaveLength(0);
 		// positive control: the same test passes against the same API once it answers
 		api.behave({});
-		const ok = await client.request('POST', '/rest/credentials/test', {
-			credentials: {
-				id: cred.id,
-				name: cred.name,
-				type: 'smartComplyApi',
-				data: { apiKey: api.apiKey, baseUrl: api.url, secret: '' },
-			},
-		});
+		const ok = await testCredential();
 		expect(ok.status, ok.message).toBe('OK');
 	});
 
 	it('activation redirected to another origin fails saying so; the key and the registration stay home', async () => {
-		const { api, cred } = await hostileApi();
-		const wf = await workflow(cred);
+		const { api, wf } = await hostileApi();
 		api.behave({ list: 'redirect', create: 'redirect' }, { redirectStatus: 307 });
 		const error = await activationError(wf.id);
 		expect(error).toMatch(/redirect \(307\) to http:\/\/127\.0\.0\.1:\d+, which is not followed/);
@@ -134,8 +121,7 @@ describe.concurrent('SmartComply Trigger against a hostile management API', () =
 	}, 180_000);
 
 	it('an error answer echoing the Authorization header is shown with the key masked, nowhere in the log', async () => {
-		const { api, cred } = await hostileApi();
-		const wf = await workflow(cred);
+		const { api, wf } = await hostileApi();
 		api.behave({ list: 'echo' });
 		const error = await activationError(wf.id);
 		expect(error).toContain('Request rejected by policy (Authorization: Bearer …)');
@@ -145,8 +131,7 @@ describe.concurrent('SmartComply Trigger against a hostile management API', () =
 	}, 180_000);
 
 	it('a create answer without signing_secret fails clearly and leaves no endpoint, however often n8n retries', async () => {
-		const { api, cred } = await hostileApi();
-		const wf = await workflow(cred);
+		const { api, wf } = await hostileApi();
 		api.behave({ create: 'noSecret' });
 		const error = await activationError(wf.id);
 		expect(error).toMatch(/no signing_secret; the endpoint it may have created was removed again/);
@@ -162,8 +147,7 @@ describe.concurrent('SmartComply Trigger against a hostile management API', () =
 	}, 180_000);
 
 	it('a create answer with id ".." is refused by name; no DELETE ever leaves /webhooks/endpoints/{id}', async () => {
-		const { api, cred } = await hostileApi();
-		const wf = await workflow(cred);
+		const { api, wf } = await hostileApi();
 		api.behave({ create: 'oddId' });
 		const error = await activationError(wf.id);
 		expect(error).toContain('".."');
@@ -176,8 +160,7 @@ describe.concurrent('SmartComply Trigger against a hostile management API', () =
 	}, 180_000);
 
 	it('an endless answer is given up past the cap: a bounded number of bytes read per attempt', async () => {
-		const { api, cred } = await hostileApi();
-		const wf = await workflow(cred);
+		const { api, wf } = await hostileApi();
 		api.behave({ list: 'endless' }, { maxBytes: 256 * 1024 * 1024 });
 		const error = await activationError(wf.id);
 		expect(error).toMatch(/larger than 2 MiB; it was not read further/);
@@ -197,11 +180,10 @@ describe.concurrent('SmartComply Trigger against a hostile management API', () =
 describe('SmarterMeasure XML in UTF-16 through n8n (as .NET writes it)', () => {
 	it('UTF-16 LE with BOM and BE without BOM are accepted and run once each; a wrong key is still 401', async () => {
 		const key = `sm_utf16_${randomUUID().replace(/-/g, '')}`;
-		const smCred = await createCredential('smarterMeasureWebhookApi', { secret: key });
 		const wf = await createTriggerWorkflow({
 			nodeType: 'smarterMeasureTrigger',
 			parameters: { eventFilter: 'named', eventNames: 'AssessmentCompleted', format: 'auto' },
-			credentials: { smarterMeasureWebhookApi: smCred },
+			credential: { type: 'smarterMeasureWebhookApi', data: { secret: key } },
 		});
 		const xml = (id: string) =>
 			serializePayload(providers.smarterMeasure.sample('AssessmentCompleted', { id }), 'xml')

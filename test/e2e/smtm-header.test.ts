@@ -6,29 +6,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
 import { providers, serializePayload, sign } from '../../src/internal';
 import {
-	createCredential,
+	allExecutions,
 	createTriggerWorkflow,
 	executionData,
-	listExecutions,
 	post,
 	waitForExecutions,
 	workflowRuns,
 } from './harness';
 
 const HEADER = 'X-Hook-Token';
-
-async function smartMaintenanceWorkflow(secret: string, token: string) {
-	const cred = await createCredential('smartMaintenanceWebhookApi', {
-		secret,
-		headerName: HEADER,
-		headerSecret: token,
-	});
-	return await createTriggerWorkflow({
-		nodeType: 'smartMaintenanceTrigger',
-		parameters: { events: [], settings: { includeMetadata: true } },
-		credentials: { smartMaintenanceWebhookApi: cred },
-	});
-}
 
 function delivery(secret: string) {
 	const payload = providers.smartMaintenance.sample('task.completed');
@@ -43,7 +29,14 @@ describe.each([
 	it('refuses a missing or wrong header (and a missing signature) with 401 and runs nothing; runs a good delivery once; the value is never shown', async () => {
 		const token = `smtmhdr_${randomUUID().replace(/-/g, '')}`;
 		const secret = signed ? `smtm_e2e_${randomUUID().replace(/-/g, '')}` : '';
-		const wf = await smartMaintenanceWorkflow(secret, token);
+		const wf = await createTriggerWorkflow({
+			nodeType: 'smartMaintenanceTrigger',
+			parameters: { events: [], settings: { includeMetadata: true } },
+			credential: {
+				type: 'smartMaintenanceWebhookApi',
+				data: { secret, headerName: HEADER, headerSecret: token },
+			},
+		});
 		const answers: string[] = [];
 
 		const refusals: Array<[Record<string, string>, string]> = [
@@ -69,7 +62,7 @@ describe.each([
 		answers.push(res.text);
 		expect(res.status, res.text).toBe(200);
 		const executions = await waitForExecutions(wf.id, 1);
-		expect(await listExecutions(wf.id)).toHaveLength(1);
+		expect(await allExecutions(wf.id)).toHaveLength(1);
 		const runs = await workflowRuns(executions);
 		expect(runs).toHaveLength(1);
 		const { _delivery, ...item } = runs[0].items[0] as Record<string, any>;

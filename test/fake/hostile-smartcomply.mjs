@@ -14,6 +14,7 @@
 // Bytes written per exchange and whether the client hung up are recorded: bounds are asserted in bytes and counts.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
+import { readBody, send as json } from './smartcomply-server.mjs';
 
 const PREFIX = '/api/v1';
 const CHUNK = Buffer.alloc(64 * 1024, 0x20);
@@ -25,28 +26,6 @@ function listen(handler) {
 		server.once('error', reject);
 		server.listen(0, '127.0.0.1', () => resolve(server));
 	});
-}
-
-function readBody(req) {
-	return new Promise((resolve) => {
-		const chunks = [];
-		let size = 0;
-		req.on('data', (c) => {
-			size += c.length;
-			if (size <= 1 << 20) chunks.push(c);
-		});
-		req.on('end', () => resolve(Buffer.concat(chunks).toString()));
-		req.on('error', () => resolve(''));
-	});
-}
-
-function json(res, status, body) {
-	const text = JSON.stringify(body);
-	res.writeHead(status, {
-		'Content-Type': 'application/json',
-		'Content-Length': Buffer.byteLength(text),
-	});
-	res.end(text);
 }
 
 /** @param {{ apiKey?: string }} [options] */
@@ -117,7 +96,7 @@ export async function startHostileSmartComply(options = {}) {
 		res.on('close', () => {
 			if (!res.writableFinished) exchange.clientHungUp = true;
 		});
-		const input = await readBody(req);
+		const input = (await readBody(req).catch(() => Buffer.alloc(0))).toString();
 
 		if (behaviour === 'redirect') {
 			res.writeHead(settings.redirectStatus ?? 307, {

@@ -2,10 +2,9 @@
 // It implements the documented calls (create, test, rotate-secret) and the REST decisions in docs/providers.md
 // (list, read, delete), checks the bearer key, signs its `webhook.test` deliveries exactly as SmartComply
 // documents (t=<unix>,v1=HMAC-SHA256(secret, `${t}.${body}`)) with its own code, and fails on demand.
-// Used by unit tests, end-to-end tests and `npm run dev -- --demo`. Plain ESM so every one of those can load it.
+// Used by unit tests, end-to-end tests and `npm run dev -- --demo` (which imports it: plain ESM, no compile step).
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { pathToFileURL } from 'node:url';
 
 const PREFIX = '/api/v1';
 
@@ -13,7 +12,7 @@ function hex(n) {
 	return randomBytes(n).toString('hex');
 }
 
-function readBody(req, limit = 1 << 20) {
+export function readBody(req, limit = 1 << 20) {
 	return new Promise((resolve, reject) => {
 		const chunks = [];
 		let size = 0;
@@ -27,7 +26,7 @@ function readBody(req, limit = 1 << 20) {
 	});
 }
 
-function send(res, status, body) {
+export function send(res, status, body) {
 	if (res.headersSent || res.destroyed) return;
 	if (body === undefined) {
 		res.writeHead(status);
@@ -44,9 +43,6 @@ function send(res, status, body) {
 
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * @param {{ port?: number, apiKey?: string, deliveryTimeoutMs?: number }} [options]
- */
 /** The `data` of each event the fake sends (SmartComply's catalogue is not public: shapes as in docs/providers/smartcomply.md). */
 function sampleData(type, endpoint) {
 	if (type === 'test.submitted')
@@ -334,20 +330,4 @@ export async function startFakeSmartComply(options = {}) {
 			});
 		},
 	};
-}
-
-// `node test/fake/smartcomply-server.mjs [--port N] [--api-key KEY]` runs it on its own (for `npm run dev -- --demo`).
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-	const arg = (name) => {
-		const i = process.argv.indexOf(name);
-		return i > 0 ? process.argv[i + 1] : undefined;
-	};
-	const fake = await startFakeSmartComply({
-		port: Number(arg('--port') ?? 0),
-		apiKey: arg('--api-key'),
-	});
-	console.log(JSON.stringify({ url: fake.url, apiKey: fake.apiKey }));
-	const stop = () => fake.close().then(() => process.exit(0));
-	process.on('SIGINT', stop);
-	process.on('SIGTERM', stop);
 }

@@ -1,4 +1,6 @@
 import { appendFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { it } from 'vitest';
 
 /**
  * Property-based test settings. A normal `vitest run` does a few hundred cases per property;
@@ -34,4 +36,29 @@ export function counter(name: string) {
 			return cases;
 		},
 	};
+}
+
+/**
+ * One property as a test (skipped unless `runIf`): fc.assert with params(seedOffset) over the property `build` makes
+ * with the counter's tick, which every run calls; the count is reported under `name`.
+ */
+export function fuzzIt(
+	title: string,
+	name: string,
+	seedOffset: number,
+	build: (tick: () => void) => fc.IRawProperty<any>,
+	runIf = true,
+) {
+	it.runIf(runIf)(
+		title,
+		() => {
+			const c = counter(name);
+			fc.assert(
+				build(() => c.tick()),
+				params(seedOffset),
+			);
+			c.report();
+		},
+		TEST_TIMEOUT_MS,
+	);
 }

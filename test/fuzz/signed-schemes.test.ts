@@ -2,7 +2,7 @@
 // template, timestamp placement), secrets and bodies of any bytes: what signSigned writes verifies, and any single
 // byte changed in the body, or one character of the digest, is refused.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
 	receiveSigned,
 	SIGNED_PRESETS,
@@ -11,7 +11,7 @@ import {
 	type SignedSchemeSettings,
 	type SignedWebhookSettings,
 } from '../../src/internal';
-import { counter, params, TEST_TIMEOUT_MS } from './fuzz-config';
+import { fuzzIt } from './fuzz-config';
 
 const NOW_S = 1_780_000_000;
 const TOLERANCE = 300;
@@ -111,97 +111,78 @@ const signatureHeaderOf = (settings: SignedWebhookSettings) =>
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 describe('fuzz signed webhook schemes', () => {
-	it(
+	fuzzIt(
 		'signSigned then verify is ok, within the tolerance, over any settings, secret and bytes',
-		() => {
-			const c = counter('signed: genuine accepted');
-			fc.assert(
-				fc.property(caseArb, ({ settings, secret, body, skew }) => {
-					c.tick();
-					const headers = signSigned(settings, body, secret, { timestamp: NOW_S + skew });
-					expect(verify(settings, headers, body, secret)).toEqual({ ok: true });
-				}),
-				params(21),
-			);
-			c.report();
-		},
-		TEST_TIMEOUT_MS,
+		'signed: genuine accepted',
+		21,
+		(tick) =>
+			fc.property(caseArb, ({ settings, secret, body, skew }) => {
+				tick();
+				const headers = signSigned(settings, body, secret, { timestamp: NOW_S + skew });
+				expect(verify(settings, headers, body, secret)).toEqual({ ok: true });
+			}),
 	);
 
-	it(
+	fuzzIt(
 		'through receiveSigned, any JSON object round-trips: 200 and the item is the parsed body',
-		() => {
-			const c = counter('signed: JSON round trip');
+		'signed: JSON round trip',
+		24,
+		(tick) => {
 			const objectArb = fc
 				.object({ key: fc.string().filter((k) => k !== '__proto__'), maxDepth: 3 })
 				.map((o) => Buffer.from(JSON.stringify(o)));
-			fc.assert(
-				fc.property(caseArb, objectArb, ({ settings, secret, skew }, body) => {
-					c.tick();
-					const headers = signSigned(settings, body, secret, { timestamp: NOW_S + skew });
-					const result = receiveSigned(
-						settings,
-						{ headers, rawBody: body },
-						{ secret, now: NOW_S * 1000 },
-					);
-					expect(result.status, result.reason).toBe(200);
-					expect(result.items).toEqual([JSON.parse(body.toString())]);
-				}),
-				params(24),
-			);
-			c.report();
+			return fc.property(caseArb, objectArb, ({ settings, secret, skew }, body) => {
+				tick();
+				const headers = signSigned(settings, body, secret, { timestamp: NOW_S + skew });
+				const result = receiveSigned(
+					settings,
+					{ headers, rawBody: body },
+					{ secret, now: NOW_S * 1000 },
+				);
+				expect(result.status, result.reason).toBe(200);
+				expect(result.items).toEqual([JSON.parse(body.toString())]);
+			});
 		},
-		TEST_TIMEOUT_MS,
 	);
 
-	it(
+	fuzzIt(
 		'any single byte of the body changed is refused',
-		() => {
-			const c = counter('signed: body byte changed');
-			fc.assert(
-				fc.property(
-					caseArb.filter(({ body }) => body.length > 0),
-					fc.nat(),
-					fc.integer({ min: 1, max: 255 }),
-					({ settings, secret, body }, at, xor) => {
-						c.tick();
-						const headers = signSigned(settings, body, secret, { timestamp: NOW_S });
-						const changed = Buffer.from(body);
-						changed[at % changed.length] ^= xor;
-						expect(verify(settings, headers, changed, secret)).toEqual({
-							ok: false,
-							reason: 'signature does not match',
-						});
-					},
-				),
-				params(22),
-			);
-			c.report();
-		},
-		TEST_TIMEOUT_MS,
+		'signed: body byte changed',
+		22,
+		(tick) =>
+			fc.property(
+				caseArb.filter(({ body }) => body.length > 0),
+				fc.nat(),
+				fc.integer({ min: 1, max: 255 }),
+				({ settings, secret, body }, at, xor) => {
+					tick();
+					const headers = signSigned(settings, body, secret, { timestamp: NOW_S });
+					const changed = Buffer.from(body);
+					changed[at % changed.length] ^= xor;
+					expect(verify(settings, headers, changed, secret)).toEqual({
+						ok: false,
+						reason: 'signature does not match',
+					});
+				},
+			),
 	);
 
-	it(
+	fuzzIt(
 		'any one character of the digest changed is refused',
-		() => {
-			const c = counter('signed: digest character changed');
-			fc.assert(
-				fc.property(caseArb, fc.nat(), fc.nat(), ({ settings, secret, body }, at, pick) => {
-					c.tick();
-					const headers = signSigned(settings, body, secret, { timestamp: NOW_S });
-					const name = signatureHeaderOf(settings);
-					const value = headers[name];
-					const digest = digestOf(settings);
-					const i = value.length - digest.length + (at % digest.length);
-					if (value[i] === '=') return; // base64 padding, not a digit of the digest
-					const alphabet = (digest.encoding === 'hex' ? HEX : BASE64).replace(value[i], '');
-					const changed = value.slice(0, i) + alphabet[pick % alphabet.length] + value.slice(i + 1);
-					expect(verify(settings, { ...headers, [name]: changed }, body, secret).ok).toBe(false);
-				}),
-				params(23),
-			);
-			c.report();
-		},
-		TEST_TIMEOUT_MS,
+		'signed: digest character changed',
+		23,
+		(tick) =>
+			fc.property(caseArb, fc.nat(), fc.nat(), ({ settings, secret, body }, at, pick) => {
+				tick();
+				const headers = signSigned(settings, body, secret, { timestamp: NOW_S });
+				const name = signatureHeaderOf(settings);
+				const value = headers[name];
+				const digest = digestOf(settings);
+				const i = value.length - digest.length + (at % digest.length);
+				if (value[i] === '=') return; // base64 padding, not a digit of the digest
+				const alphabet = (digest.encoding === 'hex' ? HEX : BASE64).replace(value[i], '');
+				const changed = value.slice(0, i) + alphabet[pick % alphabet.length] + value.slice(i + 1);
+				expect(verify(settings, { ...headers, [name]: changed }, body, secret).ok).toBe(false);
+			}),
 	);
 });

@@ -11,13 +11,8 @@ import {
 	type INodeParameters,
 } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { PROVIDERS, SIGNED_NODE, nodeName } from '../providers';
+import { PKG as pkg, PROVIDERS, ROOT, SIGNED_NODE, nodeName } from '../providers';
 
-const ROOT = path.resolve(__dirname, '../..');
-const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-	name: string;
-	n8n: { nodes: string[]; credentials: string[] };
-};
 /** Each node's documentation page under docs/: the provider's page, or the signed webhooks page. */
 const PAGES: Record<string, string> = {
 	...Object.fromEntries(PROVIDERS.map((p) => [nodeName(p), `providers/${p.slug}.md`])),
@@ -32,13 +27,17 @@ function load<T>(file: string): T {
 	return new Class();
 }
 
-function iconFiles(file: string, icon: unknown): string[] {
+/** The icon pair of a node or credential: light and dark files in dist/icons/, both there, not the same picture. */
+function expectIcons(file: string, icon: unknown) {
 	expect(icon).toMatchObject({
 		light: expect.stringMatching(/^file:.+\.svg$/),
 		dark: expect.stringMatching(/^file:.+\.dark\.svg$/),
 	});
 	const { light, dark } = icon as { light: string; dark: string };
-	return [light, dark].map((i) => path.join(ROOT, path.dirname(file), i.slice('file:'.length)));
+	const [l, d] = [light, dark].map((i) => path.join(ROOT, path.dirname(file), i.slice(5)));
+	expect(path.dirname(l)).toBe(path.join(ROOT, 'dist/icons'));
+	expect(existsSync(l) && existsSync(d)).toBe(true);
+	expect(readFileSync(l, 'utf8')).not.toBe(readFileSync(d, 'utf8'));
 }
 
 function subtitle(type: INodeType, parameters: INodeParameters): unknown {
@@ -69,10 +68,7 @@ describe.each(pkg.n8n.nodes)('%s', (file) => {
 	const description = type.description as INodeTypeDescription;
 
 	it('has distinct light and dark icons in dist/icons/', () => {
-		const [light, dark] = iconFiles(file, description.icon);
-		expect(path.dirname(light)).toBe(path.join(ROOT, 'dist/icons'));
-		expect(existsSync(light) && existsSync(dark)).toBe(true);
-		expect(readFileSync(light, 'utf8')).not.toBe(readFileSync(dark, 'utf8'));
+		expectIcons(file, description.icon);
 	});
 
 	it('has a codex file naming it, with categories and its documentation page', () => {
@@ -122,10 +118,7 @@ describe.each(pkg.n8n.credentials)('%s', (file) => {
 	}>(file);
 
 	it('has distinct light and dark icons and a documentation link to its page under docs/', () => {
-		const [light, dark] = iconFiles(file, credential.icon);
-		expect(path.dirname(light)).toBe(path.join(ROOT, 'dist/icons'));
-		expect(existsSync(light) && existsSync(dark)).toBe(true);
-		expect(readFileSync(light, 'utf8')).not.toBe(readFileSync(dark, 'utf8'));
+		expectIcons(file, credential.icon);
 		expect(Object.values(PAGES).map((page) => `${DOCS}${page}`)).toContain(
 			credential.documentationUrl,
 		);

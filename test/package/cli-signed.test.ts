@@ -2,19 +2,14 @@
 // decides with the core's receiveSigned(): every preset and hand-set schemes are accepted, tampered sends refused,
 // retries recognised as copies, and set-up mistakes are usage errors before anything is sent.
 // Needs `npm run build` first (npm test builds).
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
 	receiveSigned,
 	SIGNED_PRESET_IDS,
 	SIGNED_PRESETS,
-	type KeyStore,
 	type SignedWebhookSettings,
 } from '../../src/internal';
-import { memoryKeyStore } from '../key-store';
-import { installCli, runCli, type InstalledCli } from './cli-install';
+import { cliAndReceiver } from './cli-install';
 
 /** base64 of "cli-signed-test-secret": a Standard Webhooks secret, and a plain one for the other schemes. */
 const SECRET = 'whsec_Y2xpLXNpZ25lZC10ZXN0LXNlY3JldA==';
@@ -61,72 +56,24 @@ const CUSTOM: Record<string, { settings: SignedWebhookSettings; flags: string[] 
 	},
 };
 
-interface Seen {
-	route: string;
-	status: number;
-	reason?: string;
-	event?: string;
-	dedupeKeys?: string[];
-	duplicate?: boolean;
-}
-
-let installed: InstalledCli;
-let server: Server;
-let base: string;
-let seen: Seen[] = [];
-let stores = new Map<string, KeyStore>();
-
 function settingsFor(route: string): SignedWebhookSettings {
 	const [kind, name] = route.split('/');
 	if (kind === 'preset') return SIGNED_PRESETS[name as keyof typeof SIGNED_PRESETS].settings;
 	return CUSTOM[name].settings;
 }
 
-beforeAll(async () => {
-	installed = installCli();
-	server = createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			const route = (req.url ?? '/').slice(1);
-			if (!stores.has(route)) stores.set(route, memoryKeyStore());
-			const result = receiveSigned(
-				settingsFor(route),
-				{ headers: req.headers, rawBody: Buffer.concat(chunks) },
-				{ secret: SECRET, dedupe: stores.get(route) },
-			);
-			const { status, reason, event, dedupeKeys, duplicate } = result;
-			seen.push({ route, status, reason, event, dedupeKeys, duplicate });
-			res.writeHead(status, { 'Content-Type': 'application/json' });
-			res.end(
-				JSON.stringify(
-					status !== 200
-						? { error: reason }
-						: duplicate
-							? { received: true, ignored: reason }
-							: { received: true },
-				),
-			);
-		});
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const { ctx, seen, run } = cliAndReceiver(({ route, headers, body }, dedupe) => {
+	const result = receiveSigned(
+		settingsFor(route),
+		{ headers, rawBody: body },
+		{ secret: SECRET, dedupe },
+	);
+	const { status, reason, event, dedupeKeys, duplicate } = result;
+	return { route, status, reason, event, dedupeKeys, duplicate, ignored: duplicate };
 });
-
-afterAll(async () => {
-	await new Promise<void>((resolve) => server.close(() => resolve()));
-	rmSync(installed.installDir, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-	seen = [];
-	stores = new Map();
-});
-
-const run = (args: string[]) => runCli(installed.cli, args);
 // prettier-ignore
 const preset = (id: string, ...flags: string[]) => [
-	'send', 'signed', '--preset', id, '--url', `${base}/preset/${id}`, '--secret', SECRET, ...flags,
+	'send', 'signed', '--preset', id, '--url', `${ctx.base}/preset/${id}`, '--secret', SECRET, ...flags,
 ];
 
 describe('smart-webhooks send signed', () => {
@@ -160,7 +107,7 @@ describe('smart-webhooks send signed', () => {
 	it.each(Object.keys(CUSTOM))(
 		'--scheme flags (%s) sign as the same settings verify',
 		async (name) => {
-			const args = ['send', 'signed', ...CUSTOM[name].flags, '--url', `${base}/custom/${name}`];
+			const args = ['send', 'signed', ...CUSTOM[name].flags, '--url', `${ctx.base}/custom/${name}`];
 			const { code, out } = await run([...args, '--secret', SECRET]);
 			expect(out).toMatch(/accepted: 200/);
 			expect(code).toBe(0);

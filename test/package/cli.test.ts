@@ -2,117 +2,45 @@
 // tarball into a temporary prefix, and its `smart-webhooks` bin run against a receiver on 127.0.0.1 that decides
 // with the core's receive(): genuine sends are accepted, tampered ones refused, retries recognised.
 // Needs `npm run build` first (npm test builds): the pack takes cli/dist/cli.js.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
 	providerIds,
 	receive,
 	serializePayload,
 	providers,
 	SMARTERMEASURE_KEY_QUERY,
-	type KeyStore,
 	type ProviderId,
 } from '../../src/internal';
 import { SMARTERMEASURE_KEY_HEADER } from '../../src/providers/smarterMeasure';
-import { memoryKeyStore } from '../key-store';
-import { CLI_PACKAGE, installCli, ROOT, runCli } from './cli-install';
+import { PKG, ROOT } from '../providers';
+import { CLI_PACKAGE, cliAndReceiver } from './cli-install';
 
 const SECRET = 'whsec_cli-test-secret-0123456789';
 
-/** The installed bin (node_modules/.bin/smart-webhooks in the temporary prefix) and what `npm pack` listed. */
-let CLI: string;
-let installDir: string;
-let packedFiles: string[];
-
-function packAndInstall(): void {
-	({ cli: CLI, installDir, packedFiles } = installCli());
-}
-
-interface Seen {
-	provider: ProviderId;
-	headers: IncomingHttpHeaders;
-	query: Record<string, string>;
-	body: Buffer;
-	status: number;
-	reason?: string;
-	duplicate?: boolean;
-}
-
-let server: Server;
-let base: string;
-
-/** `send <provider> <event> --url <the fake receiver's path for it> --secret SECRET`, then any more flags. */
-const sendArgs = (id: string, event: string, ...flags: string[]) => [
-	'send',
-	id,
-	event,
-	'--url',
-	`${base}/${id}`,
-	'--secret',
-	SECRET,
-	...flags,
-];
-let seen: Seen[] = [];
-let stores = new Map<ProviderId, KeyStore>();
-
-beforeAll(async () => {
-	packAndInstall();
-	server = createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-			const provider = url.pathname.slice(1) as ProviderId;
-			const body = Buffer.concat(chunks);
-			const query = Object.fromEntries(url.searchParams);
-			if (!stores.has(provider)) stores.set(provider, memoryKeyStore());
-			const result = receive(
-				provider,
-				{ headers: req.headers, query, rawBody: body },
-				{ secret: SECRET, dedupe: stores.get(provider) },
-			);
-			seen.push({
-				provider,
-				headers: req.headers,
-				query,
-				body,
-				status: result.status,
-				reason: result.reason,
-				duplicate: result.duplicate,
-			});
-			res.writeHead(result.status, { 'Content-Type': 'application/json' });
-			// The shapes the n8n triggers answer with (nodes/shared/webhook-phase.ts).
-			res.end(
-				JSON.stringify(
-					result.status !== 200
-						? { error: result.reason }
-						: result.items.length === 0
-							? { received: true, ignored: result.reason }
-							: { received: true },
-				),
-			);
-		});
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+// a receiver that decides with the core's receive(), the provider named by the path
+const { ctx, seen, run } = cliAndReceiver(({ route, headers, query, body }, dedupe) => {
+	const provider = route as ProviderId;
+	const result = receive(provider, { headers, query, rawBody: body }, { secret: SECRET, dedupe });
+	return { ...result, provider, headers, query, body, ignored: !result.items.length };
 });
 
-afterAll(async () => {
-	await new Promise<void>((resolve) => server.close(() => resolve()));
-	rmSync(installDir, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-	seen = [];
-	stores = new Map();
-});
-
-const run = (args: string[], env: Record<string, string> = {}) => runCli(CLI, args, env);
+/** `send <id> <event> --url <the receiver's path for route>`, then any more flags. */
+// prettier-ignore
+const sendTo = (route: string, id: string, event: string, ...flags: string[]) =>
+	['send', id, event, '--url', `${ctx.base}/${route}`, ...flags];
+/** The same, for the provider's own path, with `--secret SECRET`. */
+const sendArgs = (id: string, event: string, ...flags: string[]) =>
+	sendTo(id, id, event, '--secret', SECRET, ...flags);
+/** `send smp project.completed` to a URL nobody needs to answer (usage errors stop before sending). */
+// prettier-ignore
+const smp = (...flags: string[]) =>
+	['send', 'smp', 'project.completed', '--url', 'http://127.0.0.1/', '--secret', 's', ...flags];
 
 const firstEvent = (id: ProviderId) =>
 	providers[id].events?.find((e) => !e.test)?.name ?? 'AssessmentCompleted';
@@ -165,32 +93,15 @@ describe('smart-webhooks send', () => {
 	);
 
 	it('a wrong secret is refused (exit 1) and the reason is printed', async () => {
-		const { code, out } = await run([
-			'send',
-			'smp',
-			'project.completed',
-			'--url',
-			`${base}/smp`,
-			'--secret',
-			'not-the-secret',
-		]);
+		const { code, out } = await run(sendTo('smp', 'smp', 'project.completed', '--secret', 'wrong'));
 		expect(code).toBe(1);
 		expect(out).toContain('refused: 401 signature does not match');
 	});
 
 	it('SmarterMeasure: XML body, key in the VerificationKey query parameter instead of the header', async () => {
-		const { code, out } = await run([
-			'send',
-			'smarterMeasure',
-			'AssessmentCompleted',
-			'--format',
-			'xml',
-			'--query-key',
-			'--url',
-			`${base}/smarterMeasure`,
-			'--secret',
-			SECRET,
-		]);
+		const { code, out } = await run(
+			sendArgs('smarterMeasure', 'AssessmentCompleted', '--format', 'xml', '--query-key'),
+		);
 		expect(code).toBe(0);
 		expect(out).toMatch(/\?VerificationKey=\*\*\*$/m); // the key is not printed, and the mask reads as one
 		expect(out).not.toContain(SECRET);
@@ -205,17 +116,17 @@ describe('smart-webhooks send', () => {
 
 	it('--header adds the header a SmartMaintenance credential requires, and never prints its value', async () => {
 		const value = 'hdr-value-4f1c9e';
-		const { code, out } = await run([
-			'send',
-			'smtm',
-			'task.completed',
-			'--url',
-			`${base}/smartMaintenance`,
-			'--secret',
-			SECRET,
-			'--header',
-			`X-Webhook-Token: ${value}`,
-		]);
+		const { code, out } = await run(
+			sendTo(
+				'smartMaintenance',
+				'smtm',
+				'task.completed',
+				'--secret',
+				SECRET,
+				'--header',
+				`X-Webhook-Token: ${value}`,
+			),
+		);
 		expect(code).toBe(0);
 		expect(out).toContain('(with header X-Webhook-Token)');
 		expect(out).not.toContain(value);
@@ -226,15 +137,9 @@ describe('smart-webhooks send', () => {
 	it.each(['X-Token', 'Bad Name: v', ': v', 'X-Token:'])(
 		'--header %j is refused as a usage error (exit 2)',
 		async (header) => {
-			const { code, err } = await run([
-				'send',
-				'smtm',
-				'task.completed',
-				'--url',
-				`${base}/smartMaintenance`,
-				'--header',
-				header,
-			]);
+			const { code, err } = await run(
+				sendTo('smartMaintenance', 'smtm', 'task.completed', '--header', header),
+			);
 			expect(code).toBe(2);
 			expect(err).toContain('--header is "Name: value"');
 			expect(seen).toHaveLength(0);
@@ -242,15 +147,9 @@ describe('smart-webhooks send', () => {
 	);
 
 	it('SmarterMeasure: any event name works (no public catalogue)', async () => {
-		const { code } = await run([
-			'send',
-			'smartermeasure',
-			'SomethingNobodyListed',
-			'--url',
-			`${base}/smarterMeasure`,
-			'--secret',
-			SECRET,
-		]);
+		const { code } = await run(
+			sendTo('smarterMeasure', 'smartermeasure', 'SomethingNobodyListed', '--secret', SECRET),
+		);
 		expect(code).toBe(0);
 		expect(seen[0].status).toBe(200);
 	});
@@ -261,7 +160,7 @@ describe('smart-webhooks send', () => {
 		const bytes =
 			'{ "id": "evt_file_1", "type": "project.completed",  "createdAt": "2026-01-01T00:00:00Z", "data": {} }';
 		writeFileSync(file, bytes);
-		const { code, out } = await run(['send', 'smp', '--file', file, '--url', `${base}/smp`], {
+		const { code, out } = await run(['send', 'smp', '--file', file, '--url', `${ctx.base}/smp`], {
 			SMART_WEBHOOKS_SECRET: SECRET,
 		});
 		expect(out).toContain('accepted: 200');
@@ -270,13 +169,7 @@ describe('smart-webhooks send', () => {
 	});
 
 	it('SmartMaintenance without a secret sends unsigned (which a receiver with a secret refuses)', async () => {
-		const { code, out } = await run([
-			'send',
-			'smtm',
-			'task.completed',
-			'--url',
-			`${base}/smartMaintenance`,
-		]);
+		const { code, out } = await run(sendTo('smartMaintenance', 'smtm', 'task.completed'));
 		expect(out).toContain('(unsigned)');
 		expect(code).toBe(1);
 		expect(seen[0].headers['x-smtm-signature']).toBeUndefined();
@@ -288,12 +181,13 @@ describe('smart-webhooks send', () => {
 		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
 		const port = (closed.address() as AddressInfo).port;
 		await new Promise<void>((resolve) => closed.close(() => resolve()));
+		const url = `http://127.0.0.1:${port}/x`;
 		const { code, out } = await run([
 			'send',
 			'smp',
 			'project.completed',
 			'--url',
-			`http://127.0.0.1:${port}/x`,
+			url,
 			'--secret',
 			SECRET,
 		]);
@@ -304,93 +198,25 @@ describe('smart-webhooks send', () => {
 
 describe('smart-webhooks usage', () => {
 	it.each([
+		[['send', 'smpp', ...smp().slice(2)], /unknown provider "smpp"; did you mean smp\?/],
 		[
-			['send', 'smpp', 'project.completed', '--url', 'http://127.0.0.1/', '--secret', 's'],
-			/unknown provider "smpp"; did you mean smp\?/,
-		],
-		[
-			['send', 'smartlyq', 'job.complete', '--url', 'http://127.0.0.1/', '--secret', 's'],
+			['send', 'smartlyq', 'job.complete', ...smp().slice(3)],
 			/unknown SmartlyQ event "job.complete"; did you mean job.completed\?/,
 		],
 		[['send', 'smp', 'project.completed', '--secret', 's'], /--url is required/],
-		[
-			['send', 'smp', 'project.completed', '--url', 'http://127.0.0.1/'],
-			/--secret is required for SMP/,
-		],
-		[
-			[
-				'send',
-				'smp',
-				'project.completed',
-				'--url',
-				'http://127.0.0.1/',
-				'--secret',
-				's',
-				'--format',
-				'xml',
-			],
-			/SMP sends JSON, not XML/,
-		],
-		[
-			[
-				'send',
-				'smp',
-				'project.completed',
-				'--url',
-				'http://127.0.0.1/',
-				'--secret',
-				's',
-				'--query-key',
-			],
-			/--query-key is for SmarterMeasure only/,
-		],
-		[
-			[
-				'send',
-				'smp',
-				'project.completed',
-				'--url',
-				'http://127.0.0.1/',
-				'--secret',
-				's',
-				'--times',
-				'0',
-			],
-			/--times is a whole number/,
-		],
-		[
-			[
-				'send',
-				'smp',
-				'project.completed',
-				'--url',
-				'http://127.0.0.1/',
-				'--secret',
-				's',
-				'--tamperr',
-			],
-			/unknown option --tamperr; did you mean --tamper\?/,
-		],
+		[smp().slice(0, 5), /--secret is required for SMP/],
+		[smp('--format', 'xml'), /SMP sends JSON, not XML/],
+		[smp('--query-key'), /--query-key is for SmarterMeasure only/],
+		[smp('--times', '0'), /--times is a whole number/],
+		[smp('--tamperr'), /unknown option --tamperr; did you mean --tamper\?/],
 		[['sned'], /unknown command "sned"; did you mean send\?/],
 		[
-			['send', 'zzzzzzzz', 'x', '--url', 'http://127.0.0.1/', '--secret', 's'],
+			['send', 'zzzzzzzz', 'x', ...smp().slice(3)],
 			/unknown provider "zzzzzzzz"\. Known providers: smp, .*smarterMeasure\.$/m,
 		],
 		// parseArgs alone would take "--secret" as the URL
 		[['send', 'smp', 'project.completed', '--url', '--secret', 's'], /--url needs a value/],
-		[
-			[
-				'send',
-				'smp',
-				'project.completed',
-				'--url',
-				'http://127.0.0.1/',
-				'--secret',
-				's',
-				'--tamper=yes',
-			],
-			/--tamper takes no value/,
-		],
+		[smp('--tamper=yes'), /--tamper takes no value/],
 		[[], /Usage:/],
 	])('%j → exit 2', async (args, message) => {
 		const { code, out, err } = await run(args);
@@ -469,9 +295,6 @@ describe('smart-webhooks sample', () => {
 });
 
 describe('the smart-webhooks-cli package (cli/)', () => {
-	const rootPkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-		version: string;
-	};
 	const cliPkg = JSON.parse(readFileSync(path.join(CLI_PACKAGE, 'package.json'), 'utf8')) as {
 		version: string;
 		bin: Record<string, string>;
@@ -480,12 +303,17 @@ describe('the smart-webhooks-cli package (cli/)', () => {
 	};
 
 	it('packs only its bundle, README, LICENSE and package.json; bin smart-webhooks', () => {
-		expect(packedFiles).toEqual(['LICENSE', 'README.md', 'dist/cli.js', 'package.json']);
+		expect(ctx.installed.packedFiles).toEqual([
+			'LICENSE',
+			'README.md',
+			'dist/cli.js',
+			'package.json',
+		]);
 		expect(cliPkg.bin).toEqual({ 'smart-webhooks': 'dist/cli.js' });
 	});
 
 	it('is released beside the n8n package: same version, same licence text', () => {
-		expect(cliPkg.version).toBe(rootPkg.version);
+		expect(cliPkg.version).toBe(PKG.version);
 		expect(readFileSync(path.join(CLI_PACKAGE, 'LICENSE'), 'utf8')).toBe(
 			readFileSync(path.join(ROOT, 'LICENSE'), 'utf8'),
 		);
@@ -495,7 +323,7 @@ describe('the smart-webhooks-cli package (cli/)', () => {
 		expect(cliPkg.dependencies ?? {}).toEqual({});
 		expect(cliPkg.peerDependencies ?? {}).toEqual({});
 		const bundle = readFileSync(
-			path.join(installDir, 'node_modules/smart-webhooks-cli/dist/cli.js'),
+			path.join(ctx.installed.installDir, 'node_modules/smart-webhooks-cli/dist/cli.js'),
 			'utf8',
 		);
 		const required = [...bundle.matchAll(/\brequire\(["']([^"']+)["']\)/g)].map((m) => m[1]);

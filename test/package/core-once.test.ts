@@ -6,12 +6,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PKG as pkg, ROOT } from '../providers';
 
-const ROOT = path.resolve(__dirname, '../..');
 const DIST = path.join(ROOT, 'dist');
-const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-	n8n: { nodes: string[]; credentials: string[] };
-};
 
 /** Text that only a bundled copy of zod or fast-xml-parser contains. */
 const LIBRARY_CODE = /\bZodError\b|\bZodObject\b|\bXMLParser\b|\bXMLValidator\b/;

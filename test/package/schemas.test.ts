@@ -5,9 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { outputJsonSchema } from '../../src/json-schema';
-import { PROVIDERS, loadNode } from '../providers';
-
-const ROOT = path.resolve(__dirname, '../..');
+import { PROVIDERS, ROOT, loadNode } from '../providers';
 
 describe.each(PROVIDERS)('$node output schema in dist/', (p) => {
 	it('is written for the node version, from the zod schema', async () => {

@@ -5,17 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDERS, SIGNED_NODE, credentialClass } from '../providers';
-
-const ROOT = path.resolve(__dirname, '../..');
-const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-	dependencies?: Record<string, string>;
-	peerDependencies?: Record<string, string>;
-	bin?: Record<string, string>;
-	files?: string[];
-	types?: string;
-	n8n: { nodes: string[]; credentials: string[] };
-};
+import { PKG as pkg, PROVIDERS, ROOT, SIGNED_NODE, credentialClass } from '../providers';
 
 let files: string[];
 /** The tarball, unpacked: package/… */

@@ -1,31 +1,29 @@
-// Helpers for the queue-mode suite: a REST client on the topology's main, workflows "trigger → NoOp", deliveries to a
-// chosen process, and executions read back over REST (every page) with what ran in each.
-import { createHash, randomUUID } from 'node:crypto';
-import { parse as parseFlatted } from 'flatted';
+// Helpers for the queue suite: a REST client on the topology's main, workflows (test/e2e/workflows.ts) made known to
+// chosen processes, deliveries to a chosen process, and executions read back over REST (every page) with what ran.
+import { createHash } from 'node:crypto';
+import { expect } from 'vitest';
 import { receive, type ProviderId } from '../../src/internal';
-import { listAllExecutions } from '../e2e/executions';
+import { isDone, listAllExecutions, nodeItems, readExecution } from '../e2e/executions';
+import { pool, post as postOnce, type Delivery, type ExecutionSummary } from '../e2e/harness';
 import {
+	createTriggerWorkflowOn,
 	NEXT_NAME,
-	NODE_TYPE_PREFIX,
-	pool,
-	post as postOnce,
 	TRIGGER_NAME,
-	triggerWorkflowBody,
-	type Delivery,
-	type ExecutionSummary,
+	webhookRegistered,
 	type RestClient,
-} from '../e2e/harness';
+	type TriggerInput,
+} from '../e2e/workflows';
 // @ts-expect-error plain ESM helper without types
 import { DEFAULT_OWNER, N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
 // @ts-expect-error plain ESM helper without types
 import { psql } from '../../scripts/lib/services.mjs';
 
-export const TRIGGER = TRIGGER_NAME;
-export const AFTER = NEXT_NAME;
-export { NODE_TYPE_PREFIX, pool, type Delivery, type ExecutionSummary, type RestClient };
+export { pool, type Delivery, type RestClient };
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const say = (msg: string) => process.stderr.write(`[queue] ${msg}\n`);
 
+/** A REST client logged in as the owner (set up on a fresh main). */
 export async function ownerClient(url: string): Promise<RestClient> {
 	const client = new N8nRestClient(url) as RestClient;
 	await client.ensureOwner(DEFAULT_OWNER);
@@ -33,95 +31,30 @@ export async function ownerClient(url: string): Promise<RestClient> {
 	return client;
 }
 
-/** A REST client logged in as the owner on a (re)started main. */
-export async function relogin(client: RestClient) {
-	await client.login(DEFAULT_OWNER);
-}
+/** Logs the client in again on a restarted main. */
+export const relogin = (client: RestClient) => client.login(DEFAULT_OWNER);
 
-/** Credential data holding a delivery secret in the field all five credentials name `secret` (SmartComply: also apiKey, baseUrl). */
-export function secretData(
-	_type: string,
-	secret: string,
-	extra: Record<string, unknown> = {},
-): Record<string, unknown> {
-	return { ...extra, secret };
-}
-
-export interface Workflow {
-	id: string;
-	webhookId: string;
-	name: string;
-	/** production URL of this workflow's trigger on the process at baseUrl */
-	urlOn(baseUrl: string): string;
-}
-
-export async function createCredential(
-	client: RestClient,
-	type: string,
-	data: Record<string, unknown>,
-) {
-	const created = await client.createCredential({
-		name: `${type} queue ${randomUUID().slice(0, 8)}`,
-		type,
-		data,
-	});
-	return { id: String(created.id), name: created.name as string };
-}
-
-/**
- * Creates "trigger → NoOp" on main. `path` is the trigger's URL path after /webhook/: `<webhookId>/webhook` for this
- * package's triggers (static path 'webhook'); n8n's Webhook node gets its own.
- */
-export async function createWorkflow(
-	client: RestClient,
-	input: Parameters<typeof triggerWorkflowBody>[0] & { path?: (webhookId: string) => string },
-): Promise<Workflow> {
-	const { webhookId, body } = triggerWorkflowBody({
-		...input,
-		name: input.name ?? `queue ${input.nodeType} ${randomUUID().slice(0, 8)}`,
-	});
-	const created = await client.createWorkflow(body);
-	const p = input.path ? input.path(webhookId) : `${webhookId}/webhook`;
-	return {
-		id: String(created.id),
-		webhookId,
-		name: body.name,
-		urlOn: (baseUrl: string) => `${baseUrl}/webhook/${p}`,
-	};
-}
-
-/**
- * Is the production webhook registered as seen from a process? A GET on a registered POST-only webhook answers 404
- * "... Did you mean to make a POST request?" (main and webhook processors alike); before registration the hint is
- * missing. No delivery is sent, so nothing runs.
- */
-export async function webhookKnown(url: string): Promise<boolean> {
-	const probe = await fetch(url, { method: 'GET', signal: AbortSignal.timeout(10_000) }).catch(
-		() => undefined,
-	);
-	const text = probe ? await probe.text() : '';
-	return Boolean(probe && /POST request/i.test(text));
-}
+export type Workflow = Awaited<ReturnType<typeof createTriggerWorkflowOn>>;
 
 /** Activates on main and waits (bounded by a count of probes) until every given process knows the webhook. */
 export async function activate(
 	client: RestClient,
-	wf: Workflow,
+	wf: Pick<Workflow, 'id' | 'urlOn'>,
 	processUrls: string[],
-	{ probes = 150, intervalMs = 200 } = {},
 ) {
 	await client.activateWorkflow(wf.id, { settleMs: 0 });
-	for (const base of processUrls) {
-		let ok = false;
-		for (let i = 0; i < probes && !ok; i++) {
-			ok = await webhookKnown(wf.urlOn(base));
-			if (!ok) await sleep(intervalMs);
-		}
-		if (!ok)
-			throw new Error(
-				`workflow ${wf.id}: webhook not registered on ${base} after ${probes} probes`,
-			);
-	}
+	for (const base of processUrls) await webhookRegistered(wf.urlOn(base));
+}
+
+/** "trigger → NoOp" created on main, activated and known to every given process. */
+export async function activeWorkflow(
+	client: RestClient,
+	input: TriggerInput,
+	processUrls: string[],
+) {
+	const wf = await createTriggerWorkflowOn(client, input);
+	await activate(client, wf, processUrls);
+	return wf;
 }
 
 /** The queue topology is slower to answer than one n8n: a wider per-request timeout than the e2e suite's. */
@@ -133,51 +66,27 @@ export function accepted(d: Delivery) {
 	return d.status === 200 && d.text === '';
 }
 
-export function isDone(e: ExecutionSummary) {
-	return e.status
-		? !['new', 'running', 'waiting', 'unknown'].includes(e.status)
-		: e.finished === true;
-}
-
 /** Every execution of a workflow, oldest first. */
 export async function allExecutions(
 	client: RestClient,
 	workflowId: string,
 ): Promise<ExecutionSummary[]> {
-	const list = (await listAllExecutions(client, workflowId)) as ExecutionSummary[];
-	return list.sort((a, b) => Number(a.id) - Number(b.id));
+	return (await listAllExecutions(client, workflowId)).sort((a, b) => Number(a.id) - Number(b.id));
 }
 
-export interface ExecutionDetail {
-	id: string;
-	status: string;
-	/** the node after the trigger ran (with at least one item) */
-	ran: boolean;
-	triggerItems: Array<Record<string, unknown>>;
-	afterItems: Array<Record<string, unknown>>;
-	error?: string;
-	raw: any;
-}
-
-function itemsOf(runData: any, node: string): Array<Record<string, unknown>> {
-	const main = runData?.[node]?.[0]?.data?.main?.[0] ?? [];
-	return main.map((item: any) => item.json);
-}
-
-export async function executionDetail(client: RestClient, id: string): Promise<ExecutionDetail> {
-	const execution = await client.getExecution(id);
-	const raw = typeof execution?.data === 'string' ? parseFlatted(execution.data) : execution?.data;
-	const runData = raw?.resultData?.runData ?? {};
-	const afterItems = itemsOf(runData, AFTER);
-	const err = raw?.resultData?.error;
+export async function executionDetail(client: RestClient, id: string) {
+	const raw = await readExecution(client, id);
+	const afterItems = nodeItems(raw, NEXT_NAME) ?? [];
+	const err = raw.data?.resultData?.error;
 	return {
 		id: String(id),
-		status: execution?.status ?? (execution?.finished ? 'success' : 'unknown'),
-		ran: Boolean(runData[AFTER]) && afterItems.length > 0,
-		triggerItems: itemsOf(runData, TRIGGER),
+		status: (raw.status ?? (raw.finished ? 'success' : 'unknown')) as string,
+		/** the node after the trigger ran (with at least one item) */
+		ran: afterItems.length > 0,
+		triggerItems: nodeItems(raw, TRIGGER_NAME) ?? [],
 		afterItems,
 		error: err ? String(err.message ?? err.description ?? JSON.stringify(err)) : undefined,
-		raw: { ...execution, data: raw },
+		raw,
 	};
 }
 
@@ -221,6 +130,31 @@ export async function settle(
 }
 
 /**
+ * Four copies of one delivery were answered: every answer 200, and once their executions finished, the node after
+ * the trigger ran exactly once, with `payload`. Resolves to the number of executions the copies started.
+ */
+export async function expectRanOnce(
+	client: RestClient,
+	wf: Workflow,
+	answers: Delivery[],
+	payload: unknown,
+	stallMs: number,
+	label: string,
+) {
+	expect(
+		answers.map((a) => a.status),
+		`${label}: ${answers.map((a) => a.text).join(' | ')}`,
+	).toEqual([200, 200, 200, 200]);
+	const started = answers.filter(accepted).length;
+	const all = await details(client, await settle(client, wf.id, started, stallMs));
+	const ran = all.filter((e) => e.ran);
+	say(`${label}: 4 copies, ${all.length} executions, ran ${ran.length}`);
+	expect(ran, label).toHaveLength(1);
+	expect(ran[0].afterItems).toEqual([payload]);
+	return started;
+}
+
+/**
  * "Nothing more runs": after `sentinel()` (a genuine delivery that starts one more execution) has been answered,
  * wait until the workflow has before + 1 finished executions and return them. Extra executions from earlier requests
  * show up in the count; the suite's final ledger re-counts every workflow minutes later.
@@ -237,34 +171,7 @@ export async function countWithSentinel(
 	return await settle(client, workflowId, before + 1, stallMs);
 }
 
-/** Where a watched value sits in serialized data: the nearest preceding keys, never the value itself. */
-export function whereIn(text: string, value: string): string {
-	const at = text.indexOf(value);
-	const before = text.slice(Math.max(0, at - 400), at);
-	return [...before.matchAll(/"([A-Za-z_$][\w$]*)":/g)]
-		.slice(-4)
-		.map((m) => m[1])
-		.join(' > ');
-}
-
-/** The topology's PostgreSQL (scripts/lib/services.mjs startPostgres). */
-export interface Pg {
-	host: string;
-	port: number;
-	user: string;
-	database: string;
-}
-
-/**
- * The entries of a trigger's processed-data row, as n8n stores them (md5/base64 of each key, n8n's
- * DeduplicationHelper.createValueHash); empty before its first record.
- */
-export function processedEntries(pg: Pg, workflowId: string): Set<string> {
-	const out = psql(pg, `select value from processed_data where "workflowId" = '${workflowId}'`);
-	return new Set(out ? (JSON.parse(out) as { data: string[] }).data : []);
-}
-
-/** A copy key as n8n stores it in the row. */
+/** A copy key as n8n stores it in a trigger's processed_data row (n8n's DeduplicationHelper.createValueHash). */
 export const storedKey = (key: string) => createHash('md5').update(key).digest('base64');
 
 /** A delivery's copy keys, as the trigger computes them (receive()'s dedupeKeys). */
@@ -273,25 +180,23 @@ export function copyKeys(
 	d: { body: Buffer; headers: Record<string, string> },
 	secret: string,
 ) {
-	return (
-		receive(provider, { headers: lower(d.headers), query: {}, rawBody: d.body }, { secret })
-			.dedupeKeys ?? []
+	const headers = Object.fromEntries(
+		Object.entries(d.headers).map(([k, v]) => [k.toLowerCase(), v]),
 	);
+	return receive(provider, { headers, query: {}, rawBody: d.body }, { secret }).dedupeKeys ?? [];
 }
 
-const lower = (headers: Record<string, string>) =>
-	Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-
 /**
- * Waits until the trigger's row holds every given key (its background checks re-recorded whatever another worker's
- * write dropped). Bounded: fails when no key was added for `stallMs`.
+ * Waits until the trigger's row in the topology's PostgreSQL (`pg`: services.mjs startPostgres) holds every given key
+ * (its background checks re-recorded whatever another worker's write dropped). Fails when no key was added for `stallMs`.
  */
-export async function rowHolds(pg: Pg, workflowId: string, keys: string[], stallMs: number) {
+export async function rowHolds(pg: object, workflowId: string, keys: string[], stallMs: number) {
 	const want = keys.map(storedKey);
 	let missing = want.length;
 	let lastProgress = Date.now();
 	for (;;) {
-		const row = processedEntries(pg, workflowId);
+		const out = psql(pg, `select value from processed_data where "workflowId" = '${workflowId}'`);
+		const row = new Set(out ? (JSON.parse(out) as { data: string[] }).data : []);
 		const now = want.filter((k) => !row.has(k)).length;
 		if (now === 0) return;
 		if (now < missing) {

@@ -1,8 +1,7 @@
-// n8n 1.x queue mode: a worker killed while an execution waits in a Wait node. n8n 1.x (QUEUE_WORKER_MAX_STALLED_COUNT
-// 1 by default) hands the stalled job to another worker, which runs the same execution again from the trigger node
-// with the items the webhook phase enqueued. The trigger must emit them again (the record it finds is this very
-// execution's), so the node after the Wait runs once with the payload; a provider's retry, a new execution, must not.
-// The lock and stalled-check intervals are shortened so the hand-over takes seconds, not minutes.
+// n8n 1.x queue mode: a worker killed while an execution waits in a Wait node. n8n 1.x hands the stalled job to
+// another worker, which runs the same execution again from the trigger with the items the webhook phase enqueued: the
+// trigger must emit them again (the record it finds is this very execution's), so the node after the Wait runs once;
+// a provider's retry, a new execution, must not. Short lock and stalled-check intervals: a hand-over in seconds.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -18,22 +17,26 @@ import {
 	activate,
 	allExecutions,
 	copyKeys,
-	createCredential,
 	ownerClient,
 	post,
 	rowHolds,
+	say,
 	settle,
 	type RestClient,
 } from './harness';
-import { sideEffectNode, smpTriggerNode, startRecorder } from '../e2e/workflows';
+import {
+	createChain,
+	createCredentialOn,
+	sideEffectNode,
+	smpTriggerNode,
+	startRecorder,
+} from '../e2e/workflows';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'queue-line1-crash-'));
 const WAIT_SECONDS = 15;
 let topo: any;
 let client: RestClient;
 let recorder: Awaited<ReturnType<typeof startRecorder>>;
-
-const say = (msg: string) => process.stderr.write(`[queue] ${msg}\n`);
 
 beforeAll(async () => {
 	recorder = await startRecorder();
@@ -60,46 +63,29 @@ afterAll(async () => {
 });
 
 /** SMP Trigger → Wait → HTTP Request posting the item to the recorder: the side effect counted. */
-async function waitingWorkflow(credential: { id: string; name: string }) {
+async function waitingWorkflow(secret: string) {
+	const credential = await createCredentialOn(client, 'smpWebhookApi', { secret });
 	const webhookId = randomUUID();
-	const created = await client.createWorkflow({
-		name: `line 1 worker crash ${webhookId.slice(0, 8)}`,
-		nodes: [
-			smpTriggerNode('Trigger', webhookId, credential),
-			{
-				id: randomUUID(),
-				name: 'Wait',
-				type: 'n8n-nodes-base.wait',
-				typeVersion: 1.1,
-				position: [240, 0],
-				webhookId: randomUUID(),
-				parameters: { resume: 'timeInterval', amount: WAIT_SECONDS, unit: 'seconds' },
-			},
-			sideEffectNode('Side Effect', recorder.url, [480, 0]),
-		],
-		connections: {
-			Trigger: { main: [[{ node: 'Wait', type: 'main', index: 0 }]] },
-			Wait: { main: [[{ node: 'Side Effect', type: 'main', index: 0 }]] },
+	const id = await createChain(client, `line 1 worker crash ${webhookId.slice(0, 8)}`, [
+		smpTriggerNode('Trigger', webhookId, credential),
+		{
+			id: randomUUID(),
+			name: 'Wait',
+			type: 'n8n-nodes-base.wait',
+			typeVersion: 1.1,
+			position: [240, 0],
+			webhookId: randomUUID(),
+			parameters: { resume: 'timeInterval', amount: WAIT_SECONDS, unit: 'seconds' },
 		},
-		settings: {
-			executionOrder: 'v1',
-			saveDataSuccessExecution: 'all',
-			saveDataErrorExecution: 'all',
-		},
-	});
-	return {
-		id: String(created.id),
-		webhookId,
-		name: created.name as string,
-		urlOn: (base: string) => `${base}/webhook/${webhookId}/webhook`,
-	};
+		sideEffectNode('Side Effect', recorder.url, [480, 0]),
+	]);
+	return { id, urlOn: (base: string) => `${base}/webhook/${webhookId}/webhook` };
 }
 
 describe('n8n 1.x queue mode: a worker dies during an execution', () => {
 	it('the stalled execution runs again from the trigger on another worker: the node after the Wait runs once with the payload; a retry does not run it again', async () => {
 		const secret = `smpCrash${randomUUID().replace(/-/g, '')}`;
-		const cred = await createCredential(client, 'smpWebhookApi', { secret });
-		const wf = await waitingWorkflow(cred);
+		const wf = await waitingWorkflow(secret);
 		const hook = topo.url('webhook1');
 		await activate(client, wf, [hook]);
 		const delivery = (id: string) => {

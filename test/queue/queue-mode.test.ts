@@ -1,17 +1,11 @@
-// "Exactly once at scale", in n8n 2.x queue mode: PostgreSQL 15 + Redis + one main, two webhook processors and two
-// workers (scripts/lib/services.mjs), each process with this package's packed tarball installed the README's way.
-// The design checked here: the webhook phase (main or a webhook processor) verifies and answers; deduplication runs
-// inside the execution, on a worker, through n8n's database (checkProcessedAndRecord, kept durable against the other
-// worker's writes by nodes/shared/copies). A copy already seen still gets an execution there (a webhook
-// processor runs no executions, so it cannot know), whose trigger emits no item, so the node after the trigger does
-// not run. So the counts are
-// "executions in which the node after the trigger ran" (must be exactly one per delivery), and the total executions
-// (reported).
-//
-// Every wait is bounded by counts, or by `stallMs`: no progress for that long fails. stallMs is derived from the
-// latency of single deliveries measured at the start of this run (wide margin), never a fixed guess.
+// "Exactly once at scale", n8n 2.x queue mode: PostgreSQL 15 + Redis + main, two webhook processors and two workers
+// (scripts/lib/services.mjs). The webhook phase verifies and answers; deduplication runs inside the execution, on a
+// worker, through n8n's database (kept durable against the other worker's writes by nodes/shared/copies). A webhook
+// processor runs no executions, so a copy still gets one whose trigger emits nothing: what counts is the executions in
+// which the node after the trigger ran (exactly one per delivery). Every wait is bounded by counts, or by `stallMs`
+// (no progress for that long), derived from single-delivery latencies measured at the start of this run.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,27 +21,27 @@ import {
 import { psql, startQueueTopology } from '../../scripts/lib/services.mjs';
 // @ts-expect-error plain ESM helper without types
 import { tarballForRun } from '../../scripts/lib/n8n-process.mjs';
+import { whereIn } from '../e2e/executions';
+import { NODE_TYPE_PREFIX, providerTrigger, webhookRegistered } from '../e2e/workflows';
 import { startFakeSmartComply, type FakeSmartComply } from '../fake/smartcomply-server.mjs';
+import { PROVIDERS, SIGNED_NODE, nodeName } from '../providers';
 import {
 	accepted,
-	activate,
+	activeWorkflow,
 	allExecutions,
 	copyKeys,
 	countWithSentinel,
-	createCredential,
-	createWorkflow,
 	details,
 	executionDetail,
-	NODE_TYPE_PREFIX,
+	expectRanOnce,
 	ownerClient,
 	pool,
 	post,
 	relogin,
 	rowHolds,
-	secretData,
+	say,
 	settle,
 	sleep,
-	whereIn,
 	type Delivery,
 	type RestClient,
 	type Workflow,
@@ -73,88 +67,75 @@ type Proc = (typeof PROCS)[number];
 const url = (proc: Proc) => topo.url(proc) as string;
 const allProcUrls = () => PROCS.map(url);
 
-interface ProviderCase {
-	provider: ProviderId;
-	nodeType: string;
-	credType: string;
-	event: string;
-	parameters: Record<string, unknown>;
-	extra?: Record<string, unknown>;
-}
-
-const SMP: ProviderCase = {
-	provider: 'smp',
-	nodeType: 'smpTrigger',
-	credType: 'smpWebhookApi',
-	event: 'project.completed',
-	parameters: { events: ['project.completed'] },
-};
-const SMTM: ProviderCase = {
-	provider: 'smartMaintenance',
-	nodeType: 'smartMaintenanceTrigger',
-	credType: 'smartMaintenanceWebhookApi',
-	event: 'task.completed',
-	parameters: { events: ['task.completed'] },
-};
-const SMM: ProviderCase = {
-	provider: 'smarterMeasure',
-	nodeType: 'smarterMeasureTrigger',
-	credType: 'smarterMeasureWebhookApi',
-	event: 'AssessmentCompleted',
-	parameters: {
-		keyLocation: 'header',
-		eventFilter: 'named',
-		eventNames: 'AssessmentCompleted',
-		format: 'auto',
-	},
-};
-const SQ: ProviderCase = {
-	provider: 'smartlyQ',
-	nodeType: 'smartlyQTrigger',
-	credType: 'smartlyQWebhookApi',
-	event: 'job.completed',
-	parameters: { events: ['job.completed'] },
-};
-/** SmartComply with a dashboard-made endpoint: the secret in the credential (automatic registration: case 4). */
-const SC: ProviderCase = {
-	provider: 'smartComply',
-	nodeType: 'smartComplyTrigger',
-	credType: 'smartComplyApi',
-	event: 'notice.created',
-	parameters: { registration: 'manual', events: ['notice.created'] },
-	extra: { apiKey: 'sc_live_unused_in_manual_mode_0123', baseUrl: 'http://127.0.0.1:9/api/v1' },
+/** The event each provider's workflow here runs on (SmartComply: a dashboard-made endpoint; automatic: case 4). */
+const EVENT: Record<ProviderId, string> = {
+	smp: 'project.completed',
+	smartComply: 'notice.created',
+	smartlyQ: 'job.completed',
+	smartMaintenance: 'task.completed',
+	smarterMeasure: 'AssessmentCompleted',
 };
 
 /** A workflow "trigger → NoOp" with a fresh secret, activated and known to every process. */
-async function providerWorkflow(c: ProviderCase, label: string) {
-	const secret = `${c.provider}Q${run}${randomUUID().replace(/-/g, '').slice(0, 8)}`;
+async function providerWorkflow(provider: ProviderId, label: string) {
+	const secret = `${provider}Q${run}${randomUUID().replace(/-/g, '').slice(0, 8)}`;
 	watched.add(secret);
-	const cred = await createCredential(client, c.credType, secretData(c.credType, secret, c.extra));
-	const wf = await createWorkflow(client, {
-		nodeType: c.nodeType,
-		parameters: c.parameters,
-		credentials: { [c.credType]: cred },
-		name: `queue ${label}`,
-	});
-	await activate(client, wf, allProcUrls());
+	const wf = await activeWorkflow(
+		client,
+		{ ...providerTrigger(provider, secret, EVENT[provider]), name: `queue ${label}` },
+		allProcUrls(),
+	);
 	return { wf, secret };
 }
 
 /** One delivery of a provider: body and headers fixed, so sending it again is a provider's retry. */
-function delivery(c: ProviderCase, secret: string, overrides: Record<string, unknown> = {}) {
-	const payload = providers[c.provider].sample(c.event, overrides);
+function delivery(provider: ProviderId, secret: string, overrides: Record<string, unknown> = {}) {
+	const payload = providers[provider].sample(EVENT[provider], overrides);
 	const body = serializePayload(payload);
-	const headers = sign(c.provider, body, secret, { deliveryId: randomUUID() });
-	const sig = providers[c.provider].scheme.header;
+	const headers = sign(provider, body, secret, { deliveryId: randomUUID() });
+	const sig = providers[provider].scheme.header;
 	if (headers[sig]) watched.add(headers[sig]);
 	return { payload, body, headers };
 }
+
+/** n distinct SMP deliveries, ids evt_<tag>_<run>_<i>. */
+const smpDeliveries = (secret: string, n: number, tag: string) =>
+	Array.from({ length: n }, (_, i) =>
+		delivery('smp', secret, { id: `evt_${tag}_${run}_${String(i).padStart(4, '0')}` }),
+	);
 
 function record(wf: Workflow, label: string, ran: number, total: () => number) {
 	ledger.push({ wf, label, ran, total });
 }
 
-const say = (msg: string) => process.stderr.write(`[queue] ${msg}\n`);
+/**
+ * For each group, each delivery's copies sent at the same moment, one to each of `procs` (one delivery at a time, the
+ * groups interleaved); every answer 200, and once the executions finished, every delivery ran (nothing lost). How many
+ * ran more than once (two workers take the jobs) is reported, not judged.
+ */
+async function copiesTogether(
+	groups: Array<{ wf: Workflow; sent: ReturnType<typeof delivery>[]; procs: readonly Proc[] }>,
+) {
+	const answers = groups.map((): Delivery[] => []);
+	for (let i = 0; i < groups[0].sent.length; i++)
+		for (const [g, { wf, sent, procs }] of groups.entries()) {
+			const { body, headers } = sent[i];
+			answers[g].push(
+				...(await Promise.all(procs.map((p) => post(wf.urlOn(url(p)), body, headers)))),
+			);
+		}
+	const results = [];
+	for (const [g, { wf, sent }] of groups.entries()) {
+		expect(answers[g].every((a) => a.status === 200)).toBe(true);
+		const started = answers[g].filter(accepted).length;
+		const all = await details(client, await settle(client, wf.id, started, stallMs));
+		const ran = all.filter((e) => e.ran);
+		const ids = ran.map((e) => e.afterItems[0]?.id as string);
+		expect(new Set(ids)).toEqual(new Set(sent.map((d) => d.payload.id)));
+		results.push({ started, all, ran, twice: ids.length - new Set(ids).size });
+	}
+	return results;
+}
 
 beforeAll(async () => {
 	const t0 = Date.now();
@@ -169,25 +150,17 @@ beforeAll(async () => {
 	);
 	client = await ownerClient(url('main'));
 	const types = await client.nodeTypeNames();
-	for (const name of [
-		'smpTrigger',
-		'smartComplyTrigger',
-		'smartlyQTrigger',
-		'smartMaintenanceTrigger',
-		'smarterMeasureTrigger',
-		'signedWebhookTrigger',
-	]) {
+	for (const name of [...PROVIDERS.map(nodeName), SIGNED_NODE.name])
 		expect(types, `main loaded ${NODE_TYPE_PREFIX}${name}`).toContain(`${NODE_TYPE_PREFIX}${name}`);
-	}
 	fake = await startFakeSmartComply({ apiKey: `sc_live_queue_${run}` });
 	watched.add(fake.apiKey);
 
 	// Calibration: single genuine deliveries, each until its execution finished (polled every 100 ms). The slowest,
 	// times 50, bounds "no progress" waits (at least 30 s).
-	const { wf, secret } = await providerWorkflow(SMP, 'calibration');
+	const { wf, secret } = await providerWorkflow('smp', 'calibration');
 	const latencies: number[] = [];
 	for (let i = 0; i < 3; i++) {
-		const d = delivery(SMP, secret, { id: `evt_cal_${run}_${i}` });
+		const d = delivery('smp', secret, { id: `evt_cal_${run}_${i}` });
 		const s = Date.now();
 		const res = await post(wf.urlOn(url('webhook1')), d.body, d.headers);
 		expect(res.status, res.text).toBe(200);
@@ -211,10 +184,8 @@ afterAll(async () => {
 describe('n8n 2.x queue mode: main + 2 webhook processors + 2 workers', () => {
 	it('case 0: two workers, N distinct SMP deliveries 16 in flight alternating webhook1/webhook2, then every one retried once all finished → each ran once, none lost, every answer 200', async () => {
 		const N = Number(process.env.QUEUE_DISTINCT_N ?? 200);
-		const { wf, secret } = await providerWorkflow(SMP, 'case 0 distinct deliveries, two workers');
-		const deliveries = Array.from({ length: N }, (_, i) =>
-			delivery(SMP, secret, { id: `evt_q0_${run}_${String(i).padStart(4, '0')}` }),
-		);
+		const { wf, secret } = await providerWorkflow('smp', 'case 0 distinct deliveries, two workers');
+		const deliveries = smpDeliveries(secret, N, 'q0');
 		const hook = (i: number) => url(i % 2 ? 'webhook2' : 'webhook1');
 		const firsts = await pool(
 			deliveries.map((d, i) => async () => await post(wf.urlOn(hook(i)), d.body, d.headers)),
@@ -251,10 +222,8 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 2 workers', () => {
 
 	it('case 1: N SMP deliveries × 3 copies spread over webhook1, webhook2 and main, ≥ 1 s apart → the node after the trigger ran exactly N times, payloads 1:1', async () => {
 		const N = Number(process.env.QUEUE_N ?? 60);
-		const { wf, secret } = await providerWorkflow(SMP, 'case 1 spread copies');
-		const deliveries = Array.from({ length: N }, (_, i) =>
-			delivery(SMP, secret, { id: `evt_q1_${run}_${String(i).padStart(4, '0')}` }),
-		);
+		const { wf, secret } = await providerWorkflow('smp', 'case 1 spread copies');
+		const deliveries = smpDeliveries(secret, N, 'q1');
 		const answeredAt: number[][] = deliveries.map(() => []);
 		// wave k sends copy k of every delivery; copy k of delivery i goes to PROCS[(i + k) % 3], so every delivery
 		// reaches all three processes; a copy waits until ≥ 1 s after the previous copy of the same delivery was answered
@@ -315,96 +284,46 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 2 workers', () => {
 
 	it('case 1b: copies at the same moment: 3 copies of each of M deliveries sent together to webhook processor 2, and to three processes → every delivery ran; how many ran twice (two workers) is reported', async () => {
 		const M = Number(process.env.QUEUE_RACE_M ?? 20);
-		const { wf, secret } = await providerWorkflow(SMP, 'case 1b same-moment copies, one process');
+		const { wf, secret } = await providerWorkflow('smp', 'case 1b same-moment copies, one process');
 		const { wf: wfSpread, secret: secretSpread } = await providerWorkflow(
-			SMP,
+			'smp',
 			'case 1b same-moment copies, three processes',
 		);
-		const one = Array.from({ length: M }, (_, i) =>
-			delivery(SMP, secret, { id: `evt_q1b_${run}_${i}` }),
-		);
-		const spread = Array.from({ length: M }, (_, i) =>
-			delivery(SMP, secretSpread, { id: `evt_q1c_${run}_${i}` }),
-		);
-		// one delivery at a time, its three copies in flight together
-		const oneAnswers: Delivery[] = [];
-		const spreadAnswers: Delivery[] = [];
-		for (let i = 0; i < M; i++) {
-			oneAnswers.push(
-				...(await Promise.all(
-					[0, 1, 2].map(() => post(wf.urlOn(url('webhook2')), one[i].body, one[i].headers)),
-				)),
-			);
-			spreadAnswers.push(
-				...(await Promise.all(
-					PROCS.map((proc) => post(wfSpread.urlOn(url(proc)), spread[i].body, spread[i].headers)),
-				)),
-			);
-		}
-		expect(oneAnswers.every((a) => a.status === 200)).toBe(true);
-		expect(spreadAnswers.every((a) => a.status === 200)).toBe(true);
-		const oneStarted = oneAnswers.filter(accepted).length;
-		const spreadStarted = spreadAnswers.filter(accepted).length;
-		const oneAll = await details(client, await settle(client, wf.id, oneStarted, stallMs));
-		const spreadAll = await details(
-			client,
-			await settle(client, wfSpread.id, spreadStarted, stallMs),
-		);
-		const oneRan = oneAll.filter((e) => e.ran);
-		const spreadRan = spreadAll.filter((e) => e.ran);
+		// two workers take the jobs of one webhook processor: same-moment copies can reach both (reported in
+		// docs/duplicates-and-queue-mode.md)
+		const [one, spread] = await copiesTogether([
+			{ wf, sent: smpDeliveries(secret, M, 'q1b'), procs: ['webhook2', 'webhook2', 'webhook2'] },
+			{ wf: wfSpread, sent: smpDeliveries(secretSpread, M, 'q1c'), procs: PROCS },
+		]);
 		say(
-			`case 1b: ${M} deliveries × 3 copies together on webhook2: ${oneAll.length} executions, ran ${oneRan.length}; ` +
-				`× 3 copies together on webhook1, webhook2, main: ${spreadAll.length} executions, ran ${spreadRan.length}`,
+			`case 1b: ${M} deliveries × 3 copies together on webhook2: ${one.all.length} executions, ran ${one.ran.length}; ` +
+				`× 3 copies together on webhook1, webhook2, main: ${spread.all.length} executions, ran ${spread.ran.length}`,
 		);
-		// two workers take the jobs of one webhook processor: same-moment copies can reach both (reported in docs/duplicates-and-queue-mode.md)
-		expect(new Set(oneRan.map((e) => e.afterItems[0]?.id))).toEqual(
-			new Set(one.map((d) => d.payload.id)),
-		);
-		expect(new Set(spreadRan.map((e) => e.afterItems[0]?.id))).toEqual(
-			new Set(spread.map((d) => d.payload.id)),
-		);
-		record(wf, 'case 1b one process', oneRan.length, () => oneStarted);
-		record(wfSpread, 'case 1b three processes', spreadRan.length, () => spreadStarted);
+		record(wf, 'case 1b one process', one.ran.length, () => one.started);
+		record(wfSpread, 'case 1b three processes', spread.ran.length, () => spread.started);
 	});
 
 	it('case 1c: two workers, copies at the same moment on three processes → every delivery ran; how many ran twice is reported', async () => {
 		const M = Number(process.env.QUEUE_RACE_M ?? 20);
-		const { wf, secret } = await providerWorkflow(SMP, 'case 1c two workers, same-moment copies');
-		const sent = Array.from({ length: M }, (_, i) =>
-			delivery(SMP, secret, { id: `evt_q1d_${run}_${i}` }),
-		);
-		const answers: Delivery[] = [];
-		for (const d of sent)
-			answers.push(
-				...(await Promise.all(PROCS.map((proc) => post(wf.urlOn(url(proc)), d.body, d.headers)))),
-			);
-		expect(answers.every((a) => a.status === 200)).toBe(true);
-		const started = answers.filter(accepted).length;
-		const all = await details(client, await settle(client, wf.id, started, stallMs));
-		const ran = all.filter((e) => e.ran);
-		const ids = ran.map((e) => e.afterItems[0]?.id as string);
-		const twice = ids.length - new Set(ids).size;
+		const { wf, secret } = await providerWorkflow('smp', 'case 1c two workers, same-moment copies');
+		// the doubles are the documented two-worker window
+		const [r] = await copiesTogether([{ wf, sent: smpDeliveries(secret, M, 'q1d'), procs: PROCS }]);
 		say(
-			`case 1c: ${M} deliveries × 3 copies together on webhook1, webhook2, main, two workers: ${all.length} executions, ran ${ran.length} (${twice} deliveries ran more than once)`,
+			`case 1c: ${M} deliveries × 3 copies together on webhook1, webhook2, main, two workers: ${r.all.length} executions, ran ${r.ran.length} (${r.twice} deliveries ran more than once)`,
 		);
-		// nothing lost: every delivery ran at least once; the doubles are the documented two-worker window
-		expect(new Set(ids)).toEqual(new Set(sent.map((d) => d.payload.id)));
-		record(wf, 'case 1c two workers', ran.length, () => started);
+		record(wf, 'case 1c two workers', r.ran.length, () => r.started);
 	});
 
 	it('case 2: SMP, SmartMaintenance, SmarterMeasure, SmartlyQ: a delivery twice, webhook processor 1 restarted, twice again → ran once each', async () => {
-		const cases = [SMP, SMTM, SMM, SQ];
-		const made: Array<{ c: ProviderCase; wf: Workflow; d: ReturnType<typeof delivery> }> = [];
-		for (const c of cases) {
-			const { wf, secret } = await providerWorkflow(c, `case 2 ${c.provider} webhook restart`);
-			made.push({ c, wf, d: delivery(c, secret) });
+		const made: Array<{ provider: ProviderId; wf: Workflow; d: ReturnType<typeof delivery> }> = [];
+		for (const provider of ['smp', 'smartMaintenance', 'smarterMeasure', 'smartlyQ'] as const) {
+			const { wf, secret } = await providerWorkflow(provider, `case 2 ${provider} webhook restart`);
+			made.push({ provider, wf, d: delivery(provider, secret) });
 		}
-		const answers: Record<string, Delivery[]> = {};
+		const answers = made.map((): Delivery[] => []);
 		const send = async () => {
-			for (const m of made) {
-				const res = await post(m.wf.urlOn(url('webhook1')), m.d.body, m.d.headers);
-				(answers[m.c.provider] ??= []).push(res);
-			}
+			for (const [i, m] of made.entries())
+				answers[i].push(await post(m.wf.urlOn(url('webhook1')), m.d.body, m.d.headers));
 		};
 		await send();
 		await send();
@@ -413,35 +332,26 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 2 workers', () => {
 		say(`case 2: webhook1 restarted in ${Date.now() - t0} ms`);
 		await send();
 		await send();
-		for (const m of made) {
-			const list = answers[m.c.provider];
-			expect(
-				list.map((a) => a.status),
-				`${m.c.provider}: ${list.map((a) => a.text).join(' | ')}`,
-			).toEqual([200, 200, 200, 200]);
-			const started = list.filter(accepted).length;
-			const executions = await settle(client, m.wf.id, started, stallMs);
-			const all = await details(client, executions);
-			const ran = all.filter((e) => e.ran);
-			say(`case 2 ${m.c.provider}: 4 copies, ${executions.length} executions, ran ${ran.length}`);
-			expect(ran.length, m.c.provider).toBe(1);
-			expect(ran[0].afterItems).toEqual([m.d.payload]);
-			expect(ran[0].afterItems).toHaveLength(1);
-			record(m.wf, `case 2 ${m.c.provider}`, 1, () => started);
+		for (const [i, m] of made.entries()) {
+			const label = `case 2 ${m.provider}`;
+			const started = await expectRanOnce(client, m.wf, answers[i], m.d.payload, stallMs, label);
+			record(m.wf, label, 1, () => started);
 		}
 	});
 
 	it('case 2s: Signed Webhook Trigger (Standard Webhooks): a delivery to each webhook processor, webhook processor 1 restarted, to each again → ran once', async () => {
 		const secret = `whsec_${Buffer.from(`queue-${run}-${randomUUID()}`).toString('base64')}`;
 		watched.add(secret);
-		const cred = await createCredential(client, 'signedWebhookApi', { secret });
-		const wf = await createWorkflow(client, {
-			nodeType: 'signedWebhookTrigger',
-			parameters: { sender: 'standardWebhooks' },
-			credentials: { signedWebhookApi: cred },
-			name: 'queue case 2s signed webhook restart',
-		});
-		await activate(client, wf, allProcUrls());
+		const wf = await activeWorkflow(
+			client,
+			{
+				nodeType: 'signedWebhookTrigger',
+				parameters: { sender: 'standardWebhooks' },
+				credential: { type: 'signedWebhookApi', data: { secret } },
+				name: 'queue case 2s signed webhook restart',
+			},
+			allProcUrls(),
+		);
 		const preset = SIGNED_PRESETS.standardWebhooks;
 		const payload = preset.sample(preset.exampleEvent);
 		const body = Buffer.from(JSON.stringify(payload));
@@ -457,49 +367,32 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 2 workers', () => {
 		await topo.restart('webhook1');
 		say(`case 2s: webhook1 restarted in ${Date.now() - t0} ms`);
 		await send();
-		expect(
-			answers.map((a) => a.status),
-			answers.map((a) => a.text).join(' | '),
-		).toEqual([200, 200, 200, 200]);
-		const started = answers.filter(accepted).length;
-		const all = await details(client, await settle(client, wf.id, started, stallMs));
-		const ran = all.filter((e) => e.ran);
-		say(`case 2s: 4 copies, ${all.length} executions, ran ${ran.length}`);
-		expect(ran).toHaveLength(1);
-		expect(ran[0].afterItems).toEqual([payload]);
+		const started = await expectRanOnce(client, wf, answers, payload, stallMs, 'case 2s');
 		record(wf, 'case 2s signed webhook', 1, () => started);
 	});
 
 	it('case 2b: SMP: a delivery twice to main, main restarted, twice again to main → ran once', async () => {
-		const { wf, secret } = await providerWorkflow(SMP, 'case 2b main restart');
-		const d = delivery(SMP, secret);
+		const { wf, secret } = await providerWorkflow('smp', 'case 2b main restart');
+		const d = delivery('smp', secret);
 		const answers: Delivery[] = [];
-		answers.push(await post(wf.urlOn(url('main')), d.body, d.headers));
-		answers.push(await post(wf.urlOn(url('main')), d.body, d.headers));
+		const send = async () => answers.push(await post(wf.urlOn(url('main')), d.body, d.headers));
+		await send();
+		await send();
 		const t0 = Date.now();
 		await topo.restart('main');
 		say(`case 2b: main restarted in ${Date.now() - t0} ms`);
 		await relogin(client);
 		// main registers the active workflows' webhooks again after its start
-		await activateKnown(wf, url('main'));
-		answers.push(await post(wf.urlOn(url('main')), d.body, d.headers));
-		answers.push(await post(wf.urlOn(url('main')), d.body, d.headers));
-		expect(
-			answers.map((a) => a.status),
-			answers.map((a) => a.text).join(' | '),
-		).toEqual([200, 200, 200, 200]);
-		const started = answers.filter(accepted).length;
-		const all = await details(client, await settle(client, wf.id, started, stallMs));
-		const ran = all.filter((e) => e.ran);
-		say(`case 2b: 4 copies, ${all.length} executions, ran ${ran.length}`);
-		expect(ran.length).toBe(1);
-		expect(ran[0].afterItems).toEqual([d.payload]);
+		await webhookRegistered(wf.urlOn(url('main')), { probes: 300 });
+		await send();
+		await send();
+		const started = await expectRanOnce(client, wf, answers, d.payload, stallMs, 'case 2b');
 		record(wf, 'case 2b', 1, () => started);
 	});
 
 	it('case 3: a worker without the package takes the execution (fails, delivery answered 200); with the package back, the retry runs once, another copy does not', async () => {
-		const { wf, secret } = await providerWorkflow(SMP, 'case 3 worker swap');
-		const d = delivery(SMP, secret);
+		const { wf, secret } = await providerWorkflow('smp', 'case 3 worker swap');
+		const d = delivery('smp', secret);
 		const t0 = Date.now();
 		await topo.replaceWorker('bareWorker', { withPackage: false });
 		say(`case 3: worker replaced by one without the package in ${Date.now() - t0} ms`);
@@ -540,18 +433,17 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 2 workers', () => {
 	});
 
 	it("case 4: SmartComply: activation on main registers a webhook-processor URL; the fake's test event and a signed delivery run once each; a forged one gets 401 and runs nothing", async () => {
-		const cred = await createCredential(client, 'smartComplyApi', {
-			apiKey: fake.apiKey,
-			baseUrl: fake.url,
-		});
-		const wf = await createWorkflow(client, {
-			nodeType: 'smartComplyTrigger',
-			// webhook.test selected: in production a test event follows the Events filter like any other
-			parameters: { registration: 'api', events: ['notice.created', 'webhook.test'] },
-			credentials: { smartComplyApi: cred },
-			name: 'queue case 4 SmartComply api',
-		});
-		await activate(client, wf, allProcUrls());
+		const wf = await activeWorkflow(
+			client,
+			{
+				nodeType: 'smartComplyTrigger',
+				// webhook.test selected: in production a test event follows the Events filter like any other
+				parameters: { registration: 'api', events: ['notice.created', 'webhook.test'] },
+				credential: { type: 'smartComplyApi', data: { apiKey: fake.apiKey, baseUrl: fake.url } },
+				name: 'queue case 4 SmartComply api',
+			},
+			allProcUrls(),
+		);
 		let endpoint: any;
 		for (let i = 0; i < 150 && !endpoint; i++) {
 			endpoint = [...fake.endpoints.values()].find((e) => e.url.includes(wf.webhookId));
@@ -579,33 +471,25 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 2 workers', () => {
 		const first = await details(client, await settle(client, wf.id, 1, stallMs));
 		expect(first.filter((e) => e.ran).map((e) => e.afterItems[0]?.type)).toEqual(['webhook.test']);
 
-		const payload = providers.smartComply.sample('notice.created');
-		const body = serializePayload(payload);
-		const headers = sign('smartComply', body, endpoint.signing_secret);
-		watched.add(headers[providers.smartComply.scheme.header]);
-		const genuine = await post(wf.urlOn(url('webhook2')), body, headers);
+		const d = delivery('smartComply', endpoint.signing_secret);
+		const genuine = await post(wf.urlOn(url('webhook2')), d.body, d.headers);
 		expect(genuine.status, genuine.text).toBe(200);
 		const second = await details(client, await settle(client, wf.id, 2, stallMs));
 		expect(second.filter((e) => e.ran).length).toBe(2);
-		expect(second.find((e) => e.ran && e.afterItems[0]?.id === payload.id)?.afterItems).toEqual([
-			payload,
+		expect(second.find((e) => e.ran && e.afterItems[0]?.id === d.payload.id)?.afterItems).toEqual([
+			d.payload,
 		]);
 
-		const forgedBody = serializePayload(providers.smartComply.sample('notice.created'));
-		const forgedHeaders = sign('smartComply', forgedBody, `whsec_guessed_${run}`);
-		watched.add(forgedHeaders[providers.smartComply.scheme.header]);
-		const forged = await post(wf.urlOn(url('webhook1')), forgedBody, forgedHeaders);
+		const forgery = delivery('smartComply', `whsec_guessed_${run}`);
+		const forged = await post(wf.urlOn(url('webhook1')), forgery.body, forgery.headers);
 		expect(forged.status, forged.text).toBe(401);
 		expect(forged.json?.error).toBeTruthy();
-		const sentinelPayload = providers.smartComply.sample('notice.created');
-		const sentinelBody = serializePayload(sentinelPayload);
-		const sentinelHeaders = sign('smartComply', sentinelBody, endpoint.signing_secret);
-		watched.add(sentinelHeaders[providers.smartComply.scheme.header]);
+		const sentinel = delivery('smartComply', endpoint.signing_secret);
 		const list = await countWithSentinel(
 			client,
 			wf.id,
 			2,
-			() => post(wf.urlOn(url('webhook1')), sentinelBody, sentinelHeaders),
+			() => post(wf.urlOn(url('webhook1')), sentinel.body, sentinel.headers),
 			stallMs,
 		);
 		expect(list).toHaveLength(3);
@@ -615,24 +499,23 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 2 workers', () => {
 				.filter((e) => e.ran)
 				.map((e) => e.afterItems[0]?.id)
 				.sort(),
-		).toEqual([test.eventId, payload.id, sentinelPayload.id].sort());
+		).toEqual([test.eventId, d.payload.id, sentinel.payload.id].sort());
 		record(wf, 'case 4 SmartComply', 3, () => 3);
 		// the secret SmartComply returned stays in the fake and sealed in n8n; nothing else issued one
 		for (const e of fake.endpoints.values()) watched.add(e.signing_secret);
 	});
 
 	it('case 5: forgeries (wrong signature or key; unsigned where a secret is set) → 401 on every process, nothing runs', async () => {
-		const cases = [SMP, SMTM, SMM, SQ, SC];
+		const cases = ['smp', 'smartMaintenance', 'smarterMeasure', 'smartlyQ', 'smartComply'] as const;
 		const refused: string[] = [];
-		for (const c of cases) {
-			const { wf, secret } = await providerWorkflow(c, `case 5 ${c.provider} forgeries`);
-			const header = providers[c.provider].scheme.header;
+		for (const provider of cases) {
+			const { wf, secret } = await providerWorkflow(provider, `case 5 ${provider} forgeries`);
+			const header = providers[provider].scheme.header;
 			for (const proc of PROCS) {
-				const payload = providers[c.provider].sample(c.event);
-				const body = serializePayload(payload);
-				const wrong = sign(c.provider, body, `${secret}x`);
+				const body = serializePayload(providers[provider].sample(EVENT[provider]));
+				const wrong = sign(provider, body, `${secret}x`);
 				watched.add(wrong[header]);
-				const unsigned = { ...sign(c.provider, body, secret) };
+				const unsigned = { ...sign(provider, body, secret) };
 				watched.add(unsigned[header]);
 				delete unsigned[header];
 				for (const [kind, headers] of [
@@ -640,13 +523,13 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 2 workers', () => {
 					['unsigned', unsigned],
 				] as const) {
 					const res = await post(wf.urlOn(url(proc)), body, headers);
-					expect(res.status, `${c.provider} ${kind} on ${proc}: ${res.text}`).toBe(401);
+					expect(res.status, `${provider} ${kind} on ${proc}: ${res.text}`).toBe(401);
 					expect(res.json?.error, res.text).toBeTruthy();
 					for (const w of watched) expect(res.text).not.toContain(w);
-					refused.push(`${c.provider}/${proc}/${kind}`);
+					refused.push(`${provider}/${proc}/${kind}`);
 				}
 			}
-			const sentinel = delivery(c, secret);
+			const sentinel = delivery(provider, secret);
 			const list = await countWithSentinel(
 				client,
 				wf.id,
@@ -657,7 +540,7 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 2 workers', () => {
 			expect(list).toHaveLength(1);
 			const [only] = await details(client, list);
 			expect(only.ran).toBe(true);
-			record(wf, `case 5 ${c.provider}`, 1, () => 1);
+			record(wf, `case 5 ${provider}`, 1, () => 1);
 		}
 		say(
 			`case 5: ${refused.length} forgeries refused with 401 (${cases.length} providers × ${PROCS.length} processes × 2)`,
@@ -702,16 +585,3 @@ describe('n8n 2.x queue mode: main + 2 webhook processors + 2 workers', () => {
 		);
 	});
 });
-
-/** After a restart of main: wait (bounded by a count of probes) until main serves the webhook again. */
-async function activateKnown(wf: Workflow, base: string) {
-	for (let i = 0; i < 300; i++) {
-		const probe = await fetch(wf.urlOn(base), {
-			method: 'GET',
-			signal: AbortSignal.timeout(10_000),
-		}).catch(() => undefined);
-		if (probe && /POST request/i.test(await probe.text())) return;
-		await sleep(200);
-	}
-	throw new Error(`webhook of ${wf.id} not served by ${base} after 300 probes`);
-}
