@@ -179,12 +179,18 @@ export interface Delivery {
 	json?: any;
 }
 
+/**
+ * Deadlines for things that do happen: a passing run never waits for them, so they are set for a 2-core machine
+ * running n8n under the storms beside it (15 s was seen to run out there), not for a quick one.
+ */
+const DEADLINE_MS = 60_000;
+
 /** POSTs raw bytes with the given headers. */
 export async function post(
 	url: string,
 	body: Buffer | string,
 	headers: Record<string, string>,
-	timeoutMs = 15_000,
+	timeoutMs = DEADLINE_MS,
 ): Promise<Delivery> {
 	const res = await fetch(url, {
 		method: 'POST',
@@ -278,7 +284,7 @@ export async function endpointsOnceThere(url: string) {
 export async function waitFor<T>(
 	what: string,
 	fn: () => Promise<T | undefined | false>,
-	{ timeoutMs = 15_000, intervalMs = 200 } = {},
+	{ timeoutMs = DEADLINE_MS, intervalMs = 200 } = {},
 ): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
@@ -310,7 +316,7 @@ export async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Pr
 }
 
 /** 2.x's publication status once it settled (not 'in_progress'). */
-export async function publicationStatus(id: string, timeoutMs = 15_000) {
+export async function publicationStatus(id: string, timeoutMs = DEADLINE_MS) {
 	const client = await rest();
 	return await waitFor(
 		'the publication to settle',
