@@ -12,11 +12,14 @@ import { DEFAULT_OWNER, N8nRestClient } from '../../scripts/lib/n8n-api.mjs';
 import type { RestClient } from '../e2e/workflows';
 
 export const REPO = path.resolve(__dirname, '../..');
-/** Where shot() writes: the tracked docs/screenshots/ with UPDATE_SCREENSHOTS=1, else a temporary folder. */
+/**
+ * Where shot() writes: the tracked docs/screenshots/ with UPDATE_SCREENSHOTS=1, else one folder in the system's
+ * temporary directory that each run overwrites (made when a browser starts, not on import: no folder per run).
+ */
 export const SHOTS =
 	process.env.UPDATE_SCREENSHOTS === '1'
 		? path.join(REPO, 'docs', 'screenshots')
-		: mkdtempSync(path.join(os.tmpdir(), 'smart-webhooks-shots-'));
+		: path.join(os.tmpdir(), 'smart-webhooks-shots');
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const OWNER: { email: string; firstName: string; lastName: string; password: string } =
 	DEFAULT_OWNER;
