@@ -177,7 +177,11 @@ function startNextCall(row: string): void {
 	const claims = ready ? state.claims.splice(0) : takeUnpaced(state);
 	if (claims.length === 0) {
 		// paced claims wait for the pace; checks alone for their next due call, and the pace
-		const due = state.claims.length > 0 ? -Infinity : Math.min(...state.checks.map(checkDueAt));
+		const settle = settleMs();
+		const due =
+			state.claims.length > 0
+				? -Infinity
+				: Math.min(...state.checks.map((c) => checkDueAt(c, settle)));
 		const next = Math.max(state.readyAt, due);
 		if (now < next) {
 			wakeAt(row, state, next);
@@ -196,7 +200,8 @@ function startNextCall(row: string): void {
 				const ended = performance.now();
 				noteDuration(ended - started);
 				const present = new Set(outcome.processed.map(String));
-				for (const c of checks) settleCheck(state, c, started, ended, present);
+				const settle = settleMs();
+				for (const c of checks) settleCheck(state, c, { started, ended, settle }, present);
 				const asked = new Set(checks.flatMap((c) => c.keys));
 				for (const request of claims) {
 					request.resolve(new Set(request.keys.filter((k) => present.has(k) || asked.has(k))));
@@ -204,7 +209,8 @@ function startNextCall(row: string): void {
 				}
 			},
 			(error: unknown) => {
-				for (const c of checks) settleCheck(state, c, started, performance.now(), undefined);
+				const call = { started, ended: performance.now(), settle: settleMs() };
+				for (const c of checks) settleCheck(state, c, call, undefined);
 				for (const request of claims) request.reject(error);
 			},
 		)
@@ -218,8 +224,8 @@ function startNextCall(row: string): void {
 }
 
 /** When a check needs a call of its own: a pace after its keys were added (to repair a drop), then to confirm. */
-function checkDueAt(c: Check): number {
-	return c.probed ? c.addedAt + settleMs() : -Infinity;
+function checkDueAt(c: Check, settle: number): number {
+	return c.probed ? c.addedAt + settle : -Infinity;
 }
 
 function takeUnpaced(state: Row): Claim[] {
@@ -232,12 +238,11 @@ function takeUnpaced(state: Row): Claim[] {
 function settleCheck(
 	state: Row,
 	c: Check,
-	started: number,
-	ended: number,
+	call: { started: number; ended: number; settle: number },
 	present: Set<string> | undefined,
 ): void {
 	const allThere = present !== undefined && c.keys.every((k) => present.has(k));
-	if (allThere && started >= c.addedAt + settleMs()) {
+	if (allThere && call.started >= c.addedAt + call.settle) {
 		pendingChecks--;
 		return;
 	}
@@ -246,7 +251,7 @@ function settleCheck(
 	} else {
 		// dropped (or not known): this call recorded the keys again, the wait starts over
 		c.drops++;
-		c.addedAt = ended;
+		c.addedAt = call.ended;
 		c.probed = false;
 	}
 	if (c.drops >= SETTLE.maxDrops) {
