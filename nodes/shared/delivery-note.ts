@@ -12,6 +12,8 @@ export interface DeliveryNote extends IDataObject {
 	keys?: string[];
 	/** The process whose webhook took it (copies' THIS_PROCESS). */
 	via?: string;
+	/** Regular mode: the ticket of the claim started once n8n answered (copies' claimAhead). */
+	ticket?: string;
 	/** Only while the editor listens: a refused delivery, shown there as the trigger's error. */
 	refused?: { status: number; reason: string };
 }

@@ -93,6 +93,7 @@ async function isFirstRun(
 			call,
 			maxEntries,
 			sameProcess: note.via === THIS_PROCESS,
+			ticket: note.ticket,
 			warn: (message) =>
 				logger.warn(`${provider.displayName} Trigger: ${message}`, {
 					workflowId: workflow.id,

@@ -5,7 +5,7 @@ import {
 	type ReceiveOptions,
 	type ReceiveResult,
 } from '../../src/internal';
-import { ranHere, THIS_PROCESS } from './copies';
+import { answeredAhead, claimAhead, ranHere, THIS_PROCESS } from './copies';
 import { DELIVERY_FIELD, type DeliveryNote } from './delivery-note';
 import { providerReceiver, type Receiver } from './receiver';
 import { failSetup, refuse } from './refusals';
@@ -100,6 +100,16 @@ export async function handleWebhook(
 	// Wrapped by hand: n8n's returnJsonArray() takes any object with a `json` key as already wrapped, so a payload's
 	// own `json` (or `binary`) field would have replaced the item.
 	const delivery: DeliveryNote = { keys: result.dedupeKeys, via: THIS_PROCESS };
+	// Regular mode: the claim runs while n8n creates the execution (see copies/ahead.ts).
+	const ticket =
+		!listening && settings.deduplicate !== false && result.dedupeKeys?.length
+			? claimAhead(trigger, result.dedupeKeys)
+			: undefined;
+	if (ticket) {
+		delivery.ticket = ticket;
+		const response = this.getResponseObject();
+		response.once('finish', () => answeredAhead(ticket, response.statusCode));
+	}
 	return { workflowData: [[{ json: item as IDataObject, [DELIVERY_FIELD]: delivery }]] };
 }
 

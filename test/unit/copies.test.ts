@@ -84,11 +84,14 @@ async function execute(
 		customData?: Record<string, string>;
 		via?: Process;
 		executionId?: string;
+		/** claimAhead()'s ticket, as the webhook phase of `via` put it on the note. */
+		ticket?: string;
 	} = {},
 ): Promise<boolean> {
 	const note = {
 		keys: keysOf(n),
 		...(options.via ? { via: options.via.copies.THIS_PROCESS } : {}),
+		...(options.ticket ? { ticket: options.ticket } : {}),
 	};
 	const items: INodeExecutionData[] = [
 		{ json: { n }, [DELIVERY_FIELD]: note } as INodeExecutionData,
@@ -338,6 +341,96 @@ describe('what an execution waits for', () => {
 		// delivery 1's check was confirmed by the call that claimed 2 and 3; 2 took the one place, 3 found none
 		expect(a.copies.pendingCheckCount()).toBe(1);
 		expect(logs.join('\n')).toMatch(/records are waiting for their check/);
+	});
+});
+
+const TRIGGER = `${workflow.id}:${node.id}`;
+
+/** The webhook phase of `on` taking delivery `n`: its ticket, if it claimed ahead, and n8n's answer to it. */
+function taken(on: Process, n: number) {
+	const ticket = on.copies.claimAhead(TRIGGER, keysOf(n));
+	return {
+		ticket,
+		answered: (status: number) => ticket && on.copies.answeredAhead(ticket, status),
+	};
+}
+
+describe('regular mode: the webhook phase starts the claim', () => {
+	it('after the trigger’s first execution here, an execution finds its claim made and makes no store call', async () => {
+		const store = new InterleavingStore(() => 5);
+		const a = await process_();
+		// the first delivery after start: no execution of the trigger ran here yet, so its execution claims
+		expect(taken(a, 1).ticket).toBeUndefined();
+		const firstRun = await timed(execute(a, store, 1, { via: a }));
+		expect(firstRun.value).toBe(true);
+		expect(firstRun.ms).toBeGreaterThanOrEqual(5); // it waited for its store call
+		expect(store.writes).toBe(1);
+		const second = taken(a, 2);
+		expect(second.ticket).toBeDefined();
+		second.answered(200);
+		await vi.advanceTimersByTimeAsync(10); // n8n creates the execution meanwhile
+		expect(store.writes).toBe(2);
+		const run = await timed(execute(a, store, 2, { via: a, ticket: second.ticket }));
+		expect(run.value).toBe(true);
+		expect(run.ms).toBeLessThanOrEqual(1); // the clock's first step: no store call waited for
+		expect(store.writes).toBe(2);
+		expect(store.has('id-2')).toBe(true);
+		expect(a.copies.waitingCount()).toBe(0);
+		expect(a.copies.pendingCheckCount()).toBe(0);
+	});
+
+	it.each([
+		['the first’s execution first', [0, 1]],
+		['the copy’s execution first', [1, 0]],
+	])(
+		'a copy taken before the first’s execution started (%s): exactly one runs',
+		async (_, order) => {
+			const store = new InterleavingStore(() => 5);
+			const a = await process_();
+			expect(await settled(execute(a, store, 1, { via: a }))).toBe(true);
+			const both = [taken(a, 7), taken(a, 7)];
+			for (const t of both) t.answered(200);
+			const ran: boolean[] = [];
+			for (const i of order)
+				ran[i] = await settled(execute(a, store, 7, { via: a, ticket: both[i].ticket }));
+			expect(ran).toEqual([true, false]);
+		},
+	);
+
+	it.each([
+		[500, [true, false]],
+		[200, [false, false]], // control: answered 2xx, so its execution exists (and runs it)
+	])(
+		'a delivery recorded ahead that n8n answered %i: its retries run %j',
+		async (status, retriesRan) => {
+			const store = new InterleavingStore(() => 5);
+			const a = await process_();
+			expect(await settled(execute(a, store, 1, { via: a }))).toBe(true);
+			taken(a, 3).answered(status); // an error: n8n could not create its execution
+			await vi.advanceTimersByTimeAsync(10);
+			expect(store.has('id-3')).toBe(true);
+			const ran: boolean[] = [];
+			for (const retry of [taken(a, 3), taken(a, 3)]) {
+				retry.answered(200);
+				ran.push(await settled(execute(a, store, 3, { via: a, ticket: retry.ticket })));
+			}
+			expect(ran).toEqual(retriesRan);
+		},
+	);
+
+	it('a webhook processor (queue mode) runs no executions and never claims ahead; past the bound, nor does regular mode', async () => {
+		const store = new InterleavingStore(() => 1);
+		const webhookProcessor = await process_();
+		const worker = await process_();
+		expect(await settled(execute(worker, store, 1, { via: webhookProcessor }))).toBe(true);
+		expect(taken(webhookProcessor, 2).ticket).toBeUndefined();
+		expect(taken(worker, 2).ticket).toBeUndefined(); // the worker's executions were not its own deliveries
+		const a = await process_();
+		a.copies.AHEAD_LIMITS.maxWaiting = 1;
+		expect(await settled(execute(a, store, 3, { via: a }))).toBe(true);
+		expect(taken(a, 4).ticket).toBeDefined();
+		expect(taken(a, 5).ticket).toBeUndefined();
+		await settled(vi.advanceTimersByTimeAsync(10));
 	});
 });
 

@@ -92,20 +92,33 @@ export function webhookContext(options: WebhookDoubleOptions) {
 	const reads = { count: 0 };
 	const logs: LogEntry[] = [];
 	const staticData = options.staticData ?? {};
+	const finished: Array<() => void> = [];
 	const res = {
+		statusCode: 200,
 		status(code: number) {
 			response.statusCode = code;
+			res.statusCode = code;
 			return res;
 		},
 		json: (body: unknown) => write(body),
 		send: (body: unknown) => write(body),
 		end: () => write(),
+		once(event: string, listener: () => void) {
+			if (event === 'finish') finished.push(listener);
+			return res;
+		},
 	};
 	function write(...body: unknown[]) {
 		if (body.length > 0) response.body = body[0];
 		response.writes++;
+		for (const listener of finished.splice(0)) listener();
 		return res;
 	}
+	/** n8n's own answer after webhook() returned (an accepted delivery: the node writes nothing itself). */
+	const n8nAnswers = (code: number) => {
+		res.statusCode = code;
+		for (const listener of finished.splice(0)) listener();
+	};
 	const { headers, query = {}, rawBody } = options.request;
 	const request = { headers, query, rawBody, body: {}, ip: '127.0.0.9' };
 	const get = parameterGetter(options.parameters ?? {});
@@ -130,7 +143,13 @@ export function webhookContext(options: WebhookDoubleOptions) {
 		},
 	} satisfies DoubleOf<IWebhookFunctions>;
 	const credentialReads = () => reads.count;
-	return { context: double as unknown as IWebhookFunctions, response, logs, credentialReads };
+	return {
+		context: double as unknown as IWebhookFunctions,
+		response,
+		logs,
+		credentialReads,
+		n8nAnswers,
+	};
 }
 
 // ---------------------------------------------------------------- IExecuteFunctions
@@ -204,6 +223,8 @@ export async function runTrigger(
 	const out: IWebhookResponseData = await trigger.webhook!.call(made.context);
 	let emitted: INodeExecutionData[][] | undefined;
 	if (out.workflowData) {
+		// n8n 2.x answers once it has created the execution, before the execution reaches the trigger
+		made.n8nAnswers(200);
 		const exec = executeContext({
 			...options,
 			items: out.workflowData[0],

@@ -158,6 +158,26 @@ describe.each(PROVIDERS)('$id trigger webhook()', (c) => {
 		expectIgnored(await call(c, d, ids));
 	});
 
+	it('runs a retried delivery that n8n answered with an error (it could not start the execution)', async () => {
+		const d = signed(c.id, events[0]);
+		const ids = freshNode(typeOf(c));
+		const earlier = signed(c.id, events[1]);
+		expectRan(await call(c, earlier, ids), earlier.payload);
+		// an execution of the trigger ran in this process (regular mode): a delivery's claim now waits for n8n's 2xx
+		const { context, n8nAnswers } = webhookContext({
+			request: d,
+			...ids,
+			...secretIn(c.id, SECRETS[c.id]),
+		});
+		const out = await (await loadNode(c)).webhook!.call(context);
+		expect(out.workflowData?.[0][0].smartWebhooksDelivery).toMatchObject({
+			ticket: expect.any(String),
+		});
+		n8nAnswers(500);
+		expectRan(await call(c, d, ids), d.payload);
+		expectIgnored(await call(c, d, ids));
+	});
+
 	it('remembers at least Retry Memory deliveries, though each records its id and its body (two entries in n8n)', async () => {
 		const memory = 100; // the smallest the panel allows
 		const same = { ...freshNode(typeOf(c)), parameters: { settings: { retryMemory: memory } } };

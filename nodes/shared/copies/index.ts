@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import * as ahead from './ahead';
 import { DeliveryMemory } from './memory';
 import { check, claim, type RecordCall, type Warn } from './store';
 
+export { AHEAD_LIMITS, waitingCount } from './ahead';
 export {
 	LIMITS,
 	paceMs,
@@ -13,9 +15,10 @@ export {
 } from './store';
 
 /**
- * Copy detection, the one place that decides whether a delivery already ran: the webhook phase asks ranHere(), the
- * execute phase claims the delivery in n8n's processed-data store with claimDelivery(). State lives here and in
- * ./store, reached only through these functions.
+ * Copy detection, the one place that decides whether a delivery already ran: the webhook phase asks ranHere() and,
+ * in regular mode, starts the claim (claimAhead()); the execute phase claims the delivery in
+ * n8n's processed-data store with claimDelivery(). State lives here, in ./ahead and in ./store, reached only through
+ * these functions.
  */
 
 /** Deliveries remembered per trigger to recognise copies, by default: the one place this figure lives. */
@@ -39,6 +42,19 @@ export function ranHere(trigger: string, keys: string[] | undefined): boolean {
 	return memory.knows(trigger, keys);
 }
 
+/**
+ * Regular mode (see ./ahead): starts the delivery's claim now and returns the ticket for its note; undefined where no
+ * execution of this trigger ran in this process (queue mode's webhook processors, the first delivery after start).
+ */
+export function claimAhead(trigger: string, keys: string[]): string | undefined {
+	return ahead.claimNow(trigger, keys, claimUnpaced);
+}
+
+/** What n8n answered a delivery claimed ahead: an error means it created no execution (see ./ahead). */
+export function answeredAhead(ticket: string, status: number): void {
+	if (status >= 300) ahead.abandon(ticket);
+}
+
 export interface ClaimRequest {
 	/** The trigger (triggerId): n8n keeps one processed-data row per trigger node. */
 	trigger: string;
@@ -51,6 +67,8 @@ export interface ClaimRequest {
 	maxEntries: number;
 	/** The execution runs in the process whose webhook took the delivery (see THIS_PROCESS). */
 	sameProcess: boolean;
+	/** claimAhead()'s ticket from the delivery's note: the claim already started (or starts now) in this process. */
+	ticket?: string;
 	warn: Warn;
 }
 
@@ -62,15 +80,29 @@ export type ClaimOutcome = { fresh: true } | { fresh: false; copyOf: string };
  */
 export async function claimDelivery(request: ClaimRequest): Promise<ClaimOutcome> {
 	const { trigger, keys, call } = request;
-	const marker = request.executionId ? `execution:${request.executionId}` : undefined;
+	if (request.sameProcess) ahead.keepOwnCall(trigger, call);
+	const early = request.ticket ? ahead.take(request.ticket) : undefined;
+	// A claim made ahead carries its ticket's marker, not the execution's: n8n re-runs a stalled job only in queue mode.
+	const marker = request.executionId && !early ? `execution:${request.executionId}` : undefined;
 	const entries = marker ? [...keys, marker] : keys;
-	const present = await claimRetryingInsert(trigger, entries, call, !request.sameProcess);
+	const present = await (early ??
+		claimRetryingInsert(trigger, entries, call, !request.sameProcess));
 	const rerun = marker !== undefined && present.has(marker);
-	if (!rerun && keys.some((key) => present.has(key))) return { fresh: false, copyOf: keys[0] };
-	// as many delivery keys as n8n's row keeps beside their markers: the memory never outlives the store
-	memory.remember(trigger, keys, Math.floor((request.maxEntries * keys.length) / entries.length));
+	const found = keys.filter((key) => present.has(key));
+	const copy = found.length > 0 && !rerun && !ahead.recordedButNotRun(trigger, found);
+	if (copy) return { fresh: false, copyOf: keys[0] };
+	// as many delivery keys as n8n's row keeps beside their markers (one a delivery): the memory never outlives the store
+	memory.remember(
+		trigger,
+		keys,
+		Math.floor((request.maxEntries * keys.length) / (keys.length + 1)),
+	);
 	if (!request.sameProcess) check(trigger, entries, call, request.warn);
 	return { fresh: true };
+}
+
+async function claimUnpaced(row: string, keys: string[], call: RecordCall) {
+	return await claimRetryingInsert(row, keys, call, false);
 }
 
 async function claimRetryingInsert(row: string, keys: string[], call: RecordCall, paced: boolean) {
