@@ -35,8 +35,9 @@ function refusalError(
 /**
  * The execution side of every trigger: n8n calls it with the webhook phase's items, inside the process that runs the
  * execution (the worker in queue mode). A delivery whose id or body was already recorded in n8n's database emits no
- * item, so the workflow's nodes run once per delivery across every n8n process and restart; a delivery is recorded
- * only here, once its execution has started, so one whose execution never started runs when the provider retries it.
+ * item, so the workflow's nodes run once per delivery across every n8n process and restart. A delivery is recorded
+ * once its execution has started (queue mode), or as the webhook phase hands it to n8n in the process that runs it
+ * (regular mode, copies/ahead.ts); either way one whose execution n8n did not start runs when the provider retries it.
  */
 export async function emitOnce(
 	this: IExecuteFunctions,

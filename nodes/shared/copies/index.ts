@@ -28,7 +28,8 @@ export const DEFAULT_RETRY_MEMORY = 10_000;
  * This process (this load of the node's code), as the webhook phase writes it on a delivery: when execute() finds
  * its own, the execution runs where the delivery was taken (regular mode), every store call on the trigger's row
  * is this process's own and queued one at a time, so no other process can drop a record: the claim does not wait for
- * the pause between calls and none is checked.
+ * the pause between calls and none is checked; the trigger keeps the execution's store call, so its later deliveries
+ * are claimed as the webhook phase takes them (./ahead).
  * n8n gives a node no other sign of its mode; a random id needs no environment access. Several regular-mode n8n
  * processes on one database (which n8n does not support) each take this path: their writes can drop each other's
  * records unchecked, and a retry of a dropped delivery runs again.
@@ -75,8 +76,9 @@ export interface ClaimRequest {
 export type ClaimOutcome = { fresh: true } | { fresh: false; copyOf: string };
 
 /**
- * One store call decides: new keys run; keys already there are a copy, unless this very execution recorded them
- * (its marker is there too). A new record is then checked in the background when other processes write the row.
+ * One store call decides (in regular mode usually made ahead, ./ahead): new keys run; keys already there are a copy,
+ * unless this very execution recorded them (its marker is there too) or they were recorded ahead for a delivery n8n
+ * never ran. A new record is then checked in the background when other processes write the row.
  */
 export async function claimDelivery(request: ClaimRequest): Promise<ClaimOutcome> {
 	const { trigger, keys, call } = request;
