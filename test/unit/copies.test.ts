@@ -267,7 +267,10 @@ describe('what an execution waits for', () => {
 		expect(run.ms).toBeLessThanOrEqual(6); // the one call's 5 ms
 		expect(a.copies.pendingCheckCount()).toBe(1);
 		await checksDone(a);
-		expect(store.writes).toBe(2); // the check: recorded again after the pause, found there
+		// the check: a call a pace after the claim finds the keys there, and one more confirms them if that call came
+		// before the settle wait was over
+		expect(store.writes).toBeGreaterThanOrEqual(2);
+		expect(store.writes).toBeLessThanOrEqual(3);
 	});
 
 	it('a claim waits for the call in flight on its row and the pause after it; in the process that took it, not the pause', async () => {
@@ -300,7 +303,9 @@ describe('what an execution waits for', () => {
 		expect(await settled(execute(a, store, 2, { via: b }))).toBe(true);
 		expect(a.copies.pendingCheckCount()).toBe(1);
 		await checksDone(a);
-		expect(store.writes).toBe(3); // delivery 1: one call; delivery 2: its claim and its check
+		// delivery 1: one call; delivery 2: its claim and its check's one or two calls
+		expect(store.writes).toBeGreaterThanOrEqual(3);
+		expect(store.writes).toBeLessThanOrEqual(4);
 	});
 
 	it('a burst of slow store calls lengthens the settle wait only while it is recent (RECENT_MS)', async () => {
@@ -430,7 +435,7 @@ describe('regular mode: the webhook phase starts the claim', () => {
 		expect(await settled(execute(a, store, 3, { via: a }))).toBe(true);
 		expect(taken(a, 4).ticket).toBeDefined();
 		expect(taken(a, 5).ticket).toBeUndefined();
-		await settled(vi.advanceTimersByTimeAsync(10));
+		await vi.advanceTimersByTimeAsync(10);
 	});
 });
 
