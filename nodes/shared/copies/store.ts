@@ -32,7 +32,7 @@ export type RecordCall = (keys: string[]) => Promise<{ processed: Array<string |
 export type Warn = (message: string) => void;
 
 /**
- * The waits (ms): the pace is `factor` × a typical recent call and the settle wait `factor` × the slowest, each with
+ * The waits (ms): the pace is `paceFactor` × a typical recent call and the settle wait `settleFactor` × the slowest, each with
  * a floor and a cap. Our calls stand for the other workers' (n8n tells a node nothing about them); the settle wait is
  * off every execution's path, so its floor is generous: a worker that has made few calls yet, or whose calls are
  * quick while another's event loop is stalled, still waits longer than the other's call takes. A check gives up (warned) after `maxDrops` drops of its keys: a key is dropped only by a call
@@ -43,7 +43,8 @@ export const SETTLE = {
 	paceFloorMs: 10,
 	settleFloorMs: 2_000,
 	capMs: 10_000,
-	factor: 4,
+	paceFactor: 2,
+	settleFactor: 4,
 	maxDrops: 20,
 };
 
@@ -284,17 +285,21 @@ function recentDurations(): number[] {
 	return recentCalls.filter((call) => call.endedAt >= since).map((call) => call.ms);
 }
 
-function bounded(floorMs: number, ms: number): number {
-	return Math.min(SETTLE.capMs, Math.max(floorMs, SETTLE.factor * ms));
+function bounded(floorMs: number, factor: number, ms: number): number {
+	return Math.min(SETTLE.capMs, Math.max(floorMs, factor * ms));
 }
 
 /** The pause after a call before this process's next on the row (before the random share): a few typical calls. */
 export function paceMs(): number {
 	const durations = recentDurations().sort((x, y) => x - y);
-	return bounded(SETTLE.paceFloorMs, durations[Math.floor(durations.length / 2)] ?? 0);
+	return bounded(
+		SETTLE.paceFloorMs,
+		SETTLE.paceFactor,
+		durations[Math.floor(durations.length / 2)] ?? 0,
+	);
 }
 
 /** How long keys must have stayed since they were added to stay for good: longer than another process's call. */
 export function settleMs(): number {
-	return bounded(SETTLE.settleFloorMs, Math.max(0, ...recentDurations()));
+	return bounded(SETTLE.settleFloorMs, SETTLE.settleFactor, Math.max(0, ...recentDurations()));
 }
