@@ -4,15 +4,8 @@ import { DeliveryMemory } from './memory';
 import { check, claim, type RecordCall, type Warn } from './store';
 
 export { AHEAD_LIMITS, waitingCount } from './ahead';
-export {
-	LIMITS,
-	paceMs,
-	pendingCheckCount,
-	RECENT_MS,
-	SETTLE,
-	settleMs,
-	type RecordCall,
-} from './store';
+export { LIMITS, pendingCheckCount, type RecordCall } from './store';
+export { paceMs, RECENT_MS, SETTLE, settleMs } from './waits';
 
 /**
  * Copy detection, the one place that decides whether a delivery already ran: the webhook phase asks ranHere() and,

@@ -1,4 +1,5 @@
 import { sleep } from 'n8n-workflow';
+import { noteDuration, paceMs, SETTLE, settleMs } from './waits';
 
 /**
  * Recording deliveries in n8n's processed-data store so that they stay recorded when several n8n processes (queue-mode
@@ -32,31 +33,10 @@ export type RecordCall = (keys: string[]) => Promise<{ processed: Array<string |
 export type Warn = (message: string) => void;
 
 /**
- * The waits (ms): the pace is `paceFactor` × a typical recent call and the settle wait `settleFactor` × the slowest, each with
- * a floor and a cap. Our calls stand for the other workers' (n8n tells a node nothing about them); the settle wait is
- * off every execution's path, so its floor is generous: a worker that has made few calls yet, or whose calls are
- * quick while another's event loop is stalled, still waits longer than the other's call takes. A check gives up (warned) after `maxDrops` drops of its keys: a key is dropped only by a call
- * of another worker that was in flight when ours added it, so a long run of drops means the row is overwritten
- * constantly (the database far slower than measured), not a busy moment.
- */
-export const SETTLE = {
-	paceFloorMs: 10,
-	settleFloorMs: 2_000,
-	capMs: 10_000,
-	paceFactor: 2,
-	settleFactor: 4,
-	maxDrops: 20,
-};
-
-/**
  * Checks waiting in this process, at most. Each holds only its keys (about 3 short strings) and a number or two, so
  * the bound is a few MB; past it a new record goes unchecked and the claim's warn says so.
  */
 export const LIMITS = { maxPendingChecks: 10_000 };
-
-/** Only calls that ended this recently tell how long a call takes now (a burst of slow ones long ago says nothing). */
-export const RECENT_MS = 60_000;
-const RECENT_CALLS = 32;
 
 interface Claim {
 	keys: string[];
@@ -91,7 +71,6 @@ interface Row {
 
 const rows = new Map<string, Row>();
 let pendingChecks = 0;
-const recentCalls: Array<{ endedAt: number; ms: number }> = [];
 
 /** How many checks are waiting in this process (for tests and benchmarks). */
 export function pendingCheckCount(): number {
@@ -273,33 +252,4 @@ function wakeAt(row: string, state: Row, at: number): void {
 		if (state.wakeAt === at) state.wakeAt = undefined;
 		startNextCall(row);
 	});
-}
-
-function noteDuration(ms: number): void {
-	recentCalls.push({ endedAt: performance.now(), ms });
-	if (recentCalls.length > RECENT_CALLS) recentCalls.shift();
-}
-
-function recentDurations(): number[] {
-	const since = performance.now() - RECENT_MS;
-	return recentCalls.filter((call) => call.endedAt >= since).map((call) => call.ms);
-}
-
-function bounded(floorMs: number, factor: number, ms: number): number {
-	return Math.min(SETTLE.capMs, Math.max(floorMs, factor * ms));
-}
-
-/** The pause after a call before this process's next on the row (before the random share): a few typical calls. */
-export function paceMs(): number {
-	const durations = recentDurations().sort((x, y) => x - y);
-	return bounded(
-		SETTLE.paceFloorMs,
-		SETTLE.paceFactor,
-		durations[Math.floor(durations.length / 2)] ?? 0,
-	);
-}
-
-/** How long keys must have stayed since they were added to stay for good: longer than another process's call. */
-export function settleMs(): number {
-	return bounded(SETTLE.settleFloorMs, SETTLE.settleFactor, Math.max(0, ...recentDurations()));
 }
