@@ -63,8 +63,8 @@ function reject(status: 400 | 401, reason: string): ReceiveResult {
 }
 
 /**
- * The most keys a delivery's `dedupeKeys` hold: its id (when it has one) and its body's hash. A key store sized in
- * deliveries needs this many entries per delivery.
+ * The most keys a delivery's `dedupeKeys` hold: its id and its body's hash (where the signature does not cover the
+ * id). A key store sized in deliveries needs this many entries per delivery.
  */
 export const MAX_DEDUPE_KEYS = 2;
 
@@ -159,10 +159,12 @@ export function receiveAs(
 			: facts.deliveryId.length > 128
 				? `sha256:${sha256Hex(facts.deliveryId)}`
 				: facts.deliveryId;
-	// A delivery is a copy when its id OR its body was seen: the id alone would let a captured delivery run again
-	// under a new id where the id is not signed (SmartMaintenance's X-SMTM-Delivery header), and the body alone would
-	// miss a retry the provider re-signs with a new timestamp only if the body changed too (it does not).
-	const dedupeKeys = deliveryId === bodyKey ? [bodyKey] : [deliveryId, bodyKey]; // ≤ MAX_DEDUPE_KEYS
+	// A delivery is a copy when its id was seen, or its body where a copy could come under a new id: an id header the
+	// signature does not cover (SmartMaintenance's X-SMTM-Delivery) would let a captured delivery run again. Where the
+	// signature covers the id (read from the body, or Standard Webhooks' signed id) the body's hash adds nothing, and
+	// each key costs: it is an entry of n8n's processed-data row, which every store call reads and writes whole.
+	const dedupeKeys =
+		deliveryId === bodyKey || facts.idSigned === true ? [deliveryId] : [deliveryId, bodyKey]; // ≤ MAX_DEDUPE_KEYS
 	if (options.dedupe) {
 		const seen = dedupeKeys.map((key) => (options.dedupe as KeyStore).claim(key, nowMs));
 		if (seen.some(Boolean))

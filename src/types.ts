@@ -39,8 +39,10 @@ export interface ReceiveResult {
 	event?: string;
 	deliveryId?: string;
 	/**
-	 * The keys a duplicate is recognised by: the delivery id and the body's SHA-256 (`sha256:<hex>`), or the body's
-	 * hash alone when the provider sends no id. Present on every accepted delivery that passed the filter.
+	 * The keys a duplicate is recognised by: the delivery id where the signature covers it (read from the body, or
+	 * a signed header); the id and the body's SHA-256 (`sha256:<hex>`) where it comes from a header the signature does
+	 * not cover; the body's hash alone when the provider sends no id. Present on every accepted delivery that passed
+	 * the filter.
 	 */
 	dedupeKeys?: string[];
 	duplicate?: boolean;

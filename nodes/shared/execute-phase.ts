@@ -4,8 +4,7 @@ import {
 	type INode,
 	type INodeExecutionData,
 } from 'n8n-workflow';
-import { MAX_DEDUPE_KEYS } from '../../src/internal';
-import { claimDelivery, DEFAULT_RETRY_MEMORY, THIS_PROCESS, type RecordCall } from './copies';
+import { claimDelivery, DEFAULT_RETRY_MEMORY, THIS_PROCESS } from './copies';
 import { DELIVERY_FIELD, type DeliveryNote } from './delivery-note';
 import type { TriggerSettings } from './settings';
 import { triggerId } from './trigger-id';
@@ -62,6 +61,15 @@ export async function emitOnce(
 /** n8n 2.x gives every node the execution's custom data; 1.x only to expressions (and so to the Code node). */
 type WithCustomData = { customData?: { set(key: string, value: string): void } };
 
+/**
+ * Whether n8n may run this execution again from the trigger: n8n 1.x re-runs a queue-mode job whose worker stalled
+ * (QUEUE_WORKER_MAX_STALLED_COUNT, 1 by default), 2.x fails it. n8n tells a node neither its version nor its mode; 2.x
+ * is the line that gives every node the execution's custom data, so a context without it is taken for 1.x.
+ */
+function mayRunAgain(context: IExecuteFunctions): boolean {
+	return !('customData' in context);
+}
+
 /** Whether this delivery runs for the first time: one store call decides (see ./copies). */
 async function isFirstRun(
 	this: IExecuteFunctions,
@@ -76,12 +84,6 @@ async function isFirstRun(
 		);
 		return true;
 	}
-	// n8n's store counts entries: a delivery records up to MAX_DEDUPE_KEYS keys (its id and its body's hash,
-	// receive()'s dedupeKeys) and the claiming execution's marker, so a Retry Memory of N deliveries is N × that.
-	const maxEntries =
-		(MAX_DEDUPE_KEYS + 1) * Math.max(1, Math.floor(settings.retryMemory ?? DEFAULT_RETRY_MEMORY));
-	const call: RecordCall = async (batch) =>
-		await helpers.checkProcessedAndRecord(batch, 'node', { mode: 'entries', maxEntries });
 	const workflow = this.getWorkflow();
 	const node = this.getNode();
 	const logger = this.logger;
@@ -90,9 +92,10 @@ async function isFirstRun(
 		outcome = await claimDelivery({
 			trigger: triggerId(workflow, node),
 			keys: note.keys,
-			executionId: this.getExecutionId(),
-			call,
-			maxEntries,
+			rerunnable: mayRunAgain(this) ? { executionId: this.getExecutionId() } : undefined,
+			record: async (batch, maxEntries) =>
+				await helpers.checkProcessedAndRecord(batch, 'node', { mode: 'entries', maxEntries }),
+			retryMemory: Math.max(1, Math.floor(settings.retryMemory ?? DEFAULT_RETRY_MEMORY)),
 			sameProcess: note.via === THIS_PROCESS,
 			ticket: note.ticket,
 			warn: (message) =>

@@ -1,6 +1,7 @@
 import * as z from 'zod/v4';
 import { en } from 'zod/v4/locales';
 import type { SchemaIssue } from '../types';
+import type { DeliveryFacts } from './types';
 
 // zod sets its English messages as a side effect of a module the bundler drops (zod's package declares no side
 // effects), which would leave every _schemaIssues message "Invalid input": set them here, where the bundle keeps it.
@@ -76,11 +77,12 @@ export function stringField(source: unknown, ...names: string[]): string | undef
 export const looseObject = z.looseObject({});
 
 /** The facts of an `{ id, type, … }` envelope whose test event is `webhook.test`: how SMP and SmartComply both send. */
-export function idTypeEnvelopeFacts(payload: Record<string, unknown>): {
-	event?: string;
-	deliveryId?: string;
-	test: boolean;
-} {
+export function idTypeEnvelopeFacts(payload: Record<string, unknown>): DeliveryFacts {
 	const event = stringField(payload, 'type');
-	return { event, deliveryId: stringField(payload, 'id'), test: event === 'webhook.test' };
+	return {
+		event,
+		deliveryId: stringField(payload, 'id'),
+		idSigned: true,
+		test: event === 'webhook.test',
+	};
 }

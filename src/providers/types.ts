@@ -37,6 +37,11 @@ export interface DeliveryFacts {
 	event?: string;
 	/** The provider's idempotency key, when it sends one. */
 	deliveryId?: string;
+	/**
+	 * The id is part of what the signature covers (read from the body, or a signed header): a copy cannot come with a
+	 * new id, so the body's hash adds nothing to the id as a copy key.
+	 */
+	idSigned?: boolean;
 	test: boolean;
 }
 

@@ -29,6 +29,15 @@ function readerOf(source: FieldSource | undefined, what: string): Reader | strin
 	return `${what} comes from a header or a JSON path`;
 }
 
+/**
+ * Whether the copy key is covered by the signature: read from the body, or Standard Webhooks' message id (signed with
+ * the body). A header the user names may not be signed, so the body's hash stays beside it.
+ */
+function copyKeySigned(settings: SignedWebhookSettings | undefined): boolean {
+	const copyKey = settings?.copyKey;
+	return copyKey ? copyKey.from === 'jsonPath' : settings?.scheme?.kind === 'standardWebhooks';
+}
+
 /** The copy key's reader: the user's source, or by default Standard Webhooks' signed message id. */
 function copyKeyReader(settings: SignedWebhookSettings | undefined): Reader | string | undefined {
 	const copyKey = settings?.copyKey;
@@ -56,6 +65,7 @@ export function signedWebhookDefinition(settings: SignedWebhookSettings): BuiltD
 	if (built.problems || problems.length) return { problems };
 	const readId = idReader as Reader | undefined;
 	const readEvent = eventReader as Reader | undefined;
+	const idSigned = copyKeySigned(settings);
 	return {
 		definition: {
 			displayName: SIGNED_WEBHOOK_DISPLAY_NAME,
@@ -67,6 +77,7 @@ export function signedWebhookDefinition(settings: SignedWebhookSettings): BuiltD
 			facts: (payload, headers) => ({
 				event: readEvent?.(payload, headers),
 				deliveryId: readId?.(payload, headers),
+				idSigned,
 				test: false,
 			}),
 		},

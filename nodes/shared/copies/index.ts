@@ -4,7 +4,7 @@ import { DeliveryMemory } from './memory';
 import { check, claim, type RecordCall, type Warn } from './store';
 
 export { AHEAD_LIMITS, waitingCount } from './ahead';
-export { LIMITS, pendingCheckCount, type RecordCall } from './store';
+export { LIMITS, pendingCheckCount } from './store';
 export { paceMs, RECENT_MS, SETTLE, settleMs } from './waits';
 
 /**
@@ -54,11 +54,15 @@ export interface ClaimRequest {
 	trigger: string;
 	/** The delivery's copy keys (receive()'s dedupeKeys). */
 	keys: string[];
-	/** The execution claiming it: a re-run of that same execution (n8n 1.x re-runs a stalled job) is not a copy. */
-	executionId?: string;
-	call: RecordCall;
-	/** Entries n8n keeps in the row: the keys and execution marker of Retry Memory deliveries. */
-	maxEntries: number;
+	/**
+	 * The execution claiming it, where n8n may run that same execution again (n8n 1.x re-runs a stalled job from the
+	 * trigger): its marker is recorded beside the keys, so the re-run is not taken for a copy.
+	 */
+	rerunnable?: { executionId: string };
+	/** n8n's checkProcessedAndRecord on the trigger's row, keeping at most `maxEntries` entries (oldest dropped). */
+	record: (keys: string[], maxEntries: number) => ReturnType<RecordCall>;
+	/** Deliveries the trigger remembers (its Retry Memory). */
+	retryMemory: number;
 	/** The execution runs in the process whose webhook took the delivery (see THIS_PROCESS). */
 	sameProcess: boolean;
 	/** claimAhead()'s ticket from the delivery's note: the claim already started (or starts now) in this process. */
@@ -70,28 +74,29 @@ export type ClaimOutcome = { fresh: true } | { fresh: false; copyOf: string };
 
 /**
  * One store call decides (in regular mode usually made ahead, ./ahead): new keys run; keys already there are a copy,
- * unless this very execution recorded them (its marker is there too) or they were recorded ahead for a delivery n8n
- * never ran. A new record is then checked in the background when other processes write the row.
+ * unless this very execution recorded them (its marker is there too, where n8n re-runs executions) or they were
+ * recorded ahead for a delivery n8n never ran. A new record is then checked in the background when other processes write the row.
  */
 export async function claimDelivery(request: ClaimRequest): Promise<ClaimOutcome> {
-	const { trigger, keys, call } = request;
-	if (request.sameProcess) ahead.keepOwnCall(trigger, call);
+	const { trigger, keys, retryMemory } = request;
 	const early = request.ticket ? ahead.take(request.ticket) : undefined;
-	// A claim made ahead carries its ticket's marker, not the execution's: n8n re-runs a stalled job only in queue mode.
-	const marker = request.executionId && !early ? `execution:${request.executionId}` : undefined;
+	// Each entry makes every store call longer (n8n reads and writes the row whole): the marker only where needed. A
+	// claim made ahead carries none: n8n re-runs a stalled job only in queue mode.
+	const marker =
+		request.rerunnable && !early ? `execution:${request.rerunnable.executionId}` : undefined;
 	const entries = marker ? [...keys, marker] : keys;
+	// n8n's row counts entries: Retry Memory deliveries of this one's size
+	const maxEntries = retryMemory * entries.length;
+	const call: RecordCall = async (batch) => await request.record(batch, maxEntries);
+	if (request.sameProcess) ahead.keepOwnCall(trigger, call);
 	const present = await (early ??
 		claimRetryingInsert(trigger, entries, call, !request.sameProcess));
 	const rerun = marker !== undefined && present.has(marker);
 	const found = keys.filter((key) => present.has(key));
 	const copy = found.length > 0 && !rerun && !ahead.recordedButNotRun(trigger, found);
 	if (copy) return { fresh: false, copyOf: keys[0] };
-	// as many delivery keys as n8n's row keeps beside their markers (one a delivery): the memory never outlives the store
-	memory.remember(
-		trigger,
-		keys,
-		Math.floor((request.maxEntries * keys.length) / (keys.length + 1)),
-	);
+	// as many deliveries as n8n's row keeps: the memory does not outlive the store
+	memory.remember(trigger, keys, retryMemory * keys.length);
 	if (!request.sameProcess) check(trigger, entries, call, request.warn);
 	return { fresh: true };
 }
