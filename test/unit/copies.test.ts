@@ -277,7 +277,7 @@ describe('what an execution waits for', () => {
 		expect(run.ms).toBeLessThanOrEqual(6); // the one call's 5 ms
 		expect(a.copies.pendingCheckCount()).toBe(1);
 		await checksDone(a);
-		// the check: a call a pace after the claim finds the keys there, and one more confirms them if that call came
+		// the check: a call a while after the claim finds the keys there, and one more confirms them if that call came
 		// before the settle wait was over
 		expect(store.writes).toBeGreaterThanOrEqual(2);
 		expect(store.writes).toBeLessThanOrEqual(3);

@@ -23,7 +23,9 @@ import { noteDuration, paceMs, SETTLE, settleMs } from './waits';
  * - the check (check()): the keys this process claimed ride along with its next calls until they are confirmed. A
  *   call that finds one missing records it again at once (repair); a call that finds them all there long enough after
  *   they were last added (settleMs(), longer than another process's call can take) confirms them. When no claim
- *   comes, the check makes its own calls: one a pace after the claim (so that a drop is repaired soon), one to confirm.
+ *   comes, the check makes its own calls: one a quarter of the settle wait after the claim (so that a drop is
+ *   repaired within about half a second, before any provider's first retry, yet a busy worker's next claim usually
+ *   carries the check first: calls of its own made the row busier and a claim wait for them), one to confirm.
  */
 
 /** n8n's checkProcessedAndRecord bound to the trigger's row and size: returns the keys that were already there. */
@@ -203,9 +205,9 @@ function startNextCall(row: string): void {
 		});
 }
 
-/** When a check needs a call of its own: a pace after its keys were added (to repair a drop), then to confirm. */
+/** When a check needs a call of its own: a while after its keys were added (to repair a drop), then to confirm. */
 function checkDueAt(c: Check, settle: number): number {
-	return c.probed ? c.addedAt + settle : -Infinity;
+	return c.addedAt + (c.probed ? settle : settle / 4);
 }
 
 function takeUnpaced(state: Row): Claim[] {
