@@ -13,7 +13,7 @@ import { noteDuration, paceMs, SETTLE, settleMs } from './waits';
  * The protocol:
  * - the claim (claim()): one store call that says whether a delivery's keys were there; all an execution waits for.
  *   Requests that queue meanwhile share the next call.
- * - the pace (paceMs()): a short pause after each call of this process on a row, a few times a typical call, at
+ * - the pace (paceMs()): a short pause after each call of this process on a row, a typical call's length, at
  *   random up to twice that. Without it two workers busy with deliveries call back to back, and once a call of one
  *   overlaps a call of the other, the next ones do too: each write drops the keys the other just wrote, again and
  *   again, and a provider's retry a second later finds its delivery missing and runs again (measured: 22 of 150 in

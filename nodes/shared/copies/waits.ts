@@ -15,7 +15,7 @@ export const SETTLE = {
 	paceFloorMs: 10,
 	settleFloorMs: 2_000,
 	capMs: 10_000,
-	paceFactor: 2,
+	paceFactor: 1,
 	settleFactor: 4,
 	maxDrops: 20,
 };
@@ -41,7 +41,7 @@ function bounded(floorMs: number, factor: number, ms: number): number {
 	return Math.min(SETTLE.capMs, Math.max(floorMs, factor * ms));
 }
 
-/** The pause after a call before this process's next on the row (before the random share): a few typical calls. */
+/** The pause after a call before this process's next on the row (before the random share): a typical call. */
 export function paceMs(): number {
 	const durations = recentDurations().sort((x, y) => x - y);
 	return bounded(
