@@ -178,7 +178,7 @@ describe.each(PROVIDERS)('$id trigger webhook()', (c) => {
 		expectIgnored(await call(c, d, ids));
 	});
 
-	it('remembers Retry Memory deliveries, in as many of n8n's entries as each records', async () => {
+	it("remembers Retry Memory deliveries, in as many of n8n's entries as each records", async () => {
 		const memory = 100; // the smallest the panel allows
 		const same = { ...freshNode(typeOf(c)), parameters: { settings: { retryMemory: memory } } };
 		const sample = (i: number) => providers[c.id].sample(events[0], { id: `mem-${i}` });
