@@ -75,7 +75,8 @@ export type ClaimOutcome = { fresh: true } | { fresh: false; copyOf: string };
 /**
  * One store call decides (in regular mode usually made ahead, ./ahead): new keys run; keys already there are a copy,
  * unless this very execution recorded them (its marker is there too, where n8n re-runs executions) or they were
- * recorded ahead for a delivery n8n never ran. A new record is then checked in the background when other processes write the row.
+ * recorded ahead for a delivery n8n never ran. A new record is then checked in the background when other processes
+ * write the row.
  */
 export async function claimDelivery(request: ClaimRequest): Promise<ClaimOutcome> {
 	const { trigger, keys, retryMemory } = request;
