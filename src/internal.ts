@@ -12,7 +12,7 @@ export type {
 } from './types';
 export { HEADER_NAME_PATTERN, type RequiredHeader } from './signatures/required-header';
 export { pastedValueProblem } from './pasted-value';
-export { MAX_DEDUPE_KEYS, receive, receiveAs, type KeyStore, type ReceiveOptions } from './receive';
+export { receive, receiveAs, type KeyStore, type ReceiveOptions } from './receive';
 export { sign, type ProviderSignOptions } from './sign';
 export { serializePayload } from './serialize';
 export { SIGNED_WEBHOOK_SOURCE, toOutputItem, type DeliveryMetadata } from './output';

@@ -63,12 +63,6 @@ function reject(status: 400 | 401, reason: string): ReceiveResult {
 }
 
 /**
- * The most keys a delivery's `dedupeKeys` hold: its id and its body's hash (where the signature does not cover the
- * id). A key store sized in deliveries needs this many entries per delivery.
- */
-export const MAX_DEDUPE_KEYS = 2;
-
-/**
  * The whole receiving pipeline, without n8n: verify the raw bytes, parse, identify, filter, deduplicate, validate.
  * Synchronous on purpose, so the duplicate check and its record happen without another delivery in between.
  * Never throws for anything a client can send.
@@ -164,7 +158,7 @@ export function receiveAs(
 	// signature covers the id (read from the body, or Standard Webhooks' signed id) the body's hash adds nothing, and
 	// each key costs: it is an entry of n8n's processed-data row, which every store call reads and writes whole.
 	const dedupeKeys =
-		deliveryId === bodyKey || facts.idSigned === true ? [deliveryId] : [deliveryId, bodyKey]; // ≤ MAX_DEDUPE_KEYS
+		deliveryId === bodyKey || facts.idSigned === true ? [deliveryId] : [deliveryId, bodyKey];
 	if (options.dedupe) {
 		const seen = dedupeKeys.map((key) => (options.dedupe as KeyStore).claim(key, nowMs));
 		if (seen.some(Boolean))
