@@ -415,21 +415,23 @@ describe('regular mode: the webhook phase starts the claim', () => {
 	it.each([
 		[500, [true, false]],
 		[200, [false, false]], // control: answered 2xx, so its execution exists (and runs it)
-	])('a delivery n8n answered %i: its retries run %j', async (status, retriesRan) => {
-		const store = new InterleavingStore(() => 5);
-		const a = await process_();
-		expect(await settled(execute(a, store, 1, { via: a }))).toBe(true);
-		taken(a, 3).answered(status); // an error: n8n could not create its execution
-		await vi.advanceTimersByTimeAsync(10);
-		// only a delivery n8n answered 2xx (so its execution exists) is recorded ahead
-		expect(store.has('id-3')).toBe(status < 300);
-		const ran: boolean[] = [];
-		for (const retry of [taken(a, 3), taken(a, 3)]) {
-			retry.answered(200);
-			ran.push(await settled(execute(a, store, 3, { via: a, ticket: retry.ticket })));
-		}
-		expect(ran).toEqual(retriesRan);
-	});
+	])(
+		'a delivery recorded ahead that n8n answered %i: its retries run %j',
+		async (status, retriesRan) => {
+			const store = new InterleavingStore(() => 5);
+			const a = await process_();
+			expect(await settled(execute(a, store, 1, { via: a }))).toBe(true);
+			taken(a, 3).answered(status); // an error: n8n could not create its execution
+			await vi.advanceTimersByTimeAsync(10);
+			expect(store.has('id-3')).toBe(true);
+			const ran: boolean[] = [];
+			for (const retry of [taken(a, 3), taken(a, 3)]) {
+				retry.answered(200);
+				ran.push(await settled(execute(a, store, 3, { via: a, ticket: retry.ticket })));
+			}
+			expect(ran).toEqual(retriesRan);
+		},
+	);
 
 	it('a webhook processor (queue mode) runs no executions and never claims ahead; past the bound, nor does regular mode', async () => {
 		const store = new InterleavingStore(() => 1);

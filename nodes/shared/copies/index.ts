@@ -44,9 +44,9 @@ export function claimAhead(trigger: string, keys: string[]): string | undefined 
 	return ahead.claimNow(trigger, keys, claimUnpaced);
 }
 
-/** What n8n answered a delivery claimed ahead: its claim starts on 2xx; an error means n8n created no execution. */
+/** What n8n answered a delivery claimed ahead: an error means it created no execution (see ./ahead). */
 export function answeredAhead(ticket: string, status: number): void {
-	ahead.answered(ticket, status);
+	if (status >= 300) ahead.abandon(ticket);
 }
 
 export interface ClaimRequest {
@@ -74,7 +74,8 @@ export type ClaimOutcome = { fresh: true } | { fresh: false; copyOf: string };
 
 /**
  * One store call decides (in regular mode usually made ahead, ./ahead): new keys run; keys already there are a copy,
- * unless this very execution recorded them (its marker is there too, where n8n re-runs executions). A new record is then checked in the background when other processes
+ * unless this very execution recorded them (its marker is there too, where n8n re-runs executions) or they were
+ * recorded ahead for a delivery n8n never ran. A new record is then checked in the background when other processes
  * write the row.
  */
 export async function claimDelivery(request: ClaimRequest): Promise<ClaimOutcome> {
@@ -93,7 +94,7 @@ export async function claimDelivery(request: ClaimRequest): Promise<ClaimOutcome
 		claimRetryingInsert(trigger, entries, call, !request.sameProcess));
 	const rerun = marker !== undefined && present.has(marker);
 	const found = keys.filter((key) => present.has(key));
-	const copy = found.length > 0 && !rerun;
+	const copy = found.length > 0 && !rerun && !ahead.recordedButNotRun(trigger, found);
 	if (copy) return { fresh: false, copyOf: keys[0] };
 	// as many deliveries as n8n's row keeps: the memory does not outlive the store
 	memory.remember(trigger, keys, retryMemory * keys.length);
