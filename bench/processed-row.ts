@@ -13,6 +13,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULT_RETRY_MEMORY } from '../nodes/shared/copies';
 import { median } from './harness';
 import {
 	activate,
@@ -33,7 +34,7 @@ import {
 const SECRET = 'whsec_processedRow0123456789abcdefghij';
 // a full default Retry Memory: on n8n 2.x an SMP delivery records one entry, its id (receive()'s dedupeKeys)
 const PER_DELIVERY = 1;
-const ENTRIES = PER_DELIVERY * 10_000;
+const ENTRIES = PER_DELIVERY * DEFAULT_RETRY_MEMORY;
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const PER_BATCH = Number(process.env.PER_BATCH ?? 40);
 
