@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONTENDERS, type ContenderId } from '../e2e/contenders';
+import { median } from '../harness';
 
 interface Call {
 	fn: string;
@@ -91,10 +92,6 @@ for (const request of calls.filter((c) => c.fn === 'executeWebhook' && c.alone))
 	note(who, '… execution insert', run ? ms(first('add', run.start)) : undefined);
 }
 
-const median = (values: number[]) => {
-	const sorted = [...values].sort((x, y) => x - y);
-	return sorted[Math.floor((sorted.length - 1) / 2)];
-};
 console.log(`| contender | deliveries | ${STEPS.join(' | ')} |`);
 console.log(`|---|---|${STEPS.map(() => '---').join('|')}|`);
 for (const [who, byStep] of [...steps].sort(([a], [b]) => a.localeCompare(b))) {
