@@ -6,7 +6,6 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CONTENDERS, type ContenderId } from '../e2e/contenders';
 import { median } from '../harness';
 
 interface Call {
@@ -15,24 +14,9 @@ interface Call {
 	end: number;
 	alone?: boolean;
 	url?: string;
-	nodes?: string[];
+	workflow?: string;
 	hooks?: string[];
 }
-
-/** The contenders of bench/e2e/contenders.ts, told apart by their workflows' nodes. */
-const CONTENDER_BY_NODES: Record<string, ContenderId> = {
-	'webhook@2,noOp@1': 'A',
-	'webhook@1,noOp@1': 'B',
-	'webhook@2+cred,noOp@1': 'C',
-	'webhook@2,code@2,if@2.2,noOp@1,noOp@1': 'D',
-	'smpTrigger@1+cred,noOp@1': 'E',
-	'smpTrigger@1+cred+nocheck,noOp@1': 'E0',
-	'smpTrigger@2+cred,noOp@1': 'E2',
-	'signedWebhookTrigger@1+cred,noOp@1': 'S',
-};
-/** n8n's Webhook node contenders listen on `bench-<id>-…` (contenders.ts), also when no run() named their path. */
-const BY_PATH = /^bench-([a-z0-9]+)-/;
-const label = (id: string) => `${id} ${CONTENDERS[id as ContenderId] ?? ''}`.trim();
 
 const STEPS = [
 	'answered after (ms)',
@@ -56,24 +40,25 @@ const calls: Call[] = readdirSync(dir)
 	)
 	.sort((a, b) => a.start - b.start);
 
+// bench/e2e/contenders.ts names each workflow `bench <contender>: <what it is>`
 const contenderOfHook = new Map<string, string>();
 for (const c of calls.filter((c) => c.fn === 'run'))
-	for (const hook of c.hooks ?? [])
-		contenderOfHook.set(hook, label(CONTENDER_BY_NODES[c.nodes!.join(',')] ?? c.nodes!.join(',')));
+	for (const hook of c.hooks ?? []) contenderOfHook.set(hook, c.workflow!.replace(/^bench /, ''));
 
 const steps = new Map<string, Map<string, number[]>>();
 const note = (who: string, step: string, ms: number | undefined) => {
 	if (ms === undefined) return;
 	const byStep = steps.get(who) ?? new Map<string, number[]>();
 	steps.set(who, byStep);
-	byStep.set(step, [...(byStep.get(step) ?? []), ms]);
+	const values = byStep.get(step) ?? [];
+	byStep.set(step, values);
+	values.push(ms);
 };
 const ms = (c: Call | undefined) => (c ? c.end - c.start : undefined);
 
 for (const request of calls.filter((c) => c.fn === 'executeWebhook' && c.alone)) {
 	const hook = request.url?.split('/')[2] ?? '';
-	const byPath = BY_PATH.exec(hook)?.[1]?.toUpperCase();
-	const who = contenderOfHook.get(hook) ?? (byPath ? label(byPath) : hook);
+	const who = contenderOfHook.get(hook) ?? hook;
 	// alone in n8n: every call inside its time was made for it, but for the previous delivery's execution
 	const within = calls.filter(
 		(c) => c !== request && c.start >= request.start && c.end <= request.end,

@@ -46,14 +46,9 @@ function install(outFile) {
 		wrapped.answerPathWrapped = true;
 		proto[name] = wrapped;
 	}
-	// the workflow a call is for: its node types (A to S in bench/e2e/contenders.ts differ in them) and webhook paths
-	const workflowOf = (nodes = []) => ({
-		nodes: nodes.map(
-			(n) =>
-				`${n.type.split('.').pop()}@${n.typeVersion}` +
-				(n.credentials ? '+cred' : '') +
-				(n.parameters?.settings?.deduplicate === false ? '+nocheck' : ''),
-		),
+	// the workflow a call is for: its name (bench/e2e/contenders.ts names it after its contender) and webhook paths
+	const workflowOf = ({ name, nodes }) => ({
+		workflow: name,
 		hooks: nodes.flatMap((n) => [n.webhookId, n.parameters?.path]).filter(Boolean),
 	});
 
@@ -67,12 +62,7 @@ function install(outFile) {
 		],
 		['n8n/dist/webhooks/live-webhooks.js', 'LiveWebhooks', 'loadWebhookExecutionData', () => ({})],
 		['n8n/dist/webhooks/webhook.service.js', 'WebhookService', 'runWebhook', () => ({})],
-		[
-			'n8n/dist/workflow-runner.js',
-			'WorkflowRunner',
-			'run',
-			(a) => workflowOf(a[0].workflowData.nodes),
-		],
+		['n8n/dist/workflow-runner.js', 'WorkflowRunner', 'run', (a) => workflowOf(a[0].workflowData)],
 		['credentials-permission-checker.js', 'CredentialsPermissionChecker', 'check', () => ({})],
 		['n8n/dist/active-executions.js', 'ActiveExecutions', 'add', () => ({})],
 		['n8n-workflow/dist/cjs/expression.js', 'Expression', 'acquireIsolate', () => ({})],
